@@ -1,0 +1,1 @@
+"""The core's persistence: SQLite schema, migrations and repositories."""

@@ -1,0 +1,298 @@
+"""Versioned schema migrations for the embedded core's SQLite store.
+
+Each entry is applied once, in order, inside one transaction, and recorded in
+``schema_migrations``. Never edit a released migration: append a new one.
+
+Conventions (shared by every part of the core):
+- integer primary keys internally; public identifiers are ``uuid`` columns (or, for
+  connectors, the integer id rendered as a string) because the documents expose them;
+- timestamps are ISO-8601 UTC strings ending in ``Z`` (``services.core.store.db.utcnow``);
+- money is stored as REAL in the row's currency, energy as Wh integers on meters and as
+  kWh REAL on finished sessions, power in kW.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "stations, users, cards, sessions",
+        """
+CREATE TABLE operators (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    party_id TEXT NOT NULL,            -- eMI3 operator id part, e.g. VOL in DE*VOL
+    country TEXT NOT NULL,             -- ISO alpha-2
+    phone TEXT, email TEXT, website TEXT
+);
+
+CREATE TABLE tariffs (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    currency TEXT NOT NULL DEFAULT 'EUR',
+    start_fee REAL NOT NULL DEFAULT 0,       -- gross
+    per_kwh REAL NOT NULL DEFAULT 0,         -- gross
+    per_minute REAL NOT NULL DEFAULT 0,      -- gross, while connected
+    parking_per_minute REAL NOT NULL DEFAULT 0, -- gross, after charging ended
+    parking_grace_minutes INTEGER NOT NULL DEFAULT 0,
+    tax_rate REAL NOT NULL DEFAULT 19.0      -- percent, included in the gross prices
+);
+
+CREATE TABLE rate_options (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    description TEXT,
+    tariff_id INTEGER NOT NULL REFERENCES tariffs(id),
+    monthly_fee REAL NOT NULL DEFAULT 0,
+    for_contracts INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE rate_packages (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    rate_option_id INTEGER NOT NULL REFERENCES rate_options(id),
+    amount REAL NOT NULL,               -- gross price of the package
+    visible_runtime INTEGER NOT NULL,   -- minutes shown to the driver
+    automatic_stop INTEGER              -- minutes after which the session stops by itself
+);
+
+CREATE TABLE sites (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    operator_id INTEGER NOT NULL REFERENCES operators(id),
+    address TEXT, zip TEXT, city TEXT,
+    country TEXT NOT NULL,              -- ISO alpha-3, as Cp.country documents
+    latitude REAL NOT NULL,
+    longitude REAL NOT NULL,
+    location_type TEXT NOT NULL DEFAULT 'SITE'
+);
+
+CREATE TABLE stations (
+    id INTEGER PRIMARY KEY,             -- also the R*Tree id
+    uuid TEXT NOT NULL UNIQUE,          -- Cp.id and the OCPP charge point identity
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    operator_id INTEGER NOT NULL REFERENCES operators(id),
+    label TEXT NOT NULL,
+    public_name TEXT,
+    address TEXT, zip TEXT, city TEXT,
+    country TEXT NOT NULL,              -- ISO alpha-3
+    latitude REAL NOT NULL,
+    longitude REAL NOT NULL,
+    access_type TEXT NOT NULL DEFAULT 'INTERNAL',
+    opening_hours TEXT,                 -- JSON {twentyfourseven, regular:[...], exceptional:[...]}
+    images TEXT,                        -- JSON list of asset names served under /images/
+    occupancy_profile INTEGER NOT NULL DEFAULT 0,
+    ocpp_status TEXT,
+    calculated_status TEXT,
+    simple_status TEXT NOT NULL DEFAULT 'UNKNOWN',
+    ocpp_password_hash TEXT,            -- optional Basic auth (security profile 1)
+    vendor TEXT, model TEXT, firmware TEXT,
+    connected INTEGER NOT NULL DEFAULT 0,
+    last_seen TEXT
+);
+CREATE INDEX stations_site ON stations(site_id);
+
+CREATE VIRTUAL TABLE station_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);
+
+CREATE TABLE connectors (
+    id INTEGER PRIMARY KEY,             -- Connector.id (as string on the wire)
+    station_id INTEGER NOT NULL REFERENCES stations(id) ON DELETE CASCADE,
+    sort_order INTEGER NOT NULL,        -- OCPP connectorId
+    evse_id TEXT NOT NULL UNIQUE,       -- eMI3 form, e.g. DE*VOL*E1234*1
+    label TEXT,
+    plug_type TEXT NOT NULL,            -- TYPE2 | CCS | CHADEMO | SCHUKO
+    current_type TEXT NOT NULL,         -- AC | DC
+    max_power_kw REAL NOT NULL,
+    tariff_id INTEGER REFERENCES tariffs(id),
+    free_of_charge INTEGER NOT NULL DEFAULT 0,
+    ocpp_status TEXT,
+    calculated_status TEXT,
+    simple_status TEXT NOT NULL DEFAULT 'UNKNOWN',
+    status_since TEXT,
+    UNIQUE (station_id, sort_order)
+);
+
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,        -- scrypt$N$r$p$salt$hash
+    first_name TEXT, last_name TEXT, gender TEXT, phone TEXT, mobile TEXT,
+    street TEXT, zip TEXT, city TEXT, state TEXT, country TEXT,
+    language TEXT NOT NULL DEFAULT 'en',
+    additional_fields TEXT,             -- JSON
+    email_verified INTEGER NOT NULL DEFAULT 0,
+    terms_accepted TEXT,                -- uuid of accepted terms
+    active INTEGER NOT NULL DEFAULT 1,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE auth_sessions (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,  -- NULL: anonymous
+    token_hash TEXT NOT NULL UNIQUE,    -- sha256 of the bearer token; tokens are never stored
+    refresh_hash TEXT UNIQUE,
+    expires_at TEXT NOT NULL,
+    refresh_expires_at TEXT,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX auth_sessions_user ON auth_sessions(user_id);
+
+CREATE TABLE cards (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    tag_id TEXT NOT NULL UNIQUE,        -- RFID UID, hex upper case
+    number TEXT NOT NULL,
+    label TEXT,
+    card_type TEXT NOT NULL,            -- CardType enum value
+    status TEXT NOT NULL,               -- ACTIVE | INACTIVE
+    expiry_date TEXT,
+    rate_option_id INTEGER REFERENCES rate_options(id),
+    billing_contact_id TEXT,
+    customer_reference TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX cards_user ON cards(user_id);
+
+CREATE TABLE favourites (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    station_id INTEGER NOT NULL REFERENCES stations(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, station_id)
+);
+
+CREATE TABLE contracts (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                 -- SEPA | POSTPAID
+    rate_option_id INTEGER REFERENCES rate_options(id),
+    iban TEXT, bic TEXT, account_holder TEXT,
+    data TEXT,                          -- JSON of the remaining documented fields
+    status TEXT NOT NULL DEFAULT 'ACTIVE',
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE payment_methods (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    network TEXT NOT NULL, display_label TEXT NOT NULL, holder TEXT,
+    expiry_month INTEGER, expiry_year INTEGER,
+    customer_reference TEXT,
+    status TEXT NOT NULL DEFAULT 'ACTIVE',
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,             -- also the OCPP transactionId
+    uuid TEXT NOT NULL UNIQUE,          -- Chargelog.id
+    user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,  -- NULL: other drivers
+    card_id INTEGER REFERENCES cards(id) ON DELETE SET NULL,
+    connector_id INTEGER NOT NULL REFERENCES connectors(id),
+    station_id INTEGER NOT NULL REFERENCES stations(id),
+    state TEXT NOT NULL,                -- requested|accepted|charging|stopping|finished|failed
+    auth_id TEXT NOT NULL,              -- tag id used
+    auth_type TEXT,
+    date_start TEXT, date_end TEXT,
+    charging_end TEXT,                  -- when energy stopped flowing (parking starts)
+    meter_start INTEGER, meter_end INTEGER,   -- Wh
+    energy_kwh REAL,
+    co2_kg REAL,
+    tariff_snapshot TEXT,               -- JSON of the tariff in force at start
+    rate_name TEXT,
+    currency TEXT,
+    cost_total REAL, cost_net REAL, cost_tax REAL,
+    stop_minutes INTEGER,
+    stop_reason TEXT,
+    failure_reason TEXT,
+    invoiced INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user_start ON sessions(user_id, date_start);
+CREATE INDEX sessions_connector_state ON sessions(connector_id, state);
+CREATE INDEX sessions_station_start ON sessions(station_id, date_start);
+
+CREATE TABLE session_cost_items (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    description TEXT NOT NULL,
+    net_amount REAL NOT NULL,
+    tax_rate REAL NOT NULL,
+    tax_amount REAL NOT NULL,
+    gross_amount REAL NOT NULL
+);
+CREATE INDEX session_cost_items_session ON session_cost_items(session_id);
+
+CREATE TABLE meter_values (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    ts TEXT NOT NULL,
+    energy_wh INTEGER,
+    power_w REAL,
+    soc REAL
+);
+CREATE INDEX meter_values_session ON meter_values(session_id, ts);
+
+CREATE TABLE remote_start_attempts (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    connector_id INTEGER NOT NULL REFERENCES connectors(id),
+    card_id INTEGER REFERENCES cards(id),
+    tag_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    is_failure INTEGER NOT NULL DEFAULT 0,
+    failure_reason TEXT,
+    session_id INTEGER REFERENCES sessions(id),
+    config TEXT,                        -- JSON AttemptRemoteStartConfig
+    last_sent_at TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    doc_type TEXT NOT NULL,             -- accountDocumentType enum value
+    title TEXT NOT NULL,
+    document_date TEXT NOT NULL,
+    period_start TEXT, period_end TEXT, -- invoices cover the sessions in this period
+    created_at TEXT NOT NULL
+);
+CREATE INDEX documents_user ON documents(user_id, document_date);
+
+-- Occupancy derived from history: share of time (0..1) a station was occupied,
+-- per weekday (0=Monday) and hour. Recomputed from sessions; seeded by the demo generator.
+CREATE TABLE occupancy (
+    station_id INTEGER NOT NULL REFERENCES stations(id) ON DELETE CASCADE,
+    weekday INTEGER NOT NULL,
+    hour INTEGER NOT NULL,
+    rate REAL NOT NULL,
+    PRIMARY KEY (station_id, weekday, hour)
+) WITHOUT ROWID;
+
+CREATE TABLE terms (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    language TEXT NOT NULL,
+    version TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    published_at TEXT NOT NULL
+);
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+""",
+    ),
+]

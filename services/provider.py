@@ -1,0 +1,211 @@
+"""The ChargingProvider protocol, its capabilities, and the typed errors every adapter raises."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+from services.models import (
+    Card,
+    ChargingSession,
+    Credentials,
+    Document,
+    OccupancySlot,
+    Page,
+    Profile,
+    Registration,
+    SearchQuery,
+    StartProgress,
+    Station,
+    Statistics,
+    StatusChange,
+)
+
+
+class Capability(StrEnum):
+    SEARCH = "search"
+    STATION_DETAIL = "station_detail"
+    LIVE_STATUS = "live_status"
+    OCCUPANCY = "occupancy"
+    ACCOUNT = "account"
+    REGISTER = "register"
+    PROFILE_EDIT = "profile_edit"
+    CARDS = "cards"
+    ADD_CARD = "add_card"
+    RENAME_CARD = "rename_card"
+    BLOCK_CARD = "block_card"
+    UNBLOCK_CARD = "unblock_card"
+    CHARGING = "charging"
+    LIVE_METER = "live_meter"
+    HISTORY = "history"
+    STATISTICS = "statistics"
+    DOCUMENTS = "documents"
+    FAVOURITES = "favourites"
+
+
+# ---------------------------------------------------------------- typed errors
+
+
+class ProviderError(Exception):
+    """Base of every provider error: a machine ``code`` and a driver-readable message."""
+
+    code = "PROVIDER_ERROR"
+    default_message = "Something went wrong talking to the charging service."
+
+    def __init__(self, message: str | None = None, *, detail: str | None = None) -> None:
+        self.message = message or self.default_message
+        self.detail = detail  # technical detail for logs, never secrets
+        super().__init__(self.message)
+
+
+class NotAuthenticated(ProviderError):
+    code = "NOT_AUTHENTICATED"
+    default_message = "Please log in to continue."
+
+
+class InvalidCredentials(NotAuthenticated):
+    code = "INVALID_CREDENTIALS"
+    default_message = "Email or password is not correct."
+
+
+class SessionExpired(NotAuthenticated):
+    code = "SESSION_EXPIRED"
+    default_message = "Your session has expired. Please log in again."
+
+
+class Forbidden(ProviderError):
+    code = "FORBIDDEN"
+    default_message = "You are not allowed to do that."
+
+
+class NotFound(ProviderError):
+    code = "NOT_FOUND"
+    default_message = "That could not be found."
+
+
+class ConnectorUnavailable(ProviderError):
+    code = "CONNECTOR_UNAVAILABLE"
+    default_message = "This connector is not available right now."
+
+    def __init__(self, message: str | None = None, *, reason: str = "occupied", **kw) -> None:
+        self.reason = reason  # occupied | faulted | offline
+        super().__init__(message, **kw)
+
+
+class NoVehicle(ProviderError):
+    code = "NO_VEHICLE"
+    default_message = "No vehicle was plugged in. Plug in the cable and try again."
+
+
+class CardRejected(ProviderError):
+    code = "CARD_REJECTED"
+    default_message = "This card cannot be used to charge here."
+
+
+class ChargerRejected(ProviderError):
+    code = "CHARGER_REJECTED"
+    default_message = "The charger declined to start. Try another connector."
+
+
+class InvalidInput(ProviderError):
+    code = "INVALID_INPUT"
+    default_message = "Please check your input."
+
+    def __init__(self, message: str | None = None, *, field: str | None = None, **kw) -> None:
+        self.field = field
+        super().__init__(message, **kw)
+
+
+class Conflict(ProviderError):
+    code = "CONFLICT"
+    default_message = "That already exists."
+
+
+class BackendUnavailable(ProviderError):
+    code = "BACKEND_UNAVAILABLE"
+    default_message = "The charging service cannot be reached. Check your connection."
+
+
+class RateLimited(ProviderError):
+    code = "RATE_LIMITED"
+    default_message = "Too many requests. Please wait a moment."
+
+    def __init__(self, message: str | None = None, *, retry_after: float | None = None, **kw):
+        self.retry_after = retry_after
+        super().__init__(message, **kw)
+
+
+class NotSupported(ProviderError):
+    code = "NOT_SUPPORTED"
+    default_message = "This charging service does not offer that."
+
+
+ProgressCallback = Callable[[StartProgress], Awaitable[None] | None]
+
+
+@runtime_checkable
+class ChargingProvider(Protocol):
+    """What the UI can ask of a charging back end. All methods are async.
+
+    A provider raises only :class:`ProviderError` subclasses. Methods outside
+    ``capabilities`` raise :class:`NotSupported`.
+    """
+
+    name: str
+    capabilities: frozenset[Capability]
+
+    @property
+    def is_logged_in(self) -> bool: ...
+
+    async def close(self) -> None: ...
+
+    # account
+    async def login(self, credentials: Credentials) -> Profile: ...
+    async def logout(self) -> None: ...
+    async def register(self, registration: Registration) -> Profile: ...
+    async def profile(self) -> Profile: ...
+    async def update_profile(self, profile: Profile) -> Profile: ...
+
+    # stations
+    async def search_stations(self, query: SearchQuery) -> Page[Station]: ...
+    async def get_station(self, station_id: str) -> Station: ...
+    async def occupancy(self, station_id: str) -> list[OccupancySlot]: ...
+    def watch_status(self, connector_ids: Iterable[str]) -> AsyncIterator[StatusChange]: ...
+    async def favourites(self) -> list[Station]: ...
+    async def set_favourite(self, station_id: str, favourite: bool) -> bool: ...
+
+    # cards
+    async def list_cards(self) -> list[Card]: ...
+    async def add_card(self, uid: str, label: str | None = None) -> Card: ...
+    async def rename_card(self, card_id: str, label: str) -> Card: ...
+    async def block_card(self, card_id: str) -> Card: ...
+    async def unblock_card(self, card_id: str) -> Card: ...
+
+    # charging
+    async def start_charging(
+        self,
+        connector_id: str,
+        card_id: str,
+        *,
+        progress: ProgressCallback | None = None,
+        timeout_s: float = 90.0,
+    ) -> ChargingSession: ...
+    async def get_session(self, session_id: str) -> ChargingSession: ...
+    async def stop_charging(self, session_id: str) -> ChargingSession: ...
+    async def active_sessions(self) -> list[ChargingSession]: ...
+
+    # history
+    async def history(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 20,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Page[ChargingSession]: ...
+    async def statistics(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> Statistics: ...
+    async def documents(self, *, offset: int = 0, limit: int = 20) -> Page[Document]: ...
