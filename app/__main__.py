@@ -1,0 +1,157 @@
+"""`voltra` / `python -m app`: the embedded core, the simulated chargers and the UI."""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import logging
+import os
+import signal
+import socket
+import sys
+
+from app.context import AppConfig
+from app.processes import Processes, StartupError, module_exists
+
+log = logging.getLogger("voltra")
+
+DEFAULT_NEAR = "52.52,13.405"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="voltra",
+        description="Voltra EV charging app. Without --provider/--url it starts the embedded "
+        "back end and simulated chargers on this machine.",
+    )
+    p.add_argument("--web", action="store_true", help="serve the UI to a browser")
+    p.add_argument("--port", type=int, default=0, help="web UI port (default: a free one)")
+    p.add_argument("--kiosk", action="store_true", help="fullscreen kiosk mode, idle reset")
+    p.add_argument("--speed", type=float, default=1.0, help="simulated time factor")
+    p.add_argument(
+        "--stations", type=int, default=None, help="demo stations to generate in the embedded core"
+    )
+    p.add_argument("--provider", default=None, help="provider name for a real back end")
+    p.add_argument("--url", default=None, help="back-end base URL (with --provider)")
+    p.add_argument("--db", default=None, help="embedded core database path")
+    p.add_argument("--near", default=DEFAULT_NEAR, help="where simulated chargers are")
+    p.add_argument("--radius", type=float, default=10.0, help="km around --near")
+    p.add_argument("--no-hardware", action="store_true", help="do not start the simulator")
+    p.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=float(os.environ.get("VOLTRA_IDLE_TIMEOUT", "90")),
+        help="kiosk idle seconds before reset (default 90)",
+    )
+    p.add_argument("-v", "--verbose", action="store_true")
+    args = p.parse_args(argv)
+    if bool(args.provider) != bool(args.url):
+        p.error("--provider and --url go together")
+    return args
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def desktop_available() -> bool:
+    """A Flet desktop client needs a display and an installed client binary."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return False
+    try:
+        import flet_desktop  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    os.environ.setdefault("FLET_WEB_NO_CDN", "1")  # offline: the client is bundled
+    procs = Processes()
+    atexit.register(procs.stop)
+
+    def on_signal(signum, _frame):
+        procs.stop()
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+
+    if args.provider:
+        config = AppConfig(
+            kiosk=args.kiosk,
+            demo=False,
+            provider_name=args.provider,
+            base_url=args.url,
+            idle_timeout_s=args.idle_timeout,
+        )
+    else:
+        core_args = []
+        if args.stations is not None:
+            core_args += ["--stations", str(args.stations)]
+        if args.db:
+            core_args += ["--db", args.db]
+        try:
+            core_url = procs.start_core(core_args)
+            print(f"Voltra core listening on {core_url}", flush=True)
+            if args.no_hardware:
+                pass
+            elif module_exists("services.hardware"):
+                procs.start_hardware(
+                    core_url,
+                    ["--near", args.near, "--radius", str(args.radius), "--speed", str(args.speed)],
+                )
+            else:
+                log.warning("services.hardware is not available: no simulated chargers")
+        except StartupError as exc:
+            print(f"voltra: {exc}", file=sys.stderr)
+            return 2
+        config = AppConfig(
+            kiosk=args.kiosk,
+            demo=True,
+            provider_name="beenergised",
+            base_url=core_url,
+            idle_timeout_s=args.idle_timeout,
+            live_interval_s=1.0,
+        )
+
+    import flet as ft
+
+    from app.ui import make_main
+
+    ui_main = make_main(config)
+    try:
+        if args.web or not desktop_available():
+            port = args.port or free_port()
+            print(f"Voltra UI at http://127.0.0.1:{port}/", flush=True)
+            ft.run(
+                ui_main,
+                view=ft.AppView.WEB_BROWSER,
+                host="127.0.0.1",
+                port=port,
+                no_cdn=True,
+                assets_dir=_assets_dir(),
+            )
+        else:
+            ft.run(ui_main, assets_dir=_assets_dir())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        procs.stop()
+    return 0
+
+
+def _assets_dir() -> str:
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Small reusable Flet controls (thin: no screen logic)."""

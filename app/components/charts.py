@@ -1,0 +1,123 @@
+"""Charts (flet-charts): occupancy by hour, live power/SoC, monthly energy."""
+
+from __future__ import annotations
+
+import flet as ft
+import flet_charts as fch
+
+from app.theme import POWER_COLOUR, SOC_COLOUR
+
+
+def occupancy_chart(rates: list[float], current_hour: int, label: str) -> ft.Control:
+    groups = [
+        fch.BarChartGroup(
+            x=h,
+            rods=[
+                fch.BarChartRod(
+                    to_y=round(r * 100),
+                    width=8,
+                    color=ft.Colors.PRIMARY if h == current_hour else ft.Colors.PRIMARY_CONTAINER,
+                    border_radius=3,
+                    tooltip=f"{h:02d}:00 {round(r * 100)} %",
+                )
+            ],
+        )
+        for h, r in enumerate(rates)
+    ]
+    chart = fch.BarChart(
+        groups=groups,
+        max_y=100,
+        height=150,
+        interactive=True,
+        bottom_axis=fch.ChartAxis(
+            labels=[
+                fch.ChartAxisLabel(value=h, label=ft.Text(f"{h}", size=10)) for h in range(0, 24, 3)
+            ],
+            label_size=20,
+        ),
+        left_axis=fch.ChartAxis(show_labels=False, label_size=0),
+        horizontal_grid_lines=fch.ChartGridLines(
+            interval=25, width=0.4, color=ft.Colors.OUTLINE_VARIANT
+        ),
+    )
+    return ft.Semantics(label=label, content=chart, container=True)
+
+
+def live_chart(points: list[tuple[float, float | None, float | None]], label: str) -> ft.Control:
+    """Power (kW) and SoC (%) over minutes."""
+    power = [
+        fch.LineChartDataPoint(x=round(s / 60, 3), y=round(p, 2))
+        for s, p, _ in points
+        if p is not None
+    ]
+    soc = [
+        fch.LineChartDataPoint(x=round(s / 60, 3), y=round(c, 1))
+        for s, _, c in points
+        if c is not None
+    ]
+    max_power = max((pt.y for pt in power), default=10)
+    series = [
+        fch.LineChartData(
+            points=power or [fch.LineChartDataPoint(x=0, y=0)],
+            color=POWER_COLOUR,
+            stroke_width=3,
+            curved=True,
+            below_line_bgcolor=ft.Colors.with_opacity(0.15, POWER_COLOUR),
+        ),
+    ]
+    if soc:
+        # SoC shares the axis: scale 0..100 % onto 0..max power
+        scale = max_power / 100
+        series.append(
+            fch.LineChartData(
+                points=[fch.LineChartDataPoint(x=pt.x, y=round(pt.y * scale, 2)) for pt in soc],
+                color=SOC_COLOUR,
+                stroke_width=2,
+                dash_pattern=[6, 4],
+            )
+        )
+    chart = fch.LineChart(
+        data_series=series,
+        height=200,
+        min_y=0,
+        max_y=max_power * 1.15 or 1,
+        interactive=False,
+        left_axis=fch.ChartAxis(label_size=36),
+        bottom_axis=fch.ChartAxis(label_size=24),
+        horizontal_grid_lines=fch.ChartGridLines(width=0.4, color=ft.Colors.OUTLINE_VARIANT),
+    )
+    return ft.Semantics(label=label, content=chart, container=True)
+
+
+def monthly_chart(series: list[tuple[str, float, float]], label: str) -> ft.Control:
+    top = max((kwh for _, kwh, _ in series), default=1) or 1
+    groups = [
+        fch.BarChartGroup(
+            x=i,
+            rods=[
+                fch.BarChartRod(
+                    to_y=round(kwh, 1),
+                    width=16,
+                    color=ft.Colors.PRIMARY,
+                    border_radius=4,
+                    tooltip=f"{month}: {kwh:.1f} kWh",
+                )
+            ],
+        )
+        for i, (month, kwh, _) in enumerate(series)
+    ]
+    chart = fch.BarChart(
+        groups=groups,
+        max_y=top * 1.15,
+        height=180,
+        bottom_axis=fch.ChartAxis(
+            labels=[
+                fch.ChartAxisLabel(value=i, label=ft.Text(m[5:], size=10))
+                for i, (m, _, _) in enumerate(series)
+            ],
+            label_size=20,
+        ),
+        left_axis=fch.ChartAxis(label_size=36),
+        horizontal_grid_lines=fch.ChartGridLines(width=0.4, color=ft.Colors.OUTLINE_VARIANT),
+    )
+    return ft.Semantics(label=label, content=chart, container=True)

@@ -1,0 +1,186 @@
+"""Building blocks shared by the screens: status badges, sections, metrics, dialogs."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+import flet as ft
+
+from app.i18n import Translator
+from app.theme import STATUS_COLOURS, STATUS_ICONS
+from services.models import ConnectorStatus
+
+
+def safe_update(*controls: ft.Control) -> None:
+    """Update controls that may not be mounted (a background task outliving its screen)."""
+    for c in controls:
+        with contextlib.suppress(RuntimeError, AssertionError, AttributeError):
+            c.update()
+
+
+def status_label(t: Translator, status: ConnectorStatus) -> str:
+    return t(f"status.{status.value}")
+
+
+def status_chip(t: Translator, status: ConnectorStatus, text: str | None = None) -> ft.Control:
+    colour = STATUS_COLOURS[status]
+    return ft.Container(
+        content=ft.Row(
+            [
+                ft.Icon(STATUS_ICONS[status], size=14, color=colour),
+                ft.Text(
+                    text or status_label(t, status),
+                    size=12,
+                    color=colour,
+                    weight=ft.FontWeight.W_600,
+                ),
+            ],
+            spacing=4,
+            tight=True,
+        ),
+        bgcolor=ft.Colors.with_opacity(0.12, colour),
+        border_radius=20,
+        padding=ft.Padding.symmetric(horizontal=10, vertical=4),
+    )
+
+
+def status_dot(status: ConnectorStatus, size: int = 12) -> ft.Control:
+    return ft.Container(width=size, height=size, border_radius=size, bgcolor=STATUS_COLOURS[status])
+
+
+def section(
+    title: str | None, *content: ft.Control, trailing: ft.Control | None = None, padding: int = 16
+) -> ft.Control:
+    header = []
+    if title:
+        row = [ft.Text(title, size=16, weight=ft.FontWeight.W_600, expand=True)]
+        if trailing:
+            row.append(trailing)
+        header = [ft.Row(row, vertical_alignment=ft.CrossAxisAlignment.CENTER)]
+    return ft.Card(
+        content=ft.Container(
+            content=ft.Column([*header, *content], spacing=10, tight=True),
+            padding=padding,
+        ),
+        elevation=0.5,
+        margin=0,
+    )
+
+
+def metric(
+    label: str,
+    value: str,
+    icon: ft.IconData | None = None,
+    colour: str | None = None,
+    big: bool = False,
+    ident: str | None = None,
+) -> ft.Control:
+    value_text = ft.Text(value, size=28 if big else 20, weight=ft.FontWeight.BOLD)
+    body = ft.Column(
+        [
+            ft.Row(
+                [
+                    ft.Icon(icon, size=16, color=colour) if icon else ft.Container(),
+                    ft.Text(label, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                ],
+                spacing=6,
+            ),
+            value_text,
+        ],
+        spacing=2,
+        tight=True,
+    )
+    box = ft.Container(
+        content=body,
+        padding=14,
+        border_radius=16,
+        bgcolor=ft.Colors.SURFACE_CONTAINER_HIGH,
+        expand=True,
+    )
+    if ident:
+        return ft.Semantics(
+            identifier=ident, label=f"{label}: {value}", content=box, expand=True, container=True
+        )
+    return box
+
+
+def empty_state(
+    icon: ft.IconData, title: str, text: str, action: ft.Control | None = None
+) -> ft.Control:
+    items = [
+        ft.Icon(icon, size=56, color=ft.Colors.PRIMARY),
+        ft.Text(title, size=20, weight=ft.FontWeight.W_600, text_align=ft.TextAlign.CENTER),
+        ft.Text(text, text_align=ft.TextAlign.CENTER, color=ft.Colors.ON_SURFACE_VARIANT),
+    ]
+    if action:
+        items.append(action)
+    return ft.Container(
+        content=ft.Column(
+            items, horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=12, tight=True
+        ),
+        alignment=ft.Alignment.CENTER,
+        padding=32,
+        expand=True,
+    )
+
+
+def error_banner(text: str | None) -> ft.Control:
+    return ft.Container(
+        visible=bool(text),
+        content=ft.Row(
+            [
+                ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.ON_ERROR_CONTAINER),
+                ft.Text(
+                    text or "",
+                    color=ft.Colors.ON_ERROR_CONTAINER,
+                    expand=True,
+                    semantics_label=text or "",
+                ),
+            ],
+            spacing=10,
+        ),
+        bgcolor=ft.Colors.ERROR_CONTAINER,
+        border_radius=12,
+        padding=12,
+    )
+
+
+def show_snack(page: ft.Page, text: str) -> None:
+    page.show_dialog(ft.SnackBar(content=ft.Text(text), behavior=ft.SnackBarBehavior.FLOATING))
+
+
+def confirm(
+    page: ft.Page,
+    t: Translator,
+    title: str,
+    text: str,
+    confirm_label: str,
+    on_confirm: Callable[[], object],
+    destructive: bool = False,
+) -> None:
+    def close(_=None):
+        page.pop_dialog()
+
+    async def ok(_):
+        page.pop_dialog()
+        result = on_confirm()
+        if hasattr(result, "__await__"):
+            await result
+
+    page.show_dialog(
+        ft.AlertDialog(
+            modal=True,
+            title=ft.Text(title),
+            content=ft.Text(text),
+            actions=[
+                ft.TextButton(t("common.cancel"), on_click=close, tooltip=t("common.cancel")),
+                ft.FilledButton(
+                    confirm_label,
+                    on_click=ok,
+                    tooltip=confirm_label,
+                    style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR) if destructive else None,
+                ),
+            ],
+        )
+    )

@@ -1,0 +1,125 @@
+"""What every screen shares: configuration, settings, the provider, the logged-in driver."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.i18n import Translator
+from app.settings import Settings, save_settings
+from services.models import Profile
+from services.provider import Capability, ChargingProvider
+
+DEMO_EMAIL = "driver@example.com"
+DEMO_PASSWORD = "driver-demo"  # noqa: S105 - the published demo account of the embedded core
+
+
+@dataclass
+class AppConfig:
+    kiosk: bool = False
+    demo: bool = True  # running on the embedded core with demo data
+    idle_timeout_s: float = 90.0
+    provider_name: str = "beenergised"
+    base_url: str | None = None
+    persist_settings: bool = True
+    live_interval_s: float = 1.0  # live meter refresh while charging
+
+
+ProviderFactory = Callable[[str, str], object]
+
+
+async def open_provider(name: str, base_url: str) -> ChargingProvider:
+    """Open a provider through the services registry (the only door into providers)."""
+    from services.registry import open_provider as registry_open
+
+    provider = registry_open(name, base_url)
+    if inspect.isawaitable(provider):
+        provider = await provider
+    return provider
+
+
+class AppContext:
+    def __init__(
+        self,
+        config: AppConfig,
+        settings: Settings,
+        provider: ChargingProvider,
+        *,
+        provider_factory: Callable[[str, str], object] | None = None,
+    ) -> None:
+        self.config = config
+        self.settings = settings
+        self.provider = provider
+        self.t = Translator(settings.language)
+        self.profile: Profile | None = None
+        self._provider_factory = provider_factory
+        self._listeners: list[Callable[[str], None]] = []
+
+    # -- events shared across screens (login, logout, language, theme, provider)
+    def subscribe(self, listener: Callable[[str], None]) -> None:
+        self._listeners.append(listener)
+
+    def emit(self, event: str) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    def can(self, capability: Capability) -> bool:
+        return capability in self.provider.capabilities
+
+    @property
+    def logged_in(self) -> bool:
+        return self.profile is not None and self.provider.is_logged_in
+
+    def save(self) -> None:
+        if self.config.persist_settings and not self.config.kiosk:
+            save_settings(self.settings)
+
+    def set_language(self, language: str) -> None:
+        self.settings.language = language
+        self.t = Translator(language)
+        self.save()
+        self.emit("language")
+
+    def set_theme(self, theme: str) -> None:
+        self.settings.theme = theme
+        self.save()
+        self.emit("theme")
+
+    def set_units(self, units: str) -> None:
+        self.settings.units = units
+        self.save()
+        self.emit("units")
+
+    def remember_card(self, card_id: str) -> None:
+        if self.config.kiosk:
+            return  # a kiosk is shared: remember nothing about a driver
+        self.settings.last_card_id = card_id
+        self.save()
+
+    async def switch_provider(self, name: str, url: str) -> None:
+        factory = self._provider_factory or open_provider
+        new = factory(name, url)
+        if inspect.isawaitable(new):
+            new = await new
+        old = self.provider
+        self.provider = new
+        self.profile = None
+        self.settings.provider, self.settings.url = name, url
+        self.save()
+        try:
+            await old.close()
+        finally:
+            self.emit("provider")
+
+    def signed_in(self, profile: Profile) -> None:
+        self.profile = profile
+        self.emit("login")
+
+    async def sign_out(self) -> None:
+        try:
+            if self.provider.is_logged_in:
+                await self.provider.logout()
+        finally:
+            self.profile = None
+            self.emit("logout")

@@ -1,0 +1,111 @@
+"""Start and stop the embedded core and the hardware simulator as child processes."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+LISTEN_RE = re.compile(r"Voltra core listening on (http://[0-9.]+:\d+)")
+
+
+class StartupError(RuntimeError):
+    pass
+
+
+@dataclass
+class Child:
+    name: str
+    proc: subprocess.Popen
+    lines: list[str] = field(default_factory=list)
+
+
+def module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None and (
+            importlib.util.find_spec(name + ".__main__") is not None
+        )
+    except ModuleNotFoundError:
+        return False
+
+
+def _pump(child: Child, found: threading.Event, url_box: list[str]) -> None:
+    """Read a child's output: keep the tail for error messages and echo it to our log."""
+    assert child.proc.stdout is not None
+    for raw in child.proc.stdout:
+        line = raw.rstrip()
+        child.lines = ([*child.lines, line])[-50:]
+        log.debug("[%s] %s", child.name, line)
+        m = LISTEN_RE.search(line)
+        if m and not found.is_set():
+            url_box.append(m.group(1))
+            found.set()
+    found.set()  # EOF: let the waiter notice the exit
+
+
+class Processes:
+    """The children we started; ``stop()`` ends exactly these (and is idempotent)."""
+
+    def __init__(self) -> None:
+        self.children: list[Child] = []
+
+    def _spawn(self, name: str, args: list[str]) -> Child:
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        proc = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
+            [sys.executable, "-m", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            start_new_session=True,  # Ctrl+C reaches us; we stop the children ourselves
+        )
+        child = Child(name, proc)
+        self.children.append(child)
+        return child
+
+    def start_core(self, extra: list[str], timeout_s: float = 60.0) -> str:
+        child = self._spawn("core", ["services.core", "--port", "0", *extra])
+        found, box = threading.Event(), []
+        threading.Thread(target=_pump, args=(child, found, box), daemon=True).start()
+        if not found.wait(timeout_s) or not box:
+            tail = "\n".join(child.lines[-15:])
+            self.stop()
+            raise StartupError(f"the embedded core did not start:\n{tail}")
+        return box[0]
+
+    def start_hardware(self, core_url: str, extra: list[str]) -> None:
+        child = self._spawn("hardware", ["services.hardware", "--core", core_url, *extra])
+        threading.Thread(target=_pump, args=(child, threading.Event(), []), daemon=True).start()
+        time.sleep(0.2)
+        if child.proc.poll() is not None:
+            tail = "\n".join(child.lines[-15:])
+            raise StartupError(f"the hardware simulator exited at start:\n{tail}")
+
+    def stop(self, timeout_s: float = 8.0) -> None:
+        # Hardware first so chargers disconnect cleanly before the core goes away.
+        for child in reversed(self.children):
+            if child.proc.poll() is None:
+                try:
+                    child.proc.send_signal(signal.SIGTERM)
+                except ProcessLookupError:
+                    continue
+        deadline = time.monotonic() + timeout_s
+        for child in reversed(self.children):
+            remaining = max(0.1, deadline - time.monotonic())
+            try:
+                child.proc.wait(remaining)
+            except subprocess.TimeoutExpired:
+                log.warning("%s did not stop in time; killing it", child.name)
+                child.proc.kill()
+                child.proc.wait(5)
+        self.children.clear()

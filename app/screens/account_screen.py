@@ -1,0 +1,362 @@
+"""Account: login/register, profile, documents, terms, settings; the register view."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app import format as fmt
+from app.components.common import error_banner, safe_update, section
+from app.components.login_form import LoginForm
+from app.i18n import LANGUAGES
+from app.screens.base import Screen
+from services.provider import Capability
+
+PROVIDERS = ("beenergised",)
+
+
+def known_providers() -> tuple[str, ...]:
+    try:
+        from services import registry
+
+        names = getattr(registry, "PROVIDERS", None) or getattr(registry, "providers", None)
+        if callable(names):
+            names = names()
+        if names:
+            return tuple(names)
+    except ImportError:
+        pass
+    return PROVIDERS
+
+
+class AccountScreen(Screen):
+    def __init__(self, shell) -> None:
+        super().__init__(shell)
+        self.vm = shell.account_vm
+        self.vm.subscribe(self.on_vm)
+
+    def on_vm(self) -> None:
+        if self.vm.message:
+            self.shell.snack(self.vm.message)
+            self.vm.message = None
+        self.redraw()
+
+    def on_show(self) -> None:
+        if self.ctx.logged_in and not self.vm.documents:
+            self.shell.run(self.vm.load_documents())
+
+    def content(self) -> ft.Control:
+        t = self.t
+        items: list[ft.Control] = []
+        if self.ctx.logged_in:
+            items += [self.profile(), self.documents()]
+        else:
+            items.append(
+                section(
+                    None,
+                    LoginForm(
+                        self.vm,
+                        self.shell.run,
+                        on_register=(lambda: self.shell.go("/account/register"))
+                        if self.ctx.can(Capability.REGISTER)
+                        else None,
+                    ).build(),
+                )
+            )
+        if not self.ctx.config.kiosk:
+            items.append(self.settings())
+        items.append(self.terms())
+        if self.ctx.logged_in:
+            items.append(
+                ft.OutlinedButton(
+                    t("account.logout"),
+                    icon=ft.Icons.LOGOUT,
+                    tooltip=t("account.logout"),
+                    on_click=lambda e: self.shell.run(self.vm.logout()),
+                )
+            )
+        return ft.Column(
+            [
+                self.header(t("account.title")),
+                ft.ListView(
+                    controls=[
+                        ft.Container(
+                            ft.Column(items, spacing=14),
+                            padding=ft.Padding.only(left=16, right=16, bottom=24),
+                            width=760,
+                        )
+                    ],
+                    expand=True,
+                ),
+            ],
+            expand=True,
+            spacing=0,
+        )
+
+    def profile(self) -> ft.Control:
+        t = self.t
+        p = self.ctx.profile
+        assert p is not None
+        first = ft.TextField(label=t("account.first_name"), value=p.first_name or "", expand=True)
+        last = ft.TextField(label=t("account.last_name"), value=p.last_name or "", expand=True)
+        phone = ft.TextField(
+            label=t("account.phone"), value=p.phone or "", keyboard_type=ft.KeyboardType.PHONE
+        )
+        name = " ".join(x for x in (p.first_name, p.last_name) if x) or p.email
+        initials = "".join(w[0] for w in name.split()[:2]).upper()
+        editable = self.ctx.can(Capability.PROFILE_EDIT)
+        edit = ft.Column(
+            [
+                ft.Row([first, last], spacing=10),
+                phone,
+                ft.FilledTonalButton(
+                    t("account.save_profile"),
+                    icon=ft.Icons.SAVE,
+                    tooltip=t("account.save_profile"),
+                    on_click=lambda e: self.shell.run(
+                        self.vm.save_profile(first.value or "", last.value or "", phone.value or "")
+                    ),
+                ),
+            ],
+            spacing=10,
+            visible=editable,
+        )
+        items = [
+            ft.Row(
+                [
+                    ft.CircleAvatar(
+                        content=ft.Text(initials),
+                        radius=28,
+                        bgcolor=ft.Colors.PRIMARY,
+                        color=ft.Colors.ON_PRIMARY,
+                    ),
+                    ft.Column(
+                        [
+                            ft.Text(name, size=20, weight=ft.FontWeight.BOLD),
+                            ft.Text(p.email, color=ft.Colors.ON_SURFACE_VARIANT),
+                        ],
+                        spacing=2,
+                        tight=True,
+                        expand=True,
+                    ),
+                ],
+                spacing=14,
+            ),
+        ]
+        if self.vm.error:
+            items.append(error_banner(self.vm.error))
+        items.append(edit)
+        return section(t("account.profile"), *items)
+
+    def documents(self) -> ft.Control:
+        t = self.t
+        if not self.ctx.can(Capability.DOCUMENTS):
+            return ft.Container()
+        lang = self.ctx.settings.language
+        rows: list[ft.Control] = []
+        for d in self.vm.documents:
+            rows.append(
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.DESCRIPTION_OUTLINED, color=ft.Colors.PRIMARY),
+                        ft.Column(
+                            [
+                                ft.Text(d.title, weight=ft.FontWeight.W_600),
+                                ft.Text(
+                                    " · ".join(x for x in (d.type, fmt.date(d.date, lang)) if x),
+                                    size=12,
+                                    color=ft.Colors.ON_SURFACE_VARIANT,
+                                ),
+                            ],
+                            spacing=2,
+                            expand=True,
+                            tight=True,
+                        ),
+                        ft.IconButton(
+                            icon=ft.Icons.DOWNLOAD,
+                            tooltip=t("account.download", title=d.title),
+                            disabled=not d.download_url,
+                            on_click=lambda e, url=d.download_url: self.shell.run(
+                                ft.UrlLauncher().launch_url(url)
+                            ),
+                        ),
+                    ],
+                    spacing=12,
+                )
+            )
+        if not rows:
+            rows.append(ft.Text(t("account.no_documents"), color=ft.Colors.ON_SURFACE_VARIANT))
+        return section(t("account.documents"), *rows)
+
+    def terms(self) -> ft.Control:
+        t = self.t
+        page = self.shell.page
+
+        def show(_):
+            page.show_dialog(
+                ft.AlertDialog(
+                    title=ft.Text(t("account.terms")),
+                    content=ft.Container(ft.Text(t("account.terms_text")), width=480),
+                    actions=[
+                        ft.TextButton(
+                            t("common.close"),
+                            on_click=lambda e: page.pop_dialog(),
+                            tooltip=t("common.close"),
+                        )
+                    ],
+                )
+            )
+
+        return ft.TextButton(
+            t("account.terms"), icon=ft.Icons.GAVEL, on_click=show, tooltip=t("account.terms")
+        )
+
+    def settings(self) -> ft.Control:
+        t = self.t
+        ctx = self.ctx
+        s = ctx.settings
+
+        def seg(options: list[tuple[str, str]], value: str, on_change, label: str):
+            return ft.Column(
+                [
+                    ft.Text(label, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+                    ft.SegmentedButton(
+                        segments=[
+                            ft.Segment(value=v, label=ft.Text(lbl), tooltip=lbl)
+                            for v, lbl in options
+                        ],
+                        selected=[value],
+                        on_change=lambda e: on_change(e.control.selected[0]),
+                        tooltip=label,
+                    ),
+                ],
+                spacing=6,
+            )
+
+        provider = ft.Dropdown(
+            label=t("settings.provider"),
+            value=s.provider,
+            options=[ft.DropdownOption(key=n, text=t(f"provider.{n}")) for n in known_providers()],
+            width=260,
+        )
+        url = ft.TextField(
+            label=t("settings.url"), value=s.url or ctx.config.base_url or "", expand=True
+        )
+        error = ft.Text(
+            self.vm.error or "",
+            color=ft.Colors.ERROR,
+            visible=bool(self.vm.error) and not ctx.logged_in,
+        )
+
+        async def apply(_):
+            ok = await self.vm.apply_backend(provider.value or s.provider, url.value or "")
+            if ok:
+                self.shell.snack(t("settings.applied"))
+            else:
+                error.value, error.visible = self.vm.error or "", True
+                safe_update(error)
+
+        return section(
+            t("settings.title"),
+            seg(
+                [(code, t(f"language.{code}")) for code in LANGUAGES],
+                s.language,
+                ctx.set_language,
+                t("settings.language"),
+            ),
+            seg(
+                [
+                    ("light", t("settings.light")),
+                    ("dark", t("settings.dark")),
+                    ("system", t("settings.system")),
+                ],
+                s.theme,
+                ctx.set_theme,
+                t("settings.theme"),
+            ),
+            seg(
+                [("km", t("settings.km")), ("mi", t("settings.mi"))],
+                s.units,
+                ctx.set_units,
+                t("settings.units"),
+            ),
+            ft.Divider(),
+            ft.Text(t("settings.backend"), weight=ft.FontWeight.W_600),
+            ft.Row([provider, url], spacing=10, wrap=True),
+            error,
+            ft.FilledTonalButton(
+                t("settings.apply"), icon=ft.Icons.SYNC, on_click=apply, tooltip=t("settings.apply")
+            ),
+        )
+
+
+class RegisterScreen(Screen):
+    def __init__(self, shell) -> None:
+        super().__init__(shell)
+        self.vm = shell.account_vm
+        self._unsub = self.vm.subscribe(self.redraw)
+
+    def close(self) -> None:
+        self._unsub()
+
+    def view(self, route: str) -> ft.View:
+        self.vm.field_errors, self.vm.error = {}, None
+        self.fields = {
+            "email": ft.TextField(
+                label=self.t("account.email"), keyboard_type=ft.KeyboardType.EMAIL
+            ),
+            "password": ft.TextField(
+                label=self.t("account.password"), password=True, can_reveal_password=True
+            ),
+            "first": ft.TextField(label=self.t("account.first_name")),
+            "last": ft.TextField(label=self.t("account.last_name")),
+        }
+        self.accept = ft.Checkbox(label=self.t("account.accept_terms"))
+        self.root = ft.Container(content=self.content(), expand=True)
+        return ft.View(
+            route=route,
+            appbar=ft.AppBar(title=ft.Text(self.t("account.register"))),
+            controls=[self.root],
+            padding=0,
+        )
+
+    def content(self) -> ft.Control:
+        t = self.t
+        f = self.fields
+        for key in ("email", "password"):
+            f[key].error = self.vm.field_errors.get(key)
+        self.accept.error = bool(self.vm.field_errors.get("terms"))
+        items = [
+            f["email"],
+            f["password"],
+            ft.Row([f["first"], f["last"]], spacing=10),
+            self.accept,
+        ]
+        if self.vm.field_errors.get("terms"):
+            items.append(ft.Text(self.vm.field_errors["terms"], color=ft.Colors.ERROR))
+        if self.vm.error:
+            items.append(error_banner(self.vm.error))
+
+        async def register(_):
+            ok = await self.vm.register(
+                f["email"].value or "",
+                f["password"].value or "",
+                f["first"].value or "",
+                f["last"].value or "",
+                bool(self.accept.value),
+            )
+            if ok:
+                self.shell.go("/account")
+
+        items.append(
+            ft.FilledButton(
+                t("account.register"),
+                icon=ft.Icons.PERSON_ADD,
+                tooltip=t("account.register"),
+                height=48,
+                on_click=lambda e: self.shell.run(register(e)),
+            )
+        )
+        return ft.ListView(
+            controls=[ft.Container(ft.Column(items, spacing=14), padding=20, width=520)],
+            expand=True,
+        )

@@ -1,0 +1,296 @@
+"""Cards: list with status, add (validated UID), rename, block/unblock with confirmation."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app import format as fmt
+from app.components.common import confirm, empty_state, error_banner, safe_update
+from app.screens.base import Screen
+from app.theme import CARD_STATUS_COLOURS
+from services.models import Card
+from services.provider import Capability
+
+
+class CardsScreen(Screen):
+    def __init__(self, shell) -> None:
+        super().__init__(shell)
+        self.vm = shell.cards_vm
+        self.vm.subscribe(self.on_vm)
+        self.uid_field: ft.TextField | None = None
+
+    def on_vm(self) -> None:
+        if self.vm.message:
+            self.shell.snack(self.vm.message)
+            self.vm.message = None
+        self.redraw()
+
+    def on_show(self) -> None:
+        if self.ctx.logged_in:
+            self.shell.run(self.vm.load())
+
+    def on_wedge_uid(self, uid: str) -> None:
+        if self.uid_field is not None:
+            self.uid_field.value = uid
+            safe_update(self.uid_field)
+
+    def content(self) -> ft.Control:
+        t = self.t
+        add = ft.FilledButton(
+            t("cards.add"),
+            icon=ft.Icons.ADD_CARD,
+            on_click=lambda e: self.add_dialog(),
+            tooltip=t("cards.add"),
+            visible=self.ctx.logged_in and self.ctx.can(Capability.ADD_CARD),
+        )
+        if not self.ctx.logged_in:
+            body: ft.Control = empty_state(
+                ft.Icons.CREDIT_CARD,
+                t("cards.title"),
+                t("cards.login_text"),
+                ft.FilledButton(
+                    t("account.login"),
+                    on_click=lambda e: self.shell.go("/account"),
+                    tooltip=t("account.go_login"),
+                ),
+            )
+            return ft.Column([self.header(t("cards.title")), body], expand=True)
+        items: list[ft.Control] = []
+        if self.vm.error:
+            items.append(error_banner(self.vm.error))
+        if self.vm.busy and not self.vm.cards:
+            items.append(ft.ProgressBar())
+        if not self.vm.cards and not self.vm.busy:
+            items.append(
+                empty_state(ft.Icons.CREDIT_CARD_OFF, t("cards.none_title"), t("cards.none_text"))
+            )
+        items += [self.card_tile(c) for c in self.vm.cards]
+        return ft.Column(
+            [
+                self.header(t("cards.title"), add),
+                ft.ListView(
+                    controls=[
+                        ft.Container(
+                            ft.Column(items, spacing=12),
+                            padding=ft.Padding.symmetric(horizontal=16),
+                            width=760,
+                        )
+                    ],
+                    expand=True,
+                ),
+            ],
+            expand=True,
+            spacing=0,
+        )
+
+    def card_tile(self, card: Card) -> ft.Control:
+        t = self.t
+        lang = self.ctx.settings.language
+        name = card.label or card.number or card.uid
+        colour = CARD_STATUS_COLOURS[card.status]
+        blocked = self.vm.is_blocked(card)
+        details = [
+            x
+            for x in (
+                card.type,
+                card.rate,
+                t("cards.expires", date=fmt.date(card.expiry, lang)) if card.expiry else "",
+            )
+            if x
+        ]
+        actions: list[ft.Control] = []
+        if self.ctx.can(Capability.RENAME_CARD):
+            actions.append(
+                ft.IconButton(
+                    icon=ft.Icons.EDIT,
+                    tooltip=t("cards.rename_named", name=name),
+                    on_click=lambda e, c=card: self.rename_dialog(c),
+                )
+            )
+        if blocked and self.ctx.can(Capability.UNBLOCK_CARD):
+            actions.append(
+                ft.OutlinedButton(
+                    t("cards.unblock"),
+                    icon=ft.Icons.LOCK_OPEN,
+                    tooltip=t("cards.unblock_named", name=name),
+                    on_click=lambda e, c=card: self.shell.run(self.vm.unblock(c.id)),
+                )
+            )
+        elif not blocked and self.ctx.can(Capability.BLOCK_CARD):
+            actions.append(
+                ft.OutlinedButton(
+                    t("cards.block"),
+                    icon=ft.Icons.BLOCK,
+                    tooltip=t("cards.block_named", name=name),
+                    on_click=lambda e, c=card: self.block_dialog(c),
+                )
+            )
+        return ft.Card(
+            content=ft.Container(
+                content=ft.Row(
+                    [
+                        ft.Container(
+                            ft.Icon(ft.Icons.CONTACTLESS, color=ft.Colors.WHITE, size=26),
+                            width=64,
+                            height=42,
+                            border_radius=8,
+                            gradient=ft.LinearGradient(
+                                colors=[ft.Colors.PRIMARY, ft.Colors.TERTIARY]
+                                if not blocked
+                                else ["#9CA3AF", "#6B7280"],
+                                begin=ft.Alignment.TOP_LEFT,
+                                end=ft.Alignment.BOTTOM_RIGHT,
+                            ),
+                            alignment=ft.Alignment.CENTER,
+                        ),
+                        ft.Column(
+                            [
+                                ft.Text(name, weight=ft.FontWeight.W_600, size=16),
+                                ft.Text(
+                                    card.uid,
+                                    size=12,
+                                    font_family="monospace",
+                                    color=ft.Colors.ON_SURFACE_VARIANT,
+                                ),
+                                ft.Row(
+                                    [
+                                        ft.Container(
+                                            ft.Text(
+                                                t(f"cardstatus.{card.status.value}"),
+                                                size=12,
+                                                color=colour,
+                                                weight=ft.FontWeight.W_600,
+                                            ),
+                                            bgcolor=ft.Colors.with_opacity(0.12, colour),
+                                            border_radius=20,
+                                            padding=ft.Padding.symmetric(horizontal=10, vertical=3),
+                                        ),
+                                        *[
+                                            ft.Text(d, size=12, color=ft.Colors.ON_SURFACE_VARIANT)
+                                            for d in details
+                                        ],
+                                    ],
+                                    spacing=8,
+                                    wrap=True,
+                                ),
+                            ],
+                            spacing=3,
+                            expand=True,
+                            tight=True,
+                        ),
+                        ft.Row(actions, spacing=4, tight=True),
+                    ],
+                    spacing=14,
+                ),
+                padding=14,
+            ),
+            elevation=0.5,
+            margin=0,
+        )
+
+    # ------------------------------------------------------------------ dialogs
+    def add_dialog(self) -> None:
+        t = self.t
+        page = self.shell.page
+        uid = ft.TextField(
+            label=t("cards.uid"),
+            hint_text=t("cards.uid_hint"),
+            capitalization=ft.TextCapitalization.CHARACTERS,
+            prefix_icon=ft.Icons.CONTACTLESS,
+            autofocus=True,
+        )
+        label = ft.TextField(label=t("cards.label"), prefix_icon=ft.Icons.LABEL_OUTLINE)
+        error = ft.Text("", color=ft.Colors.ERROR, visible=False)
+        self.uid_field = uid
+
+        def check(_=None):
+            uid.error = self.vm.validate_uid(uid.value or "") if uid.value else None
+            safe_update(uid)
+
+        uid.on_blur = check
+
+        async def save(_=None):
+            problem = self.vm.validate_uid(uid.value or "")
+            if problem:
+                uid.error = problem
+                safe_update(uid)
+                return
+            if await self.vm.add(uid.value or "", label.value):
+                self.uid_field = None
+                page.pop_dialog()
+            else:
+                error.value, error.visible = self.vm.error or "", True
+                safe_update(error)
+
+        uid.on_submit = lambda e: self.shell.run(save())
+        page.show_dialog(
+            ft.AlertDialog(
+                title=ft.Text(t("cards.add")),
+                content=ft.Container(
+                    ft.Column(
+                        [ft.Text(t("cards.uid_rules"), size=12), uid, label, error],
+                        tight=True,
+                        spacing=12,
+                    ),
+                    width=400,
+                ),
+                actions=[
+                    ft.TextButton(
+                        t("common.cancel"),
+                        on_click=lambda e: page.pop_dialog(),
+                        tooltip=t("common.cancel"),
+                    ),
+                    ft.FilledButton(
+                        t("cards.add_confirm"),
+                        on_click=lambda e: self.shell.run(save()),
+                        tooltip=t("cards.add_confirm"),
+                    ),
+                ],
+            )
+        )
+
+    def rename_dialog(self, card: Card) -> None:
+        t = self.t
+        page = self.shell.page
+        label = ft.TextField(label=t("cards.label"), value=card.label or "", autofocus=True)
+        error = ft.Text("", color=ft.Colors.ERROR, visible=False)
+
+        async def save(_=None):
+            if await self.vm.rename(card.id, label.value or ""):
+                page.pop_dialog()
+            else:
+                error.value, error.visible = self.vm.error or "", True
+                safe_update(error)
+
+        label.on_submit = lambda e: self.shell.run(save())
+        page.show_dialog(
+            ft.AlertDialog(
+                title=ft.Text(t("cards.rename")),
+                content=ft.Container(ft.Column([label, error], tight=True), width=400),
+                actions=[
+                    ft.TextButton(
+                        t("common.cancel"),
+                        on_click=lambda e: page.pop_dialog(),
+                        tooltip=t("common.cancel"),
+                    ),
+                    ft.FilledButton(
+                        t("common.save"),
+                        on_click=lambda e: self.shell.run(save()),
+                        tooltip=t("common.save"),
+                    ),
+                ],
+            )
+        )
+
+    def block_dialog(self, card: Card) -> None:
+        t = self.t
+        name = card.label or card.uid
+        confirm(
+            self.shell.page,
+            t,
+            t("cards.block_title"),
+            t("cards.block_text", name=name),
+            t("cards.block_confirm"),
+            lambda: self.vm.block(card.id),
+            destructive=True,
+        )

@@ -1,0 +1,425 @@
+"""Charging: choose card, price, confirm; progress; live metrics and chart; stop."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app import format as fmt
+from app.components.charts import live_chart
+from app.components.common import empty_state, error_banner, metric, section
+from app.components.login_form import LoginForm
+from app.screens.base import Screen
+from app.screens.station_screen import tariff_text
+from app.theme import ENERGY_COLOUR, POWER_COLOUR, SOC_COLOUR
+from app.viewmodels.charging_vm import Phase
+from services.models import Card
+
+STEPS = ("requested", "sent", "accepted", "charging")
+
+
+class ChargingScreen(Screen):
+    def __init__(self, shell) -> None:
+        super().__init__(shell)
+        self.vm = shell.charging_vm
+        self.vm.subscribe(self.redraw)
+        shell.account_vm.subscribe(self._account_changed)
+
+    def _account_changed(self) -> None:
+        if self.vm.phase == Phase.LOGIN:
+            self.redraw()
+
+    def on_show(self) -> None:
+        if self.vm.phase == Phase.IDLE:
+            self.shell.run(self.vm.resume())
+
+    def on_wedge_uid(self, uid: str) -> None:
+        if self.vm.phase == Phase.CHOOSE and self.vm.choose_card_by_uid(uid):
+            self.shell.snack(self.t("charging.card_read", uid=uid))
+
+    def content(self) -> ft.Control:
+        phase = self.vm.phase
+        body = {
+            Phase.IDLE: self.idle,
+            Phase.LOGIN: self.login,
+            Phase.CHOOSE: self.choose,
+            Phase.STARTING: self.starting,
+            Phase.LIVE: self.live,
+            Phase.STOPPING: self.live,
+            Phase.FINISHED: self.finished,
+        }[phase]()
+        return ft.Column(
+            [
+                self.header(self.t("charging.title")),
+                ft.ListView(
+                    controls=[
+                        ft.Container(body, padding=ft.Padding.symmetric(horizontal=16), width=760)
+                    ],
+                    expand=True,
+                ),
+            ],
+            expand=True,
+            spacing=0,
+        )
+
+    # ------------------------------------------------------------------ phases
+    def idle(self) -> ft.Control:
+        t = self.t
+        return empty_state(
+            ft.Icons.EV_STATION,
+            t("charging.none_title"),
+            t("charging.none_text") if self.ctx.logged_in else t("charging.none_text_login"),
+            ft.FilledButton(
+                t("charging.find"),
+                icon=ft.Icons.MAP,
+                on_click=lambda e: self.shell.go("/map"),
+                tooltip=t("charging.find"),
+            ),
+        )
+
+    def target(self) -> ft.Control:
+        t = self.t
+        s, c = self.vm.station, self.vm.connector
+        if not (s and c):
+            return ft.Container()
+        lang = self.ctx.settings.language
+        spec = " · ".join(
+            x
+            for x in (
+                t(f"plug.{c.plug_type.value}"),
+                fmt.kw(c.max_power_kw, lang) if c.max_power_kw else "",
+                c.evse_id or "",
+            )
+            if x
+        )
+        return section(
+            None,
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.EV_STATION, color=ft.Colors.PRIMARY, size=32),
+                    ft.Column(
+                        [
+                            ft.Text(s.name, size=18, weight=ft.FontWeight.BOLD),
+                            ft.Text(spec, color=ft.Colors.ON_SURFACE_VARIANT),
+                        ],
+                        spacing=2,
+                        expand=True,
+                        tight=True,
+                    ),
+                ],
+                spacing=12,
+            ),
+        )
+
+    def login(self) -> ft.Control:
+        form = LoginForm(
+            self.shell.account_vm,
+            self.shell.run,
+            on_register=lambda: self.shell.go("/account/register"),
+        )
+        return ft.Column(
+            [
+                self.target(),
+                ft.Text(self.t("charging.login_first"), size=16),
+                section(None, form.build()),
+            ],
+            spacing=14,
+        )
+
+    def card_option(self, card: Card) -> ft.Control:
+        name = card.label or card.number or card.uid
+        return ft.Radio(
+            value=card.id,
+            label=f"{name}  ·  {card.uid}",
+            tooltip=self.t("charging.use_card", name=name),
+        )
+
+    def choose(self) -> ft.Control:
+        t = self.t
+        vm = self.vm
+        lang = self.ctx.settings.language
+        cards = vm.usable_cards()
+        items: list[ft.Control] = [self.target()]
+        if cards:
+            items.append(
+                section(
+                    t("charging.card"),
+                    ft.RadioGroup(
+                        value=vm.card_id,
+                        on_change=lambda e: vm.choose_card(e.control.value),
+                        content=ft.Column([self.card_option(c) for c in cards], spacing=4),
+                    ),
+                    self.uid_entry() if self.ctx.config.kiosk else ft.Container(),
+                )
+            )
+        else:
+            items.append(
+                section(
+                    t("charging.card"),
+                    ft.Text(t("charging.no_cards")),
+                    ft.OutlinedButton(
+                        t("cards.add"),
+                        icon=ft.Icons.ADD_CARD,
+                        on_click=lambda e: self.shell.go("/cards"),
+                        tooltip=t("cards.add"),
+                    ),
+                )
+            )
+        items.append(
+            section(
+                t("charging.price"),
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.EURO, color=ft.Colors.PRIMARY),
+                        ft.Text(tariff_text(t, vm.tariff, lang), expand=True),
+                    ]
+                ),
+                ft.Text(t("charging.price_note"), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+            )
+        )
+        if vm.error:
+            items.append(error_banner(vm.error))
+        items.append(
+            ft.Row(
+                [
+                    ft.OutlinedButton(
+                        t("common.cancel"),
+                        on_click=lambda e: vm.done(),
+                        tooltip=t("common.cancel"),
+                        height=52,
+                    ),
+                    ft.FilledButton(
+                        t("charging.confirm"),
+                        icon=ft.Icons.BOLT,
+                        on_click=lambda e: self.shell.run(vm.start()),
+                        disabled=not vm.card_id,
+                        tooltip=t("charging.confirm"),
+                        height=52,
+                        expand=True,
+                    ),
+                ],
+                spacing=12,
+            )
+        )
+        return ft.Column(items, spacing=14)
+
+    def uid_entry(self) -> ft.Control:
+        t = self.t
+
+        def submit(e):
+            self.vm.choose_card_by_uid(e.control.value or "")
+
+        return ft.TextField(
+            label=t("charging.card_uid"),
+            hint_text=t("charging.card_uid_hint"),
+            prefix_icon=ft.Icons.CONTACTLESS,
+            on_submit=submit,
+            capitalization=ft.TextCapitalization.CHARACTERS,
+            text_size=20,
+        )
+
+    def starting(self) -> ft.Control:
+        t = self.t
+        done = set(self.vm.progress)
+        rows = []
+        for step in STEPS:
+            reached = step in done
+            rows.append(
+                ft.Row(
+                    [
+                        ft.Icon(
+                            ft.Icons.CHECK_CIRCLE if reached else ft.Icons.RADIO_BUTTON_UNCHECKED,
+                            color=ft.Colors.PRIMARY if reached else ft.Colors.OUTLINE,
+                        ),
+                        ft.Text(
+                            t(f"charging.step.{step}"),
+                            weight=ft.FontWeight.W_600 if reached else None,
+                        ),
+                    ]
+                )
+            )
+        return ft.Column(
+            [
+                self.target(),
+                section(
+                    t("charging.starting"),
+                    ft.Row(
+                        [
+                            ft.ProgressRing(width=28, height=28),
+                            ft.Text(t("charging.contacting"), expand=True),
+                        ],
+                        spacing=12,
+                    ),
+                    *rows,
+                    ft.Text(t("charging.plug_in"), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                ),
+            ],
+            spacing=14,
+        )
+
+    def live(self) -> ft.Control:
+        t = self.t
+        vm = self.vm
+        s = vm.session
+        assert s is not None
+        lang = self.ctx.settings.language
+        stopping = vm.phase == Phase.STOPPING
+        metrics = [
+            metric(
+                t("charging.energy"),
+                fmt.kwh(s.energy_kwh, lang),
+                ft.Icons.BATTERY_CHARGING_FULL,
+                ENERGY_COLOUR,
+                big=True,
+                ident="live-energy",
+            ),
+            metric(
+                t("charging.power"),
+                fmt.kw(s.power_kw, lang),
+                ft.Icons.BOLT,
+                POWER_COLOUR,
+                big=True,
+                ident="live-power",
+            ),
+        ]
+        metrics2 = [
+            metric(
+                t("charging.soc"),
+                f"{s.soc:.0f} %" if s.soc is not None else "–",
+                ft.Icons.BATTERY_STD,
+                SOC_COLOUR,
+                ident="live-soc",
+            ),
+            metric(
+                t("charging.duration"),
+                fmt.duration(s.duration_s),
+                ft.Icons.TIMER,
+                ident="live-duration",
+            ),
+            metric(
+                t("charging.cost"),
+                fmt.money(vm.cost_so_far, vm.currency, lang) or "–",
+                ft.Icons.EURO,
+                ident="live-cost",
+            ),
+        ]
+        title = s.station_name or (vm.station.name if vm.station else "")
+        header = ft.Container(
+            content=ft.Row(
+                [
+                    ft.Container(
+                        ft.ProgressRing(
+                            width=22,
+                            height=22,
+                            stroke_width=3,
+                            color=ft.Colors.ON_PRIMARY_CONTAINER,
+                        )
+                    ),
+                    ft.Column(
+                        [
+                            ft.Text(
+                                t("charging.stopping") if stopping else t("charging.live"),
+                                size=18,
+                                weight=ft.FontWeight.BOLD,
+                                color=ft.Colors.ON_PRIMARY_CONTAINER,
+                            ),
+                            ft.Text(
+                                " · ".join(x for x in (title, s.evse_id or "") if x),
+                                color=ft.Colors.ON_PRIMARY_CONTAINER,
+                            ),
+                        ],
+                        spacing=2,
+                        tight=True,
+                        expand=True,
+                    ),
+                ],
+                spacing=14,
+            ),
+            bgcolor=ft.Colors.PRIMARY_CONTAINER,
+            border_radius=20,
+            padding=18,
+        )
+        points = [(p.seconds, p.power_kw, p.soc) for p in vm.points]
+        items: list[ft.Control] = [
+            header,
+            ft.Row(metrics, spacing=12),
+            ft.Row(metrics2, spacing=12),
+            section(
+                t("charging.chart"),
+                ft.Row(
+                    [
+                        ft.Container(width=14, height=4, bgcolor=POWER_COLOUR),
+                        ft.Text(t("charging.power"), size=12),
+                        ft.Container(width=14, height=4, bgcolor=SOC_COLOUR),
+                        ft.Text(t("charging.soc"), size=12),
+                    ],
+                    spacing=6,
+                ),
+                live_chart(points, t("charging.chart")),
+            ),
+        ]
+        if vm.error:
+            items.append(error_banner(vm.error))
+        items.append(
+            ft.FilledButton(
+                t("charging.stop"),
+                icon=ft.Icons.STOP_CIRCLE,
+                on_click=lambda e: self.shell.run(vm.stop()),
+                disabled=stopping,
+                tooltip=t("charging.stop"),
+                height=56,
+                width=float("inf"),
+                style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR),
+            )
+        )
+        return ft.Column(items, spacing=14)
+
+    def finished(self) -> ft.Control:
+        t = self.t
+        vm = self.vm
+        s = vm.session
+        assert s is not None
+        lang = self.ctx.settings.language
+        failed = s.state.value == "FAILED"
+        return ft.Column(
+            [
+                empty_state(
+                    ft.Icons.ERROR_OUTLINE if failed else ft.Icons.TASK_ALT,
+                    t("charging.failed") if failed else t("charging.finished"),
+                    s.failure_reason or (s.station_name or ""),
+                ),
+                ft.Row(
+                    [
+                        metric(
+                            t("charging.energy"),
+                            fmt.kwh(s.energy_kwh, lang),
+                            ft.Icons.BATTERY_CHARGING_FULL,
+                            ENERGY_COLOUR,
+                            ident="final-energy",
+                        ),
+                        metric(t("charging.duration"), fmt.duration(s.duration_s), ft.Icons.TIMER),
+                        metric(
+                            t("charging.cost"),
+                            fmt.money(vm.cost_so_far, vm.currency, lang) or "–",
+                            ft.Icons.EURO,
+                        ),
+                    ],
+                    spacing=12,
+                ),
+                ft.Row(
+                    [
+                        ft.OutlinedButton(
+                            t("charging.to_history"),
+                            icon=ft.Icons.HISTORY,
+                            on_click=lambda e: (vm.done(), self.shell.go("/history")),
+                            tooltip=t("charging.to_history"),
+                        ),
+                        ft.FilledButton(
+                            t("common.done"), on_click=lambda e: vm.done(), tooltip=t("common.done")
+                        ),
+                    ],
+                    spacing=12,
+                    alignment=ft.MainAxisAlignment.END,
+                ),
+            ],
+            spacing=14,
+        )

@@ -1,0 +1,398 @@
+"""History: month groups, statistics with charts, exports; session detail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import flet as ft
+
+from app import format as fmt
+from app.components.charts import monthly_chart
+from app.components.common import empty_state, error_banner, metric, safe_update, section
+from app.screens.base import Screen
+from app.theme import ENERGY_COLOUR, SOC_COLOUR
+from app.viewmodels.history_vm import HistoryViewModel
+from services.models import ChargingSession
+
+
+def month_title(t, key: str) -> str:
+    year, month = key.split("-")
+    return f"{t(f'month.{int(month)}')} {year}"
+
+
+class HistoryScreen(Screen):
+    def __init__(self, shell) -> None:
+        super().__init__(shell)
+        self.vm: HistoryViewModel = shell.history_vm
+        self.vm.subscribe(self.redraw)
+
+    def on_show(self) -> None:
+        if self.ctx.logged_in:
+            self.shell.run(self.vm.load())
+
+    def content(self) -> ft.Control:
+        t = self.t
+        if not self.ctx.logged_in:
+            return ft.Column(
+                [
+                    self.header(t("history.title")),
+                    empty_state(
+                        ft.Icons.HISTORY,
+                        t("history.title"),
+                        t("history.login_text"),
+                        ft.FilledButton(
+                            t("account.login"),
+                            on_click=lambda e: self.shell.go("/account"),
+                            tooltip=t("account.go_login"),
+                        ),
+                    ),
+                ],
+                expand=True,
+            )
+        exports = [
+            ft.IconButton(
+                icon=ft.Icons.TABLE_VIEW,
+                tooltip=t("history.export_csv"),
+                on_click=lambda e: self.shell.run(self.export_csv()),
+            ),
+            ft.IconButton(
+                icon=ft.Icons.TRAVEL_EXPLORE,
+                tooltip=t("history.export_map"),
+                on_click=lambda e: self.shell.run(self.export_map()),
+            ),
+        ]
+        items: list[ft.Control] = []
+        if self.vm.error:
+            items.append(error_banner(self.vm.error))
+        if self.vm.busy and not self.vm.sessions:
+            items.append(ft.ProgressBar())
+        items.append(self.stats())
+        groups = self.vm.groups()
+        if not groups and not self.vm.busy:
+            items.append(
+                empty_state(ft.Icons.HISTORY, t("history.none_title"), t("history.none_text"))
+            )
+        lang = self.ctx.settings.language
+        first = True
+        for month, sessions in groups.items():
+            kwh = sum(s.energy_kwh for s in sessions)
+            cost = sum(s.cost.total for s in sessions if s.cost)
+            cur = next((s.cost.currency for s in sessions if s.cost), "EUR")
+            items.append(
+                ft.Row(
+                    [
+                        ft.Text(
+                            month_title(t, month), size=16, weight=ft.FontWeight.BOLD, expand=True
+                        ),
+                        ft.Text(
+                            f"{fmt.kwh(kwh, lang)} · {fmt.money(cost, cur, lang)}",
+                            color=ft.Colors.ON_SURFACE_VARIANT,
+                        ),
+                    ]
+                )
+            )
+            for s in sessions:
+                items.append(self.session_tile(s, first))
+                first = False
+        if not self.vm.is_last:
+            items.append(
+                ft.TextButton(
+                    t("history.more"),
+                    tooltip=t("history.more"),
+                    on_click=lambda e: self.shell.run(self.vm.load_more()),
+                )
+            )
+        return ft.Column(
+            [
+                self.header(t("history.title"), *exports),
+                ft.ListView(
+                    controls=[
+                        ft.Container(
+                            ft.Column(items, spacing=10),
+                            padding=ft.Padding.only(left=16, right=16, bottom=24),
+                            width=820,
+                        )
+                    ],
+                    expand=True,
+                ),
+            ],
+            expand=True,
+            spacing=0,
+        )
+
+    def stats(self) -> ft.Control:
+        t = self.t
+        st = self.vm.statistics
+        lang = self.ctx.settings.language
+        if st is None:
+            return ft.Container()
+        row = ft.ResponsiveRow(
+            [
+                ft.Container(
+                    metric(t("history.sessions"), str(st.sessions), ft.Icons.EV_STATION),
+                    col={"xs": 6, "md": 3},
+                ),
+                ft.Container(
+                    metric(
+                        t("history.energy"),
+                        fmt.kwh(st.energy_kwh, lang),
+                        ft.Icons.BATTERY_CHARGING_FULL,
+                        ENERGY_COLOUR,
+                    ),
+                    col={"xs": 6, "md": 3},
+                ),
+                ft.Container(
+                    metric(t("history.cost"), fmt.money(st.cost, st.currency, lang), ft.Icons.EURO),
+                    col={"xs": 6, "md": 3},
+                ),
+                ft.Container(
+                    metric(
+                        t("history.co2"),
+                        f"{fmt.number(st.co2_saved_kg, 0, lang)} kg",
+                        ft.Icons.ECO,
+                        SOC_COLOUR,
+                    ),
+                    col={"xs": 6, "md": 3},
+                ),
+            ],
+            spacing=10,
+            run_spacing=10,
+        )
+        series = self.vm.monthly_series()
+        chart = monthly_chart(series, t("history.chart")) if series else ft.Container()
+        return section(
+            t("history.statistics"),
+            row,
+            ft.Text(t("history.chart"), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+            chart,
+        )
+
+    def session_tile(self, s: ChargingSession, first: bool) -> ft.Control:
+        t = self.t
+        lang = self.ctx.settings.language
+        active = s.state.is_active
+        tile = ft.Container(
+            content=ft.Row(
+                [
+                    ft.Container(
+                        ft.Icon(
+                            ft.Icons.BOLT if active else ft.Icons.EV_STATION,
+                            color=ft.Colors.ON_PRIMARY_CONTAINER,
+                        ),
+                        width=44,
+                        height=44,
+                        border_radius=12,
+                        bgcolor=ft.Colors.PRIMARY_CONTAINER,
+                        alignment=ft.Alignment.CENTER,
+                    ),
+                    ft.Column(
+                        [
+                            ft.Text(
+                                s.station_name or s.evse_id or t("history.session"),
+                                weight=ft.FontWeight.W_600,
+                                max_lines=1,
+                                overflow=ft.TextOverflow.ELLIPSIS,
+                            ),
+                            ft.Text(
+                                fmt.date_time(s.started_at, lang)
+                                + (
+                                    f" · {t('history.active')}"
+                                    if active
+                                    else f" · {fmt.duration(s.duration_s)}"
+                                ),
+                                size=12,
+                                color=ft.Colors.ON_SURFACE_VARIANT,
+                            ),
+                        ],
+                        spacing=2,
+                        expand=True,
+                        tight=True,
+                    ),
+                    ft.Column(
+                        [
+                            ft.Text(fmt.kwh(s.energy_kwh, lang), weight=ft.FontWeight.W_600),
+                            ft.Text(
+                                fmt.money(s.cost.total, s.cost.currency, lang) if s.cost else "",
+                                size=12,
+                            ),
+                        ],
+                        spacing=2,
+                        tight=True,
+                        horizontal_alignment=ft.CrossAxisAlignment.END,
+                    ),
+                ],
+                spacing=12,
+            ),
+            padding=10,
+            border_radius=16,
+            bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
+            ink=True,
+            on_click=lambda e, sid=s.id: self.shell.go(f"/history/{sid}"),
+        )
+        return ft.Semantics(
+            identifier="history-first" if first else "history-item",
+            label=s.station_name or s.id,
+            button=True,
+            container=True,
+            content=tile,
+        )
+
+    async def _save(self, data: bytes, name: str) -> None:
+        picker = ft.FilePicker()
+        try:
+            await picker.save_file(
+                file_name=name, src_bytes=data, dialog_title=self.t("history.save_as")
+            )
+            self.shell.snack(self.t("history.exported", name=name))
+        except Exception as exc:
+            self.vm.error = self.t("history.export_failed", reason=str(exc))
+            self.vm.notify()
+
+    async def export_csv(self) -> None:
+        stamp = datetime.now().strftime("%Y%m%d")
+        await self._save(await self.vm.export_csv(), f"voltra-sessions-{stamp}.csv")
+
+    async def export_map(self) -> None:
+        stamp = datetime.now().strftime("%Y%m%d")
+        await self._save(await self.vm.export_map(), f"voltra-map-{stamp}.html")
+
+
+class SessionDetailScreen(Screen):
+    def __init__(self, shell, session_id: str) -> None:
+        super().__init__(shell)
+        self.vm: HistoryViewModel = shell.history_vm
+        self.session_id = session_id
+        self._unsub = self.vm.subscribe(self.redraw)
+
+    def close(self) -> None:
+        self._unsub()
+
+    def view(self, route: str) -> ft.View:
+        self.root = ft.Container(content=self.content(), expand=True)
+        self.shell.run(self.vm.open(self.session_id))
+        return ft.View(
+            route=route,
+            appbar=ft.AppBar(title=ft.Text(self.t("history.detail"))),
+            controls=[self.root],
+            padding=0,
+        )
+
+    def content(self) -> ft.Control:
+        t = self.t
+        lang = self.ctx.settings.language
+        s = self.vm.detail
+        if s is None or s.id != self.session_id:
+            return ft.Container(ft.ProgressRing(), alignment=ft.Alignment.CENTER, expand=True)
+        items: list[ft.Control] = [
+            section(
+                None,
+                ft.Text(s.station_name or s.evse_id or "", size=20, weight=ft.FontWeight.BOLD),
+                ft.Text(
+                    " · ".join(x for x in (s.evse_id, s.card_uid) if x),
+                    color=ft.Colors.ON_SURFACE_VARIANT,
+                ),
+                ft.Text(f"{fmt.date_time(s.started_at, lang)} – {fmt.date_time(s.ended_at, lang)}"),
+                ft.Text(t(f"state.{s.state.value}"), weight=ft.FontWeight.W_600),
+            ),
+            ft.Row(
+                [
+                    metric(
+                        t("charging.energy"),
+                        fmt.kwh(s.energy_kwh, lang),
+                        ft.Icons.BATTERY_CHARGING_FULL,
+                        ENERGY_COLOUR,
+                    ),
+                    metric(t("charging.duration"), fmt.duration(s.duration_s), ft.Icons.TIMER),
+                    metric(
+                        t("charging.cost"),
+                        fmt.money(s.cost.total, s.cost.currency, lang) if s.cost else "–",
+                        ft.Icons.EURO,
+                    ),
+                ],
+                spacing=10,
+            ),
+        ]
+        if s.cost and s.cost.items:
+            rows = [
+                ft.Row(
+                    [
+                        ft.Text(i.description, expand=True),
+                        ft.Text(fmt.money(i.gross, s.cost.currency, lang)),
+                    ]
+                )
+                for i in s.cost.items
+            ]
+            if s.cost.tax is not None:
+                rows.append(
+                    ft.Row(
+                        [
+                            ft.Text(t("history.tax_included"), expand=True, size=12),
+                            ft.Text(fmt.money(s.cost.tax, s.cost.currency, lang), size=12),
+                        ]
+                    )
+                )
+            rows.append(ft.Divider())
+            rows.append(
+                ft.Row(
+                    [
+                        ft.Text(t("history.total"), weight=ft.FontWeight.BOLD, expand=True),
+                        ft.Text(
+                            fmt.money(s.cost.total, s.cost.currency, lang),
+                            weight=ft.FontWeight.BOLD,
+                        ),
+                    ]
+                )
+            )
+            items.append(section(t("history.cost_items"), *rows))
+        meter = [
+            ft.Row(
+                [
+                    ft.Text(t("history.meter_start"), expand=True),
+                    ft.Text(fmt.kwh(s.meter_start_kwh, lang)),
+                ]
+            ),
+            ft.Row(
+                [
+                    ft.Text(t("history.meter_end"), expand=True),
+                    ft.Text(fmt.kwh(s.meter_end_kwh, lang)),
+                ]
+            ),
+        ]
+        for r in s.readings[-12:]:
+            meter.append(
+                ft.Row(
+                    [
+                        ft.Text(fmt.date_time(r.at, lang), expand=True, size=12),
+                        ft.Text(
+                            fmt.kwh(r.energy_kwh, lang) if r.energy_kwh is not None else "", size=12
+                        ),
+                        ft.Text(
+                            fmt.kw(r.power_kw, lang) if r.power_kw is not None else "", size=12
+                        ),
+                    ]
+                )
+            )
+        items.append(section(t("history.meter"), *meter))
+        if s.co2_saved_kg is not None:
+            items.append(
+                section(
+                    None,
+                    ft.Row(
+                        [
+                            ft.Icon(ft.Icons.ECO, color=SOC_COLOUR),
+                            ft.Text(
+                                t("history.co2_session", kg=fmt.number(s.co2_saved_kg, 1, lang))
+                            ),
+                        ]
+                    ),
+                )
+            )
+        return ft.ListView(
+            controls=[ft.Container(ft.Column(items, spacing=12), padding=16, width=760)],
+            expand=True,
+        )
+
+    def redraw(self) -> None:
+        if self.root is not None:
+            self.root.content = self.content()
+            safe_update(self.root)

@@ -1,0 +1,474 @@
+"""Map search: markers coloured by status, clusters, place search, filters, list."""
+
+from __future__ import annotations
+
+import os
+
+import flet as ft
+import flet_map as fm
+
+from app import format as fmt
+from app.components.common import error_banner, safe_update, status_chip
+from app.screens.base import Screen
+from app.theme import STATUS_COLOURS
+from app.viewmodels.clusters import MarkerItem
+from app.viewmodels.map_vm import POWER_STEPS
+from services.models import ConnectorStatus, CurrentType, PlugType, Station
+
+# Public OSM tiles by default; VOLTRA_TILE_URL="" turns tiles off (kiosks with no internet).
+TILE_URL = os.environ.get("VOLTRA_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+PLUG_ICONS = {
+    PlugType.TYPE2: ft.Icons.ELECTRICAL_SERVICES,
+    PlugType.CCS: ft.Icons.EV_STATION,
+    PlugType.CHADEMO: ft.Icons.POWER,
+    PlugType.SCHUKO: ft.Icons.OUTLET,
+    PlugType.OTHER: ft.Icons.POWER,
+}
+
+
+class MapScreen(Screen):
+    def __init__(self, shell) -> None:
+        super().__init__(shell)
+        self.vm = shell.map_vm
+        self.vm.subscribe(self.on_vm)
+        self.marker_layer: fm.MarkerLayer | None = None
+        self.list_column: ft.ListView | None = None
+        self.area_button: ft.Control | None = None
+        self.progress: ft.ProgressBar | None = None
+        self.error: ft.Control | None = None
+        self.map: fm.Map | None = None
+        self.filter_badge: ft.Control | None = None
+        self._last_markers_key = None
+
+    # ------------------------------------------------------------------ build
+    def on_show(self) -> None:
+        page = self.shell.page
+        self.vm.view_size = (float(page.width or 1000), float(page.height or 700))
+        if not self.vm.searched_once and not self.vm.busy:
+            self.shell.run(self.vm.search())
+
+    def content(self) -> ft.Control:
+        t = self.t
+        narrow = self.shell.narrow
+        self.marker_layer = fm.MarkerLayer(markers=self.build_markers())
+        layers: list = []
+        if TILE_URL:
+            # no on_image_error handler: offline, each failed tile would be one more event
+            layers.append(fm.TileLayer(url_template=TILE_URL, user_agent_package_name="app.voltra"))
+        layers.append(self.marker_layer)
+        self.map = fm.Map(
+            expand=True,
+            initial_center=fm.MapLatitudeLongitude(
+                self.vm.centre.latitude, self.vm.centre.longitude
+            ),
+            initial_zoom=self.vm.zoom,
+            min_zoom=4,
+            max_zoom=19,
+            bgcolor=ft.Colors.SURFACE_CONTAINER,
+            layers=layers,
+            on_position_change=self.on_position,
+        )
+        self.area_button = ft.Container(
+            content=ft.FilledTonalButton(
+                t("map.search_area"),
+                icon=ft.Icons.REFRESH,
+                on_click=lambda e: self.shell.run(self.vm.search_this_area()),
+                tooltip=t("map.search_area"),
+            ),
+            visible=self.vm.moved,
+            alignment=ft.Alignment.TOP_CENTER,
+            padding=ft.Padding.only(top=84),
+        )
+        self.progress = ft.ProgressBar(visible=self.vm.busy, height=3)
+        self.error = ft.Container(
+            error_banner(self.vm.error),
+            padding=ft.Padding.only(left=12, right=12, top=140),
+            visible=bool(self.vm.error),
+        )
+        legend = ft.Container(
+            content=ft.Row(
+                [
+                    ft.Row(
+                        [
+                            ft.Container(
+                                width=10, height=10, border_radius=10, bgcolor=STATUS_COLOURS[s]
+                            ),
+                            ft.Text(t(f"status.{s.value}"), size=11),
+                        ],
+                        spacing=4,
+                        tight=True,
+                    )
+                    for s in ConnectorStatus
+                ],
+                spacing=10,
+                tight=True,
+                wrap=True,
+            ),
+            bgcolor=ft.Colors.with_opacity(0.9, ft.Colors.SURFACE),
+            border_radius=12,
+            padding=ft.Padding.symmetric(horizontal=10, vertical=6),
+            left=12,
+            bottom=12,
+        )
+        overlay = ft.Stack(
+            [
+                self.map,
+                ft.Container(self.search_bar(), left=12, right=12, top=12),
+                ft.Container(self.progress, left=0, right=0, top=0),
+                ft.Container(self.area_button, left=0, right=0, top=0),
+                ft.Container(self.error, left=0, right=0, top=0),
+                legend,
+            ],
+            expand=True,
+        )
+        self.list_column = ft.ListView(
+            controls=self.build_list(), spacing=8, padding=12, expand=True
+        )
+        list_panel = ft.Column(
+            [
+                ft.Container(
+                    ft.Text(t("map.results", n=len(self.vm.stations)), weight=ft.FontWeight.W_600),
+                    padding=ft.Padding.only(left=16, top=14),
+                ),
+                self.list_column,
+            ],
+            expand=True,
+            spacing=0,
+        )
+        if narrow:
+            if self.vm.show_list:
+                return ft.Column(
+                    [
+                        ft.Container(self.search_bar(), padding=12),
+                        self.progress,
+                        ft.Container(
+                            error_banner(self.vm.error),
+                            visible=bool(self.vm.error),
+                            padding=ft.Padding.symmetric(horizontal=12),
+                        ),
+                        list_panel,
+                    ],
+                    expand=True,
+                    spacing=0,
+                )
+            return overlay
+        return ft.Row(
+            [overlay, ft.VerticalDivider(width=1), ft.Container(list_panel, width=380)],
+            expand=True,
+            spacing=0,
+            vertical_alignment=ft.CrossAxisAlignment.STRETCH,
+        )
+
+    def search_bar(self) -> ft.Control:
+        t = self.t
+        field = ft.TextField(
+            label=t("map.place_search"),
+            hint_text=t("map.place_hint"),
+            prefix_icon=ft.Icons.SEARCH,
+            border_radius=28,
+            filled=True,
+            dense=True,
+            expand=True,
+            on_submit=lambda e: self.shell.run(self.vm.search_place(e.control.value or "")),
+        )
+        n = self.vm.active_filter_count
+        self.filter_badge = ft.IconButton(
+            icon=ft.Icons.TUNE,
+            tooltip=t("map.filters"),
+            on_click=lambda e: self.open_filters(),
+            badge=str(n) if n else None,
+        )
+        actions: list[ft.Control] = [self.filter_badge]
+        if self.shell.narrow:
+            actions.append(
+                ft.IconButton(
+                    icon=ft.Icons.MAP if self.vm.show_list else ft.Icons.LIST,
+                    tooltip=t("map.show_map") if self.vm.show_list else t("map.show_list"),
+                    on_click=lambda e: self.toggle_list(),
+                )
+            )
+        return ft.Container(
+            content=ft.Row([field, *actions], spacing=4),
+            bgcolor=ft.Colors.SURFACE,
+            border_radius=28,
+            padding=ft.Padding.only(left=4, right=4, top=4, bottom=4),
+            shadow=ft.BoxShadow(blur_radius=8, color=ft.Colors.with_opacity(0.2, "#000000")),
+        )
+
+    # ------------------------------------------------------------------ markers
+    def build_markers(self) -> list[fm.Marker]:
+        return [self.marker(item) for item in self.vm.markers()]
+
+    def marker(self, item: MarkerItem) -> fm.Marker:
+        colour = STATUS_COLOURS[item.status]
+        if item.is_cluster:
+            size = 34 + min(20, item.count)
+            content = ft.Container(
+                content=ft.Text(
+                    str(item.count), color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=13
+                ),
+                alignment=ft.Alignment.CENTER,
+                bgcolor=colour,
+                border_radius=size,
+                border=ft.Border.all(3, ft.Colors.with_opacity(0.5, ft.Colors.WHITE)),
+                tooltip=self.t("map.cluster", n=item.count),
+                on_click=lambda e, it=item: self.shell.run(self.zoom_into(it)),
+            )
+        else:
+            size = 34
+            station = item.stations[0]
+            content = ft.Container(
+                content=ft.Icon(ft.Icons.EV_STATION, color=ft.Colors.WHITE, size=18),
+                alignment=ft.Alignment.CENTER,
+                bgcolor=colour,
+                border_radius=size,
+                border=ft.Border.all(2, ft.Colors.WHITE),
+                tooltip=station.name,
+                on_click=lambda e, s=station: self.open_station(s),
+            )
+        return fm.Marker(
+            content=content,
+            coordinates=fm.MapLatitudeLongitude(item.latitude, item.longitude),
+            width=size,
+            height=size,
+        )
+
+    async def zoom_into(self, item: MarkerItem) -> None:
+        if self.map is None:
+            return
+        zoom = min(19.0, self.vm.zoom + 2)
+        await self.map.move_to(
+            destination=fm.MapLatitudeLongitude(item.latitude, item.longitude), zoom=zoom
+        )
+
+    # ------------------------------------------------------------------ list
+    def build_list(self) -> list[ft.Control]:
+        if not self.vm.stations and self.vm.searched_once and not self.vm.busy:
+            return [
+                ft.Container(
+                    ft.Text(self.t("map.no_results"), color=ft.Colors.ON_SURFACE_VARIANT),
+                    padding=16,
+                )
+            ]
+        return [self.station_tile(s) for s in self.vm.list_items()[:100]]
+
+    def station_tile(self, s: Station) -> ft.Control:
+        t = self.t
+        units = self.ctx.settings.units
+        plugs = sorted({c.plug_type for c in s.connectors}, key=lambda p: p.value)
+        power = s.max_power_kw or max((c.max_power_kw or 0 for c in s.connectors), default=0)
+        colour = STATUS_COLOURS[s.status.status]
+        badge_text = (
+            t("map.free_of", free=s.status.available, total=s.status.total)
+            if s.status.total
+            else t(f"status.{s.status.status.value}")
+        )
+        tile = ft.Container(
+            content=ft.Row(
+                [
+                    ft.Container(
+                        content=ft.Column(
+                            [
+                                ft.Icon(ft.Icons.BOLT, color=ft.Colors.WHITE, size=18),
+                                ft.Text(
+                                    f"{power:.0f}",
+                                    color=ft.Colors.WHITE,
+                                    size=12,
+                                    weight=ft.FontWeight.BOLD,
+                                ),
+                            ],
+                            spacing=0,
+                            tight=True,
+                            horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+                        ),
+                        bgcolor=colour,
+                        width=48,
+                        height=48,
+                        border_radius=14,
+                        alignment=ft.Alignment.CENTER,
+                    ),
+                    ft.Column(
+                        [
+                            ft.Text(
+                                s.name,
+                                weight=ft.FontWeight.W_600,
+                                max_lines=1,
+                                overflow=ft.TextOverflow.ELLIPSIS,
+                            ),
+                            ft.Text(
+                                " · ".join(
+                                    x
+                                    for x in (
+                                        fmt.distance(s.distance_km, units),
+                                        s.address.one_line(),
+                                    )
+                                    if x
+                                ),
+                                size=12,
+                                color=ft.Colors.ON_SURFACE_VARIANT,
+                                max_lines=1,
+                                overflow=ft.TextOverflow.ELLIPSIS,
+                            ),
+                            ft.Row(
+                                [
+                                    status_chip(t, s.status.status, badge_text),
+                                    ft.Text(
+                                        " ".join(t(f"plug.{p.value}") for p in plugs),
+                                        size=11,
+                                        color=ft.Colors.ON_SURFACE_VARIANT,
+                                    ),
+                                ],
+                                spacing=6,
+                                wrap=True,
+                            ),
+                        ],
+                        spacing=3,
+                        expand=True,
+                        tight=True,
+                    ),
+                    ft.Icon(ft.Icons.STAR, color=ft.Colors.AMBER, size=18, visible=s.favourite),
+                ],
+                spacing=12,
+            ),
+            padding=10,
+            border_radius=16,
+            bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
+            on_click=lambda e, st=s: self.open_station(st),
+            ink=True,
+        )
+        return ft.Semantics(
+            identifier="station-item", label=s.name, button=True, content=tile, container=True
+        )
+
+    # ------------------------------------------------------------------ actions
+    def open_station(self, s: Station) -> None:
+        self.shell.station_seed = s
+        self.shell.go(f"/station/{s.id}")
+
+    def toggle_list(self) -> None:
+        self.vm.show_list = not self.vm.show_list
+        self.redraw()
+
+    def on_position(self, e) -> None:
+        if getattr(e, "has_gesture", False):
+            self.shell.touch()
+        self.vm.camera_moved(e.coordinates.latitude, e.coordinates.longitude, e.camera.zoom)
+
+    def on_resize(self) -> None:
+        page = self.shell.page
+        self.vm.view_size = (float(page.width or 1000), float(page.height or 700))
+
+    def on_vm(self) -> None:
+        """Update only what changed: markers, list, the banner and the area button."""
+        if self.root is None or self.marker_layer is None:
+            return
+        self.marker_layer.markers = self.build_markers()
+        if self.list_column is not None:
+            self.list_column.controls = self.build_list()
+        if self.area_button is not None:
+            self.area_button.visible = self.vm.moved and not self.vm.busy
+        if self.progress is not None:
+            self.progress.visible = self.vm.busy
+        if self.error is not None:
+            self.error.visible = bool(self.vm.error)
+            self.error.content = error_banner(self.vm.error)
+        safe_update(self.root)
+
+    # ------------------------------------------------------------------ filters
+    def open_filters(self) -> None:
+        t = self.t
+        vm = self.vm
+        page = self.shell.page
+        f = vm.filters
+
+        def chip(label: str, selected: bool, on_select) -> ft.Chip:
+            return ft.Chip(
+                label=label,
+                selected=selected,
+                on_select=on_select,
+                tooltip=label,
+                show_checkmark=True,
+            )
+
+        def plug_chip(p: PlugType) -> ft.Chip:
+            def sel(e):
+                vm.toggle_plug(p)
+
+            return chip(t(f"plug.{p.value}"), p in f.plug_types, sel)
+
+        power_group = ft.RadioGroup(
+            value=str(f.min_power_kw or "any"),
+            on_change=lambda e: vm.set_min_power(
+                None if e.control.value == "any" else float(e.control.value)
+            ),
+            content=ft.Row(
+                [
+                    ft.Radio(
+                        value="any" if k is None else str(k),
+                        label=t("filters.any") if k is None else f"≥ {k:.0f} kW",
+                        tooltip=t("filters.any") if k is None else f"≥ {k:.0f} kW",
+                    )
+                    for k in POWER_STEPS
+                ],
+                wrap=True,
+            ),
+        )
+        current_group = ft.RadioGroup(
+            value=f.current_type.value if f.current_type else "any",
+            on_change=lambda e: vm.set_current(
+                None if e.control.value == "any" else CurrentType(e.control.value)
+            ),
+            content=ft.Row(
+                [
+                    ft.Radio(value="any", label=t("filters.any"), tooltip=t("filters.ac_dc_any")),
+                    ft.Radio(value="AC", label="AC", tooltip="AC"),
+                    ft.Radio(value="DC", label="DC", tooltip="DC"),
+                ],
+            ),
+        )
+
+        def switch(name: str, label: str) -> ft.Switch:
+            return ft.Switch(
+                label=label,
+                value=getattr(f, name),
+                on_change=lambda e: vm.set_flag(name, bool(e.control.value)),
+            )
+
+        async def apply(_):
+            page.pop_dialog()
+            self.redraw()
+            await vm.apply_filters()
+
+        def clear(_):
+            vm.clear_filters()
+            page.pop_dialog()
+            self.redraw()
+            self.shell.run(vm.apply_filters())
+
+        body = ft.Column(
+            [
+                ft.Text(t("filters.plug"), weight=ft.FontWeight.W_600),
+                ft.Row([plug_chip(p) for p in PlugType if p is not PlugType.OTHER], wrap=True),
+                ft.Text(t("filters.min_power"), weight=ft.FontWeight.W_600),
+                power_group,
+                ft.Text(t("filters.current"), weight=ft.FontWeight.W_600),
+                current_group,
+                switch("available_only", t("filters.available_only")),
+                switch("free_only", t("filters.free_only")),
+                switch("favourites_only", t("filters.favourites_only")),
+            ],
+            tight=True,
+            spacing=10,
+            scroll=ft.ScrollMode.AUTO,
+        )
+        page.show_dialog(
+            ft.AlertDialog(
+                title=ft.Text(t("map.filters")),
+                content=ft.Container(body, width=420),
+                actions=[
+                    ft.TextButton(t("filters.clear"), on_click=clear, tooltip=t("filters.clear")),
+                    ft.FilledButton(t("filters.apply"), on_click=apply, tooltip=t("filters.apply")),
+                ],
+            )
+        )
+        safe_update(page)

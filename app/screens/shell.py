@@ -1,0 +1,297 @@
+"""The app shell: routing, responsive navigation, theme, kiosk idle reset."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable
+
+import flet as ft
+
+from app.components.common import safe_update, show_snack
+from app.context import AppContext
+from app.theme import NARROW_MAX, dark_theme, theme, theme_mode
+from app.viewmodels.account_vm import AccountViewModel
+from app.viewmodels.cards_vm import CardsViewModel
+from app.viewmodels.charging_vm import ChargingViewModel
+from app.viewmodels.history_vm import HistoryViewModel
+from app.viewmodels.kiosk import IdleTimer, WedgeReader
+from app.viewmodels.map_vm import MapViewModel
+
+log = logging.getLogger(__name__)
+
+TABS = ("/map", "/charging", "/cards", "/history", "/account")
+TAB_ICONS = (
+    (ft.Icons.MAP_OUTLINED, ft.Icons.MAP),
+    (ft.Icons.EV_STATION_OUTLINED, ft.Icons.EV_STATION),
+    (ft.Icons.CREDIT_CARD_OUTLINED, ft.Icons.CREDIT_CARD),
+    (ft.Icons.HISTORY_OUTLINED, ft.Icons.HISTORY),
+    (ft.Icons.PERSON_OUTLINE, ft.Icons.PERSON),
+)
+TAB_KEYS = ("nav.map", "nav.charging", "nav.cards", "nav.history", "nav.account")
+
+
+class Shell:
+    def __init__(self, page: ft.Page, ctx: AppContext) -> None:
+        from app.screens.account_screen import AccountScreen
+        from app.screens.cards_screen import CardsScreen
+        from app.screens.charging_screen import ChargingScreen
+        from app.screens.history_screen import HistoryScreen
+        from app.screens.map_screen import MapScreen
+
+        self.page, self.ctx = page, ctx
+        self.map_vm = MapViewModel(ctx)
+        self.charging_vm = ChargingViewModel(ctx)
+        self.cards_vm = CardsViewModel(ctx)
+        self.history_vm = HistoryViewModel(ctx)
+        self.account_vm = AccountViewModel(ctx)
+        self.screens = {
+            "/map": MapScreen(self),
+            "/charging": ChargingScreen(self),
+            "/cards": CardsScreen(self),
+            "/history": HistoryScreen(self),
+            "/account": AccountScreen(self),
+        }
+        self.narrow = self._is_narrow()
+        self.wedge = WedgeReader()
+        self.idle = IdleTimer(ctx.config.idle_timeout_s, self.on_idle)
+        self._tasks: set[asyncio.Task] = set()
+        self._current_detail = None
+        self.station_seed = None  # the list/marker station, shown while detail loads
+        ctx.subscribe(self.on_ctx_event)
+
+    # ------------------------------------------------------------------ set-up
+    def start(self) -> None:
+        page = self.page
+        page.title = "Voltra"
+        page.theme = theme(self.ctx.config.kiosk)
+        page.dark_theme = dark_theme(self.ctx.config.kiosk)
+        page.theme_mode = theme_mode(self.ctx.settings.theme)
+        page.padding = 0
+        page.on_route_change = self.on_route_change
+        page.on_view_pop = self.on_view_pop
+        page.on_resize = self.on_resize
+        page.on_keyboard_event = self.on_key
+        page.on_disconnect = lambda e: self.close()
+        page.on_close = lambda e: self.close()
+        if self.ctx.config.kiosk:
+            page.window.full_screen = True
+            self.idle.start()
+        route = page.route if page.route not in ("", "/") else "/map"
+        self.render(route)
+        page.update()
+
+    def close(self) -> None:
+        self.idle.stop()
+        self.map_vm.stop_watch()
+        self.charging_vm.stop_polling()
+        for task in list(self._tasks):
+            task.cancel()
+
+        async def close_provider():
+            try:
+                await self.ctx.provider.close()
+            except Exception:
+                log.debug("provider close failed", exc_info=True)
+
+        with contextlib.suppress(RuntimeError):
+            asyncio.get_running_loop().create_task(close_provider())
+
+    # ------------------------------------------------------------------ helpers
+    def run(self, coro: Awaitable) -> None:
+        """Run a view-model coroutine from a tap; errors end up on the view model."""
+        self.touch()
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception():
+                log.error("action failed", exc_info=t.exception())
+
+        task.add_done_callback(done)
+
+    def touch(self) -> None:
+        self.idle.touch()
+
+    def go(self, route: str) -> None:
+        self.touch()
+        self.page.navigate(route)
+
+    def snack(self, text: str | None) -> None:
+        if text:
+            show_snack(self.page, text)
+
+    def _is_narrow(self) -> bool:
+        width = self.page.width or 1024
+        return width < NARROW_MAX
+
+    # ------------------------------------------------------------------ events
+    def on_resize(self, e) -> None:
+        narrow = self._is_narrow()
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.render(self.page.route)
+            self.page.update()
+        else:
+            self.screens["/map"].on_resize()
+
+    def on_key(self, e: ft.KeyboardEvent) -> None:
+        self.touch()
+        uid = self.wedge.feed(e.key)
+        if uid:
+            self.screens["/charging"].on_wedge_uid(uid)
+            self.screens["/cards"].on_wedge_uid(uid)
+
+    async def on_idle(self) -> None:
+        """Kiosk: after the idle timeout, log out and go back to the map."""
+        log.info("kiosk idle: resetting")
+        self.charging_vm.reset()
+        self.cards_vm.cards = []
+        self.history_vm.sessions = []
+        if self.ctx.profile is not None or self.ctx.provider.is_logged_in:
+            try:
+                await self.ctx.sign_out()
+            except Exception:
+                log.warning("logout on idle failed", exc_info=True)
+                self.ctx.profile = None
+        while len(self.page.views) > 1:
+            self.page.views.pop()
+        for _ in range(5):
+            try:
+                self.page.pop_dialog()
+            except Exception:
+                break
+        self.render("/map")
+        self.page.route = "/map"
+        self.page.update()
+
+    def on_ctx_event(self, event: str) -> None:
+        if event == "theme":
+            self.page.theme_mode = theme_mode(self.ctx.settings.theme)
+            self.page.update()
+        elif event in ("language", "units", "provider"):
+            self.render(self.page.route)
+            self.page.update()
+            if event == "provider":
+                self.run(self.map_vm.search())
+        elif event == "login":
+            self.run(self.charging_vm.after_login())
+            self.run(self.cards_vm.load())
+        elif event == "logout":
+            self.charging_vm.reset()
+            self.cards_vm.cards = []
+            self.history_vm.sessions = []
+            self.render(self.page.route)
+            self.page.update()
+
+    def on_route_change(self, e: ft.RouteChangeEvent) -> None:
+        self.touch()
+        self.render(e.route)
+
+    async def on_view_pop(self, e: ft.ViewPopEvent) -> None:
+        if len(self.page.views) > 1:
+            self.page.views.pop()
+            top = self.page.views[-1]
+            await self.page.push_route(top.route)
+
+    # ------------------------------------------------------------------ views
+    def tab_index(self, route: str) -> int:
+        for i, tab in enumerate(TABS):
+            if route == tab or route.startswith(tab + "/"):
+                return i
+        if route.startswith("/station/"):
+            return 0
+        return 0
+
+    def render(self, route: str) -> None:
+        if self._current_detail is not None:
+            close = getattr(self._current_detail, "close", None)
+            if close:
+                close()
+            self._current_detail = None
+        base = TABS[self.tab_index(route)]
+        views = [self.tab_view(base)]
+        detail = self.detail_view(route)
+        if detail is not None:
+            views.append(detail)
+        self.page.views.clear()
+        self.page.views.extend(views)
+
+    def tab_view(self, base: str) -> ft.View:
+        t = self.ctx.t
+        index = TABS.index(base)
+        screen = self.screens[base]
+        body = screen.build()
+        big = self.ctx.config.kiosk
+
+        def change(e) -> None:
+            self.go(TABS[int(e.control.selected_index)])
+
+        if self.narrow:
+            nav = ft.NavigationBar(
+                selected_index=index,
+                on_change=change,
+                destinations=[
+                    ft.NavigationBarDestination(icon=i, selected_icon=s, label=t(k))
+                    for (i, s), k in zip(TAB_ICONS, TAB_KEYS, strict=True)
+                ],
+                height=88 if big else None,
+            )
+            return ft.View(route=base, controls=[body], navigation_bar=nav, padding=0, spacing=0)
+        rail = ft.NavigationRail(
+            selected_index=index,
+            on_change=change,
+            label_type=ft.NavigationRailLabelType.ALL,
+            min_width=96 if big else 80,
+            group_alignment=-0.9,
+            leading=ft.Container(
+                content=ft.Column(
+                    [
+                        ft.Icon(ft.Icons.ELECTRIC_BOLT, color=ft.Colors.PRIMARY, size=32),
+                        ft.Text("Voltra", weight=ft.FontWeight.BOLD, size=14),
+                    ],
+                    horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+                    spacing=2,
+                ),
+                padding=ft.Padding.only(top=12, bottom=12),
+            ),
+            destinations=[
+                ft.NavigationRailDestination(icon=i, selected_icon=s, label=t(k))
+                for (i, s), k in zip(TAB_ICONS, TAB_KEYS, strict=True)
+            ],
+        )
+        return ft.View(
+            route=base,
+            padding=0,
+            spacing=0,
+            controls=[
+                ft.Row(
+                    [rail, ft.VerticalDivider(width=1), ft.Container(body, expand=True)],
+                    expand=True,
+                    spacing=0,
+                    vertical_alignment=ft.CrossAxisAlignment.STRETCH,
+                )
+            ],
+        )
+
+    def detail_view(self, route: str) -> ft.View | None:
+        from app.screens.account_screen import RegisterScreen
+        from app.screens.history_screen import SessionDetailScreen
+        from app.screens.station_screen import StationScreen
+
+        parts = [p for p in route.split("/") if p]
+        if len(parts) == 2 and parts[0] == "station":
+            screen = StationScreen(self, parts[1])
+        elif len(parts) == 2 and parts[0] == "history":
+            screen = SessionDetailScreen(self, parts[1])
+        elif parts == ["account", "register"]:
+            screen = RegisterScreen(self)
+        else:
+            return None
+        self._current_detail = screen
+        return screen.view(route)
+
+    def refresh(self, *controls: ft.Control) -> None:
+        safe_update(*controls)

@@ -1,0 +1,312 @@
+"""Station detail: connectors with live status and price, hours, images, occupancy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import flet as ft
+
+from app import format as fmt
+from app.components.charts import occupancy_chart
+from app.components.common import error_banner, safe_update, section, show_snack, status_chip
+from app.screens.base import Screen
+from app.theme import STATUS_COLOURS
+from app.viewmodels.opening import STATION_TZ, week_lines
+from app.viewmodels.station_vm import StationViewModel
+from services.models import Connector, Station
+from services.provider import Capability
+
+PLUG_ICONS = {
+    "TYPE2": ft.Icons.ELECTRICAL_SERVICES,
+    "CCS": ft.Icons.EV_STATION,
+    "CHADEMO": ft.Icons.POWER,
+    "SCHUKO": ft.Icons.OUTLET,
+    "OTHER": ft.Icons.POWER,
+}
+
+
+def tariff_text(t, tariff, language: str) -> str:
+    if tariff is None:
+        return t("station.price_unknown")
+    if tariff.free_of_charge:
+        return t("station.free")
+    parts = []
+    if tariff.per_kwh:
+        parts.append(f"{fmt.money(tariff.per_kwh, tariff.currency, language)}/kWh")
+    if tariff.per_minute:
+        parts.append(f"{fmt.money(tariff.per_minute, tariff.currency, language)}/min")
+    if tariff.start_fee:
+        parts.append(
+            t("station.start_fee", fee=fmt.money(tariff.start_fee, tariff.currency, language))
+        )
+    if tariff.parking_per_minute:
+        parts.append(
+            t(
+                "station.parking",
+                fee=fmt.money(tariff.parking_per_minute, tariff.currency, language),
+                grace=tariff.parking_grace_minutes,
+            )
+        )
+    return " · ".join(parts) or t("station.free")
+
+
+class StationScreen(Screen):
+    def __init__(self, shell, station_id: str) -> None:
+        super().__init__(shell)
+        seed = shell.station_seed if getattr(shell.station_seed, "id", None) == station_id else None
+        self.vm = StationViewModel(shell.ctx, station_id, seed)
+        self._unsub = self.vm.subscribe(self.redraw)
+        self.fav_button: ft.IconButton | None = None
+
+    def close(self) -> None:
+        self._unsub()
+        self.vm.close()
+
+    def view(self, route: str) -> ft.View:
+        t = self.t
+        s = self.vm.station
+        self.title = ft.Text(
+            s.name if s else t("station.title"), max_lines=1, overflow=ft.TextOverflow.ELLIPSIS
+        )
+        self.fav_button = ft.IconButton(
+            icon=ft.Icons.STAR_BORDER,
+            selected_icon=ft.Icons.STAR,
+            selected=bool(s and s.favourite),
+            selected_icon_color=ft.Colors.AMBER,
+            tooltip=t("station.favourite"),
+            on_click=lambda e: self.shell.run(self.vm.toggle_favourite()),
+            visible=self.ctx.can(Capability.FAVOURITES),
+        )
+        actions = [
+            self.fav_button,
+            ft.IconButton(
+                icon=ft.Icons.DIRECTIONS,
+                tooltip=t("station.navigate"),
+                on_click=lambda e: self.shell.run(self.navigate()),
+            ),
+            ft.IconButton(
+                icon=ft.Icons.SHARE,
+                tooltip=t("station.share"),
+                on_click=lambda e: self.shell.run(self.share()),
+            ),
+        ]
+        self.root = ft.Container(content=self.content(), expand=True)
+        self.shell.run(self.vm.load())
+        return ft.View(
+            route=route,
+            appbar=ft.AppBar(title=self.title, actions=actions),
+            controls=[self.root],
+            padding=0,
+        )
+
+    def redraw(self) -> None:
+        s = self.vm.station
+        if s is not None:
+            self.title.value = s.name
+            if self.fav_button:
+                self.fav_button.selected = s.favourite
+            safe_update(self.title, self.fav_button)
+        super().redraw()
+
+    async def navigate(self) -> None:
+        if self.vm.station:
+            await ft.UrlLauncher().launch_url(self.vm.navigate_url())
+
+    async def share(self) -> None:
+        if not self.vm.station:
+            return
+        text = self.vm.share_text()
+        try:
+            await ft.Share().share_text(text)
+        except Exception:
+            # Web browsers without the share sheet: copy the text instead
+            await ft.Clipboard().set(text)
+            show_snack(self.shell.page, self.t("station.copied"))
+
+    # ------------------------------------------------------------------ content
+    def content(self) -> ft.Control:
+        t = self.t
+        s = self.vm.station
+        if s is None:
+            if self.vm.error:
+                return ft.Container(error_banner(self.vm.error), padding=16)
+            return ft.Container(ft.ProgressRing(), alignment=ft.Alignment.CENTER, expand=True)
+        items: list[ft.Control] = []
+        if self.vm.error:
+            items.append(error_banner(self.vm.error))
+        if s.images:
+            items.append(
+                ft.Row(
+                    [
+                        ft.Image(
+                            src=u,
+                            height=160,
+                            width=240,
+                            fit=ft.BoxFit.COVER,
+                            border_radius=16,
+                            error_content=ft.Container(
+                                ft.Icon(ft.Icons.IMAGE_NOT_SUPPORTED),
+                                width=240,
+                                height=160,
+                                alignment=ft.Alignment.CENTER,
+                                bgcolor=ft.Colors.SURFACE_CONTAINER,
+                                border_radius=16,
+                            ),
+                            semantics_label=t("station.photo"),
+                        )
+                        for u in s.images[:6]
+                    ],
+                    scroll=ft.ScrollMode.AUTO,
+                    spacing=10,
+                )
+            )
+        items.append(self.summary(s))
+        items.append(
+            section(t("station.connectors"), *[self.connector_row(s, c) for c in s.connectors])
+        )
+        hours = self.hours(s)
+        if hours:
+            items.append(hours)
+        if self.vm.occupancy:
+            items.append(
+                section(
+                    t("station.occupancy"),
+                    ft.Text(
+                        t("station.occupancy_text"), size=12, color=ft.Colors.ON_SURFACE_VARIANT
+                    ),
+                    occupancy_chart(
+                        self.vm.occupancy_today(),
+                        datetime.now(STATION_TZ).hour,
+                        t("station.occupancy"),
+                    ),
+                )
+            )
+        return ft.ListView(
+            controls=[ft.Container(ft.Column(items, spacing=14), padding=16, width=820)],
+            expand=True,
+        )
+
+    def summary(self, s: Station) -> ft.Control:
+        t = self.t
+        open_now = self.vm.open_now
+        chips = [
+            status_chip(
+                t,
+                s.status.status,
+                t("map.free_of", free=s.status.available, total=s.status.total)
+                if s.status.total
+                else None,
+            )
+        ]
+        if open_now is not None:
+            chips.append(
+                ft.Container(
+                    ft.Text(
+                        t("station.open_now") if open_now else t("station.closed_now"),
+                        size=12,
+                        weight=ft.FontWeight.W_600,
+                        color="#16A34A" if open_now else "#DC2626",
+                    ),
+                    padding=ft.Padding.symmetric(horizontal=10, vertical=4),
+                    border_radius=20,
+                    bgcolor=ft.Colors.with_opacity(0.12, "#16A34A" if open_now else "#DC2626"),
+                )
+            )
+        if s.opening_hours and s.opening_hours.always_open:
+            chips.append(ft.Text(t("station.always_open"), size=12))
+        lines = [
+            ft.Text(s.name, size=22, weight=ft.FontWeight.BOLD),
+        ]
+        if s.operator:
+            lines.append(ft.Text(s.operator, color=ft.Colors.PRIMARY, weight=ft.FontWeight.W_600))
+        addr = " · ".join(
+            x
+            for x in (s.address.one_line(), fmt.distance(s.distance_km, self.ctx.settings.units))
+            if x
+        )
+        lines.append(
+            ft.Row(
+                [ft.Icon(ft.Icons.PLACE_OUTLINED, size=16), ft.Text(addr, expand=True)], spacing=6
+            )
+        )
+        lines.append(ft.Row(chips, spacing=8, wrap=True))
+        return section(None, *lines)
+
+    def connector_row(self, s: Station, c: Connector) -> ft.Control:
+        t = self.t
+        lang = self.ctx.settings.language
+        colour = STATUS_COLOURS[c.status]
+        name = c.label or c.evse_id or t("station.connector", id=c.id)
+        spec = " · ".join(
+            x
+            for x in (
+                t(f"plug.{c.plug_type.value}"),
+                fmt.kw(c.max_power_kw, lang) if c.max_power_kw else "",
+                c.current_type.value if c.current_type else "",
+            )
+            if x
+        )
+        right: list[ft.Control] = [status_chip(t, c.status)]
+        if self.vm.can_start(c):
+            right.append(
+                ft.FilledButton(
+                    t("station.start"),
+                    icon=ft.Icons.BOLT,
+                    tooltip=t("station.start_on", name=name),
+                    on_click=lambda e, conn=c: self.start(s, conn),
+                )
+            )
+        return ft.Container(
+            content=ft.Row(
+                [
+                    ft.Container(
+                        ft.Icon(PLUG_ICONS.get(c.plug_type.value, ft.Icons.POWER), color=colour),
+                        width=44,
+                        height=44,
+                        border_radius=12,
+                        bgcolor=ft.Colors.with_opacity(0.12, colour),
+                        alignment=ft.Alignment.CENTER,
+                    ),
+                    ft.Column(
+                        [
+                            ft.Text(name, weight=ft.FontWeight.W_600),
+                            ft.Text(spec, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                            ft.Text(tariff_text(t, c.price, lang), size=12),
+                        ],
+                        spacing=2,
+                        expand=True,
+                        tight=True,
+                    ),
+                    ft.Column(
+                        right, spacing=6, tight=True, horizontal_alignment=ft.CrossAxisAlignment.END
+                    ),
+                ],
+                spacing=12,
+            ),
+            padding=ft.Padding.symmetric(vertical=6),
+        )
+
+    def hours(self, s: Station) -> ft.Control | None:
+        t = self.t
+        days = [t(f"day.{i}") for i in range(7)]
+        lines = week_lines(s.opening_hours, days)
+        if not lines:
+            return None
+        today = datetime.now(STATION_TZ).weekday()
+        rows = [
+            ft.Row(
+                [
+                    ft.Text(day, width=110, weight=ft.FontWeight.BOLD if i == today else None),
+                    ft.Text(
+                        span or t("station.closed"),
+                        weight=ft.FontWeight.BOLD if i == today else None,
+                    ),
+                ],
+            )
+            for i, (day, span) in enumerate(lines)
+        ]
+        return section(t("station.hours"), *rows)
+
+    def start(self, s: Station, c: Connector) -> None:
+        self.shell.run(self.shell.charging_vm.prepare(s, c))
+        self.shell.go("/charging")

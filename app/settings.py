@@ -1,0 +1,43 @@
+"""User settings (language, theme, units, back end): a small JSON file, never secrets."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import platformdirs
+
+
+@dataclass
+class Settings:
+    language: str = "en"
+    theme: str = "system"  # light | dark | system
+    units: str = "km"  # km | mi
+    provider: str = "beenergised"
+    url: str | None = None  # None: the embedded core
+    last_card_id: str | None = None
+
+
+def settings_path() -> Path:
+    base = os.environ.get("VOLTRA_CONFIG_DIR") or platformdirs.user_config_dir("voltra")
+    return Path(base) / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or settings_path()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()
+    known = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in raw.items() if k in known})
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(settings), indent=2), encoding="utf-8")
+    tmp.replace(path)  # atomic: a crash never leaves half a settings file

@@ -1,0 +1,1 @@
+"""Screen logic and state as plain Python classes, tested without a browser."""

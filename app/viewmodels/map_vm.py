@@ -1,0 +1,244 @@
+"""Map search: the area searched, filters, results, clusters, the list and live status."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from geopy.distance import geodesic
+
+from app.context import AppContext
+from app.viewmodels.base import ViewModel, error_message
+from app.viewmodels.clusters import MarkerItem, cluster, radius_for_view
+from app.viewmodels.places import Place, find_places
+from services.models import (
+    ConnectorStatus,
+    Coordinates,
+    CurrentType,
+    PlugType,
+    SearchQuery,
+    Station,
+    StationFilters,
+    StatusChange,
+    StatusSummary,
+)
+from services.provider import Capability, ProviderError
+
+log = logging.getLogger(__name__)
+
+BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
+POWER_STEPS = (None, 11.0, 22.0, 50.0, 150.0)
+SEARCH_LIMIT = 200
+
+
+def summarise(station: Station) -> StatusSummary:
+    """The station's at-a-glance status from its connectors."""
+    statuses = [c.status for c in station.connectors]
+    if not statuses:
+        return station.status
+    available = sum(1 for s in statuses if s is ConnectorStatus.AVAILABLE)
+    if available:
+        status = ConnectorStatus.AVAILABLE
+    elif any(s is ConnectorStatus.OCCUPIED for s in statuses):
+        status = ConnectorStatus.OCCUPIED
+    elif all(s is ConnectorStatus.OUT_OF_ORDER for s in statuses) or (
+        any(s is ConnectorStatus.OUT_OF_ORDER for s in statuses)
+        and all(s in (ConnectorStatus.OUT_OF_ORDER, ConnectorStatus.UNKNOWN) for s in statuses)
+    ):
+        status = ConnectorStatus.OUT_OF_ORDER
+    else:
+        status = ConnectorStatus.UNKNOWN
+    return StatusSummary(status=status, available=available, total=len(statuses))
+
+
+class MapViewModel(ViewModel):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.centre = BERLIN
+        self.zoom = 13.0
+        self.view_size = (1000.0, 700.0)
+        self.searched_centre = BERLIN
+        self.radius_km = 5.0
+        self.filters = StationFilters()
+        self.stations: list[Station] = []
+        self.moved = False  # the camera left the searched area: offer "search this area"
+        self.places: list[Place] = []
+        self.show_list = False
+        self.searched_once = False
+        self._watch_task: asyncio.Task | None = None
+        self.status_updates = 0
+
+    # ------------------------------------------------------------------ search
+    async def search(
+        self, centre: Coordinates | None = None, radius_km: float | None = None
+    ) -> None:
+        centre = centre or self.centre
+        radius = radius_km or radius_for_view(centre.latitude, self.zoom, *self.view_size)
+        self.busy, self.error = True, None
+        self.notify()
+        try:
+            filters = self.filters
+            query = SearchQuery(
+                centre=centre, radius_km=min(radius, 500), filters=filters, limit=SEARCH_LIMIT
+            )
+            page = await self.ctx.provider.search_stations(query)
+            stations = [s for s in page.items if self._matches(s)]
+            for s in stations:
+                if s.distance_km is None:
+                    s.distance_km = geodesic(
+                        (centre.latitude, centre.longitude),
+                        (s.coordinates.latitude, s.coordinates.longitude),
+                    ).km
+            stations.sort(key=lambda s: s.distance_km or 0.0)
+            self.stations = stations
+            self.searched_centre, self.radius_km = centre, radius
+            self.moved = False
+            self.searched_once = True
+        except ProviderError as exc:
+            self.error = error_message(self.ctx.t, exc)
+        finally:
+            self.busy = False
+            self.notify()
+        self._restart_watch()
+
+    def _matches(self, s: Station) -> bool:
+        """Client-side safety net for filters a back end may ignore."""
+        f = self.filters
+        if f.available_only and s.status.status is not ConnectorStatus.AVAILABLE:
+            return False
+        if f.favourites_only and not s.favourite:
+            return False
+        too_weak = s.max_power_kw is not None and s.max_power_kw < (f.min_power_kw or 0)
+        return not too_weak
+
+    async def search_this_area(self) -> None:
+        await self.search(self.centre)
+
+    def camera_moved(self, lat: float, lon: float, zoom: float) -> None:
+        self.centre = Coordinates(latitude=lat, longitude=lon)
+        zoom_changed = abs(zoom - self.zoom) > 0.01
+        self.zoom = zoom
+        far = (
+            geodesic((lat, lon), (self.searched_centre.latitude, self.searched_centre.longitude)).km
+            > self.radius_km * 0.3
+        )
+        if far and not self.moved:
+            self.moved = True
+            self.notify()
+        elif zoom_changed:
+            self.notify()  # clusters change with zoom
+
+    # ------------------------------------------------------------------ places
+    def suggest_places(self, text: str) -> list[Place]:
+        self.places = find_places(text)
+        return self.places
+
+    async def go_to_place(self, place: Place) -> None:
+        self.places = []
+        self.centre = Coordinates(latitude=place.latitude, longitude=place.longitude)
+        self.zoom = 13.0
+        await self.search(self.centre)
+
+    async def search_place(self, text: str) -> bool:
+        places = await asyncio.to_thread(find_places, text)
+        if not places:
+            self.error = self.ctx.t("map.place_not_found", place=text)
+            self.notify()
+            return False
+        await self.go_to_place(places[0])
+        return True
+
+    # ------------------------------------------------------------------ filters
+    @property
+    def active_filter_count(self) -> int:
+        f = self.filters
+        return (
+            len(f.plug_types)
+            + (f.min_power_kw is not None)
+            + (f.current_type is not None)
+            + f.available_only
+            + f.free_only
+            + f.favourites_only
+        )
+
+    def toggle_plug(self, plug: PlugType) -> None:
+        plugs = list(self.filters.plug_types)
+        plugs.remove(plug) if plug in plugs else plugs.append(plug)
+        self.filters.plug_types = plugs
+
+    def set_min_power(self, kw: float | None) -> None:
+        self.filters.min_power_kw = kw
+
+    def set_current(self, current: CurrentType | None) -> None:
+        self.filters.current_type = current
+
+    def set_flag(self, name: str, value: bool) -> None:
+        if name == "favourites_only" and value and not self.ctx.logged_in:
+            self.error = self.ctx.t("map.favourites_need_login")
+            self.notify()
+            return
+        setattr(self.filters, name, value)
+
+    def clear_filters(self) -> None:
+        self.filters = StationFilters()
+
+    async def apply_filters(self) -> None:
+        await self.search(self.searched_centre, self.radius_km)
+
+    # ------------------------------------------------------------------ views
+    def markers(self) -> list[MarkerItem]:
+        return cluster(self.stations, self.zoom)
+
+    def list_items(self) -> list[Station]:
+        return self.stations  # kept sorted by distance
+
+    # ------------------------------------------------------------------ live status
+    def _restart_watch(self) -> None:
+        if not self.ctx.can(Capability.LIVE_STATUS):
+            return
+        self.stop_watch()
+        ids = [c.id for s in self.stations for c in s.connectors]
+        # Connector ids are only unique within a station on some back ends; the provider
+        # gives station-qualified ids when it needs to, so we pass them through unchanged.
+        if ids:
+            self._watch_task = asyncio.create_task(self._watch(ids))
+
+    def stop_watch(self) -> None:
+        if self._watch_task:
+            self._watch_task.cancel()
+            self._watch_task = None
+
+    async def _watch(self, ids: list[str]) -> None:
+        try:
+            async for change in self.ctx.provider.watch_status(ids):
+                if self.apply_status(change):
+                    self.notify()
+        except asyncio.CancelledError:
+            raise
+        except ProviderError as exc:
+            log.warning("status feed ended: %s", exc.detail or exc.message)
+        except Exception:
+            log.exception("status feed failed")
+
+    def apply_status(self, change: StatusChange) -> bool:
+        hit = False
+        for s in self.stations:
+            for c in s.connectors:
+                if c.id == change.connector_id and (
+                    change.status is not None and c.status != change.status
+                ):
+                    c.status = change.status
+                    c.status_detail = change.status_detail
+                    c.status_since = change.at
+                    s.status = summarise(s)
+                    hit = True
+        if hit:
+            self.status_updates += 1
+        return hit
+
+    async def close(self) -> None:
+        self.stop_watch()
+        with contextlib.suppress(Exception):
+            await asyncio.sleep(0)

@@ -1,0 +1,131 @@
+"""Station detail: the station, its connectors with live status, occupancy, favourite."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import urllib.parse
+
+from app.context import AppContext
+from app.viewmodels.base import ViewModel, error_message
+from app.viewmodels.map_vm import summarise
+from app.viewmodels.opening import STATION_TZ, is_open
+from services.models import Connector, ConnectorStatus, OccupancySlot, Station, StatusChange
+from services.provider import Capability, ProviderError
+
+log = logging.getLogger(__name__)
+
+
+class StationViewModel(ViewModel):
+    def __init__(self, ctx: AppContext, station_id: str, seed: Station | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.station_id = station_id
+        self.station: Station | None = seed
+        self.occupancy: list[OccupancySlot] = []
+        self._watch_task: asyncio.Task | None = None
+
+    async def load(self) -> None:
+        self.busy, self.error = True, None
+        self.notify()
+        try:
+            station = await self.ctx.provider.get_station(self.station_id)
+            if self.station is not None and station.distance_km is None:
+                station.distance_km = self.station.distance_km
+            self.station = station
+        except ProviderError as exc:
+            self.error = error_message(self.ctx.t, exc)
+        finally:
+            self.busy = False
+            self.notify()
+        if self.station is None:
+            return
+        if self.ctx.can(Capability.OCCUPANCY):
+            try:
+                self.occupancy = await self.ctx.provider.occupancy(self.station_id)
+                self.notify()
+            except ProviderError as exc:
+                log.info("no occupancy: %s", exc.message)
+        if self.ctx.can(Capability.LIVE_STATUS) and self.station.connectors:
+            self._watch_task = asyncio.create_task(self._watch())
+
+    async def _watch(self) -> None:
+        ids = [c.id for c in self.station.connectors] if self.station else []
+        try:
+            async for change in self.ctx.provider.watch_status(ids):
+                if self.apply_status(change):
+                    self.notify()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.info("station status feed ended: %s", exc)
+
+    def apply_status(self, change: StatusChange) -> bool:
+        if self.station is None:
+            return False
+        for c in self.station.connectors:
+            if c.id == change.connector_id and c.status != change.status:
+                c.status, c.status_detail = change.status, change.status_detail
+                self.station.status = summarise(self.station)
+                return True
+        return False
+
+    def close(self) -> None:
+        if self._watch_task:
+            self._watch_task.cancel()
+
+    # --------------------------------------------------------------- derived
+    @property
+    def open_now(self) -> bool | None:
+        return is_open(self.station.opening_hours) if self.station else None
+
+    def occupancy_today(self) -> list[float]:
+        """Busy rate 0..1 per hour for today's weekday (24 values)."""
+        from datetime import datetime
+
+        wd = datetime.now(STATION_TZ).weekday()
+        rates = [0.0] * 24
+        for slot in self.occupancy:
+            if slot.weekday == wd:
+                rates[slot.hour] = slot.rate
+        return rates
+
+    def can_start(self, connector: Connector) -> bool:
+        return (
+            self.ctx.can(Capability.CHARGING)
+            and connector.status is ConnectorStatus.AVAILABLE
+            and self.station is not None
+            and self.station.remote_start is not False
+        )
+
+    def navigate_url(self) -> str:
+        s = self.station
+        assert s is not None
+        dest = f"{s.coordinates.latitude:.6f},{s.coordinates.longitude:.6f}"
+        return "https://www.openstreetmap.org/directions?" + urllib.parse.urlencode(
+            {"route": f";{dest}", "to": dest}
+        )
+
+    def share_text(self) -> str:
+        s = self.station
+        assert s is not None
+        lat, lon = s.coordinates.latitude, s.coordinates.longitude
+        return (
+            f"{s.name}, {s.address.one_line()}\n"
+            f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=17/{lat:.6f}/{lon:.6f}"
+        )
+
+    async def toggle_favourite(self) -> None:
+        if self.station is None:
+            return
+        if not self.ctx.logged_in:
+            self.error = self.ctx.t("station.favourite_needs_login")
+            self.notify()
+            return
+        want = not self.station.favourite
+        try:
+            self.station.favourite = await self.ctx.provider.set_favourite(self.station_id, want)
+            self.error = None
+        except ProviderError as exc:
+            self.error = error_message(self.ctx.t, exc)
+        self.notify()

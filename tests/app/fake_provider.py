@@ -1,0 +1,274 @@
+"""A small in-memory ChargingProvider for view-model unit tests (no network)."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import UTC, datetime, timedelta
+
+from services.models import (
+    Card,
+    CardStatus,
+    ChargingSession,
+    Connector,
+    ConnectorStatus,
+    Coordinates,
+    Cost,
+    CurrentType,
+    Document,
+    OccupancySlot,
+    Page,
+    PlugType,
+    Profile,
+    SessionState,
+    StartProgress,
+    Station,
+    Statistics,
+    StatusChange,
+    Tariff,
+)
+from services.provider import (
+    Capability,
+    CardRejected,
+    ConnectorUnavailable,
+    InvalidCredentials,
+    NotAuthenticated,
+    NotFound,
+)
+
+
+def _station(i: int, lat: float, lon: float, statuses: list[ConnectorStatus]) -> Station:
+    conns = [
+        Connector(
+            id=f"S{i}-{k + 1}",
+            evse_id=f"DE*VOL*E{i:04d}*{k + 1}",
+            station_id=f"S{i}",
+            plug_type=PlugType.CCS if k % 2 else PlugType.TYPE2,
+            current_type=CurrentType.DC if k % 2 else CurrentType.AC,
+            max_power_kw=150.0 if k % 2 else 22.0,
+            status=st,
+            price=Tariff(per_kwh=0.49, start_fee=0.5),
+        )
+        for k, st in enumerate(statuses)
+    ]
+    st = Station(
+        id=f"S{i}",
+        name=f"Station {i}",
+        operator="Volt Op",
+        coordinates=Coordinates(latitude=lat, longitude=lon),
+        connectors=conns,
+        max_power_kw=max(c.max_power_kw for c in conns),
+        remote_start=True,
+    )
+    from app.viewmodels.map_vm import summarise
+
+    st.status = summarise(st)
+    return st
+
+
+class FakeProvider:
+    name = "fake"
+    capabilities = frozenset(Capability)
+
+    def __init__(self) -> None:
+        self._token: str | None = None
+        A, B, X = ConnectorStatus.AVAILABLE, ConnectorStatus.OCCUPIED, ConnectorStatus.OUT_OF_ORDER
+        self.stations = [
+            _station(1, 52.5200, 13.4050, [A, B]),
+            _station(2, 52.5300, 13.4100, [B, B]),
+            _station(3, 52.5000, 13.3000, [X]),
+            _station(4, 48.1370, 11.5750, [A]),  # Munich: outside a Berlin radius
+        ]
+        self.cards = [
+            Card(id="c1", uid="04A1B2C3", label="Daily", status=CardStatus.ACTIVE),
+            Card(id="c2", uid="04A1B2C3D4E5F6", label="Spare", status=CardStatus.ACTIVE),
+            Card(id="c3", uid="DEADBEEF", label="Old", status=CardStatus.BLOCKED),
+        ]
+        self.sessions: list[ChargingSession] = []
+        self.queues: list[asyncio.Queue] = []
+        self.fail_start: Exception | None = None
+        self.calls: list[str] = []
+
+    @property
+    def is_logged_in(self) -> bool:
+        return self._token is not None
+
+    def _auth(self) -> None:
+        if not self._token:
+            raise NotAuthenticated()
+
+    async def close(self) -> None:
+        self.calls.append("close")
+
+    async def login(self, credentials):
+        if (credentials.username, credentials.password) != ("driver@example.com", "driver-demo"):
+            raise InvalidCredentials()
+        self._token = "t"
+        return Profile(id="u1", email=credentials.username, first_name="Dana")
+
+    async def logout(self):
+        self._token = None
+
+    async def register(self, registration):
+        return Profile(email=registration.email)
+
+    async def profile(self):
+        self._auth()
+        return Profile(id="u1", email="driver@example.com", first_name="Dana")
+
+    async def update_profile(self, profile):
+        self._auth()
+        return profile
+
+    async def search_stations(self, query):
+        c = query.centre
+        out = []
+        for s in self.stations:
+            d = (
+                math.dist(
+                    (c.latitude, c.longitude), (s.coordinates.latitude, s.coordinates.longitude)
+                )
+                * 111
+            )
+            if d <= query.radius_km:
+                if query.filters.plug_types and not any(
+                    k.plug_type in query.filters.plug_types for k in s.connectors
+                ):
+                    continue
+                out.append(s.model_copy(deep=True))
+        return Page(items=out, limit=query.limit, total=len(out))
+
+    async def get_station(self, station_id):
+        for s in self.stations:
+            if s.id == station_id:
+                return s.model_copy(deep=True)
+        raise NotFound()
+
+    async def occupancy(self, station_id):
+        return [OccupancySlot(weekday=d, hour=h, rate=0.5) for d in range(7) for h in range(24)]
+
+    async def watch_status(self, connector_ids):
+        q: asyncio.Queue = asyncio.Queue()
+        self.queues.append(q)
+        try:
+            while True:
+                change = await q.get()
+                if change.connector_id in connector_ids:
+                    yield change
+        finally:
+            self.queues.remove(q)
+
+    async def push_status(self, connector_id: str, status: ConnectorStatus) -> None:
+        for q in list(self.queues):
+            q.put_nowait(StatusChange(connector_id=connector_id, status=status))
+        await asyncio.sleep(0.01)
+
+    async def favourites(self):
+        return [s for s in self.stations if s.favourite]
+
+    async def set_favourite(self, station_id, favourite):
+        self._auth()
+        return favourite
+
+    async def list_cards(self):
+        self._auth()
+        return [c.model_copy() for c in self.cards]
+
+    async def add_card(self, uid, label=None):
+        self._auth()
+        card = Card(id=f"c{len(self.cards) + 1}", uid=uid, label=label)
+        self.cards.append(card)
+        return card.model_copy()
+
+    def _card(self, card_id):
+        for c in self.cards:
+            if c.id == card_id:
+                return c
+        raise NotFound()
+
+    async def rename_card(self, card_id, label):
+        self._auth()
+        self._card(card_id).label = label
+        return self._card(card_id).model_copy()
+
+    async def block_card(self, card_id):
+        self._auth()
+        self._card(card_id).status = CardStatus.BLOCKED
+        return self._card(card_id).model_copy()
+
+    async def unblock_card(self, card_id):
+        self._auth()
+        self._card(card_id).status = CardStatus.ACTIVE
+        return self._card(card_id).model_copy()
+
+    async def start_charging(self, connector_id, card_id, *, progress=None, timeout_s=90.0):
+        self._auth()
+        self.calls.append(f"start {connector_id} {card_id}")
+        if self.fail_start:
+            raise self.fail_start
+        if self._card(card_id).status is not CardStatus.ACTIVE:
+            raise CardRejected()
+        for st in self.stations:
+            for c in st.connectors:
+                if c.id == connector_id and c.status is not ConnectorStatus.AVAILABLE:
+                    raise ConnectorUnavailable(reason="occupied")
+        for step in ("requested", "sent", "accepted", "charging"):
+            if progress:
+                progress(StartProgress(step=step))
+        s = ChargingSession(
+            id=f"x{len(self.sessions) + 1}",
+            connector_id=connector_id,
+            card_id=card_id,
+            station_name="Station 1",
+            state=SessionState.CHARGING,
+            started_at=datetime.now(UTC) - timedelta(seconds=5),
+            power_kw=11.0,
+            soc=40.0,
+        )
+        self.sessions.append(s)
+        return s.model_copy()
+
+    async def get_session(self, session_id):
+        self._auth()
+        for s in self.sessions:
+            if s.id == session_id:
+                if s.state is SessionState.CHARGING:
+                    s.energy_kwh += 0.25
+                    s.soc = min(100.0, (s.soc or 0) + 1)
+                return s.model_copy(deep=True)
+        raise NotFound()
+
+    async def stop_charging(self, session_id):
+        self._auth()
+        for s in self.sessions:
+            if s.id == session_id:
+                s.state = SessionState.FINISHED
+                s.ended_at = datetime.now(UTC)
+                s.cost = Cost(total=round(0.5 + 0.49 * s.energy_kwh, 2))
+                return s.model_copy(deep=True)
+        raise NotFound()
+
+    async def active_sessions(self):
+        self._auth()
+        return [s.model_copy() for s in self.sessions if s.state.is_active]
+
+    async def history(self, *, offset=0, limit=20, since=None, until=None):
+        self._auth()
+        items = sorted(self.sessions, key=lambda s: s.started_at, reverse=True)
+        return Page(
+            items=items[offset : offset + limit],
+            offset=offset,
+            limit=limit,
+            total=len(items),
+            is_last=offset + limit >= len(items),
+        )
+
+    async def statistics(self, *, since=None, until=None):
+        self._auth()
+        return Statistics(
+            sessions=len(self.sessions), energy_kwh=sum(s.energy_kwh for s in self.sessions)
+        )
+
+    async def documents(self, *, offset=0, limit=20):
+        self._auth()
+        return Page(items=[Document(id="d1", type="invoice", title="Invoice 1")], limit=limit)
