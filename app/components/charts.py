@@ -44,17 +44,13 @@ def occupancy_chart(rates: list[float], current_hour: int, label: str) -> ft.Con
 
 
 def live_chart(points: list[tuple[float, float | None, float | None]], label: str) -> ft.Control:
-    """Power (kW) and SoC (%) over minutes."""
+    """Power (kW) and SoC (%) over the session's seconds, labelled m:ss."""
     power = [
-        fch.LineChartDataPoint(x=round(s / 60, 3), y=round(p, 2))
-        for s, p, _ in points
-        if p is not None
+        fch.LineChartDataPoint(x=round(s), y=round(p, 2)) for s, p, _ in points if p is not None
     ]
-    soc = [
-        fch.LineChartDataPoint(x=round(s / 60, 3), y=round(c, 1))
-        for s, _, c in points
-        if c is not None
-    ]
+    soc = [fch.LineChartDataPoint(x=round(s), y=round(c, 1)) for s, _, c in points if c is not None]
+    span = max((pt.x for pt in power), default=60)
+    step = next((st for st in (10, 30, 60, 300, 600, 1800, 3600) if span / st <= 6), 7200)
     max_power = max((pt.y for pt in power), default=10)
     series = [
         fch.LineChartData(
@@ -82,8 +78,14 @@ def live_chart(points: list[tuple[float, float | None, float | None]], label: st
         min_y=0,
         max_y=max_power * 1.15 or 1,
         interactive=False,
-        left_axis=fch.ChartAxis(label_size=36),
-        bottom_axis=fch.ChartAxis(label_size=24),
+        left_axis=fch.ChartAxis(label_size=44, show_max=False),
+        bottom_axis=fch.ChartAxis(
+            label_size=24,
+            labels=[
+                fch.ChartAxisLabel(value=x, label=ft.Text(f"{x // 60}:{x % 60:02d}", size=10))
+                for x in range(0, int(span) + 1, step)
+            ],
+        ),
         horizontal_grid_lines=fch.ChartGridLines(width=0.4, color=ft.Colors.OUTLINE_VARIANT),
     )
     return ft.Semantics(label=label, content=chart, container=True)

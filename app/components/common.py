@@ -99,10 +99,22 @@ def metric(
         expand=True,
     )
     if ident:
-        return ft.Semantics(
-            identifier=ident, label=f"{label}: {value}", content=box, expand=True, container=True
+        sem = ft.Semantics(
+            identifier=ident,
+            label=f"{label}: {value}",
+            content=box,
+            expand=True,
+            container=True,
         )
+        sem.data = (label, value_text)  # lets a live screen update the value in place
+        return sem
     return box
+
+
+def set_metric(control: ft.Control, value: str) -> None:
+    label, value_text = control.data
+    value_text.value = value
+    control.label = f"{label}: {value}"
 
 
 def empty_state(
@@ -144,6 +156,12 @@ def error_banner(text: str | None) -> ft.Control:
         border_radius=12,
         padding=12,
     )
+
+
+def close_dialog(dialog: ft.DialogControl) -> None:
+    """Close this dialog (page.pop_dialog() would close a snack bar shown meanwhile)."""
+    dialog.open = False
+    safe_update(dialog)
 
 
 def show_snack(page: ft.Page, text: str) -> None:

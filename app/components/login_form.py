@@ -70,27 +70,37 @@ class LoginForm:
             )
         )
         if self.vm.show_demo_hint:
+            hint = t("account.demo_hint", email=DEMO_EMAIL, password=DEMO_PASSWORD)
             items.append(
-                ft.Container(
-                    content=ft.Row(
-                        [
-                            ft.Icon(ft.Icons.INFO_OUTLINE, color=ft.Colors.PRIMARY),
-                            ft.Text(
-                                t("account.demo_hint", email=DEMO_EMAIL, password=DEMO_PASSWORD),
-                                expand=True,
-                                size=13,
-                            ),
-                            ft.TextButton(
-                                t("account.use_demo"),
-                                on_click=fill_demo,
-                                tooltip=t("account.use_demo"),
-                            ),
-                        ],
-                        spacing=10,
+                ft.Semantics(
+                    identifier="demo-hint",
+                    label=hint,
+                    container=True,
+                    content=ft.Container(
+                        content=ft.Row(
+                            [
+                                ft.Icon(ft.Icons.INFO_OUTLINE, color=ft.Colors.PRIMARY),
+                                ft.Text(
+                                    t(
+                                        "account.demo_hint",
+                                        email=DEMO_EMAIL,
+                                        password=DEMO_PASSWORD,
+                                    ),
+                                    expand=True,
+                                    size=13,
+                                ),
+                                ft.TextButton(
+                                    t("account.use_demo"),
+                                    on_click=fill_demo,
+                                    tooltip=t("account.use_demo"),
+                                ),
+                            ],
+                            spacing=10,
+                        ),
+                        bgcolor=ft.Colors.PRIMARY_CONTAINER,
+                        border_radius=12,
+                        padding=12,
                     ),
-                    bgcolor=ft.Colors.PRIMARY_CONTAINER,
-                    border_radius=12,
-                    padding=12,
                 )
             )
         if self.on_register and not kiosk:

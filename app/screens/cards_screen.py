@@ -5,7 +5,13 @@ from __future__ import annotations
 import flet as ft
 
 from app import format as fmt
-from app.components.common import confirm, empty_state, error_banner, safe_update
+from app.components.common import (
+    close_dialog,
+    confirm,
+    empty_state,
+    error_banner,
+    safe_update,
+)
 from app.screens.base import Screen
 from app.theme import CARD_STATUS_COLOURS
 from services.models import Card
@@ -101,9 +107,9 @@ class CardsScreen(Screen):
         actions: list[ft.Control] = []
         if self.ctx.can(Capability.RENAME_CARD):
             actions.append(
-                ft.IconButton(
+                ft.TextButton(
+                    t("cards.rename_short"),
                     icon=ft.Icons.EDIT,
-                    tooltip=t("cards.rename_named", name=name),
                     on_click=lambda e, c=card: self.rename_dialog(c),
                 )
             )
@@ -112,7 +118,6 @@ class CardsScreen(Screen):
                 ft.OutlinedButton(
                     t("cards.unblock"),
                     icon=ft.Icons.LOCK_OPEN,
-                    tooltip=t("cards.unblock_named", name=name),
                     on_click=lambda e, c=card: self.shell.run(self.vm.unblock(c.id)),
                 )
             )
@@ -121,11 +126,10 @@ class CardsScreen(Screen):
                 ft.OutlinedButton(
                     t("cards.block"),
                     icon=ft.Icons.BLOCK,
-                    tooltip=t("cards.block_named", name=name),
                     on_click=lambda e, c=card: self.block_dialog(c),
                 )
             )
-        return ft.Card(
+        card_view = ft.Card(
             content=ft.Container(
                 content=ft.Row(
                     [
@@ -187,6 +191,8 @@ class CardsScreen(Screen):
             elevation=0.5,
             margin=0,
         )
+        # Scope for tests and screen readers: the actions below belong to this card
+        return ft.Semantics(identifier=f"card-{card.uid}", container=True, content=card_view)
 
     # ------------------------------------------------------------------ dialogs
     def add_dialog(self) -> None:
@@ -194,7 +200,6 @@ class CardsScreen(Screen):
         page = self.shell.page
         uid = ft.TextField(
             label=t("cards.uid"),
-            hint_text=t("cards.uid_hint"),
             capitalization=ft.TextCapitalization.CHARACTERS,
             prefix_icon=ft.Icons.CONTACTLESS,
             autofocus=True,
@@ -217,37 +222,36 @@ class CardsScreen(Screen):
                 return
             if await self.vm.add(uid.value or "", label.value):
                 self.uid_field = None
-                page.pop_dialog()
+                close_dialog(dlg)
             else:
                 error.value, error.visible = self.vm.error or "", True
                 safe_update(error)
 
         uid.on_submit = lambda e: self.shell.run(save())
-        page.show_dialog(
-            ft.AlertDialog(
-                title=ft.Text(t("cards.add")),
-                content=ft.Container(
-                    ft.Column(
-                        [ft.Text(t("cards.uid_rules"), size=12), uid, label, error],
-                        tight=True,
-                        spacing=12,
-                    ),
-                    width=400,
+        dlg = ft.AlertDialog(
+            title=ft.Text(t("cards.add")),
+            content=ft.Container(
+                ft.Column(
+                    [ft.Text(t("cards.uid_rules"), size=12), uid, label, error],
+                    tight=True,
+                    spacing=12,
                 ),
-                actions=[
-                    ft.TextButton(
-                        t("common.cancel"),
-                        on_click=lambda e: page.pop_dialog(),
-                        tooltip=t("common.cancel"),
-                    ),
-                    ft.FilledButton(
-                        t("cards.add_confirm"),
-                        on_click=lambda e: self.shell.run(save()),
-                        tooltip=t("cards.add_confirm"),
-                    ),
-                ],
-            )
+                width=400,
+            ),
+            actions=[
+                ft.TextButton(
+                    t("common.cancel"),
+                    on_click=lambda e: close_dialog(dlg),
+                    tooltip=t("common.cancel"),
+                ),
+                ft.FilledButton(
+                    t("cards.add_confirm"),
+                    on_click=lambda e: self.shell.run(save()),
+                    tooltip=t("cards.add_confirm"),
+                ),
+            ],
         )
+        page.show_dialog(dlg)
 
     def rename_dialog(self, card: Card) -> None:
         t = self.t
@@ -257,30 +261,29 @@ class CardsScreen(Screen):
 
         async def save(_=None):
             if await self.vm.rename(card.id, label.value or ""):
-                page.pop_dialog()
+                close_dialog(dlg)
             else:
                 error.value, error.visible = self.vm.error or "", True
                 safe_update(error)
 
         label.on_submit = lambda e: self.shell.run(save())
-        page.show_dialog(
-            ft.AlertDialog(
-                title=ft.Text(t("cards.rename")),
-                content=ft.Container(ft.Column([label, error], tight=True), width=400),
-                actions=[
-                    ft.TextButton(
-                        t("common.cancel"),
-                        on_click=lambda e: page.pop_dialog(),
-                        tooltip=t("common.cancel"),
-                    ),
-                    ft.FilledButton(
-                        t("common.save"),
-                        on_click=lambda e: self.shell.run(save()),
-                        tooltip=t("common.save"),
-                    ),
-                ],
-            )
+        dlg = ft.AlertDialog(
+            title=ft.Text(t("cards.rename")),
+            content=ft.Container(ft.Column([label, error], tight=True), width=400),
+            actions=[
+                ft.TextButton(
+                    t("common.cancel"),
+                    on_click=lambda e: close_dialog(dlg),
+                    tooltip=t("common.cancel"),
+                ),
+                ft.FilledButton(
+                    t("common.save"),
+                    on_click=lambda e: self.shell.run(save()),
+                    tooltip=t("common.save"),
+                ),
+            ],
         )
+        page.show_dialog(dlg)
 
     def block_dialog(self, card: Card) -> None:
         t = self.t

@@ -6,7 +6,14 @@ import flet as ft
 
 from app import format as fmt
 from app.components.charts import live_chart
-from app.components.common import empty_state, error_banner, metric, section
+from app.components.common import (
+    empty_state,
+    error_banner,
+    metric,
+    safe_update,
+    section,
+    set_metric,
+)
 from app.components.login_form import LoginForm
 from app.screens.base import Screen
 from app.screens.station_screen import tariff_text
@@ -24,6 +31,48 @@ class ChargingScreen(Screen):
         self.vm.subscribe(self.redraw)
         shell.account_vm.subscribe(self._account_changed)
 
+        self._shown_phase: str | None = None
+        self._live: dict[str, ft.Control] = {}
+        self._chart_box: ft.Container | None = None
+        self._error_box: ft.Container | None = None
+
+    def redraw(self) -> None:
+        """Live updates change values in place: rebuilding the tree every second would
+        replace the Stop button under the driver's finger."""
+        phase = self.vm.phase
+        if phase == Phase.LIVE and self._shown_phase == Phase.LIVE and self._live:
+            self.update_live()
+            return
+        self._shown_phase = phase
+        self._live = {}
+        super().redraw()
+
+    def content(self) -> ft.Control:
+        self._shown_phase = self.vm.phase
+        return self._content()
+
+    def update_live(self) -> None:
+        vm, s = self.vm, self.vm.session
+        if s is None:
+            return
+        lang = self.ctx.settings.language
+        values = {
+            "live-energy": fmt.kwh(s.energy_kwh, lang),
+            "live-power": fmt.kw(s.power_kw, lang),
+            "live-soc": f"{s.soc:.0f} %" if s.soc is not None else "–",
+            "live-duration": fmt.duration(s.duration_s),
+            "live-cost": fmt.money(vm.cost_so_far, vm.currency, lang) or "–",
+        }
+        for ident, value in values.items():
+            set_metric(self._live[ident], value)
+        if self._chart_box is not None:
+            points = [(p.seconds, p.power_kw, p.soc) for p in vm.points]
+            self._chart_box.content = live_chart(points, self.t("charging.chart"))
+        if self._error_box is not None:
+            self._error_box.content = error_banner(vm.error)
+            self._error_box.visible = bool(vm.error)
+        safe_update(*self._live.values(), self._chart_box, self._error_box)
+
     def _account_changed(self) -> None:
         if self.vm.phase == Phase.LOGIN:
             self.redraw()
@@ -36,7 +85,7 @@ class ChargingScreen(Screen):
         if self.vm.phase == Phase.CHOOSE and self.vm.choose_card_by_uid(uid):
             self.shell.snack(self.t("charging.card_read", uid=uid))
 
-    def content(self) -> ft.Control:
+    def _content(self) -> ft.Control:
         phase = self.vm.phase
         body = {
             Phase.IDLE: self.idle,
@@ -339,6 +388,8 @@ class ChargingScreen(Screen):
             padding=18,
         )
         points = [(p.seconds, p.power_kw, p.soc) for p in vm.points]
+        self._chart_box = ft.Container(live_chart(points, t("charging.chart")))
+        self._error_box = ft.Container(error_banner(vm.error), visible=bool(vm.error))
         items: list[ft.Control] = [
             header,
             ft.Row(metrics, spacing=12),
@@ -354,11 +405,12 @@ class ChargingScreen(Screen):
                     ],
                     spacing=6,
                 ),
-                live_chart(points, t("charging.chart")),
+                self._chart_box,
             ),
+            self._error_box,
         ]
-        if vm.error:
-            items.append(error_banner(vm.error))
+        for m in (*metrics, *metrics2):
+            self._live[m.identifier] = m
         items.append(
             ft.FilledButton(
                 t("charging.stop"),

@@ -124,10 +124,13 @@ class MapScreen(Screen):
         self.list_column = ft.ListView(
             controls=self.build_list(), spacing=8, padding=12, expand=True
         )
+        self.results_text = ft.Text(
+            t("map.results", n=len(self.vm.stations)), weight=ft.FontWeight.W_600
+        )
         list_panel = ft.Column(
             [
                 ft.Container(
-                    ft.Text(t("map.results", n=len(self.vm.stations)), weight=ft.FontWeight.W_600),
+                    self.results_text,
                     padding=ft.Padding.only(left=16, top=14),
                 ),
                 self.list_column,
@@ -163,10 +166,8 @@ class MapScreen(Screen):
         t = self.t
         field = ft.TextField(
             label=t("map.place_search"),
-            hint_text=t("map.place_hint"),
             prefix_icon=ft.Icons.SEARCH,
-            border_radius=28,
-            filled=True,
+            border=ft.InputBorder.NONE,
             dense=True,
             expand=True,
             on_submit=lambda e: self.shell.run(self.vm.search_place(e.control.value or "")),
@@ -365,6 +366,7 @@ class MapScreen(Screen):
         self.marker_layer.markers = self.build_markers()
         if self.list_column is not None:
             self.list_column.controls = self.build_list()
+            self.results_text.value = self.t("map.results", n=len(self.vm.stations))
         if self.area_button is not None:
             self.area_button.visible = self.vm.moved and not self.vm.busy
         if self.progress is not None:

@@ -1,0 +1,35 @@
+"""Developer harness: the real UI on the in-memory fake provider (no core needed).
+
+    python tests/app/fake_ui.py --port 8555 [--kiosk]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+
+import flet as ft  # noqa: E402
+from fake_provider import FakeProvider  # noqa: E402
+
+from app.context import AppConfig  # noqa: E402
+from app.ui import make_main  # noqa: E402
+
+
+async def opener(name: str, url: str):
+    return FakeProvider()
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, default=8555)
+    p.add_argument("--kiosk", action="store_true")
+    p.add_argument("--idle", type=float, default=90)
+    a = p.parse_args()
+    config = AppConfig(kiosk=a.kiosk, base_url="http://fake", persist_settings=False,
+                       idle_timeout_s=a.idle)
+    ft.run(make_main(config, opener), view=ft.AppView.WEB_BROWSER, host="127.0.0.1",
+           port=a.port, no_cdn=True)

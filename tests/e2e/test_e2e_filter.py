@@ -1,0 +1,23 @@
+"""A map filter in a real browser: only stations with the chosen plug type stay listed."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_plug_type_filter(app_server, ui_factory):
+    ui = ui_factory(app_server.url)
+    items = ui.test_id("station-item")
+    expect(items.first).to_be_visible(timeout=60_000)
+    ui.click(ui.labelled("Filters"))
+    ui.click(ui.page.get_by_role("checkbox", name="CCS").or_(ui.labelled("CCS")).first)
+    ui.shot("filters-light-wide")
+    ui.click(ui.button("Apply filters"))
+    expect(ui.button("Apply filters")).to_have_count(0)
+    expect(items.first).to_be_visible(timeout=30_000)
+    texts = [items.nth(i).inner_text() for i in range(items.count())]
+    assert texts, "no station left after filtering"
+    assert all("CCS" in t for t in texts), texts

@@ -1,0 +1,75 @@
+"""The golden journey in a real browser: map -> station -> log in -> charge -> stop -> history."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def energy_kwh(label: str) -> float:
+    m = re.search(r"([0-9]+[.,][0-9]+)\s*kWh", label)
+    assert m, label
+    return float(m.group(1).replace(",", "."))
+
+
+def test_golden_journey(app_server, ui_factory):
+    ui = ui_factory(app_server.url)
+    # The map shows stations near Berlin (list sorted by distance, markers on the map)
+    items = ui.test_id("station-item")
+    expect(items.first).to_be_visible(timeout=60_000)
+    assert items.count() >= int(os.environ.get("VOLTRA_E2E_MIN_STATIONS", "3"))
+    ui.shot("map-light-wide")
+
+    # Open stations until one has a free connector that can start remotely
+    start = ui.button("Start charging")
+    station_name = None
+    for i in range(min(items.count(), 12)):
+        ui.click(ui.test_id("station-item").nth(i))
+        heading = ui.page.get_by_role("heading").first
+        expect(heading).to_be_visible()
+        try:
+            start.first.wait_for(state="visible", timeout=8_000)
+            station_name = heading.inner_text().strip()
+            break
+        except Exception:
+            ui.click(ui.button("Back"))
+    else:
+        pytest.fail("no station near Berlin with a free connector")
+    ui.shot("station-light-wide")
+    ui.click(start.first)
+
+    # Not logged in yet: the Charging tab asks for the demo login
+    ui.login()
+    confirm = ui.button("Confirm and start")
+    ui.click(confirm)
+
+    # Live view: energy grows
+    energy = ui.test_id("live-energy")
+    expect(energy).to_be_attached(timeout=90_000)
+    first = energy_kwh(ui.semantics_label("live-energy"))
+    deadline = time.monotonic() + 60
+    later = first
+    while time.monotonic() < deadline:
+        later = energy_kwh(ui.semantics_label("live-energy"))
+        if later > first:
+            break
+        time.sleep(0.5)
+    assert later > first, f"energy did not grow: {first} -> {later}"
+    ui.shot("charging-light-wide")
+
+    ui.click(ui.button("Stop charging"))
+    expect(ui.test_id("final-energy")).to_be_attached(timeout=60_000)
+    ui.click(ui.button("View in history"))
+
+    # The session is at the top of History
+    top = ui.test_id("history-first")
+    expect(top).to_be_attached(timeout=30_000)
+    label = top.get_attribute("aria-label") or top.inner_text()
+    assert station_name and label.startswith(station_name), (station_name, label)
+    ui.shot("history-light-wide")

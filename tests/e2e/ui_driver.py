@@ -1,0 +1,117 @@
+"""A thin driver for the Flutter-rendered UI through its accessibility tree."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+TIMEOUT_MS = 30_000
+
+
+class UI:
+    def __init__(self, page: Page, url: str, shots: Path) -> None:
+        self.page, self.url, self.shots = page, url, shots
+        page.set_default_timeout(TIMEOUT_MS)
+        # No tile server in tests: abort tile requests so the map shows markers on plain
+        # background without waiting on the network.
+        page.route(re.compile(r"https?://[^/]*tile[^/]*/.*"), lambda route: route.abort())
+        self.console_errors: list[str] = []
+        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+
+    def open(self) -> None:
+        self.page.goto(self.url)
+        placeholder = self.page.locator("flt-semantics-placeholder")
+        placeholder.wait_for(state="attached", timeout=60_000)
+        placeholder.dispatch_event("click")
+
+    # ------------------------------------------------------------------ finding
+    def button(self, name: str, exact: bool = True) -> Locator:
+        return self.page.get_by_role("button", name=name, exact=exact)
+
+    def labelled(self, name: str, exact: bool = True) -> Locator:
+        return self.page.get_by_label(name, exact=exact)
+
+    def test_id(self, ident: str) -> Locator:
+        return self.page.get_by_test_id(ident)
+
+    def text(self, text: str, exact: bool = False) -> Locator:
+        return self.page.get_by_text(text, exact=exact)
+
+    # ------------------------------------------------------------------ acting
+    def tab(self, name: str) -> None:
+        """Bottom bar (role tab) on narrow screens, rail destination (button) on wide."""
+        tab = self.page.get_by_role("tab", name=re.compile(rf"^{name}\b"))
+        if tab.count():
+            tab.first.click()
+            return
+        self.page.get_by_role("button", name=re.compile(rf"^{name}\s+Tab \d")).first.click()
+
+    def click(self, locator: Locator) -> None:
+        locator.wait_for(state="visible")
+        locator.click()
+
+    def type_into(self, label: str, text: str) -> None:
+        field = self.page.get_by_label(label, exact=True).first
+        for _ in range(4):
+            field.click()
+            time.sleep(0.15)
+            self.page.keyboard.press("Control+a")
+            self.page.keyboard.press("Delete")
+            self.page.keyboard.type(text, delay=5)
+            time.sleep(0.1)
+            if field.input_value() == text:
+                return
+        raise AssertionError(f"could not type into {label!r}: has {field.input_value()!r}")
+
+    def login(self, email: str = "driver@example.com", password: str = "driver-demo") -> None:
+        self.type_into("Email", email)
+        self.type_into("Password", password)
+        self.click(self.button("Log in"))
+        expect(self.button("Log in")).to_have_count(0, timeout=TIMEOUT_MS)
+
+    def go_home(self) -> None:
+        self.tab("Map")
+
+    # ------------------------------------------------------------------ screenshots
+    def settle(self) -> None:
+        # skwasm can lag a frame behind the DOM: two animation frames and a little more
+        self.page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
+        time.sleep(0.8)
+
+    def shot(self, name: str) -> Path:
+        self.settle()
+        self.shots.mkdir(parents=True, exist_ok=True)
+        path = self.shots / f"{name}.jpg"
+        self.page.screenshot(path=str(path), type="jpeg", quality=70)
+        return path
+
+    def semantics_label(self, ident: str) -> str:
+        node = self.test_id(ident).first
+        node.wait_for(state="attached")
+        return node.get_attribute("aria-label") or node.inner_text()
+
+    @staticmethod
+    def all_text(locator: Locator) -> str:
+        """Visible text plus accessible labels (Flutter puts merged text in aria-label)."""
+        return locator.first.evaluate(
+            "e => [e, ...e.querySelectorAll('*')].map(n => n.getAttribute('aria-label') || '')"
+            ".join(' ') + ' ' + e.innerText"
+        )
+
+    def wait_text_in(self, locator: Locator, text: str, timeout_s: float = 15) -> str:
+        deadline = time.monotonic() + timeout_s
+        seen = ""
+        while time.monotonic() < deadline:
+            try:
+                seen = self.all_text(locator)
+            except Exception:
+                seen = ""
+            if text in seen:
+                return seen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} did not appear; saw {seen!r}")
