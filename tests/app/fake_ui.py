@@ -12,11 +12,11 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 
-import flet as ft  # noqa: E402
-from fake_provider import FakeProvider  # noqa: E402
+import flet as ft
+from fake_provider import FakeProvider
 
-from app.context import AppConfig  # noqa: E402
-from app.ui import make_main  # noqa: E402
+from app.context import AppConfig
+from app.ui import make_main
 
 
 async def opener(name: str, url: str):

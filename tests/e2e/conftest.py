@@ -71,7 +71,11 @@ class AppProcess:
     """`python -m app --web` as a child; collects its output, stops it on close."""
 
     def __init__(self, args: list[str], timeout_s: float = 120.0) -> None:
-        env = dict(os.environ, PYTHONUNBUFFERED="1", VOLTRA_TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+        env = dict(
+            os.environ,
+            PYTHONUNBUFFERED="1",
+            VOLTRA_TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        )
         env["VOLTRA_CONFIG_DIR"] = tempfile.mkdtemp(prefix="voltra-e2e-cfg-")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "app", "--web", *args],
@@ -95,7 +99,7 @@ class AppProcess:
                     self.core_url = m.group(1)
                 if m := UI_RE.search(line):
                     self.url = m.group(1)
-                if self.url and "Uvicorn running" in line or (
+                if (self.url and "Uvicorn running" in line) or (
                     self.url and "Application startup complete" in line
                 ):
                     ready.set()
@@ -135,8 +139,9 @@ def app_server():
         yield type("Existing", (), {"url": url, "core_url": os.environ.get("VOLTRA_E2E_CORE")})
         return
     db = Path(tempfile.mkdtemp(prefix="voltra-e2e-")) / "core.db"
-    app = AppProcess(["--port", str(free_port()), "--stations", "3000", "--speed", "30",
-                      "--db", str(db)])
+    app = AppProcess(
+        ["--port", str(free_port()), "--stations", "3000", "--speed", "30", "--db", str(db)]
+    )
     yield app
     app.close()
 
@@ -149,8 +154,19 @@ def kiosk_server(app_server):
         return
     if not app_server.core_url:
         pytest.skip("no core URL to point the kiosk at")
-    app = AppProcess(["--kiosk", "--port", str(free_port()), "--provider", "beenergised",
-                      "--url", app_server.core_url, "--idle-timeout", "4"])
+    app = AppProcess(
+        [
+            "--kiosk",
+            "--port",
+            str(free_port()),
+            "--provider",
+            "beenergised",
+            "--url",
+            app_server.core_url,
+            "--idle-timeout",
+            "4",
+        ]
+    )
     yield app
     app.close()
 
@@ -175,9 +191,11 @@ def ui_factory(browser):
     contexts = []
 
     def make(url: str, width: int = 1280, height: int = 800, dark: bool = False) -> UI:
-        ctx = browser.new_context(viewport={"width": width, "height": height},
-                                  color_scheme="dark" if dark else "light",
-                                  accept_downloads=True)
+        ctx = browser.new_context(
+            viewport={"width": width, "height": height},
+            color_scheme="dark" if dark else "light",
+            accept_downloads=True,
+        )
         contexts.append(ctx)
         page = ctx.new_page()
         ui = UI(page, url, SHOTS)
