@@ -17,6 +17,7 @@ from services.core.api.beenergised.context import core, optional_viewer, viewer
 from services.core.api.beenergised.userdata import as_user, domain_error_body, error_body, run
 from services.core.domain import accounts, auth, favourites
 from services.core.domain.errors import DomainError
+from services.core.store import stations as station_store
 
 query = QueryType()
 mutation = MutationType()
@@ -161,6 +162,20 @@ async def resolve_accept_terms(_obj: Any, info: GraphQLResolveInfo, id: str
                                ) -> dict[str, Any]:
     version = await as_user(info, accounts.accept_terms, id)
     return {"message": f"terms and conditions version {version} accepted", "status": "success"}
+
+
+def _favourite_cps(conn: Any, user_id: int) -> list[dict[str, Any]]:
+    rows = favourites.favourite_station_rows(conn, user_id)
+    cps = station_store.stations_by_ids(conn, [r["id"] for r in rows])
+    for cp in cps:
+        # Known here without another lookup; the Cp resolvers may use it for isFavoured.
+        cp["is_favoured"] = True
+    return cps
+
+
+@query.field("getFavouriteCps")
+async def resolve_favourite_cps(_obj: Any, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
+    return await as_user(info, _favourite_cps)
 
 
 @mutation.field("setFavouriteCps")
