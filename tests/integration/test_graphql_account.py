@@ -10,8 +10,10 @@ import httpx
 
 from tests.integration.account_support import (
     ADDITIONAL_FIELDS,
+    CARD,
     CONTACT,
     CONTACT_FIELDS,
+    CREATE_AUTH_MEDIA,
     ERROR_BODY,
     INIT_SESSION,
     REGISTER_CONTACT,
@@ -332,12 +334,14 @@ def test_update_contact(gql):
     token, me = new_user(gql, "upd")
     res = gql.data(UPDATE_CONTACT, {"contactProfile": {
         "firstName": "Uma", "phone": "+49 30 555", "vat": "DE123456789", "isCompany": True,
+        "birthday": "1990-05-17T00:00:00Z",
         "address": {"street": "Hauptstr. 1", "zip": "10115", "city": "Berlin", "country": "DE"},
     }}, token=token)["updateContact"]
     assert res["error"] is None
     p = res["profile"]
     assert p["firstName"] == "Uma" and p["name"] == "Tester" and p["vat"] == "DE123456789"
     assert p["isCompany"] is True and p["address"]["street"] == "Hauptstr. 1"
+    assert p["birthday"] == "1990-05-17T00:00:00Z"
     bad = gql.data(UPDATE_CONTACT, {"contactProfile": {"email": "broken"}},
                    token=token)["updateContact"]
     assert bad["error"]["code"] == "BAD_USER_INPUT"
@@ -370,18 +374,33 @@ def test_change_password(gql):
     assert login(gql, email, "another-pw-2")["sessionToken"]
 
 
-def test_delete_and_reactivate(gql):
+def test_delete_and_reactivate(gql, core_db):
+    conn = db(core_db)
+    try:
+        rate = rate_option(conn)["uuid"]
+    finally:
+        conn.close()
     email = unique_email("delete")
     register(gql, email)
     token = login(gql, email)["sessionToken"]
+    card = gql.data(CREATE_AUTH_MEDIA, {"authenticationMedia": {
+        "rateId": rate, "customerReference": "Before deletion"}},
+        token=token)["createAuthenticationMedia"]
     out = gql.data(DELETE_CONTACT, token=token)["deleteContact"]
     assert out["status"] == "deleted" and out["profile"]["email"] == email
     assert gql.error(CONTACT, token=token)["extensions"]["code"] == "UNAUTHENTICATED"
     err = gql.error(INIT_SESSION, {"username": email, "password": "secret-pw-1"})
     assert err["extensions"]["reason"] == "INACTIVE"
+    conn = db(core_db)
+    try:
+        status = conn.execute("SELECT status FROM cards WHERE uuid = ?", (card["id"],))
+        assert status.fetchone()[0] == "INACTIVE", "a deleted account's cards must not charge"
+    finally:
+        conn.close()
     assert gql.data(REACTIVATE, {"email": email})["reactivateUser"]["status"] == 200
     assert gql.data(REACTIVATE, {"email": email})["reactivateUser"]["status"] == 404
-    assert login(gql, email)["sessionToken"]
+    token = login(gql, email)["sessionToken"]
+    assert gql.data(CARD, {"id": card["id"]}, token=token)["card"]["status"] == "active"
 
 
 def test_terms_and_pdf(gql, core_url):

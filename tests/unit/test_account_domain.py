@@ -89,3 +89,13 @@ def test_sepa_contract_issues_card_and_cancel_blocks_it(conn, data):
     contracts.cancel(conn, a, "SEPA", contract["uuid"], "id")
     assert cards.get_card(conn, a, card["uuid"])["status"] == "INACTIVE"
     assert contracts.bank_account(conn, a) is None
+
+
+def test_card_expiry_dates_and_timestamps():
+    from datetime import UTC, datetime
+
+    now = datetime(2027, 1, 31, 12, 0, tzinfo=UTC)
+    assert not cards.is_expired("2027-01-31", now)  # valid through that day
+    assert cards.is_expired("2027-01-30", now)
+    assert cards.is_expired("2027-01-31T11:00:00.000Z", now)
+    assert not cards.is_expired(None, now)
