@@ -11,6 +11,7 @@ Mobile builds can plug in a flet-secure-storage backed store later: anything imp
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from typing import Protocol, runtime_checkable
@@ -73,10 +74,8 @@ class KeyringStore:
     def delete(self, key: str) -> None:
         import keyring.errors
 
-        try:
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):
             self._keyring.delete_password(self._service, key)
-        except keyring.errors.PasswordDeleteError:
-            pass
 
 
 def keyring_usable() -> bool:
@@ -91,15 +90,17 @@ def keyring_usable() -> bool:
         return False
     backends = backend.backends if isinstance(backend, chainer.ChainerBackend) else [backend]
     usable = [
-        b for b in backends
+        b
+        for b in backends
         if not any(name in f"{type(b).__module__}.{type(b).__name__}" for name in _UNSAFE_BACKENDS)
         and getattr(b, "priority", 0) > 0
     ]
     return bool(usable)
 
 
-def open_store(*, kiosk: bool = False, backend: SecretStore | None = None,
-               service: str = SERVICE) -> SecretStore:
+def open_store(
+    *, kiosk: bool = False, backend: SecretStore | None = None, service: str = SERVICE
+) -> SecretStore:
     if backend is not None:
         return backend
     if kiosk or not keyring_usable():

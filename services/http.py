@@ -97,17 +97,30 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 delay = policy.backoff(attempt)
                 log.info(
                     "%s %s: %s, retry %d in %.2fs",
-                    request.method, redact_url(request.url), type(exc).__name__, attempt, delay,
+                    request.method,
+                    redact_url(request.url),
+                    type(exc).__name__,
+                    attempt,
+                    delay,
                 )
-            except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError,
-                    httpx.ReadError, httpx.WriteError) as exc:
+            except (
+                httpx.ReadTimeout,
+                httpx.WriteTimeout,
+                httpx.RemoteProtocolError,
+                httpx.ReadError,
+                httpx.WriteError,
+            ) as exc:
                 # The server may have acted on it: only repeat what is safe to repeat.
                 if not safe or attempt >= policy.attempts:
                     raise
                 delay = policy.backoff(attempt)
                 log.info(
                     "%s %s: %s, retry %d in %.2fs",
-                    request.method, redact_url(request.url), type(exc).__name__, attempt, delay,
+                    request.method,
+                    redact_url(request.url),
+                    type(exc).__name__,
+                    attempt,
+                    delay,
                 )
             else:
                 status = response.status_code
@@ -122,7 +135,11 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 await response.aclose()
                 log.info(
                     "%s %s: HTTP %d, retry %d in %.2fs",
-                    request.method, redact_url(request.url), status, attempt, delay,
+                    request.method,
+                    redact_url(request.url),
+                    status,
+                    attempt,
+                    delay,
                 )
             await policy.sleep(delay)
             attempt += 1
@@ -218,7 +235,9 @@ log.addFilter(RedactingFilter())
 async def _log_request(request: httpx.Request) -> None:
     if log.isEnabledFor(logging.DEBUG):
         log.debug(
-            "-> %s %s %s", request.method, redact_url(request.url),
+            "-> %s %s %s",
+            request.method,
+            redact_url(request.url),
             redact_headers(request.headers),
         )
 
@@ -226,6 +245,8 @@ async def _log_request(request: httpx.Request) -> None:
 async def _log_response(response: httpx.Response) -> None:
     if log.isEnabledFor(logging.DEBUG):
         log.debug(
-            "<- %d %s %s", response.status_code, response.request.method,
+            "<- %d %s %s",
+            response.status_code,
+            response.request.method,
             redact_url(response.request.url),
         )

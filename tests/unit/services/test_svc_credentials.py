@@ -52,8 +52,9 @@ def test_kiosk_never_remembers_even_with_keyring(monkeypatch):
 def test_vault_round_trip_via_keyring_keeps_token_out_of_repr():
     backend = DictKeyring()
     vault = LoginVault(KeyringStore(backend=backend))
-    login = SavedLogin(provider="beenergised", base_url="http://h/", username="d@x",
-                       refresh_token="refresh-xyz")
+    login = SavedLogin(
+        provider="beenergised", base_url="http://h/", username="d@x", refresh_token="refresh-xyz"
+    )
     vault.save(login)
     assert vault.remembered is True
     assert "refresh-xyz" not in repr(login)

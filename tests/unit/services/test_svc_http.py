@@ -122,7 +122,7 @@ def test_parse_retry_after_forms():
 def test_redaction_of_tokens_headers_and_json():
     register_secret("s3cr3t-session-token-value")
     line = (
-        'Authorization: Bearer abcdef123456 url=https://x/?token=zzzzzz&a=1 '
+        "Authorization: Bearer abcdef123456 url=https://x/?token=zzzzzz&a=1 "
         '{"password": "hunter22", "refreshToken": "rrrrrrr"} s3cr3t-session-token-value'
     )
     out = redact(line)
