@@ -20,6 +20,7 @@ from services.provider import (
     InvalidInput,
     NotAuthenticated,
     NotFound,
+    NotSupported,
     NoVehicle,
     ProviderError,
     RateLimited,
@@ -54,6 +55,8 @@ def from_graphql_error(err: dict) -> ProviderError:
         return RateLimited(message, retry_after=ext.get("retryAfter"), detail=detail)
     if code in ("CONNECTOR_UNAVAILABLE", "CONNECTOR_OCCUPIED"):
         return ConnectorUnavailable(message, detail=detail)
+    if code in ("CHARGING_UNAVAILABLE", "NOT_IMPLEMENTED"):
+        return NotSupported(detail=detail)
     if code in ("INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"):
         return BackendUnavailable(detail=detail)
     return ProviderError(message, detail=detail)
