@@ -75,6 +75,7 @@ class BeEnergisedProvider:
         self.poll_interval_s = poll_interval_s
         self._cards: dict[str, m.Card] = {}
         self._username: str | None = None
+        self._filter_options: dict[str, set[str]] | None = None
 
     @property
     def is_logged_in(self) -> bool:
@@ -162,7 +163,7 @@ class BeEnergisedProvider:
         else:
             centre, radius = query.centre, query.radius_km
         f = query.filters
-        wire_filters = self._connector_filters(f)
+        wire_filters = await self._connector_filters(f)
         # Filters the wire lacks (available only, favourites only, operator, min power) are
         # applied here, so pages may hold fewer than `limit` items and `total` is unknown.
         local = bool(
@@ -202,15 +203,42 @@ class BeEnergisedProvider:
             page.total = None
         return page
 
-    @staticmethod
-    def _connector_filters(f: m.StationFilters) -> list[dict]:
-        out = []
+    async def _offered_filters(self) -> dict[str, set[str]]:
+        """The back end's own filter options (``filters`` query), fetched once: option slugs
+        are defined per back end, so only those it offers are sent."""
+        if self._filter_options is None:
+            try:
+                data = await self.gql.execute(Q.FILTERS)
+            except ProviderError as exc:
+                log.info("filters unavailable (%s); filtering on the device", exc.code)
+                return {}
+            self._filter_options = {
+                f["slug"]: {o["slug"] for o in f.get("options") or () if o and o.get("slug")}
+                for f in data.get("filters") or ()
+                if f and f.get("slug")
+            }
+        return self._filter_options
+
+    async def _connector_filters(self, f: m.StationFilters) -> list[dict]:
+        wanted: dict[str, list[str]] = {}
         if f.current_type is not None:
-            out.append({"slug": "TYPE_OF_CURRENT", "options": [f.current_type.value]})
+            wanted["TYPE_OF_CURRENT"] = [f.current_type.value]
         if f.plug_types:
-            out.append(
-                {"slug": "FILTER_BY_CONNECTOR_TYPE", "options": [p.value for p in f.plug_types]}
-            )
+            wanted["FILTER_BY_CONNECTOR_TYPE"] = [p.value for p in f.plug_types]
+        if f.min_power_kw:
+            # the coarsest class that still contains every acceptable connector
+            for threshold, slug in ((300, "FROM_300_KW"), (150, "FROM_150_KW"), (50, "FROM_50_KW")):
+                if f.min_power_kw >= threshold:
+                    wanted["POWER_CLASS"] = [slug]
+                    break
+        if not wanted:
+            return []
+        offered = await self._offered_filters()
+        out = []
+        for slug, options in wanted.items():
+            ok = [o for o in options if o in offered.get(slug, ())]
+            if ok and len(ok) == len(options):
+                out.append({"slug": slug, "options": ok})
         return out
 
     @staticmethod
