@@ -28,6 +28,7 @@ from services.http import RetryPolicy, create_client, forget_secret, idempotent,
 from services.http import register_secret as _register
 from services.provider import (
     BackendUnavailable,
+    InvalidCredentials,
     NotAuthenticated,
     ProviderError,
     RateLimited,
@@ -257,7 +258,12 @@ class GraphQLClient:
             first = errors[0]
             err = from_graphql_error(first)
             code = str((first.get("extensions") or {}).get("code") or "").upper()
-            if isinstance(err, NotAuthenticated) and code in TOKEN_CODES and token:
+            if (
+                isinstance(err, NotAuthenticated)
+                and not isinstance(err, InvalidCredentials)
+                and code in TOKEN_CODES
+                and token
+            ):
                 err.token_problem = True  # type: ignore[attr-defined]
             raise err
         if status == 401:

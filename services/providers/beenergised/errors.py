@@ -38,6 +38,13 @@ def from_graphql_error(err: dict) -> ProviderError:
     code = str(ext.get("code") or "").upper()
     message = err.get("message") or None
     detail = f"{code}: {message}" if code else message
+    reason = str(ext.get("reason") or "").upper()
+    if reason == "INVALID_CREDENTIALS":
+        return InvalidCredentials(detail=detail)
+    if reason in ("SESSION_EXPIRED", "TOKEN_EXPIRED"):
+        return SessionExpired(detail=detail)
+    if reason in ("LOGIN_THROTTLED", "TOO_MANY_ATTEMPTS", "LOCKED"):
+        return RateLimited(message, retry_after=ext.get("retryAfter"), detail=detail)
     if code in TOKEN_CODES:
         if "expired" in (message or "").lower() or code != "UNAUTHENTICATED":
             return SessionExpired(detail=detail)

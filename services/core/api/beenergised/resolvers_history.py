@@ -22,8 +22,10 @@ query = QueryType()
 
 
 def _with_connectors(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict]:
-    connectors = {c["id"]: c for c in station_store.connectors_by_ids(
-        conn, list({r["connector_id"] for r in rows}))}
+    connectors = {
+        c["id"]: c
+        for c in station_store.connectors_by_ids(conn, list({r["connector_id"] for r in rows}))
+    }
     out = []
     for row in rows:
         log = history.chargelog_dict(conn, row)
@@ -32,18 +34,29 @@ def _with_connectors(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[
     return out
 
 
-def _page(conn: sqlite3.Connection, user_id: int, limit: int, offset: int,
-          status: str | None, timeframe: dict | None) -> dict[str, Any]:
-    rows, total = history.list_sessions(conn, user_id, limit=limit, offset=offset,
-                                        status=status, timeframe=timeframe)
+def _page(
+    conn: sqlite3.Connection,
+    user_id: int,
+    limit: int,
+    offset: int,
+    status: str | None,
+    timeframe: dict | None,
+) -> dict[str, Any]:
+    rows, total = history.list_sessions(
+        conn, user_id, limit=limit, offset=offset, status=status, timeframe=timeframe
+    )
     return paged(_with_connectors(conn, rows), total, limit, offset)
 
 
 @query.field("chargelogsPaged")
-async def resolve_chargelogs(_obj: Any, info: GraphQLResolveInfo,
-                             pagination: dict | None = None, type: str | None = None,
-                             filters: dict | None = None, timeframe: dict | None = None
-                             ) -> dict[str, Any]:
+async def resolve_chargelogs(
+    _obj: Any,
+    info: GraphQLResolveInfo,
+    pagination: dict | None = None,
+    type: str | None = None,
+    filters: dict | None = None,
+    timeframe: dict | None = None,
+) -> dict[str, Any]:
     # ChargeLogType has the single value "contact": the user's own chargelogs, the only
     # scope there is.
     limit, offset = page_args(pagination)
@@ -61,14 +74,14 @@ async def resolve_chargelog(_obj: Any, info: GraphQLResolveInfo, id: str) -> dic
 
 
 @query.field("chargingStatistics")
-async def resolve_statistics(_obj: Any, info: GraphQLResolveInfo,
-                             timeframe: dict | None = None) -> dict[str, Any]:
+async def resolve_statistics(
+    _obj: Any, info: GraphQLResolveInfo, timeframe: dict | None = None
+) -> dict[str, Any]:
     return await as_user(info, history.statistics, timeframe)
 
 
 @query.field("chargelogMeterValuesSummary")
-async def resolve_meter_summary(_obj: Any, info: GraphQLResolveInfo, uuid: str
-                                ) -> dict[str, Any]:
+async def resolve_meter_summary(_obj: Any, info: GraphQLResolveInfo, uuid: str) -> dict[str, Any]:
     return await as_user(info, history.meter_summary, uuid)
 
 
