@@ -192,3 +192,58 @@ async def test_charging_journey_with_live_meter_history_statistics_and_status_fe
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await watcher
         await provider.logout()
+
+
+async def test_register_login_renew_cards_profile_against_real_core(provider):
+    """Runs on any core with the account resolvers: a fresh user, not the demo driver."""
+    import uuid
+
+    from services.models import Registration
+
+    email = f"svc-{uuid.uuid4().hex[:10]}@example.com"
+    profile = await provider.register(
+        Registration(
+            email=email,
+            password="Journey-pass-1",
+            first_name="Jo",
+            last_name="Urney",
+            accept_terms=True,
+        )
+    )
+    assert profile.email == email
+    with pytest.raises(InvalidCredentials):
+        await provider.login(Credentials(username=email, password="wrong-password-1"))
+    me = await provider.login(Credentials(username=email, password="Journey-pass-1"))
+    assert me.email == email and me.first_name == "Jo" and provider.is_logged_in
+
+    old_refresh = provider.refresh_token
+    await provider.gql.renew()  # renewSession with the refresh token as bearer
+    assert provider.refresh_token and provider.is_logged_in
+    assert (await provider.profile()).email == email
+    assert old_refresh is not None
+
+    # a saved refresh token logs in again without the password
+    saved = provider.refresh_token
+    other = await open_provider("beenergised", provider.base_url, Credentials(refresh_token=saved))
+    try:
+        assert (await other.profile()).email == email
+    finally:
+        await other.close()
+
+    try:
+        card = await provider.add_card("", label="My first card")
+    except NotSupported:
+        pytest.skip(
+            "contractRateOptions/createAuthenticationMedia not served by this core yet "
+            "(H3's card resolvers)"
+        )
+    assert card.uid and card.label == "My first card"
+    renamed = await provider.rename_card(card.id, "Work card")
+    assert renamed.label == "Work card"
+    listed = {c.id: c for c in await provider.list_cards()}
+    assert listed[card.id].label == "Work card"
+    blocked = await provider.block_card(card.id)
+    assert blocked.status.value == "BLOCKED"
+
+    await provider.logout()
+    assert not provider.is_logged_in
