@@ -348,14 +348,11 @@ class BeEnergisedProvider:
         the back end issues the card (a virtual card / charging key). ``uid`` can therefore
         not be chosen on this API; it is accepted for the protocol and must be empty or
         match nothing in particular. The label goes into customerReference and the label."""
-        data = await self.gql.execute(Q.CONTRACT_RATE_OPTIONS)
-        rates = [r for r in data["contractRateOptions"] or () if r]
-        if not rates:
-            raise NotSupported("No card rates are offered for new cards.")
+        rate_id = await self._rate_for_new_card()
         ref = label or "Voltra card"
         data = await self.gql.execute(
             Q.CREATE_AUTHENTICATION_MEDIA,
-            {"authenticationMedia": {"rateId": rates[0]["id"], "customerReference": ref}},
+            {"authenticationMedia": {"rateId": rate_id, "customerReference": ref}},
             safe=False,
         )
         created = w.AuthenticationMediaResponse.model_validate(
@@ -368,6 +365,22 @@ class BeEnergisedProvider:
         if label and card.label != label:
             card = await self.rename_card(card.id, label)
         return card
+
+    async def _rate_for_new_card(self) -> str:
+        """The first rate offered for contracts; a back end without contractRateOptions
+        gets the rate of a card the driver already has."""
+        try:
+            data = await self.gql.execute(Q.CONTRACT_RATE_OPTIONS)
+            rates = [r for r in data["contractRateOptions"] or () if r and r.get("id")]
+            if rates:
+                return rates[0]["id"]
+        except NotSupported:
+            pass
+        data = await self.gql.execute(Q.CARDS_PAGED, {"pagination": {"limit": 20, "offset": 0}})
+        for c in (data["cardsPaged"] or {}).get("data") or ():
+            if c and c.get("rate") and c["rate"].get("id"):
+                return c["rate"]["id"]
+        raise NotSupported("No card rates are offered for new cards.")
 
     async def _update_card(self, card_id: str, **fields) -> m.Card:
         data = await self.gql.execute(

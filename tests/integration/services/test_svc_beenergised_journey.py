@@ -222,28 +222,32 @@ async def test_register_login_renew_cards_profile_against_real_core(provider):
     assert (await provider.profile()).email == email
     assert old_refresh is not None
 
-    # a saved refresh token logs in again without the password
+    cards_missing = None
+    try:
+        card = await provider.add_card("", label="My first card")
+    except NotSupported:
+        cards_missing = (
+            "contractRateOptions not served by this core yet (H3) and the new user has no "
+            "card whose rate could be reused"
+        )
+    if cards_missing is None:
+        assert card.uid and card.label == "My first card"
+        renamed = await provider.rename_card(card.id, "Work card")
+        assert renamed.label == "Work card"
+        listed = {c.id: c for c in await provider.list_cards()}
+        assert listed[card.id].label == "Work card"
+        blocked = await provider.block_card(card.id)
+        assert blocked.status.value == "BLOCKED"
+
+    # a saved refresh token logs in again without the password (on another device: the
+    # refresh token rotates, so this one's session ends)
     saved = provider.refresh_token
     other = await open_provider("beenergised", provider.base_url, Credentials(refresh_token=saved))
     try:
         assert (await other.profile()).email == email
+        await other.logout()
+        assert not other.is_logged_in
     finally:
         await other.close()
-
-    try:
-        card = await provider.add_card("", label="My first card")
-    except NotSupported:
-        pytest.skip(
-            "contractRateOptions/createAuthenticationMedia not served by this core yet "
-            "(H3's card resolvers)"
-        )
-    assert card.uid and card.label == "My first card"
-    renamed = await provider.rename_card(card.id, "Work card")
-    assert renamed.label == "Work card"
-    listed = {c.id: c for c in await provider.list_cards()}
-    assert listed[card.id].label == "Work card"
-    blocked = await provider.block_card(card.id)
-    assert blocked.status.value == "BLOCKED"
-
-    await provider.logout()
-    assert not provider.is_logged_in
+    if cards_missing:
+        pytest.skip(cards_missing)
