@@ -52,8 +52,14 @@ async def test_online_failure_falls_back_to_offline_and_online_results_merge():
     assert offline[0].name == "Hamburg" and offline[0].source == "offline"
 
     def online(text, limit):
-        return [Place(name="Hamburg, Deutschland", source="online", score=4.5,
-                      coordinates=Coordinates(latitude=53.55, longitude=9.99))]
+        return [
+            Place(
+                name="Hamburg, Deutschland",
+                source="online",
+                score=4.5,
+                coordinates=Coordinates(latitude=53.55, longitude=9.99),
+            )
+        ]
 
     merged = await geo.search_places("Hamburg", geocoder=online)
     assert merged[0].source == "online"
@@ -84,8 +90,12 @@ def test_grid_clustering_counts_everything_in_view_and_keeps_singleton_ids():
 
 
 def _station(i, lat, lon, status="AVAILABLE"):
-    return Station(id=f"s{i}", name=f"Station <{i}>", coordinates=Coordinates(
-        latitude=lat, longitude=lon), status=StatusSummary(status=status, available=1, total=2))
+    return Station(
+        id=f"s{i}",
+        name=f"Station <{i}>",
+        coordinates=Coordinates(latitude=lat, longitude=lon),
+        status=StatusSummary(status=status, available=1, total=2),
+    )
 
 
 def test_cluster_of_station_models_counts_available():
@@ -100,8 +110,13 @@ def test_folium_exports_write_markers_and_escape_names(tmp_path):
     text = path.read_text()
     assert text.count("L.marker(") == 2 and "Station &lt;1&gt;" in text
     sessions = [
-        ChargingSession(id=f"x{i}", station_id="s1", state=SessionState.FINISHED,
-                        energy_kwh=10.0, cost=Cost(total=4.5))
+        ChargingSession(
+            id=f"x{i}",
+            station_id="s1",
+            state=SessionState.FINISHED,
+            energy_kwh=10.0,
+            cost=Cost(total=4.5),
+        )
         for i in range(3)
     ] + [ChargingSession(id="y", station_id="unknown", state=SessionState.FINISHED)]
     hist = save(history_map(sessions, {s.id: s for s in stations}), tmp_path / "hist.html")
