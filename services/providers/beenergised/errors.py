@@ -22,6 +22,7 @@ from services.provider import (
     NotFound,
     NotSupported,
     NoVehicle,
+    OperationTimedOut,
     ProviderError,
     RateLimited,
     SessionExpired,
@@ -107,6 +108,8 @@ def from_start_failure(reason: str | None) -> ProviderError:
     """
     text = (reason or "").lower()
     detail = reason
+    if "did not answer" in text or "request expired" in text or "timed out" in text:
+        return OperationTimedOut(reason, detail=detail)
     if any(
         w in text
         for w in (
@@ -125,7 +128,7 @@ def from_start_failure(reason: str | None) -> ProviderError:
         for w in ("blocked", "invalid tag", "expired", "card", "not authori", "concurrenttx", "tag")
     ):
         return CardRejected(detail=detail)
-    if "fault" in text:
+    if "fault" in text or "out of order" in text:
         return ConnectorUnavailable(
             "This connector is out of order.", reason="faulted", detail=detail
         )
@@ -133,7 +136,7 @@ def from_start_failure(reason: str | None) -> ProviderError:
         return ConnectorUnavailable(
             "This charger is offline right now.", reason="offline", detail=detail
         )
-    if any(w in text for w in ("occupied", "in use", "busy", "charging", "reserved")):
+    if any(w in text for w in ("occupied", "in use", "busy", "reserved")):
         return ConnectorUnavailable(reason="occupied", detail=detail)
     if "unavailable" in text:
         return ConnectorUnavailable(reason="offline", detail=detail)

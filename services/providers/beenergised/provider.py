@@ -32,7 +32,9 @@ from .subscription import feed_status_updates
 
 log = logging.getLogger("voltra.providers.beenergised")
 
-# Attempt statuses are free strings in the document; these are read as "done, charging".
+# Attempt statuses are free strings in the document. The embedded core uses PENDING, SENT,
+# ACCEPTED (charger said yes, waiting for the vehicle), STARTED (transaction running), FAILED.
+_ATTEMPT_WAITING = {"pending", "sent", "requested", "accepted", "created", "queued"}
 _ATTEMPT_OK = {"accepted", "charging", "started", "success", "succeeded", "completed"}
 
 
@@ -432,7 +434,7 @@ class BeEnergisedProvider:
             if attempt.isFailure:
                 await _notify(progress, "failed", attempt.failureReason)
                 raise from_start_failure(attempt.failureReason or attempt.status)
-            if attempt.chargeLogId:
+            if attempt.chargeLogId and attempt.status.lower() not in _ATTEMPT_WAITING:
                 break
             if time.monotonic() > deadline:
                 raise OperationTimedOut(detail=f"attempt {attempt.id} status {attempt.status}")

@@ -87,7 +87,8 @@ async def test_start_polls_attempt_then_chargelog_until_charging_with_progress()
             "attemptRemoteStart": {"attemptRemoteStart": attempt("pending")},
             "remoteStartAttemptStatus": [
                 {"remoteStartAttemptStatus": attempt("sent")},
-                {"remoteStartAttemptStatus": attempt("accepted", "log-1")},
+                {"remoteStartAttemptStatus": attempt("ACCEPTED", "log-1")},
+                {"remoteStartAttemptStatus": attempt("STARTED", "log-1")},
             ],
             "chargelogLive": [
                 {"chargelog": chargelog("requested"), "chargelogMeterValuesSummary": None},
@@ -103,10 +104,17 @@ async def test_start_polls_attempt_then_chargelog_until_charging_with_progress()
         }
     )
     steps = []
-    session = await p.start_charging("11", "card-1", progress=steps.append)
+    session = await p.start_charging("11", "card-1", progress=steps.append, timeout_s=5)
     assert session.state is SessionState.CHARGING
     assert session.energy_kwh == 0.2 and session.power_kw == 11.0 and session.soc == 41
-    assert [s.step for s in steps] == ["requested", "sent", "sent", "accepted", "charging"]
+    assert [s.step for s in steps] == [
+        "requested",
+        "sent",
+        "sent",
+        "accepted",
+        "accepted",
+        "charging",
+    ]
     start = next(v for n, v in calls if n == "attemptRemoteStart")
     assert start == {"input": {"connectorId": "11", "tagId": "04AABBCC"}}
     assert sum(1 for n, _ in calls if n == "attemptRemoteStart") == 1
@@ -174,3 +182,34 @@ async def test_stop_is_resent_through_a_dropped_connection_until_finished():
     stops = [v for n, v in calls if n == "remoteStop"]
     assert stops and all(v == {"transaction": "tx-9"} for v in stops)
     await p.close()
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("Connector occupied: another charging session is running on it.", "CONNECTOR_UNAVAILABLE"),
+        ("Connector out of order: the charger reports it unavailable.", "CONNECTOR_UNAVAILABLE"),
+        (
+            "Charger offline: it is not connected right now. Try another charger.",
+            "CONNECTOR_UNAVAILABLE",
+        ),
+        ("Rejected by the charger: it refused to start charging.", "CHARGER_REJECTED"),
+        ("The charger did not answer the start request in time.", "TIMED_OUT"),
+        (
+            "No vehicle plugged in within the time limit. Plug in first, then start again.",
+            "NO_VEHICLE",
+        ),
+        ("The start request expired (validUntil) before charging began.", "TIMED_OUT"),
+        ("Card blocked: this card may not be used for charging.", "CARD_REJECTED"),
+        ("Card expired: this card is past its expiry date.", "CARD_REJECTED"),
+    ],
+)
+def test_core_failure_reasons_map_to_typed_errors(reason, expected):
+    from services.providers.beenergised.errors import from_start_failure
+
+    err = from_start_failure(reason)
+    assert err.code == expected
+    if "out of order" in reason:
+        assert err.reason == "faulted"
+    if "offline" in reason:
+        assert err.reason == "offline"
