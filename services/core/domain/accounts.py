@@ -19,37 +19,19 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid as uuidlib
+from datetime import UTC, datetime
 from typing import Any
 
 from services.core.domain import auth
 from services.core.domain.errors import BadInput, Conflict, NotFound
 from services.core.domain.passwords import hash_password, verify_password
 from services.core.domain.validation import check_email, check_password, check_text
-from services.core.store.db import transaction, utcnow
+from services.core.store.db import to_iso, transaction, utcnow
 
 LANGUAGE_CODES = [
-    "de_DE",
-    "en_US",
-    "sv_SE",
-    "it_IT",
-    "fr_FR",
-    "ru_RU",
-    "hu_HU",
-    "no_NO",
-    "es_ES",
-    "lv_LV",
-    "uk_UA",
-    "da_DK",
-    "nl_NL",
-    "ro_RO",
-    "ja_JP",
-    "hr_HR",
-    "fi_FI",
-    "et_EE",
-    "el_GR",
-    "sk_SK",
-    "lt_LT",
-    "cs_CZ",
+    "de_DE", "en_US", "sv_SE", "it_IT", "fr_FR", "ru_RU", "hu_HU", "no_NO", "es_ES", "lv_LV",
+    "uk_UA", "da_DK", "nl_NL", "ro_RO", "ja_JP", "hr_HR", "fi_FI", "et_EE", "el_GR", "sk_SK",
+    "lt_LT", "cs_CZ",
 ]
 _SHORT_LANG = {code.split("_")[0]: code for code in LANGUAGE_CODES}
 GENDERS = ("female", "male", "company", "diverse")
@@ -158,15 +140,13 @@ def additional_fields_of(user: sqlite3.Row) -> list[dict[str, Any]]:
     out = []
     for item in stored:
         definition = _FIELD_DEFS.get(item.get("name"), {})
-        out.append(
-            {
-                "name": item.get("name"),
-                "value": item.get("value"),
-                "description": item.get("description") or definition.get("description"),
-                "required": item.get("required") or definition.get("required", "false"),
-                "type": item.get("type") or definition.get("type"),
-            }
-        )
+        out.append({
+            "name": item.get("name"),
+            "value": item.get("value"),
+            "description": item.get("description") or definition.get("description"),
+            "required": item.get("required") or definition.get("required", "false"),
+            "type": item.get("type") or definition.get("type"),
+        })
     return out
 
 
@@ -200,12 +180,8 @@ def _profile_updates(profile: dict[str, Any], prefix: str) -> tuple[dict[str, An
     """Split a (Registering)ContactProfile input into user columns and profile JSON."""
     cols: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    for key, column in (
-        ("firstName", "first_name"),
-        ("name", "last_name"),
-        ("phone", "phone"),
-        ("mobile", "mobile"),
-    ):
+    for key, column in (("firstName", "first_name"), ("name", "last_name"),
+                        ("phone", "phone"), ("mobile", "mobile")):
         if key in profile and profile[key] is not None:
             cols[column] = check_text(profile[key], f"{prefix}.{key}", max_len=100)
     if profile.get("gender") is not None:
@@ -229,7 +205,9 @@ def _profile_updates(profile: dict[str, Any], prefix: str) -> tuple[dict[str, An
     for key in _PROFILE_KEYS:
         if profile.get(key) is not None:
             value = profile[key]
-            if isinstance(value, str):
+            if isinstance(value, datetime):  # the DateTime scalar parses to datetime
+                value = to_iso(value if value.tzinfo else value.replace(tzinfo=UTC))
+            elif isinstance(value, str):
                 value = check_text(value, f"{prefix}.{key}", max_len=100)
             extra[key] = value
     return cols, extra
@@ -304,10 +282,7 @@ def update_contact(conn: sqlite3.Connection, user_id: int, profile: dict[str, An
 
 
 def change_password(
-    conn: sqlite3.Connection,
-    user_id: int,
-    current: str | None,
-    new: str | None,
+    conn: sqlite3.Connection, user_id: int, current: str | None, new: str | None,
     keep_session: int | None = None,
 ) -> None:
     """Check the current password, store the new hash, revoke the user's other sessions."""
@@ -329,10 +304,19 @@ def change_password(
 
 
 def delete_contact(conn: sqlite3.Connection, user_id: int) -> sqlite3.Row:
+    """Deactivate the account, revoke its sessions and suspend its active cards (a charger
+    must not accept the RFID card of a deleted account); reactivation restores them."""
     with transaction(conn):
+        user = _user_row(conn, user_id)
+        suspended = [r[0] for r in conn.execute(
+            "SELECT uuid FROM cards WHERE user_id = ? AND status = 'ACTIVE'", (user_id,))]
+        conn.execute("UPDATE cards SET status = 'INACTIVE' WHERE user_id = ? AND status = 'ACTIVE'",
+                     (user_id,))
+        profile = {**json.loads(user["profile"] or "{}"), "suspendedCards": suspended}
         conn.execute(
-            "UPDATE users SET active = 0, deactivated_at = ?, updated_at = ? WHERE id = ?",
-            (utcnow(), utcnow(), user_id),
+            "UPDATE users SET active = 0, deactivated_at = ?, updated_at = ?, profile = ?"
+            " WHERE id = ?",
+            (utcnow(), utcnow(), json.dumps(profile), user_id),
         )
         auth.invalidate_user_sessions(conn, user_id)
         return _user_row(conn, user_id)
@@ -342,9 +326,16 @@ def reactivate(conn: sqlite3.Connection, email: str | None) -> tuple[int, str]:
     """(status, message) for reactivateUser."""
     address = check_email(email, "email")
     with transaction(conn):
-        row = conn.execute("SELECT id, active FROM users WHERE email = ?", (address,)).fetchone()
+        row = conn.execute(
+            "SELECT id, active, profile FROM users WHERE email = ?", (address,)
+        ).fetchone()
         if row is None or row["active"]:
             return 404, f"no deactivated account with the e-mail address '{address}'"
+        profile = json.loads(row["profile"] or "{}")
+        for card_uuid in profile.pop("suspendedCards", []):
+            conn.execute("UPDATE cards SET status = 'ACTIVE' WHERE uuid = ? AND user_id = ?",
+                         (card_uuid, row["id"]))
+        conn.execute("UPDATE users SET profile = ? WHERE id = ?", (json.dumps(profile), row["id"]))
         conn.execute(
             "UPDATE users SET active = 1, deactivated_at = NULL, failed_logins = 0,"
             " locked_until = NULL, updated_at = ? WHERE id = ?",
