@@ -15,6 +15,7 @@ from services.models import (
     SearchQuery,
     SessionState,
     StartProgress,
+    StationFilters,
 )
 from services.provider import Capability, InvalidCredentials, NotAuthenticated, NotSupported
 from services.registry import implemented_providers, open_provider
@@ -121,7 +122,7 @@ async def test_login_cards_favourites_history_statistics(provider):
 
 
 async def _charging_target(provider):
-    page = await _search(provider, limit=50, available_only=True)
+    page = await _search(provider, limit=50, filters=StationFilters(available_only=True))
     for s in page.items:
         detail = await provider.get_station(s.id)
         if not detail.remote_start:
@@ -129,7 +130,10 @@ async def _charging_target(provider):
         for c in detail.connectors:
             if c.status.value == "AVAILABLE":
                 return detail, c
-    pytest.skip("no remotely startable station with an available connector near Berlin")
+    pytest.skip(
+        "no remotely startable station with an available connector near Berlin: needs "
+        "simulated charge points connected over OCPP (H4, branch hardware, issue 3)"
+    )
 
 
 async def test_charging_journey_with_live_meter_history_statistics_and_status_feed(provider):
