@@ -555,7 +555,22 @@ class BeEnergisedProvider:
         data = await self.gql.execute(Q.CHARGELOGS_PAGED, variables)
         paged = w.ChargelogsPaged.model_validate(data["chargelogsPaged"] or {})
         items = [adapter.session(c) for c in paged.data or () if c]
+        await self._fill_card_ids(items)
         return adapter.page(items, paged.pagination, offset, limit)
+
+    async def _fill_card_ids(self, sessions: list[m.ChargingSession]) -> None:
+        """Chargelog names the card by tag id (authId) only; the UI links by card id."""
+        if not sessions:
+            return
+        if not self._cards:
+            try:
+                await self.list_cards()
+            except ProviderError:
+                return
+        by_uid = {c.uid: c.id for c in self._cards.values()}
+        for s in sessions:
+            if s.card_id is None and s.card_uid in by_uid:
+                s.card_id = by_uid[s.card_uid]
 
     async def statistics(
         self,

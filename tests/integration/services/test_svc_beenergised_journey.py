@@ -6,6 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +34,68 @@ CHARGING_MISSING = (
     "CHARGING_UNAVAILABLE until H4's OCPP central system + simulator (issue 3, branch "
     "'hardware') is merged to main"
 )
+
+
+HARDWARE_MISSING = (
+    "no OCPP charge point simulator in this tree: services.hardware (H4, branch 'hardware', "
+    "issue 3) is not merged yet"
+)
+
+
+@pytest.fixture(scope="module")
+def simulated_chargers(core_url):
+    """``python -m services.hardware`` for the stations around Berlin centre: real OCPP 1.6J
+    clients connected to the session core; no background drivers, so connectors stay free,
+    and a fast clock so energy grows quickly."""
+    if importlib.util.find_spec("services.hardware.__main__") is None:
+        pytest.skip(HARDWARE_MISSING)
+    cmd = [
+        sys.executable,
+        "-m",
+        "services.hardware",
+        "--core",
+        core_url,
+        "--near",
+        "52.5200,13.4050",
+        "--radius",
+        "2",
+        "--count",
+        "10",
+        "--speed",
+        "60",
+        "--no-drivers",
+        "--seed",
+        "7",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[3],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        ready = False
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline().decode()
+            if not line:
+                break
+            if line.startswith("Voltra hardware: "):
+                ready = True
+                break
+        if not ready:
+            err = proc.stderr.read().decode(errors="replace")[-2000:] if proc.poll() else ""
+            raise RuntimeError(f"simulator did not start (exit {proc.poll()}): {err}")
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 @pytest.fixture
@@ -114,6 +183,11 @@ async def test_login_cards_favourites_history_statistics(provider):
     # history and statistics of the demo driver
     hist = await provider.history(limit=5)
     assert hist.items and all(s.energy_kwh >= 0 for s in hist.items)
+    assert hist.total and hist.total >= len(hist.items)
+    finished = [s for s in hist.items if s.state is SessionState.FINISHED]
+    assert finished and all(s.cost is not None and s.ended_at for s in finished)
+    my_card_ids = {c.id for c in await provider.list_cards()}
+    assert {s.card_id for s in hist.items} & my_card_ids  # tag ids resolved to cards
     stats = await provider.statistics()
     assert stats.sessions >= len(hist.items) and stats.energy_kwh > 0
 
@@ -136,7 +210,9 @@ async def _charging_target(provider):
     )
 
 
-async def test_charging_journey_with_live_meter_history_statistics_and_status_feed(provider):
+async def test_charging_journey_with_live_meter_history_statistics_and_status_feed(
+    provider, simulated_chargers
+):
     await _login(provider)
     cards = [c for c in await provider.list_cards() if c.status.value == "ACTIVE"]
     _station, connector = await _charging_target(provider)
