@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.cache import CachingProvider, OfflineCache
+from services.credentials import LoginVault, SavedLogin
 from services.models import Credentials
 from services.provider import ChargingProvider, NotSupported
 
@@ -45,11 +46,15 @@ async def open_provider(
     credentials: Credentials | None = None,
     *,
     offline_cache: OfflineCache | Path | str | bool | None = None,
+    vault: LoginVault | None = None,
     **options,
 ) -> ChargingProvider:
     """Open provider ``name`` at ``base_url``; log in when ``credentials`` are given
     (username+password or a saved refresh token). ``offline_cache``: an OfflineCache or a
-    path wraps the provider in :class:`CachingProvider`; ``True`` uses the default path."""
+    path wraps the provider in :class:`CachingProvider`; ``True`` uses the default path.
+    ``vault``: every new refresh token of a logged-in session is saved there (never the
+    password) and forgotten on logout; ``vault.remembered`` tells the UI whether that
+    survives a restart."""
     info = next((p for p in PROVIDERS if p.name == name), None)
     if info is None:
         raise NotSupported(f"Unknown charging service '{name}'.", detail=name)
@@ -60,7 +65,25 @@ async def open_provider(
     if name == "beenergised":
         from services.providers.beenergised import BeEnergisedProvider
 
-        provider: ChargingProvider = BeEnergisedProvider(base_url, **options)
+        holder: dict = {}
+
+        def on_tokens(tokens) -> None:
+            if vault is None:
+                return
+            if tokens is None or tokens.anonymous or not tokens.refresh:
+                vault.forget(name, base_url)
+            elif holder["p"].username:
+                vault.save(
+                    SavedLogin(
+                        provider=name,
+                        base_url=base_url,
+                        username=holder["p"].username,
+                        refresh_token=tokens.refresh,
+                    )
+                )
+
+        provider: ChargingProvider = BeEnergisedProvider(base_url, on_tokens=on_tokens, **options)
+        holder["p"] = provider
     if offline_cache is not None and offline_cache is not False:
         cache = (
             offline_cache

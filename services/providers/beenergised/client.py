@@ -24,7 +24,14 @@ from dataclasses import dataclass
 
 import httpx
 
-from services.http import RetryPolicy, create_client, forget_secret, idempotent, parse_retry_after
+from services.http import (
+    RedactingFilter,
+    RetryPolicy,
+    create_client,
+    forget_secret,
+    idempotent,
+    parse_retry_after,
+)
 from services.http import register_secret as _register
 from services.provider import (
     BackendUnavailable,
@@ -39,6 +46,7 @@ from . import queries as Q
 from .errors import TOKEN_CODES, from_graphql_error
 
 log = logging.getLogger("voltra.http.beenergised")
+log.addFilter(RedactingFilter())  # tokens must not reach any log handler
 
 SESSION_LIFETIME_S = 60 * 60  # documented: 60 minutes
 REFRESH_LIFETIME_S = 30 * 24 * 60 * 60  # documented: a month

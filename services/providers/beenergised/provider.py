@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from services import models as m
 from services.geo import circle_of, contains, distance_km
+from services.http import RedactingFilter
 from services.provider import (
     BackendUnavailable,
     Capability,
@@ -31,6 +32,7 @@ from .errors import from_error_body, from_start_failure
 from .subscription import feed_status_updates
 
 log = logging.getLogger("voltra.providers.beenergised")
+log.addFilter(RedactingFilter())  # tokens must not reach any log handler
 
 # Attempt statuses are free strings in the document. The embedded core uses PENDING, SENT,
 # ACCEPTED (charger said yes, waiting for the vehicle), STARTED (transaction running), FAILED.
@@ -93,16 +95,27 @@ class BeEnergisedProvider:
 
     # ---------------------------------------------------------------- account
 
+    @property
+    def username(self) -> str | None:
+        return self._username if self.is_logged_in else None
+
     async def login(self, credentials: m.Credentials) -> m.Profile:
-        if credentials.username and credentials.password:
-            await self.gql.login(credentials.username, credentials.password)
-        elif credentials.refresh_token:
-            await self.gql.resume(credentials.refresh_token)
-        else:
-            raise InvalidInput("Enter your email and password.", field="username")
-        self._username = credentials.username
+        # set first: the token callback (saving the refresh token) needs to know whose it is
+        previous, self._username = self._username, credentials.username or self._username
+        try:
+            if credentials.username and credentials.password:
+                await self.gql.login(credentials.username, credentials.password)
+            elif credentials.refresh_token:
+                await self.gql.resume(credentials.refresh_token)
+            else:
+                raise InvalidInput("Enter your email and password.", field="username")
+        except BaseException:
+            self._username = previous
+            raise
         self._cards.clear()
-        return await self.profile()
+        profile = await self.profile()
+        self._username = self._username or profile.email
+        return profile
 
     async def logout(self) -> None:
         await self.gql.logout()

@@ -16,12 +16,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from services.http import RedactingFilter
 from services.provider import BackendUnavailable, ProviderError
 
 from . import queries as Q
 from .errors import from_graphql_error
 
 log = logging.getLogger("voltra.http.beenergised.ws")
+log.addFilter(RedactingFilter())  # tokens must not reach any log handler
 
 SUBPROTOCOL = "graphql-transport-ws"
 

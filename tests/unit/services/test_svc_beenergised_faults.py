@@ -345,6 +345,16 @@ async def test_backend_down_cache_answers_search_station_and_history_marked_stal
             "contact": maybe({"data": {"contact": {"id": "u1", "email": "d@x"}}}),
             "cpsPagedLocationBased": maybe(SEARCH),
             "cpDetail": maybe({"data": {"cp": CP, "cpCapabilities": {"hasRemoteCommands": True}}}),
+            "cardsPaged": maybe(
+                {
+                    "data": {
+                        "cardsPaged": {
+                            "pagination": {"isLastPage": True},
+                            "data": [{"id": "c1", "tagId": "04A1B2C3", "number": "VOL-1"}],
+                        }
+                    }
+                }
+            ),
             "chargelogsPaged": maybe(
                 {
                     "data": {
@@ -363,7 +373,7 @@ async def test_backend_down_cache_answers_search_station_and_history_marked_stal
     await p.login(Credentials(username="d@x", password="pw-123456"))
     fresh = await p.search_stations(query())
     await p.get_station("cp-1")
-    await p.history()
+    assert (await p.history()).items[0].card_id == "c1"
     assert not fresh.stale
 
     up["ok"] = False

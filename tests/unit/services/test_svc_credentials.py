@@ -71,3 +71,46 @@ def test_corrupt_entry_is_dropped_not_raised():
     store.set("login:p:http://h", "{not json")
     assert vault.load("p", "http://h") is None
     assert store.get("login:p:http://h") is None
+
+
+async def test_open_provider_keeps_the_rotating_refresh_token_in_the_vault(monkeypatch):
+    import httpx
+    import respx
+
+    from services.models import Credentials
+    from services.registry import open_provider
+
+    vault = LoginVault(MemoryStore())
+    answers = iter(
+        [
+            {
+                "data": {
+                    "initSession": {"sessionToken": "sess-000001", "refreshToken": "refr-000001"}
+                }
+            },
+            {"data": {"contact": {"id": "u1", "email": "d@x.org"}}},
+            {
+                "data": {
+                    "renewSession": {"sessionToken": "sess-000002", "refreshToken": "refr-000002"}
+                }
+            },
+            {"data": {"invalidateSession": {"isInvalidated": True, "status": "ok"}}},
+        ]
+    )
+    with respx.mock:
+        respx.post("https://be.invalid/graphql/").mock(
+            side_effect=lambda request: httpx.Response(200, json=next(answers))
+        )
+        p = await open_provider(
+            "beenergised",
+            "https://be.invalid",
+            Credentials(username="d@x.org", password="pw-123456"),
+            vault=vault,
+        )
+        assert vault.load("beenergised", "https://be.invalid").refresh_token == "refr-000001"
+        await p.gql.renew()
+        saved = vault.load("beenergised", "https://be.invalid")
+        assert saved.refresh_token == "refr-000002" and saved.username == "d@x.org"
+        await p.logout()
+        assert vault.load("beenergised", "https://be.invalid") is None
+        await p.close()

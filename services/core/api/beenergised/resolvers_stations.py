@@ -64,8 +64,7 @@ mutation = MutationType()
 
 def station_filter(filter: list[dict] | None, free_of_charge: bool | None) -> StationFilter:
     try:
-        return StationFilter.build([f or {} for f in (filter or [])],
-                                   free_of_charge=free_of_charge)
+        return StationFilter.build([f or {} for f in (filter or [])], free_of_charge=free_of_charge)
     except FilterError as exc:
         raise errors.bad_input(exc.field, exc.reason) from None
 
@@ -82,8 +81,9 @@ def location_arg(location: dict | None) -> tuple[float, float, float] | None:
     if math.isnan(radius) or radius < 0:
         raise errors.bad_input("location.radius", "must be a distance in km >= 0")
     if radius > MAX_RADIUS_KM:
-        raise errors.bad_input("location.radius",
-                               f"{radius} km is too large; at most {MAX_RADIUS_KM:g} km")
+        raise errors.bad_input(
+            "location.radius", f"{radius} km is too large; at most {MAX_RADIUS_KM:g} km"
+        )
     return lat, lon, radius * 1000.0
 
 
@@ -92,7 +92,7 @@ def ordered_arg(value: str | None) -> bool:
         return True
     if value == "0":
         return False
-    raise errors.bad_input("orderedByDistance", f"'{value}' must be \"1\" or \"0\"")
+    raise errors.bad_input("orderedByDistance", f'\'{value}\' must be "1" or "0"')
 
 
 def card_access(conn: sqlite3.Connection, tag_id: str | None) -> CardAccess:
@@ -115,36 +115,79 @@ async def _user_id(info: GraphQLResolveInfo) -> int | None:
 # ------------------------------------------------------------------ stations
 
 
-def _cps_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
-              location: tuple[float, float, float] | None, ordered: bool,
-              tag_id: str | None, user_id: int | None) -> dict:
-    page = search_stations(conn, flt=flt, offset=offset, limit=limit, location=location,
-                           ordered=ordered, access=card_access(conn, tag_id))
+def _cps_page(
+    conn: sqlite3.Connection,
+    *,
+    flt: StationFilter,
+    limit: int,
+    offset: int,
+    location: tuple[float, float, float] | None,
+    ordered: bool,
+    tag_id: str | None,
+    user_id: int | None,
+) -> dict:
+    page = search_stations(
+        conn,
+        flt=flt,
+        offset=offset,
+        limit=limit,
+        location=location,
+        ordered=ordered,
+        access=card_access(conn, tag_id),
+    )
     return paged(prepare_cps(conn, page.items, user_id), page.total, limit, offset)
 
 
 @query.field("cpsPaged")
-async def resolve_cps_paged(_obj: Any, info: GraphQLResolveInfo, pagination: dict | None = None,
-                            filter: list | None = None, freeOfCharge: bool | None = None,
-                            tagId: str | None = None, **_ignored: Any) -> dict:
+async def resolve_cps_paged(
+    _obj: Any,
+    info: GraphQLResolveInfo,
+    pagination: dict | None = None,
+    filter: list | None = None,
+    freeOfCharge: bool | None = None,
+    tagId: str | None = None,
+    **_ignored: Any,
+) -> dict:
     limit, offset = page_args(pagination)
     flt = station_filter(filter, freeOfCharge)
-    return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=None,
-                               ordered=False, tag_id=tagId, user_id=await _user_id(info))
+    return await core(info).db(
+        _cps_page,
+        flt=flt,
+        limit=limit,
+        offset=offset,
+        location=None,
+        ordered=False,
+        tag_id=tagId,
+        user_id=await _user_id(info),
+    )
 
 
 @query.field("cpsPagedLocationBased")
-async def resolve_cps_location(_obj: Any, info: GraphQLResolveInfo,
-                               orderedByDistance: str | None = None,
-                               pagination: dict | None = None, location: dict | None = None,
-                               filter: list | None = None, freeOfCharge: bool | None = None,
-                               tagId: str | None = None, **_ignored: Any) -> dict:
+async def resolve_cps_location(
+    _obj: Any,
+    info: GraphQLResolveInfo,
+    orderedByDistance: str | None = None,
+    pagination: dict | None = None,
+    location: dict | None = None,
+    filter: list | None = None,
+    freeOfCharge: bool | None = None,
+    tagId: str | None = None,
+    **_ignored: Any,
+) -> dict:
     limit, offset = page_args(pagination)
     ordered = ordered_arg(orderedByDistance)
     where = location_arg(location)
     flt = station_filter(filter, freeOfCharge)
-    return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=where,
-                               ordered=ordered, tag_id=tagId, user_id=await _user_id(info))
+    return await core(info).db(
+        _cps_page,
+        flt=flt,
+        limit=limit,
+        offset=offset,
+        location=where,
+        ordered=ordered,
+        tag_id=tagId,
+        user_id=await _user_id(info),
+    )
 
 
 def _cp(conn: sqlite3.Connection, uuid: str, user_id: int | None) -> dict | None:
@@ -163,15 +206,23 @@ async def resolve_cp(_obj: Any, info: GraphQLResolveInfo, id: str, **_ignored: A
 @mutation.field("deleteCp")
 async def resolve_delete_cp(_obj: Any, info: GraphQLResolveInfo, id: str) -> dict:
     await viewer(info)
-    raise errors.forbidden("deleteCp: charging stations are managed by their operator, "
-                           "not through the driver API")
+    raise errors.forbidden(
+        "deleteCp: charging stations are managed by their operator, not through the driver API"
+    )
 
 
 # ------------------------------------------------------------------ sites
 
 
-def _sites_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
-                location: tuple[float, float, float] | None, user_id: int | None) -> dict:
+def _sites_page(
+    conn: sqlite3.Connection,
+    *,
+    flt: StationFilter,
+    limit: int,
+    offset: int,
+    location: tuple[float, float, float] | None,
+    user_id: int | None,
+) -> dict:
     if location is None:
         page = sites_paged(conn, flt=flt, offset=offset, limit=limit)
     else:
@@ -181,22 +232,43 @@ def _sites_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, off
 
 
 @query.field("sitesPaged")
-async def resolve_sites_paged(_obj: Any, info: GraphQLResolveInfo,
-                              pagination: dict | None = None, filter: list | None = None,
-                              **_ignored: Any) -> dict:
+async def resolve_sites_paged(
+    _obj: Any,
+    info: GraphQLResolveInfo,
+    pagination: dict | None = None,
+    filter: list | None = None,
+    **_ignored: Any,
+) -> dict:
     limit, offset = page_args(pagination)
-    return await core(info).db(_sites_page, flt=station_filter(filter, None), limit=limit,
-                               offset=offset, location=None, user_id=await _user_id(info))
+    return await core(info).db(
+        _sites_page,
+        flt=station_filter(filter, None),
+        limit=limit,
+        offset=offset,
+        location=None,
+        user_id=await _user_id(info),
+    )
 
 
 @query.field("sitesPagedLocationBased")
-async def resolve_sites_location(_obj: Any, info: GraphQLResolveInfo,
-                                 pagination: dict | None = None, location: dict | None = None,
-                                 filter: list | None = None, **_ignored: Any) -> dict:
+async def resolve_sites_location(
+    _obj: Any,
+    info: GraphQLResolveInfo,
+    pagination: dict | None = None,
+    location: dict | None = None,
+    filter: list | None = None,
+    **_ignored: Any,
+) -> dict:
     limit, offset = page_args(pagination)
     where = location_arg(location)
-    return await core(info).db(_sites_page, flt=station_filter(filter, None), limit=limit,
-                               offset=offset, location=where, user_id=await _user_id(info))
+    return await core(info).db(
+        _sites_page,
+        flt=station_filter(filter, None),
+        limit=limit,
+        offset=offset,
+        location=where,
+        user_id=await _user_id(info),
+    )
 
 
 def _site(conn: sqlite3.Connection, uuid: str, user_id: int | None) -> dict | None:
@@ -205,8 +277,9 @@ def _site(conn: sqlite3.Connection, uuid: str, user_id: int | None) -> dict | No
 
 
 @query.field("site")
-async def resolve_site(_obj: Any, info: GraphQLResolveInfo, id: str | None = None,
-                       **_ignored: Any) -> dict:
+async def resolve_site(
+    _obj: Any, info: GraphQLResolveInfo, id: str | None = None, **_ignored: Any
+) -> dict:
     if not id:
         raise errors.bad_input("id", "the site id (uuid) is required")
     found = await core(info).db(_site, id, await _user_id(info))
@@ -222,11 +295,22 @@ def _location(site: dict) -> dict:
     cps = site["_cps"]
     if len(cps) == 1:
         cp = cps[0]
-        return {"id": cp["uuid"], "label": cp["label"], "latitude": cp["latitude"],
-                "longitude": cp["longitude"], "connectors": cp["_connectors"], "type": "Cp"}
-    return {"id": site["uuid"], "label": site["name"], "latitude": site["latitude"],
-            "longitude": site["longitude"],
-            "connectors": [c for cp in cps for c in cp["_connectors"]], "type": "Site"}
+        return {
+            "id": cp["uuid"],
+            "label": cp["label"],
+            "latitude": cp["latitude"],
+            "longitude": cp["longitude"],
+            "connectors": cp["_connectors"],
+            "type": "Cp",
+        }
+    return {
+        "id": site["uuid"],
+        "label": site["name"],
+        "latitude": site["latitude"],
+        "longitude": site["longitude"],
+        "connectors": [c for cp in cps for c in cp["_connectors"]],
+        "type": "Site",
+    }
 
 
 def _locations_page(conn: sqlite3.Connection, **kw: Any) -> dict:
@@ -235,23 +319,43 @@ def _locations_page(conn: sqlite3.Connection, **kw: Any) -> dict:
 
 
 @query.field("locationsPaged")
-async def resolve_locations_paged(_obj: Any, info: GraphQLResolveInfo,
-                                  pagination: dict | None = None, filter: list | None = None,
-                                  **_ignored: Any) -> dict:
+async def resolve_locations_paged(
+    _obj: Any,
+    info: GraphQLResolveInfo,
+    pagination: dict | None = None,
+    filter: list | None = None,
+    **_ignored: Any,
+) -> dict:
     limit, offset = page_args(pagination)
-    return await core(info).db(_locations_page, flt=station_filter(filter, None), limit=limit,
-                               offset=offset, location=None, user_id=await _user_id(info))
+    return await core(info).db(
+        _locations_page,
+        flt=station_filter(filter, None),
+        limit=limit,
+        offset=offset,
+        location=None,
+        user_id=await _user_id(info),
+    )
 
 
 @query.field("locationsLocationBased")
-async def resolve_locations_location(_obj: Any, info: GraphQLResolveInfo,
-                                     pagination: dict | None = None,
-                                     location: dict | None = None, filter: list | None = None,
-                                     **_ignored: Any) -> dict:
+async def resolve_locations_location(
+    _obj: Any,
+    info: GraphQLResolveInfo,
+    pagination: dict | None = None,
+    location: dict | None = None,
+    filter: list | None = None,
+    **_ignored: Any,
+) -> dict:
     limit, offset = page_args(pagination)
     where = location_arg(location)
-    return await core(info).db(_locations_page, flt=station_filter(filter, None), limit=limit,
-                               offset=offset, location=where, user_id=await _user_id(info))
+    return await core(info).db(
+        _locations_page,
+        flt=station_filter(filter, None),
+        limit=limit,
+        offset=offset,
+        location=where,
+        user_id=await _user_id(info),
+    )
 
 
 # ------------------------------------------------------------------ connectors
@@ -267,8 +371,13 @@ def connector_id_arg(value: Any, field: str = "id") -> int:
     return cid
 
 
-def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | None = None,
-               user_id: int | None = None) -> dict | None:
+def _connector(
+    conn: sqlite3.Connection,
+    *,
+    cid: int | None = None,
+    evse: str | None = None,
+    user_id: int | None = None,
+) -> dict | None:
     row = store.connector_by_id(conn, cid) if cid is not None else None
     if evse is not None:
         row = store.connector_by_evse_id(conn, evse)
@@ -283,40 +392,43 @@ def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | 
 
 
 @query.field("connector")
-async def resolve_connector(_obj: Any, info: GraphQLResolveInfo, id: str,
-                            **_ignored: Any) -> dict:
-    found = await core(info).db(_connector, cid=connector_id_arg(id),
-                                user_id=await _user_id(info))
+async def resolve_connector(_obj: Any, info: GraphQLResolveInfo, id: str, **_ignored: Any) -> dict:
+    found = await core(info).db(_connector, cid=connector_id_arg(id), user_id=await _user_id(info))
     if found is None:
         raise errors.not_found("Connector", id, field="id")
     return found
 
 
 @query.field("connectorByEvseId")
-async def resolve_connector_by_evse(_obj: Any, info: GraphQLResolveInfo, evseId: str,
-                                    **_ignored: Any) -> dict:
+async def resolve_connector_by_evse(
+    _obj: Any, info: GraphQLResolveInfo, evseId: str, **_ignored: Any
+) -> dict:
     found = await core(info).db(_connector, evse=evseId, user_id=await _user_id(info))
     if found is None:
         raise errors.not_found("Connector with EVSE ID", evseId, field="evseId")
     return found
 
 
-def _connectors_page(conn: sqlite3.Connection, *, limit: int, offset: int,
-                     user_id: int | None) -> dict:
+def _connectors_page(
+    conn: sqlite3.Connection, *, limit: int, offset: int, user_id: int | None
+) -> dict:
     ids, total = connector_ids_paged(conn, offset=offset, limit=limit)
     rows = store.connectors_by_ids(conn, ids)
-    stations = prepare_cps(conn, store.stations_by_ids(conn, list({r["station_id"]
-                                                                    for r in rows})), user_id)
+    stations = prepare_cps(
+        conn, store.stations_by_ids(conn, list({r["station_id"] for r in rows})), user_id
+    )
     by_id = {c["id"]: c for cp in stations for c in cp["_connectors"]}
     return paged([by_id[i] for i in ids if i in by_id], total, limit, offset)
 
 
 @query.field("connectorsPaged")
-async def resolve_connectors_paged(_obj: Any, info: GraphQLResolveInfo,
-                                   pagination: dict | None = None, **_ignored: Any) -> dict:
+async def resolve_connectors_paged(
+    _obj: Any, info: GraphQLResolveInfo, pagination: dict | None = None, **_ignored: Any
+) -> dict:
     limit, offset = page_args(pagination)
-    return await core(info).db(_connectors_page, limit=limit, offset=offset,
-                               user_id=await _user_id(info))
+    return await core(info).db(
+        _connectors_page, limit=limit, offset=offset, user_id=await _user_id(info)
+    )
 
 
 # ------------------------------------------------------------------ filters, capabilities
@@ -354,9 +466,13 @@ def _occupancy(conn: sqlite3.Connection, station_ids: list[int], day: str) -> li
         params.append(DAYS.index(day))
     rows = conn.execute(
         f"SELECT weekday, hour, AVG(rate) AS rate FROM occupancy WHERE {where}"
-        " GROUP BY weekday, hour ORDER BY weekday, hour", params).fetchall()
-    return [{"day": DAYS[r["weekday"]], "hour": r["hour"], "occupancyRate": round(r["rate"], 4)}
-            for r in rows]
+        " GROUP BY weekday, hour ORDER BY weekday, hour",
+        params,
+    ).fetchall()
+    return [
+        {"day": DAYS[r["weekday"]], "hour": r["hour"], "occupancyRate": round(r["rate"], 4)}
+        for r in rows
+    ]
 
 
 def _cp_occupancy(conn: sqlite3.Connection, uuid: str, day: str) -> list[dict] | None:
@@ -365,18 +481,22 @@ def _cp_occupancy(conn: sqlite3.Connection, uuid: str, day: str) -> list[dict] |
 
 
 @query.field("cpOccupancyRate")
-async def resolve_cp_occupancy(_obj: Any, info: GraphQLResolveInfo, cpId: str,
-                               day: str) -> list[dict]:
+async def resolve_cp_occupancy(
+    _obj: Any, info: GraphQLResolveInfo, cpId: str, day: str
+) -> list[dict]:
     found = await core(info).db(_cp_occupancy, cpId, day)
     if found is None:
         raise errors.not_found("Cp", cpId, field="cpId")
     return found
 
 
-def _connector_occupancy(conn: sqlite3.Connection, ids: list[int], day: str
-                         ) -> list[dict] | int:
-    found = {r["id"]: r["station_id"] for r in conn.execute(
-        f"SELECT id, station_id FROM connectors WHERE id IN ({','.join('?' * len(ids))})", ids)}
+def _connector_occupancy(conn: sqlite3.Connection, ids: list[int], day: str) -> list[dict] | int:
+    found = {
+        r["id"]: r["station_id"]
+        for r in conn.execute(
+            f"SELECT id, station_id FROM connectors WHERE id IN ({','.join('?' * len(ids))})", ids
+        )
+    }
     missing = [i for i in ids if i not in found]
     if missing:
         return missing[0]
@@ -384,8 +504,9 @@ def _connector_occupancy(conn: sqlite3.Connection, ids: list[int], day: str
 
 
 @query.field("occupancyRate")
-async def resolve_occupancy(_obj: Any, info: GraphQLResolveInfo, connectors: list,
-                            day: str) -> list[dict]:
+async def resolve_occupancy(
+    _obj: Any, info: GraphQLResolveInfo, connectors: list, day: str
+) -> list[dict]:
     ids = [connector_id_arg(c, "connectors") for c in connectors if c is not None]
     if not ids:
         raise errors.bad_input("connectors", "at least one connector id is required")
@@ -401,8 +522,9 @@ async def resolve_occupancy(_obj: Any, info: GraphQLResolveInfo, connectors: lis
 
 
 def _rate_packages(conn: sqlite3.Connection, cid: int) -> list[dict] | None:
-    row = conn.execute("SELECT tariff_id, free_of_charge FROM connectors WHERE id = ?",
-                       (cid,)).fetchone()
+    row = conn.execute(
+        "SELECT tariff_id, free_of_charge FROM connectors WHERE id = ?", (cid,)
+    ).fetchone()
     if row is None:
         return None
     if row["free_of_charge"] or row["tariff_id"] is None:
@@ -411,16 +533,25 @@ def _rate_packages(conn: sqlite3.Connection, cid: int) -> list[dict] | None:
     for p in conn.execute(
         "SELECT p.uuid AS package_uuid, p.visible_runtime, p.automatic_stop, p.amount, o.*"
         " FROM rate_packages p JOIN rate_options o ON o.id = p.rate_option_id"
-        " WHERE o.tariff_id = ? ORDER BY p.amount, p.id", (row["tariff_id"],)):
-        out.append({"id": p["package_uuid"], "visibleRuntime": p["visible_runtime"],
-                    "automaticStop": p["automatic_stop"], "amount": p["amount"],
-                    "rate": rate_option_dict(p)})
+        " WHERE o.tariff_id = ? ORDER BY p.amount, p.id",
+        (row["tariff_id"],),
+    ):
+        out.append(
+            {
+                "id": p["package_uuid"],
+                "visibleRuntime": p["visible_runtime"],
+                "automaticStop": p["automatic_stop"],
+                "amount": p["amount"],
+                "rate": rate_option_dict(p),
+            }
+        )
     return out
 
 
 @query.field("ratePackageByConnectorId")
-async def resolve_rate_packages(_obj: Any, info: GraphQLResolveInfo,
-                                id: str | None = None) -> list[dict]:
+async def resolve_rate_packages(
+    _obj: Any, info: GraphQLResolveInfo, id: str | None = None
+) -> list[dict]:
     if id is None:
         raise errors.bad_input("id", "the connector id is required")
     found = await core(info).db(_rate_packages, connector_id_arg(id))
@@ -430,8 +561,12 @@ async def resolve_rate_packages(_obj: Any, info: GraphQLResolveInfo,
 
 
 def _contract_rate_options(conn: sqlite3.Connection) -> list[dict]:
-    return [rate_option_dict(r) for r in conn.execute(
-        "SELECT * FROM rate_options WHERE for_contracts = 1 ORDER BY name, id")]
+    return [
+        rate_option_dict(r)
+        for r in conn.execute(
+            "SELECT * FROM rate_options WHERE for_contracts = 1 ORDER BY name, id"
+        )
+    ]
 
 
 @query.field("contractRateOptions")
@@ -448,8 +583,9 @@ def _settings(conn: sqlite3.Connection, key: str | None) -> list[dict]:
 
 
 @query.field("settings")
-async def resolve_settings(_obj: Any, info: GraphQLResolveInfo,
-                           key: str | None = None) -> list[dict]:
+async def resolve_settings(
+    _obj: Any, info: GraphQLResolveInfo, key: str | None = None
+) -> list[dict]:
     return await core(info).db(_settings, key)
 
 
