@@ -137,6 +137,13 @@ class RateLimited(ProviderError):
         super().__init__(message, **kw)
 
 
+class OperationTimedOut(ProviderError):
+    """The back end accepted a request but did not confirm the outcome in time."""
+
+    code = "TIMED_OUT"
+    default_message = "The charger did not answer in time. Check your sessions before retrying."
+
+
 class NotSupported(ProviderError):
     code = "NOT_SUPPORTED"
     default_message = "This charging service does not offer that."

@@ -39,9 +39,13 @@ def cached_parser(_context: Any, data: dict) -> DocumentNode:
     return doc
 
 
-def cached_validator(schema: GraphQLSchema, document_ast: DocumentNode,
-                     rules: Any = None, max_errors: int | None = None,
-                     type_info: Any = None) -> list[GraphQLError]:
+def cached_validator(
+    schema: GraphQLSchema,
+    document_ast: DocumentNode,
+    rules: Any = None,
+    max_errors: int | None = None,
+    type_info: Any = None,
+) -> list[GraphQLError]:
     """``graphql.validate`` remembered per parsed document and rule set (the schema never
     changes while the core runs)."""
     if type_info is not None:

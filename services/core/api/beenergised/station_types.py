@@ -40,22 +40,39 @@ from services.core.store import stations as store
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 PLUGS: dict[str, dict[str, str]] = {
-    "TYPE2": {"label": "Type 2", "standard": "IEC_62196_T2", "plugType": "SOCKET",
-              "chargingModeType": "MODE_3"},
-    "CCS": {"label": "CCS", "standard": "IEC_62196_T2_COMBO", "plugType": "CABLE",
-            "chargingModeType": "MODE_4"},
-    "CHADEMO": {"label": "CHAdeMO", "standard": "CHADEMO", "plugType": "CABLE",
-                "chargingModeType": "MODE_4"},
-    "SCHUKO": {"label": "Schuko", "standard": "DOMESTIC_F", "plugType": "SOCKET",
-               "chargingModeType": "MODE_2"},
+    "TYPE2": {
+        "label": "Type 2",
+        "standard": "IEC_62196_T2",
+        "plugType": "SOCKET",
+        "chargingModeType": "MODE_3",
+    },
+    "CCS": {
+        "label": "CCS",
+        "standard": "IEC_62196_T2_COMBO",
+        "plugType": "CABLE",
+        "chargingModeType": "MODE_4",
+    },
+    "CHADEMO": {
+        "label": "CHAdeMO",
+        "standard": "CHADEMO",
+        "plugType": "CABLE",
+        "chargingModeType": "MODE_4",
+    },
+    "SCHUKO": {
+        "label": "Schuko",
+        "standard": "DOMESTIC_F",
+        "plugType": "SOCKET",
+        "chargingModeType": "MODE_2",
+    },
 }
 
 
 # ------------------------------------------------------------------ bulk preparation
 
 
-def prepare_cps(conn: sqlite3.Connection, rows: list[dict[str, Any]],
-                user_id: int | None) -> list[dict[str, Any]]:
+def prepare_cps(
+    conn: sqlite3.Connection, rows: list[dict[str, Any]], user_id: int | None
+) -> list[dict[str, Any]]:
     """Attach connectors, site and isFavoured to station rows: three queries per page."""
     ids = [r["id"] for r in rows]
     connectors = store.connectors_of_stations(conn, ids)
@@ -70,8 +87,9 @@ def prepare_cps(conn: sqlite3.Connection, rows: list[dict[str, Any]],
     return rows
 
 
-def prepare_sites(conn: sqlite3.Connection, sites: list[dict[str, Any]],
-                  user_id: int | None) -> list[dict[str, Any]]:
+def prepare_sites(
+    conn: sqlite3.Connection, sites: list[dict[str, Any]], user_id: int | None
+) -> list[dict[str, Any]]:
     """Attach each site's stations (prepared as above) as ``_cps``."""
     by_site = store.stations_of_sites(conn, [s["id"] for s in sites])
     cps = prepare_cps(conn, [cp for s in sites for cp in by_site.get(s["id"], [])], user_id)
@@ -146,9 +164,11 @@ async def _information_later(row: dict, info: GraphQLResolveInfo) -> dict:
 
 @cp_type.field("additionalFields")
 def resolve_cp_additional(row: dict, _info: GraphQLResolveInfo) -> list[dict]:
-    fields = [("operator", row.get("operator_name")),
-              ("operatorId", _operator_id(row)),
-              ("website", row.get("operator_website"))]
+    fields = [
+        ("operator", row.get("operator_name")),
+        ("operatorId", _operator_id(row)),
+        ("website", row.get("operator_website")),
+    ]
     return [{"name": n, "value": v} for n, v in fields if v]
 
 
@@ -166,16 +186,20 @@ def resolve_cp_images(row: dict, info: GraphQLResolveInfo) -> list[dict]:
     for name in names:
         if not isinstance(name, str):
             continue
-        url = name if name.startswith(("http://", "https://")) else core(info).url(
-            "/images/" + name)
+        url = (
+            name if name.startswith(("http://", "https://")) else core(info).url("/images/" + name)
+        )
         out.append({"url": url})
     return out
 
 
 @cp_type.field("status")
 def resolve_cp_status(row: dict, _info: GraphQLResolveInfo) -> dict:
-    return {"ocpp": row.get("ocpp_status"), "calculated": row.get("calculated_status"),
-            "simple": simple_cp(row.get("simple_status"))}
+    return {
+        "ocpp": row.get("ocpp_status"),
+        "calculated": row.get("calculated_status"),
+        "simple": simple_cp(row.get("simple_status")),
+    }
 
 
 @cp_type.field("siteId")
@@ -240,10 +264,15 @@ def payment_text(connectors: list[dict]) -> str | None:
             text = "Free of charge"
         elif c.get("tariff_name") is not None:
             text = _price_text(
-                c["tariff_name"], c.get("tariff_currency") or "EUR", c.get("start_fee") or 0,
-                c.get("per_kwh") or 0, c.get("per_minute") or 0,
-                c.get("parking_per_minute") or 0, c.get("parking_grace_minutes") or 0,
-                c.get("tax_rate") or 0)
+                c["tariff_name"],
+                c.get("tariff_currency") or "EUR",
+                c.get("start_fee") or 0,
+                c.get("per_kwh") or 0,
+                c.get("per_minute") or 0,
+                c.get("parking_per_minute") or 0,
+                c.get("parking_grace_minutes") or 0,
+                c.get("tax_rate") or 0,
+            )
         else:
             continue
         if text not in prices:
@@ -254,13 +283,29 @@ def payment_text(connectors: list[dict]) -> str | None:
 
 
 @lru_cache(maxsize=1024)
-def _price_text(name: str, currency: str, start_fee: float, per_kwh: float,
-                per_minute: float, parking: float, grace: int, tax_rate: float) -> str:
+def _price_text(
+    name: str,
+    currency: str,
+    start_fee: float,
+    per_kwh: float,
+    per_minute: float,
+    parking: float,
+    grace: int,
+    tax_rate: float,
+) -> str:
     # A few distinct tariffs serve thousands of connectors: format each once.
-    return price_summary({"name": name, "currency": currency, "start_fee": start_fee,
-                          "per_kwh": per_kwh, "per_minute": per_minute,
-                          "parking_per_minute": parking, "parking_grace_minutes": grace,
-                          "tax_rate": tax_rate})
+    return price_summary(
+        {
+            "name": name,
+            "currency": currency,
+            "start_fee": start_fee,
+            "per_kwh": per_kwh,
+            "per_minute": per_minute,
+            "parking_per_minute": parking,
+            "parking_grace_minutes": grace,
+            "tax_rate": tax_rate,
+        }
+    )
 
 
 def _hms(value: Any) -> str | None:
@@ -283,30 +328,46 @@ def opening_times(hours: Any) -> dict | None:
         return None
     regular: list[dict] = []
     if hours.get("twentyfourseven"):
-        regular = [{"weekday": d, "operatingHours": {"begin": "00:00:00", "end": "23:59:59"}}
-                   for d in range(1, 8)]
+        regular = [
+            {"weekday": d, "operatingHours": {"begin": "00:00:00", "end": "23:59:59"}}
+            for d in range(1, 8)
+        ]
         description = "Open 24/7"
     else:
         for item in hours.get("regular") or []:
             begin = item.get("begin", item.get("period_begin"))
             end = item.get("end", item.get("period_end"))
-            regular.append({"weekday": int(item["weekday"]),
-                            "operatingHours": {"begin": _hms(begin), "end": _hms(end)}})
+            regular.append(
+                {
+                    "weekday": int(item["weekday"]),
+                    "operatingHours": {"begin": _hms(begin), "end": _hms(end)},
+                }
+            )
         regular.sort(key=lambda r: (r["weekday"], r["operatingHours"]["begin"] or ""))
         description = _describe(regular)
     openings: list[dict] = []
     closings: list[dict] = []
     for item in hours.get("exceptional") or []:
-        period = {"begin": item.get("begin", item.get("period_begin")),
-                  "end": item.get("end", item.get("period_end"))}
+        period = {
+            "begin": item.get("begin", item.get("period_begin")),
+            "end": item.get("end", item.get("period_end")),
+        }
         closed = item.get("closed", str(item.get("kind", "")).lower() == "closing")
         (closings if closed else openings).append(period)
     for key, target in (("exceptional_openings", openings), ("exceptional_closings", closings)):
         for item in hours.get(key) or []:
-            target.append({"begin": item.get("begin", item.get("period_begin")),
-                           "end": item.get("end", item.get("period_end"))})
-    return {"description": description, "regularHours": regular,
-            "exceptionalOpenings": openings, "exceptionalClosings": closings}
+            target.append(
+                {
+                    "begin": item.get("begin", item.get("period_begin")),
+                    "end": item.get("end", item.get("period_end")),
+                }
+            )
+    return {
+        "description": description,
+        "regularHours": regular,
+        "exceptionalOpenings": openings,
+        "exceptionalClosings": closings,
+    }
 
 
 def _describe(regular: list[dict]) -> str:
@@ -359,8 +420,15 @@ def resolve_connector_evse(row: dict, _info: GraphQLResolveInfo) -> str:
 
 @connector_type.field("connectorType")
 def resolve_connector_type(row: dict, _info: GraphQLResolveInfo) -> dict:
-    plug = PLUGS.get(row["plug_type"], {"label": row["plug_type"], "standard": row["plug_type"],
-                                         "plugType": None, "chargingModeType": None})
+    plug = PLUGS.get(
+        row["plug_type"],
+        {
+            "label": row["plug_type"],
+            "standard": row["plug_type"],
+            "plugType": None,
+            "chargingModeType": None,
+        },
+    )
     current = row["current_type"]
     if current == "DC":
         facility = "DC"
@@ -379,9 +447,12 @@ def resolve_connector_type(row: dict, _info: GraphQLResolveInfo) -> dict:
 
 
 def connector_status(row: dict) -> dict:
-    return {"connectorId": str(row["id"]), "ocpp": row.get("ocpp_status"),
-            "calculated": row.get("calculated_status"),
-            "simple": simple_connector(row.get("simple_status"))}
+    return {
+        "connectorId": str(row["id"]),
+        "ocpp": row.get("ocpp_status"),
+        "calculated": row.get("calculated_status"),
+        "simple": simple_connector(row.get("simple_status")),
+    }
 
 
 @connector_type.field("status")
