@@ -24,6 +24,7 @@ class AppConfig:
     base_url: str | None = None
     persist_settings: bool = True
     live_interval_s: float = 1.0  # live meter refresh while charging
+    online_geocoding: bool = True  # place search may ask Nominatim (never on a kiosk)
 
 
 ProviderFactory = Callable[[str, str], object]

@@ -11,21 +11,12 @@ from app.i18n import LANGUAGES
 from app.screens.base import Screen
 from services.provider import Capability
 
-PROVIDERS = ("beenergised",)
 
+def known_providers() -> list[str]:
+    """Providers this build can talk to (the registry knows which are implemented)."""
+    from services import registry
 
-def known_providers() -> tuple[str, ...]:
-    try:
-        from services import registry
-
-        names = getattr(registry, "PROVIDERS", None) or getattr(registry, "providers", None)
-        if callable(names):
-            names = names()
-        if names:
-            return tuple(names)
-    except ImportError:
-        pass
-    return PROVIDERS
+    return registry.implemented_providers()
 
 
 class AccountScreen(Screen):

@@ -156,5 +156,11 @@ class HistoryViewModel(ViewModel):
         from services import mapexport
 
         sessions = await self.all_sessions()
-        html = mapexport.sessions_map(sessions)
-        return html.encode("utf-8") if isinstance(html, str) else html
+        stations = {}
+        for sid in {s.station_id for s in sessions if s.station_id}:
+            try:
+                stations[sid] = await self.ctx.provider.get_station(sid)
+            except ProviderError:
+                continue  # a removed station: its sessions are left off the map
+        fmap = mapexport.history_map(sessions, stations, title=self.ctx.t("history.map_title"))
+        return fmap.get_root().render().encode("utf-8")

@@ -6,16 +6,15 @@ import asyncio
 import contextlib
 import logging
 
-from geopy.distance import geodesic
-
 from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.clusters import MarkerItem, cluster, radius_for_view
-from app.viewmodels.places import Place, find_places
+from services import geo
 from services.models import (
     ConnectorStatus,
     Coordinates,
     CurrentType,
+    Place,
     PlugType,
     SearchQuery,
     Station,
@@ -87,10 +86,7 @@ class MapViewModel(ViewModel):
             stations = [s for s in page.items if self._matches(s)]
             for s in stations:
                 if s.distance_km is None:
-                    s.distance_km = geodesic(
-                        (centre.latitude, centre.longitude),
-                        (s.coordinates.latitude, s.coordinates.longitude),
-                    ).km
+                    s.distance_km = geo.distance_km(centre, s.coordinates)
             stations.sort(key=lambda s: s.distance_km or 0.0)
             self.stations = stations
             self.searched_centre, self.radius_km = centre, radius
@@ -120,10 +116,7 @@ class MapViewModel(ViewModel):
         self.centre = Coordinates(latitude=lat, longitude=lon)
         zoom_changed = abs(zoom - self.zoom) > 0.01
         self.zoom = zoom
-        far = (
-            geodesic((lat, lon), (self.searched_centre.latitude, self.searched_centre.longitude)).km
-            > self.radius_km * 0.3
-        )
+        far = geo.distance_km(self.centre, self.searched_centre) > self.radius_km * 0.3
         if far and not self.moved:
             self.moved = True
             self.notify()
@@ -131,18 +124,17 @@ class MapViewModel(ViewModel):
             self.notify()  # clusters change with zoom
 
     # ------------------------------------------------------------------ places
-    def suggest_places(self, text: str) -> list[Place]:
-        self.places = find_places(text)
-        return self.places
-
     async def go_to_place(self, place: Place) -> None:
         self.places = []
-        self.centre = Coordinates(latitude=place.latitude, longitude=place.longitude)
+        self.centre = place.coordinates
         self.zoom = 13.0
         await self.search(self.centre)
 
     async def search_place(self, text: str) -> bool:
-        places = await asyncio.to_thread(find_places, text)
+        """Online geocoder where allowed (never on a kiosk), offline gazetteer always."""
+        places = await geo.search_places(
+            text, online=self.ctx.config.online_geocoding, limit=5, near=self.centre
+        )
         if not places:
             self.error = self.ctx.t("map.place_not_found", place=text)
             self.notify()

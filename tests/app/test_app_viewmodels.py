@@ -33,7 +33,7 @@ from services.provider import ConnectorUnavailable, NoVehicle
 
 @pytest.fixture
 def ctx() -> AppContext:
-    config = AppConfig(persist_settings=False, live_interval_s=0.01)
+    config = AppConfig(persist_settings=False, live_interval_s=0.01, online_geocoding=False)
     return AppContext(config, Settings(), FakeProvider())
 
 
