@@ -297,6 +297,55 @@ CREATE TABLE settings (
     ),
     (
         2,
+        "account: profile fields, soft delete, payment transactions, default terms",
+        """
+-- Contact fields the documents expose that have no column of their own
+-- (isCompany, vat, fax, title, birthday, companyId) live in this JSON object.
+ALTER TABLE users ADD COLUMN profile TEXT;
+ALTER TABLE users ADD COLUMN updated_at TEXT;
+-- deleteContact deactivates (active = 0) and stamps this; reactivateUser undoes it.
+ALTER TABLE users ADD COLUMN deactivated_at TEXT;
+
+-- A hosted payment page visit: registering a payment method (kind REGISTER) or paying
+-- for one charging session up front (kind DIRECT_CHARGING). The uuid is the
+-- OptileTransaction.id and the directPaymentChargingStatus transactionId.
+CREATE TABLE payment_transactions (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                 -- REGISTER | DIRECT_CHARGING
+    status TEXT NOT NULL,               -- OPEN | PAID | STARTED | FAILED | CANCELLED
+    message TEXT,
+    rate_option_id INTEGER REFERENCES rate_options(id),
+    rate_package_id INTEGER REFERENCES rate_packages(id),
+    connector_id INTEGER REFERENCES connectors(id),
+    card_id INTEGER REFERENCES cards(id) ON DELETE SET NULL,
+    customer_reference TEXT,
+    amount REAL,
+    currency TEXT,
+    payment_method_id INTEGER REFERENCES payment_methods(id) ON DELETE SET NULL,
+    session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX payment_transactions_user ON payment_transactions(user_id);
+
+INSERT INTO terms(uuid, language, version, title, body, published_at)
+SELECT 'c0a8e4b2-6d1f-4c1e-9b7a-2f1d3e4a5b60', 'en', '2026-01', 'Voltra terms of use',
+       'These terms govern the use of the Voltra charging service. Charging sessions are'
+       || ' billed at the rate shown before the start. Invoices are issued monthly.',
+       '2026-01-01T00:00:00.000Z'
+WHERE NOT EXISTS (SELECT 1 FROM terms WHERE language = 'en');
+INSERT INTO terms(uuid, language, version, title, body, published_at)
+SELECT 'c0a8e4b2-6d1f-4c1e-9b7a-2f1d3e4a5b61', 'de', '2026-01', 'Voltra Nutzungsbedingungen',
+       'Diese Bedingungen regeln die Nutzung des Voltra-Ladedienstes. Ladevorgaenge werden'
+       || ' zum vor dem Start angezeigten Tarif abgerechnet. Rechnungen erscheinen monatlich.',
+       '2026-01-01T00:00:00.000Z'
+WHERE NOT EXISTS (SELECT 1 FROM terms WHERE language = 'de');
+""",
+    ),
+    (
+        3,
         "charging: one active session per connector, attempt deadlines",
         """
 -- The database itself guarantees one active session per connector: two drivers racing
