@@ -208,7 +208,8 @@ def request_remote_start(
             ).fetchone()
             if package is None:
                 raise ChargingError(
-                    "BAD_USER_INPUT", f"config.ratePackage: no rate package {config['ratePackage']!r}"
+                    "BAD_USER_INPUT",
+                    f"config.ratePackage: no rate package {config['ratePackage']!r}",
                 )
         deadline = now + timedelta(seconds=timeout_s)
         if config.get("validUntil"):
@@ -239,8 +240,18 @@ def request_remote_start(
             "INSERT INTO remote_start_attempts(uuid, user_id, connector_id, card_id, tag_id,"
             " status, config, expires_at, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (attempt_uuid, user_id, connector_id, card_id, card["tag_id"], PENDING,
-             json.dumps(config) if config else None, to_iso(deadline), ts, ts),
+            (
+                attempt_uuid,
+                user_id,
+                connector_id,
+                card_id,
+                card["tag_id"],
+                PENDING,
+                json.dumps(config) if config else None,
+                to_iso(deadline),
+                ts,
+                ts,
+            ),
         )
         attempt_id = int(cur.lastrowid)
 
@@ -268,10 +279,22 @@ def request_remote_start(
                     " state, auth_id, auth_type, tariff_snapshot, rate_name, stop_minutes,"
                     " invoiced, rate_package_id, created_at, updated_at)"
                     " VALUES (?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (session_uuid, user_id, card_id, connector_id, con["station_id"],
-                     card["tag_id"], card["card_type"], snap, rate_name or None,
-                     int(stop_minutes) if stop_minutes else None, int(invoiced),
-                     package["id"] if package is not None else None, ts, ts),
+                    (
+                        session_uuid,
+                        user_id,
+                        card_id,
+                        connector_id,
+                        con["station_id"],
+                        card["tag_id"],
+                        card["card_type"],
+                        snap,
+                        rate_name or None,
+                        int(stop_minutes) if stop_minutes else None,
+                        int(invoiced),
+                        package["id"] if package is not None else None,
+                        ts,
+                        ts,
+                    ),
                 )
                 session_id = int(cur.lastrowid)
             except sqlite3.IntegrityError:
@@ -312,7 +335,9 @@ def attempt_sent(conn: sqlite3.Connection, attempt_id: int, now: datetime | None
         )
 
 
-def attempt_accepted(conn: sqlite3.Connection, attempt_id: int, now: datetime | None = None) -> bool:
+def attempt_accepted(
+    conn: sqlite3.Connection, attempt_id: int, now: datetime | None = None
+) -> bool:
     """The charger accepted RemoteStartTransaction. False if the attempt moved on already
     (e.g. StartTransaction overtook the answer, or it was cancelled)."""
     ts = to_iso(_now(now))
@@ -366,8 +391,9 @@ def get_attempt(conn: sqlite3.Connection, attempt_uuid: str) -> dict[str, Any] |
     )
 
 
-def open_attempts_on_connector(conn: sqlite3.Connection, station_id: int, connector_no: int
-                               ) -> list[dict[str, Any]]:
+def open_attempts_on_connector(
+    conn: sqlite3.Connection, station_id: int, connector_no: int
+) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT a.id, a.status FROM remote_start_attempts a"
         " JOIN connectors c ON c.id = a.connector_id"
@@ -401,8 +427,9 @@ def expired_attempts(conn: sqlite3.Connection, now: datetime | None = None) -> l
 # ------------------------------------------------------------------ transactions
 
 
-def connector_by_number(conn: sqlite3.Connection, station_id: int, connector_no: int
-                        ) -> sqlite3.Row | None:
+def connector_by_number(
+    conn: sqlite3.Connection, station_id: int, connector_no: int
+) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT id, tariff_id, free_of_charge FROM connectors"
         " WHERE station_id = ? AND sort_order = ?",
@@ -454,7 +481,11 @@ def start_transaction(
                     (STARTED, ts, active["id"], *OPEN_ATTEMPT_STATUSES),
                 )
                 return int(active["id"]), "Accepted"
-            if same_tag and active["date_start"] == start_ts and active["meter_start"] == meter_start:
+            if (
+                same_tag
+                and active["date_start"] == start_ts
+                and active["meter_start"] == meter_start
+            ):
                 return int(active["id"]), "Accepted"
             _close_stale(conn, active, now)
 
@@ -470,10 +501,21 @@ def start_transaction(
             " auth_id, auth_type, date_start, meter_start, tariff_snapshot, rate_name,"
             " created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, 'charging', ?, ?, ?, ?, ?, ?, ?, ?)",
-            (str(uuidlib.uuid4()), card["user_id"] if card else None,
-             card["id"] if card else None, con["id"], station_id, tag,
-             card["card_type"] if card else "RFID", start_ts, meter_start, snap,
-             rate_name or None, ts, ts),
+            (
+                str(uuidlib.uuid4()),
+                card["user_id"] if card else None,
+                card["id"] if card else None,
+                con["id"],
+                station_id,
+                tag,
+                card["card_type"] if card else "RFID",
+                start_ts,
+                meter_start,
+                snap,
+                rate_name or None,
+                ts,
+                ts,
+            ),
         )
         return int(cur.lastrowid), "Accepted"
 
@@ -482,8 +524,7 @@ def _close_stale(conn: sqlite3.Connection, active: sqlite3.Row, now: datetime) -
     if active["state"] in ("requested", "accepted"):
         reason = Failure.CONNECTOR_OCCUPIED
         conn.execute(
-            "UPDATE sessions SET state = 'failed', failure_reason = ?, updated_at = ?"
-            " WHERE id = ?",
+            "UPDATE sessions SET state = 'failed', failure_reason = ?, updated_at = ? WHERE id = ?",
             (reason, to_iso(now), active["id"]),
         )
         conn.execute(
@@ -574,7 +615,9 @@ def finish_transaction(
         if s["state"] in ("finished", "failed"):
             return dict(s)
         _finish(conn, s, meter_stop, timestamp, reason, id_tag, now)
-        return dict(conn.execute("SELECT * FROM sessions WHERE id = ?", (transaction_id,)).fetchone())
+        return dict(
+            conn.execute("SELECT * FROM sessions WHERE id = ?", (transaction_id,)).fetchone()
+        )
 
 
 def _finish(
@@ -612,13 +655,19 @@ def _finish(
         ).fetchone()
     if package is not None:
         cost = tariffs.package_cost(
-            package["amount"], tax_rate=package["tax_rate"], currency=package["currency"],
+            package["amount"],
+            tax_rate=package["tax_rate"],
+            currency=package["currency"],
             name=package["name"],
         )
     elif s["tariff_snapshot"]:
         cost = tariffs.session_cost(
-            s["tariff_snapshot"], energy_kwh=energy_kwh, start=start, end=end,
-            charging_end=charging_end, free_of_charge=bool(con and con["free_of_charge"]),
+            s["tariff_snapshot"],
+            energy_kwh=energy_kwh,
+            start=start,
+            end=end,
+            charging_end=charging_end,
+            free_of_charge=bool(con and con["free_of_charge"]),
         )
     else:
         cost = tariffs.Cost(currency="EUR")
@@ -627,23 +676,38 @@ def _finish(
     conn.executemany(
         "INSERT INTO session_cost_items(session_id, description, net_amount, tax_rate,"
         " tax_amount, gross_amount) VALUES (?, ?, ?, ?, ?, ?)",
-        [(s["id"], i.description, i.net_amount, i.tax_rate, i.tax_amount, i.gross_amount)
-         for i in cost.items],
+        [
+            (s["id"], i.description, i.net_amount, i.tax_rate, i.tax_amount, i.gross_amount)
+            for i in cost.items
+        ],
     )
     conn.execute(
         "UPDATE sessions SET state = 'finished', date_start = COALESCE(date_start, ?),"
         " meter_start = ?, date_end = ?, charging_end = ?, meter_end = ?, energy_kwh = ?,"
         " co2_kg = ?, currency = ?, cost_total = ?, cost_net = ?, cost_tax = ?,"
         " stop_reason = ?, updated_at = ? WHERE id = ?",
-        (to_iso(start), meter_start, to_iso(end),
-         to_iso(charging_end) if charging_end else None, meter_end, energy_kwh,
-         tariffs.co2_saving_kg(energy_kwh), cost.currency, cost.total, cost.net, cost.tax,
-         reason or "Local", ts, s["id"]),
+        (
+            to_iso(start),
+            meter_start,
+            to_iso(end),
+            to_iso(charging_end) if charging_end else None,
+            meter_end,
+            energy_kwh,
+            tariffs.co2_saving_kg(energy_kwh),
+            cost.currency,
+            cost.total,
+            cost.net,
+            cost.tax,
+            reason or "Local",
+            ts,
+            s["id"],
+        ),
     )
 
 
-def _charging_end(conn: sqlite3.Connection, session_id: int, meter_end: int, end: datetime
-                  ) -> datetime | None:
+def _charging_end(
+    conn: sqlite3.Connection, session_id: int, meter_end: int, end: datetime
+) -> datetime | None:
     """When energy stopped flowing: the first sample that reached the final register value.
     Parking is billed from there. None when energy flowed until the end."""
     row = conn.execute(
@@ -678,8 +742,9 @@ def session_station(conn: sqlite3.Connection, session_id: int) -> dict[str, Any]
     )
 
 
-def active_session_for_connector(conn: sqlite3.Connection, station_id: int, connector_no: int
-                                 ) -> dict[str, Any] | None:
+def active_session_for_connector(
+    conn: sqlite3.Connection, station_id: int, connector_no: int
+) -> dict[str, Any] | None:
     return _row(
         conn.execute(
             f"SELECT s.* FROM sessions s JOIN connectors c ON c.id = s.connector_id"
@@ -724,23 +789,56 @@ def meter_summary(conn: sqlite3.Connection, session_uuid: str) -> dict[str, Any]
         return None
     sid = s["id"]
     q = conn.execute
-    first_e = q("SELECT energy_wh, ts FROM meter_values WHERE session_id = ? AND energy_wh"
-                " IS NOT NULL ORDER BY ts, id LIMIT 1", (sid,)).fetchone()
-    last_e = q("SELECT energy_wh, ts FROM meter_values WHERE session_id = ? AND energy_wh"
-               " IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1", (sid,)).fetchone()
-    last_p = q("SELECT power_w, ts FROM meter_values WHERE session_id = ? AND power_w"
-               " IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1", (sid,)).fetchone()
-    first_soc = q("SELECT soc FROM meter_values WHERE session_id = ? AND soc IS NOT NULL"
-                  " ORDER BY ts, id LIMIT 1", (sid,)).fetchone()
-    last_soc = q("SELECT soc, ts FROM meter_values WHERE session_id = ? AND soc IS NOT NULL"
-                 " ORDER BY ts DESC, id DESC LIMIT 1", (sid,)).fetchone()
+    first_e = q(
+        "SELECT energy_wh, ts FROM meter_values WHERE session_id = ? AND energy_wh"
+        " IS NOT NULL ORDER BY ts, id LIMIT 1",
+        (sid,),
+    ).fetchone()
+    last_e = q(
+        "SELECT energy_wh, ts FROM meter_values WHERE session_id = ? AND energy_wh"
+        " IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1",
+        (sid,),
+    ).fetchone()
+    last_p = q(
+        "SELECT power_w, ts FROM meter_values WHERE session_id = ? AND power_w"
+        " IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1",
+        (sid,),
+    ).fetchone()
+    first_soc = q(
+        "SELECT soc FROM meter_values WHERE session_id = ? AND soc IS NOT NULL"
+        " ORDER BY ts, id LIMIT 1",
+        (sid,),
+    ).fetchone()
+    last_soc = q(
+        "SELECT soc, ts FROM meter_values WHERE session_id = ? AND soc IS NOT NULL"
+        " ORDER BY ts DESC, id DESC LIMIT 1",
+        (sid,),
+    ).fetchone()
     start_wh = s["meter_start"]
-    end_wh = s["meter_end"] if s["meter_end"] is not None else (
-        last_e["energy_wh"] if last_e else start_wh)
-    sum_kwh = round((end_wh - start_wh) / 1000.0, 3) if start_wh is not None and end_wh is not None else 0.0
+    end_wh = (
+        s["meter_end"]
+        if s["meter_end"] is not None
+        else (last_e["energy_wh"] if last_e else start_wh)
+    )
+    sum_kwh = (
+        round((end_wh - start_wh) / 1000.0, 3)
+        if start_wh is not None and end_wh is not None
+        else 0.0
+    )
     finished = s["state"] in ("finished", "failed")
-    updated = max([t for t in (last_e and last_e["ts"], last_p and last_p["ts"],
-                               last_soc and last_soc["ts"], s["updated_at"]) if t] or [None])
+    updated = max(
+        [
+            t
+            for t in (
+                last_e and last_e["ts"],
+                last_p and last_p["ts"],
+                last_soc and last_soc["ts"],
+                s["updated_at"],
+            )
+            if t
+        ]
+        or [None]
+    )
     return {
         "user_id": s["user_id"],
         "sumEnergy": max(0.0, sum_kwh),
@@ -753,7 +851,7 @@ def meter_summary(conn: sqlite3.Connection, session_uuid: str) -> dict[str, Any]
         "stateOfChargeLastChanged": last_soc["ts"] if last_soc else None,
         "currentPowerLastChanged": last_p["ts"] if last_p else None,
         # After the session no power flows, whatever the last sample said.
-        "currentPower": 0 if finished else (int(round(last_p["power_w"])) if last_p else None),
-        "currentStateOfCharge": int(round(last_soc["soc"])) if last_soc else None,
-        "initialStateOfCharge": int(round(first_soc["soc"])) if first_soc else None,
+        "currentPower": 0 if finished else (round(last_p["power_w"]) if last_p else None),
+        "currentStateOfCharge": round(last_soc["soc"]) if last_soc else None,
+        "initialStateOfCharge": round(first_soc["soc"]) if first_soc else None,
     }
