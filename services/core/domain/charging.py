@@ -754,6 +754,15 @@ def active_session_for_connector(
     )
 
 
+def stopping_sessions(conn: sqlite3.Connection, station_id: int) -> list[int]:
+    return [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT id FROM sessions WHERE station_id = ? AND state = 'stopping'", (station_id,)
+        )
+    ]
+
+
 def sessions_due_auto_stop(
     conn: sqlite3.Connection, now: datetime | None = None, minute_seconds: float = 60.0
 ) -> list[int]:
