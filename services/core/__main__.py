@@ -1,0 +1,175 @@
+"""``voltra-core`` / ``python -m services.core``: run the embedded back end alone.
+
+Prints exactly one line ``Voltra core listening on http://HOST:PORT`` once the socket accepts
+connections; the app and the tests parse it. Everything else goes to the log (stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+import sqlite3
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import uvicorn
+
+from services.core.state import Core, CoreConfig
+from services.core.store.db import connect, default_db_path, migrate
+
+log = logging.getLogger("services.core")
+
+READY_PREFIX = "Voltra core listening on "
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="voltra-core",
+        description="Voltra embedded back end: be.ENERGISED driver GraphQL at /graphql/, "
+        "more documented APIs, and an OCPP 1.6J central system. Does not start simulated "
+        "hardware (see voltra-hardware).",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one (default)")
+    p.add_argument("--db", type=Path, default=None,
+                   help=f"SQLite database file (default {default_db_path()})")
+    p.add_argument("--stations", type=int, default=3000,
+                   help="demo stations to generate when the database is empty (default 3000)")
+    p.add_argument("--seed", type=int, default=42, help="demo data RNG seed (default 42)")
+    p.add_argument("--log-level", default="warning",
+                   choices=["debug", "info", "warning", "error"], help="default warning")
+    args = p.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        p.error("--port must be between 0 and 65535")
+    if args.stations < 0 or args.stations > 1_000_000:
+        p.error("--stations must be between 0 and 1000000")
+    return args
+
+
+def prepare_database(path: Path, stations: int, seed: int) -> int:
+    """Migrate, and fill an empty database with demo data. Returns the station count."""
+    conn = connect(path)
+    try:
+        migrate(conn)
+        count = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
+        if count == 0 and stations > 0:
+            generate = _demo_generator()
+            if generate is None:
+                log.warning("demo data generator not available; starting with an empty store")
+            else:
+                started = time.perf_counter()
+                generate(conn, stations=stations, seed=seed)
+                log.info("seeded %d stations in %.1fs", stations, time.perf_counter() - started)
+                count = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
+        return count
+    finally:
+        conn.close()
+
+
+def _demo_generator():  # type: ignore[no-untyped-def]
+    try:
+        from services.core.demo import generate
+    except ModuleNotFoundError as exc:
+        if exc.name in ("services.core.demo",):
+            return None
+        raise
+    return generate
+
+
+class _Server(uvicorn.Server):
+    """uvicorn server that stops on SIGINT/SIGTERM and then returns normally.
+
+    uvicorn re-raises the captured signal after a graceful shutdown; we want a clean exit
+    code instead, so the signal is only recorded.
+    """
+
+    ready_line: str | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started and self.ready_line:
+            # The sockets are listening now: connecting clients will be served.
+            print(self.ready_line, flush=True)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        handled = (signal.SIGINT, signal.SIGTERM)
+        original = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def base_url(host: str, sock: socket.socket) -> str:
+    port = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - only to print a reachable address
+        shown = "127.0.0.1"
+    return f"http://{shown}:{port}"
+
+
+async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warning") -> None:
+    from services.core.server import create_app
+
+    core = Core(config)
+    app = create_app(core)
+    server = _Server(
+        uvicorn.Config(app, log_level=log_level, lifespan="on", ws="websockets-sansio",
+                       access_log=False, timeout_graceful_shutdown=5)
+    )
+    server.ready_line = READY_PREFIX + config.base_url
+    await server.serve(sockets=[sock])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    db_path = args.db or default_db_path()
+    try:
+        count = prepare_database(db_path, args.stations, args.seed)
+    except sqlite3.Error as exc:
+        print(f"voltra-core: cannot use database {db_path}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as exc:
+        print(f"voltra-core: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    config = CoreConfig(host=args.host, port=sock.getsockname()[1], db_path=db_path,
+                        stations=args.stations, seed=args.seed,
+                        base_url=base_url(args.host, sock))
+    log.info("database %s with %d stations", db_path, count)
+    try:
+        asyncio.run(serve(config, sock, args.log_level))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""A user's charging history: chargelogs (paged, filtered), statistics, live meter summary.
+
+Chargelog ``status`` (the document types it as a free String; its filter enum
+``ChargeLogFilterStatus`` knows ``started`` and ``stopped``), so the core answers:
+- ``started`` while a session is requested, accepted, charging or stopping;
+- ``stopped`` once it finished;
+- ``failed`` when it never delivered (rejected start, charger fault before start).
+Filter ``started`` selects running sessions, ``stopped`` finished and failed ones.
+
+``sessionId`` is the OCPP transaction id (``sessions.id``), the value ``remoteStop``
+takes. Times: ``TimeFrameFilter`` selects sessions whose start lies in ``[start, end)``;
+either bound may be missing. Newest first.
+
+Running sessions show live figures: energy from the latest meter value, cost from the
+tariff snapshot taken at start (``tariffs.session_cost`` with ``end = now``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from services.core.domain.errors import BadInput, NotFound
+from services.core.domain.tariffs import co2_saving_kg, session_cost, tariff_from
+from services.core.store.db import from_iso, to_iso
+
+RUNNING = ("requested", "accepted", "charging", "stopping")
+STATUS_FILTERS = {"started": RUNNING, "stopped": ("finished", "failed")}
+
+
+def chargelog_status(state: str) -> str:
+    if state in RUNNING:
+        return "started"
+    return "stopped" if state == "finished" else "failed"
+
+
+def _iso(value: datetime | str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = from_iso(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return to_iso(value)
+
+
+def _where(user_id: int, status: str | None, timeframe: dict | None
+           ) -> tuple[str, list[Any]]:
+    clauses, args = ["s.user_id = ?"], [user_id]
+    if status is not None:
+        if status not in STATUS_FILTERS:
+            raise BadInput("filters.status", "must be started or stopped")
+        states = STATUS_FILTERS[status]
+        clauses.append(f"s.state IN ({', '.join('?' for _ in states)})")
+        args.extend(states)
+    tf = timeframe or {}
+    start, end = _iso(tf.get("start")), _iso(tf.get("end"))
+    if start and end and end <= start:
+        raise BadInput("timeframe.end", "must be after timeframe.start")
+    if start:
+        clauses.append("COALESCE(s.date_start, s.created_at) >= ?")
+        args.append(start)
+    if end:
+        clauses.append("COALESCE(s.date_start, s.created_at) < ?")
+        args.append(end)
+    return " AND ".join(clauses), args
+
+
+def list_sessions(conn: sqlite3.Connection, user_id: int, *, limit: int, offset: int,
+                  status: str | None = None, timeframe: dict | None = None
+                  ) -> tuple[list[sqlite3.Row], int]:
+    where, args = _where(user_id, status, timeframe)
+    total = conn.execute(f"SELECT COUNT(*) FROM sessions s WHERE {where}", args).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT s.* FROM sessions s WHERE {where}"
+        " ORDER BY COALESCE(s.date_start, s.created_at) DESC, s.id DESC LIMIT ? OFFSET ?",
+        [*args, limit, offset],
+    ).fetchall()
+    return rows, int(total)
+
+
+def get_session(conn: sqlite3.Connection, user_id: int, ident: str, field: str = "id"
+                ) -> sqlite3.Row:
+    """By uuid (Chargelog.id). Another user's session is NOT_FOUND."""
+    ident = str(ident or "").strip()
+    if not ident:
+        raise BadInput(field, "is required")
+    row = conn.execute(
+        "SELECT * FROM sessions WHERE uuid = ? AND user_id = ?", (ident, user_id)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"{field}: no chargelog '{ident}'", field=field)
+    return row
+
+
+def _last_meter(conn: sqlite3.Connection, session_id: int) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT * FROM meter_values WHERE session_id = ? AND energy_wh IS NOT NULL"
+        " ORDER BY ts DESC, id DESC LIMIT 1",
+        (session_id,),
+    ).fetchone()
+
+
+def live_energy_kwh(conn: sqlite3.Connection, row: sqlite3.Row) -> float | None:
+    if row["energy_kwh"] is not None and row["state"] not in RUNNING:
+        return float(row["energy_kwh"])
+    last = _last_meter(conn, row["id"])
+    if last is None or row["meter_start"] is None:
+        return float(row["energy_kwh"]) if row["energy_kwh"] is not None else None
+    return max(0, last["energy_wh"] - row["meter_start"]) / 1000.0
+
+
+def _cost_items(conn: sqlite3.Connection, row: sqlite3.Row) -> list[dict[str, Any]]:
+    return [
+        {
+            "netAmount": i["net_amount"], "netAmountLocalCurrency": i["net_amount"],
+            "grossAmount": i["gross_amount"], "grossAmountLocalCurrency": i["gross_amount"],
+            "taxAmount": i["tax_amount"], "taxAmountLocalCurrency": i["tax_amount"],
+            "taxRate": i["tax_rate"], "description": i["description"],
+        }
+        for i in conn.execute(
+            "SELECT * FROM session_cost_items WHERE session_id = ? ORDER BY id", (row["id"],)
+        )
+    ]
+
+
+def _tax_rate(row: sqlite3.Row) -> float | None:
+    if not row["tariff_snapshot"]:
+        return None
+    return tariff_from(json.loads(row["tariff_snapshot"])).tax_rate
+
+
+def cost_dict(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime | None = None
+              ) -> dict[str, Any] | None:
+    """The document's ``Cost``. ``total`` and ``grossAmount`` are what the driver pays;
+    deprecated ``taxAmount`` is the tax in it and deprecated ``tax`` the tax rate (%)."""
+    if row["state"] in RUNNING and row["tariff_snapshot"] and row["date_start"]:
+        now = now or datetime.now(UTC)
+        free = bool(conn.execute(
+            "SELECT free_of_charge FROM connectors WHERE id = ?", (row["connector_id"],)
+        ).fetchone()[0])
+        live = session_cost(
+            row["tariff_snapshot"], energy_kwh=live_energy_kwh(conn, row) or 0.0,
+            start=from_iso(row["date_start"]), end=now, free_of_charge=free,
+        )
+        return {
+            "costItems": [i.as_cdr() for i in live.items], "total": live.total,
+            "currency": live.currency, "tax": _tax_rate(row), "taxAmount": live.tax,
+            "grossAmount": live.total, "grossAmountLocalCurrency": live.total,
+        }
+    if row["cost_total"] is None:
+        return None
+    return {
+        "costItems": _cost_items(conn, row),
+        "total": row["cost_total"],
+        "currency": row["currency"],
+        "tax": _tax_rate(row),
+        "taxAmount": row["cost_tax"],
+        "grossAmount": row["cost_total"],
+        "grossAmountLocalCurrency": row["cost_total"],
+    }
+
+
+def chargelog_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+    """A sessions row as ``Chargelog``; ``connector`` is the integer connector id, the
+    API layer turns it into a Connector object."""
+    energy = live_energy_kwh(conn, row)
+    if row["co2_kg"] is not None and row["state"] not in RUNNING:
+        co2 = row["co2_kg"]
+    else:
+        co2 = co2_saving_kg(energy) if energy is not None else None
+    meter_end = row["meter_end"]
+    if meter_end is None and row["state"] in RUNNING:
+        last = _last_meter(conn, row["id"])
+        meter_end = last["energy_wh"] if last is not None else None
+    return {
+        "id": row["uuid"],
+        "status": chargelog_status(row["state"]),
+        "connector": row["connector_id"],
+        "authId": row["auth_id"],
+        "authType": row["auth_type"],
+        "dateStart": row["date_start"],
+        "dateEnd": row["date_end"],
+        "meterStart": row["meter_start"],
+        "meterEnd": meter_end,
+        "energyConsumption": energy,
+        "co2Saving": co2,
+        "cost": cost_dict(conn, row),
+        "sessionId": str(row["id"]),
+        "rateName": row["rate_name"],
+        # No calibration-law (Eichrecht) signed meter data in the core: nothing to link.
+        "calibrationDetails": None,
+    }
+
+
+def statistics(conn: sqlite3.Connection, user_id: int, timeframe: dict | None
+               ) -> dict[str, Any]:
+    """Finished sessions only: running ones have no final energy yet."""
+    where, args = _where(user_id, "stopped", timeframe)
+    row = conn.execute(
+        f"SELECT COUNT(*) AS n, COALESCE(SUM(s.energy_kwh), 0) AS e,"
+        f" COALESCE(SUM(s.co2_kg), 0) AS c FROM sessions s WHERE {where}"
+        " AND s.state = 'finished'",
+        args,
+    ).fetchone()
+    return {"number": int(row["n"]), "energyConsumption": round(float(row["e"]), 3),
+            "co2Saving": round(float(row["c"]), 3)}
+
+
+def meter_summary(conn: sqlite3.Connection, user_id: int, session_uuid: str
+                  ) -> dict[str, Any]:
+    """``chargelogMeterValuesSummary`` from the session's meter values (kWh, W, % SoC).
+
+    ``sumEnergy`` is the energy delivered so far in kWh (last - first reading; the
+    session's meter start when known); ``energy*Value`` are meter register readings in kWh;
+    ``*LastChanged`` are when the value last changed, not when it was last reported.
+    """
+    row = get_session(conn, user_id, session_uuid, field="uuid")
+    values = conn.execute(
+        "SELECT ts, energy_wh, power_w, soc FROM meter_values WHERE session_id = ?"
+        " ORDER BY ts, id",
+        (row["id"],),
+    ).fetchall()
+    energy = [v for v in values if v["energy_wh"] is not None]
+    first = energy[0] if energy else None
+    last = energy[-1] if energy else None
+    base = row["meter_start"] if row["meter_start"] is not None else (
+        first["energy_wh"] if first else None)
+    sum_energy = None
+    if last is not None and base is not None:
+        sum_energy = round(max(0, last["energy_wh"] - base) / 1000.0, 3)
+    elif row["energy_kwh"] is not None:
+        sum_energy = float(row["energy_kwh"])
+
+    def last_change(key: str) -> tuple[Any, str | None]:
+        current, since = None, None
+        for v in values:
+            if v[key] is None:
+                continue
+            if current is None or v[key] != current:
+                current, since = v[key], v["ts"]
+        return current, since
+
+    energy_changed = last_change("energy_wh")[1]
+    power, power_since = last_change("power_w")
+    soc, soc_since = last_change("soc")
+    socs = [v["soc"] for v in values if v["soc"] is not None]
+    return {
+        "sumEnergy": sum_energy,
+        "updatedAt": values[-1]["ts"] if values else None,
+        "energyLastValue": last["energy_wh"] / 1000.0 if last else None,
+        "energyLastValueTime": last["ts"] if last else None,
+        "energyUpdatedAt": energy_changed,
+        "energyFirstValue": first["energy_wh"] / 1000.0 if first else None,
+        "energyFirstValueTime": first["ts"] if first else None,
+        "stateOfChargeLastChanged": soc_since,
+        "currentPowerLastChanged": power_since,
+        # A finished session draws no power any more, whatever the last sample said.
+        "currentPower": (round(power) if power is not None and row["state"] in RUNNING
+                         else (0 if values else None)),
+        "currentStateOfCharge": round(soc) if soc is not None else None,
+        "initialStateOfCharge": round(socs[0]) if socs else None,
+    }

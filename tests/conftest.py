@@ -1,0 +1,41 @@
+"""Shared fixtures: a real core subprocess (``core_url``), GraphQL clients, a migrated
+in-memory store connection (``conn``). Helpers live in ``tests/support.py``."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+import pytest
+
+from services.core.store.db import connect, migrate
+from tests.support import Gql, core_process
+
+CORE_STATIONS = 3000
+CORE_SEED = 42
+
+
+@pytest.fixture(scope="session")
+def core_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of ``python -m services.core --port 0 --stations 3000 --seed 42`` on a temp db,
+    shared by the whole session (tests must not depend on each other's writes)."""
+    db = tmp_path_factory.mktemp("core") / "core.sqlite3"
+    with core_process(db, stations=CORE_STATIONS, seed=CORE_SEED) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def gql(core_url: str) -> Iterator[Gql]:
+    """GraphQL client for the session core: ``gql(query, variables, token=...)``."""
+    client = Gql(core_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def conn() -> Iterator[sqlite3.Connection]:
+    """A migrated, empty in-memory store for unit tests of store/domain functions."""
+    c = connect(":memory:")
+    migrate(c)
+    yield c
+    c.close()
