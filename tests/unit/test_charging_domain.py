@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.core.domain import charging
+from services.core.domain import charging, history
 from services.core.domain.charging import Failure
 from services.core.store.db import connect, migrate, to_iso
 
@@ -87,7 +87,7 @@ def test_full_remote_session_is_billed_from_the_meter(conn):
         for m in range(1, 21)
     ]
     assert charging.record_meter_values(conn, rows) == 20
-    summary = charging.meter_summary(conn, plan.session_uuid)
+    summary = history.meter_summary(conn, 1, plan.session_uuid)
     assert summary["sumEnergy"] == 10.0 and summary["currentPower"] == 11000
     assert summary["initialStateOfCharge"] == 41 and summary["currentStateOfCharge"] == 60
     # energy stopped at minute 20; the car stays 40 more minutes: 30 billable parking minutes
@@ -135,6 +135,8 @@ def test_cards_offline_and_fault_failures(conn):
     assert _start(conn, card=4).failure == Failure.CARD_EXPIRED
     with pytest.raises(charging.ChargingError):
         _start(conn, card=2)  # someone else's card
+    unknown = _start(conn, card=None, tag_id="0badc0de")
+    assert unknown.failure == Failure.CARD_UNKNOWN and unknown.tag_id == "0BADC0DE"
     conn.execute("UPDATE connectors SET ocpp_status = 'Faulted' WHERE id = 11")
     assert _start(conn).failure == Failure.CONNECTOR_OUT_OF_ORDER
     conn.execute("UPDATE stations SET connected = 0")

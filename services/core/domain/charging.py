@@ -105,7 +105,7 @@ def card_problem(card: sqlite3.Row | dict[str, Any] | None, now: datetime) -> st
     """Why a card cannot charge (a Failure text) or None when it can."""
     if card is None:
         return Failure.CARD_UNKNOWN
-    if card["status"] != "ACTIVE":
+    if str(card["status"]).upper() != "ACTIVE":
         return Failure.CARD_BLOCKED
     expiry = card["expiry_date"]
     if expiry:
@@ -178,7 +178,8 @@ def request_remote_start(
     *,
     user_id: int,
     connector_id: int,
-    card_id: int,
+    card_id: int | None,
+    tag_id: str | None = None,
     config: dict[str, Any] | None = None,
     invoiced: bool = True,
     timeout_s: float = DEFAULT_START_TIMEOUT_S,
@@ -194,11 +195,18 @@ def request_remote_start(
     config = dict(config or {})
     with transaction(conn):
         con = _connector(conn, connector_id)
-        card = conn.execute(
-            "SELECT * FROM cards WHERE id = ? AND user_id = ?", (card_id, user_id)
-        ).fetchone()
-        if card is None:
-            raise ChargingError("NOT_FOUND", "card: no such card for this user")
+        card = None
+        if card_id is not None:
+            card = conn.execute(
+                "SELECT * FROM cards WHERE id = ? AND user_id = ?", (card_id, user_id)
+            ).fetchone()
+            if card is None:
+                raise ChargingError("NOT_FOUND", "card: no such card for this user")
+        elif not tag_id:
+            raise ChargingError("BAD_USER_INPUT", "tagId: is required")
+        # An unknown card is still recorded as an attempt (failed: card unknown), so the
+        # driver can see why through remoteStartAttemptStatus like any other failure.
+        tag = card["tag_id"] if card is not None else str(tag_id).upper()
         package = None
         if config.get("ratePackage"):
             package = conn.execute(
@@ -245,7 +253,7 @@ def request_remote_start(
                 user_id,
                 connector_id,
                 card_id,
-                card["tag_id"],
+                tag,
                 PENDING,
                 json.dumps(config) if config else None,
                 to_iso(deadline),
@@ -285,7 +293,7 @@ def request_remote_start(
                         card_id,
                         connector_id,
                         con["station_id"],
-                        card["tag_id"],
+                        tag,
                         card["card_type"],
                         snap,
                         rate_name or None,
@@ -320,7 +328,7 @@ def request_remote_start(
         station_uuid=con["station_uuid"],
         connector_no=con["sort_order"],
         connector_id=connector_id,
-        tag_id=card["tag_id"],
+        tag_id=tag,
         failure=failure,
     )
 
@@ -780,87 +788,3 @@ def sessions_due_auto_stop(
         if from_iso(r["date_start"]) + timedelta(seconds=r["stop_minutes"] * minute_seconds) <= now:
             due.append(int(r["id"]))
     return due
-
-
-def meter_summary(conn: sqlite3.Connection, session_uuid: str) -> dict[str, Any] | None:
-    """The be.ENERGISED chargelogMeterValuesSummary of a session (live or finished).
-
-    Readings: energy values in kWh as the register shows them (energy*Value), sumEnergy the
-    kWh delivered in this session; power in W (currentPower: Int), SoC in percent.
-    Returns None for an unknown session; the caller checks ownership with ``user_id``.
-    """
-    s = conn.execute(
-        "SELECT id, user_id, meter_start, meter_end, state, updated_at FROM sessions"
-        " WHERE uuid = ?",
-        (session_uuid,),
-    ).fetchone()
-    if s is None:
-        return None
-    sid = s["id"]
-    q = conn.execute
-    first_e = q(
-        "SELECT energy_wh, ts FROM meter_values WHERE session_id = ? AND energy_wh"
-        " IS NOT NULL ORDER BY ts, id LIMIT 1",
-        (sid,),
-    ).fetchone()
-    last_e = q(
-        "SELECT energy_wh, ts FROM meter_values WHERE session_id = ? AND energy_wh"
-        " IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1",
-        (sid,),
-    ).fetchone()
-    last_p = q(
-        "SELECT power_w, ts FROM meter_values WHERE session_id = ? AND power_w"
-        " IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1",
-        (sid,),
-    ).fetchone()
-    first_soc = q(
-        "SELECT soc FROM meter_values WHERE session_id = ? AND soc IS NOT NULL"
-        " ORDER BY ts, id LIMIT 1",
-        (sid,),
-    ).fetchone()
-    last_soc = q(
-        "SELECT soc, ts FROM meter_values WHERE session_id = ? AND soc IS NOT NULL"
-        " ORDER BY ts DESC, id DESC LIMIT 1",
-        (sid,),
-    ).fetchone()
-    start_wh = s["meter_start"]
-    end_wh = (
-        s["meter_end"]
-        if s["meter_end"] is not None
-        else (last_e["energy_wh"] if last_e else start_wh)
-    )
-    sum_kwh = (
-        round((end_wh - start_wh) / 1000.0, 3)
-        if start_wh is not None and end_wh is not None
-        else 0.0
-    )
-    finished = s["state"] in ("finished", "failed")
-    updated = max(
-        [
-            t
-            for t in (
-                last_e and last_e["ts"],
-                last_p and last_p["ts"],
-                last_soc and last_soc["ts"],
-                s["updated_at"],
-            )
-            if t
-        ]
-        or [None]
-    )
-    return {
-        "user_id": s["user_id"],
-        "sumEnergy": max(0.0, sum_kwh),
-        "updatedAt": updated,
-        "energyLastValue": round(last_e["energy_wh"] / 1000.0, 3) if last_e else None,
-        "energyLastValueTime": last_e["ts"] if last_e else None,
-        "energyUpdatedAt": last_e["ts"] if last_e else None,
-        "energyFirstValue": round(first_e["energy_wh"] / 1000.0, 3) if first_e else None,
-        "energyFirstValueTime": first_e["ts"] if first_e else None,
-        "stateOfChargeLastChanged": last_soc["ts"] if last_soc else None,
-        "currentPowerLastChanged": last_p["ts"] if last_p else None,
-        # After the session no power flows, whatever the last sample said.
-        "currentPower": 0 if finished else (round(last_p["power_w"]) if last_p else None),
-        "currentStateOfCharge": round(last_soc["soc"]) if last_soc else None,
-        "initialStateOfCharge": round(first_soc["soc"]) if first_soc else None,
-    }
