@@ -47,7 +47,10 @@ def test_items_always_add_up():
     for kwh in (0.001, 3.333, 7.77, 12.345, 49.999, 80.0):
         for minutes in (1, 17, 61, 333):
             cost = tariffs.session_cost(
-                FULL, energy_kwh=kwh, start=T0, end=T0 + timedelta(minutes=minutes),
+                FULL,
+                energy_kwh=kwh,
+                start=T0,
+                end=T0 + timedelta(minutes=minutes),
                 charging_end=T0 + timedelta(minutes=minutes * 0.5),
             )
             for item in cost.items:
@@ -58,7 +61,10 @@ def test_items_always_add_up():
 
 def test_parking_within_grace_is_free():
     cost = tariffs.session_cost(
-        FULL, energy_kwh=10, start=T0, end=T0 + timedelta(minutes=60),
+        FULL,
+        energy_kwh=10,
+        start=T0,
+        end=T0 + timedelta(minutes=60),
         charging_end=T0 + timedelta(minutes=40),
     )
     assert [i.description.split()[0] for i in cost.items] == ["Start", "Energy", "Charging"]
@@ -83,13 +89,22 @@ def test_energy_only_austrian_vat():
     item = cost.items[0]
     # 20 * 0.60 = 12.00 gross -> 10.00 net + 2.00 tax
     assert (item.gross_amount, item.net_amount, item.tax_amount, item.tax_rate) == (
-        12.0, 10.0, 2.0, 20.0,
+        12.0,
+        10.0,
+        2.0,
+        20.0,
     )
     cdr = item.as_cdr()
     assert cdr["grossAmount"] == 12.0 and cdr["netAmount"] == 10.0 and cdr["taxRate"] == 20.0
     assert set(cdr) == {
-        "netAmount", "netAmountLocalCurrency", "grossAmount", "grossAmountLocalCurrency",
-        "taxAmount", "taxAmountLocalCurrency", "taxRate", "description",
+        "netAmount",
+        "netAmountLocalCurrency",
+        "grossAmount",
+        "grossAmountLocalCurrency",
+        "taxAmount",
+        "taxAmountLocalCurrency",
+        "taxRate",
+        "description",
     }
 
 
@@ -101,7 +116,11 @@ def test_snapshot_round_trip_and_row_shape():
     b = tariffs.session_cost(FULL, energy_kwh=11.1, start=T0, end=T0 + timedelta(minutes=50))
     assert a == b
     assert set(a.items[0].as_row()) == {
-        "description", "net_amount", "tax_rate", "tax_amount", "gross_amount",
+        "description",
+        "net_amount",
+        "tax_rate",
+        "tax_amount",
+        "gross_amount",
     }
     assert a.as_session_columns()["cost_total"] == a.total
 

@@ -223,6 +223,19 @@ def invalidate_session(conn: sqlite3.Connection, session_id: int) -> bool:
         return cur.rowcount > 0
 
 
+def invalidate_token(conn: sqlite3.Connection, token: str) -> bool:
+    """Revoke the session a session OR refresh token belongs to, even if the session token
+    already expired (logging out must also kill the still-valid refresh token)."""
+    digest = hash_token(token or "")
+    with transaction(conn):
+        cur = conn.execute(
+            "UPDATE auth_sessions SET revoked = 1 WHERE revoked = 0"
+            " AND (token_hash = ? OR refresh_hash = ?)",
+            (digest, digest),
+        )
+        return cur.rowcount > 0
+
+
 def invalidate_user_sessions(
     conn: sqlite3.Connection, user_id: int, except_session: int | None = None
 ) -> int:

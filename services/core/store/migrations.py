@@ -13,6 +13,19 @@ Conventions (shared by every part of the core):
 
 from __future__ import annotations
 
+# Feature bits of a station, OR-ed over its connectors (migration 3; the bit meanings are
+# documented in services/core/store/stations.py, which reuses this expression). Frozen with
+# the migration: a later change needs a new migration that recreates the triggers.
+FEATURES_SQL_V3 = """COALESCE(
+ (MAX(c.current_type = 'AC') * 1) | (MAX(c.current_type = 'DC') * 2)
+ | (MAX(c.max_power_kw <= 22) * 4)
+ | (MAX(c.max_power_kw > 22 AND c.max_power_kw < 150) * 8)
+ | (MAX(c.max_power_kw >= 150 AND c.max_power_kw < 300) * 16)
+ | (MAX(c.max_power_kw >= 300) * 32)
+ | (MAX(c.plug_type = 'TYPE2') * 64) | (MAX(c.plug_type = 'CCS') * 128)
+ | (MAX(c.plug_type = 'CHADEMO') * 256) | (MAX(c.plug_type = 'SCHUKO') * 512)
+ | (MAX(c.free_of_charge <> 0) * 1024) | (MAX(c.simple_status = 'Available') * 2048), 0)"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
         1,
@@ -346,6 +359,62 @@ WHERE NOT EXISTS (SELECT 1 FROM terms WHERE language = 'de');
     ),
     (
         3,
+        "station search: R*Tree with feature bits and operator, kept current by triggers",
+        # H2 (core-data). The R*Tree is rebuilt with auxiliary columns so filtered searches
+        # never join stations/connectors per candidate (see services/core/store/stations.py).
+        # Triggers maintain it: nobody inserts into station_rtree by hand any more.
+        """
+DROP TABLE station_rtree;
+
+CREATE VIRTUAL TABLE station_rtree USING rtree(
+    id, min_lat, max_lat, min_lon, max_lon, +features INTEGER, +operator_id INTEGER
+);
+
+INSERT INTO station_rtree(id, min_lat, max_lat, min_lon, max_lon, features, operator_id)
+SELECT id, latitude, latitude, longitude, longitude, 0, operator_id FROM stations;
+
+CREATE TRIGGER stations_rtree_insert AFTER INSERT ON stations BEGIN
+    INSERT INTO station_rtree(id, min_lat, max_lat, min_lon, max_lon, features, operator_id)
+    VALUES (NEW.id, NEW.latitude, NEW.latitude, NEW.longitude, NEW.longitude, 0,
+            NEW.operator_id);
+END;
+
+CREATE TRIGGER stations_rtree_update AFTER UPDATE OF latitude, longitude, operator_id
+ON stations BEGIN
+    UPDATE station_rtree SET min_lat = NEW.latitude, max_lat = NEW.latitude,
+        min_lon = NEW.longitude, max_lon = NEW.longitude, operator_id = NEW.operator_id
+    WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER stations_rtree_delete AFTER DELETE ON stations BEGIN
+    DELETE FROM station_rtree WHERE id = OLD.id;
+END;
+
+CREATE TRIGGER connectors_features_insert AFTER INSERT ON connectors BEGIN
+    UPDATE station_rtree SET features = (SELECT FEATURES FROM connectors c
+        WHERE c.station_id = NEW.station_id) WHERE id = NEW.station_id;
+END;
+
+CREATE TRIGGER connectors_features_update AFTER UPDATE OF current_type, max_power_kw,
+    plug_type, free_of_charge, simple_status, station_id ON connectors BEGIN
+    UPDATE station_rtree SET features = (SELECT FEATURES FROM connectors c
+        WHERE c.station_id = NEW.station_id) WHERE id = NEW.station_id;
+    UPDATE station_rtree SET features = (SELECT FEATURES FROM connectors c
+        WHERE c.station_id = OLD.station_id) WHERE id = OLD.station_id
+        AND OLD.station_id <> NEW.station_id;
+END;
+
+CREATE TRIGGER connectors_features_delete AFTER DELETE ON connectors BEGIN
+    UPDATE station_rtree SET features = (SELECT FEATURES FROM connectors c
+        WHERE c.station_id = OLD.station_id) WHERE id = OLD.station_id;
+END;
+
+UPDATE station_rtree SET features = (SELECT FEATURES FROM connectors c
+    WHERE c.station_id = station_rtree.id);
+""".replace("FEATURES", FEATURES_SQL_V3),
+    ),
+    (
+        4,
         "charging: one active session per connector, attempt deadlines",
         """
 -- The database itself guarantees one active session per connector: two drivers racing

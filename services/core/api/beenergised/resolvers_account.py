@@ -1,0 +1,193 @@
+"""Account: contact (profile), registration, password, deletion / reactivation, e-mail
+check, terms and conditions, favourites.
+
+Behavioural readings of the document: ``services.core.domain.accounts``. Error policy:
+``services.core.api.beenergised.userdata``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ariadne import MutationType, QueryType
+from graphql import GraphQLResolveInfo
+
+from services.core.api.beenergised import errors
+from services.core.api.beenergised.context import core, optional_viewer, viewer
+from services.core.api.beenergised.userdata import as_user, domain_error_body, error_body, run
+from services.core.domain import accounts, auth, favourites
+from services.core.domain.errors import DomainError
+from services.core.store import stations as station_store
+
+query = QueryType()
+mutation = MutationType()
+
+
+def _contact_response(conn: Any, user_id: int) -> dict[str, Any]:
+    row = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+    return {
+        "profile": accounts.contact_dict(conn, row),
+        "additionalFields": accounts.additional_fields_of(row),
+        "error": None,
+    }
+
+
+def _failed(exc: DomainError) -> dict[str, Any]:
+    return {"profile": None, "additionalFields": None, "error": domain_error_body(exc)}
+
+
+@query.field("contact")
+async def resolve_contact(_obj: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
+    return await as_user(info, accounts.get_contact)
+
+
+@mutation.field("updateContact")
+async def resolve_update_contact(_obj: Any, info: GraphQLResolveInfo,
+                                 contactProfile: dict[str, Any]) -> dict[str, Any]:
+    me = await viewer(info)
+
+    def work(conn: Any) -> dict[str, Any]:
+        accounts.update_contact(conn, me.user_id, contactProfile)
+        return _contact_response(conn, me.user_id)
+
+    try:
+        return await run(info, work)
+    except DomainError as exc:
+        return _failed(exc)
+
+
+def _register(conn: Any, profile: dict | None, fields: list | None) -> dict[str, Any]:
+    row = accounts.register(conn, profile, fields)
+    return _contact_response(conn, row["id"])
+
+
+@mutation.field("registerContact")
+async def resolve_register(_obj: Any, info: GraphQLResolveInfo,
+                           contactProfile: dict | None = None,
+                           additionalFields: list | None = None) -> dict[str, Any]:
+    try:
+        return await run(info, _register, contactProfile, additionalFields)
+    except DomainError as exc:
+        return _failed(exc)
+
+
+@mutation.field("registerContactAndLogin")
+async def resolve_register_and_login(_obj: Any, info: GraphQLResolveInfo,
+                                     contactProfile: dict | None = None,
+                                     additionalFields: list | None = None) -> dict[str, Any]:
+    try:
+        contact = await run(info, _register, contactProfile, additionalFields)
+    except DomainError as exc:
+        return {"contact": _failed(exc), "session": None}
+    try:
+        pair = await run(info, auth.init_session, contactProfile["email"],
+                         contactProfile["password"])
+        session = {"sessionToken": pair.session_token, "refreshToken": pair.refresh_token,
+                   "error": None}
+    except auth.AuthError as exc:  # just registered, so only on races (deleted meanwhile)
+        session = {"sessionToken": None, "refreshToken": None,
+                   "error": error_body(errors.UNAUTHENTICATED, str(exc), 401)}
+    return {"contact": contact, "session": session}
+
+
+@query.field("additionalRegistrationFields")
+async def resolve_additional_fields(_obj: Any, _info: GraphQLResolveInfo) -> list[dict]:
+    return [dict(f) for f in accounts.ADDITIONAL_FIELDS]
+
+
+@query.field("verifyEmail")
+async def resolve_verify_email(_obj: Any, info: GraphQLResolveInfo,
+                               email: str | None = None) -> dict[str, Any]:
+    status, message = await run(info, accounts.verify_email, email)
+    return {"status": status, "message": message}
+
+
+@mutation.field("changePassword")
+async def resolve_change_password(_obj: Any, info: GraphQLResolveInfo,
+                                  currentPassword: str | None = None,
+                                  newPassword: str | None = None) -> dict[str, Any]:
+    me = await viewer(info)
+    # Other sessions of the user are revoked; the one making the change stays valid.
+    await run(info, accounts.change_password, me.user_id, currentPassword, newPassword,
+              keep_session=me.session_id)
+    return {"code": 200, "status": "success",
+            "message": "password changed; other sessions were logged out"}
+
+
+@mutation.field("reactivateUser")
+async def resolve_reactivate(_obj: Any, info: GraphQLResolveInfo,
+                             email: str | None = None) -> dict[str, Any]:
+    status, message = await run(info, accounts.reactivate, email)
+    return {"status": status, "message": message}
+
+
+@mutation.field("deleteContact")
+async def resolve_delete_contact(_obj: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
+    me = await viewer(info)
+
+    def work(conn: Any) -> dict[str, Any]:
+        row = accounts.delete_contact(conn, me.user_id)
+        return {"status": "deleted", "profile": accounts.contact_dict(conn, row),
+                "additionalFields": accounts.additional_fields_of(row), "error": None}
+
+    return await run(info, work)
+
+
+def _request_language(info: GraphQLResolveInfo) -> str | None:
+    request = info.context.get("request")
+    header = request.headers.get("accept-language") if request is not None else None
+    if not header:
+        return None
+    first = header.split(",")[0].split(";")[0].strip()
+    return first.replace("-", "_") or None
+
+
+@query.field("termsAndConditions")
+async def resolve_terms(_obj: Any, info: GraphQLResolveInfo) -> dict[str, Any] | None:
+    # "in device language": the Accept-Language header, else the user's language, else en.
+    language = _request_language(info)
+    if language is None:
+        me = await optional_viewer(info)
+        if me is not None:
+            language = (await run(info, accounts.get_contact, me.user_id))["language"]
+    row = await run(info, accounts.latest_terms, language)
+    if row is None:
+        return None
+    return {"id": row["uuid"], "url": core(info).url(f"/terms/{row['uuid']}.pdf"),
+            "version": row["version"]}
+
+
+@mutation.field("acceptTermsAndConditions")
+async def resolve_accept_terms(_obj: Any, info: GraphQLResolveInfo, id: str
+                               ) -> dict[str, Any]:
+    version = await as_user(info, accounts.accept_terms, id)
+    return {"message": f"terms and conditions version {version} accepted", "status": "success"}
+
+
+def _favourite_cps(conn: Any, user_id: int) -> list[dict[str, Any]]:
+    rows = favourites.favourite_station_rows(conn, user_id)
+    cps = station_store.stations_by_ids(conn, [r["id"] for r in rows])
+    for cp in cps:
+        # Known here without another lookup; the Cp resolvers may use it for isFavoured.
+        cp["is_favoured"] = True
+    return cps
+
+
+@query.field("getFavouriteCps")
+async def resolve_favourite_cps(_obj: Any, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
+    return await as_user(info, _favourite_cps)
+
+
+@mutation.field("setFavouriteCps")
+async def resolve_set_favourites(_obj: Any, info: GraphQLResolveInfo, ids: list[str]
+                                 ) -> list[dict]:
+    return await as_user(info, favourites.set_favourites, ids)
+
+
+@mutation.field("unsetFavouriteCps")
+async def resolve_unset_favourites(_obj: Any, info: GraphQLResolveInfo, ids: list[str]
+                                   ) -> list[dict]:
+    return await as_user(info, favourites.unset_favourites, ids)
+
+
+bindables = [query, mutation]
