@@ -81,14 +81,14 @@ class Catalog:
     async def _login_anonymously(self) -> None:
         # Public data may need an anonymous session; without one we still try.
         with contextlib.suppress(Exception):
-            data = await self._gql("mutation { anonymousLogin { sessionToken } }", {})
-            self._token = (data.get("anonymousLogin") or {}).get("sessionToken")
+            data = await self._gql("mutation { initAnonymousSession { sessionToken } }", {})
+            self._token = (data.get("initAnonymousSession") or {}).get("sessionToken")
 
     async def by_ids(self, ids: Iterable[str]) -> list[StationSpec]:
         await self._login_anonymously()
         out = []
         for ident in ids:
-            data = await self._gql(f"query($id: String!) {{ cp(id: $id) {{ {_CP_FIELDS} }} }}",
+            data = await self._gql(f"query($id: ID!) {{ cp(id: $id) {{ {_CP_FIELDS} }} }}",
                                    {"id": ident})
             if not data.get("cp"):
                 raise CatalogError(f"station {ident!r} not found in the core")

@@ -1,0 +1,227 @@
+"""Charging end to end: be.ENERGISED call -> core -> OCPP 1.6J -> simulated charger -> meter
+values -> stop -> chargelog with the right energy and cost. Real core process, real
+WebSockets, real simulated chargers; only the clock runs faster (--speed)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from services.hardware.simulator import Simulator
+from tests.integration.charging_support import (
+    PER_KWH,
+    START_FEE,
+    Api,
+    core_on,
+    eventually,
+    free_port,
+    seed,
+)
+
+SPEED = 600  # one simulated minute per 0.1 s
+
+
+@pytest.fixture(scope="module")
+def charging_core(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    db = tmp_path_factory.mktemp("charging") / "core.sqlite3"
+    seeded = seed(db)
+    env = {"VOLTRA_REMOTE_START_TIMEOUT": "20"}
+    with core_on(db, free_port(), env) as url:
+        yield url, seeded
+
+
+@pytest.fixture(scope="module")
+async def sim(charging_core) -> AsyncIterator[Simulator]:  # type: ignore[no-untyped-def]
+    url, seeded = charging_core
+    # The last station stays unsimulated: it is the offline charger.
+    s = Simulator(url, specs=seeded.specs(seeded.stations[:-1]), speed=SPEED, seed=7)
+    await s.start()
+    await s.wait_online()
+    yield s
+    await s.stop()
+
+
+async def _api(url: str, email: str) -> Api:
+    return await Api(url).login(email)
+
+
+def _expected_cost(energy_kwh: float) -> float:
+    return round(START_FEE + round(energy_kwh * PER_KWH, 2), 2)
+
+
+async def test_remote_start_charge_stop_bills_the_metered_energy(charging_core, sim) -> None:
+    url, seeded = charging_core
+    st = seeded.stations[0]
+    connector = seeded.connectors[st][0]  # AC 22 kW, OCPP connectorId 1
+    a = await _api(url, "a@example.com")
+    card_uuid, tag = seeded.users["a@example.com"]["cards"]["main"]
+    try:
+        res = await a.remote_start(connector, card_uuid)
+        assert res["status"] == "ACCEPTED" and res["code"] == 200, res
+        assert res["session"] and res["transaction"]
+        chargelog, tx = res["session"], res["transaction"]
+
+        async def charging():
+            s = await a.summary(chargelog)
+            return s if (s["sumEnergy"] or 0) > 1.0 else None
+
+        live = await eventually(charging)
+        assert live["currentPower"] and live["currentPower"] > 1000
+        assert live["currentStateOfCharge"] >= live["initialStateOfCharge"]
+        sim_conn = sim.station(st).connectors[1]
+        assert sim_conn.status in ("Charging", "SuspendedEV")
+
+        # someone else cannot stop it
+        b = await _api(url, "b@example.com")
+        body = await b.raw(
+            "mutation($t: String) { remoteStop(transaction: $t) { status } }", {"t": tx}
+        )
+        assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+        await b.close()
+
+        stop = await a.remote_stop(tx)
+        assert stop["status"] == "STOPPING" and stop["code"] == 200, stop
+
+        async def finished():
+            log = await a.chargelog(chargelog)
+            return log if log["status"] == "stopped" else None
+
+        log = await eventually(finished)
+        # the charger's own register is the truth
+        assert sim_conn.tx is None
+        assert log["meterEnd"] == sim_conn.meter_wh
+        energy = (log["meterEnd"] - log["meterStart"]) / 1000
+        assert log["energyConsumption"] == pytest.approx(energy, abs=1e-3)
+        assert energy > 1.0
+        assert log["authId"] == tag
+        assert log["cost"]["total"] == pytest.approx(_expected_cost(energy), abs=0.011)
+        items = log["cost"]["costItems"]
+        assert sum(i["grossAmount"] for i in items) == pytest.approx(log["cost"]["total"])
+        assert {round(i["taxRate"]) for i in items} == {19}
+        assert log["co2Saving"] > 0
+        assert log["sessionId"] == tx
+
+        # a double stop is harmless
+        again = await a.remote_stop(tx)
+        assert again["status"] == "STOPPED" and again["code"] == 200
+        # and the connector is free again for the next driver
+        await eventually(lambda: _status_is(sim_conn, "Available"))
+    finally:
+        await a.close()
+
+
+async def _status_is(c, status: str) -> bool:  # type: ignore[no-untyped-def]
+    return c.status == status
+
+
+async def test_two_drivers_racing_for_one_connector(charging_core, sim) -> None:
+    url, seeded = charging_core
+    st = seeded.stations[1]
+    connector = seeded.connectors[st][1]  # DC
+    a = await _api(url, "a@example.com")
+    b = await _api(url, "b@example.com")
+    try:
+        ra, rb = await asyncio.gather(
+            a.remote_start(connector, seeded.users["a@example.com"]["cards"]["main"][0]),
+            b.remote_start(connector, seeded.users["b@example.com"]["cards"]["main"][0]),
+        )
+        results = sorted([ra, rb], key=lambda r: r["code"])
+        assert results[0]["status"] == "ACCEPTED" and results[0]["code"] == 200
+        assert results[1]["status"] == "FAILED" and results[1]["code"] == 409
+        assert "occupied" in results[1]["message"].lower()
+        winner = a if ra["code"] == 200 else b
+        stop = await winner.remote_stop(results[0]["transaction"])
+        assert stop["status"] == "STOPPING"
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_unknown_and_blocked_cards_fail_with_a_reason(charging_core, sim) -> None:
+    url, seeded = charging_core
+    connector = seeded.connectors[seeded.stations[2]][0]
+    a = await _api(url, "a@example.com")
+    try:
+        unknown = await a.attempt(connector, "0BADC0DE")
+        assert unknown["isFailure"] is True and unknown["status"] == "FAILED"
+        assert unknown["failureReason"].startswith("Card unknown")
+        blocked_tag = seeded.users["a@example.com"]["cards"]["blocked"][1]
+        blocked = await a.attempt(connector, blocked_tag)
+        assert blocked["failureReason"].startswith("Card blocked")
+        # the attempt is readable later, by its owner only
+        assert (await a.attempt_status(unknown["id"]))["failureReason"] == unknown["failureReason"]
+        b = await _api(url, "b@example.com")
+        body = await b.raw(
+            "query($id: String!) { remoteStartAttemptStatus(id: $id) { id } }",
+            {"id": unknown["id"]},
+        )
+        assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+        await b.close()
+    finally:
+        await a.close()
+
+
+async def test_charger_rejects_remote_start(charging_core, sim) -> None:
+    url, seeded = charging_core
+    st = seeded.stations[3]
+    sim.station(st).faults.reject_remote_start = True
+    a = await _api(url, "a@example.com")
+    try:
+        res = await a.remote_start(
+            seeded.connectors[st][0], seeded.users["a@example.com"]["cards"]["main"][0]
+        )
+        assert res["status"] == "FAILED" and res["code"] == 422
+        assert res["message"].startswith("Rejected by the charger")
+        assert res["transaction"] is None
+    finally:
+        sim.station(st).faults.reject_remote_start = False
+        await a.close()
+
+
+async def test_no_vehicle_plugged_in(charging_core, sim) -> None:
+    url, seeded = charging_core
+    st = seeded.stations[4]
+    sim.station(st).faults.no_vehicle = True
+    a = await _api(url, "a@example.com")
+    try:
+        att = await a.attempt(
+            seeded.connectors[st][0], seeded.users["a@example.com"]["cards"]["main"][1]
+        )
+        assert att["isFailure"] is False
+        assert att["status"] in ("SENT", "ACCEPTED")
+
+        async def failed():
+            s = await a.attempt_status(att["id"])
+            return s if s["isFailure"] else None
+
+        final = await eventually(failed)
+        assert final["failureReason"].startswith("No vehicle plugged in")
+        assert final["chargeLogId"] is None and final["lastSentAt"]
+    finally:
+        sim.station(st).faults.no_vehicle = False
+        await a.close()
+
+
+async def test_offline_charger(charging_core, sim) -> None:
+    url, seeded = charging_core
+    st = seeded.stations[-1]
+    a = await _api(url, "a@example.com")
+    try:
+        res = await a.remote_start(
+            seeded.connectors[st][0], seeded.users["a@example.com"]["cards"]["main"][0]
+        )
+        assert res["status"] == "FAILED" and res["code"] == 503
+        assert res["message"].startswith("Charger offline")
+    finally:
+        await a.close()
+
+
+def test_unknown_identity_is_rejected(charging_core) -> None:
+    import websockets.sync.client as wsc
+    from websockets.exceptions import InvalidStatus
+
+    url, _seeded = charging_core
+    with pytest.raises(InvalidStatus):
+        wsc.connect(url.replace("http", "ws") + "/ocpp/not-a-station", subprotocols=["ocpp1.6"])
