@@ -379,8 +379,10 @@ class SimStation:
         rng: random.Random | None = None,
         call_timeout: float = 30.0,
         meter_interval_s: float | None = None,
+        reconnect_max_s: float = 5.0,
     ) -> None:
         self.spec = spec
+        self.reconnect_max_s = reconnect_max_s
         self.identity = spec.identity
         self.ws_url = (
             core_url.replace("http://", "ws://").replace("https://", "wss://").rstrip("/")
@@ -454,6 +456,7 @@ class SimStation:
 
     def start(self) -> None:
         self._main = asyncio.create_task(self._run(), name=f"station-{self.identity}")
+        self._main.add_done_callback(self._done)
 
     async def stop(self) -> None:
         self._stopped = True
@@ -488,7 +491,7 @@ class SimStation:
             if self._stopped:
                 break
             await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, 10.0)
+            backoff = min(backoff * 2, self.reconnect_max_s)
 
     async def _session(self) -> None:
         headers = None
@@ -648,7 +651,7 @@ class SimStation:
         await self.disconnect(offline_s=0.1)
 
     async def _outbox_empty(self) -> None:
-        while self.outbox:
+        while self.outbox:  # noqa: ASYNC110 (the outbox drains at the network's pace)
             await asyncio.sleep(0.02)
 
     async def triggered(self, message: str, connector_id: int | None) -> None:

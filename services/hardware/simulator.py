@@ -166,9 +166,9 @@ class Simulator:
             self.stations[spec.identity] = st
             st.start()
 
-    async def wait_online(self, timeout: float = 30.0) -> None:
+    async def wait_online(self, within_s: float = 30.0) -> None:
         await asyncio.wait_for(
-            asyncio.gather(*(s.online.wait() for s in self.stations.values())), timeout)
+            asyncio.gather(*(s.online.wait() for s in self.stations.values())), within_s)
 
     async def stop(self) -> None:
         if self._driver_task is not None:

@@ -236,13 +236,13 @@ class Api:
         return d["chargelog"]
 
 
-async def eventually(check, timeout: float = 20.0, interval: float = 0.1):  # type: ignore[no-untyped-def]
+async def eventually(check, within_s: float = 20.0, interval: float = 0.1):  # type: ignore[no-untyped-def]
     """Poll an async ``check`` until it returns something truthy; return that."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within_s
     last = None
     while time.monotonic() < deadline:
         last = await check()
         if last:
             return last
         await asyncio.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
+    raise AssertionError(f"condition not met within {within_s}s; last value: {last!r}")
