@@ -5,10 +5,12 @@ WebSockets, real simulated chargers; only the clock runs faster (--speed)."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 
 import pytest
 
+from services.hardware.charger import StationSpec
 from services.hardware.simulator import Simulator
 from tests.integration.charging_support import (
     PER_KWH,
@@ -27,8 +29,10 @@ SPEED = 600  # one simulated minute per 0.1 s
 def charging_core(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     db = tmp_path_factory.mktemp("charging") / "core.sqlite3"
     seeded = seed(db)
-    env = {"VOLTRA_REMOTE_START_TIMEOUT": "20"}
+    # A "minute" of stopMinutes lasts 1 s here, so automatic stops happen within the test.
+    env = {"VOLTRA_REMOTE_START_TIMEOUT": "20", "VOLTRA_MINUTE_SECONDS": "1"}
     with core_on(db, free_port(), env) as url:
+        seeded.db = db  # type: ignore[attr-defined]
         yield url, seeded
 
 
@@ -225,3 +229,92 @@ def test_unknown_identity_is_rejected(charging_core) -> None:
     url, _seeded = charging_core
     with pytest.raises(InvalidStatus):
         wsc.connect(url.replace("http", "ws") + "/ocpp/not-a-station", subprotocols=["ocpp1.6"])
+
+
+async def test_stop_minutes_stops_the_session_by_itself(charging_core, sim) -> None:
+    url, seeded = charging_core
+    st = seeded.stations[2]
+    a = await _api(url, "a@example.com")
+    try:
+        att = await a.attempt(
+            seeded.connectors[st][1],
+            seeded.users["a@example.com"]["cards"]["main"][1],
+            {"stopMinutes": 2, "markedAsInvoiced": False},
+        )
+        assert att["isFailure"] is False, att
+
+        async def started():
+            s = await a.attempt_status(att["id"])
+            return s if s["chargeLogId"] else None
+
+        chargelog = (await started() or await eventually(started))["chargeLogId"]
+
+        async def stopped():
+            log = await a.chargelog(chargelog)
+            return log if log["status"] == "stopped" else None
+
+        log = await eventually(stopped, within_s=15)
+        assert log["energyConsumption"] > 0
+        assert sim.station(st).connectors[2].tx is None
+        conn = sqlite3.connect(seeded.db)
+        row = conn.execute(
+            "SELECT stop_reason, invoiced FROM sessions WHERE uuid = ?", (chargelog,)
+        ).fetchone()
+        conn.close()
+        assert row == ("Remote", 0)
+    finally:
+        await a.close()
+
+
+async def test_background_drivers_charge_with_guest_cards(charging_core) -> None:
+    url, seeded = charging_core
+    st = seeded.stations[5]
+    others = Simulator(
+        url, specs=seeded.specs([st]), speed=SPEED * 10, seed=11, drivers=True, occupancy=1.0
+    )
+    await others.start()
+    try:
+        await others.wait_online()
+
+        async def guest_sessions():
+            conn = sqlite3.connect(seeded.db)
+            try:
+                return conn.execute(
+                    "SELECT COUNT(*) FROM sessions WHERE station_id = 6 AND user_id IS NULL"
+                    " AND auth_id LIKE 'EE00%' AND state = 'finished' AND energy_kwh > 0"
+                ).fetchone()[0]
+            finally:
+                conn.close()
+
+        assert await eventually(guest_sessions, within_s=30) >= 1
+    finally:
+        await others.stop()
+
+
+async def test_basic_auth_per_station(charging_core) -> None:
+    from services.core.domain.passwords import hash_password
+
+    url, seeded = charging_core
+    st = seeded.stations[5]
+    conn = sqlite3.connect(seeded.db)
+    conn.execute(
+        "UPDATE stations SET ocpp_password_hash = ? WHERE uuid = ?",
+        (hash_password("s3cret-box"), st),
+    )
+    conn.commit()
+    conn.close()
+    try:
+        wrong = Simulator(url, specs=[StationSpec(st, password="nope")], speed=SPEED)
+        await wrong.start()
+        with pytest.raises(TimeoutError):
+            await wrong.wait_online(within_s=1.5)
+        await wrong.stop()
+        right = Simulator(url, specs=[StationSpec(st, password="s3cret-box")], speed=SPEED)
+        await right.start()
+        await right.wait_online(within_s=10)
+        await right.stop()
+    finally:
+        conn = sqlite3.connect(seeded.db)
+        conn.execute("UPDATE stations SET ocpp_password_hash = NULL WHERE uuid = ?", (st,))
+        conn.commit()
+        conn.close()
