@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -16,10 +17,17 @@ CORE_SEED = 42
 
 
 @pytest.fixture(scope="session")
-def core_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def core_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of the session core's database (tests may open it to set up fixtures or to
+    manipulate state such as token expiry; the server uses WAL, so this is safe)."""
+    return tmp_path_factory.mktemp("core") / "core.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def core_url(core_db: Path) -> Iterator[str]:
     """Base URL of ``python -m services.core --port 0 --stations 3000 --seed 42`` on a temp db,
     shared by the whole session (tests must not depend on each other's writes)."""
-    db = tmp_path_factory.mktemp("core") / "core.sqlite3"
+    db = core_db
     with core_process(db, stations=CORE_STATIONS, seed=CORE_SEED) as url:
         yield url
 

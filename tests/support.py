@@ -195,3 +195,35 @@ async def core_in_process(db: Path) -> AsyncIterator[tuple[Any, str]]:
         server.should_exit = True
         await asyncio.wait_for(task, 20)
         sock.close()
+
+
+class AsyncGql:
+    """Async twin of :class:`Gql`, for tests that run the core in their own event loop."""
+
+    def __init__(self, base_url: str, token: str | None = None) -> None:
+        self.endpoint = base_url.rstrip("/") + "/graphql/"
+        self.token = token
+        self.client = httpx.AsyncClient(timeout=30)
+
+    async def __call__(self, query: str, variables: dict | None = None,
+                       token: str | None = None) -> dict[str, Any]:
+        headers = {"Content-Type": "application/json"}
+        if token or self.token:
+            headers["Authorization"] = f"Bearer {token or self.token}"
+        r = await self.client.post(self.endpoint,
+                                   json={"query": query, "variables": variables or {}},
+                                   headers=headers)
+        return r.json()
+
+    async def data(self, query: str, variables: dict | None = None, **kw: Any) -> dict:
+        body = await self(query, variables, **kw)
+        assert not body.get("errors"), json.dumps(body["errors"], indent=1)
+        return body["data"]
+
+    async def error(self, query: str, variables: dict | None = None, **kw: Any) -> dict:
+        body = await self(query, variables, **kw)
+        assert body.get("errors"), f"expected an error, got {body}"
+        return body["errors"][0]
+
+    async def aclose(self) -> None:
+        await self.client.aclose()

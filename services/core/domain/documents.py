@@ -34,7 +34,8 @@ LINK_TTL_SECONDS = 15 * 60
 _KEY_SETTING = "document_link_key"
 
 
-def _signing_key(conn: sqlite3.Connection) -> bytes:
+def signing_key(conn: sqlite3.Connection) -> bytes:
+    """The core's HMAC key for signed links (documents, payment pages)."""
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (_KEY_SETTING,)).fetchone()
     if row is None:
         with transaction(conn):
@@ -56,7 +57,7 @@ def _signature(key: bytes, doc_uuid: str, owner_uuid: str, expires: int) -> str:
 def signed_query(conn: sqlite3.Connection, doc_uuid: str, owner_uuid: str,
                  now: float | None = None) -> str:
     expires = int((now if now is not None else time.time()) + LINK_TTL_SECONDS)
-    sig = _signature(_signing_key(conn), doc_uuid, owner_uuid, expires)
+    sig = _signature(signing_key(conn), doc_uuid, owner_uuid, expires)
     return f"expires={expires}&sig={sig}"
 
 
@@ -74,7 +75,7 @@ def check_signature(conn: sqlite3.Connection, doc_uuid: str, expires: str | None
     ).fetchone()
     if row is None:
         return None
-    expected = _signature(_signing_key(conn), doc_uuid, row["owner_uuid"], int(expires))
+    expected = _signature(signing_key(conn), doc_uuid, row["owner_uuid"], int(expires))
     return row if hmac.compare_digest(expected, sig) else None
 
 

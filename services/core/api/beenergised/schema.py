@@ -23,6 +23,7 @@ from services.core.api.beenergised import errors
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 RESOLVER_MODULES = [
+    "services.core.api.beenergised.station_types",
     "services.core.api.beenergised.resolvers_stations",
     "services.core.api.beenergised.resolvers_status",
     "services.core.api.beenergised.resolvers_charging",

@@ -1,0 +1,456 @@
+"""Public station queries of the be.ENERGISED driver API (no token needed; a user token only
+adds ``isFavoured``).
+
+Readings of the document, where it is silent:
+- ``LocationFilter.radius`` is in KILOMETRES (a driver app searches "within 5 km"), at most
+  ``MAX_RADIUS_KM``; latitude/longitude in WGS84 degrees. Distances are great-circle
+  (haversine) distances from the centre to the station.
+- ``*LocationBased`` without ``location`` searches everywhere (like the plain ``*Paged``).
+- ``orderedByDistance``: null or "1" -> nearest first; "0" -> by internal id (stable paging);
+  anything else is BAD_USER_INPUT. Without a location there is no distance: ordered by id.
+- ``PaginationFilter``: limit defaults to 20 and is capped at 100 ("Will be overruled from
+  the api if too high"); the returned ``pagination.limit`` is the limit actually applied.
+- ``ConnectorFilter``: options within one slug are OR-ed, slugs AND-ed, at station level
+  (see services/core/store/stations.py); the option slugs are exactly what ``filters``
+  returns; unknown slugs/options are BAD_USER_INPUT. ``freeOfCharge: true`` keeps stations
+  with at least one free connector; false/null restrict nothing.
+- ``tagId``: only stations where that card can start charging (the rule of
+  ``domain.cards.card_can_charge``): an unknown, inactive or expired card gives an empty page;
+  a roaming-enabled card (roaming / emsp) may use every station, other cards internal ones.
+- ``locations*``: a site with several stations is one ``Site`` location (connectors of all
+  its stations, the site's position); a site with a single station is that ``Cp``.
+- ``cp``/``site``/``connector``/``connectorByEvseId``/``cpCapabilities``/occupancy for an
+  unknown id: GraphQL error NOT_FOUND naming the argument.
+- ``cpOccupancyRate``: ``occupancyRate`` is the share of time (0..1) the station was
+  occupied in that hour, derived from history; ``day: ALL`` returns all 7 x 24 values with
+  ``day`` = MONDAY..SUNDAY, a single day its 24 values. The deprecated ``occupancyRate``
+  (by connector ids) averages the stations of the given connectors.
+- ``deleteCp`` is not a driver operation: FORBIDDEN for every user.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from typing import Any
+
+from ariadne import MutationType, QueryType
+from graphql import GraphQLResolveInfo
+
+from services.core.api.beenergised import errors
+from services.core.api.beenergised.context import core, optional_viewer, viewer
+from services.core.api.beenergised.station_types import prepare_cps, prepare_sites
+from services.core.api.beenergised.userdata import page_args, paged
+from services.core.domain.cards import ROAMING_CARD_TYPES, is_expired, rate_option_dict
+from services.core.store import stations as store
+from services.core.store.station_listing import (
+    CardAccess,
+    connector_ids_paged,
+    search_stations,
+    sites_paged,
+)
+from services.core.store.stations import FilterError, StationFilter
+
+MAX_RADIUS_KM = 1000.0
+DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+MAX_OCCUPANCY_CONNECTORS = 100
+
+query = QueryType()
+mutation = MutationType()
+
+
+# ------------------------------------------------------------------ argument parsing
+
+
+def station_filter(filter: list[dict] | None, free_of_charge: bool | None) -> StationFilter:
+    try:
+        return StationFilter.build([f or {} for f in (filter or [])],
+                                   free_of_charge=free_of_charge)
+    except FilterError as exc:
+        raise errors.bad_input(exc.field, exc.reason) from None
+
+
+def location_arg(location: dict | None) -> tuple[float, float, float] | None:
+    """(lat, lon, radius in metres) from a LocationFilter (radius in km), validated."""
+    if location is None:
+        return None
+    lat, lon, radius = location["latitude"], location["longitude"], location["radius"]
+    if not -90.0 <= lat <= 90.0:
+        raise errors.bad_input("location.latitude", f"{lat} is outside -90..90")
+    if not -180.0 <= lon <= 180.0:
+        raise errors.bad_input("location.longitude", f"{lon} is outside -180..180")
+    if math.isnan(radius) or radius < 0:
+        raise errors.bad_input("location.radius", "must be a distance in km >= 0")
+    if radius > MAX_RADIUS_KM:
+        raise errors.bad_input("location.radius",
+                               f"{radius} km is too large; at most {MAX_RADIUS_KM:g} km")
+    return lat, lon, radius * 1000.0
+
+
+def ordered_arg(value: str | None) -> bool:
+    if value is None or value == "1":
+        return True
+    if value == "0":
+        return False
+    raise errors.bad_input("orderedByDistance", f"'{value}' must be \"1\" or \"0\"")
+
+
+def card_access(conn: sqlite3.Connection, tag_id: str | None) -> CardAccess:
+    if tag_id is None:
+        return CardAccess.ALL
+    row = conn.execute(
+        "SELECT status, expiry_date, card_type FROM cards WHERE tag_id = ?",
+        (tag_id.strip().upper(),),
+    ).fetchone()
+    if row is None or str(row["status"]).upper() != "ACTIVE" or is_expired(row["expiry_date"]):
+        return CardAccess.NONE
+    return CardAccess.ALL if row["card_type"] in ROAMING_CARD_TYPES else CardAccess.INTERNAL
+
+
+async def _user_id(info: GraphQLResolveInfo) -> int | None:
+    me = await optional_viewer(info)
+    return me.user_id if me else None
+
+
+# ------------------------------------------------------------------ stations
+
+
+def _cps_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
+              location: tuple[float, float, float] | None, ordered: bool,
+              tag_id: str | None, user_id: int | None) -> dict:
+    page = search_stations(conn, flt=flt, offset=offset, limit=limit, location=location,
+                           ordered=ordered, access=card_access(conn, tag_id))
+    return paged(prepare_cps(conn, page.items, user_id), page.total, limit, offset)
+
+
+@query.field("cpsPaged")
+async def resolve_cps_paged(_obj: Any, info: GraphQLResolveInfo, pagination: dict | None = None,
+                            filter: list | None = None, freeOfCharge: bool | None = None,
+                            tagId: str | None = None, **_ignored: Any) -> dict:
+    limit, offset = page_args(pagination)
+    flt = station_filter(filter, freeOfCharge)
+    return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=None,
+                               ordered=False, tag_id=tagId, user_id=await _user_id(info))
+
+
+@query.field("cpsPagedLocationBased")
+async def resolve_cps_location(_obj: Any, info: GraphQLResolveInfo,
+                               orderedByDistance: str | None = None,
+                               pagination: dict | None = None, location: dict | None = None,
+                               filter: list | None = None, freeOfCharge: bool | None = None,
+                               tagId: str | None = None, **_ignored: Any) -> dict:
+    limit, offset = page_args(pagination)
+    ordered = ordered_arg(orderedByDistance)
+    where = location_arg(location)
+    flt = station_filter(filter, freeOfCharge)
+    return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=where,
+                               ordered=ordered, tag_id=tagId, user_id=await _user_id(info))
+
+
+def _cp(conn: sqlite3.Connection, uuid: str, user_id: int | None) -> dict | None:
+    row = store.station_by_uuid(conn, uuid)
+    return prepare_cps(conn, [row], user_id)[0] if row else None
+
+
+@query.field("cp")
+async def resolve_cp(_obj: Any, info: GraphQLResolveInfo, id: str, **_ignored: Any) -> dict:
+    found = await core(info).db(_cp, str(id), await _user_id(info))
+    if found is None:
+        raise errors.not_found("Cp", id, field="id")
+    return found
+
+
+@mutation.field("deleteCp")
+async def resolve_delete_cp(_obj: Any, info: GraphQLResolveInfo, id: str) -> dict:
+    await viewer(info)
+    raise errors.forbidden("deleteCp: charging stations are managed by their operator, "
+                           "not through the driver API")
+
+
+# ------------------------------------------------------------------ sites
+
+
+def _sites_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
+                location: tuple[float, float, float] | None, user_id: int | None) -> dict:
+    if location is None:
+        page = sites_paged(conn, flt=flt, offset=offset, limit=limit)
+    else:
+        lat, lon, radius_m = location
+        page = store.sites_near(conn, lat, lon, radius_m, offset=offset, limit=limit, flt=flt)
+    return paged(prepare_sites(conn, page.items, user_id), page.total, limit, offset)
+
+
+@query.field("sitesPaged")
+async def resolve_sites_paged(_obj: Any, info: GraphQLResolveInfo,
+                              pagination: dict | None = None, filter: list | None = None,
+                              **_ignored: Any) -> dict:
+    limit, offset = page_args(pagination)
+    return await core(info).db(_sites_page, flt=station_filter(filter, None), limit=limit,
+                               offset=offset, location=None, user_id=await _user_id(info))
+
+
+@query.field("sitesPagedLocationBased")
+async def resolve_sites_location(_obj: Any, info: GraphQLResolveInfo,
+                                 pagination: dict | None = None, location: dict | None = None,
+                                 filter: list | None = None, **_ignored: Any) -> dict:
+    limit, offset = page_args(pagination)
+    where = location_arg(location)
+    return await core(info).db(_sites_page, flt=station_filter(filter, None), limit=limit,
+                               offset=offset, location=where, user_id=await _user_id(info))
+
+
+def _site(conn: sqlite3.Connection, uuid: str, user_id: int | None) -> dict | None:
+    row = store.site_by_uuid(conn, uuid)
+    return prepare_sites(conn, [row], user_id)[0] if row else None
+
+
+@query.field("site")
+async def resolve_site(_obj: Any, info: GraphQLResolveInfo, id: str | None = None,
+                       **_ignored: Any) -> dict:
+    if not id:
+        raise errors.bad_input("id", "the site id (uuid) is required")
+    found = await core(info).db(_site, id, await _user_id(info))
+    if found is None:
+        raise errors.not_found("Site", id, field="id")
+    return found
+
+
+# ------------------------------------------------------------------ locations
+
+
+def _location(site: dict) -> dict:
+    cps = site["_cps"]
+    if len(cps) == 1:
+        cp = cps[0]
+        return {"id": cp["uuid"], "label": cp["label"], "latitude": cp["latitude"],
+                "longitude": cp["longitude"], "connectors": cp["_connectors"], "type": "Cp"}
+    return {"id": site["uuid"], "label": site["name"], "latitude": site["latitude"],
+            "longitude": site["longitude"],
+            "connectors": [c for cp in cps for c in cp["_connectors"]], "type": "Site"}
+
+
+def _locations_page(conn: sqlite3.Connection, **kw: Any) -> dict:
+    page = _sites_page(conn, **kw)
+    return {"pagination": page["pagination"], "locations": [_location(s) for s in page["data"]]}
+
+
+@query.field("locationsPaged")
+async def resolve_locations_paged(_obj: Any, info: GraphQLResolveInfo,
+                                  pagination: dict | None = None, filter: list | None = None,
+                                  **_ignored: Any) -> dict:
+    limit, offset = page_args(pagination)
+    return await core(info).db(_locations_page, flt=station_filter(filter, None), limit=limit,
+                               offset=offset, location=None, user_id=await _user_id(info))
+
+
+@query.field("locationsLocationBased")
+async def resolve_locations_location(_obj: Any, info: GraphQLResolveInfo,
+                                     pagination: dict | None = None,
+                                     location: dict | None = None, filter: list | None = None,
+                                     **_ignored: Any) -> dict:
+    limit, offset = page_args(pagination)
+    where = location_arg(location)
+    return await core(info).db(_locations_page, flt=station_filter(filter, None), limit=limit,
+                               offset=offset, location=where, user_id=await _user_id(info))
+
+
+# ------------------------------------------------------------------ connectors
+
+
+def connector_id_arg(value: Any, field: str = "id") -> int:
+    try:
+        cid = int(str(value).strip())
+    except ValueError:
+        raise errors.bad_input(field, f"'{value}' is not a connector id") from None
+    if cid <= 0:
+        raise errors.bad_input(field, f"'{value}' is not a connector id")
+    return cid
+
+
+def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | None = None,
+               user_id: int | None = None) -> dict | None:
+    row = store.connector_by_id(conn, cid) if cid is not None else None
+    if evse is not None:
+        row = store.connector_by_evse_id(conn, evse)
+        if row is None and evse != evse.strip().upper():
+            row = store.connector_by_evse_id(conn, evse.strip().upper())
+    if row is None:
+        return None
+    station = store.station_by_id(conn, row["station_id"])
+    cp = prepare_cps(conn, [station], user_id)[0]
+    # The connector object inside its Cp, so connector.cp.connectors shows the same data.
+    return next(c for c in cp["_connectors"] if c["id"] == row["id"])
+
+
+@query.field("connector")
+async def resolve_connector(_obj: Any, info: GraphQLResolveInfo, id: str,
+                            **_ignored: Any) -> dict:
+    found = await core(info).db(_connector, cid=connector_id_arg(id),
+                                user_id=await _user_id(info))
+    if found is None:
+        raise errors.not_found("Connector", id, field="id")
+    return found
+
+
+@query.field("connectorByEvseId")
+async def resolve_connector_by_evse(_obj: Any, info: GraphQLResolveInfo, evseId: str,
+                                    **_ignored: Any) -> dict:
+    found = await core(info).db(_connector, evse=evseId, user_id=await _user_id(info))
+    if found is None:
+        raise errors.not_found("Connector with EVSE ID", evseId, field="evseId")
+    return found
+
+
+def _connectors_page(conn: sqlite3.Connection, *, limit: int, offset: int,
+                     user_id: int | None) -> dict:
+    ids, total = connector_ids_paged(conn, offset=offset, limit=limit)
+    rows = store.connectors_by_ids(conn, ids)
+    stations = prepare_cps(conn, store.stations_by_ids(conn, list({r["station_id"]
+                                                                    for r in rows})), user_id)
+    by_id = {c["id"]: c for cp in stations for c in cp["_connectors"]}
+    return paged([by_id[i] for i in ids if i in by_id], total, limit, offset)
+
+
+@query.field("connectorsPaged")
+async def resolve_connectors_paged(_obj: Any, info: GraphQLResolveInfo,
+                                   pagination: dict | None = None, **_ignored: Any) -> dict:
+    limit, offset = page_args(pagination)
+    return await core(info).db(_connectors_page, limit=limit, offset=offset,
+                               user_id=await _user_id(info))
+
+
+# ------------------------------------------------------------------ filters, capabilities
+
+
+@query.field("filters")
+def resolve_filters(_obj: Any, _info: GraphQLResolveInfo) -> list[dict]:
+    return store.FILTERS
+
+
+def _capabilities(conn: sqlite3.Connection, uuid: str) -> dict | None:
+    row = conn.execute("SELECT connected FROM stations WHERE uuid = ?", (uuid,)).fetchone()
+    return None if row is None else {"hasRemoteCommands": bool(row["connected"])}
+
+
+@query.field("cpCapabilities")
+async def resolve_capabilities(_obj: Any, info: GraphQLResolveInfo, id: str) -> dict:
+    # hasRemoteCommands: the charge point is connected to the OCPP central system right now
+    # (kept current by services.core.ocpp); only then can remote start/stop reach it.
+    found = await core(info).db(_capabilities, id)
+    if found is None:
+        raise errors.not_found("Cp", id, field="id")
+    return found
+
+
+# ------------------------------------------------------------------ occupancy
+
+
+def _occupancy(conn: sqlite3.Connection, station_ids: list[int], day: str) -> list[dict]:
+    marks = ",".join("?" * len(station_ids))
+    params: list[Any] = list(station_ids)
+    where = f"station_id IN ({marks})"
+    if day != "ALL":
+        where += " AND weekday = ?"
+        params.append(DAYS.index(day))
+    rows = conn.execute(
+        f"SELECT weekday, hour, AVG(rate) AS rate FROM occupancy WHERE {where}"
+        " GROUP BY weekday, hour ORDER BY weekday, hour", params).fetchall()
+    return [{"day": DAYS[r["weekday"]], "hour": r["hour"], "occupancyRate": round(r["rate"], 4)}
+            for r in rows]
+
+
+def _cp_occupancy(conn: sqlite3.Connection, uuid: str, day: str) -> list[dict] | None:
+    row = conn.execute("SELECT id FROM stations WHERE uuid = ?", (uuid,)).fetchone()
+    return None if row is None else _occupancy(conn, [row["id"]], day)
+
+
+@query.field("cpOccupancyRate")
+async def resolve_cp_occupancy(_obj: Any, info: GraphQLResolveInfo, cpId: str,
+                               day: str) -> list[dict]:
+    found = await core(info).db(_cp_occupancy, cpId, day)
+    if found is None:
+        raise errors.not_found("Cp", cpId, field="cpId")
+    return found
+
+
+def _connector_occupancy(conn: sqlite3.Connection, ids: list[int], day: str
+                         ) -> list[dict] | int:
+    found = {r["id"]: r["station_id"] for r in conn.execute(
+        f"SELECT id, station_id FROM connectors WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        return missing[0]
+    return _occupancy(conn, sorted(set(found.values())), day)
+
+
+@query.field("occupancyRate")
+async def resolve_occupancy(_obj: Any, info: GraphQLResolveInfo, connectors: list,
+                            day: str) -> list[dict]:
+    ids = [connector_id_arg(c, "connectors") for c in connectors if c is not None]
+    if not ids:
+        raise errors.bad_input("connectors", "at least one connector id is required")
+    if len(ids) > MAX_OCCUPANCY_CONNECTORS:
+        raise errors.bad_input("connectors", f"at most {MAX_OCCUPANCY_CONNECTORS} ids")
+    found = await core(info).db(_connector_occupancy, ids, day)
+    if isinstance(found, int):
+        raise errors.not_found("Connector", found, field="connectors")
+    return found
+
+
+# ------------------------------------------------------------------ rates, settings
+
+
+def _rate_packages(conn: sqlite3.Connection, cid: int) -> list[dict] | None:
+    row = conn.execute("SELECT tariff_id, free_of_charge FROM connectors WHERE id = ?",
+                       (cid,)).fetchone()
+    if row is None:
+        return None
+    if row["free_of_charge"] or row["tariff_id"] is None:
+        return []  # nothing to buy where charging is free
+    out = []
+    for p in conn.execute(
+        "SELECT p.uuid AS package_uuid, p.visible_runtime, p.automatic_stop, p.amount, o.*"
+        " FROM rate_packages p JOIN rate_options o ON o.id = p.rate_option_id"
+        " WHERE o.tariff_id = ? ORDER BY p.amount, p.id", (row["tariff_id"],)):
+        out.append({"id": p["package_uuid"], "visibleRuntime": p["visible_runtime"],
+                    "automaticStop": p["automatic_stop"], "amount": p["amount"],
+                    "rate": rate_option_dict(p)})
+    return out
+
+
+@query.field("ratePackageByConnectorId")
+async def resolve_rate_packages(_obj: Any, info: GraphQLResolveInfo,
+                                id: str | None = None) -> list[dict]:
+    if id is None:
+        raise errors.bad_input("id", "the connector id is required")
+    found = await core(info).db(_rate_packages, connector_id_arg(id))
+    if found is None:
+        raise errors.not_found("Connector", id, field="id")
+    return found
+
+
+def _contract_rate_options(conn: sqlite3.Connection) -> list[dict]:
+    return [rate_option_dict(r) for r in conn.execute(
+        "SELECT * FROM rate_options WHERE for_contracts = 1 ORDER BY name, id")]
+
+
+@query.field("contractRateOptions")
+async def resolve_contract_rate_options(_obj: Any, info: GraphQLResolveInfo) -> list[dict]:
+    return await core(info).db(_contract_rate_options)
+
+
+def _settings(conn: sqlite3.Connection, key: str | None) -> list[dict]:
+    if key is None:
+        rows = conn.execute("SELECT key, value FROM settings ORDER BY key")
+    else:
+        rows = conn.execute("SELECT key, value FROM settings WHERE key = ?", (key,))
+    return [{"key": r["key"], "value": r["value"]} for r in rows]
+
+
+@query.field("settings")
+async def resolve_settings(_obj: Any, info: GraphQLResolveInfo,
+                           key: str | None = None) -> list[dict]:
+    return await core(info).db(_settings, key)
+
+
+bindables = [query, mutation]

@@ -1,0 +1,441 @@
+"""How store rows render as the document's station types: Cp, Connector, ConnectorType,
+Site, CpInfo / OpeningTimes.
+
+Objects passed around are the rows ``services.core.store.stations`` returns (plain dicts).
+Root resolvers that return many stations pre-attach what the page needs in one store call
+(``prepare_cps``): ``_connectors`` (connector rows, each with ``_cp`` pointing back),
+``_site`` and ``is_favoured``. Rows that arrive without them (e.g. from another module's
+resolver) are completed through per-operation batch loaders, so the result is the same.
+
+Readings of the document (it does not say):
+- ``ignoreMarketingConfiguration`` is accepted and has no effect: Voltra has no marketing
+  configuration, so ``CpInfo.marketingDisplay`` is null either way.
+- ``OperatingHours`` begin/end use ``hh:mm:ss`` (the document writes 'hh/mm/ss' but
+  describes clock times); a 24/7 station lists every weekday 00:00:00-23:59:59.
+- ``Site.company`` is the operator's name, ``Site.scope`` the site's location type.
+- ``ConnectorType`` values follow OCPI words: ``standard`` IEC_62196_T2 /
+  IEC_62196_T2_COMBO / CHADEMO / DOMESTIC_F, ``plugType`` SOCKET / CABLE,
+  ``chargingFacilityType`` AC_1_PHASE / AC_3_PHASE / DC, ``chargingModeType`` the IEC 61851
+  mode (MODE_2 / MODE_3 / MODE_4).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from ariadne import ObjectType
+from graphql import GraphQLResolveInfo
+
+from services.core.api.beenergised.context import core, optional_viewer
+from services.core.api.beenergised.loaders import loader
+from services.core.domain.favourites import favoured_among
+from services.core.domain.status import simple_connector, simple_cp
+from services.core.domain.tariffs import price_summary
+from services.core.store import stations as store
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+PLUGS: dict[str, dict[str, str]] = {
+    "TYPE2": {"label": "Type 2", "standard": "IEC_62196_T2", "plugType": "SOCKET",
+              "chargingModeType": "MODE_3"},
+    "CCS": {"label": "CCS", "standard": "IEC_62196_T2_COMBO", "plugType": "CABLE",
+            "chargingModeType": "MODE_4"},
+    "CHADEMO": {"label": "CHAdeMO", "standard": "CHADEMO", "plugType": "CABLE",
+                "chargingModeType": "MODE_4"},
+    "SCHUKO": {"label": "Schuko", "standard": "DOMESTIC_F", "plugType": "SOCKET",
+               "chargingModeType": "MODE_2"},
+}
+
+
+# ------------------------------------------------------------------ bulk preparation
+
+
+def prepare_cps(conn: sqlite3.Connection, rows: list[dict[str, Any]],
+                user_id: int | None) -> list[dict[str, Any]]:
+    """Attach connectors, site and isFavoured to station rows: three queries per page."""
+    ids = [r["id"] for r in rows]
+    connectors = store.connectors_of_stations(conn, ids)
+    sites = {s["id"]: s for s in store.sites_by_ids(conn, list({r["site_id"] for r in rows}))}
+    favoured = favoured_among(conn, user_id, ids) if user_id is not None else set()
+    for row in rows:
+        row["_connectors"] = connectors.get(row["id"], [])
+        for c in row["_connectors"]:
+            c["_cp"] = row
+        row["_site"] = sites.get(row["site_id"])
+        row.setdefault("is_favoured", row["id"] in favoured)
+    return rows
+
+
+def prepare_sites(conn: sqlite3.Connection, sites: list[dict[str, Any]],
+                  user_id: int | None) -> list[dict[str, Any]]:
+    """Attach each site's stations (prepared as above) as ``_cps``."""
+    by_site = store.stations_of_sites(conn, [s["id"] for s in sites])
+    cps = prepare_cps(conn, [cp for s in sites for cp in by_site.get(s["id"], [])], user_id)
+    for cp in cps:
+        cp["_site"] = None  # set below: the very site object, not a second copy
+    for site in sites:
+        site["_cps"] = by_site.get(site["id"], [])
+        for cp in site["_cps"]:
+            cp["_site"] = site
+    return sites
+
+
+# ------------------------------------------------------------------ batch functions
+
+
+def _connectors_batch(conn: sqlite3.Connection, station_ids: Sequence[int]) -> dict:
+    return store.connectors_of_stations(conn, station_ids)
+
+
+def _stations_batch(conn: sqlite3.Connection, station_ids: Sequence[int]) -> dict:
+    return {r["id"]: r for r in store.stations_by_ids(conn, station_ids)}
+
+
+def _sites_batch(conn: sqlite3.Connection, site_ids: Sequence[int]) -> dict:
+    return {r["id"]: r for r in store.sites_by_ids(conn, site_ids)}
+
+
+def _site_stations_batch(conn: sqlite3.Connection, site_ids: Sequence[int]) -> dict:
+    return store.stations_of_sites(conn, site_ids)
+
+
+def _favoured_batch(conn: sqlite3.Connection, station_ids: Sequence[int], user_id: int) -> dict:
+    found = favoured_among(conn, user_id, station_ids)
+    return {sid: sid in found for sid in station_ids}
+
+
+# ------------------------------------------------------------------ Cp
+
+cp_type = ObjectType("Cp")
+
+
+@cp_type.field("id")
+def resolve_cp_id(row: dict, _info: GraphQLResolveInfo) -> str:
+    return row["uuid"]
+
+
+@cp_type.field("connectors")
+def resolve_cp_connectors(row: dict, info: GraphQLResolveInfo) -> Any:
+    if "_connectors" in row:
+        return row["_connectors"]
+    return _load_connectors(row, info)
+
+
+async def _load_connectors(row: dict, info: GraphQLResolveInfo) -> list[dict]:
+    found = await loader(info, "connectors_of_station", _connectors_batch).load(row["id"])
+    row["_connectors"] = found or []
+    for c in row["_connectors"]:
+        c["_cp"] = row
+    return row["_connectors"]
+
+
+@cp_type.field("information")
+def resolve_cp_information(row: dict, info: GraphQLResolveInfo) -> Any:
+    if "_connectors" in row:
+        return cp_information(row, row["_connectors"])
+    return _information_later(row, info)
+
+
+async def _information_later(row: dict, info: GraphQLResolveInfo) -> dict:
+    return cp_information(row, await _load_connectors(row, info))
+
+
+@cp_type.field("additionalFields")
+def resolve_cp_additional(row: dict, _info: GraphQLResolveInfo) -> list[dict]:
+    fields = [("operator", row.get("operator_name")),
+              ("operatorId", _operator_id(row)),
+              ("website", row.get("operator_website"))]
+    return [{"name": n, "value": v} for n, v in fields if v]
+
+
+@cp_type.field("contact")
+def resolve_cp_contact(row: dict, _info: GraphQLResolveInfo) -> dict | None:
+    if not row.get("operator_phone") and not row.get("operator_email"):
+        return None
+    return {"phone": row.get("operator_phone"), "email": row.get("operator_email")}
+
+
+@cp_type.field("images")
+def resolve_cp_images(row: dict, info: GraphQLResolveInfo) -> list[dict]:
+    names = _json(row.get("images")) or []
+    out = []
+    for name in names:
+        if not isinstance(name, str):
+            continue
+        url = name if name.startswith(("http://", "https://")) else core(info).url(
+            "/images/" + name)
+        out.append({"url": url})
+    return out
+
+
+@cp_type.field("status")
+def resolve_cp_status(row: dict, _info: GraphQLResolveInfo) -> dict:
+    return {"ocpp": row.get("ocpp_status"), "calculated": row.get("calculated_status"),
+            "simple": simple_cp(row.get("simple_status"))}
+
+
+@cp_type.field("siteId")
+def resolve_cp_site_id(row: dict, _info: GraphQLResolveInfo) -> str | None:
+    return row.get("site_uuid")
+
+
+@cp_type.field("site")
+def resolve_cp_site(row: dict, info: GraphQLResolveInfo) -> Any:
+    if "_site" in row:
+        return row["_site"]
+    return loader(info, "sites", _sites_batch).load(row["site_id"])
+
+
+@cp_type.field("accessType")
+def resolve_cp_access(row: dict, _info: GraphQLResolveInfo) -> str:
+    return row.get("access_type") or "INTERNAL"
+
+
+@cp_type.field("publicName")
+def resolve_cp_public_name(row: dict, _info: GraphQLResolveInfo) -> str | None:
+    return row.get("public_name")
+
+
+@cp_type.field("isFavoured")
+def resolve_cp_favoured(row: dict, info: GraphQLResolveInfo) -> Any:
+    if "is_favoured" in row:
+        return bool(row["is_favoured"])
+    return _favoured_later(row, info)
+
+
+async def _favoured_later(row: dict, info: GraphQLResolveInfo) -> bool:
+    me = await optional_viewer(info)
+    if me is None:
+        return False  # anonymous: nothing is favoured
+    return bool(await loader(info, "favoured", _favoured_batch, me.user_id).load(row["id"]))
+
+
+def _operator_id(row: dict) -> str | None:
+    country, party = row.get("operator_country"), row.get("operator_party_id")
+    return f"{country}*{party}" if country and party else None
+
+
+# ------------------------------------------------------------------ CpInfo / opening times
+
+
+def cp_information(row: dict, connectors: list[dict]) -> dict:
+    return {
+        "openingTimes": opening_times(_json(row.get("opening_hours"))),
+        "payment": payment_text(connectors),
+        "additional": f"Operated by {row['operator_name']}" if row.get("operator_name") else None,
+        "marketingDisplay": None,
+    }
+
+
+def payment_text(connectors: list[dict]) -> str | None:
+    if not connectors:
+        return None
+    prices: list[str] = []
+    for c in connectors:
+        if c.get("free_of_charge"):
+            text = "Free of charge"
+        elif c.get("tariff_name") is not None:
+            text = price_summary({
+                "name": c["tariff_name"], "currency": c.get("tariff_currency") or "EUR",
+                "start_fee": c.get("start_fee") or 0, "per_kwh": c.get("per_kwh") or 0,
+                "per_minute": c.get("per_minute") or 0,
+                "parking_per_minute": c.get("parking_per_minute") or 0,
+                "parking_grace_minutes": c.get("parking_grace_minutes") or 0,
+                "tax_rate": c.get("tax_rate") or 0,
+            })
+        else:
+            continue
+        if text not in prices:
+            prices.append(text)
+    if prices == ["Free of charge"]:
+        return "Free of charge"
+    return "Charge card (RFID) or app: " + "; ".join(prices) if prices else None
+
+
+def _hms(value: Any) -> str | None:
+    if value is None:
+        return None
+    parts = str(value).replace("/", ":").split(":")
+    parts = [*parts, "00", "00"][:3]
+    return ":".join(p.zfill(2) for p in parts)
+
+
+def opening_times(hours: Any) -> dict | None:
+    """The stored opening hours JSON as ``OpeningTimes``.
+
+    Stored form: ``{"twentyfourseven": bool, "regular": [{"weekday": 1..7 (1 = Monday),
+    "begin": "08:00", "end": "20:00"}], "exceptional": [{"begin": ISO, "end": ISO,
+    "closed": bool}]}``; OCPI-style ``period_begin``/``period_end`` and separate
+    ``exceptional_openings`` / ``exceptional_closings`` lists are accepted too.
+    """
+    if not isinstance(hours, dict):
+        return None
+    regular: list[dict] = []
+    if hours.get("twentyfourseven"):
+        regular = [{"weekday": d, "operatingHours": {"begin": "00:00:00", "end": "23:59:59"}}
+                   for d in range(1, 8)]
+        description = "Open 24/7"
+    else:
+        for item in hours.get("regular") or []:
+            begin = item.get("begin", item.get("period_begin"))
+            end = item.get("end", item.get("period_end"))
+            regular.append({"weekday": int(item["weekday"]),
+                            "operatingHours": {"begin": _hms(begin), "end": _hms(end)}})
+        regular.sort(key=lambda r: (r["weekday"], r["operatingHours"]["begin"] or ""))
+        description = _describe(regular)
+    openings: list[dict] = []
+    closings: list[dict] = []
+    for item in hours.get("exceptional") or []:
+        period = {"begin": item.get("begin", item.get("period_begin")),
+                  "end": item.get("end", item.get("period_end"))}
+        closed = item.get("closed", str(item.get("kind", "")).lower() == "closing")
+        (closings if closed else openings).append(period)
+    for key, target in (("exceptional_openings", openings), ("exceptional_closings", closings)):
+        for item in hours.get(key) or []:
+            target.append({"begin": item.get("begin", item.get("period_begin")),
+                           "end": item.get("end", item.get("period_end"))})
+    return {"description": description, "regularHours": regular,
+            "exceptionalOpenings": openings, "exceptionalClosings": closings}
+
+
+def _describe(regular: list[dict]) -> str:
+    if not regular:
+        return "Closed"
+    per_day: dict[int, list[str]] = {}
+    for r in regular:
+        h = r["operatingHours"]
+        span = f"{(h['begin'] or '')[:5]}-{(h['end'] or '')[:5]}"
+        per_day.setdefault(r["weekday"], []).append(span)
+    spans: list[tuple[int, int, str]] = []
+    for day in range(1, 8):
+        text = ", ".join(per_day[day]) if day in per_day else None
+        if text is None:
+            continue
+        if spans and spans[-1][1] == day - 1 and spans[-1][2] == text:
+            spans[-1] = (spans[-1][0], day, text)
+        else:
+            spans.append((day, day, text))
+    out = []
+    for a, b, text in spans:
+        days = WEEKDAYS[a - 1] if a == b else f"{WEEKDAYS[a - 1]}-{WEEKDAYS[b - 1]}"
+        out.append(f"{days} {text}")
+    return "; ".join(out)
+
+
+def _json(value: Any) -> Any:
+    if value is None or isinstance(value, dict | list):
+        return value
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# ------------------------------------------------------------------ Connector
+
+connector_type = ObjectType("Connector")
+
+
+@connector_type.field("id")
+def resolve_connector_id(row: dict, _info: GraphQLResolveInfo) -> str:
+    return str(row["id"])
+
+
+@connector_type.field("evseId")
+def resolve_connector_evse(row: dict, _info: GraphQLResolveInfo) -> str:
+    return row["evse_id"]
+
+
+@connector_type.field("connectorType")
+def resolve_connector_type(row: dict, _info: GraphQLResolveInfo) -> dict:
+    plug = PLUGS.get(row["plug_type"], {"label": row["plug_type"], "standard": row["plug_type"],
+                                         "plugType": None, "chargingModeType": None})
+    current = row["current_type"]
+    if current == "DC":
+        facility = "DC"
+    else:
+        facility = "AC_1_PHASE" if row["plug_type"] == "SCHUKO" else "AC_3_PHASE"
+    return {
+        "id": f"{row['plug_type']}_{current}",
+        "label": plug["label"],
+        "standard": plug["standard"],
+        "chargingFacilityType": facility,
+        "plugType": plug["plugType"],
+        "chargingModeType": plug["chargingModeType"],
+        "chargePointType": current,
+        "maxPowerRating": float(row["max_power_kw"]),
+    }
+
+
+def connector_status(row: dict) -> dict:
+    return {"connectorId": str(row["id"]), "ocpp": row.get("ocpp_status"),
+            "calculated": row.get("calculated_status"),
+            "simple": simple_connector(row.get("simple_status"))}
+
+
+@connector_type.field("status")
+def resolve_connector_status(row: dict, _info: GraphQLResolveInfo) -> dict:
+    return connector_status(row)
+
+
+@connector_type.field("cp")
+def resolve_connector_cp(row: dict, info: GraphQLResolveInfo) -> Any:
+    if "_cp" in row:
+        return row["_cp"]
+    return loader(info, "stations", _stations_batch).load(row["station_id"])
+
+
+@connector_type.field("sortOrder")
+def resolve_connector_sort(row: dict, _info: GraphQLResolveInfo) -> str:
+    return str(row["sort_order"])
+
+
+@connector_type.field("freeOfCharge")
+def resolve_connector_free(row: dict, _info: GraphQLResolveInfo) -> bool:
+    return bool(row.get("free_of_charge"))
+
+
+# ------------------------------------------------------------------ Site
+
+site_type = ObjectType("Site")
+
+
+@site_type.field("id")
+def resolve_site_id(row: dict, _info: GraphQLResolveInfo) -> str:
+    return row["uuid"]
+
+
+@site_type.field("company")
+def resolve_site_company(row: dict, _info: GraphQLResolveInfo) -> str | None:
+    return row.get("operator_name")
+
+
+@site_type.field("scope")
+def resolve_site_scope(row: dict, _info: GraphQLResolveInfo) -> str | None:
+    return row.get("location_type")
+
+
+@site_type.field("label")
+def resolve_site_label(row: dict, _info: GraphQLResolveInfo) -> str:
+    return row["name"]
+
+
+@site_type.field("cps")
+def resolve_site_cps(row: dict, info: GraphQLResolveInfo) -> Any:
+    if "_cps" in row:
+        return row["_cps"]
+    return _site_cps_later(row, info)
+
+
+async def _site_cps_later(row: dict, info: GraphQLResolveInfo) -> list[dict]:
+    cps = await loader(info, "site_stations", _site_stations_batch).load(row["id"]) or []
+    for cp in cps:
+        cp["_site"] = row
+    row["_cps"] = cps
+    return cps
+
+
+bindables = [cp_type, connector_type, site_type]

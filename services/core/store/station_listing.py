@@ -1,0 +1,131 @@
+"""Listings the be.ENERGISED facade needs on top of ``stations.py`` (H2's search core):
+sites paged by id, connectors paged, and station searches restricted to the stations a
+given card may use.
+
+Which stations a card may use is decided by the caller (``CardAccess``, from the rule in
+``services.core.domain.cards.card_can_charge``); this module only applies it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from enum import Enum
+from typing import Any
+
+from services.core.store.stations import (
+    StationFilter,
+    StationPage,
+    near_ids,
+    sites_by_ids,
+    stations_by_ids,
+    stations_near,
+    stations_paged,
+)
+
+ALL_RESULTS = 10**9
+
+
+class CardAccess(Enum):
+    NONE = "none"  # unknown, inactive or expired card: it can charge nowhere
+    INTERNAL = "internal"  # internal stations only
+    ALL = "all"
+
+
+def _mask_sql(flt: StationFilter | None, params: list[Any]) -> str:
+    if flt is None:
+        return ""
+    parts = []
+    for mask in flt.all_masks:
+        parts.append("(r.features & ?) != 0")
+        params.append(mask)
+    if flt.operator_ids:
+        parts.append(f"r.operator_id IN ({','.join('?' * len(flt.operator_ids))})")
+        params.extend(flt.operator_ids)
+    return "".join(" AND " + p for p in parts)
+
+
+def search_stations(
+    conn: sqlite3.Connection,
+    *,
+    flt: StationFilter | None,
+    offset: int,
+    limit: int,
+    location: tuple[float, float, float] | None = None,  # (lat, lon, radius_m)
+    ordered: bool = True,
+    access: CardAccess = CardAccess.ALL,
+) -> StationPage:
+    """A page of station rows (``distance_m`` set when searching by location)."""
+    if access is CardAccess.NONE:
+        return StationPage(items=[], total=0, offset=offset, limit=limit)
+    if access is CardAccess.ALL:
+        if location is None:
+            return stations_paged(conn, offset=offset, limit=limit, flt=flt)
+        lat, lon, radius_m = location
+        return stations_near(conn, lat, lon, radius_m, offset=offset, limit=limit, flt=flt,
+                             ordered=ordered)
+    # Internal stations only: the R*Tree has no access-type bit, so this (rarer) path
+    # filters the candidates itself.
+    if location is None:
+        params: list[Any] = []
+        where = "s.access_type <> 'ROAMING'" + _mask_sql(flt, params)
+        total = conn.execute(
+            f"SELECT COUNT(*) FROM station_rtree r JOIN stations s ON s.id = r.id WHERE {where}",
+            params,
+        ).fetchone()[0]
+        ids = [r[0] for r in conn.execute(
+            f"SELECT s.id FROM station_rtree r JOIN stations s ON s.id = r.id WHERE {where}"
+            " ORDER BY s.id LIMIT ? OFFSET ?", [*params, limit, offset])]
+        items = stations_by_ids(conn, ids)
+        for row in items:
+            row["distance_m"] = None
+        return StationPage(items=items, total=total, offset=offset, limit=limit)
+    lat, lon, radius_m = location
+    _, found = near_ids(conn, lat, lon, radius_m, offset=0, limit=ALL_RESULTS, flt=flt,
+                        ordered=ordered)
+    roaming = _roaming_ids(conn, [sid for _, sid in found])
+    kept = [(d, sid) for d, sid in found if sid not in roaming]
+    page = kept[offset : offset + limit]
+    items = stations_by_ids(conn, [sid for _, sid in page])
+    for (d, _), row in zip(page, items, strict=True):
+        row["distance_m"] = d
+    return StationPage(items=items, total=len(kept), offset=offset, limit=limit)
+
+
+def _roaming_ids(conn: sqlite3.Connection, ids: list[int]) -> set[int]:
+    out: set[int] = set()
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        out.update(r[0] for r in conn.execute(
+            f"SELECT id FROM stations WHERE access_type = 'ROAMING' AND id IN"
+            f" ({','.join('?' * len(chunk))})", chunk))
+    return out
+
+
+def sites_paged(
+    conn: sqlite3.Connection, *, flt: StationFilter | None, offset: int, limit: int
+) -> StationPage:
+    """Sites with at least one (matching) station, ordered by id."""
+    if flt is None or flt.is_empty:
+        total = conn.execute("SELECT COUNT(*) FROM sites").fetchone()[0]
+        ids = [r[0] for r in conn.execute(
+            "SELECT id FROM sites ORDER BY id LIMIT ? OFFSET ?", (limit, offset))]
+    else:
+        params: list[Any] = []
+        where = "1" + _mask_sql(flt, params)
+        base = (f"SELECT DISTINCT s.site_id FROM station_rtree r JOIN stations s ON s.id = r.id"
+                f" WHERE {where}")
+        total = conn.execute(f"SELECT COUNT(*) FROM ({base})", params).fetchone()[0]
+        ids = [r[0] for r in conn.execute(
+            f"{base} ORDER BY s.site_id LIMIT ? OFFSET ?", [*params, limit, offset])]
+    items = sites_by_ids(conn, ids)
+    for row in items:
+        row["distance_m"] = None
+    return StationPage(items=items, total=total, offset=offset, limit=limit)
+
+
+def connector_ids_paged(conn: sqlite3.Connection, *, offset: int, limit: int
+                        ) -> tuple[list[int], int]:
+    total = conn.execute("SELECT COUNT(*) FROM connectors").fetchone()[0]
+    ids = [r[0] for r in conn.execute(
+        "SELECT id FROM connectors ORDER BY id LIMIT ? OFFSET ?", (limit, offset))]
+    return ids, total
