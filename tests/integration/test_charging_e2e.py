@@ -318,3 +318,64 @@ async def test_basic_auth_per_station(charging_core) -> None:
         conn.execute("UPDATE stations SET ocpp_password_hash = NULL WHERE uuid = ?", (st,))
         conn.commit()
         conn.close()
+
+
+async def test_status_feed_capabilities_and_catalog(charging_core, sim) -> None:
+    """Faulted/Available reach feedStatusUpdate subscribers; hasRemoteCommands follows the
+    connection; the simulator can find its stations through the public API by id."""
+    from tests.support import WsClient
+
+    url, seeded = charging_core
+    st = seeded.stations[3]
+    connector = seeded.connectors[st][1]
+    a = await _api(url, "a@example.com")
+    caps_q = "query($id: String!) { cpCapabilities(id: $id) { hasRemoteCommands } }"
+    try:
+        assert (await a.data(caps_q, {"id": st}))["cpCapabilities"]["hasRemoteCommands"] is True
+        offline = seeded.stations[5]
+        assert (await a.data(caps_q, {"id": offline}))["cpCapabilities"][
+            "hasRemoteCommands"
+        ] is False
+        async with WsClient.connect(url, {"Authorization": f"Bearer {a.token}"}) as ws:
+            await ws.subscribe(
+                "s1",
+                "subscription($c: [ID]!) { feedStatusUpdate(connectors: $c)"
+                " { connectorId ocpp calculated simple } }",
+                {"c": [str(connector)]},
+            )
+            await asyncio.sleep(0.3)
+            sim.station(st).set_faulted(2, True)
+            ev = (await ws.next("s1"))["data"]["feedStatusUpdate"]
+            assert ev == {
+                "connectorId": str(connector),
+                "ocpp": "Faulted",
+                "calculated": "Faulted",
+                "simple": "Faulted",
+            }
+            sim.station(st).set_faulted(2, False)
+            ev = (await ws.next("s1"))["data"]["feedStatusUpdate"]
+            assert ev["ocpp"] == "Available" and ev["simple"] == "Available"
+            await ws.complete("s1")
+        # the catalog: the same station found by id over GraphQL, connectors included
+        by_id = Simulator(url, [offline], speed=SPEED)
+        await by_id.start()
+        try:
+            await by_id.wait_online(within_s=10)
+            spec = by_id.station(offline).spec
+            assert [(c.number, c.current_type, c.max_kw) for c in spec.connectors] == [
+                (1, "AC", 22.0),
+                (2, "DC", 150.0),
+            ]
+            assert (await a.data(caps_q, {"id": offline}))["cpCapabilities"][
+                "hasRemoteCommands"
+            ] is True
+        finally:
+            await by_id.stop()
+
+        async def disconnected():
+            d = await a.data(caps_q, {"id": offline})
+            return not d["cpCapabilities"]["hasRemoteCommands"]
+
+        await eventually(disconnected, within_s=5)
+    finally:
+        await a.close()

@@ -31,7 +31,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from services.core.domain import charging
 from services.core.domain.charging import Failure
 from services.core.domain.passwords import verify_password
-from services.core.events import ConnectorStatusEvent, connector_topic, session_topic
+from services.core.domain.status import derive, publish_connector_status
+from services.core.events import session_topic
 from services.core.ocpp import status as status_store
 from services.core.ocpp.link import StationLink
 from services.core.store.db import to_iso
@@ -85,7 +86,7 @@ class CentralSystem:
         self._flush_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task] = set()
         self._loops: list[asyncio.Task] = []
-        self._stopping_sent: set[int] = set()
+        self._shutting_down = False
 
     # ------------------------------------------------------------- lifecycle
 
@@ -98,6 +99,7 @@ class CentralSystem:
         ]
 
     async def stop(self, _core: Any = None) -> None:
+        self._shutting_down = True
         for t in self._loops:
             t.cancel()
         for link in list(self.links.values()):
@@ -161,6 +163,8 @@ class CentralSystem:
         await self.core.db(
             status_store.set_connected, station["id"], True, to_iso(datetime.now(UTC))
         )
+        connectors = await self.core.db(status_store.connectors_of, station["id"])
+        link.connector_ids = {c["sort_order"]: c["id"] for c in connectors}
         self.spawn(self._resend_pending_stops(station["id"]))
         try:
             await link.start()
@@ -176,6 +180,17 @@ class CentralSystem:
                     await self.core.db(
                         status_store.set_connected, station["id"], False, to_iso(datetime.now(UTC))
                     )
+                if not self._shutting_down:
+                    self.spawn(self._publish_offline(identity, station["id"]))
+
+    async def _publish_offline(self, identity: str, station_id: int) -> None:
+        """An offline charger's last report may be stale: subscribers see Unknown until it
+        is back and reports again."""
+        for c in await self.core.db(status_store.connectors_of, station_id):
+            if identity in self.links:
+                return  # already back
+            calculated, simple = derive(c["ocpp_status"], connected=False)
+            await publish_connector_status(self.core, c["id"], c["ocpp_status"], calculated, simple)
 
     async def _basic_auth_ok(self, ws: WebSocket, identity: str, station: dict) -> bool:
         header = ws.headers.get("authorization", "")
@@ -192,22 +207,13 @@ class CentralSystem:
 
     # ------------------------------------------------------------- events
 
-    def publish_status(self, changed: dict[str, Any]) -> None:
-        self.core.bus.publish(
-            connector_topic(changed["connector_id"]),
-            ConnectorStatusEvent(
-                changed["connector_id"], changed["ocpp"], changed["calculated"], changed["simple"]
-            ),
-        )
-
     def session_changed(self, session_id: int) -> None:
         if session_id:
             self.core.bus.publish(session_topic(session_id), {"session_id": session_id})
 
-    def after_status(self, station_id: int, connector_no: int, changed: dict[str, Any]) -> None:
+    def after_status(self, station_id: int, connector_no: int, new: str) -> None:
         """A connector that returns to Available (or breaks) while a remote start waits for
         the vehicle ends that attempt: the charger gave up waiting for the plug."""
-        new = changed["ocpp"]
         if new in ("Available", "Faulted", "Unavailable"):
             reason = Failure.NO_VEHICLE if new == "Available" else Failure.CONNECTOR_OUT_OF_ORDER
             self.spawn(

@@ -27,6 +27,7 @@ from ocpp.v16.enums import (
 )
 
 from services.core.domain import charging
+from services.core.domain.status import publish_connector_status
 from services.core.ocpp import status as status_store
 from services.core.store.db import from_iso, to_iso
 
@@ -96,6 +97,8 @@ class StationLink(ChargePoint):
         self.core = central.core
         self.station_id = station_id
         self.closed = False
+        # OCPP connectorId -> connectors.id, loaded when the charger connects
+        self.connector_ids: dict[int, int] = {}
 
     # ------------------------------------------------------------- from the charger
 
@@ -135,18 +138,17 @@ class StationLink(ChargePoint):
         timestamp: str | None = None,
         **_: Any,
     ) -> Any:
-        ts = to_iso(_ts(timestamp))
-        changed = await self.core.db(
-            status_store.apply_status_notification,
-            self.station_id,
-            int(connector_id),
-            str(status),
-            error_code,
-            ts,
-        )
-        if changed is not None:
-            self.central.publish_status(changed)
-            self.central.after_status(self.station_id, int(connector_id), changed)
+        number = int(connector_id)
+        if number == 0:
+            await self.core.db(
+                status_store.record_station_status,
+                self.station_id,
+                str(status),
+                to_iso(_ts(timestamp)),
+            )
+        elif number in self.connector_ids:
+            await publish_connector_status(self.core, self.connector_ids[number], str(status))
+            self.central.after_status(self.station_id, number, str(status))
         return call_result.StatusNotification()
 
     @on(Action.authorize)
