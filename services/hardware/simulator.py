@@ -50,11 +50,15 @@ def _spec_from_cp(cp: dict[str, Any]) -> StationSpec:
             number = int(c.get("sortOrder") or i)
         except (TypeError, ValueError):
             number = i
-        conns.append(ConnectorSpec(
-            number=number,
-            current_type="DC" if (ctype.get("chargePointType") or "AC").upper() == "DC" else "AC",
-            max_kw=float(ctype.get("maxPowerRating") or 22.0),
-        ))
+        conns.append(
+            ConnectorSpec(
+                number=number,
+                current_type="DC"
+                if (ctype.get("chargePointType") or "AC").upper() == "DC"
+                else "AC",
+                max_kw=float(ctype.get("maxPowerRating") or 22.0),
+            )
+        )
     return StationSpec(identity=cp["id"], connectors=conns or [ConnectorSpec(1)])
 
 
@@ -71,8 +75,9 @@ class Catalog:
 
     async def _gql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
-        r = await self.http.post(self.url, json={"query": query, "variables": variables},
-                                 headers=headers)
+        r = await self.http.post(
+            self.url, json={"query": query, "variables": variables}, headers=headers
+        )
         body = r.json()
         if body.get("errors") and not body.get("data"):
             raise CatalogError(body["errors"][0].get("message", "GraphQL error"))
@@ -88,35 +93,45 @@ class Catalog:
         await self._login_anonymously()
         out = []
         for ident in ids:
-            data = await self._gql(f"query($id: ID!) {{ cp(id: $id) {{ {_CP_FIELDS} }} }}",
-                                   {"id": ident})
+            data = await self._gql(
+                f"query($id: ID!) {{ cp(id: $id) {{ {_CP_FIELDS} }} }}", {"id": ident}
+            )
             if not data.get("cp"):
                 raise CatalogError(f"station {ident!r} not found in the core")
             out.append(_spec_from_cp(data["cp"]))
         return out
 
-    async def near(self, lat: float, lon: float, radius_km: float, limit: int | None
-                   ) -> list[StationSpec]:
+    async def near(
+        self, lat: float, lon: float, radius_km: float, limit: int | None
+    ) -> list[StationSpec]:
         await self._login_anonymously()
-        q = (f"query($loc: LocationFilter, $p: PaginationFilter) {{ cpsPagedLocationBased("
-             f"location: $loc, pagination: $p) {{ pagination {{ isLastPage }} data {{ "
-             f"{_CP_FIELDS} }} }} }}")
-        return await self._paged(q, {"loc": {"latitude": lat, "longitude": lon,
-                                             "radius": radius_km}}, "cpsPagedLocationBased",
-                                 limit)
+        q = (
+            f"query($loc: LocationFilter, $p: PaginationFilter) {{ cpsPagedLocationBased("
+            f"location: $loc, pagination: $p) {{ pagination {{ isLastPage }} data {{ "
+            f"{_CP_FIELDS} }} }} }}"
+        )
+        return await self._paged(
+            q,
+            {"loc": {"latitude": lat, "longitude": lon, "radius": radius_km}},
+            "cpsPagedLocationBased",
+            limit,
+        )
 
     async def all(self, limit: int | None) -> list[StationSpec]:
         await self._login_anonymously()
-        q = (f"query($p: PaginationFilter) {{ cpsPaged(pagination: $p) {{ pagination {{ "
-             f"isLastPage }} data {{ {_CP_FIELDS} }} }} }}")
+        q = (
+            f"query($p: PaginationFilter) {{ cpsPaged(pagination: $p) {{ pagination {{ "
+            f"isLastPage }} data {{ {_CP_FIELDS} }} }} }}"
+        )
         return await self._paged(q, {}, "cpsPaged", limit)
 
-    async def _paged(self, q: str, variables: dict[str, Any], field: str, limit: int | None
-                     ) -> list[StationSpec]:
+    async def _paged(
+        self, q: str, variables: dict[str, Any], field: str, limit: int | None
+    ) -> list[StationSpec]:
         out: list[StationSpec] = []
         offset, page = 0, 100
         while limit is None or len(out) < limit:
-            data = (await self._gql(q, {**variables, "p": {"limit": page, "offset": offset}}))
+            data = await self._gql(q, {**variables, "p": {"limit": page, "offset": offset}})
             block = data.get(field) or {}
             cps = [c for c in (block.get("data") or []) if c]
             out.extend(_spec_from_cp(c) for c in cps)
@@ -127,10 +142,19 @@ class Catalog:
 
 
 class Simulator:
-    def __init__(self, core_url: str, station_ids: Iterable[str] = (), *, speed: float = 1.0,
-                 specs: Iterable[StationSpec] = (), drivers: bool = False,
-                 occupancy: float = 0.3, seed: int | None = None,
-                 meter_interval_s: float | None = None, call_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        core_url: str,
+        station_ids: Iterable[str] = (),
+        *,
+        speed: float = 1.0,
+        specs: Iterable[StationSpec] = (),
+        drivers: bool = False,
+        occupancy: float = 0.3,
+        seed: int | None = None,
+        meter_interval_s: float | None = None,
+        call_timeout: float = 30.0,
+    ) -> None:
         self.core_url = core_url.rstrip("/")
         self.station_ids = list(station_ids)
         self.speed = speed
@@ -159,24 +183,28 @@ class Simulator:
         for spec in specs:
             if spec.identity in self.stations:
                 continue
-            st = SimStation(spec, self.core_url, speed=self.speed,
-                            rng=random.Random(self.rng.random()),
-                            call_timeout=self.call_timeout,
-                            meter_interval_s=self.meter_interval_s)
+            st = SimStation(
+                spec,
+                self.core_url,
+                speed=self.speed,
+                rng=random.Random(self.rng.random()),
+                call_timeout=self.call_timeout,
+                meter_interval_s=self.meter_interval_s,
+            )
             self.stations[spec.identity] = st
             st.start()
 
     async def wait_online(self, within_s: float = 30.0) -> None:
         await asyncio.wait_for(
-            asyncio.gather(*(s.online.wait() for s in self.stations.values())), within_s)
+            asyncio.gather(*(s.online.wait() for s in self.stations.values())), within_s
+        )
 
     async def stop(self) -> None:
         if self._driver_task is not None:
             self._driver_task.cancel()
             with contextlib.suppress(BaseException):
                 await self._driver_task
-        await asyncio.gather(*(s.stop() for s in self.stations.values()),
-                             return_exceptions=True)
+        await asyncio.gather(*(s.stop() for s in self.stations.values()), return_exceptions=True)
 
     def station(self, identity: str) -> SimStation:
         return self.stations[identity]
@@ -189,11 +217,18 @@ class Simulator:
     async def _drive(self) -> None:
         """Keep roughly ``occupancy`` of the connectors busy with other people's sessions."""
         while True:
-            conns = [c for s in self.stations.values() if s.online.is_set()
-                     for c in s.connectors.values()]
+            conns = [
+                c
+                for s in self.stations.values()
+                if s.online.is_set()
+                for c in s.connectors.values()
+            ]
             busy = sum(1 for c in conns if c.busy)
-            free = [c for c in conns if not c.busy and not c.faulted and not c.inoperative
-                    and c.status == "Available"]
+            free = [
+                c
+                for c in conns
+                if not c.busy and not c.faulted and not c.inoperative and c.status == "Available"
+            ]
             if conns and free and busy < self.occupancy * len(conns):
                 c = self.rng.choice(free)
                 c.station.spawn(self._guest_session(c))
