@@ -48,6 +48,11 @@ def _health(conn: Any) -> dict[str, Any]:
 def graphql_app(core: Core) -> GraphQL:
     from services.core.api.beenergised.context import on_ws_connect
     from services.core.api.beenergised.errors import format_error
+    from services.core.api.beenergised.execution import (
+        FastExecutionContext,
+        cached_parser,
+        cached_validator,
+    )
     from services.core.api.beenergised.schema import build_schema
 
     def context(request: Any, _data: Any = None) -> dict[str, Any]:
@@ -61,6 +66,9 @@ def graphql_app(core: Core) -> GraphQL:
         http_handler=GraphQLHTTPHandler(),
         websocket_handler=GraphQLTransportWSHandler(on_connect=on_ws_connect),
         error_formatter=format_error,
+        query_parser=cached_parser,
+        query_validator=cached_validator,
+        execution_context_class=FastExecutionContext,
         introspection=True,
         logger="services.core.graphql",
     )

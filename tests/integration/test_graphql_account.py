@@ -10,8 +10,10 @@ import httpx
 
 from tests.integration.account_support import (
     ADDITIONAL_FIELDS,
+    CARD,
     CONTACT,
     CONTACT_FIELDS,
+    CREATE_AUTH_MEDIA,
     ERROR_BODY,
     INIT_SESSION,
     REGISTER_CONTACT,
@@ -139,13 +141,15 @@ DELETE_SEPA = f"""mutation deleteSepaContract($id: String!) {{
     {CONTRACT_ERROR}
   }}
 }}"""
-CREATE_POSTPAID = f"""mutation createPostpaidContract($postpaidContract: creatingPostpaidContract) {{
+CREATE_POSTPAID = (
+    f"""mutation createPostpaidContract($postpaidContract: creatingPostpaidContract) {{
   createPostpaidContract(postpaidContract: $postpaidContract) {{
     status
     message
     {CONTRACT_ERROR}
   }}
 }}"""
+)
 UPDATE_POSTPAID = f"""mutation updatePostpaidContract($postpaidContract: updatePostpaidContract) {{
   updatePostpaidContract(postpaidContract: $postpaidContract) {{
     status
@@ -246,53 +250,39 @@ VALID_IBAN = "DE89 3704 0044 0532 0130 00"
 VALID_BIC = "COBADEFFXXX"
 SEPA_OPTION = "7d3f2a10-5b7c-4e8a-9f01-5e9a0c1b2d01"
 POSTPAID_OPTION = "7d3f2a10-5b7c-4e8a-9f01-5e9a0c1b2d02"
-TEST_CARD = {
-    "holder": "Ann Tester",
-    "number": "4111 1111 1111 1111",
-    "expiry_month": "12",
-    "expiry_year": "2035",
-    "cvc": "123",
-}
+TEST_CARD = {"holder": "Ann Tester", "number": "4111 1111 1111 1111", "expiry_month": "12",
+             "expiry_year": "2035", "cvc": "123"}
 
 
 # ------------------------------------------------------------------ registration
 
 
 def test_register_validates_fields_in_error_body(gql):
-    bad_email = gql.data(
-        REGISTER_CONTACT, {"contactProfile": {"email": "not-an-email", "password": "secret-pw-1"}}
-    )
+    bad_email = gql.data(REGISTER_CONTACT, {"contactProfile": {"email": "not-an-email",
+                                                               "password": "secret-pw-1"}})
     err = bad_email["registerContact"]["error"]
     assert bad_email["registerContact"]["profile"] is None
     assert err["code"] == "BAD_USER_INPUT" and err["response"]["status"] == 400
     assert "contactProfile.email" in err["response"]["body"]["message"]
 
-    short = gql.data(
-        REGISTER_CONTACT, {"contactProfile": {"email": unique_email(), "password": "short1"}}
-    )
+    short = gql.data(REGISTER_CONTACT, {"contactProfile": {"email": unique_email(),
+                                                           "password": "short1"}})
     msg = short["registerContact"]["error"]["response"]["body"]["message"]
     assert "contactProfile.password" in msg and "8 characters" in msg
     assert "short1" not in msg, "passwords are never echoed"
 
-    unknown = gql.data(
-        REGISTER_CONTACT,
-        {
-            "contactProfile": {"email": unique_email(), "password": "secret-pw-1"},
-            "additionalFields": [{"name": "shoe_size", "value": "44", "required": "false"}],
-        },
-    )
-    assert (
-        "additionalFields[0].name"
-        in (unknown["registerContact"]["error"]["response"]["body"]["message"])
-    )
+    unknown = gql.data(REGISTER_CONTACT, {
+        "contactProfile": {"email": unique_email(), "password": "secret-pw-1"},
+        "additionalFields": [{"name": "shoe_size", "value": "44", "required": "false"}]})
+    assert "additionalFields[0].name" in (
+        unknown["registerContact"]["error"]["response"]["body"]["message"])
 
 
 def test_register_duplicate_email_conflicts(gql):
     email = unique_email("dup")
     register(gql, email)
-    again = gql.data(
-        REGISTER_CONTACT, {"contactProfile": {"email": email.upper(), "password": "secret-pw-1"}}
-    )
+    again = gql.data(REGISTER_CONTACT, {"contactProfile": {"email": email.upper(),
+                                                           "password": "secret-pw-1"}})
     assert again["registerContact"]["error"]["code"] == "CONFLICT"
     assert again["registerContact"]["error"]["response"]["status"] == 409
 
@@ -302,21 +292,12 @@ def test_register_and_login_with_additional_fields(gql):
     names = {f["name"] for f in fields}
     assert "newsletter" in names
     email = unique_email("reglogin")
-    out = gql.data(
-        REGISTER_AND_LOGIN,
-        {
-            "contactProfile": {
-                "email": email,
-                "password": "secret-pw-1",
-                "firstName": "Rita",
-                "name": "Login",
-                "language": "de_DE",
-                "gender": "female",
-                "address": {"city": "Berlin", "country": "DE"},
-            },
-            "additionalFields": [{"name": "newsletter", "value": "true", "required": "false"}],
-        },
-    )["registerContactAndLogin"]
+    out = gql.data(REGISTER_AND_LOGIN, {
+        "contactProfile": {"email": email, "password": "secret-pw-1", "firstName": "Rita",
+                           "name": "Login", "language": "de_DE", "gender": "female",
+                           "address": {"city": "Berlin", "country": "DE"}},
+        "additionalFields": [{"name": "newsletter", "value": "true", "required": "false"}],
+    })["registerContactAndLogin"]
     assert out["contact"]["error"] is None
     profile = out["contact"]["profile"]
     assert profile["displayName"] == "Rita Login" and profile["language"] == "de_DE"
@@ -342,9 +323,8 @@ def test_two_users_see_only_their_own_contact(gql):
     assert gql.data(CONTACT, token=token_a)["contact"]["id"] == a["id"]
     assert gql.data(CONTACT, token=token_b)["contact"]["id"] == b["id"]
     # Bob tries to update Alice's profile by naming her id: NOT_FOUND, nothing changes.
-    res = gql.data(
-        UPDATE_CONTACT, {"contactProfile": {"id": a["id"], "firstName": "Mallory"}}, token=token_b
-    )["updateContact"]
+    res = gql.data(UPDATE_CONTACT, {"contactProfile": {"id": a["id"], "firstName": "Mallory"}},
+                   token=token_b)["updateContact"]
     assert res["profile"] is None and res["error"]["code"] == "NOT_FOUND"
     assert gql.data(CONTACT, token=token_a)["contact"]["firstName"] == "Alice"
     assert gql.data(CONTACT, token=token_b)["contact"]["firstName"] == "Bob"
@@ -352,31 +332,18 @@ def test_two_users_see_only_their_own_contact(gql):
 
 def test_update_contact(gql):
     token, me = new_user(gql, "upd")
-    res = gql.data(
-        UPDATE_CONTACT,
-        {
-            "contactProfile": {
-                "firstName": "Uma",
-                "phone": "+49 30 555",
-                "vat": "DE123456789",
-                "isCompany": True,
-                "address": {
-                    "street": "Hauptstr. 1",
-                    "zip": "10115",
-                    "city": "Berlin",
-                    "country": "DE",
-                },
-            }
-        },
-        token=token,
-    )["updateContact"]
+    res = gql.data(UPDATE_CONTACT, {"contactProfile": {
+        "firstName": "Uma", "phone": "+49 30 555", "vat": "DE123456789", "isCompany": True,
+        "birthday": "1990-05-17T00:00:00Z",
+        "address": {"street": "Hauptstr. 1", "zip": "10115", "city": "Berlin", "country": "DE"},
+    }}, token=token)["updateContact"]
     assert res["error"] is None
     p = res["profile"]
     assert p["firstName"] == "Uma" and p["name"] == "Tester" and p["vat"] == "DE123456789"
     assert p["isCompany"] is True and p["address"]["street"] == "Hauptstr. 1"
-    bad = gql.data(UPDATE_CONTACT, {"contactProfile": {"email": "broken"}}, token=token)[
-        "updateContact"
-    ]
+    assert p["birthday"] == "1990-05-17T00:00:00Z"
+    bad = gql.data(UPDATE_CONTACT, {"contactProfile": {"email": "broken"}},
+                   token=token)["updateContact"]
     assert bad["error"]["code"] == "BAD_USER_INPUT"
     assert "contactProfile.email" in bad["error"]["response"]["body"]["message"]
     assert gql.data(CONTACT, token=token)["contact"]["email"] == me["email"]
@@ -387,46 +354,53 @@ def test_change_password(gql):
     register(gql, email)
     first = login(gql, email)
     second = login(gql, email)
-    wrong = gql.error(
-        CHANGE_PASSWORD,
-        {"currentPassword": "wrong-pw-9", "newPassword": "another-pw-2"},
-        token=first["sessionToken"],
-    )
+    wrong = gql.error(CHANGE_PASSWORD, {"currentPassword": "wrong-pw-9",
+                                        "newPassword": "another-pw-2"},
+                      token=first["sessionToken"])
     assert wrong["extensions"]["code"] == "BAD_USER_INPUT"
     assert wrong["extensions"]["field"] == "currentPassword"
-    weak = gql.error(
-        CHANGE_PASSWORD,
-        {"currentPassword": "secret-pw-1", "newPassword": "abc"},
-        token=first["sessionToken"],
-    )
+    weak = gql.error(CHANGE_PASSWORD, {"currentPassword": "secret-pw-1", "newPassword": "abc"},
+                     token=first["sessionToken"])
     assert weak["extensions"]["field"] == "newPassword"
-    ok = gql.data(
-        CHANGE_PASSWORD,
-        {"currentPassword": "secret-pw-1", "newPassword": "another-pw-2"},
-        token=first["sessionToken"],
-    )["changePassword"]
+    ok = gql.data(CHANGE_PASSWORD, {"currentPassword": "secret-pw-1",
+                                    "newPassword": "another-pw-2"},
+                  token=first["sessionToken"])["changePassword"]
     assert ok["code"] == 200 and ok["status"] == "success"
     # this session lives on, the other one was logged out; the new password works
     assert gql.data(CONTACT, token=first["sessionToken"])["contact"]["email"] == email
     assert gql.error(CONTACT, token=second["sessionToken"])["extensions"]["code"] == (
-        "UNAUTHENTICATED"
-    )
+        "UNAUTHENTICATED")
     assert gql.error(INIT_SESSION, {"username": email, "password": "secret-pw-1"})
     assert login(gql, email, "another-pw-2")["sessionToken"]
 
 
-def test_delete_and_reactivate(gql):
+def test_delete_and_reactivate(gql, core_db):
+    conn = db(core_db)
+    try:
+        rate = rate_option(conn)["uuid"]
+    finally:
+        conn.close()
     email = unique_email("delete")
     register(gql, email)
     token = login(gql, email)["sessionToken"]
+    card = gql.data(CREATE_AUTH_MEDIA, {"authenticationMedia": {
+        "rateId": rate, "customerReference": "Before deletion"}},
+        token=token)["createAuthenticationMedia"]
     out = gql.data(DELETE_CONTACT, token=token)["deleteContact"]
     assert out["status"] == "deleted" and out["profile"]["email"] == email
     assert gql.error(CONTACT, token=token)["extensions"]["code"] == "UNAUTHENTICATED"
     err = gql.error(INIT_SESSION, {"username": email, "password": "secret-pw-1"})
     assert err["extensions"]["reason"] == "INACTIVE"
+    conn = db(core_db)
+    try:
+        status = conn.execute("SELECT status FROM cards WHERE uuid = ?", (card["id"],))
+        assert status.fetchone()[0] == "INACTIVE", "a deleted account's cards must not charge"
+    finally:
+        conn.close()
     assert gql.data(REACTIVATE, {"email": email})["reactivateUser"]["status"] == 200
     assert gql.data(REACTIVATE, {"email": email})["reactivateUser"]["status"] == 404
-    assert login(gql, email)["sessionToken"]
+    token = login(gql, email)["sessionToken"]
+    assert gql.data(CARD, {"id": card["id"]}, token=token)["card"]["status"] == "active"
 
 
 def test_terms_and_pdf(gql, core_url):
@@ -486,53 +460,33 @@ def test_sepa_contract_lifecycle(gql, core_db):
     token, _ = new_user(gql, "sepa")
     options = gql.data(CONTRACT_PAYMENT_METHODS, token=token)["contractPaymentMethods"]
     assert {o["paymentType"] for o in options} >= {"SEPA", "POSTPAID"}
-    base = {
-        "id": SEPA_OPTION,
-        "rateId": rate,
-        "iban": VALID_IBAN,
-        "bic": VALID_BIC,
-        "bank": "Commerzbank",
-        "debitType": "CORE",
-        "accountHolder": "Sepa Tester",
-        "useParent": False,
-        "customerReference": "My SEPA card",
-    }
-    bad_iban = gql.data(
-        CREATE_SEPA, {"sepaContract": {**base, "iban": "DE89370400440532013001"}}, token=token
-    )["createSepaContract"]
+    base = {"id": SEPA_OPTION, "rateId": rate, "iban": VALID_IBAN, "bic": VALID_BIC,
+            "bank": "Commerzbank", "debitType": "CORE", "accountHolder": "Sepa Tester",
+            "useParent": False, "customerReference": "My SEPA card"}
+    bad_iban = gql.data(CREATE_SEPA, {"sepaContract": {**base, "iban": "DE89370400440532013001"}},
+                        token=token)["createSepaContract"]
     assert bad_iban["status"] == "error"
     assert bad_iban["error"]["code"] == "BAD_USER_INPUT"
     assert "sepaContract.iban" in bad_iban["error"]["response"]["body"]["message"]
     assert "mod-97" in bad_iban["error"]["response"]["body"]["message"]
-    bad_bic = gql.data(CREATE_SEPA, {"sepaContract": {**base, "bic": "COBA1"}}, token=token)[
-        "createSepaContract"
-    ]
+    bad_bic = gql.data(CREATE_SEPA, {"sepaContract": {**base, "bic": "COBA1"}},
+                       token=token)["createSepaContract"]
     assert "sepaContract.bic" in bad_bic["error"]["response"]["body"]["message"]
     assert gql.data(BANK_ACCOUNT, token=token)["bankAccount"] is None
 
     ok = gql.data(CREATE_SEPA, {"sepaContract": base}, token=token)["createSepaContract"]
     assert ok["status"] == "success" and ok["error"] is None
     assert gql.data(BANK_ACCOUNT, token=token)["bankAccount"] == {
-        "iban": "DE89370400440532013000",
-        "bic": "COBADEFFXXX",
-        "bank": "Commerzbank",
-        "accountHolder": "Sepa Tester",
-    }
+        "iban": "DE89370400440532013000", "bic": "COBADEFFXXX", "bank": "Commerzbank",
+        "accountHolder": "Sepa Tester"}
     assert gql.data(HAS_PAYMENT_MEDIUM, token=token)["hasPaymentMedium"] is True
     again = gql.data(CREATE_SEPA, {"sepaContract": base}, token=token)["createSepaContract"]
     assert again["error"]["code"] == "CONFLICT"
 
-    upd = gql.data(
-        UPDATE_SEPA,
-        {
-            "updateSepaContract": {
-                "id": SEPA_OPTION,
-                "iban": "GB82 WEST 1234 5698 7654 32",
-                "bic": "WESTGB2L",
-            }
-        },
-        token=token,
-    )["updateSepaContract"]
+    upd = gql.data(UPDATE_SEPA, {"updateSepaContract": {"id": SEPA_OPTION,
+                                                        "iban": "GB82 WEST 1234 5698 7654 32",
+                                                        "bic": "WESTGB2L"}},
+                   token=token)["updateSepaContract"]
     assert upd["status"] == "success", upd
     assert gql.data(BANK_ACCOUNT, token=token)["bankAccount"]["iban"] == "GB82WEST12345698765432"
 
@@ -554,39 +508,24 @@ def test_postpaid_contract_lifecycle(gql, core_db):
     finally:
         conn.close()
     token, _ = new_user(gql, "postpaid")
-    wrong_option = gql.data(
-        CREATE_POSTPAID, {"postpaidContract": {"id": SEPA_OPTION, "rateId": rate}}, token=token
-    )["createPostpaidContract"]
+    wrong_option = gql.data(CREATE_POSTPAID, {"postpaidContract": {
+        "id": SEPA_OPTION, "rateId": rate}}, token=token)["createPostpaidContract"]
     assert "postpaidContract.id" in wrong_option["error"]["response"]["body"]["message"]
-    unknown_rate = gql.data(
-        CREATE_POSTPAID,
-        {"postpaidContract": {"id": POSTPAID_OPTION, "rateId": "nope"}},
-        token=token,
-    )["createPostpaidContract"]
+    unknown_rate = gql.data(CREATE_POSTPAID, {"postpaidContract": {
+        "id": POSTPAID_OPTION, "rateId": "nope"}}, token=token)["createPostpaidContract"]
     assert unknown_rate["error"]["code"] == "NOT_FOUND"
-    ok = gql.data(
-        CREATE_POSTPAID,
-        {
-            "postpaidContract": {
-                "id": POSTPAID_OPTION,
-                "rateId": rate,
-                "customerReference": "Fleet car",
-            }
-        },
-        token=token,
-    )["createPostpaidContract"]
+    ok = gql.data(CREATE_POSTPAID, {"postpaidContract": {
+        "id": POSTPAID_OPTION, "rateId": rate, "customerReference": "Fleet car"}},
+        token=token)["createPostpaidContract"]
     assert ok["status"] == "success", ok
-    upd = gql.data(
-        UPDATE_POSTPAID,
-        {"postpaidContract": {"id": POSTPAID_OPTION, "customerReference": "Fleet car 2"}},
-        token=token,
-    )["updatePostpaidContract"]
+    upd = gql.data(UPDATE_POSTPAID, {"postpaidContract": {
+        "id": POSTPAID_OPTION, "customerReference": "Fleet car 2"}},
+        token=token)["updatePostpaidContract"]
     assert upd["status"] == "success"
     cards = gql.data("query { cardsPaged { data { label status } } }", token=token)
     assert {"label": "Fleet car 2", "status": "active"} in cards["cardsPaged"]["data"]
-    gone = gql.data(DELETE_POSTPAID, {"postpaidContract": {"id": POSTPAID_OPTION}}, token=token)[
-        "deletePostpaidContract"
-    ]
+    gone = gql.data(DELETE_POSTPAID, {"postpaidContract": {"id": POSTPAID_OPTION}},
+                    token=token)["deletePostpaidContract"]
     assert gone["status"] == "success"
     cards = gql.data("query { cardsPaged { data { label status } } }", token=token)
     assert {"label": "Fleet car 2", "status": "inactive"} in cards["cardsPaged"]["data"]
@@ -603,9 +542,8 @@ def test_register_payment_method_through_hosted_page(gql, core_db):
         conn.close()
     token, _ = new_user(gql, "pay")
     assert gql.data(HAS_PAYMENT_MEDIUM, token=token)["hasPaymentMedium"] is False
-    tx = gql.data(
-        REGISTER_PAYMENT, {"rateId": rate, "customerReference": "Card via PSP"}, token=token
-    )["registerPaymentMethod"]
+    tx = gql.data(REGISTER_PAYMENT, {"rateId": rate, "customerReference": "Card via PSP"},
+                  token=token)["registerPaymentMethod"]
     assert tx["absoluteLink"].endswith(tx["link"]) and tx["id"] in tx["link"]
     page = httpx.get(tx["absoluteLink"])
     assert page.status_code == 200 and "Card number" in page.text
@@ -643,23 +581,19 @@ def test_direct_payment_charging_status(gql, core_db):
     finally:
         conn.close()
     token, _ = new_user(gql, "direct")
-    tx = gql.data(INIT_DIRECT, {"connectorId": str(con["id"]), "rateId": rate}, token=token)[
-        "initDirectPaymentCharging"
-    ]
-    status = gql.data(
-        DIRECT_STATUS, {"evseId": con["evse_id"], "transactionId": tx["id"]}, token=token
-    )["directPaymentChargingStatus"]
+    tx = gql.data(INIT_DIRECT, {"connectorId": str(con["id"]), "rateId": rate},
+                  token=token)["initDirectPaymentCharging"]
+    status = gql.data(DIRECT_STATUS, {"evseId": con["evse_id"], "transactionId": tx["id"]},
+                      token=token)["directPaymentChargingStatus"]
     assert status["status"] == "OPEN" and status["chargeLogId"] is None
     other, _ = new_user(gql, "direct-other")
-    err = gql.error(
-        DIRECT_STATUS, {"evseId": con["evse_id"], "transactionId": tx["id"]}, token=other
-    )
+    err = gql.error(DIRECT_STATUS, {"evseId": con["evse_id"], "transactionId": tx["id"]},
+                    token=other)
     assert err["extensions"]["code"] == "NOT_FOUND"
     declined = httpx.post(tx["absoluteLink"], data={**TEST_CARD, "number": "4000000000000002"})
     assert "declined" in declined.text
-    after = gql.data(
-        DIRECT_STATUS, {"evseId": con["evse_id"], "transactionId": tx["id"]}, token=token
-    )["directPaymentChargingStatus"]
+    after = gql.data(DIRECT_STATUS, {"evseId": con["evse_id"], "transactionId": tx["id"]},
+                     token=token)["directPaymentChargingStatus"]
     assert after["status"] == "FAILED" and "declined" in after["message"]
     missing = gql.error(INIT_DIRECT, {"connectorId": "999999999", "rateId": rate}, token=token)
     assert missing["extensions"]["code"] == "NOT_FOUND"

@@ -19,13 +19,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid as uuidlib
+from datetime import UTC, datetime
 from typing import Any
 
 from services.core.domain import auth
 from services.core.domain.errors import BadInput, Conflict, NotFound
 from services.core.domain.passwords import hash_password, verify_password
 from services.core.domain.validation import check_email, check_password, check_text
-from services.core.store.db import transaction, utcnow
+from services.core.store.db import to_iso, transaction, utcnow
 
 LANGUAGE_CODES = [
     "de_DE", "en_US", "sv_SE", "it_IT", "fr_FR", "ru_RU", "hu_HU", "no_NO", "es_ES", "lv_LV",
@@ -204,7 +205,9 @@ def _profile_updates(profile: dict[str, Any], prefix: str) -> tuple[dict[str, An
     for key in _PROFILE_KEYS:
         if profile.get(key) is not None:
             value = profile[key]
-            if isinstance(value, str):
+            if isinstance(value, datetime):  # the DateTime scalar parses to datetime
+                value = to_iso(value if value.tzinfo else value.replace(tzinfo=UTC))
+            elif isinstance(value, str):
                 value = check_text(value, f"{prefix}.{key}", max_len=100)
             extra[key] = value
     return cols, extra
@@ -301,10 +304,19 @@ def change_password(
 
 
 def delete_contact(conn: sqlite3.Connection, user_id: int) -> sqlite3.Row:
+    """Deactivate the account, revoke its sessions and suspend its active cards (a charger
+    must not accept the RFID card of a deleted account); reactivation restores them."""
     with transaction(conn):
+        user = _user_row(conn, user_id)
+        suspended = [r[0] for r in conn.execute(
+            "SELECT uuid FROM cards WHERE user_id = ? AND status = 'ACTIVE'", (user_id,))]
+        conn.execute("UPDATE cards SET status = 'INACTIVE' WHERE user_id = ? AND status = 'ACTIVE'",
+                     (user_id,))
+        profile = {**json.loads(user["profile"] or "{}"), "suspendedCards": suspended}
         conn.execute(
-            "UPDATE users SET active = 0, deactivated_at = ?, updated_at = ? WHERE id = ?",
-            (utcnow(), utcnow(), user_id),
+            "UPDATE users SET active = 0, deactivated_at = ?, updated_at = ?, profile = ?"
+            " WHERE id = ?",
+            (utcnow(), utcnow(), json.dumps(profile), user_id),
         )
         auth.invalidate_user_sessions(conn, user_id)
         return _user_row(conn, user_id)
@@ -315,10 +327,15 @@ def reactivate(conn: sqlite3.Connection, email: str | None) -> tuple[int, str]:
     address = check_email(email, "email")
     with transaction(conn):
         row = conn.execute(
-            "SELECT id, active FROM users WHERE email = ?", (address,)
+            "SELECT id, active, profile FROM users WHERE email = ?", (address,)
         ).fetchone()
         if row is None or row["active"]:
             return 404, f"no deactivated account with the e-mail address '{address}'"
+        profile = json.loads(row["profile"] or "{}")
+        for card_uuid in profile.pop("suspendedCards", []):
+            conn.execute("UPDATE cards SET status = 'ACTIVE' WHERE uuid = ? AND user_id = ?",
+                         (card_uuid, row["id"]))
+        conn.execute("UPDATE users SET profile = ? WHERE id = ?", (json.dumps(profile), row["id"]))
         conn.execute(
             "UPDATE users SET active = 1, deactivated_at = NULL, failed_logins = 0,"
             " locked_until = NULL, updated_at = ? WHERE id = ?",

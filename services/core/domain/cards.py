@@ -30,7 +30,14 @@ _CARD_SELECT = (
 
 
 def is_expired(expiry: str | None, now: datetime | None = None) -> bool:
-    return bool(expiry) and from_iso(expiry) <= (now or datetime.now(UTC))
+    """``expiry_date`` may be a date ("2027-01-31": valid through that day) or a timestamp
+    (the same reading as the charging domain's card check)."""
+    if not expiry:
+        return False
+    exp = from_iso(expiry if "T" in expiry else expiry + "T23:59:59Z")
+    if exp.tzinfo is None:
+        exp = exp.replace(tzinfo=UTC)
+    return exp < (now or datetime.now(UTC))
 
 
 def card_can_charge(card: sqlite3.Row | dict, access_type: str | None,

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from ariadne import ObjectType
@@ -238,14 +239,11 @@ def payment_text(connectors: list[dict]) -> str | None:
         if c.get("free_of_charge"):
             text = "Free of charge"
         elif c.get("tariff_name") is not None:
-            text = price_summary({
-                "name": c["tariff_name"], "currency": c.get("tariff_currency") or "EUR",
-                "start_fee": c.get("start_fee") or 0, "per_kwh": c.get("per_kwh") or 0,
-                "per_minute": c.get("per_minute") or 0,
-                "parking_per_minute": c.get("parking_per_minute") or 0,
-                "parking_grace_minutes": c.get("parking_grace_minutes") or 0,
-                "tax_rate": c.get("tax_rate") or 0,
-            })
+            text = _price_text(
+                c["tariff_name"], c.get("tariff_currency") or "EUR", c.get("start_fee") or 0,
+                c.get("per_kwh") or 0, c.get("per_minute") or 0,
+                c.get("parking_per_minute") or 0, c.get("parking_grace_minutes") or 0,
+                c.get("tax_rate") or 0)
         else:
             continue
         if text not in prices:
@@ -253,6 +251,16 @@ def payment_text(connectors: list[dict]) -> str | None:
     if prices == ["Free of charge"]:
         return "Free of charge"
     return "Charge card (RFID) or app: " + "; ".join(prices) if prices else None
+
+
+@lru_cache(maxsize=1024)
+def _price_text(name: str, currency: str, start_fee: float, per_kwh: float,
+                per_minute: float, parking: float, grace: int, tax_rate: float) -> str:
+    # A few distinct tariffs serve thousands of connectors: format each once.
+    return price_summary({"name": name, "currency": currency, "start_fee": start_fee,
+                          "per_kwh": per_kwh, "per_minute": per_minute,
+                          "parking_per_minute": parking, "parking_grace_minutes": grace,
+                          "tax_rate": tax_rate})
 
 
 def _hms(value: Any) -> str | None:
