@@ -109,10 +109,10 @@ def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuidlib.uuid4().hex[:10]}@example.com"
 
 
-def register(gql: Gql, email: str, password: str = "secret-pw-1", **profile: Any) -> dict[str, Any]:
-    body = gql.data(
-        REGISTER_CONTACT, {"contactProfile": {"email": email, "password": password, **profile}}
-    )
+def register(gql: Gql, email: str, password: str = "secret-pw-1", **profile: Any
+             ) -> dict[str, Any]:
+    body = gql.data(REGISTER_CONTACT, {"contactProfile": {"email": email, "password": password,
+                                                          **profile}})
     result = body["registerContact"]
     assert result["error"] is None, result["error"]
     return result["profile"]
@@ -139,20 +139,16 @@ def user_id(conn: sqlite3.Connection, user_uuid: str) -> int:
 
 def rate_option(conn: sqlite3.Connection) -> sqlite3.Row:
     """A contract rate option (seeded, or created here when the store has none)."""
-    row = conn.execute(
-        "SELECT * FROM rate_options WHERE for_contracts = 1 ORDER BY id LIMIT 1"
-    ).fetchone()
+    row = conn.execute("SELECT * FROM rate_options WHERE for_contracts = 1 ORDER BY id LIMIT 1"
+                       ).fetchone()
     if row is not None:
         return row
     with transaction(conn):
-        tid = conn.execute(
-            "INSERT INTO tariffs(name, per_kwh, start_fee) VALUES ('Test flex', 0.49, 1.0)"
-        ).lastrowid
-        conn.execute(
-            "INSERT INTO rate_options(uuid, name, description, tariff_id) VALUES"
-            " (?, 'Test Flex', 'Test Flex. 0.49 EUR/kWh.', ?)",
-            (str(uuidlib.uuid4()), tid),
-        )
+        tid = conn.execute("INSERT INTO tariffs(name, per_kwh, start_fee) VALUES"
+                           " ('Test flex', 0.49, 1.0)").lastrowid
+        conn.execute("INSERT INTO rate_options(uuid, name, description, tariff_id) VALUES"
+                     " (?, 'Test Flex', 'Test Flex. 0.49 EUR/kWh.', ?)",
+                     (str(uuidlib.uuid4()), tid))
     return rate_option(conn)
 
 
@@ -162,47 +158,33 @@ def connector(conn: sqlite3.Connection, access_type: str = "INTERNAL") -> sqlite
         "SELECT k.*, s.uuid AS station_uuid FROM connectors k"
         " JOIN stations s ON s.id = k.station_id JOIN tariffs t ON t.id = k.tariff_id"
         " WHERE s.access_type = ? AND k.free_of_charge = 0 AND t.per_kwh > 0"
-        " ORDER BY k.id LIMIT 1",
-        (access_type,),
-    ).fetchone()
+        " ORDER BY k.id LIMIT 1", (access_type,)).fetchone()
     if row is not None:
         return row
     with transaction(conn):
-        op = conn.execute(
-            "INSERT INTO operators(name, party_id, country) VALUES ('Test Op', 'TST', 'DE')"
-        ).lastrowid
-        tid = conn.execute(
-            "INSERT INTO tariffs(name, per_kwh, start_fee) VALUES ('Test AC', 0.39, 0.5)"
-        ).lastrowid
+        op = conn.execute("INSERT INTO operators(name, party_id, country) VALUES"
+                          " ('Test Op', 'TST', 'DE')").lastrowid
+        tid = conn.execute("INSERT INTO tariffs(name, per_kwh, start_fee) VALUES"
+                           " ('Test AC', 0.39, 0.5)").lastrowid
         site = conn.execute(
             "INSERT INTO sites(uuid, name, operator_id, country, latitude, longitude)"
-            " VALUES (?, 'Test site', ?, 'DEU', 52.52, 13.405)",
-            (str(uuidlib.uuid4()), op),
+            " VALUES (?, 'Test site', ?, 'DEU', 52.52, 13.405)", (str(uuidlib.uuid4()), op)
         ).lastrowid
         n = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
         st = conn.execute(
             "INSERT INTO stations(uuid, site_id, operator_id, label, city, country, latitude,"
             " longitude, access_type) VALUES (?, ?, ?, ?, 'Berlin', 'DEU', 52.52, 13.405, ?)",
-            (str(uuidlib.uuid4()), site, op, f"Test station {n}", access_type),
-        ).lastrowid
+            (str(uuidlib.uuid4()), site, op, f"Test station {n}", access_type)).lastrowid
         conn.execute(
             "INSERT INTO connectors(station_id, sort_order, evse_id, plug_type, current_type,"
             " max_power_kw, tariff_id) VALUES (?, 1, ?, 'TYPE2', 'AC', 22, ?)",
-            (st, f"DE*TST*E{st}*1", tid),
-        )
+            (st, f"DE*TST*E{st}*1", tid))
     return connector(conn, access_type)
 
 
-def add_session(
-    conn: sqlite3.Connection,
-    uid: int,
-    con: sqlite3.Row,
-    start: datetime,
-    minutes: float = 60,
-    kwh: float = 10.0,
-    state: str = "finished",
-    tag: str = "TESTTAG",
-) -> tuple[int, str]:
+def add_session(conn: sqlite3.Connection, uid: int, con: sqlite3.Row, start: datetime,
+                minutes: float = 60, kwh: float = 10.0, state: str = "finished",
+                tag: str = "TESTTAG") -> tuple[int, str]:
     """A session as the charging domain leaves it: finished ones with cost rows computed
     by the real tariff code, running ones with meter values added separately."""
     tariff = conn.execute("SELECT * FROM tariffs WHERE id = ?", (con["tariff_id"],)).fetchone()
@@ -218,70 +200,35 @@ def add_session(
                 " tariff_snapshot, rate_name, currency, cost_total, cost_net, cost_tax,"
                 " created_at) VALUES (?, ?, ?, ?, 'finished', ?, 'default', ?, ?, 1000, ?, ?,"
                 " ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session_uuid,
-                    uid,
-                    con["id"],
-                    con["station_id"],
-                    tag,
-                    to_iso(start),
-                    to_iso(end),
-                    1000 + int(kwh * 1000),
-                    kwh,
-                    tariffs.co2_saving_kg(kwh),
-                    snap,
-                    tariff["name"],
-                    cost.currency,
-                    cost.total,
-                    cost.net,
-                    cost.tax,
-                    utcnow(),
-                ),
+                (session_uuid, uid, con["id"], con["station_id"], tag, to_iso(start),
+                 to_iso(end), 1000 + int(kwh * 1000), kwh, tariffs.co2_saving_kg(kwh), snap,
+                 tariff["name"], cost.currency, cost.total, cost.net, cost.tax, utcnow()),
             ).lastrowid
             for item in cost.items:
                 row = item.as_row()
                 conn.execute(
                     "INSERT INTO session_cost_items(session_id, description, net_amount,"
                     " tax_rate, tax_amount, gross_amount) VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        sid,
-                        row["description"],
-                        row["net_amount"],
-                        row["tax_rate"],
-                        row["tax_amount"],
-                        row["gross_amount"],
-                    ),
-                )
+                    (sid, row["description"], row["net_amount"], row["tax_rate"],
+                     row["tax_amount"], row["gross_amount"]))
         else:
             sid = conn.execute(
                 "INSERT INTO sessions(uuid, user_id, connector_id, station_id, state, auth_id,"
                 " auth_type, date_start, meter_start, tariff_snapshot, rate_name, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, 'default', ?, 5000, ?, ?, ?)",
-                (
-                    session_uuid,
-                    uid,
-                    con["id"],
-                    con["station_id"],
-                    state,
-                    tag,
-                    to_iso(start),
-                    snap,
-                    tariff["name"],
-                    utcnow(),
-                ),
+                (session_uuid, uid, con["id"], con["station_id"], state, tag, to_iso(start),
+                 snap, tariff["name"], utcnow()),
             ).lastrowid
     return int(sid), session_uuid
 
 
-def add_meter_values(
-    conn: sqlite3.Connection, session_id: int, samples: list[tuple[datetime, int, float, float]]
-) -> None:
+def add_meter_values(conn: sqlite3.Connection, session_id: int,
+                     samples: list[tuple[datetime, int, float, float]]) -> None:
     with transaction(conn):
         conn.executemany(
             "INSERT INTO meter_values(session_id, ts, energy_wh, power_w, soc)"
             " VALUES (?, ?, ?, ?, ?)",
-            [(session_id, to_iso(ts), wh, p, soc) for ts, wh, p, soc in samples],
-        )
+            [(session_id, to_iso(ts), wh, p, soc) for ts, wh, p, soc in samples])
 
 
 def json_dump(value: Any) -> str:

@@ -52,12 +52,8 @@ def test_image_served_from_assets(core_url: str) -> None:
 
 
 def test_help_lists_the_options() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "services.core", "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = subprocess.run([sys.executable, "-m", "services.core", "--help"],
+                         capture_output=True, text=True, check=True).stdout
     for flag in ("--host", "--port", "--db", "--stations", "--seed"):
         assert flag in out
 
@@ -66,19 +62,9 @@ def test_sigterm_and_sigint_stop_cleanly(tmp_path: Path) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         db = tmp_path / f"{sig.name}.sqlite3"
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "services.core",
-                "--port",
-                "0",
-                "--db",
-                str(db),
-                "--stations",
-                "0",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            [sys.executable, "-m", "services.core", "--port", "0", "--db", str(db),
+             "--stations", "0"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         try:
             url = _wait_ready(proc, 60, db)

@@ -94,15 +94,15 @@ def test_renew_rotates_tokens(gql):
     register(gql, email)
     pair = login(gql, email)
     # a session token is not a refresh token
-    assert gql.error(RENEW, token=pair["sessionToken"])["extensions"]["code"] == ("UNAUTHENTICATED")
+    assert gql.error(RENEW, token=pair["sessionToken"])["extensions"]["code"] == (
+        "UNAUTHENTICATED")
     new = gql.data(RENEW, token=pair["refreshToken"])["renewSession"]
     assert new["sessionToken"] != pair["sessionToken"]
     assert new["refreshToken"] != pair["refreshToken"]
     assert gql.data(CONTACT, token=new["sessionToken"])["contact"]["email"] == email
     # old pair is dead: both the session token and the (used) refresh token
     assert gql.error(CONTACT, token=pair["sessionToken"])["extensions"]["code"] == (
-        "UNAUTHENTICATED"
-    )
+        "UNAUTHENTICATED")
     err = gql.error(RENEW, token=pair["refreshToken"])
     assert err["extensions"]["code"] == "UNAUTHENTICATED"
 
@@ -114,10 +114,10 @@ def test_invalidate_session(gql):
     out = gql.data(INVALIDATE, token=pair["sessionToken"])["invalidateSession"]
     assert out == {"isInvalidated": True, "status": "invalidated"}
     assert gql.error(CONTACT, token=pair["sessionToken"])["extensions"]["code"] == (
-        "UNAUTHENTICATED"
-    )
+        "UNAUTHENTICATED")
     # the refresh token died with it
-    assert gql.error(RENEW, token=pair["refreshToken"])["extensions"]["code"] == ("UNAUTHENTICATED")
+    assert gql.error(RENEW, token=pair["refreshToken"])["extensions"]["code"] == (
+        "UNAUTHENTICATED")
     again = gql.data(INVALIDATE, token=pair["sessionToken"])["invalidateSession"]
     assert again["isInvalidated"] is False
 
@@ -132,8 +132,7 @@ def test_anonymous_session_public_only(gql):
     assert "anonymous" in err["message"]
     renewed = gql.data(RENEW, token=pair["refreshToken"])["renewSession"]
     assert gql.error(CONTACT, token=renewed["sessionToken"])["extensions"]["code"] == (
-        "UNAUTHENTICATED"
-    )
+        "UNAUTHENTICATED")
 
 
 def test_expired_session_says_so(gql, core_db):
@@ -143,10 +142,8 @@ def test_expired_session_says_so(gql, core_db):
     conn = db(core_db)
     try:
         past = to_iso(datetime.now(UTC) - timedelta(minutes=1))
-        conn.execute(
-            "UPDATE auth_sessions SET expires_at = ? WHERE token_hash = ?",
-            (past, hash_token(pair["sessionToken"])),
-        )
+        conn.execute("UPDATE auth_sessions SET expires_at = ? WHERE token_hash = ?",
+                     (past, hash_token(pair["sessionToken"])))
     finally:
         conn.close()
     err = gql.error(CONTACT, token=pair["sessionToken"])
@@ -164,14 +161,12 @@ def test_session_lifetimes_are_60_minutes_and_30_days(gql, core_db):
     pair = login(gql, email)
     conn = db(core_db)
     try:
-        row = conn.execute(
-            "SELECT expires_at, refresh_expires_at FROM auth_sessions WHERE token_hash = ?",
-            (hash_token(pair["sessionToken"]),),
-        ).fetchone()
-        stored = conn.execute(
-            "SELECT COUNT(*) FROM auth_sessions WHERE token_hash = ? OR refresh_hash = ?",
-            (pair["sessionToken"], pair["refreshToken"]),
-        ).fetchone()[0]
+        row = conn.execute("SELECT expires_at, refresh_expires_at FROM auth_sessions"
+                           " WHERE token_hash = ?", (hash_token(pair["sessionToken"]),)
+                           ).fetchone()
+        stored = conn.execute("SELECT COUNT(*) FROM auth_sessions WHERE token_hash = ?"
+                              " OR refresh_hash = ?",
+                              (pair["sessionToken"], pair["refreshToken"])).fetchone()[0]
     finally:
         conn.close()
     expires = datetime.fromisoformat(row["expires_at"].replace("Z", "+00:00"))
@@ -211,12 +206,10 @@ def test_deprecated_login_variants(gql):
     anon = gql.data(ANONYMOUS_LOGIN)["anonymousLogin"]
     assert anon["sessionToken"] and anon["error"] is None
     assert gql.error(CONTACT, token=anon["sessionToken"])["extensions"]["code"] == (
-        "UNAUTHENTICATED"
-    )
+        "UNAUTHENTICATED")
 
 
 def test_demo_driver_can_log_in(gql):
     pair = login(gql, "driver@example.com", "driver-demo")
     assert gql.data(CONTACT, token=pair["sessionToken"])["contact"]["email"] == (
-        "driver@example.com"
-    )
+        "driver@example.com")

@@ -59,11 +59,8 @@ def _rate(core_db) -> str:
 
 
 def _create(gql, token, rate, reference):
-    return gql.data(
-        CREATE_AUTH_MEDIA,
-        {"authenticationMedia": {"rateId": rate, "customerReference": reference}},
-        token=token,
-    )["createAuthenticationMedia"]
+    return gql.data(CREATE_AUTH_MEDIA, {"authenticationMedia": {
+        "rateId": rate, "customerReference": reference}}, token=token)["createAuthenticationMedia"]
 
 
 def test_create_list_and_lookup(gql, core_db):
@@ -72,14 +69,13 @@ def test_create_list_and_lookup(gql, core_db):
     assert gql.data(CARDS_PAGED, token=token)["cardsPaged"]["data"] == []
     created = [_create(gql, token, rate, f"Card {i}") for i in range(3)]
     assert created[0]["rateId"] == rate and created[0]["customerReference"] == "Card 0"
-    page = gql.data(CARDS_PAGED, {"pagination": {"limit": 2, "offset": 0}}, token=token)[
-        "cardsPaged"
-    ]
-    assert page["pagination"] == {"isLastPage": False, "offset": 0, "limit": 2, "totalCount": 3}
+    page = gql.data(CARDS_PAGED, {"pagination": {"limit": 2, "offset": 0}},
+                    token=token)["cardsPaged"]
+    assert page["pagination"] == {"isLastPage": False, "offset": 0, "limit": 2,
+                                  "totalCount": 3}
     assert [c["id"] for c in page["data"]] == [c["id"] for c in created[:2]]
-    last = gql.data(CARDS_PAGED, {"pagination": {"limit": 2, "offset": 2}}, token=token)[
-        "cardsPaged"
-    ]
+    last = gql.data(CARDS_PAGED, {"pagination": {"limit": 2, "offset": 2}},
+                    token=token)["cardsPaged"]
     assert last["pagination"]["isLastPage"] is True and len(last["data"]) == 1
     card = page["data"][0]
     assert card["status"] == "active" and card["type"] == "virtual"
@@ -97,18 +93,14 @@ def test_create_list_and_lookup(gql, core_db):
 def test_create_validates_input(gql, core_db):
     rate = _rate(core_db)
     token, _ = new_user(gql, "cardval")
-    err = gql.error(
-        CREATE_AUTH_MEDIA,
-        {"authenticationMedia": {"rateId": "no-rate", "customerReference": "x"}},
-        token=token,
-    )
+    err = gql.error(CREATE_AUTH_MEDIA, {"authenticationMedia": {"rateId": "no-rate",
+                                                                "customerReference": "x"}},
+                    token=token)
     assert err["extensions"]["code"] == "NOT_FOUND"
     assert err["extensions"]["field"] == "authenticationMedia.rateId"
-    err = gql.error(
-        CREATE_AUTH_MEDIA,
-        {"authenticationMedia": {"rateId": rate, "customerReference": "  "}},
-        token=token,
-    )
+    err = gql.error(CREATE_AUTH_MEDIA, {"authenticationMedia": {"rateId": rate,
+                                                                "customerReference": "  "}},
+                    token=token)
     assert err["extensions"]["code"] == "BAD_USER_INPUT"
     assert err["extensions"]["field"] == "authenticationMedia.customerReference"
 
@@ -117,26 +109,21 @@ def test_rename_and_deactivate(gql, core_db):
     rate = _rate(core_db)
     token, me = new_user(gql, "cardupd")
     card = _create(gql, token, rate, "Old name")
-    out = gql.data(
-        UPDATE_CARD, {"input": {"cardId": card["id"], "label": "New name"}}, token=token
-    )["updateCard"]
+    out = gql.data(UPDATE_CARD, {"input": {"cardId": card["id"], "label": "New name"}},
+                   token=token)["updateCard"]
     assert out["label"] == "New name" and out["status"] == "active"
-    out = gql.data(
-        UPDATE_CARD, {"input": {"cardId": card["id"], "status": "DEACTIVATE"}}, token=token
-    )["updateCard"]
+    out = gql.data(UPDATE_CARD, {"input": {"cardId": card["id"], "status": "DEACTIVATE"}},
+                   token=token)["updateCard"]
     assert out["status"] == "inactive" and out["label"] == "New name"
     assert gql.data(CARD, {"id": card["id"]}, token=token)["card"]["status"] == "inactive"
-    bad = gql.error(
-        UPDATE_CARD, {"input": {"cardId": card["id"], "status": "ACTIVATE"}}, token=token
-    )
+    bad = gql.error(UPDATE_CARD, {"input": {"cardId": card["id"], "status": "ACTIVATE"}},
+                    token=token)
     assert bad["extensions"]["code"] == "BAD_USER_INPUT"  # not in CardStatusActionEnum
-    billing = gql.data(
-        UPDATE_BILLING, {"cardId": card["id"], "billingContactId": me["id"]}, token=token
-    )["updateCardBillingContact"]
+    billing = gql.data(UPDATE_BILLING, {"cardId": card["id"], "billingContactId": me["id"]},
+                       token=token)["updateCardBillingContact"]
     assert billing["status"] == "success"
-    wrong = gql.error(
-        UPDATE_BILLING, {"cardId": card["id"], "billingContactId": "someone"}, token=token
-    )
+    wrong = gql.error(UPDATE_BILLING, {"cardId": card["id"], "billingContactId": "someone"},
+                      token=token)
     assert wrong["extensions"]["code"] == "NOT_FOUND"
 
 
@@ -149,13 +136,11 @@ def test_other_users_cards_are_not_found(gql, core_db):
     for ident in (card["id"], full["tagId"]):
         err = gql.error(CARD, {"id": ident}, token=token_b)
         assert err["extensions"]["code"] == "NOT_FOUND"
-    err = gql.error(
-        UPDATE_CARD, {"input": {"cardId": card["id"], "status": "DEACTIVATE"}}, token=token_b
-    )
+    err = gql.error(UPDATE_CARD, {"input": {"cardId": card["id"], "status": "DEACTIVATE"}},
+                    token=token_b)
     assert err["extensions"]["code"] == "NOT_FOUND"
-    err = gql.error(
-        UPDATE_BILLING, {"cardId": card["id"], "billingContactId": b["id"]}, token=token_b
-    )
+    err = gql.error(UPDATE_BILLING, {"cardId": card["id"], "billingContactId": b["id"]},
+                    token=token_b)
     assert err["extensions"]["code"] == "NOT_FOUND"
     assert gql.data(CARD, {"id": card["id"]}, token=token_a)["card"]["status"] == "active"
     assert gql.data(CARDS_PAGED, token=token_b)["cardsPaged"]["pagination"]["totalCount"] == 0
@@ -173,18 +158,15 @@ def test_available_cards_for_connector(gql, core_db):
     token, _ = new_user(gql, "avail")
     usable = _create(gql, token, rate, "Usable")
     blocked = _create(gql, token, rate, "Blocked")
-    gql.data(UPDATE_CARD, {"input": {"cardId": blocked["id"], "status": "DEACTIVATE"}}, token=token)
-    cards = gql.data(AVAILABLE, {"connectorId": str(internal["id"])}, token=token)[
-        "availableCardsForChargingProcess"
-    ]
+    gql.data(UPDATE_CARD, {"input": {"cardId": blocked["id"], "status": "DEACTIVATE"}},
+             token=token)
+    cards = gql.data(AVAILABLE, {"connectorId": str(internal["id"])},
+                     token=token)["availableCardsForChargingProcess"]
     assert [c["id"] for c in cards] == [usable["id"]]
     assert cards[0]["rate"]["description"]  # the price that will apply
     # virtual cards are not roaming cards: none usable at a roaming station
-    assert (
-        gql.data(AVAILABLE, {"connectorId": str(roaming["id"])}, token=token)[
-            "availableCardsForChargingProcess"
-        ]
-        == []
-    )
+    assert gql.data(AVAILABLE, {"connectorId": str(roaming["id"])},
+                    token=token)["availableCardsForChargingProcess"] == []
     err = gql.error(AVAILABLE, {"connectorId": "987654321"}, token=token)
     assert err["extensions"]["code"] == "NOT_FOUND"
+

@@ -72,14 +72,11 @@ def _history(gql, core_db, prefix):
     try:
         uid = user_id(conn, contact["id"])
         con = connector(conn)
-        finished = [
-            add_session(conn, uid, con, MONTH + timedelta(days=d, hours=8), kwh=k)
-            for d, k in ((2, 10.0), (9, 20.5), (20, 7.25))
-        ]
+        finished = [add_session(conn, uid, con, MONTH + timedelta(days=d, hours=8), kwh=k)
+                    for d, k in ((2, 10.0), (9, 20.5), (20, 7.25))]
         april = add_session(conn, uid, con, MONTH + timedelta(days=33), kwh=30.0)
-        running = add_session(
-            conn, uid, con, datetime.now(UTC) - timedelta(minutes=20), state="charging"
-        )
+        running = add_session(conn, uid, con, datetime.now(UTC) - timedelta(minutes=20),
+                              state="charging")
     finally:
         conn.close()
     return token, contact, con, finished, april, running
@@ -89,7 +86,8 @@ def test_chargelogs_paged_filters_and_order(gql, core_db):
     token, _, con, finished, april, running = _history(gql, core_db, "hist")
     page = gql.data(CHARGELOGS_PAGED, {"pagination": {"limit": 2}}, token=token)
     logs = page["chargelogsPaged"]
-    assert logs["pagination"] == {"isLastPage": False, "offset": 0, "limit": 2, "totalCount": 5}
+    assert logs["pagination"] == {"isLastPage": False, "offset": 0, "limit": 2,
+                                  "totalCount": 5}
     # newest first: the running one, then April
     assert [c["id"] for c in logs["data"]] == [running[1], april[1]]
     assert logs["data"][0]["status"] == "started"
@@ -97,26 +95,20 @@ def test_chargelogs_paged_filters_and_order(gql, core_db):
     assert logs["data"][1]["connector"]["evseId"] == con["evse_id"]
     assert logs["data"][1]["sessionId"] == str(april[0])
 
-    stopped = gql.data(
-        CHARGELOGS_PAGED, {"filters": {"status": "stopped"}, "type": "contact"}, token=token
-    )["chargelogsPaged"]
+    stopped = gql.data(CHARGELOGS_PAGED, {"filters": {"status": "stopped"}, "type": "contact"},
+                       token=token)["chargelogsPaged"]
     assert stopped["pagination"]["totalCount"] == 4
-    started = gql.data(CHARGELOGS_PAGED, {"filters": {"status": "started"}}, token=token)[
-        "chargelogsPaged"
-    ]
+    started = gql.data(CHARGELOGS_PAGED, {"filters": {"status": "started"}},
+                       token=token)["chargelogsPaged"]
     assert [c["id"] for c in started["data"]] == [running[1]]
 
-    march = gql.data(
-        CHARGELOGS_PAGED,
-        {"timeframe": {"start": "2026-03-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"}},
-        token=token,
-    )["chargelogsPaged"]
+    march = gql.data(CHARGELOGS_PAGED, {"timeframe": {"start": "2026-03-01T00:00:00Z",
+                                                      "end": "2026-04-01T00:00:00Z"}},
+                     token=token)["chargelogsPaged"]
     assert [c["id"] for c in march["data"]] == [f[1] for f in reversed(finished)]
-    bad = gql.error(
-        CHARGELOGS_PAGED,
-        {"timeframe": {"start": "2026-04-01T00:00:00Z", "end": "2026-03-01T00:00:00Z"}},
-        token=token,
-    )
+    bad = gql.error(CHARGELOGS_PAGED, {"timeframe": {"start": "2026-04-01T00:00:00Z",
+                                                     "end": "2026-03-01T00:00:00Z"}},
+                    token=token)
     assert bad["extensions"]["code"] == "BAD_USER_INPUT" and "timeframe.end" in bad["message"]
 
 
@@ -151,11 +143,9 @@ def test_statistics(gql, core_db):
     all_time = gql.data(STATISTICS, token=token)["chargingStatistics"]
     assert all_time["number"] == 4  # finished only
     assert all_time["energyConsumption"] == 67.75
-    march = gql.data(
-        STATISTICS,
-        {"timeframe": {"start": "2026-03-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"}},
-        token=token,
-    )["chargingStatistics"]
+    march = gql.data(STATISTICS, {"timeframe": {"start": "2026-03-01T00:00:00Z",
+                                                "end": "2026-04-01T00:00:00Z"}},
+                     token=token)["chargingStatistics"]
     assert march["number"] == 3 and march["energyConsumption"] == 37.75
     assert abs(march["co2Saving"] - 37.75 * 0.54) < 0.01
 
@@ -168,9 +158,8 @@ def test_meter_values_summary_is_live(gql, core_db):
     t0 = datetime.now(UTC) - timedelta(minutes=15)
     conn = db(core_db)
     try:
-        add_meter_values(
-            conn, sid, [(t0, 5000, 11000.0, 40.0), (t0 + timedelta(minutes=5), 5900, 11000.0, 45.0)]
-        )
+        add_meter_values(conn, sid, [(t0, 5000, 11000.0, 40.0),
+                                     (t0 + timedelta(minutes=5), 5900, 11000.0, 45.0)])
     finally:
         conn.close()
     first = gql.data(METER_SUMMARY, {"uuid": suuid}, token=token)["chargelogMeterValuesSummary"]
@@ -210,12 +199,11 @@ def test_invoice_documents_and_pdf(gql, core_db, core_url):
                 "INSERT INTO documents(uuid, user_id, doc_type, title, document_date,"
                 " period_start, period_end, created_at) VALUES (?, ?, 'invoice',"
                 " 'Invoice March 2026', '2026-04-02T00:00:00.000Z', ?, ?, ?)",
-                (doc_uuid, uid, to_iso(MONTH), to_iso(datetime(2026, 4, 1, tzinfo=UTC)), utcnow()),
-            )
+                (doc_uuid, uid, to_iso(MONTH), to_iso(datetime(2026, 4, 1, tzinfo=UTC)),
+                 utcnow()))
         totals = conn.execute(
             "SELECT SUM(cost_total), SUM(cost_tax) FROM sessions WHERE uuid IN (?, ?, ?)",
-            tuple(f[1] for f in finished),
-        ).fetchone()
+            tuple(f[1] for f in finished)).fetchone()
     finally:
         conn.close()
     page = gql.data(DOCUMENTS_PAGED, token=token)["accountDocumentsPaged"]
@@ -242,6 +230,7 @@ def test_invoice_documents_and_pdf(gql, core_db, core_url):
     assert httpx.get(expired).status_code == 403
 
     other, _ = new_user(gql, "invoice-other")
-    assert gql.error(DOCUMENT, {"id": doc_uuid}, token=other)["extensions"]["code"] == ("NOT_FOUND")
+    assert gql.error(DOCUMENT, {"id": doc_uuid}, token=other)["extensions"]["code"] == (
+        "NOT_FOUND")
     assert httpx.get(bare, headers={"Authorization": f"Bearer {other}"}).status_code == 404
     assert gql.data(DOCUMENTS_PAGED, token=other)["accountDocumentsPaged"]["data"] == []

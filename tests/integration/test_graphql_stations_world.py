@@ -43,73 +43,30 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     s2, s2_uuid = f.site(conn, op, 52.538, 13.405, "North")
     s3, _ = f.site(conn, op, 52.61, 13.405)
     s4, _ = f.site(conn, op, 48.137, 11.575)
-    w: dict[str, Any] = {
-        "db": db,
-        "rate_option": ro_uuid,
-        "packages": pkgs,
-        "s1": s1_uuid,
-        "s2": s2_uuid,
-    }
-    w["C"] = f.station(
-        conn,
-        s2,
-        op,
-        52.538,
-        13.405,
-        [{"plug": "CHADEMO", "current": "DC", "power": 50, "tariff_id": t1}],
-        access_type="ROAMING",
-    )
-    w["A"] = f.station(
-        conn,
-        s1,
-        op,
-        52.52,
-        13.405,
-        [
-            {"plug": "TYPE2", "current": "AC", "power": 22, "tariff_id": t1},
-            {"plug": "CCS", "current": "DC", "power": 150, "tariff_id": t1},
-        ],
-        connected=True,
-        images=["a-front.jpg"],
-        opening_hours={
-            "twentyfourseven": False,
-            "regular": [{"weekday": d, "begin": "08:00", "end": "20:00"} for d in range(1, 6)],
-            "exceptional": [
-                {"begin": "2026-12-24T00:00:00Z", "end": "2026-12-27T00:00:00Z", "closed": True}
-            ],
-        },
-        occupancy={(0, 8): 0.25, (0, 9): 0.75, (2, 8): 0.5},
-    )
-    w["B"] = f.station(
-        conn,
-        s1,
-        op,
-        52.52015,
-        13.40515,
-        [{"plug": "TYPE2", "current": "AC", "power": 11, "free": True}],
-    )
-    w["D"] = f.station(
-        conn,
-        s3,
-        op,
-        52.61,
-        13.405,
-        [{"plug": "SCHUKO", "current": "AC", "power": 3.7, "tariff_id": t1}],
-    )
-    w["E"] = f.station(
-        conn,
-        s4,
-        op,
-        48.137,
-        11.575,
-        [{"plug": "TYPE2", "current": "AC", "power": 22, "tariff_id": t1}],
-    )
+    w: dict[str, Any] = {"db": db, "rate_option": ro_uuid, "packages": pkgs,
+                         "s1": s1_uuid, "s2": s2_uuid}
+    w["C"] = f.station(conn, s2, op, 52.538, 13.405,
+                       [{"plug": "CHADEMO", "current": "DC", "power": 50, "tariff_id": t1}],
+                       access_type="ROAMING")
+    w["A"] = f.station(conn, s1, op, 52.52, 13.405,
+                       [{"plug": "TYPE2", "current": "AC", "power": 22, "tariff_id": t1},
+                        {"plug": "CCS", "current": "DC", "power": 150, "tariff_id": t1}],
+                       connected=True, images=["a-front.jpg"],
+                       opening_hours={"twentyfourseven": False, "regular": [
+                           {"weekday": d, "begin": "08:00", "end": "20:00"} for d in range(1, 6)],
+                           "exceptional": [{"begin": "2026-12-24T00:00:00Z",
+                                            "end": "2026-12-27T00:00:00Z", "closed": True}]},
+                       occupancy={(0, 8): 0.25, (0, 9): 0.75, (2, 8): 0.5})
+    w["B"] = f.station(conn, s1, op, 52.52015, 13.40515,
+                       [{"plug": "TYPE2", "current": "AC", "power": 11, "free": True}])
+    w["D"] = f.station(conn, s3, op, 52.61, 13.405,
+                       [{"plug": "SCHUKO", "current": "AC", "power": 3.7, "tariff_id": t1}])
+    w["E"] = f.station(conn, s4, op, 48.137, 11.575,
+                       [{"plug": "TYPE2", "current": "AC", "power": 22, "tariff_id": t1}])
     uid = f.user(conn, "world@example.com")
     with transaction(conn):
-        conn.execute(
-            "UPDATE users SET password_hash = ? WHERE id = ?",
-            (hash_password("world-secret-1"), uid),
-        )
+        conn.execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                     (hash_password("world-secret-1"), uid))
         conn.execute("INSERT INTO settings(key, value) VALUES ('world.currency', 'EUR')")
     f.card(conn, uid, "04A1B2C3D4E5F6")  # default card: internal stations only
     f.card(conn, uid, "04AAAAAAAAAAAA", card_type="roaming")
@@ -154,9 +111,8 @@ async def test_ordered_by_distance_zero_orders_by_id(served, world) -> None:  # 
     _core, gql = served
     page = await _near(gql, 5, orderedByDistance="0")
     assert _ids(page) == [world["C"]["uuid"], world["A"]["uuid"], world["B"]["uuid"]]
-    err = await gql.error(
-        CPS_NEAR, {"location": {**CENTRE, "radius": 5}, "orderedByDistance": "yes"}
-    )
+    err = await gql.error(CPS_NEAR, {"location": {**CENTRE, "radius": 5},
+                                     "orderedByDistance": "yes"})
     assert err["extensions"]["code"] == "BAD_USER_INPUT"
     assert "orderedByDistance" in err["message"]
 
@@ -169,20 +125,17 @@ async def test_pagination_pages_and_caps_limit(served, world) -> None:  # type: 
     last = await _near(gql, 5, pagination={"limit": 2, "offset": 2})
     assert last["pagination"]["isLastPage"] is True
     assert (await _near(gql, 5, pagination={"limit": 5000}))["pagination"]["limit"] == 100
-    err = await gql.error(
-        CPS_NEAR, {"location": {**CENTRE, "radius": 5}, "pagination": {"offset": -1}}
-    )
+    err = await gql.error(CPS_NEAR, {"location": {**CENTRE, "radius": 5},
+                                     "pagination": {"offset": -1}})
     assert err["extensions"] == {"code": "BAD_USER_INPUT", "field": "pagination.offset"}
 
 
 async def test_location_validation_names_the_field(served) -> None:  # type: ignore[no-untyped-def]
     _core, gql = served
-    for loc, field in (
-        ({"latitude": 91, "longitude": 0, "radius": 1}, "location.latitude"),
-        ({"latitude": 0, "longitude": 181, "radius": 1}, "location.longitude"),
-        ({**CENTRE, "radius": -1}, "location.radius"),
-        ({**CENTRE, "radius": 5000}, "location.radius"),
-    ):
+    for loc, field in (({"latitude": 91, "longitude": 0, "radius": 1}, "location.latitude"),
+                       ({"latitude": 0, "longitude": 181, "radius": 1}, "location.longitude"),
+                       ({**CENTRE, "radius": -1}, "location.radius"),
+                       ({**CENTRE, "radius": 5000}, "location.radius")):
         err = await gql.error(CPS_NEAR, {"location": loc})
         assert err["extensions"]["code"] == "BAD_USER_INPUT"
         assert err["extensions"]["field"] == field
@@ -201,28 +154,17 @@ async def test_filters_query_and_connector_filters(served, world) -> None:  # ty
     a, b, c, d = (world[k]["uuid"] for k in "ABCD")
     assert await only([{"slug": "TYPE_OF_CURRENT", "options": ["DC"]}]) == {a, c}
     assert await only([{"slug": "FILTER_BY_CONNECTOR_TYPE", "options": ["CHADEMO"]}]) == {c}
-    assert await only([{"slug": "FILTER_BY_CONNECTOR_TYPE", "options": ["CHADEMO", "SCHUKO"]}]) == {
-        c,
-        d,
-    }
+    assert await only([{"slug": "FILTER_BY_CONNECTOR_TYPE", "options": ["CHADEMO", "SCHUKO"]}]
+                      ) == {c, d}
     assert await only([{"slug": "POWER_CLASS", "options": ["FROM_150_KW"]}]) == {a}
-    assert await only(
-        [
-            {"slug": "TYPE_OF_CURRENT", "options": ["AC"]},
-            {"slug": "POWER_CLASS", "options": ["UP_TO_22_KW"]},
-        ]
-    ) == {a, b, d}
+    assert await only([{"slug": "TYPE_OF_CURRENT", "options": ["AC"]},
+                       {"slug": "POWER_CLASS", "options": ["UP_TO_22_KW"]}]) == {a, b, d}
     assert await only([], freeOfCharge=True) == {b}
     # every option the filters query offers is accepted back
     for slug, options in slugs.items():
         await _near(gql, 1, filter=[{"slug": slug, "options": options}])
-    err = await gql.error(
-        CPS_NEAR,
-        {
-            "location": {**CENTRE, "radius": 5},
-            "filter": [{"slug": "POWER_CLASS", "options": ["FAST"]}],
-        },
-    )
+    err = await gql.error(CPS_NEAR, {"location": {**CENTRE, "radius": 5},
+                                     "filter": [{"slug": "POWER_CLASS", "options": ["FAST"]}]})
     assert err["extensions"]["code"] == "BAD_USER_INPUT"
     assert "FAST" in err["message"] and "POWER_CLASS" in err["extensions"]["field"]
 
@@ -263,23 +205,16 @@ async def test_cp_detail_renders_every_documented_field(served, world) -> None: 
     assert type2["connectorType"]["chargePointType"] == "AC"
     assert type2["connectorType"]["maxPowerRating"] == 22.0
     assert ccs["connectorType"]["standard"] == "IEC_62196_T2_COMBO"
-    assert type2["status"] == {
-        "connectorId": type2["id"],
-        "ocpp": "Available",
-        "calculated": "Available",
-        "simple": "Available",
-    }
+    assert type2["status"] == {"connectorId": type2["id"], "ocpp": "Available",
+                               "calculated": "Available", "simple": "Available"}
     assert type2["cp"]["id"] == cp["id"]
     info = cp["information"]
     hours = info["openingTimes"]
     assert hours["description"] == "Mon-Fri 08:00-20:00"
-    assert hours["regularHours"][0] == {
-        "weekday": 1,
-        "operatingHours": {"begin": "08:00:00", "end": "20:00:00"},
-    }
-    assert hours["exceptionalClosings"] == [
-        {"begin": "2026-12-24T00:00:00Z", "end": "2026-12-27T00:00:00Z"}
-    ]
+    assert hours["regularHours"][0] == {"weekday": 1, "operatingHours":
+                                        {"begin": "08:00:00", "end": "20:00:00"}}
+    assert hours["exceptionalClosings"] == [{"begin": "2026-12-24T00:00:00Z",
+                                            "end": "2026-12-27T00:00:00Z"}]
     assert "0.49 EUR/kWh" in info["payment"]
     err = await gql.error(doc_query("cp"), {"id": "no-such-station"})
     assert err["extensions"] == {"code": "NOT_FOUND", "field": "id"}
@@ -290,36 +225,27 @@ async def test_connector_lookups(served, world) -> None:  # type: ignore[no-unty
     cid = str(world["B"]["connector_ids"][0])
     by_id = (await gql.data(doc_query("connector", 3), {"id": cid}))["connector"]
     assert by_id["freeOfCharge"] is True and by_id["cp"]["id"] == world["B"]["uuid"]
-    by_evse = (
-        await gql.data(doc_query("connectorByEvseId", 3), {"evseId": world["B"]["evse_ids"][0]})
-    )["connectorByEvseId"]
+    by_evse = (await gql.data(doc_query("connectorByEvseId", 3),
+                              {"evseId": world["B"]["evse_ids"][0]}))["connectorByEvseId"]
     assert by_evse["id"] == cid
-    assert (await gql.error(doc_query("connector"), {"id": "999999"}))["extensions"][
-        "code"
-    ] == "NOT_FOUND"
-    assert (await gql.error(doc_query("connector"), {"id": "abc"}))["extensions"][
-        "code"
-    ] == "BAD_USER_INPUT"
+    assert (await gql.error(doc_query("connector"), {"id": "999999"}))["extensions"]["code"] \
+        == "NOT_FOUND"
+    assert (await gql.error(doc_query("connector"), {"id": "abc"}))["extensions"]["code"] \
+        == "BAD_USER_INPUT"
     err = await gql.error(doc_query("connectorByEvseId"), {"evseId": "DE*XXX*E0*1"})
     assert err["extensions"] == {"code": "NOT_FOUND", "field": "evseId"}
-    deprecated = (
-        await gql.data(doc_query("connectorsPaged"), {"pagination": {"limit": 2, "offset": 1}})
-    )["connectorsPaged"]
-    assert deprecated["pagination"] == {
-        "isLastPage": False,
-        "offset": 1,
-        "limit": 2,
-        "totalCount": 6,
-    }
+    deprecated = (await gql.data(doc_query("connectorsPaged"),
+                                 {"pagination": {"limit": 2, "offset": 1}}))["connectorsPaged"]
+    assert deprecated["pagination"] == {"isLastPage": False, "offset": 1, "limit": 2,
+                                        "totalCount": 6}
     assert [c["id"] for c in deprecated["data"]] == [str(i) for i in world["A"]["connector_ids"]]
 
 
 async def test_sites_and_locations(served, world) -> None:  # type: ignore[no-untyped-def]
     _core, gql = served
     loc = {"location": {**CENTRE, "radius": 5}}
-    sites = (await gql.data(doc_query("sitesPagedLocationBased", 3), loc))[
-        "sitesPagedLocationBased"
-    ]
+    sites = (await gql.data(doc_query("sitesPagedLocationBased", 3), loc)
+             )["sitesPagedLocationBased"]
     assert [s["id"] for s in sites["data"]] == [world["s1"], world["s2"]]
     assert len(sites["data"][0]["cps"]) == 2
     locs = (await gql.data(doc_query("locationsLocationBased", 3), loc))["locationsLocationBased"]
@@ -330,12 +256,9 @@ async def test_sites_and_locations(served, world) -> None:  # type: ignore[no-un
     assert locs["pagination"]["totalCount"] == 2
     every = (await gql.data(doc_query("locationsPaged"), {}))["locationsPaged"]
     assert every["pagination"]["totalCount"] == 4
-    plain = (
-        await gql.data(
-            doc_query("sitesPaged"),
-            {"filter": [{"slug": "FILTER_BY_CONNECTOR_TYPE", "options": ["SCHUKO"]}]},
-        )
-    )["sitesPaged"]
+    plain = (await gql.data(doc_query("sitesPaged"),
+                            {"filter": [{"slug": "FILTER_BY_CONNECTOR_TYPE",
+                                         "options": ["SCHUKO"]}]}))["sitesPaged"]
     assert plain["pagination"]["totalCount"] == 1
     site = (await gql.data(doc_query("site", 3), {"id": world["s2"]}))["site"]
     assert [c["id"] for c in site["cps"]] == [world["C"]["uuid"]]
@@ -345,67 +268,53 @@ async def test_capabilities_occupancy_rates_settings(served, world) -> None:  # 
     _core, gql = served
     caps = doc_query("cpCapabilities")
     assert (await gql.data(caps, {"id": world["A"]["uuid"]}))["cpCapabilities"] == {
-        "hasRemoteCommands": True
-    }
+        "hasRemoteCommands": True}
     assert (await gql.data(caps, {"id": world["C"]["uuid"]}))["cpCapabilities"] == {
-        "hasRemoteCommands": False
-    }
+        "hasRemoteCommands": False}
     assert (await gql.error(caps, {"id": "nope"}))["extensions"]["code"] == "NOT_FOUND"
 
     occ = doc_query("cpOccupancyRate")
-    monday = await gql.data(occ, {"cpId": world["A"]["uuid"], "day": "MONDAY"})
+    monday = (await gql.data(occ, {"cpId": world["A"]["uuid"], "day": "MONDAY"}))
     assert monday["cpOccupancyRate"] == [
         {"day": "MONDAY", "hour": 8, "occupancyRate": 0.25},
-        {"day": "MONDAY", "hour": 9, "occupancyRate": 0.75},
-    ]
+        {"day": "MONDAY", "hour": 9, "occupancyRate": 0.75}]
     every = (await gql.data(occ, {"cpId": world["A"]["uuid"], "day": "ALL"}))["cpOccupancyRate"]
-    assert [(r["day"], r["hour"]) for r in every] == [
-        ("MONDAY", 8),
-        ("MONDAY", 9),
-        ("WEDNESDAY", 8),
-    ]
+    assert [(r["day"], r["hour"]) for r in every] == [("MONDAY", 8), ("MONDAY", 9),
+                                                      ("WEDNESDAY", 8)]
     ccs = str(world["A"]["connector_ids"][1])
     old = await gql.data(doc_query("occupancyRate"), {"connectors": [ccs], "day": "WEDNESDAY"})
     assert old["occupancyRate"] == [{"day": "WEDNESDAY", "hour": 8, "occupancyRate": 0.5}]
 
     rp = doc_query("ratePackageByConnectorId", 3)
-    packages = (await gql.data(rp, {"id": str(world["A"]["connector_ids"][0])}))[
-        "ratePackageByConnectorId"
-    ]
+    packages = (await gql.data(rp, {"id": str(world["A"]["connector_ids"][0])})
+                )["ratePackageByConnectorId"]
     assert [p["id"] for p in packages] == world["packages"]
     assert packages[0]["amount"] == 5.0 and packages[0]["visibleRuntime"] == 60
     assert packages[0]["rate"]["id"] == world["rate_option"]
-    assert (await gql.data(rp, {"id": str(world["B"]["connector_ids"][0])}))[
-        "ratePackageByConnectorId"
-    ] == []
+    assert (await gql.data(rp, {"id": str(world["B"]["connector_ids"][0])})
+            )["ratePackageByConnectorId"] == []
     options = (await gql.data(doc_query("contractRateOptions")))["contractRateOptions"]
     assert [o["id"] for o in options] == [world["rate_option"]]
 
     settings = doc_query("settings")
     assert {"key": "world.currency", "value": "EUR"} in (await gql.data(settings))["settings"]
     assert (await gql.data(settings, {"key": "world.currency"}))["settings"] == [
-        {"key": "world.currency", "value": "EUR"}
-    ]
+        {"key": "world.currency", "value": "EUR"}]
     assert (await gql.data(settings, {"key": "nope"}))["settings"] == []
 
 
 async def test_is_favoured_per_user(served, world) -> None:  # type: ignore[no-untyped-def]
     _core, gql = served
-    login = await gql.data(
-        doc_query("initSession"), {"username": "world@example.com", "password": "world-secret-1"}
-    )
+    login = await gql.data(doc_query("initSession"), {"username": "world@example.com",
+                                                      "password": "world-secret-1"})
     token = login["initSession"]["sessionToken"]
     await gql.data(doc_query("setFavouriteCps"), {"ids": [world["B"]["uuid"]]}, token=token)
     mine = await _near(gql, 5)
     assert all(cp["isFavoured"] is False for cp in mine["data"])  # anonymous
-    page = (await gql.data(CPS_NEAR, {"location": {**CENTRE, "radius": 5}}, token=token))[
-        "cpsPagedLocationBased"
-    ]
+    page = (await gql.data(CPS_NEAR, {"location": {**CENTRE, "radius": 5}}, token=token)
+            )["cpsPagedLocationBased"]
     assert {cp["id"]: cp["isFavoured"] for cp in page["data"]} == {
-        world["A"]["uuid"]: False,
-        world["B"]["uuid"]: True,
-        world["C"]["uuid"]: False,
-    }
+        world["A"]["uuid"]: False, world["B"]["uuid"]: True, world["C"]["uuid"]: False}
 
 
 async def test_delete_cp_is_forbidden(served, world) -> None:  # type: ignore[no-untyped-def]
@@ -427,16 +336,9 @@ async def test_feed_status_update_pushes_changes(served, world) -> None:  # type
         await publish_connector_status(core, other, "Faulted")  # not subscribed: not sent
         await publish_connector_status(core, watched, "Charging")
         got = await ws.next("1")
-        assert got == {
-            "data": {
-                "feedStatusUpdate": {
-                    "connectorId": str(watched),
-                    "ocpp": "Charging",
-                    "calculated": "Charging",
-                    "simple": "Occupied",
-                }
-            }
-        }
+        assert got == {"data": {"feedStatusUpdate": {
+            "connectorId": str(watched), "ocpp": "Charging", "calculated": "Charging",
+            "simple": "Occupied"}}}
         await publish_connector_status(core, watched, "Available")
         got = await ws.next("1")
         assert got["data"]["feedStatusUpdate"]["simple"] == "Available"
