@@ -125,6 +125,30 @@ class Connector:
         else:
             self.set_status("Preparing")
 
+    async def swipe(self, id_tag: str) -> str | None:
+        """A driver holds an RFID card against the reader: Authorize, and when accepted
+        with a vehicle plugged in, start a transaction. Returns the idTagInfo status
+        (None when the charger is offline)."""
+        client = self.station.client
+        if client is None:
+            return None
+        try:
+            res = await client.call(call.Authorize(id_tag=id_tag), skip_schema_validation=True)
+        except Exception:  # offline mid-call: no local auth cache in this charger
+            return None
+        if res is None:
+            return None
+        info = res.id_tag_info
+        status = info["status"] if isinstance(info, dict) else info.status
+        if (
+            status == "Accepted"
+            and self.vehicle is not None
+            and self.tx is None
+            and not self.faulted
+        ):
+            self.start_transaction(id_tag)
+        return status
+
     def unplug(self) -> None:
         if self.tx is not None:
             self.stop_transaction("EVDisconnected")

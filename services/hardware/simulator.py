@@ -241,23 +241,10 @@ class Simulator:
         tag = self.guest_tag()
         c.plug_in(random_vehicle(self.rng))
         await st.sim_sleep(self.rng.uniform(10, 40))
-        client = st.client
-        if client is None or c.tx is not None or c.vehicle is None:
+        status = await c.swipe(tag)
+        if status != "Accepted":
             c.unplug()
             return
-        from ocpp.v16 import call
-
-        res = None
-        with contextlib.suppress(Exception):
-            res = await client.call(call.Authorize(id_tag=tag), skip_schema_validation=True)
-        status = None
-        if res is not None:
-            info = res.id_tag_info
-            status = info["status"] if isinstance(info, dict) else info.status
-        if status != "Accepted" or c.vehicle is None or c.tx is not None:
-            c.unplug()
-            return
-        c.start_transaction(tag)
         tx = c.tx
         await st.sim_sleep(self.rng.uniform(20 * 60, 90 * 60))
         if c.tx is tx and tx is not None:

@@ -84,8 +84,12 @@ def seed(db: Path, stations: int = 6) -> Seeded:
     users: dict[str, dict[str, Any]] = {}
     pw = hash_password(PASSWORD)
     cards = {
-        "a@example.com": [("main", "A1A1A1A1", "ACTIVE"), ("blocked", "B10CB10C", "INACTIVE")],
-        "b@example.com": [("main", "B2B2B2B2", "ACTIVE")],
+        "a@example.com": [
+            ("main", "A1A1A1A1", "ACTIVE", None),
+            ("blocked", "B10CB10C", "INACTIVE", None),
+            ("expired", "E0E0E0E0", "ACTIVE", "2024-01-31"),
+        ],
+        "b@example.com": [("main", "B2B2B2B2", "ACTIVE", None)],
     }
     for uid, (email, user_cards) in enumerate(cards.items(), start=1):
         conn.execute(
@@ -94,12 +98,12 @@ def seed(db: Path, stations: int = 6) -> Seeded:
             (uid, f"user-{uid}", email, pw, ts),
         )
         users[email] = {"cards": {}}
-        for k, (label, tag, status) in enumerate(user_cards):
+        for k, (label, tag, status, expiry) in enumerate(user_cards):
             cu = f"card-{uid}-{k}"
             conn.execute(
                 "INSERT INTO cards(uuid, user_id, tag_id, number, label, card_type, status,"
-                " created_at) VALUES (?, ?, ?, ?, ?, 'default', ?, ?)",
-                (cu, uid, tag, f"NO-{tag}", label, status, ts),
+                " expiry_date, created_at) VALUES (?, ?, ?, ?, ?, 'default', ?, ?, ?)",
+                (cu, uid, tag, f"NO-{tag}", label, status, expiry, ts),
             )
             users[email]["cards"][label] = (cu, tag)
     conn.execute("COMMIT")

@@ -121,20 +121,30 @@ class StationLink(ChargePoint):
                 and isinstance(msg[1], str)
             ):
                 reply = self._fast_reply(msg[2], msg[3])
+                if isinstance(reply, str):
+                    # hand-checked fields (schema validation is off on the hot path)
+                    err = [4, msg[1], "TypeConstraintViolation", reply, {}]
+                    await self._send(json.dumps(err, separators=(",", ":")))
+                    return
                 if reply is not None:
                     await self._send(json.dumps([3, msg[1], reply], separators=(",", ":")))
                     return
         await super().route_message(raw_msg)
 
-    def _fast_reply(self, action: Any, payload: dict[str, Any]) -> dict[str, Any] | None:
+    def _fast_reply(self, action: Any, payload: dict[str, Any]) -> dict[str, Any] | str | None:
+        """The reply payload, an error text for a malformed message, or None (not ours)."""
         if action == "Heartbeat":
             return {"currentTime": to_iso(datetime.now(UTC))}
         if action == "MeterValues":
             connector = payload.get("connectorId")
             values = payload.get("meterValue")
             tx = payload.get("transactionId")
-            if not isinstance(connector, int) or not isinstance(values, list):
-                return None  # malformed: the library path answers with a proper CallError
+            if not isinstance(connector, int) or connector < 0:
+                return "connectorId: must be an integer >= 0"
+            if not isinstance(values, list) or not values:
+                return "meterValue: must be a non-empty list"
+            if tx is not None and not isinstance(tx, int):
+                return "transactionId: must be an integer"
             if isinstance(tx, int) and tx > 0:
                 for ts, wh, w, soc in parse_meter_values(values):
                     self.central.queue_meter_value((tx, ts, wh, w, soc))
