@@ -61,7 +61,7 @@ async def test_authorize_answers_per_card(world) -> None:
 
 
 async def test_local_rfid_start_belongs_to_the_card_owner(world) -> None:
-    core, url, seeded, sim, _db = world
+    _core, url, seeded, sim, _db = world
     st = sim.station(seeded.stations[0])
     c = st.connectors[1]
     c.plug_in(random_vehicle(sim.rng))
@@ -139,7 +139,7 @@ async def _booted(st, n: int) -> bool:  # type: ignore[no-untyped-def]
 
 
 async def test_slow_charger_still_starts(world) -> None:
-    core, url, seeded, sim, _db = world
+    _core, url, seeded, sim, _db = world
     ident = seeded.stations[2]
     await sim.station(ident).online.wait()
     sim.station(ident).faults.slow_s = 1.0
