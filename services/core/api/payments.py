@@ -38,7 +38,14 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
         f"<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
         f"<body><h1>{html.escape(title)}</h1>{body}</body></html>",
-        status_code=status, headers={"Cache-Control": "no-store"})
+        status_code=status, headers={
+            "Cache-Control": "no-store",
+            # No scripts at all; the form may only post back to the core. Framing stays
+            # allowed: apps embed payment pages (PaymentMethod.iFrameHeight).
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline';"
+                                       " form-action 'self'; base-uri 'none'",
+            "Referrer-Policy": "no-referrer",
+        })
 
 
 def _form(action: str, error: str | None = None) -> str:

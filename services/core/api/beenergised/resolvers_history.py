@@ -14,11 +14,22 @@ from typing import Any
 from ariadne import QueryType
 from graphql import GraphQLResolveInfo
 
+from services.core.api.beenergised.context import core
 from services.core.api.beenergised.userdata import as_user, page_args, paged
 from services.core.domain import history
 from services.core.store import stations as station_store
 
 query = QueryType()
+
+
+async def _fresh(info: GraphQLResolveInfo) -> None:
+    """Write meter values the OCPP central system still buffers (it batches them), so live
+    figures show the newest reading. Same as the charging module's summary resolver; which
+    of the two binds chargelogMeterValuesSummary last does not matter."""
+    central = core(info).parts.get("ocpp")
+    flush = getattr(central, "flush_meter_values", None)
+    if flush is not None:
+        await flush()
 
 
 def _with_connectors(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict]:
@@ -48,6 +59,7 @@ async def resolve_chargelogs(_obj: Any, info: GraphQLResolveInfo,
     # scope there is.
     limit, offset = page_args(pagination)
     status = (filters or {}).get("status")
+    await _fresh(info)
     return await as_user(info, _page, limit, offset, status, timeframe)
 
 
@@ -57,6 +69,7 @@ def _one(conn: sqlite3.Connection, user_id: int, ident: str) -> dict[str, Any]:
 
 @query.field("chargelog")
 async def resolve_chargelog(_obj: Any, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
+    await _fresh(info)
     return await as_user(info, _one, id)
 
 
@@ -69,6 +82,7 @@ async def resolve_statistics(_obj: Any, info: GraphQLResolveInfo,
 @query.field("chargelogMeterValuesSummary")
 async def resolve_meter_summary(_obj: Any, info: GraphQLResolveInfo, uuid: str
                                 ) -> dict[str, Any]:
+    await _fresh(info)
     return await as_user(info, history.meter_summary, uuid)
 
 

@@ -22,7 +22,8 @@ Readings of the document, where it is silent:
 - ``cp``/``site``/``connector``/``connectorByEvseId``/``cpCapabilities``/occupancy for an
   unknown id: GraphQL error NOT_FOUND naming the argument.
 - ``cpOccupancyRate``: ``occupancyRate`` is the share of time (0..1) the station was
-  occupied in that hour, derived from history; ``day: ALL`` returns all 7 x 24 values with
+  occupied in that hour: measured from its history where there is some, else its typical
+  profile (services.core.domain.occupancy); ``day: ALL`` returns all 7 x 24 values with
   ``day`` = MONDAY..SUNDAY, a single day its 24 values. The deprecated ``occupancyRate``
   (by connector ids) averages the stations of the given connectors.
 - ``deleteCp`` is not a driver operation: FORBIDDEN for every user.
@@ -40,8 +41,11 @@ from graphql import GraphQLResolveInfo
 from services.core.api.beenergised import errors
 from services.core.api.beenergised.context import core, optional_viewer, viewer
 from services.core.api.beenergised.station_types import prepare_cps, prepare_sites
-from services.core.api.beenergised.userdata import page_args, paged
+from services.core.api.beenergised.userdata import DEFAULT_LIMIT, MAX_LIMIT, page_args, paged
+from services.core.domain import occupancy
+from services.core.domain.auth import REFRESH_TTL, SESSION_TTL
 from services.core.domain.cards import ROAMING_CARD_TYPES, is_expired, rate_option_dict
+from services.core.domain.tariffs import CO2_KG_PER_KWH
 from services.core.store import stations as store
 from services.core.store.station_listing import (
     CardAccess,
@@ -346,17 +350,9 @@ async def resolve_capabilities(_obj: Any, info: GraphQLResolveInfo, id: str) -> 
 
 
 def _occupancy(conn: sqlite3.Connection, station_ids: list[int], day: str) -> list[dict]:
-    marks = ",".join("?" * len(station_ids))
-    params: list[Any] = list(station_ids)
-    where = f"station_id IN ({marks})"
-    if day != "ALL":
-        where += " AND weekday = ?"
-        params.append(DAYS.index(day))
-    rows = conn.execute(
-        f"SELECT weekday, hour, AVG(rate) AS rate FROM occupancy WHERE {where}"
-        " GROUP BY weekday, hour ORDER BY weekday, hour", params).fetchall()
-    return [{"day": DAYS[r["weekday"]], "hour": r["hour"], "occupancyRate": round(r["rate"], 4)}
-            for r in rows]
+    weekday = None if day == "ALL" else DAYS.index(day)
+    return [{"day": DAYS[wd], "hour": hour, "occupancyRate": rate}
+            for wd, hour, rate in occupancy.rates(conn, station_ids, weekday)]
 
 
 def _cp_occupancy(conn: sqlite3.Connection, uuid: str, day: str) -> list[dict] | None:
@@ -439,12 +435,27 @@ async def resolve_contract_rate_options(_obj: Any, info: GraphQLResolveInfo) -> 
     return await core(info).db(_contract_rate_options)
 
 
+def builtin_settings() -> dict[str, str]:
+    """The core's own configuration a client may want, from the constants in force; rows
+    in the ``settings`` table add to (and override) these."""
+    return {
+        "api.location.radiusUnit": "km",
+        "api.location.maxRadiusKm": f"{MAX_RADIUS_KM:g}",
+        "api.pagination.defaultLimit": str(DEFAULT_LIMIT),
+        "api.pagination.maxLimit": str(MAX_LIMIT),
+        "auth.sessionTokenMinutes": str(int(SESSION_TTL.total_seconds() // 60)),
+        "auth.refreshTokenDays": str(REFRESH_TTL.days),
+        "co2.savingKgPerKwh": f"{CO2_KG_PER_KWH:g}",
+        "currency": "EUR",
+        "map.defaultCenter": "52.5200,13.4050",
+    }
+
+
 def _settings(conn: sqlite3.Connection, key: str | None) -> list[dict]:
-    if key is None:
-        rows = conn.execute("SELECT key, value FROM settings ORDER BY key")
-    else:
-        rows = conn.execute("SELECT key, value FROM settings WHERE key = ?", (key,))
-    return [{"key": r["key"], "value": r["value"]} for r in rows]
+    merged = builtin_settings()
+    merged.update({r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM settings")})
+    return [{"key": k, "value": v} for k, v in sorted(merged.items())
+            if key is None or k == key]
 
 
 @query.field("settings")
