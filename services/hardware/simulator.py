@@ -167,6 +167,25 @@ class Simulator:
         self.stations: dict[str, SimStation] = {}
         self._driver_task: asyncio.Task | None = None
 
+    @classmethod
+    async def around(
+        cls,
+        core_url: str,
+        latitude: float,
+        longitude: float,
+        radius_km: float = 3.0,
+        count: int = 200,
+        **kw: Any,
+    ) -> Simulator:
+        """A simulator for the stations around a point (what ``voltra`` starts for the map's
+        start view). Reads the stations over GraphQL; call ``start()`` next."""
+        cat = Catalog(core_url)
+        try:
+            specs = await cat.near(latitude, longitude, radius_km, count)
+        finally:
+            await cat.close()
+        return cls(core_url, specs=specs, **kw)
+
     async def start(self) -> None:
         specs = list(self._specs)
         if self.station_ids:

@@ -235,3 +235,20 @@ def test_auto_stop_and_rate_package(conn):
     past = _start(conn, config={"validUntil": to_iso(T0 - timedelta(minutes=1))})
     assert past.failure == Failure.EXPIRED_BEFORE_START
     assert charging.find_session(conn, str(tx))["uuid"] == plan.session_uuid
+
+
+def test_a_cancelled_remote_start_cannot_start_late(conn):
+    plan = _start(conn)
+    charging.attempt_accepted(conn, plan.attempt_id, now=T0)
+    assert charging.request_stop(conn, plan.session_id, now=T0)[0] == "cancelled"
+    tx, status = charging.start_transaction(
+        conn, station_id=1, connector_no=1, id_tag="AABBCCDD", meter_start=0,
+        timestamp=T0 + timedelta(seconds=20), now=T0 + timedelta(seconds=20),
+    )
+    assert (tx, status) == (0, "Invalid")
+    # much later the same card starts normally
+    tx, status = charging.start_transaction(
+        conn, station_id=1, connector_no=1, id_tag="AABBCCDD", meter_start=0,
+        timestamp=T0 + timedelta(hours=1), now=T0 + timedelta(hours=1),
+    )
+    assert status == "Accepted" and tx > 0

@@ -497,6 +497,16 @@ def start_transaction(
                 return int(active["id"]), "Accepted"
             _close_stale(conn, active, now)
 
+        cancelled = conn.execute(
+            "SELECT 1 FROM sessions WHERE connector_id = ? AND auth_id = ? AND state = 'failed'"
+            " AND failure_reason = ? AND updated_at >= ?",
+            (con["id"], tag, Failure.CANCELLED, to_iso(now - timedelta(minutes=5))),
+        ).fetchone()
+        if cancelled is not None:
+            # The driver cancelled this remote start before the vehicle was plugged in; OCPP
+            # 1.6 cannot withdraw a RemoteStartTransaction, so the late start is refused here
+            # (the charger ends it: StopTransactionOnInvalidId).
+            return 0, "Invalid"
         status = authorize_tag(conn, tag, now)
         if status != "Accepted":
             return 0, status
