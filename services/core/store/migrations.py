@@ -413,4 +413,22 @@ UPDATE station_rtree SET features = (SELECT FEATURES FROM connectors c
     WHERE c.station_id = station_rtree.id);
 """.replace("FEATURES", FEATURES_SQL_V3),
     ),
+    (
+        4,
+        "charging: one active session per connector, attempt deadlines",
+        """
+-- The database itself guarantees one active session per connector: two drivers racing
+-- for the same connector cannot both get a session row, whatever the API layer does.
+CREATE UNIQUE INDEX sessions_one_active_per_connector ON sessions(connector_id)
+    WHERE state IN ('requested', 'accepted', 'charging', 'stopping');
+CREATE INDEX sessions_active ON sessions(state)
+    WHERE state IN ('requested', 'accepted', 'charging', 'stopping');
+ALTER TABLE sessions ADD COLUMN updated_at TEXT;
+ALTER TABLE sessions ADD COLUMN rate_package_id INTEGER REFERENCES rate_packages(id);
+ALTER TABLE remote_start_attempts ADD COLUMN expires_at TEXT;  -- fail when no start by then
+ALTER TABLE remote_start_attempts ADD COLUMN updated_at TEXT;
+CREATE INDEX remote_start_attempts_session ON remote_start_attempts(session_id);
+CREATE INDEX remote_start_attempts_status ON remote_start_attempts(status);
+""",
+    ),
 ]
