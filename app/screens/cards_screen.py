@@ -292,7 +292,12 @@ class CardsScreen(Screen):
             self.shell.page,
             t,
             t("cards.block_title"),
-            t("cards.block_text", name=name),
+            t(
+                "cards.block_text"
+                if self.ctx.can(Capability.UNBLOCK_CARD)
+                else "cards.block_text_final",
+                name=name,
+            ),
             t("cards.block_confirm"),
             lambda: self.vm.block(card.id),
             destructive=True,

@@ -11,7 +11,7 @@ from app import format as fmt
 from app.components.common import error_banner, safe_update, status_chip
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
-from app.viewmodels.clusters import MarkerItem
+from app.viewmodels.clusters import MarkerItem, cluster_status
 from app.viewmodels.map_vm import POWER_STEPS
 from services.models import ConnectorStatus, CurrentType, PlugType, Station
 
@@ -31,6 +31,9 @@ class MapScreen(Screen):
         super().__init__(shell)
         self.vm = shell.map_vm
         self.vm.subscribe(self.on_vm)
+        self.vm.subscribe_status(self.on_status)
+        self._marker_index: list = []
+        self._tiles: dict = {}
         self.marker_layer: fm.MarkerLayer | None = None
         self.list_column: ft.ListView | None = None
         self.area_button: ft.Control | None = None
@@ -198,6 +201,7 @@ class MapScreen(Screen):
 
     # ------------------------------------------------------------------ markers
     def build_markers(self) -> list[fm.Marker]:
+        self._marker_index = []
         return [self.marker(item) for item in self.vm.markers()]
 
     def marker(self, item: MarkerItem) -> fm.Marker:
@@ -227,6 +231,7 @@ class MapScreen(Screen):
                 tooltip=station.name,
                 on_click=lambda e, s=station: self.open_station(s),
             )
+        self._marker_index.append((item, content))
         return fm.Marker(
             content=content,
             coordinates=fm.MapLatitudeLongitude(item.latitude, item.longitude),
@@ -251,6 +256,7 @@ class MapScreen(Screen):
                     padding=16,
                 )
             ]
+        self._tiles = {}
         return [self.station_tile(s) for s in self.vm.list_items()[:100]]
 
     def station_tile(self, s: Station) -> ft.Control:
@@ -259,35 +265,33 @@ class MapScreen(Screen):
         plugs = sorted({c.plug_type for c in s.connectors}, key=lambda p: p.value)
         power = s.max_power_kw or max((c.max_power_kw or 0 for c in s.connectors), default=0)
         colour = STATUS_COLOURS[s.status.status]
-        badge_text = (
-            t("map.free_of", free=s.status.available, total=s.status.total)
-            if s.status.total
-            else t(f"status.{s.status.status.value}")
+        chip_box = ft.Container(self.badge(s))
+        power_box = ft.Container(
+            content=ft.Column(
+                [
+                    ft.Icon(ft.Icons.BOLT, color=ft.Colors.WHITE, size=18),
+                    ft.Text(
+                        f"{power:.0f}",
+                        color=ft.Colors.WHITE,
+                        size=12,
+                        weight=ft.FontWeight.BOLD,
+                    ),
+                ],
+                spacing=0,
+                tight=True,
+                horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+            ),
+            bgcolor=colour,
+            width=48,
+            height=48,
+            border_radius=14,
+            alignment=ft.Alignment.CENTER,
         )
+        self._tiles[s.id] = (power_box, chip_box)
         tile = ft.Container(
             content=ft.Row(
                 [
-                    ft.Container(
-                        content=ft.Column(
-                            [
-                                ft.Icon(ft.Icons.BOLT, color=ft.Colors.WHITE, size=18),
-                                ft.Text(
-                                    f"{power:.0f}",
-                                    color=ft.Colors.WHITE,
-                                    size=12,
-                                    weight=ft.FontWeight.BOLD,
-                                ),
-                            ],
-                            spacing=0,
-                            tight=True,
-                            horizontal_alignment=ft.CrossAxisAlignment.CENTER,
-                        ),
-                        bgcolor=colour,
-                        width=48,
-                        height=48,
-                        border_radius=14,
-                        alignment=ft.Alignment.CENTER,
-                    ),
+                    power_box,
                     ft.Column(
                         [
                             ft.Text(
@@ -312,7 +316,7 @@ class MapScreen(Screen):
                             ),
                             ft.Row(
                                 [
-                                    status_chip(t, s.status.status, badge_text),
+                                    chip_box,
                                     ft.Text(
                                         " ".join(t(f"plug.{p.value}") for p in plugs),
                                         size=11,
@@ -340,6 +344,40 @@ class MapScreen(Screen):
         return ft.Semantics(
             identifier="station-item", label=s.name, button=True, content=tile, container=True
         )
+
+    def badge(self, s: Station) -> ft.Control:
+        t = self.t
+        text = (
+            t("map.free_of", free=s.status.available, total=s.status.total)
+            if s.status.total
+            else t(f"status.{s.status.status.value}")
+        )
+        return status_chip(t, s.status.status, text)
+
+    def on_status(self, station_ids: set[str]) -> None:
+        """Live status: recolour the affected markers and list rows in place (rebuilding
+        hundreds of markers per status event would swamp the page)."""
+        changed: list[ft.Control] = []
+        by_id = {s.id: s for s in self.vm.stations}
+        for item, content in getattr(self, "_marker_index", []):
+            if any(st.id in station_ids for st in item.stations):
+                members = [by_id.get(st.id, st) for st in item.stations]
+                status = cluster_status(members)
+                colour = STATUS_COLOURS[status]
+                if content.bgcolor != colour:
+                    content.bgcolor = colour
+                    changed.append(content)
+        for sid in station_ids:
+            entry = getattr(self, "_tiles", {}).get(sid)
+            station = by_id.get(sid)
+            if entry is None or station is None:
+                continue
+            box, chip_box = entry
+            box.bgcolor = STATUS_COLOURS[station.status.status]
+            chip_box.content = self.badge(station)
+            changed += [box, chip_box]
+        if changed:
+            safe_update(*changed)
 
     # ------------------------------------------------------------------ actions
     def open_station(self, s: Station) -> None:

@@ -73,7 +73,10 @@ class Shell:
         page.on_view_pop = self.on_view_pop
         page.on_resize = self.on_resize
         page.on_keyboard_event = self.on_key
-        page.on_disconnect = lambda e: self.close()
+        # A browser tab that goes away keeps its session for a while (it may come back):
+        # stop the live feeds meanwhile, and end everything when the session closes.
+        page.on_disconnect = lambda e: self.pause()
+        page.on_connect = lambda e: self.resume()
         page.on_close = lambda e: self.close()
         if self.ctx.config.kiosk:
             page.window.full_screen = True
@@ -81,6 +84,14 @@ class Shell:
         route = page.route if page.route not in ("", "/") else "/map"
         self.render(route)
         page.update()
+
+    def pause(self) -> None:
+        self.map_vm.stop_watch()
+        self.charging_vm.stop_polling()
+
+    def resume(self) -> None:
+        self.map_vm.restart_watch()
+        self.charging_vm.resume_polling()
 
     def close(self) -> None:
         self.idle.stop()
@@ -156,16 +167,17 @@ class Shell:
             except Exception:
                 log.warning("logout on idle failed", exc_info=True)
                 self.ctx.profile = None
-        while len(self.page.views) > 1:
-            self.page.views.pop()
         for _ in range(5):
             try:
                 self.page.pop_dialog()
             except Exception:
                 break
-        self.render("/map")
-        self.page.route = "/map"
-        self.page.update()
+        # Through the router, so the page's idea of the current route stays right
+        if self.page.route != "/map":
+            await self.page.push_route("/map")
+        else:
+            self.render("/map")
+            self.page.update()
 
     def on_ctx_event(self, event: str) -> None:
         if event == "theme":

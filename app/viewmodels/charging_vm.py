@@ -177,6 +177,10 @@ class ChargingViewModel(ViewModel):
         if session.state.is_active:
             self._start_polling()
 
+    def resume_polling(self) -> None:
+        if self.session and self.session.state.is_active and self._poll_task is None:
+            self._start_polling()
+
     def _start_polling(self) -> None:
         self.stop_polling()
         self._poll_task = asyncio.create_task(self._poll())

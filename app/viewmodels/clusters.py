@@ -52,6 +52,10 @@ class MarkerItem:
         return len(self.stations)
 
 
+def cluster_status(stations: list[Station]) -> ConnectorStatus:
+    return min((m.status.status for m in stations), key=lambda st: _RANK[st])
+
+
 def cluster(stations: list[Station], zoom: float) -> list[MarkerItem]:
     if zoom >= NO_CLUSTER_ZOOM:
         return [
@@ -66,6 +70,6 @@ def cluster(stations: list[Station], zoom: float) -> list[MarkerItem]:
     for members in cells.values():
         lat = sum(m.coordinates.latitude for m in members) / len(members)
         lon = sum(m.coordinates.longitude for m in members) / len(members)
-        status = min((m.status.status for m in members), key=lambda st: _RANK[st])
+        status = cluster_status(members)
         items.append(MarkerItem(lat, lon, status, members))
     return items

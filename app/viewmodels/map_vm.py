@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
 POWER_STEPS = (None, 11.0, 22.0, 50.0, 150.0)
 SEARCH_LIMIT = 200
+STATUS_COALESCE_S = 0.5
 
 
 def summarise(station: Station) -> StatusSummary:
@@ -68,6 +69,9 @@ class MapViewModel(ViewModel):
         self.searched_once = False
         self._watch_task: asyncio.Task | None = None
         self.status_updates = 0
+        self._status_listeners: list = []
+        self._changed_ids: set[str] = set()
+        self._flush_handle: asyncio.TimerHandle | None = None
 
     # ------------------------------------------------------------------ search
     async def search(
@@ -97,7 +101,7 @@ class MapViewModel(ViewModel):
         finally:
             self.busy = False
             self.notify()
-        self._restart_watch()
+        self.restart_watch()
 
     def _matches(self, s: Station) -> bool:
         """Client-side safety net for filters a back end may ignore."""
@@ -187,7 +191,7 @@ class MapViewModel(ViewModel):
         return self.stations  # kept sorted by distance
 
     # ------------------------------------------------------------------ live status
-    def _restart_watch(self) -> None:
+    def restart_watch(self) -> None:
         if not self.ctx.can(Capability.LIVE_STATUS):
             return
         self.stop_watch()
@@ -198,6 +202,9 @@ class MapViewModel(ViewModel):
             self._watch_task = asyncio.create_task(self._watch(ids))
 
     def stop_watch(self) -> None:
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
         if self._watch_task:
             self._watch_task.cancel()
             self._watch_task = None
@@ -205,14 +212,33 @@ class MapViewModel(ViewModel):
     async def _watch(self, ids: list[str]) -> None:
         try:
             async for change in self.ctx.provider.watch_status(ids):
-                if self.apply_status(change):
-                    self.notify()
+                self.apply_status(change)
         except asyncio.CancelledError:
             raise
         except ProviderError as exc:
             log.warning("status feed ended: %s", exc.detail or exc.message)
         except Exception:
             log.exception("status feed failed")
+
+    def subscribe_status(self, listener) -> None:
+        """``listener(station_ids)``: statuses of these stations changed (coalesced)."""
+        self._status_listeners.append(listener)
+
+    def _schedule_flush(self) -> None:
+        # A busy area can change status many times a second: tell the screen at most
+        # every STATUS_COALESCE_S, with every station that changed meanwhile.
+        if self._flush_handle is None:
+            loop = asyncio.get_running_loop()
+            self._flush_handle = loop.call_later(STATUS_COALESCE_S, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_handle = None
+        ids, self._changed_ids = self._changed_ids, set()
+        for listener in list(self._status_listeners):
+            try:
+                listener(ids)
+            except Exception:
+                log.exception("status listener failed")
 
     def apply_status(self, change: StatusChange) -> bool:
         hit = False
@@ -225,9 +251,12 @@ class MapViewModel(ViewModel):
                     c.status_detail = change.status_detail
                     c.status_since = change.at
                     s.status = summarise(s)
+                    self._changed_ids.add(s.id)
                     hit = True
         if hit:
             self.status_updates += 1
+            with contextlib.suppress(RuntimeError):  # no loop: a plain unit test call
+                self._schedule_flush()
         return hit
 
     async def close(self) -> None:

@@ -1,6 +1,6 @@
 """Developer harness: the real UI on the in-memory fake provider (no core needed).
 
-    python tests/app/fake_ui.py --port 8555 [--kiosk]
+python tests/app/fake_ui.py --port 8555 [--kiosk]
 """
 
 from __future__ import annotations
@@ -29,7 +29,13 @@ if __name__ == "__main__":
     p.add_argument("--kiosk", action="store_true")
     p.add_argument("--idle", type=float, default=90)
     a = p.parse_args()
-    config = AppConfig(kiosk=a.kiosk, base_url="http://fake", persist_settings=False,
-                       idle_timeout_s=a.idle)
-    ft.run(make_main(config, opener), view=ft.AppView.WEB_BROWSER, host="127.0.0.1",
-           port=a.port, no_cdn=True)
+    config = AppConfig(
+        kiosk=a.kiosk, base_url="http://fake", persist_settings=False, idle_timeout_s=a.idle
+    )
+    ft.run(
+        make_main(config, opener),
+        view=ft.AppView.WEB_BROWSER,
+        host="127.0.0.1",
+        port=a.port,
+        no_cdn=True,
+    )

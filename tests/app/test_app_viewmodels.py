@@ -100,8 +100,8 @@ async def test_favourites_filter_needs_login(ctx):
 
 async def test_live_status_recolours_station(ctx):
     vm = MapViewModel(ctx)
-    seen = []
-    vm.subscribe(lambda: seen.append(vm.stations[1].status.status if vm.stations else None))
+    batches = []
+    vm.subscribe_status(batches.append)
     await vm.search(Coordinates(latitude=52.52, longitude=13.405), 20)
     assert vm.stations[1].status.status is ConnectorStatus.OCCUPIED
     await asyncio.sleep(0.01)
@@ -113,6 +113,11 @@ async def test_live_status_recolours_station(ctx):
     assert vm.stations[1].status.status is ConnectorStatus.AVAILABLE
     assert vm.stations[1].status.available == 1
     assert vm.status_updates == 1
+    for _ in range(100):  # the screen hears about it once, coalesced
+        if batches:
+            break
+        await asyncio.sleep(0.01)
+    assert batches == [{"S2"}]
     vm.stop_watch()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -17,7 +19,13 @@ def test_plug_type_filter(app_server, ui_factory):
     ui.shot("filters-light-wide")
     ui.click(ui.button("Apply filters"))
     expect(ui.button("Apply filters")).to_have_count(0)
-    expect(items.first).to_be_visible(timeout=30_000)
-    texts = [items.nth(i).inner_text() for i in range(items.count())]
+    # The list is redrawn when the filtered search returns: wait for it, then check all
+    deadline = time.monotonic() + 30
+    texts: list[str] = []
+    while time.monotonic() < deadline:
+        texts = [items.nth(i).inner_text() for i in range(items.count())]
+        if texts and all("CCS" in t for t in texts):
+            break
+        time.sleep(0.3)
     assert texts, "no station left after filtering"
     assert all("CCS" in t for t in texts), texts
