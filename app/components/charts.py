@@ -91,6 +91,11 @@ def live_chart(points: list[tuple[float, float | None, float | None]], label: st
     return ft.Semantics(label=label, content=chart, container=True)
 
 
+def month_label(month: str) -> str:
+    """YYYY-MM -> MM/YY: short enough for twelve bars on a phone."""
+    return f"{month[5:7]}/{month[2:4]}"
+
+
 def monthly_chart(series: list[tuple[str, float, float]], label: str) -> ft.Control:
     top = max((kwh for _, kwh, _ in series), default=1) or 1
     groups = [
@@ -114,12 +119,12 @@ def monthly_chart(series: list[tuple[str, float, float]], label: str) -> ft.Cont
         height=180,
         bottom_axis=fch.ChartAxis(
             labels=[
-                fch.ChartAxisLabel(value=i, label=ft.Text(m[5:], size=10))
+                fch.ChartAxisLabel(value=i, label=ft.Text(month_label(m), size=10))
                 for i, (m, _, _) in enumerate(series)
             ],
-            label_size=20,
+            label_size=28,
         ),
-        left_axis=fch.ChartAxis(label_size=36),
+        left_axis=fch.ChartAxis(label_size=44, show_max=False),
         horizontal_grid_lines=fch.ChartGridLines(width=0.4, color=ft.Colors.OUTLINE_VARIANT),
     )
     return ft.Semantics(label=label, content=chart, container=True)

@@ -131,60 +131,73 @@ class CardsScreen(Screen):
             )
         card_view = ft.Card(
             content=ft.Container(
-                content=ft.Row(
+                content=ft.Column(
                     [
-                        ft.Container(
-                            ft.Icon(ft.Icons.CONTACTLESS, color=ft.Colors.WHITE, size=26),
-                            width=64,
-                            height=42,
-                            border_radius=8,
-                            gradient=ft.LinearGradient(
-                                colors=[ft.Colors.PRIMARY, ft.Colors.TERTIARY]
-                                if not blocked
-                                else ["#9CA3AF", "#6B7280"],
-                                begin=ft.Alignment.TOP_LEFT,
-                                end=ft.Alignment.BOTTOM_RIGHT,
-                            ),
-                            alignment=ft.Alignment.CENTER,
-                        ),
-                        ft.Column(
+                        ft.Row(
                             [
-                                ft.Text(name, weight=ft.FontWeight.W_600, size=16),
-                                ft.Text(
-                                    card.uid,
-                                    size=12,
-                                    font_family="monospace",
-                                    color=ft.Colors.ON_SURFACE_VARIANT,
+                                ft.Container(
+                                    ft.Icon(ft.Icons.CONTACTLESS, color=ft.Colors.WHITE, size=26),
+                                    width=64,
+                                    height=42,
+                                    border_radius=8,
+                                    gradient=ft.LinearGradient(
+                                        colors=[ft.Colors.PRIMARY, ft.Colors.TERTIARY]
+                                        if not blocked
+                                        else ["#9CA3AF", "#6B7280"],
+                                        begin=ft.Alignment.TOP_LEFT,
+                                        end=ft.Alignment.BOTTOM_RIGHT,
+                                    ),
+                                    alignment=ft.Alignment.CENTER,
                                 ),
-                                ft.Row(
+                                ft.Column(
                                     [
-                                        ft.Container(
-                                            ft.Text(
-                                                t(f"cardstatus.{card.status.value}"),
-                                                size=12,
-                                                color=colour,
-                                                weight=ft.FontWeight.W_600,
-                                            ),
-                                            bgcolor=ft.Colors.with_opacity(0.12, colour),
-                                            border_radius=20,
-                                            padding=ft.Padding.symmetric(horizontal=10, vertical=3),
+                                        ft.Text(name, weight=ft.FontWeight.W_600, size=16),
+                                        ft.Text(
+                                            card.uid,
+                                            size=12,
+                                            font_family="monospace",
+                                            color=ft.Colors.ON_SURFACE_VARIANT,
                                         ),
-                                        *[
-                                            ft.Text(d, size=12, color=ft.Colors.ON_SURFACE_VARIANT)
-                                            for d in details
-                                        ],
+                                        ft.Row(
+                                            [
+                                                ft.Container(
+                                                    ft.Text(
+                                                        t(f"cardstatus.{card.status.value}"),
+                                                        size=12,
+                                                        color=colour,
+                                                        weight=ft.FontWeight.W_600,
+                                                    ),
+                                                    bgcolor=ft.Colors.with_opacity(0.12, colour),
+                                                    border_radius=20,
+                                                    padding=ft.Padding.symmetric(
+                                                        horizontal=10, vertical=3
+                                                    ),
+                                                ),
+                                                *[
+                                                    ft.Text(
+                                                        d,
+                                                        size=12,
+                                                        color=ft.Colors.ON_SURFACE_VARIANT,
+                                                    )
+                                                    for d in details
+                                                ],
+                                            ],
+                                            spacing=8,
+                                            wrap=True,
+                                        ),
                                     ],
-                                    spacing=8,
-                                    wrap=True,
+                                    spacing=3,
+                                    expand=True,
+                                    tight=True,
                                 ),
                             ],
-                            spacing=3,
-                            expand=True,
-                            tight=True,
+                            spacing=14,
                         ),
-                        ft.Row(actions, spacing=4, tight=True),
+                        # actions under the card's details: fits a phone as well as a desktop
+                        ft.Row(actions, spacing=4, alignment=ft.MainAxisAlignment.END),
                     ],
-                    spacing=14,
+                    spacing=6,
+                    tight=True,
                 ),
                 padding=14,
             ),

@@ -127,6 +127,7 @@ class Shell:
         self.idle.touch()
 
     def go(self, route: str) -> None:
+        log.debug("go %s", route)
         self.touch()
         self.page.navigate(route)
 
@@ -199,14 +200,18 @@ class Shell:
             self.page.update()
 
     def on_route_change(self, e: ft.RouteChangeEvent) -> None:
+        log.debug("route change to %s", e.route)
         self.touch()
         self.render(e.route)
 
     async def on_view_pop(self, e: ft.ViewPopEvent) -> None:
-        if len(self.page.views) > 1:
+        popped = e.view.route if e.view is not None else e.route
+        log.debug("view pop %s (page at %s)", popped, self.page.route)
+        if len(self.page.views) > 1 and self.page.route == popped:
             self.page.views.pop()
             top = self.page.views[-1]
             await self.page.push_route(top.route)
+        # else: the driver already went elsewhere (a tab) while the view was closing
 
     # ------------------------------------------------------------------ views
     def tab_index(self, route: str) -> int:

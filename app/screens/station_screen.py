@@ -134,7 +134,7 @@ class StationScreen(Screen):
         items: list[ft.Control] = []
         if self.vm.error:
             items.append(error_banner(self.vm.error))
-        if s.images:
+        if self.vm.image_bytes:
             items.append(
                 ft.Row(
                     [
@@ -154,7 +154,7 @@ class StationScreen(Screen):
                             ),
                             semantics_label=t("station.photo"),
                         )
-                        for u in s.images[:6]
+                        for u in self.vm.image_bytes
                     ],
                     scroll=ft.ScrollMode.AUTO,
                     spacing=10,

@@ -16,6 +16,27 @@ from services.provider import Capability, ProviderError
 log = logging.getLogger(__name__)
 
 
+MAX_IMAGES = 4
+
+
+async def fetch_images(urls: list[str], timeout_s: float = 4.0) -> list[bytes]:
+    """Download station photos here rather than in the browser: a web client may not load
+    images from a back end that sends no CORS headers, and a kiosk may block the host."""
+    import httpx
+
+    out: list[bytes] = []
+    async with httpx.AsyncClient(timeout=timeout_s, follow_redirects=True) as client:
+        for url in urls:
+            try:
+                r = await client.get(url)
+            except httpx.HTTPError as exc:
+                log.info("station image %s not loaded: %s", url, type(exc).__name__)
+                continue
+            if r.status_code == 200 and r.headers.get("content-type", "").startswith("image/"):
+                out.append(r.content)
+    return out
+
+
 class StationViewModel(ViewModel):
     def __init__(self, ctx: AppContext, station_id: str, seed: Station | None = None) -> None:
         super().__init__()
@@ -23,6 +44,7 @@ class StationViewModel(ViewModel):
         self.station_id = station_id
         self.station: Station | None = seed
         self.occupancy: list[OccupancySlot] = []
+        self.image_bytes: list[bytes] = []
         self._watch_task: asyncio.Task | None = None
 
     async def load(self) -> None:
@@ -40,6 +62,9 @@ class StationViewModel(ViewModel):
             self.notify()
         if self.station is None:
             return
+        if self.station.images:
+            self.image_bytes = await fetch_images(self.station.images[:MAX_IMAGES])
+            self.notify()
         if self.ctx.can(Capability.OCCUPANCY):
             try:
                 self.occupancy = await self.ctx.provider.occupancy(self.station_id)

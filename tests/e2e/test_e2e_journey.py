@@ -38,7 +38,7 @@ def test_golden_journey(app_server, ui_factory):
             station_name = heading.inner_text().strip()
             break
         except Exception:
-            ui.click(ui.button("Back"))
+            ui.back()
     else:
         pytest.fail("no station near Berlin with a free connector")
     ui.shot("station-light-wide")
@@ -61,7 +61,7 @@ def test_golden_journey(app_server, ui_factory):
             break
         time.sleep(0.5)
     assert later > first, f"energy did not grow: {first} -> {later}"
-    ui.shot("charging-light-wide")
+    ui.shot("charging-live-light-wide")
 
     ui.click(ui.button("Stop charging"))
     expect(ui.test_id("final-energy")).to_be_attached(timeout=60_000)

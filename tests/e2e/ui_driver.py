@@ -42,12 +42,23 @@ class UI:
 
     # ------------------------------------------------------------------ acting
     def tab(self, name: str) -> None:
-        """Bottom bar (role tab) on narrow screens, rail destination (button) on wide."""
-        tab = self.page.get_by_role("tab", name=re.compile(rf"^{name}\b"))
-        if tab.count():
-            tab.first.click()
-            return
-        self.page.get_by_role("button", name=re.compile(rf"^{name}\s+Tab \d")).first.click()
+        """Bottom bar (role tab) on narrow screens, rail destination (button) on wide.
+        The route shows in the URL; a tap that lands during a page transition is lost
+        (Flutter ignores input while routes animate), so tap again until it arrives."""
+        path = "/" + name.lower()
+        for _ in range(4):
+            tab = self.page.get_by_role("tab", name=re.compile(rf"^{name}\b"))
+            if tab.count():
+                tab.first.click()
+            else:
+                self.page.get_by_role("button", name=re.compile(rf"^{name}\s+Tab \d")).first.click()
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline:
+                if self.page.url.rstrip("/").endswith(path):
+                    time.sleep(0.3)
+                    return
+                time.sleep(0.1)
+        raise AssertionError(f"could not open the {name} tab (at {self.page.url})")
 
     def click(self, locator: Locator) -> None:
         locator.wait_for(state="visible")
@@ -65,6 +76,17 @@ class UI:
             if field.input_value() == text:
                 return
         raise AssertionError(f"could not type into {label!r}: has {field.input_value()!r}")
+
+    def back(self) -> None:
+        """The app bar's Back; then wait out the pop transition (Flutter ignores taps
+        while a route animates, so an immediate tab tap would be lost)."""
+        before = self.page.url
+        self.click(self.button("Back"))
+        expect(self.page.get_by_role("heading")).to_have_count(0)
+        deadline = time.monotonic() + 10
+        while self.page.url == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
 
     def login(self, email: str = "driver@example.com", password: str = "driver-demo") -> None:
         self.type_into("Email", email)
