@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")  # offline: the client is bundled
+    from app import prewarm
+
+    imports = prewarm.start_imports()
     procs = Processes()
     atexit.register(procs.stop)
 
@@ -127,7 +130,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.ui import make_main
 
+    imports.join(10)  # usually done by now: it ran while the core was starting
+
     ui_main = make_main(config)
+    if config.base_url:
+        prewarm.start_backend(config)
     try:
         if args.web or not desktop_available():
             port = args.port or free_port()
