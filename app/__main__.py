@@ -132,11 +132,13 @@ def main(argv: list[str] | None = None) -> int:
 
     imports.join(10)  # usually done by now: it ran while the core was starting
 
+    web = args.web or not desktop_available()
+    config.remember_login = not web and not args.kiosk
     ui_main = make_main(config)
     if config.base_url:
         prewarm.start_backend(config)
     try:
-        if args.web or not desktop_available():
+        if web:
             port = args.port or free_port()
             print(f"Voltra UI at http://127.0.0.1:{port}/", flush=True)
             ft.run(

@@ -25,16 +25,19 @@ class AppConfig:
     persist_settings: bool = True
     live_interval_s: float = 1.0  # live meter refresh while charging
     online_geocoding: bool = True  # place search may ask Nominatim (never on a kiosk)
+    # Keep a refresh token (never the password) in the system keyring between runs. Only
+    # for a single-user desktop window: a web UI may be opened by several people.
+    remember_login: bool = False
 
 
 ProviderFactory = Callable[[str, str], object]
 
 
-async def open_provider(name: str, base_url: str) -> ChargingProvider:
+async def open_provider(name: str, base_url: str, **options) -> ChargingProvider:
     """Open a provider through the services registry (the only door into providers)."""
     from services.registry import open_provider as registry_open
 
-    provider = registry_open(name, base_url)
+    provider = registry_open(name, base_url, **options)
     if inspect.isawaitable(provider):
         provider = await provider
     return provider
@@ -54,6 +57,7 @@ class AppContext:
         self.provider = provider
         self.t = Translator(settings.language)
         self.profile: Profile | None = None
+        self.login_remembered = False  # a saved login survives a restart (keyring)
         self._provider_factory = provider_factory
         self._listeners: list[Callable[[str], None]] = []
 

@@ -9,11 +9,36 @@ import flet as ft
 
 from app.context import AppConfig, AppContext, open_provider
 from app.settings import Settings, load_settings
-from services.provider import ChargingProvider
+from services.models import Credentials
+from services.provider import ChargingProvider, ProviderError
 
 log = logging.getLogger(__name__)
 
-ProviderOpener = Callable[[str, str], Awaitable[ChargingProvider]]
+ProviderOpener = Callable[..., Awaitable[ChargingProvider]]
+
+
+async def open_with_saved_login(config: AppConfig, opener: ProviderOpener, name: str, url: str):
+    """Open the provider, logged in again from a saved refresh token where allowed."""
+    vault = None
+    options: dict = {}
+    if config.remember_login and not config.kiosk:
+        from services.credentials import LoginVault, open_store
+
+        vault = LoginVault(open_store(kiosk=False))
+        options["vault"] = vault
+        saved = vault.load(name, url)
+        if saved and saved.refresh_token:
+            creds = Credentials(username=saved.username, refresh_token=saved.refresh_token)
+            try:
+                return await opener(name, url, credentials=creds, **options), vault
+            except ProviderError as exc:  # expired or revoked: start logged out
+                log.info("saved login not usable: %s", exc.code)
+                vault.forget(name, url)
+    try:
+        return await opener(name, url, **options), vault
+    except Exception:
+        log.exception("could not open provider %s at %s; using the configured one", name, url)
+        return await opener(config.provider_name, config.base_url, **options), vault
 
 
 def make_main(
@@ -28,12 +53,14 @@ def make_main(
         url = settings.url or config.base_url
         if config.base_url and (config.kiosk or settings.url is None):
             name, url = config.provider_name, config.base_url
-        try:
-            provider = await opener(name, url)
-        except Exception:
-            log.exception("could not open provider %s at %s; falling back", name, url)
-            provider = await opener(config.provider_name, config.base_url)
+        provider, vault = await open_with_saved_login(config, opener, name, url)
         ctx = AppContext(config, settings, provider, provider_factory=opener)
+        ctx.login_remembered = bool(vault and vault.remembered)
+        if provider.is_logged_in:
+            try:
+                ctx.profile = await provider.profile()
+            except ProviderError:
+                ctx.profile = None
         Shell(page, ctx).start()
 
     return main

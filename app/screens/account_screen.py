@@ -133,6 +133,16 @@ class AccountScreen(Screen):
                 spacing=14,
             ),
         ]
+        if self.ctx.config.remember_login and not self.ctx.login_remembered:
+            # no system keyring: say so rather than silently forgetting the login
+            items.append(
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.WARNING_AMBER, color=ft.Colors.TERTIARY),
+                        ft.Text(t("account.session_only"), size=12, expand=True),
+                    ]
+                )
+            )
         if self.vm.error:
             items.append(error_banner(self.vm.error))
         items.append(edit)

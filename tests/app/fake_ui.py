@@ -19,7 +19,7 @@ from app.context import AppConfig
 from app.ui import make_main
 
 
-async def opener(name: str, url: str):
+async def opener(name: str, url: str, **options):
     return FakeProvider()
 
 

@@ -384,3 +384,34 @@ def test_wedge_reader_accepts_fast_bursts_only():
         reader.feed(ch)
     now[0] += 0.5
     assert reader.feed("Enter") is None
+
+
+# ---------------------------------------------------------------- saved login
+
+
+async def test_saved_login_is_used_on_desktop_and_never_on_a_kiosk(monkeypatch):
+    from app.ui import open_with_saved_login
+    from services import credentials
+    from services.credentials import MemoryStore, SavedLogin
+
+    store = MemoryStore()
+    credentials.LoginVault(store).save(
+        SavedLogin(
+            provider="fake", base_url="http://x", username="d@example.com", refresh_token="r1"
+        )
+    )
+    monkeypatch.setattr(credentials, "open_store", lambda kiosk=False: store)
+    calls = []
+
+    async def opener(name, url, **options):
+        calls.append(options)
+        return FakeProvider()
+
+    desktop = AppConfig(provider_name="fake", base_url="http://x", remember_login=True)
+    await open_with_saved_login(desktop, opener, "fake", "http://x")
+    assert calls[-1]["credentials"].refresh_token == "r1"
+    assert "vault" in calls[-1]
+
+    kiosk = AppConfig(kiosk=True, provider_name="fake", base_url="http://x", remember_login=True)
+    await open_with_saved_login(kiosk, opener, "fake", "http://x")
+    assert calls[-1] == {}
