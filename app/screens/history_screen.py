@@ -388,7 +388,15 @@ class SessionDetailScreen(Screen):
                 )
             )
         return ft.ListView(
-            controls=[ft.Container(ft.Column(items, spacing=12), padding=16, width=760)],
+            controls=[
+                ft.Container(
+                    ft.Column(
+                        items, spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
+                    ),
+                    padding=16,
+                    width=760,
+                )
+            ],
             expand=True,
         )
 

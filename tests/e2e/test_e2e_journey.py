@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -73,3 +74,17 @@ def test_golden_journey(app_server, ui_factory):
     label = top.get_attribute("aria-label") or top.inner_text()
     assert station_name and label.startswith(station_name), (station_name, label)
     ui.shot("history-light-wide")
+
+    # Export CSV: the browser receives a file listing this session first
+    with ui.page.expect_download() as download:
+        ui.click(ui.labelled("Export CSV"))
+    rows = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("id,started_at,ended_at,station")
+    assert station_name in rows[1], rows[1]
+
+    # The session detail shows cost items and meter readings
+    ui.click(top)
+    expect(ui.button("Back")).to_be_visible()
+    ui.wait_text_in(ui.page.locator("body"), "Meter at start")
+    ui.wait_text_in(ui.page.locator("body"), "Total")
+    ui.shot("session-light-wide")
