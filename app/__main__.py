@@ -134,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
 
     web = args.web or not desktop_available()
     config.remember_login = not web and not args.kiosk
+    # Settings are one file per machine: right for a desktop window, wrong for a web UI
+    # several people may open (each browser session keeps its own choices instead).
+    config.persist_settings = not web
     ui_main = make_main(config)
     if config.base_url:
         prewarm.start_backend(config)

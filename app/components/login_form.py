@@ -113,7 +113,12 @@ class LoginForm:
                 )
             )
         return ft.Container(
-            content=ft.Column(items, spacing=14, tight=True),
+            content=ft.Column(
+                items,
+                spacing=14,
+                tight=True,
+                horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+            ),
             padding=20,
             width=480,
         )
