@@ -366,22 +366,29 @@ def resolve_connector_evse(row: dict, _info: GraphQLResolveInfo) -> str:
 
 @connector_type.field("connectorType")
 def resolve_connector_type(row: dict, _info: GraphQLResolveInfo) -> dict:
-    plug = PLUGS.get(row["plug_type"], {"label": row["plug_type"], "standard": row["plug_type"],
-                                         "plugType": None, "chargingModeType": None})
-    current = row["current_type"]
+    return connector_type_of(row["plug_type"], row["current_type"], float(row["max_power_kw"]))
+
+
+@lru_cache(maxsize=256)
+def connector_type_of(plug_type: str, current: str, max_power_kw: float) -> dict:
+    # Few distinct combinations exist; the shared dict is only ever read.
+    plug = PLUGS.get(plug_type, {"label": plug_type, "standard": plug_type,
+                                 "plugType": None, "chargingModeType": None})
     if current == "DC":
         facility = "DC"
+    elif plug_type == "SCHUKO":
+        facility = "AC_1_PHASE"
     else:
-        facility = "AC_1_PHASE" if row["plug_type"] == "SCHUKO" else "AC_3_PHASE"
+        facility = "AC_3_PHASE"
     return {
-        "id": f"{row['plug_type']}_{current}",
+        "id": f"{plug_type}_{current}",
         "label": plug["label"],
         "standard": plug["standard"],
         "chargingFacilityType": facility,
         "plugType": plug["plugType"],
         "chargingModeType": plug["chargingModeType"],
         "chargePointType": current,
-        "maxPowerRating": float(row["max_power_kw"]),
+        "maxPowerRating": max_power_kw,
     }
 
 
