@@ -177,6 +177,8 @@ async def test_tag_id_limits_to_stations_the_card_can_use(served, world) -> None
     for tag in ("04BBBBBBBBBBBB", "04CCCCCCCCCCCC", "FFFFFFFFFFFFFF"):
         page = await _near(gql, 5, tagId=tag)
         assert page["data"] == [] and page["pagination"]["totalCount"] == 0, tag
+    err = await gql.error(CPS_NEAR, {"location": {**CENTRE, "radius": 5}, "tagId": " "})
+    assert err["extensions"] == {"code": "BAD_USER_INPUT", "field": "tagId"}
     paged = (await gql.data(doc_query("cpsPaged"), {"tagId": "04A1B2C3D4E5F6"}))["cpsPaged"]
     assert c not in _ids(paged) and paged["pagination"]["totalCount"] == 4
 
