@@ -640,6 +640,20 @@ def near_ids(
 ) -> tuple[int, list[tuple[float, int]]]:
     """(total, [(distance_m, station id)] for the page), nearest first, or by id when
     ``ordered`` is False. Ties in distance are broken by id so paging is stable."""
+    return _page(conn, latitude, longitude, radius_m, flt, offset, limit, ordered, None)
+
+
+def _page(
+    conn: sqlite3.Connection,
+    latitude: float,
+    longitude: float,
+    radius_m: float,
+    flt: StationFilter | None,
+    offset: int,
+    limit: int,
+    ordered: bool,
+    rows: dict[int, dict[str, Any]] | None,
+) -> tuple[int, list[tuple[float, int]]]:
     _check_point(latitude, longitude, radius_m)
     offset, limit = max(0, int(offset)), max(0, int(limit))
     if not _fast_ok(latitude, radius_m, longitude):
@@ -654,7 +668,7 @@ def near_ids(
         _, found = _within(conn, latitude, longitude, radius_m, flt, count_only=False)
         found.sort(key=(lambda t: (t[0], t[1])) if ordered else (lambda t: t[1]))
         return total, found[offset : offset + limit]
-    return total, _nearest(conn, latitude, longitude, radius_m, flt, total, offset, limit)
+    return total, _nearest(conn, latitude, longitude, radius_m, flt, total, offset, limit, rows)
 
 
 def _nearest(
@@ -728,23 +742,9 @@ def stations_near(
     ordered: bool = True,
 ) -> StationPage:
     """Stations within ``radius_m`` metres of a point: a page of rows plus the total."""
-    _check_point(latitude, longitude, radius_m)
     offset, limit = max(0, int(offset)), max(0, int(limit))
     fetched: dict[int, dict[str, Any]] = {}
-    if (
-        ordered
-        and _fast_ok(latitude, radius_m, longitude)
-        and (total := count_near(conn, latitude, longitude, radius_m, flt))
-        and offset < total
-        and limit
-        and (offset + limit) * 4 < total
-    ):
-        page = _nearest(conn, latitude, longitude, radius_m, flt, total, offset, limit, fetched)
-    else:
-        total, page = near_ids(
-            conn, latitude, longitude, radius_m, offset=offset, limit=limit, flt=flt,
-            ordered=ordered,
-        )  # fmt: skip
+    total, page = _page(conn, latitude, longitude, radius_m, flt, offset, limit, ordered, fetched)
     missing = [sid for _, sid in page if sid not in fetched]
     if missing:
         fetched.update((r["id"], r) for r in stations_by_ids(conn, missing))
