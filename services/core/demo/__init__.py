@@ -66,6 +66,12 @@ def generate(
     # double the load time. Tests run PRAGMA foreign_key_check on generated stores.
     conn.execute("PRAGMA foreign_keys=OFF")
     conn.execute("PRAGMA synchronous=OFF")
+    # A fresh store loads faster with a rollback journal: it only saves pages that existed
+    # before the transaction (almost none), where WAL would write every page twice (log,
+    # then checkpoint). Needs no other connection open; otherwise the mode stays WAL.
+    journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    if journal == "wal":
+        conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("PRAGMA temp_store=MEMORY")
     try:
         with transaction(conn):
@@ -80,6 +86,8 @@ def generate(
             people.seed_users(conn, rnd, cat, anchor)
             people.seed_berlin_traffic(conn, rnd, anchor)
     finally:
+        if journal == "wal":
+            conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={int(sync)}")
         conn.execute(f"PRAGMA cache_size={int(cache)}")
         conn.execute(f"PRAGMA foreign_keys={'ON' if fk else 'OFF'}")
