@@ -370,3 +370,22 @@ async def test_feed_status_update_refuses_unknown_connectors(served) -> None:  #
         msg = await ws.receive()
         assert msg["type"] == "error" and msg["id"] == "x"
         assert msg["payload"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_dropped_websocket_releases_its_subscription(served, world) -> None:  # type: ignore[no-untyped-def]
+    core, gql = served
+    watched = world["B"]["connector_ids"][0]
+    topic = f"connector:{watched}"
+    async with WsClient.connect(gql.base_url) as ws:  # type: ignore[attr-defined]
+        await ws.subscribe("1", doc_query("feedStatusUpdate"), {"connectors": [str(watched)]})
+        for _ in range(200):
+            if core.bus.subscriber_count(topic):
+                break
+            await asyncio.sleep(0.01)
+        assert core.bus.subscriber_count(topic) == 1
+    # the client went away without "complete": the server must drop the subscription
+    for _ in range(300):
+        if not core.bus.subscriber_count(topic):
+            break
+        await asyncio.sleep(0.01)
+    assert core.bus.subscriber_count(topic) == 0
