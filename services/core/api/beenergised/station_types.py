@@ -35,7 +35,7 @@ from typing import Any
 from ariadne import ObjectType
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised.context import core, optional_viewer
+from services.core.api.beenergised.context import absolute_url, optional_viewer
 from services.core.api.beenergised.execution import plain_leaf
 from services.core.api.beenergised.loaders import loader
 from services.core.domain.favourites import favoured_among
@@ -185,8 +185,8 @@ def resolve_cp_images(row: dict, info: GraphQLResolveInfo) -> list[dict]:
     for name in names:
         if not isinstance(name, str):
             continue
-        url = name if name.startswith(("http://", "https://")) else core(info).url(
-            "/images/" + name)
+        url = name if name.startswith(("http://", "https://")) else absolute_url(
+            info, "/images/" + name)
         out.append({"url": url})
     return out
 
