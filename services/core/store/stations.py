@@ -857,8 +857,14 @@ def stations_paged(
 
 # --------------------------------------------------------------------------- lookups
 
+# Every stations column except ocpp_password_hash: rows travel to resolvers and must not
+# carry credentials.
 _STATION_COLS = (
-    "s.*, si.uuid AS site_uuid, o.name AS operator_name, o.party_id AS operator_party_id,"
+    "s.id, s.uuid, s.site_id, s.operator_id, s.label, s.public_name, s.address, s.zip, s.city,"
+    " s.country, s.latitude, s.longitude, s.access_type, s.opening_hours, s.images,"
+    " s.occupancy_profile, s.ocpp_status, s.calculated_status, s.simple_status, s.vendor,"
+    " s.model, s.firmware, s.connected, s.last_seen, si.uuid AS site_uuid,"
+    " o.name AS operator_name, o.party_id AS operator_party_id,"
     " o.country AS operator_country, o.phone AS operator_phone, o.email AS operator_email,"
     " o.website AS operator_website"
 )
