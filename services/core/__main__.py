@@ -139,6 +139,7 @@ async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warni
     app = create_app(core)
     server = _Server(
         uvicorn.Config(app, log_level=log_level, lifespan="on", ws="websockets-sansio",
+                       ws_max_size=1 << 20,  # OCPP and GraphQL messages are small
                        access_log=False, timeout_graceful_shutdown=5)
     )
     server.ready_line = READY_PREFIX + config.base_url
