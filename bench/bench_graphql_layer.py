@@ -27,7 +27,7 @@ from services.core.api.beenergised.execution import (
     cached_validator,
 )
 from services.core.api.beenergised.schema import build_schema
-from services.core.api.beenergised.station_types import prepare_cps
+from services.core.api.beenergised.station_types import Parents, prepare_cps
 from services.core.demo import generate
 from services.core.state import Core, CoreConfig
 from services.core.store.db import connect, migrate
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         page = search_stations(conn, flt=StationFilter(), offset=0, limit=50,
                                location=(lat, lon, 5000.0), ordered=True)
         t1 = time.perf_counter()
-        prepare_cps(conn, page.items, None)
+        prepare_cps(conn, page.items, None, Parents())
         t2 = time.perf_counter()
         search_ms.append((t1 - t0) * 1000)
         prepare_ms.append((t2 - t1) * 1000)
