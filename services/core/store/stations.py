@@ -38,6 +38,7 @@ status is ``Available``.
 
 from __future__ import annotations
 
+import functools
 import math
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -509,6 +510,16 @@ _D2_EXACT = _D2.replace("min_lat", "latitude").replace("min_lon", "longitude")
 _PARTS_PER_STATEMENT = 200  # SQLite caps a compound SELECT at 500 terms
 
 
+@functools.lru_cache(maxsize=256)
+def _grid_sql(kinds: tuple[str, ...]) -> str:
+    # Circles of one radius at similar latitudes share the same shape of parts, so the text
+    # (and SQLite's prepared statement behind it) is reused instead of rebuilt per call.
+    return " UNION ALL ".join(
+        (_CELL_SUM_SQL if kind == "sum" else _CELL_EDGE_SQL).format(i=i, d2=_D2_EXACT)
+        for i, kind in enumerate(kinds)
+    )
+
+
 def _half_width_deg(h: float, sin_half_dphi: float, c0: float, cos_phi: float) -> float | None:
     num = h - sin_half_dphi * sin_half_dphi
     if num <= 0:
@@ -558,12 +569,9 @@ def _count_grid(conn: sqlite3.Connection, lat0: float, lon0: float, radius_m: fl
     for start in range(0, len(parts), _PARTS_PER_STATEMENT):
         chunk = parts[start : start + _PARTS_PER_STATEMENT]
         params = dict(geo)
-        sql = []
-        for i, (kind, lo, hi) in enumerate(chunk):
+        for i, (_kind, lo, hi) in enumerate(chunk):
             params[f"p{i}"], params[f"q{i}"] = lo, hi
-            tpl = _CELL_SUM_SQL if kind == "sum" else _CELL_EDGE_SQL
-            sql.append(tpl.format(i=i, d2=_D2_EXACT))
-        for n, ids in conn.execute(" UNION ALL ".join(sql), params):
+        for n, ids in conn.execute(_grid_sql(tuple(k for k, _, _ in chunk)), params):
             count += int(n or 0)
             if ids:
                 band_ids.extend(int(x) for x in ids.split(","))
