@@ -791,7 +791,9 @@ def sessions_due_auto_stop(
     now = _now(now)
     rows = conn.execute(
         "SELECT id, date_start, stop_minutes FROM sessions"
-        " WHERE state = 'charging' AND stop_minutes IS NOT NULL AND date_start IS NOT NULL"
+        # the IN term lets SQLite use the partial index sessions_active (checked every second)
+        f" WHERE state IN {_ACTIVE_SQL} AND state = 'charging' AND stop_minutes IS NOT NULL"
+        " AND date_start IS NOT NULL"
     ).fetchall()
     due = []
     for r in rows:
