@@ -50,6 +50,7 @@ def graphql_app(core: Core) -> GraphQL:
     from services.core.api.beenergised.errors import format_error
     from services.core.api.beenergised.execution import (
         FastExecutionContext,
+        MaxDepthRule,
         cached_parser,
         cached_validator,
     )
@@ -68,6 +69,7 @@ def graphql_app(core: Core) -> GraphQL:
         error_formatter=format_error,
         query_parser=cached_parser,
         query_validator=cached_validator,
+        validation_rules=[MaxDepthRule],
         execution_context_class=FastExecutionContext,
         introspection=True,
         logger="services.core.graphql",

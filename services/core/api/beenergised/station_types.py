@@ -31,6 +31,7 @@ from ariadne import ObjectType
 from graphql import GraphQLResolveInfo
 
 from services.core.api.beenergised.context import core, optional_viewer
+from services.core.api.beenergised.execution import plain_leaf
 from services.core.api.beenergised.loaders import loader
 from services.core.domain.favourites import favoured_among
 from services.core.domain.status import simple_connector, simple_cp
@@ -114,6 +115,7 @@ cp_type = ObjectType("Cp")
 
 
 @cp_type.field("id")
+@plain_leaf
 def resolve_cp_id(row: dict, _info: GraphQLResolveInfo) -> str:
     return row["uuid"]
 
@@ -179,6 +181,7 @@ def resolve_cp_status(row: dict, _info: GraphQLResolveInfo) -> dict:
 
 
 @cp_type.field("siteId")
+@plain_leaf
 def resolve_cp_site_id(row: dict, _info: GraphQLResolveInfo) -> str | None:
     return row.get("site_uuid")
 
@@ -191,11 +194,13 @@ def resolve_cp_site(row: dict, info: GraphQLResolveInfo) -> Any:
 
 
 @cp_type.field("accessType")
+@plain_leaf
 def resolve_cp_access(row: dict, _info: GraphQLResolveInfo) -> str:
     return row.get("access_type") or "INTERNAL"
 
 
 @cp_type.field("publicName")
+@plain_leaf
 def resolve_cp_public_name(row: dict, _info: GraphQLResolveInfo) -> str | None:
     return row.get("public_name")
 
@@ -348,11 +353,13 @@ connector_type = ObjectType("Connector")
 
 
 @connector_type.field("id")
+@plain_leaf
 def resolve_connector_id(row: dict, _info: GraphQLResolveInfo) -> str:
     return str(row["id"])
 
 
 @connector_type.field("evseId")
+@plain_leaf
 def resolve_connector_evse(row: dict, _info: GraphQLResolveInfo) -> str:
     return row["evse_id"]
 
@@ -397,11 +404,13 @@ def resolve_connector_cp(row: dict, info: GraphQLResolveInfo) -> Any:
 
 
 @connector_type.field("sortOrder")
+@plain_leaf
 def resolve_connector_sort(row: dict, _info: GraphQLResolveInfo) -> str:
     return str(row["sort_order"])
 
 
 @connector_type.field("freeOfCharge")
+@plain_leaf
 def resolve_connector_free(row: dict, _info: GraphQLResolveInfo) -> bool:
     return bool(row.get("free_of_charge"))
 
@@ -412,21 +421,25 @@ site_type = ObjectType("Site")
 
 
 @site_type.field("id")
+@plain_leaf
 def resolve_site_id(row: dict, _info: GraphQLResolveInfo) -> str:
     return row["uuid"]
 
 
 @site_type.field("company")
+@plain_leaf
 def resolve_site_company(row: dict, _info: GraphQLResolveInfo) -> str | None:
     return row.get("operator_name")
 
 
 @site_type.field("scope")
+@plain_leaf
 def resolve_site_scope(row: dict, _info: GraphQLResolveInfo) -> str | None:
     return row.get("location_type")
 
 
 @site_type.field("label")
+@plain_leaf
 def resolve_site_label(row: dict, _info: GraphQLResolveInfo) -> str:
     return row["name"]
 
