@@ -258,13 +258,18 @@ class Simulator:
     async def _guest_session(self, c: Any) -> None:
         st = c.station
         tag = self.guest_tag()
-        c.plug_in(random_vehicle(self.rng))
+        vehicle = random_vehicle(self.rng)
+        c.plug_in(vehicle)
         await st.sim_sleep(self.rng.uniform(10, 40))
         status = await c.swipe(tag)
         if status != "Accepted":
-            c.unplug()
+            if c.vehicle is vehicle:
+                c.unplug()
             return
         tx = c.tx
         await st.sim_sleep(self.rng.uniform(20 * 60, 90 * 60))
         if c.tx is tx and tx is not None:
             c.stop_transaction("Local")
+        elif c.vehicle is vehicle and c.tx is None and c.status != "Finishing":
+            # the session ended otherwise (fault, unlock, reset): the driver leaves anyway
+            c.unplug()
