@@ -240,7 +240,12 @@ class CentralSystem:
         async with self._flush_lock:
             rows, self._meter_rows = self._meter_rows, []
             if rows:
-                await self.core.db(charging.record_meter_values, rows)
+                try:
+                    await self.core.db(charging.record_meter_values, rows)
+                except BaseException:
+                    # keep them for the next flush: the charger already got its answer
+                    self._meter_rows[:0] = rows
+                    raise
 
     async def _flush_loop(self) -> None:
         while True:
