@@ -58,6 +58,8 @@ PENDING, SENT, ACCEPTED, STARTED, FAILED = "PENDING", "SENT", "ACCEPTED", "START
 OPEN_ATTEMPT_STATUSES = (PENDING, SENT, ACCEPTED)
 
 DEFAULT_START_TIMEOUT_S = 120.0
+# stop_reason of sessions the core closed because the charger's StopTransaction never came
+STALE_REASON = "ClosedByCentralSystem"
 
 # Connector states in which a new start cannot succeed. Preparing is NOT among them: a
 # driver who plugged in first and then starts from the app meets a Preparing connector.
@@ -559,7 +561,37 @@ def _close_stale(conn: sqlite3.Connection, active: sqlite3.Row, now: datetime) -
     ).fetchone()
     meter_end = last["wh"] if last["wh"] is not None else active["meter_start"] or 0
     end = from_iso(last["ts"]) if last["ts"] else now
-    _finish(conn, active, meter_end, end, "Other", None, now)
+    _finish(conn, active, meter_end, end, STALE_REASON, None, now)
+
+
+def close_if_stale(
+    conn: sqlite3.Connection,
+    station_id: int,
+    connector_no: int,
+    idle_since: datetime,
+    now: datetime | None = None,
+) -> int | None:
+    """The charger reported its connector Available at ``idle_since`` and, a grace period
+    later, a session there is still running in our books and nothing arrived for it since:
+    its StopTransaction was lost. Close it with the energy its meter values show (so the
+    connector can be started again). Returns the closed session id."""
+    now = _now(now)
+    with transaction(conn):
+        s = conn.execute(
+            f"SELECT s.* FROM sessions s JOIN connectors c ON c.id = s.connector_id"
+            f" WHERE c.station_id = ? AND c.sort_order = ? AND s.state IN {_ACTIVE_SQL}"
+            f" AND s.state IN ('charging', 'stopping')",
+            (station_id, connector_no),
+        ).fetchone()
+        if s is None or (s["updated_at"] or "") > to_iso(idle_since):
+            return None
+        newest = conn.execute(
+            "SELECT MAX(ts) FROM meter_values WHERE session_id = ?", (s["id"],)
+        ).fetchone()[0]
+        if newest is not None and newest > to_iso(idle_since):
+            return None
+        _close_stale(conn, s, now)
+        return int(s["id"])
 
 
 def record_meter_values(conn: sqlite3.Connection, rows: list[tuple]) -> int:
@@ -630,8 +662,12 @@ def finish_transaction(
         s = conn.execute("SELECT * FROM sessions WHERE id = ?", (transaction_id,)).fetchone()
         if s is None:
             return None
-        if s["state"] in ("finished", "failed"):
+        if s["state"] == "failed" or (
+            s["state"] == "finished" and s["stop_reason"] != STALE_REASON
+        ):
             return dict(s)
+        # (a session we closed ourselves as stale is re-billed from the charger's own
+        # StopTransaction when it turns up after all: its register is the better figure)
         _finish(conn, s, meter_stop, timestamp, reason, id_tag, now)
         return dict(
             conn.execute("SELECT * FROM sessions WHERE id = ?", (transaction_id,)).fetchone()
