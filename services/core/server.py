@@ -3,7 +3,10 @@ routes other parts of the core contribute.
 
 Adding routes: put a ``routes(core) -> list[BaseRoute]`` function in your module and add the
 module's dotted name to ``ROUTE_MODULES``. A module that does not exist yet is skipped (the
-parts of the core land at different times); any other import error is raised.
+parts of the core land at different times); any other import error is raised. ``routes(core)``
+runs before the server starts, so it may also append background work to
+``core.on_startup`` / ``core.on_shutdown`` (awaited in the app's lifespan) and register
+long-lived components in ``core.parts``.
 """
 
 from __future__ import annotations
