@@ -294,3 +294,22 @@ def test_lost_stop_transaction_is_closed_and_rebilled_if_it_turns_up(conn):
         conn, transaction_id=tx, meter_stop=9999, timestamp=T0 + timedelta(minutes=13)
     )
     assert again["energy_kwh"] == 4.5
+
+
+def test_a_start_we_gave_up_on_is_revived_when_the_charger_starts_after_all(conn):
+    plan = _start(conn)
+    charging.attempt_sent(conn, plan.attempt_id, now=T0)
+    assert charging.fail_attempt(conn, plan.attempt_id, Failure.NO_ANSWER, now=T0)
+    tx, status = charging.start_transaction(
+        conn,
+        station_id=1,
+        connector_no=1,
+        id_tag="AABBCCDD",
+        meter_start=10,
+        timestamp=T0 + timedelta(seconds=40),
+        now=T0 + timedelta(seconds=40),
+    )
+    assert (tx, status) == (plan.session_id, "Accepted")
+    att = charging.get_attempt(conn, plan.attempt_uuid)
+    assert (att["status"], att["is_failure"], att["failure_reason"]) == ("STARTED", 0, None)
+    assert att["session_state"] == "charging"

@@ -83,6 +83,11 @@ class Failure:
     CANCELLED = "Cancelled by the driver before charging began."
 
 
+# What a StartTransaction that comes after a failed remote start of the same card means:
+_REFUSE_LATE = (Failure.CANCELLED, Failure.EXPIRED_BEFORE_START)
+_REVIVE_LATE = (Failure.NO_ANSWER, Failure.NO_VEHICLE)
+
+
 class ChargingError(Exception):
     """A request the domain refuses; ``code`` is machine-readable, ``message`` for drivers."""
 
@@ -499,16 +504,32 @@ def start_transaction(
                 return int(active["id"]), "Accepted"
             _close_stale(conn, active, now)
 
-        cancelled = conn.execute(
-            "SELECT 1 FROM sessions WHERE connector_id = ? AND auth_id = ? AND state = 'failed'"
-            " AND failure_reason = ? AND updated_at >= ?",
-            (con["id"], tag, Failure.CANCELLED, to_iso(now - timedelta(minutes=5))),
+        # A remote start of this card on this connector that failed moments ago: the
+        # charger's start decides what happens to it.
+        recent = conn.execute(
+            "SELECT id, failure_reason FROM sessions WHERE connector_id = ? AND auth_id = ?"
+            " AND state = 'failed' AND updated_at >= ? ORDER BY id DESC LIMIT 1",
+            (con["id"], tag, to_iso(now - timedelta(minutes=5))),
         ).fetchone()
-        if cancelled is not None:
-            # The driver cancelled this remote start before the vehicle was plugged in; OCPP
-            # 1.6 cannot withdraw a RemoteStartTransaction, so the late start is refused here
-            # (the charger ends it: StopTransactionOnInvalidId).
+        if recent is not None and recent["failure_reason"] in _REFUSE_LATE:
+            # The driver cancelled it, or its validUntil passed; OCPP 1.6 cannot withdraw a
+            # RemoteStartTransaction, so the late start is refused here (the charger ends
+            # it: StopTransactionOnInvalidId).
             return 0, "Invalid"
+        if recent is not None and recent["failure_reason"] in _REVIVE_LATE:
+            # We gave up waiting (no answer in time, or our plug-in timer ran out first) but
+            # the charger did start: the attempt succeeded after all, and says so.
+            conn.execute(
+                "UPDATE sessions SET state = 'charging', failure_reason = NULL, date_start = ?,"
+                " meter_start = ?, updated_at = ? WHERE id = ?",
+                (start_ts, meter_start, ts, recent["id"]),
+            )
+            conn.execute(
+                "UPDATE remote_start_attempts SET status = ?, is_failure = 0,"
+                " failure_reason = NULL, updated_at = ? WHERE session_id = ?",
+                (STARTED, ts, recent["id"]),
+            )
+            return int(recent["id"]), "Accepted"
         status = authorize_tag(conn, tag, now)
         if status != "Accepted":
             return 0, status
