@@ -507,4 +507,22 @@ DROP TABLE station_cell_counts;
 """
         + expand_cells(_M4_SQL, 256, 1024, 1 << 19),
     ),
+    (
+        5,
+        "charging: one active session per connector, attempt deadlines",
+        """
+-- The database itself guarantees one active session per connector: two drivers racing
+-- for the same connector cannot both get a session row, whatever the API layer does.
+CREATE UNIQUE INDEX sessions_one_active_per_connector ON sessions(connector_id)
+    WHERE state IN ('requested', 'accepted', 'charging', 'stopping');
+CREATE INDEX sessions_active ON sessions(state)
+    WHERE state IN ('requested', 'accepted', 'charging', 'stopping');
+ALTER TABLE sessions ADD COLUMN updated_at TEXT;
+ALTER TABLE sessions ADD COLUMN rate_package_id INTEGER REFERENCES rate_packages(id);
+ALTER TABLE remote_start_attempts ADD COLUMN expires_at TEXT;  -- fail when no start by then
+ALTER TABLE remote_start_attempts ADD COLUMN updated_at TEXT;
+CREATE INDEX remote_start_attempts_session ON remote_start_attempts(session_id);
+CREATE INDEX remote_start_attempts_status ON remote_start_attempts(status);
+""",
+    ),
 ]

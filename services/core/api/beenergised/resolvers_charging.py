@@ -1,42 +1,354 @@
-"""Charging operations (remote start/stop, start attempts, live meter summary).
+"""be.ENERGISED charging operations: remote start (three flavours), attempt status, remote
+stop, live meter summary. They drive the OCPP central system (``core.parts["ocpp"]``).
 
-PLACEHOLDER until the OCPP central system lands (issue 3, H4 replaces this module): every
-operation answers a GraphQL error with code CHARGING_UNAVAILABLE. It never pretends that a
-charger accepted anything. Authentication is still checked first, so clients see the same
-UNAUTHENTICATED behaviour they will see once charging works.
+Readings of what the document leaves open (it types most fields as plain String/Int):
+- ``RemoteStartResponse``: ``id`` = the start attempt id (usable with
+  ``remoteStartAttemptStatus``), ``status`` = the attempt status (PENDING, SENT, ACCEPTED,
+  STARTED, FAILED), ``session`` = the chargelog id (``Chargelog.id``), ``transaction`` = the
+  OCPP transaction id, which is also ``Chargelog.sessionId`` and what ``remoteStop`` takes;
+  ``code`` = an HTTP-like number (200 accepted/started, 202 sent but not yet answered,
+  403 card, 408 nothing happened in time, 409 connector occupied, 422 rejected by the charger,
+  503 charger offline or connector out of order, 504 the charger did not answer) and
+  ``message`` a sentence a driver understands.
+- ``Authorization``: ``type`` RFID means ``identifier`` names one of the driver's cards (card
+  id or tag id); AUTO lets the back end choose: the named card if it is one of the driver's,
+  else the driver's first card that can charge.
+- ``remoteStop(transaction)`` accepts the transaction id (``Chargelog.sessionId``) or the
+  chargelog id. Someone else's session is NOT_FOUND, like every other user-owned object.
+  Stopping twice is harmless: the second call reports the state the session is in.
+- Domain outcomes (occupied, offline, rejected...) are answered in the response fields the
+  document provides; malformed input is a GraphQL error (BAD_USER_INPUT naming the field).
 """
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime
 from typing import Any
 
 from ariadne import MutationType, QueryType
-from graphql import GraphQLResolveInfo
+from graphql import GraphQLError, GraphQLResolveInfo
 
 from services.core.api.beenergised import errors
-from services.core.api.beenergised.context import viewer
+from services.core.api.beenergised.context import core, viewer
+from services.core.domain import cards as cards_domain
+from services.core.domain import charging, history
+from services.core.domain.charging import Failure
+from services.core.domain.errors import NotFound
 
 CHARGING_UNAVAILABLE = "CHARGING_UNAVAILABLE"
 
 query = QueryType()
 mutation = MutationType()
 
+_FAILURE_CODES = {
+    Failure.CONNECTOR_OCCUPIED: 409,
+    Failure.CONNECTOR_OUT_OF_ORDER: 503,
+    Failure.CHARGER_OFFLINE: 503,
+    Failure.REJECTED: 422,
+    Failure.NO_ANSWER: 504,
+    Failure.NO_VEHICLE: 408,
+    Failure.EXPIRED_BEFORE_START: 408,
+    Failure.CARD_BLOCKED: 403,
+    Failure.CARD_UNKNOWN: 403,
+    Failure.CARD_EXPIRED: 403,
+    Failure.CANCELLED: 410,
+}
+_STATUS_MESSAGES = {
+    charging.PENDING: "Start request received.",
+    charging.SENT: "Start request sent to the charger; waiting for its answer.",
+    charging.ACCEPTED: "The charger accepted: plug in your vehicle to start charging.",
+    charging.STARTED: "Charging started.",
+}
 
-def _unavailable(operation: str) -> Any:
-    async def resolve(_obj: Any, info: GraphQLResolveInfo, **_kw: Any) -> Any:
-        await viewer(info)
+
+def _central(info: GraphQLResolveInfo) -> Any:
+    central = core(info).parts.get("ocpp")
+    if central is None:
         raise errors.error(
             CHARGING_UNAVAILABLE,
-            f"{operation}: remote charging needs the OCPP central system, which this core "
-            "is not running",
+            "remote charging needs the OCPP central system, which this core is not running",
         )
+    return central
 
-    return resolve
+
+def _charging_error(exc: charging.ChargingError, prefix: str = "") -> GraphQLError:
+    field = exc.message.split(":", 1)[0] if ":" in exc.message else None
+    ext = {"field": prefix + field} if field else {}
+    return errors.error(exc.code, prefix + exc.message, **ext)
 
 
-for _name in ("remoteStart", "remoteStartWithoutInvoicing", "attemptRemoteStart", "remoteStop"):
-    mutation.set_field(_name, _unavailable(_name))
-for _name in ("remoteStartAttemptStatus", "chargelogMeterValuesSummary"):
-    query.set_field(_name, _unavailable(_name))
+# ------------------------------------------------------------------ lookups (sync)
+
+
+def _connector_id(conn: sqlite3.Connection, ref: str | None, field: str) -> int:
+    ref = (ref or "").strip()
+    if not ref:
+        raise GraphQLError(
+            f"{field}: is required", extensions={"code": errors.BAD_USER_INPUT, "field": field}
+        )
+    row = None
+    if ref.isdigit():
+        row = conn.execute("SELECT id FROM connectors WHERE id = ?", (int(ref),)).fetchone()
+    if row is None:
+        row = conn.execute("SELECT id FROM connectors WHERE evse_id = ?", (ref,)).fetchone()
+    if row is None:
+        raise NotFound(f"{field}: no connector '{ref}'", field=field)
+    return int(row["id"])
+
+
+def _card_for(
+    conn: sqlite3.Connection, user_id: int, identifier: str | None, kind: str, field: str
+) -> tuple[int | None, str | None]:
+    """(card id, tag) for the Authorization input; (None, tag) for an unknown tag."""
+    ident = (identifier or "").strip()
+    if ident:
+        try:
+            row = cards_domain.get_card(conn, user_id, ident, field=field)
+            return int(row["id"]), row["tag_id"]
+        except NotFound:
+            if kind == "RFID":
+                return None, ident.upper()
+    for row in conn.execute(
+        "SELECT id, tag_id, status, expiry_date FROM cards WHERE user_id = ?"
+        " ORDER BY created_at, id",
+        (user_id,),
+    ):
+        if charging.card_problem(row, datetime.now(UTC)) is None:
+            return int(row["id"]), row["tag_id"]
+    raise GraphQLError(
+        f"{field}: you have no active card to start charging with",
+        extensions={"code": errors.BAD_USER_INPUT, "field": field},
+    )
+
+
+def _attempt_for_user(conn: sqlite3.Connection, user_id: int, attempt_uuid: str) -> dict[str, Any]:
+    a = charging.get_attempt(conn, attempt_uuid)
+    if a is None or a["user_id"] != user_id:
+        raise NotFound(f"id: no remote start attempt '{attempt_uuid}'", field="id")
+    return a
+
+
+def _attempt_response(a: dict[str, Any]) -> dict[str, Any]:
+    started = a["status"] == charging.STARTED or a.get("session_state") in (
+        "charging",
+        "stopping",
+        "finished",
+    )
+    return {
+        "id": a["uuid"],
+        "status": a["status"],
+        "isFailure": bool(a["is_failure"]),
+        "failureReason": a["failure_reason"],
+        "connectorId": str(a["connector_id"]),
+        "lastSentAt": a["last_sent_at"],
+        # The chargelog exists for the driver once charging began.
+        "chargeLogId": a["session_uuid"] if started else None,
+    }
+
+
+# ------------------------------------------------------------------ starts
+
+
+async def _start(
+    info: GraphQLResolveInfo,
+    *,
+    connector_ref: str | None,
+    connector_field: str,
+    identifier: str | None,
+    kind: str,
+    auth_field: str,
+    config: dict[str, Any] | None,
+    invoiced: bool,
+    wait_s: float,
+    prefix: str = "",
+) -> dict[str, Any]:
+    who = await viewer(info)
+    central = _central(info)
+    c = core(info)
+    connector_id = await c.db(_connector_id, connector_ref, connector_field)
+    card_id, tag = await c.db(_card_for, who.user_id, identifier, kind, auth_field)
+    try:
+        outcome = await central.start_charging(
+            user_id=who.user_id,
+            connector_id=connector_id,
+            card_id=card_id,
+            tag_id=tag,
+            config=config,
+            invoiced=invoiced,
+            wait_s=wait_s,
+        )
+    except charging.ChargingError as exc:
+        raise _charging_error(exc, prefix) from None
+    return await c.db(charging.get_attempt, outcome.attempt_uuid)
+
+
+def _remote_start_response(a: dict[str, Any]) -> dict[str, Any]:
+    if a["is_failure"]:
+        code = _FAILURE_CODES.get(a["failure_reason"], 422)
+        message = a["failure_reason"]
+    else:
+        code = 202 if a["status"] in (charging.PENDING, charging.SENT) else 200
+        message = _STATUS_MESSAGES.get(a["status"], a["status"])
+    has_session = a["session_id"] is not None and not a["is_failure"]
+    return {
+        "id": a["uuid"],
+        "status": a["status"],
+        "message": message,
+        "session": a["session_uuid"] if has_session else None,
+        "transaction": str(a["session_id"]) if has_session else None,
+        "code": code,
+    }
+
+
+async def _remote_start(
+    info: GraphQLResolveInfo, authorization: dict | None, connector: str | None, invoiced: bool
+) -> dict[str, Any]:
+    authorization = authorization or {}
+    a = await _start(
+        info,
+        connector_ref=connector,
+        connector_field="connector",
+        identifier=authorization.get("identifier"),
+        kind=authorization.get("type") or "AUTO",
+        auth_field="authorization.identifier",
+        config=None,
+        invoiced=invoiced,
+        wait_s=10.0,
+    )
+    return _remote_start_response(a)
+
+
+@mutation.field("remoteStart")
+async def resolve_remote_start(
+    _obj: Any,
+    info: GraphQLResolveInfo,
+    authorization: dict | None = None,
+    connector: str | None = None,
+) -> dict[str, Any]:
+    return await _remote_start(info, authorization, connector, invoiced=True)
+
+
+@mutation.field("remoteStartWithoutInvoicing")
+async def resolve_remote_start_without_invoicing(
+    _obj: Any,
+    info: GraphQLResolveInfo,
+    authorization: dict | None = None,
+    connector: str | None = None,
+) -> dict[str, Any]:
+    return await _remote_start(info, authorization, connector, invoiced=False)
+
+
+@mutation.field("attemptRemoteStart")
+async def resolve_attempt_remote_start(
+    _obj: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+) -> dict[str, Any]:
+    config = {k: v for k, v in (input.get("config") or {}).items() if v is not None}
+    # The attempt is the asynchronous flavour: answer quickly, the driver polls
+    # remoteStartAttemptStatus. A short wait still catches an immediate answer.
+    a = await _start(
+        info,
+        connector_ref=input.get("connectorId"),
+        connector_field="input.connectorId",
+        identifier=input.get("tagId"),
+        kind="RFID",
+        auth_field="input.tagId",
+        config=config,
+        invoiced=True,
+        wait_s=2.0,
+        prefix="input.",
+    )
+    return _attempt_response(a)
+
+
+@query.field("remoteStartAttemptStatus")
+async def resolve_attempt_status(
+    _obj: Any,
+    info: GraphQLResolveInfo,
+    id: str,
+) -> dict[str, Any]:
+    who = await viewer(info)
+    return _attempt_response(await core(info).db(_attempt_for_user, who.user_id, id))
+
+
+# ------------------------------------------------------------------ stop
+
+
+def _session_for_user(conn: sqlite3.Connection, user_id: int, ref: str) -> dict[str, Any]:
+    s = charging.find_session(conn, ref)
+    if s is None or s["user_id"] != user_id:
+        raise NotFound(f"transaction: no charging session '{ref}'", field="transaction")
+    return s
+
+
+@mutation.field("remoteStop")
+async def resolve_remote_stop(
+    _obj: Any, info: GraphQLResolveInfo, transaction: str | None = None
+) -> dict[str, Any]:
+    who = await viewer(info)
+    ref = (transaction or "").strip()
+    if not ref:
+        raise errors.bad_input("transaction", "is required (Chargelog.sessionId)")
+    central = _central(info)
+    c = core(info)
+    s = await c.db(_session_for_user, who.user_id, ref)
+    outcome = await central.stop_charging(int(s["id"]))
+    fresh = await c.db(charging.find_session, s["uuid"])
+    state = fresh["state"]
+    online = await c.db(_station_connected, fresh["station_id"])
+    if outcome == "cancelled":
+        return {
+            "status": "CANCELLED",
+            "code": 200,
+            "title": "Start cancelled",
+            "message": "The session had not started yet; the start was cancelled.",
+        }
+    if state == "stopping":
+        if not online:
+            return {
+                "status": "STOPPING",
+                "code": 202,
+                "title": "Charger offline",
+                "message": "The charger is offline; the session stops as soon as it reconnects.",
+            }
+        title = "Stopping" if outcome == "stop" else "Already stopping"
+        return {
+            "status": "STOPPING",
+            "code": 200,
+            "title": title,
+            "message": "The charger was asked to stop charging.",
+        }
+    if state == "finished":
+        return {
+            "status": "STOPPED",
+            "code": 200,
+            "title": "Already stopped",
+            "message": "This session has already ended.",
+        }
+    return {
+        "status": state.upper(),
+        "code": 200,
+        "title": "Nothing to stop",
+        "message": "This session is not running.",
+    }
+
+
+def _station_connected(conn: sqlite3.Connection, station_id: int) -> bool:
+    row = conn.execute("SELECT connected FROM stations WHERE id = ?", (station_id,)).fetchone()
+    return bool(row and row[0])
+
+
+# ------------------------------------------------------------------ live meter
+
+
+@query.field("chargelogMeterValuesSummary")
+async def resolve_meter_summary(_obj: Any, info: GraphQLResolveInfo, uuid: str) -> dict[str, Any]:
+    who = await viewer(info)
+    central = core(info).parts.get("ocpp")
+    if central is not None:
+        # Values may wait up to a flush interval in memory; show the newest.
+        await central.flush_meter_values()
+    return await core(info).db(history.meter_summary, who.user_id, uuid)
+
 
 bindables = [query, mutation]

@@ -1,0 +1,376 @@
+"""The OCPP 1.6J central system: connected charge points, commands, charging orchestration.
+
+One ``CentralSystem`` per core (``core.parts["ocpp"]``). It keeps the live links by charge
+point identity (station uuid), batches meter values into one transaction per flush, and runs
+a sweeper that fails remote starts that never began and stops sessions whose stopMinutes /
+rate package automaticStop has elapsed.
+
+Tunables (environment, read at start; defaults are production values):
+- ``VOLTRA_OCPP_HEARTBEAT`` heartbeat interval sent in BootNotification (s, default 300);
+- ``VOLTRA_OCPP_CALL_TIMEOUT`` how long to wait for a charger's reply (s, default 30);
+- ``VOLTRA_REMOTE_START_TIMEOUT`` how long a remote start may wait for the vehicle (s, 120);
+- ``VOLTRA_MINUTE_SECONDS`` length of a "minute" for stopMinutes/automaticStop (default 60;
+  demos and tests with a simulated time factor shorten it);
+- ``VOLTRA_STALE_SESSION_GRACE`` how long after a connector reported Available a session
+  still open there is closed as stale (s, default 120).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import logging
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from services.core.domain import charging
+from services.core.domain.charging import Failure
+from services.core.domain.passwords import verify_password
+from services.core.domain.status import derive, publish_connector_status
+from services.core.events import session_topic
+from services.core.ocpp import status as status_store
+from services.core.ocpp.link import StationLink
+from services.core.store.db import to_iso
+
+log = logging.getLogger(__name__)
+
+SUBPROTOCOL = "ocpp1.6"
+METER_FLUSH_S = 0.25
+SWEEP_S = 1.0
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+class StarletteConnection:
+    """What the ocpp library's ChargePoint needs from a connection: recv() and send()."""
+
+    def __init__(self, ws: WebSocket) -> None:
+        self.ws = ws
+
+    async def recv(self) -> str:
+        return await self.ws.receive_text()
+
+    async def send(self, message: str) -> None:
+        await self.ws.send_text(message)
+
+
+@dataclass
+class StartOutcome:
+    attempt_uuid: str
+    session_uuid: str | None
+    session_id: int | None
+    failure: str | None
+
+
+class CentralSystem:
+    def __init__(self, core: Any) -> None:
+        self.core = core
+        self.links: dict[str, StationLink] = {}
+        self.heartbeat_interval = int(_env_float("VOLTRA_OCPP_HEARTBEAT", 300))
+        self.call_timeout = _env_float("VOLTRA_OCPP_CALL_TIMEOUT", 30)
+        self.start_timeout = _env_float(
+            "VOLTRA_REMOTE_START_TIMEOUT", charging.DEFAULT_START_TIMEOUT_S
+        )
+        self.minute_seconds = _env_float("VOLTRA_MINUTE_SECONDS", 60)
+        self.stale_grace = _env_float("VOLTRA_STALE_SESSION_GRACE", 120)
+        self._meter_rows: list[tuple] = []
+        self._flush_lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task] = set()
+        self._loops: list[asyncio.Task] = []
+        self._shutting_down = False
+
+    # ------------------------------------------------------------- lifecycle
+
+    async def start(self, _core: Any = None) -> None:
+        logging.getLogger("ocpp").setLevel(logging.WARNING)
+        await self.core.db(status_store.reset_connected)
+        self._loops = [
+            asyncio.create_task(self._flush_loop(), name="ocpp-meter-flush"),
+            asyncio.create_task(self._sweep_loop(), name="ocpp-sweeper"),
+        ]
+
+    async def stop(self, _core: Any = None) -> None:
+        self._shutting_down = True
+        for t in self._loops:
+            t.cancel()
+        for link in list(self.links.values()):
+            link.closed = True
+            with contextlib.suppress(Exception):
+                await link._connection.ws.close(code=1001)
+        for t in list(self._tasks):
+            t.cancel()
+        with contextlib.suppress(Exception):
+            await self.flush_meter_values()
+        with contextlib.suppress(Exception):
+            await self.core.db(status_store.reset_connected)
+
+    def spawn(self, coro: Any) -> asyncio.Task:
+        """Run a follow-up (e.g. a command to a charger) outside any message handler."""
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("ocpp follow-up failed", exc_info=task.exception())
+
+    # ------------------------------------------------------------- WebSocket endpoint
+
+    async def endpoint(self, ws: WebSocket) -> None:
+        raw = ws.scope.get("raw_path") or ws.scope["path"].encode()
+        identity = unquote(raw.decode("latin-1").split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1])
+        if SUBPROTOCOL not in (ws.scope.get("subprotocols") or []):
+            # OCPP-J: a server that cannot agree on the subprotocol must refuse the upgrade.
+            await ws.close(code=1002)
+            return
+        station = (
+            await self.core.db(status_store.station_for_identity, identity) if identity else None
+        )
+        if station is None:
+            log.info("ocpp: rejected unknown charge point identity %r", identity[:64])
+            await ws.close(code=1008)
+            return
+        if station["ocpp_password_hash"] and not await self._basic_auth_ok(ws, identity, station):
+            log.info("ocpp: rejected %s: bad or missing Basic credentials", identity)
+            await ws.close(code=1008)
+            return
+        await ws.accept(subprotocol=SUBPROTOCOL)
+        link = StationLink(
+            identity,
+            StarletteConnection(ws),
+            self,
+            station["id"],
+            response_timeout=self.call_timeout,
+        )
+        old = self.links.get(identity)
+        self.links[identity] = link
+        if old is not None:
+            # A charger that reconnects before its old socket timed out: the new one wins.
+            old.closed = True
+            with contextlib.suppress(Exception):
+                await old._connection.ws.close(code=1001)
+        await self.core.db(
+            status_store.set_connected, station["id"], True, to_iso(datetime.now(UTC))
+        )
+        connectors = await self.core.db(status_store.connectors_of, station["id"])
+        link.connector_ids = {c["sort_order"]: c["id"] for c in connectors}
+        self.spawn(self._resend_pending_stops(station["id"]))
+        try:
+            await link.start()
+        except (WebSocketDisconnect, RuntimeError, asyncio.CancelledError):
+            pass  # a charger going away is normal operation, not an error
+        except Exception:
+            log.exception("ocpp: connection %s ended with an error", identity)
+        finally:
+            link.closed = True
+            if self.links.get(identity) is link:
+                del self.links[identity]
+                with contextlib.suppress(Exception):
+                    await self.core.db(
+                        status_store.set_connected, station["id"], False, to_iso(datetime.now(UTC))
+                    )
+                if not self._shutting_down:
+                    self.spawn(self._publish_offline(identity, station["id"]))
+
+    async def _publish_offline(self, identity: str, station_id: int) -> None:
+        """An offline charger's last report may be stale: subscribers see Unknown until it
+        is back and reports again."""
+        for c in await self.core.db(status_store.connectors_of, station_id):
+            if identity in self.links:
+                return  # already back
+            calculated, simple = derive(c["ocpp_status"], connected=False)
+            await publish_connector_status(self.core, c["id"], c["ocpp_status"], calculated, simple)
+
+    async def _basic_auth_ok(self, ws: WebSocket, identity: str, station: dict) -> bool:
+        header = ws.headers.get("authorization", "")
+        if not header.lower().startswith("basic "):
+            return False
+        try:
+            user, _, password = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        if user != identity:
+            return False
+        # scrypt is deliberately slow: keep it off the event loop.
+        return await asyncio.to_thread(verify_password, password, station["ocpp_password_hash"])
+
+    # ------------------------------------------------------------- events
+
+    def session_changed(self, session_id: int) -> None:
+        if session_id:
+            self.core.bus.publish(session_topic(session_id), {"session_id": session_id})
+
+    def after_status(self, station_id: int, connector_no: int, new: str) -> None:
+        """A connector that returns to Available (or breaks) while a remote start waits for
+        the vehicle ends that attempt: the charger gave up waiting for the plug."""
+        if new == "Available":
+            self.spawn(self._close_if_stale_later(station_id, connector_no, datetime.now(UTC)))
+        if new in ("Available", "Faulted", "Unavailable"):
+            reason = Failure.NO_VEHICLE if new == "Available" else Failure.CONNECTOR_OUT_OF_ORDER
+            self.spawn(
+                self._fail_waiting_attempts(
+                    station_id, connector_no, reason, only_accepted=new == "Available"
+                )
+            )
+
+    async def _close_if_stale_later(
+        self, station_id: int, connector_no: int, idle_since: datetime
+    ) -> None:
+        # The grace lets a StopTransaction still queued in a reconnecting charger arrive
+        # first (chargers report status at once, queued transaction messages after).
+        await asyncio.sleep(self.stale_grace)
+        sid = await self.core.db(charging.close_if_stale, station_id, connector_no, idle_since)
+        if sid is not None:
+            log.info("ocpp: closed session %s: the charger reported the connector free", sid)
+            self.session_changed(sid)
+
+    async def _fail_waiting_attempts(
+        self, station_id: int, connector_no: int, reason: str, only_accepted: bool
+    ) -> None:
+        for a in await self.core.db(charging.open_attempts_on_connector, station_id, connector_no):
+            if only_accepted and a["status"] != charging.ACCEPTED:
+                continue
+            await self.core.db(charging.fail_attempt, a["id"], reason)
+
+    # ------------------------------------------------------------- meter values
+
+    def queue_meter_value(self, row: tuple) -> None:
+        self._meter_rows.append(row)
+        self.core.bus.publish(session_topic(row[0]), {"session_id": row[0]})
+
+    async def flush_meter_values(self) -> None:
+        async with self._flush_lock:
+            rows, self._meter_rows = self._meter_rows, []
+            if rows:
+                try:
+                    await self.core.db(charging.record_meter_values, rows)
+                except BaseException:
+                    # keep them for the next flush: the charger already got its answer
+                    self._meter_rows[:0] = rows
+                    raise
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await asyncio.sleep(METER_FLUSH_S)
+            try:
+                await self.flush_meter_values()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("ocpp: storing meter values failed")
+
+    # ------------------------------------------------------------- sweeper
+
+    async def _sweep_loop(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP_S)
+            try:
+                await self.sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("ocpp: sweep failed")
+
+    async def sweep(self) -> None:
+        for a in await self.core.db(charging.expired_attempts):
+            await self.core.db(charging.fail_attempt, a["id"], a["reason"])
+        for sid in await self.core.db(charging.sessions_due_auto_stop, None, self.minute_seconds):
+            outcome, _s = await self.core.db(charging.request_stop, sid)
+            if outcome == "stop":
+                self.spawn(self.send_stop(sid))
+
+    # ------------------------------------------------------------- charging
+
+    def connected(self, station_uuid: str) -> bool:
+        return station_uuid in self.links
+
+    async def start_charging(
+        self,
+        *,
+        user_id: int,
+        connector_id: int,
+        card_id: int | None,
+        tag_id: str | None = None,
+        config: dict[str, Any] | None = None,
+        invoiced: bool = True,
+        wait_s: float = 10.0,
+    ) -> StartOutcome:
+        """Record the attempt, send RemoteStartTransaction, and wait up to ``wait_s`` for
+        the charger's answer (the attempt keeps progressing afterwards either way)."""
+        plan = await self.core.db(
+            charging.request_remote_start,
+            user_id=user_id,
+            connector_id=connector_id,
+            card_id=card_id,
+            tag_id=tag_id,
+            config=config,
+            invoiced=invoiced,
+            timeout_s=self.start_timeout,
+        )
+        if plan.failure is None:
+            task = self.spawn(self._send_start(plan))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(task), wait_s)
+        return StartOutcome(plan.attempt_uuid, plan.session_uuid, plan.session_id, plan.failure)
+
+    async def _send_start(self, plan: charging.StartPlan) -> None:
+        link = self.links.get(plan.station_uuid)
+        if link is None:
+            await self.core.db(charging.fail_attempt, plan.attempt_id, Failure.CHARGER_OFFLINE)
+            return
+        await self.core.db(charging.attempt_sent, plan.attempt_id)
+        answer = await link.remote_start(plan.connector_no, plan.tag_id)
+        if answer == "Accepted":
+            await self.core.db(charging.attempt_accepted, plan.attempt_id)
+        elif answer is None:
+            reason = Failure.CHARGER_OFFLINE if link.closed else Failure.NO_ANSWER
+            await self.core.db(charging.fail_attempt, plan.attempt_id, reason)
+        else:
+            await self.core.db(charging.fail_attempt, plan.attempt_id, Failure.REJECTED)
+        self.session_changed(plan.session_id or 0)
+
+    async def stop_charging(self, session_id: int) -> str:
+        """Returns 'stop' (sent), 'already' (already stopping/ended) or 'cancelled'."""
+        outcome, _s = await self.core.db(charging.request_stop, session_id)
+        if outcome == "stop":
+            self.spawn(self.send_stop(session_id))
+        elif outcome == "already" and _s["state"] == "stopping":
+            # A repeated stop re-sends: the first may have been lost in a disconnect.
+            self.spawn(self.send_stop(session_id))
+        return outcome
+
+    async def send_stop(self, session_id: int) -> str | None:
+        where = await self.core.db(charging.session_station, session_id)
+        if where is None:
+            return None
+        link = self.links.get(where["station_uuid"])
+        if link is None:
+            # Offline: the session stays `stopping`; the stop is re-sent when the charger
+            # is back (_resend_pending_stops) and the charger's own StopTransaction,
+            # queued while offline, completes it.
+            return None
+        return await link.remote_stop(session_id)
+
+    async def _resend_pending_stops(self, station_id: int) -> None:
+        """Stops requested while the charger was offline are sent once it is back."""
+        for sid in await self.core.db(charging.stopping_sessions, station_id):
+            await self.send_stop(sid)
+
+    # ------------------------------------------------------------- other commands
+
+    def link(self, station_uuid: str) -> StationLink | None:
+        return self.links.get(station_uuid)

@@ -1,0 +1,731 @@
+"""One simulated charge point: a real OCPP 1.6J client (ocpp library over websockets).
+
+Behaviour follows what chargers do in the field:
+- connect with subprotocol ocpp1.6 to ``{core}/ocpp/{identity}``, BootNotification, then a
+  StatusNotification per connector, Heartbeat at the interval the central system asks for;
+- connector states Available -> Preparing -> Charging -> SuspendedEV (battery full) ->
+  Finishing -> Available, Faulted / Unavailable on demand;
+- transaction messages (StartTransaction, MeterValues of a transaction, StopTransaction) go
+  through an outbox that survives disconnects: while offline the car keeps charging and the
+  values queue up; after the reconnect they are delivered in order, so no energy is lost;
+- central system calls (remote start/stop, unlock, reset, change availability, trigger
+  message) are answered first and acted on afterwards, like firmware does.
+
+Time: energy and state of charge advance in simulated time (``speed`` x real time); OCPP
+timestamps are the real wall clock (a charger's clock is real), so durations the core sees are
+real durations while the energy flows ``speed`` times faster.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+import random
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import websockets
+from ocpp.routing import after, on
+from ocpp.v16 import ChargePoint, call, call_result
+from ocpp.v16.enums import (
+    Action,
+    AvailabilityStatus,
+    RemoteStartStopStatus,
+    ResetStatus,
+    TriggerMessageStatus,
+    UnlockStatus,
+)
+
+from services.hardware.ev import Vehicle, random_vehicle
+
+log = logging.getLogger(__name__)
+
+SAMPLE_INTERVAL_S = 60.0  # simulated seconds between MeterValues (MeterValueSampleInterval)
+CONNECTION_TIMEOUT_S = 120.0  # simulated seconds to plug in after a remote start
+PLUG_IN_DELAY_S = 20.0  # simulated seconds the driver takes to plug in after starting
+UNPLUG_DELAY_S = 30.0  # simulated seconds from Finishing to unplugged
+
+
+def now_iso() -> str:
+    dt = datetime.now(UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+@dataclass
+class ConnectorSpec:
+    number: int  # OCPP connectorId (the core's sortOrder)
+    current_type: str = "AC"  # AC | DC
+    max_kw: float = 22.0
+
+
+@dataclass
+class StationSpec:
+    identity: str  # the core's Cp.id
+    connectors: list[ConnectorSpec] = field(default_factory=lambda: [ConnectorSpec(1)])
+    password: str | None = None  # Basic auth (security profile 1) when the core wants one
+
+
+@dataclass
+class Faults:
+    reject_remote_start: bool = False
+    no_vehicle: bool = False
+    slow_s: float = 0.0  # real seconds added before answering each central system call
+
+
+@dataclass
+class Transaction:
+    id_tag: str
+    meter_start: int
+    started: str
+    id: int | None = None  # known once the central system answered StartTransaction
+    stopped: bool = False
+    remote: bool = False
+
+
+class Connector:
+    def __init__(self, station: SimStation, spec: ConnectorSpec, rng: random.Random) -> None:
+        self.station = station
+        self.spec = spec
+        self.number = spec.number
+        self.status = "Available"
+        self.error_code = "NoError"
+        self.vehicle: Vehicle | None = None
+        self.tx: Transaction | None = None
+        # A plausible lifetime register value so meters don't all start at 0.
+        self.meter_wh = rng.randrange(100_000, 5_000_000)
+        self.power_w = 0.0
+        self.pending_tag: str | None = None  # authorised remote start waiting for the plug
+        self.inoperative = False
+        self.faulted = False
+        self._task: asyncio.Task | None = None
+        self.unplug_when_done = True
+
+    @property
+    def busy(self) -> bool:
+        return self.tx is not None or self.vehicle is not None or self.pending_tag is not None
+
+    def set_status(self, status: str, error_code: str = "NoError") -> None:
+        if status == self.status and error_code == self.error_code:
+            return
+        self.status, self.error_code = status, error_code
+        self.station.send_status(self)
+
+    # -------------------------------------------------------- driver actions
+
+    def plug_in(self, vehicle: Vehicle) -> None:
+        self.vehicle = vehicle
+        if self.pending_tag is not None:
+            tag, self.pending_tag = self.pending_tag, None
+            self.start_transaction(tag, remote=True)
+        else:
+            self.set_status("Preparing")
+
+    async def swipe(self, id_tag: str) -> str | None:
+        """A driver holds an RFID card against the reader: Authorize, and when accepted
+        with a vehicle plugged in, start a transaction. Returns the idTagInfo status
+        (None when the charger is offline)."""
+        client = self.station.client
+        if client is None:
+            return None
+        try:
+            res = await client.call(call.Authorize(id_tag=id_tag), skip_schema_validation=True)
+        except Exception:  # offline mid-call: no local auth cache in this charger
+            return None
+        if res is None:
+            return None
+        info = res.id_tag_info
+        status = info["status"] if isinstance(info, dict) else info.status
+        if (
+            status == "Accepted"
+            and self.vehicle is not None
+            and self.tx is None
+            and not self.faulted
+        ):
+            self.start_transaction(id_tag)
+        return status
+
+    def unplug(self) -> None:
+        if self.tx is not None:
+            self.stop_transaction("EVDisconnected")
+        self.vehicle = None
+        self.pending_tag = None
+        if not self.faulted:
+            self.set_status("Unavailable" if self.inoperative else "Available")
+
+    def start_transaction(self, id_tag: str, remote: bool = False) -> None:
+        assert self.vehicle is not None
+        self.tx = Transaction(
+            id_tag=id_tag, meter_start=self.meter_wh, started=now_iso(), remote=remote
+        )
+        tx = self.tx
+        self.station.enqueue(
+            lambda: call.StartTransaction(
+                connector_id=self.number,
+                id_tag=tx.id_tag,
+                meter_start=tx.meter_start,
+                timestamp=tx.started,
+            ),
+            on_result=lambda res: self._started(tx, res),
+        )
+        self.set_status("Charging")
+        self._task = self.station.spawn(self._meter_loop(tx))
+
+    def _started(self, tx: Transaction, res: Any) -> None:
+        tx.id = int(res.transaction_id)
+        status = (
+            res.id_tag_info["status"]
+            if isinstance(res.id_tag_info, dict)
+            else res.id_tag_info.status
+        )
+        if status != "Accepted" and not tx.stopped:
+            # StopTransactionOnInvalidId: the charger ends a transaction it may not run.
+            log.info("%s/%d: start refused (%s)", self.station.identity, self.number, status)
+            self.stop_transaction("DeAuthorized")
+
+    def stop_transaction(self, reason: str) -> None:
+        tx = self.tx
+        if tx is None:
+            return
+        tx.stopped = True
+        self.tx = None
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self.power_w = 0.0
+        meter_stop = self.meter_wh
+        ts = now_iso()
+        # Built at send time: by then StartTransaction has been answered. Id 0 means the
+        # central system refused the start; there is nothing to report then.
+        self.station.enqueue(
+            lambda: (
+                None
+                if not tx.id
+                else call.StopTransaction(
+                    meter_stop=meter_stop,
+                    timestamp=ts,
+                    transaction_id=tx.id,
+                    reason=reason,
+                    id_tag=tx.id_tag,
+                )
+            )
+        )
+        if self.faulted:
+            return
+        self.set_status("Finishing")
+        if self.unplug_when_done:
+            self.station.spawn(self._unplug_later())
+
+    async def _unplug_later(self) -> None:
+        await self.station.sim_sleep(UNPLUG_DELAY_S)
+        if self.tx is None and self.status == "Finishing":
+            self.unplug()
+
+    # -------------------------------------------------------- energy
+
+    async def _meter_loop(self, tx: Transaction) -> None:
+        interval_real = self.station.meter_interval_real()
+        last = asyncio.get_running_loop().time()
+        while not tx.stopped:
+            await asyncio.sleep(interval_real)
+            now = asyncio.get_running_loop().time()
+            sim_hours = (now - last) * self.station.speed / 3600.0
+            last = now
+            v = self.vehicle
+            if v is None:
+                break
+            power_kw = v.power_kw(self.spec.current_type, self.spec.max_kw)
+            energy = v.charge(power_kw, sim_hours)
+            self.meter_wh += round(energy * 1000)
+            self.power_w = power_kw * 1000 if not v.full else 0.0
+            if v.full and self.status == "Charging":
+                self.set_status("SuspendedEV")
+            self.station.enqueue(self._meter_payload(tx))
+
+    def _meter_payload(self, tx: Transaction) -> Any:
+        wh, w = self.meter_wh, self.power_w
+        soc = self.vehicle.soc if self.vehicle else None
+        ts = now_iso()
+        sampled = [
+            {
+                "value": str(wh),
+                "measurand": "Energy.Active.Import.Register",
+                "unit": "Wh",
+                "context": "Sample.Periodic",
+            },
+            {
+                "value": f"{w:.0f}",
+                "measurand": "Power.Active.Import",
+                "unit": "W",
+                "context": "Sample.Periodic",
+            },
+        ]
+        if soc is not None:
+            sampled.append(
+                {
+                    "value": f"{soc:.1f}",
+                    "measurand": "SoC",
+                    "unit": "Percent",
+                    "context": "Sample.Periodic",
+                }
+            )
+        return lambda: (
+            None
+            if not tx.id
+            else call.MeterValues(
+                connector_id=self.number,
+                transaction_id=tx.id,
+                meter_value=[{"timestamp": ts, "sampledValue": sampled}],
+            )
+        )
+
+
+class _Client(ChargePoint):
+    """The ocpp library's view of our station: handlers for central system calls."""
+
+    def __init__(self, station: SimStation, ws: Any) -> None:
+        super().__init__(
+            station.identity,
+            ws,
+            response_timeout=station.call_timeout,
+            logger=logging.getLogger("ocpp"),
+        )
+        self.station = station
+
+    async def _slow(self) -> None:
+        if self.station.faults.slow_s:
+            await asyncio.sleep(self.station.faults.slow_s)
+
+    @on(Action.remote_start_transaction)
+    async def on_remote_start(self, id_tag: str, connector_id: int | None = None, **_: Any) -> Any:
+        await self._slow()
+        ok = self.station.can_remote_start(connector_id)
+        return call_result.RemoteStartTransaction(
+            status=RemoteStartStopStatus.accepted if ok else RemoteStartStopStatus.rejected
+        )
+
+    @after(Action.remote_start_transaction)
+    def after_remote_start(self, id_tag: str, connector_id: int | None = None, **_: Any) -> None:
+        if self.station.can_remote_start(connector_id):
+            self.station.begin_remote_start(id_tag, connector_id)
+
+    @on(Action.remote_stop_transaction)
+    async def on_remote_stop(self, transaction_id: int, **_: Any) -> Any:
+        await self._slow()
+        c = self.station.connector_for_tx(transaction_id)
+        return call_result.RemoteStopTransaction(
+            status=RemoteStartStopStatus.accepted if c else RemoteStartStopStatus.rejected
+        )
+
+    @after(Action.remote_stop_transaction)
+    def after_remote_stop(self, transaction_id: int, **_: Any) -> None:
+        c = self.station.connector_for_tx(transaction_id)
+        if c is not None:
+            c.stop_transaction("Remote")
+
+    @on(Action.unlock_connector)
+    async def on_unlock(self, connector_id: int, **_: Any) -> Any:
+        await self._slow()
+        ok = connector_id in self.station.connectors
+        return call_result.UnlockConnector(
+            status=UnlockStatus.unlocked if ok else UnlockStatus.not_supported
+        )
+
+    @after(Action.unlock_connector)
+    def after_unlock(self, connector_id: int, **_: Any) -> None:
+        c = self.station.connectors.get(connector_id)
+        if c is not None:
+            if c.tx is not None:
+                c.stop_transaction("UnlockCommand")
+            if c.vehicle is not None:
+                c.unplug()
+
+    @on(Action.reset)
+    async def on_reset(self, type: str, **_: Any) -> Any:
+        await self._slow()
+        return call_result.Reset(status=ResetStatus.accepted)
+
+    @after(Action.reset)
+    def after_reset(self, type: str, **_: Any) -> None:
+        self.station.spawn(self.station.reboot("HardReset" if type == "Hard" else "SoftReset"))
+
+    @on(Action.change_availability)
+    async def on_change_availability(self, connector_id: int, type: str, **_: Any) -> Any:
+        await self._slow()
+        targets = self.station.targets(connector_id)
+        if not targets:
+            return call_result.ChangeAvailability(status=AvailabilityStatus.rejected)
+        busy = type == "Inoperative" and any(c.tx is not None for c in targets)
+        return call_result.ChangeAvailability(
+            status=AvailabilityStatus.scheduled if busy else AvailabilityStatus.accepted
+        )
+
+    @after(Action.change_availability)
+    def after_change_availability(self, connector_id: int, type: str, **_: Any) -> None:
+        for c in self.station.targets(connector_id):
+            c.inoperative = type == "Inoperative"
+            if c.tx is None and c.vehicle is None and not c.faulted:
+                c.set_status("Unavailable" if c.inoperative else "Available")
+
+    @on(Action.trigger_message)
+    async def on_trigger(
+        self, requested_message: str, connector_id: int | None = None, **_: Any
+    ) -> Any:
+        await self._slow()
+        known = requested_message in (
+            "StatusNotification",
+            "Heartbeat",
+            "BootNotification",
+            "MeterValues",
+        )
+        return call_result.TriggerMessage(
+            status=TriggerMessageStatus.accepted if known else TriggerMessageStatus.not_implemented
+        )
+
+    @after(Action.trigger_message)
+    def after_trigger(
+        self, requested_message: str, connector_id: int | None = None, **_: Any
+    ) -> None:
+        self.station.spawn(self.station.triggered(requested_message, connector_id))
+
+
+class SimStation:
+    def __init__(
+        self,
+        spec: StationSpec,
+        core_url: str,
+        *,
+        speed: float = 1.0,
+        rng: random.Random | None = None,
+        call_timeout: float = 30.0,
+        meter_interval_s: float | None = None,
+        reconnect_max_s: float = 5.0,
+    ) -> None:
+        self.spec = spec
+        self.reconnect_max_s = reconnect_max_s
+        self.identity = spec.identity
+        self.ws_url = (
+            core_url.replace("http://", "ws://").replace("https://", "wss://").rstrip("/")
+            + "/ocpp/"
+            + quote(spec.identity, safe="")
+        )
+        self.speed = max(0.001, float(speed))
+        self.rng = rng or random.Random()
+        self.call_timeout = call_timeout
+        self._meter_interval_s = meter_interval_s
+        self.connectors = {c.number: Connector(self, c, self.rng) for c in spec.connectors}
+        self.faults = Faults()
+        self.outbox: deque[tuple[Any, Any]] = deque()
+        self._outbox_event = asyncio.Event()
+        self.client: _Client | None = None
+        self.online = asyncio.Event()
+        self.heartbeat_interval = 300.0
+        self._ws: Any = None
+        self._offline_until: float = 0.0
+        self._stopped = False
+        self._tasks: set[asyncio.Task] = set()
+        self._main: asyncio.Task | None = None
+        self.boots = 0
+        self.delivered = 0  # transaction messages delivered (tests and the bench read it)
+
+    # -------------------------------------------------------- plumbing
+
+    def spawn(self, coro: Any) -> asyncio.Task:
+        t = asyncio.create_task(coro)
+        self._tasks.add(t)
+        t.add_done_callback(self._done)
+        return t
+
+    def _done(self, t: asyncio.Task) -> None:
+        self._tasks.discard(t)
+        if not t.cancelled() and t.exception() is not None:
+            log.error("%s: task failed", self.identity, exc_info=t.exception())
+
+    async def sim_sleep(self, sim_seconds: float) -> None:
+        await asyncio.sleep(sim_seconds / self.speed)
+
+    def meter_interval_real(self) -> float:
+        if self._meter_interval_s is not None:
+            return self._meter_interval_s
+        return max(0.05, SAMPLE_INTERVAL_S / self.speed)
+
+    def enqueue(self, build: Any, on_result: Any = None) -> None:
+        """Queue a transaction message; ``build`` makes the payload at send time (so a
+        transaction id learnt meanwhile is used)."""
+        self.outbox.append((build, on_result))
+        self._outbox_event.set()
+
+    def send_status(self, c: Connector) -> None:
+        if self.client is not None and self.online.is_set():
+            payload = call.StatusNotification(
+                connector_id=c.number, error_code=c.error_code, status=c.status, timestamp=now_iso()
+            )
+            self.spawn(self._call_quietly(payload))
+
+    async def _call_quietly(self, payload: Any) -> Any:
+        client = self.client
+        if client is None:
+            return None
+        try:
+            return await client.call(payload, skip_schema_validation=True)
+        except Exception as exc:  # offline or timed out: status is re-sent after reconnect
+            log.debug("%s: %s not delivered: %s", self.identity, type(payload).__name__, exc)
+            return None
+
+    # -------------------------------------------------------- lifecycle
+
+    def start(self) -> None:
+        self._main = asyncio.create_task(self._run(), name=f"station-{self.identity}")
+        self._main.add_done_callback(self._done)
+
+    async def stop(self) -> None:
+        self._stopped = True
+        for t in list(self._tasks):
+            t.cancel()
+        if self._ws is not None:
+            with contextlib.suppress(Exception):
+                await self._ws.close()
+        if self._main is not None:
+            self._main.cancel()
+            with contextlib.suppress(BaseException):
+                await self._main
+
+    async def _run(self) -> None:
+        backoff = 0.2
+        loop = asyncio.get_running_loop()
+        while not self._stopped:
+            wait = self._offline_until - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            try:
+                await self._session()
+                backoff = 0.2
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.debug("%s: connection ended: %r", self.identity, exc)
+            self.online.clear()
+            self.client = None
+            self._ws = None
+            if self._stopped:
+                break
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, self.reconnect_max_s)
+
+    async def _session(self) -> None:
+        headers = None
+        if self.spec.password:
+            token = base64.b64encode(f"{self.identity}:{self.spec.password}".encode()).decode()
+            headers = {"Authorization": f"Basic {token}"}
+        async with websockets.connect(
+            self.ws_url,
+            subprotocols=["ocpp1.6"],
+            additional_headers=headers,
+            open_timeout=10,
+            ping_interval=20,
+            ping_timeout=20,
+            max_queue=64,
+        ) as ws:
+            self._ws = ws
+            client = _Client(self, ws)
+            reader = asyncio.create_task(client.start())
+            try:
+                boot = await client.call(
+                    call.BootNotification(
+                        charge_point_model="VoltraSim " + ("DC" if self._has_dc() else "AC"),
+                        charge_point_vendor="Voltra",
+                        firmware_version="sim-1.0",
+                    ),
+                    skip_schema_validation=True,
+                )
+                if boot is not None and boot.interval:
+                    self.heartbeat_interval = float(boot.interval)
+                self.boots += 1
+                self.client = client
+                self.online.set()
+                for c in self.connectors.values():
+                    await client.call(
+                        call.StatusNotification(
+                            connector_id=c.number,
+                            error_code=c.error_code,
+                            status=c.status,
+                            timestamp=now_iso(),
+                        ),
+                        skip_schema_validation=True,
+                    )
+                sender = asyncio.create_task(self._drain(client))
+                beat = asyncio.create_task(self._heartbeat(client))
+                done, _ = await asyncio.wait(
+                    {reader, sender, beat}, return_when=asyncio.FIRST_COMPLETED
+                )
+                for t in (sender, beat):
+                    t.cancel()
+                for t in done:
+                    if not t.cancelled() and t.exception() is not None:
+                        raise t.exception()  # type: ignore[misc]
+            finally:
+                self.online.clear()
+                self.client = None
+                reader.cancel()
+                with contextlib.suppress(BaseException):
+                    await reader
+
+    def _has_dc(self) -> bool:
+        return any(c.spec.current_type == "DC" for c in self.connectors.values())
+
+    async def _heartbeat(self, client: _Client) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_interval)
+            await client.call(call.Heartbeat(), skip_schema_validation=True)
+
+    async def _drain(self, client: _Client) -> None:
+        """Deliver queued transaction messages in order; an item leaves the queue only once
+        the central system answered it."""
+        while True:
+            while not self.outbox:
+                self._outbox_event.clear()
+                await self._outbox_event.wait()
+            build, on_result = self.outbox[0]
+            payload = build()
+            if payload is None:
+                # Belongs to a transaction the central system refused (id 0).
+                self.outbox.popleft()
+                continue
+            res = await client.call(payload, skip_schema_validation=True)
+            if res is None and client is not self.client:
+                continue  # connection gone mid-call: retry after reconnect
+            self.outbox.popleft()
+            self.delivered += 1
+            if on_result is not None and res is not None:
+                on_result(res)
+
+    # -------------------------------------------------------- central system commands
+
+    def targets(self, connector_id: int) -> list[Connector]:
+        if connector_id == 0:
+            return list(self.connectors.values())
+        c = self.connectors.get(connector_id)
+        return [c] if c else []
+
+    def can_remote_start(self, connector_id: int | None) -> bool:
+        if self.faults.reject_remote_start:
+            return False
+        c = self._pick_connector(connector_id)
+        return c is not None
+
+    def _pick_connector(self, connector_id: int | None) -> Connector | None:
+        cands = self.targets(connector_id) if connector_id else list(self.connectors.values())
+        for c in cands:
+            if c.faulted or c.inoperative or c.tx is not None or c.pending_tag is not None:
+                continue
+            if c.status in ("Available", "Preparing"):
+                return c
+        return None
+
+    def begin_remote_start(self, id_tag: str, connector_id: int | None) -> None:
+        c = self._pick_connector(connector_id)
+        if c is None:
+            return
+        if c.vehicle is not None:
+            c.start_transaction(id_tag, remote=True)
+            return
+        c.pending_tag = id_tag
+        c.set_status("Preparing")
+        self.spawn(self._await_plug(c, id_tag))
+
+    async def _await_plug(self, c: Connector, id_tag: str) -> None:
+        if not self.faults.no_vehicle:
+            # The driver who started from the app stands at the car and plugs in.
+            await self.sim_sleep(min(PLUG_IN_DELAY_S, CONNECTION_TIMEOUT_S / 2))
+            if c.pending_tag == id_tag and c.vehicle is None:
+                c.plug_in(random_vehicle(self.rng))
+                return
+        await self.sim_sleep(CONNECTION_TIMEOUT_S)
+        if c.pending_tag == id_tag and c.tx is None:
+            # ConnectionTimeOut: nobody plugged in, the charger gives up.
+            c.pending_tag = None
+            if c.vehicle is None and not c.faulted:
+                c.set_status("Available")
+
+    def connector_for_tx(self, transaction_id: int) -> Connector | None:
+        for c in self.connectors.values():
+            if c.tx is not None and c.tx.id == transaction_id:
+                return c
+        return None
+
+    async def reboot(self, reason: str) -> None:
+        for c in self.connectors.values():
+            if c.tx is not None:
+                c.unplug_when_done = False
+                c.stop_transaction(reason)
+                c.unplug_when_done = True
+            c.vehicle = None
+            c.pending_tag = None
+            if not c.faulted:
+                c.status = "Unavailable" if c.inoperative else "Available"
+        await asyncio.sleep(0.05)
+        # Let the StopTransactions go out, then drop the connection and boot again.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self._outbox_empty(), 5)
+        await self.disconnect(offline_s=0.1)
+
+    async def _outbox_empty(self) -> None:
+        while self.outbox:  # noqa: ASYNC110 (the outbox drains at the network's pace)
+            await asyncio.sleep(0.02)
+
+    async def triggered(self, message: str, connector_id: int | None) -> None:
+        client = self.client
+        if client is None:
+            return
+        if message == "StatusNotification":
+            for c in self.targets(connector_id or 0):
+                await self._call_quietly(
+                    call.StatusNotification(
+                        connector_id=c.number,
+                        error_code=c.error_code,
+                        status=c.status,
+                        timestamp=now_iso(),
+                    )
+                )
+        elif message == "Heartbeat":
+            await self._call_quietly(call.Heartbeat())
+        elif message == "BootNotification":
+            await self._call_quietly(
+                call.BootNotification(charge_point_model="VoltraSim", charge_point_vendor="Voltra")
+            )
+        elif message == "MeterValues":
+            for c in self.targets(connector_id or 0):
+                if c.tx is not None:
+                    self.enqueue(c._meter_payload(c.tx))
+
+    # -------------------------------------------------------- faults
+
+    async def disconnect(self, offline_s: float = 0.0) -> None:
+        """Drop the connection (like a network outage); reconnect after ``offline_s``
+        real seconds (0: at once with the usual backoff)."""
+        self._offline_until = asyncio.get_running_loop().time() + offline_s
+        ws = self._ws
+        if ws is not None:
+            with contextlib.suppress(Exception):
+                await ws.close()
+
+    def reconnect_now(self) -> None:
+        self._offline_until = 0.0
+
+    def set_faulted(self, connector_no: int, faulted: bool) -> None:
+        for c in self.targets(connector_no):
+            c.faulted = faulted
+            if faulted:
+                if c.tx is not None:
+                    c.stop_transaction("EmergencyStop")
+                c.pending_tag = None
+                c.set_status("Faulted", "GroundFailure")
+            else:
+                c.set_status(
+                    "Preparing" if c.vehicle else ("Unavailable" if c.inoperative else "Available")
+                )
