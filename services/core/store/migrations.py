@@ -508,7 +508,7 @@ DROP TABLE station_cell_counts;
         + expand_cells(_M4_SQL, 256, 1024, 1 << 19),
     ),
     (
-        5,
+        6,
         "charging: one active session per connector, attempt deadlines",
         """
 -- The database itself guarantees one active session per connector: two drivers racing
