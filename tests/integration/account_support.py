@@ -182,6 +182,30 @@ def connector(conn: sqlite3.Connection, access_type: str = "INTERNAL") -> sqlite
     return connector(conn, access_type)
 
 
+def idle_connector(conn: sqlite3.Connection) -> sqlite3.Row:
+    """A paid connector with no running session (the charging schema allows one active
+    session per connector)."""
+    row = conn.execute(
+        "SELECT k.*, s.uuid AS station_uuid FROM connectors k"
+        " JOIN stations s ON s.id = k.station_id JOIN tariffs t ON t.id = k.tariff_id"
+        " WHERE k.free_of_charge = 0 AND t.per_kwh > 0 AND NOT EXISTS (SELECT 1 FROM sessions x"
+        " WHERE x.connector_id = k.id AND x.state IN"
+        " ('requested', 'accepted', 'charging', 'stopping'))"
+        " ORDER BY k.id DESC LIMIT 1").fetchone()
+    if row is not None:
+        return row
+    with transaction(conn):
+        base = connector(conn)
+        n = conn.execute("SELECT MAX(sort_order) FROM connectors WHERE station_id = ?",
+                         (base["station_id"],)).fetchone()[0] + 1
+        conn.execute(
+            "INSERT INTO connectors(station_id, sort_order, evse_id, plug_type, current_type,"
+            " max_power_kw, tariff_id) VALUES (?, ?, ?, 'TYPE2', 'AC', 22, ?)",
+            (base["station_id"], n, f"{base['evse_id'].rsplit('*', 1)[0]}*{n}",
+             base["tariff_id"]))
+    return idle_connector(conn)
+
+
 def add_session(conn: sqlite3.Connection, uid: int, con: sqlite3.Row, start: datetime,
                 minutes: float = 60, kwh: float = 10.0, state: str = "finished",
                 tag: str = "TESTTAG") -> tuple[int, str]:

@@ -19,6 +19,7 @@ from tests.integration.account_support import (
     add_session,
     connector,
     db,
+    idle_connector,
     new_user,
     user_id,
 )
@@ -75,8 +76,8 @@ def _history(gql, core_db, prefix):
         finished = [add_session(conn, uid, con, MONTH + timedelta(days=d, hours=8), kwh=k)
                     for d, k in ((2, 10.0), (9, 20.5), (20, 7.25))]
         april = add_session(conn, uid, con, MONTH + timedelta(days=33), kwh=30.0)
-        running = add_session(conn, uid, con, datetime.now(UTC) - timedelta(minutes=20),
-                              state="charging")
+        running = add_session(conn, uid, idle_connector(conn),
+                              datetime.now(UTC) - timedelta(minutes=20), state="charging")
     finally:
         conn.close()
     return token, contact, con, finished, april, running

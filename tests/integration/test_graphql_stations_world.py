@@ -274,16 +274,18 @@ async def test_capabilities_occupancy_rates_settings(served, world) -> None:  # 
     assert (await gql.error(caps, {"id": "nope"}))["extensions"]["code"] == "NOT_FOUND"
 
     occ = doc_query("cpOccupancyRate")
-    monday = (await gql.data(occ, {"cpId": world["A"]["uuid"], "day": "MONDAY"}))
-    assert monday["cpOccupancyRate"] == [
-        {"day": "MONDAY", "hour": 8, "occupancyRate": 0.25},
-        {"day": "MONDAY", "hour": 9, "occupancyRate": 0.75}]
+    monday = (await gql.data(occ, {"cpId": world["A"]["uuid"], "day": "MONDAY"})
+              )["cpOccupancyRate"]
+    assert [(r["day"], r["hour"]) for r in monday] == [("MONDAY", h) for h in range(24)]
+    assert monday[8]["occupancyRate"] == 0.25 and monday[9]["occupancyRate"] == 0.75  # measured
+    assert all(0 <= r["occupancyRate"] <= 1 for r in monday)
     every = (await gql.data(occ, {"cpId": world["A"]["uuid"], "day": "ALL"}))["cpOccupancyRate"]
-    assert [(r["day"], r["hour"]) for r in every] == [("MONDAY", 8), ("MONDAY", 9),
-                                                      ("WEDNESDAY", 8)]
+    assert len(every) == 7 * 24 and every[0]["day"] == "MONDAY" and every[-1]["day"] == "SUNDAY"
+    assert every[2 * 24 + 8] == {"day": "WEDNESDAY", "hour": 8, "occupancyRate": 0.5}
     ccs = str(world["A"]["connector_ids"][1])
     old = await gql.data(doc_query("occupancyRate"), {"connectors": [ccs], "day": "WEDNESDAY"})
-    assert old["occupancyRate"] == [{"day": "WEDNESDAY", "hour": 8, "occupancyRate": 0.5}]
+    assert old["occupancyRate"][8] == {"day": "WEDNESDAY", "hour": 8, "occupancyRate": 0.5}
+    assert len(old["occupancyRate"]) == 24
 
     rp = doc_query("ratePackageByConnectorId", 3)
     packages = (await gql.data(rp, {"id": str(world["A"]["connector_ids"][0])})
@@ -301,6 +303,10 @@ async def test_capabilities_occupancy_rates_settings(served, world) -> None:  # 
     assert (await gql.data(settings, {"key": "world.currency"}))["settings"] == [
         {"key": "world.currency", "value": "EUR"}]
     assert (await gql.data(settings, {"key": "nope"}))["settings"] == []
+    every = {s["key"]: s["value"] for s in (await gql.data(settings))["settings"]}
+    assert every["api.location.radiusUnit"] == "km"
+    assert every["api.pagination.maxLimit"] == "100"
+    assert every["auth.sessionTokenMinutes"] == "60"
 
 
 async def test_is_favoured_per_user(served, world) -> None:  # type: ignore[no-untyped-def]

@@ -38,9 +38,14 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
         f"<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
         f"<body><h1>{html.escape(title)}</h1>{body}</body></html>",
-        status_code=status,
-        headers={"Cache-Control": "no-store"},
-    )
+        status_code=status, headers={
+            "Cache-Control": "no-store",
+            # No scripts at all; the form may only post back to the core. Framing stays
+            # allowed: apps embed payment pages (PaymentMethod.iFrameHeight).
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline';"
+                                       " form-action 'self'; base-uri 'none'",
+            "Referrer-Policy": "no-referrer",
+        })
 
 
 def _form(action: str, error: str | None = None) -> str:
@@ -61,17 +66,12 @@ def _summary(tx: dict[str, Any]) -> str:
             what += f" for the rate {tx['rate_name']}"
         return f"<p>{html.escape(what)}. Nothing is charged now.</p>"
     amount = f"{tx['amount']:.2f} {tx['currency']}"
-    what = (
-        f"Rate package {tx['package_name']}: {amount}"
-        if tx.get("package_name")
-        else f"Pre-authorisation of {amount}; the session is billed at the rate"
-        f" {tx.get('rate_name') or ''} when it ends"
-    )
+    what = (f"Rate package {tx['package_name']}: {amount}" if tx.get("package_name")
+            else f"Pre-authorisation of {amount}; the session is billed at the rate"
+                 f" {tx.get('rate_name') or ''} when it ends")
     where = f"{tx.get('station_label') or ''} ({tx.get('evse_id') or ''})"
-    return (
-        f"<p>Charging at {html.escape(where)}.</p><p>{html.escape(what)}.</p>"
-        f"<p>Valid until {html.escape(payments.expires_at(tx))}.</p>"
-    )
+    return (f"<p>Charging at {html.escape(where)}.</p><p>{html.escape(what)}.</p>"
+            f"<p>Valid until {html.escape(payments.expires_at(tx))}.</p>")
 
 
 async def _form_data(request: Request) -> dict[str, str]:
@@ -83,30 +83,19 @@ async def _form_data(request: Request) -> dict[str, str]:
 async def _start_charging(core: Core, tx: dict[str, Any]) -> None:
     central = core.parts.get("ocpp")
     if central is None:
-        await core.db(
-            payments.record_start,
-            tx["id"],
-            None,
-            "remote charging needs the OCPP central system, which this core is not running",
-        )
+        await core.db(payments.record_start, tx["id"], None,
+                      "remote charging needs the OCPP central system, which this core is "
+                      "not running")
         return
     config = {}
     if tx.get("rate_package_id"):
-        row = await core.db(
-            lambda c: c.execute(
-                "SELECT uuid FROM rate_packages WHERE id = ?", (tx["rate_package_id"],)
-            ).fetchone()
-        )
+        row = await core.db(lambda c: c.execute(
+            "SELECT uuid FROM rate_packages WHERE id = ?", (tx["rate_package_id"],)).fetchone())
         config["ratePackage"] = row["uuid"]
     try:
         outcome = await central.start_charging(
-            user_id=tx["user_id"],
-            connector_id=tx["connector_id"],
-            card_id=tx["card_id"],
-            config=config or None,
-            invoiced=True,
-            wait_s=5.0,
-        )
+            user_id=tx["user_id"], connector_id=tx["connector_id"], card_id=tx["card_id"],
+            config=config or None, invoiced=True, wait_s=5.0)
     except Exception as exc:  # the charging domain's typed errors, or a charger problem
         log.warning("direct payment %s: start failed: %s", tx["uuid"], exc)
         await core.db(payments.record_start, tx["id"], None, str(exc) or "start failed")
@@ -120,18 +109,13 @@ def routes(core: Core) -> list[BaseRoute]:
         sig = request.query_params.get("sig")
         tx = await core.db(payments.tx_for_page, tx_uuid, sig)
         if tx is None:
-            return _page(
-                "Payment link invalid", "<p class='error'>This payment link is invalid.</p>", 404
-            )
+            return _page("Payment link invalid",
+                         "<p class='error'>This payment link is invalid.</p>", 404)
         action = f"/payments/{tx_uuid}?sig={sig}"
         if request.method == "GET":
             if tx["status"] != "OPEN":
-                return _page(
-                    "Payment",
-                    f"<p>This payment is {html.escape(tx['status'])}.</p>"
-                    f"<p>{html.escape(tx.get('message') or '')}</p>",
-                    409,
-                )
+                return _page("Payment", f"<p>This payment is {html.escape(tx['status'])}.</p>"
+                             f"<p>{html.escape(tx.get('message') or '')}</p>", 409)
             return _page("Payment", _summary(tx) + _form(action))
         try:
             done = await core.db(payments.pay, tx, await _form_data(request))
@@ -142,33 +126,28 @@ def routes(core: Core) -> list[BaseRoute]:
             await _start_charging(core, done)
             done = await core.db(payments.tx_for_page, tx_uuid, sig)
         cls = "error" if done["status"] == "FAILED" else "ok"
-        return _page(
-            "Payment",
-            f"<p class='{cls}' role='status' id='result'>"
-            f"{html.escape(done['status'])}: {html.escape(done['message'] or '')}</p>"
-            "<p>You can close this page and return to the app.</p>",
-        )
+        return _page("Payment", f"<p class='{cls}' role='status' id='result'>"
+                     f"{html.escape(done['status'])}: {html.escape(done['message'] or '')}</p>"
+                     "<p>You can close this page and return to the app.</p>")
 
     async def hosted_page(request: Request) -> Response:
         session = request.query_params.get("session") or ""
         user = await core.db(payments.user_of_hosted_session, session)
         if user is None:
-            return _page(
-                "Payment link invalid", "<p class='error'>This link is invalid or expired.</p>", 404
-            )
+            return _page("Payment link invalid",
+                         "<p class='error'>This link is invalid or expired.</p>", 404)
         action = f"/payments/methods/new?session={session}"
         if request.method == "GET":
             return _page("Add a payment method", _form(action))
         try:
-            done = await core.db(payments.register_hosted, user["id"], await _form_data(request))
+            done = await core.db(payments.register_hosted, user["id"],
+                                 await _form_data(request))
         except DomainError as exc:
             return _page("Add a payment method", _form(action, exc.message), 400)
         cls = "error" if done["status"] == "FAILED" else "ok"
-        return _page(
-            "Add a payment method",
-            f"<p class='{cls}' role='status' id='result'>{html.escape(done['status'])}"
-            f": {html.escape(done['message'] or '')}</p>",
-        )
+        return _page("Add a payment method",
+                     f"<p class='{cls}' role='status' id='result'>{html.escape(done['status'])}"
+                     f": {html.escape(done['message'] or '')}</p>")
 
     return [
         Route("/payments/methods/new", hosted_page, methods=["GET", "POST"]),

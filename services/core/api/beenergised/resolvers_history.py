@@ -14,6 +14,7 @@ from typing import Any
 from ariadne import QueryType
 from graphql import GraphQLResolveInfo
 
+from services.core.api.beenergised.context import core
 from services.core.api.beenergised.userdata import as_user, page_args, paged
 from services.core.domain import history
 from services.core.store import stations as station_store
@@ -21,11 +22,19 @@ from services.core.store import stations as station_store
 query = QueryType()
 
 
+async def _fresh(info: GraphQLResolveInfo) -> None:
+    """Write meter values the OCPP central system still buffers (it batches them), so live
+    figures show the newest reading. Same as the charging module's summary resolver; which
+    of the two binds chargelogMeterValuesSummary last does not matter."""
+    central = core(info).parts.get("ocpp")
+    flush = getattr(central, "flush_meter_values", None)
+    if flush is not None:
+        await flush()
+
+
 def _with_connectors(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict]:
-    connectors = {
-        c["id"]: c
-        for c in station_store.connectors_by_ids(conn, list({r["connector_id"] for r in rows}))
-    }
+    connectors = {c["id"]: c for c in station_store.connectors_by_ids(
+        conn, list({r["connector_id"] for r in rows}))}
     out = []
     for row in rows:
         log = history.chargelog_dict(conn, row)
@@ -34,33 +43,23 @@ def _with_connectors(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[
     return out
 
 
-def _page(
-    conn: sqlite3.Connection,
-    user_id: int,
-    limit: int,
-    offset: int,
-    status: str | None,
-    timeframe: dict | None,
-) -> dict[str, Any]:
-    rows, total = history.list_sessions(
-        conn, user_id, limit=limit, offset=offset, status=status, timeframe=timeframe
-    )
+def _page(conn: sqlite3.Connection, user_id: int, limit: int, offset: int,
+          status: str | None, timeframe: dict | None) -> dict[str, Any]:
+    rows, total = history.list_sessions(conn, user_id, limit=limit, offset=offset,
+                                        status=status, timeframe=timeframe)
     return paged(_with_connectors(conn, rows), total, limit, offset)
 
 
 @query.field("chargelogsPaged")
-async def resolve_chargelogs(
-    _obj: Any,
-    info: GraphQLResolveInfo,
-    pagination: dict | None = None,
-    type: str | None = None,
-    filters: dict | None = None,
-    timeframe: dict | None = None,
-) -> dict[str, Any]:
+async def resolve_chargelogs(_obj: Any, info: GraphQLResolveInfo,
+                             pagination: dict | None = None, type: str | None = None,
+                             filters: dict | None = None, timeframe: dict | None = None
+                             ) -> dict[str, Any]:
     # ChargeLogType has the single value "contact": the user's own chargelogs, the only
     # scope there is.
     limit, offset = page_args(pagination)
     status = (filters or {}).get("status")
+    await _fresh(info)
     return await as_user(info, _page, limit, offset, status, timeframe)
 
 
@@ -70,18 +69,20 @@ def _one(conn: sqlite3.Connection, user_id: int, ident: str) -> dict[str, Any]:
 
 @query.field("chargelog")
 async def resolve_chargelog(_obj: Any, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
+    await _fresh(info)
     return await as_user(info, _one, id)
 
 
 @query.field("chargingStatistics")
-async def resolve_statistics(
-    _obj: Any, info: GraphQLResolveInfo, timeframe: dict | None = None
-) -> dict[str, Any]:
+async def resolve_statistics(_obj: Any, info: GraphQLResolveInfo,
+                             timeframe: dict | None = None) -> dict[str, Any]:
     return await as_user(info, history.statistics, timeframe)
 
 
 @query.field("chargelogMeterValuesSummary")
-async def resolve_meter_summary(_obj: Any, info: GraphQLResolveInfo, uuid: str) -> dict[str, Any]:
+async def resolve_meter_summary(_obj: Any, info: GraphQLResolveInfo, uuid: str
+                                ) -> dict[str, Any]:
+    await _fresh(info)
     return await as_user(info, history.meter_summary, uuid)
 
 

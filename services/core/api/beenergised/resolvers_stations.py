@@ -22,7 +22,8 @@ Readings of the document, where it is silent:
 - ``cp``/``site``/``connector``/``connectorByEvseId``/``cpCapabilities``/occupancy for an
   unknown id: GraphQL error NOT_FOUND naming the argument.
 - ``cpOccupancyRate``: ``occupancyRate`` is the share of time (0..1) the station was
-  occupied in that hour, derived from history; ``day: ALL`` returns all 7 x 24 values with
+  occupied in that hour: measured from its history where there is some, else its typical
+  profile (services.core.domain.occupancy); ``day: ALL`` returns all 7 x 24 values with
   ``day`` = MONDAY..SUNDAY, a single day its 24 values. The deprecated ``occupancyRate``
   (by connector ids) averages the stations of the given connectors.
 - ``deleteCp`` is not a driver operation: FORBIDDEN for every user.
@@ -40,8 +41,11 @@ from graphql import GraphQLResolveInfo
 from services.core.api.beenergised import errors
 from services.core.api.beenergised.context import core, optional_viewer, viewer
 from services.core.api.beenergised.station_types import prepare_cps, prepare_sites
-from services.core.api.beenergised.userdata import page_args, paged
+from services.core.api.beenergised.userdata import DEFAULT_LIMIT, MAX_LIMIT, page_args, paged
+from services.core.domain import occupancy
+from services.core.domain.auth import REFRESH_TTL, SESSION_TTL
 from services.core.domain.cards import ROAMING_CARD_TYPES, is_expired, rate_option_dict
+from services.core.domain.tariffs import CO2_KG_PER_KWH
 from services.core.store import stations as store
 from services.core.store.station_listing import (
     CardAccess,
@@ -64,7 +68,8 @@ mutation = MutationType()
 
 def station_filter(filter: list[dict] | None, free_of_charge: bool | None) -> StationFilter:
     try:
-        return StationFilter.build([f or {} for f in (filter or [])], free_of_charge=free_of_charge)
+        return StationFilter.build([f or {} for f in (filter or [])],
+                                   free_of_charge=free_of_charge)
     except FilterError as exc:
         raise errors.bad_input(exc.field, exc.reason) from None
 
@@ -81,9 +86,8 @@ def location_arg(location: dict | None) -> tuple[float, float, float] | None:
     if math.isnan(radius) or radius < 0:
         raise errors.bad_input("location.radius", "must be a distance in km >= 0")
     if radius > MAX_RADIUS_KM:
-        raise errors.bad_input(
-            "location.radius", f"{radius} km is too large; at most {MAX_RADIUS_KM:g} km"
-        )
+        raise errors.bad_input("location.radius",
+                               f"{radius} km is too large; at most {MAX_RADIUS_KM:g} km")
     return lat, lon, radius * 1000.0
 
 
@@ -92,7 +96,7 @@ def ordered_arg(value: str | None) -> bool:
         return True
     if value == "0":
         return False
-    raise errors.bad_input("orderedByDistance", f'\'{value}\' must be "1" or "0"')
+    raise errors.bad_input("orderedByDistance", f"'{value}' must be \"1\" or \"0\"")
 
 
 def card_access(conn: sqlite3.Connection, tag_id: str | None) -> CardAccess:
@@ -115,79 +119,36 @@ async def _user_id(info: GraphQLResolveInfo) -> int | None:
 # ------------------------------------------------------------------ stations
 
 
-def _cps_page(
-    conn: sqlite3.Connection,
-    *,
-    flt: StationFilter,
-    limit: int,
-    offset: int,
-    location: tuple[float, float, float] | None,
-    ordered: bool,
-    tag_id: str | None,
-    user_id: int | None,
-) -> dict:
-    page = search_stations(
-        conn,
-        flt=flt,
-        offset=offset,
-        limit=limit,
-        location=location,
-        ordered=ordered,
-        access=card_access(conn, tag_id),
-    )
+def _cps_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
+              location: tuple[float, float, float] | None, ordered: bool,
+              tag_id: str | None, user_id: int | None) -> dict:
+    page = search_stations(conn, flt=flt, offset=offset, limit=limit, location=location,
+                           ordered=ordered, access=card_access(conn, tag_id))
     return paged(prepare_cps(conn, page.items, user_id), page.total, limit, offset)
 
 
 @query.field("cpsPaged")
-async def resolve_cps_paged(
-    _obj: Any,
-    info: GraphQLResolveInfo,
-    pagination: dict | None = None,
-    filter: list | None = None,
-    freeOfCharge: bool | None = None,
-    tagId: str | None = None,
-    **_ignored: Any,
-) -> dict:
+async def resolve_cps_paged(_obj: Any, info: GraphQLResolveInfo, pagination: dict | None = None,
+                            filter: list | None = None, freeOfCharge: bool | None = None,
+                            tagId: str | None = None, **_ignored: Any) -> dict:
     limit, offset = page_args(pagination)
     flt = station_filter(filter, freeOfCharge)
-    return await core(info).db(
-        _cps_page,
-        flt=flt,
-        limit=limit,
-        offset=offset,
-        location=None,
-        ordered=False,
-        tag_id=tagId,
-        user_id=await _user_id(info),
-    )
+    return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=None,
+                               ordered=False, tag_id=tagId, user_id=await _user_id(info))
 
 
 @query.field("cpsPagedLocationBased")
-async def resolve_cps_location(
-    _obj: Any,
-    info: GraphQLResolveInfo,
-    orderedByDistance: str | None = None,
-    pagination: dict | None = None,
-    location: dict | None = None,
-    filter: list | None = None,
-    freeOfCharge: bool | None = None,
-    tagId: str | None = None,
-    **_ignored: Any,
-) -> dict:
+async def resolve_cps_location(_obj: Any, info: GraphQLResolveInfo,
+                               orderedByDistance: str | None = None,
+                               pagination: dict | None = None, location: dict | None = None,
+                               filter: list | None = None, freeOfCharge: bool | None = None,
+                               tagId: str | None = None, **_ignored: Any) -> dict:
     limit, offset = page_args(pagination)
     ordered = ordered_arg(orderedByDistance)
     where = location_arg(location)
     flt = station_filter(filter, freeOfCharge)
-    return await core(info).db(
-        _cps_page,
-        flt=flt,
-        limit=limit,
-        offset=offset,
-        location=where,
-        ordered=ordered,
-        tag_id=tagId,
-        user_id=await _user_id(info),
-    )
+    return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=where,
+                               ordered=ordered, tag_id=tagId, user_id=await _user_id(info))
 
 
 def _cp(conn: sqlite3.Connection, uuid: str, user_id: int | None) -> dict | None:
@@ -206,23 +167,15 @@ async def resolve_cp(_obj: Any, info: GraphQLResolveInfo, id: str, **_ignored: A
 @mutation.field("deleteCp")
 async def resolve_delete_cp(_obj: Any, info: GraphQLResolveInfo, id: str) -> dict:
     await viewer(info)
-    raise errors.forbidden(
-        "deleteCp: charging stations are managed by their operator, not through the driver API"
-    )
+    raise errors.forbidden("deleteCp: charging stations are managed by their operator, "
+                           "not through the driver API")
 
 
 # ------------------------------------------------------------------ sites
 
 
-def _sites_page(
-    conn: sqlite3.Connection,
-    *,
-    flt: StationFilter,
-    limit: int,
-    offset: int,
-    location: tuple[float, float, float] | None,
-    user_id: int | None,
-) -> dict:
+def _sites_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
+                location: tuple[float, float, float] | None, user_id: int | None) -> dict:
     if location is None:
         page = sites_paged(conn, flt=flt, offset=offset, limit=limit)
     else:
@@ -232,43 +185,22 @@ def _sites_page(
 
 
 @query.field("sitesPaged")
-async def resolve_sites_paged(
-    _obj: Any,
-    info: GraphQLResolveInfo,
-    pagination: dict | None = None,
-    filter: list | None = None,
-    **_ignored: Any,
-) -> dict:
+async def resolve_sites_paged(_obj: Any, info: GraphQLResolveInfo,
+                              pagination: dict | None = None, filter: list | None = None,
+                              **_ignored: Any) -> dict:
     limit, offset = page_args(pagination)
-    return await core(info).db(
-        _sites_page,
-        flt=station_filter(filter, None),
-        limit=limit,
-        offset=offset,
-        location=None,
-        user_id=await _user_id(info),
-    )
+    return await core(info).db(_sites_page, flt=station_filter(filter, None), limit=limit,
+                               offset=offset, location=None, user_id=await _user_id(info))
 
 
 @query.field("sitesPagedLocationBased")
-async def resolve_sites_location(
-    _obj: Any,
-    info: GraphQLResolveInfo,
-    pagination: dict | None = None,
-    location: dict | None = None,
-    filter: list | None = None,
-    **_ignored: Any,
-) -> dict:
+async def resolve_sites_location(_obj: Any, info: GraphQLResolveInfo,
+                                 pagination: dict | None = None, location: dict | None = None,
+                                 filter: list | None = None, **_ignored: Any) -> dict:
     limit, offset = page_args(pagination)
     where = location_arg(location)
-    return await core(info).db(
-        _sites_page,
-        flt=station_filter(filter, None),
-        limit=limit,
-        offset=offset,
-        location=where,
-        user_id=await _user_id(info),
-    )
+    return await core(info).db(_sites_page, flt=station_filter(filter, None), limit=limit,
+                               offset=offset, location=where, user_id=await _user_id(info))
 
 
 def _site(conn: sqlite3.Connection, uuid: str, user_id: int | None) -> dict | None:
@@ -277,9 +209,8 @@ def _site(conn: sqlite3.Connection, uuid: str, user_id: int | None) -> dict | No
 
 
 @query.field("site")
-async def resolve_site(
-    _obj: Any, info: GraphQLResolveInfo, id: str | None = None, **_ignored: Any
-) -> dict:
+async def resolve_site(_obj: Any, info: GraphQLResolveInfo, id: str | None = None,
+                       **_ignored: Any) -> dict:
     if not id:
         raise errors.bad_input("id", "the site id (uuid) is required")
     found = await core(info).db(_site, id, await _user_id(info))
@@ -295,22 +226,11 @@ def _location(site: dict) -> dict:
     cps = site["_cps"]
     if len(cps) == 1:
         cp = cps[0]
-        return {
-            "id": cp["uuid"],
-            "label": cp["label"],
-            "latitude": cp["latitude"],
-            "longitude": cp["longitude"],
-            "connectors": cp["_connectors"],
-            "type": "Cp",
-        }
-    return {
-        "id": site["uuid"],
-        "label": site["name"],
-        "latitude": site["latitude"],
-        "longitude": site["longitude"],
-        "connectors": [c for cp in cps for c in cp["_connectors"]],
-        "type": "Site",
-    }
+        return {"id": cp["uuid"], "label": cp["label"], "latitude": cp["latitude"],
+                "longitude": cp["longitude"], "connectors": cp["_connectors"], "type": "Cp"}
+    return {"id": site["uuid"], "label": site["name"], "latitude": site["latitude"],
+            "longitude": site["longitude"],
+            "connectors": [c for cp in cps for c in cp["_connectors"]], "type": "Site"}
 
 
 def _locations_page(conn: sqlite3.Connection, **kw: Any) -> dict:
@@ -319,43 +239,23 @@ def _locations_page(conn: sqlite3.Connection, **kw: Any) -> dict:
 
 
 @query.field("locationsPaged")
-async def resolve_locations_paged(
-    _obj: Any,
-    info: GraphQLResolveInfo,
-    pagination: dict | None = None,
-    filter: list | None = None,
-    **_ignored: Any,
-) -> dict:
+async def resolve_locations_paged(_obj: Any, info: GraphQLResolveInfo,
+                                  pagination: dict | None = None, filter: list | None = None,
+                                  **_ignored: Any) -> dict:
     limit, offset = page_args(pagination)
-    return await core(info).db(
-        _locations_page,
-        flt=station_filter(filter, None),
-        limit=limit,
-        offset=offset,
-        location=None,
-        user_id=await _user_id(info),
-    )
+    return await core(info).db(_locations_page, flt=station_filter(filter, None), limit=limit,
+                               offset=offset, location=None, user_id=await _user_id(info))
 
 
 @query.field("locationsLocationBased")
-async def resolve_locations_location(
-    _obj: Any,
-    info: GraphQLResolveInfo,
-    pagination: dict | None = None,
-    location: dict | None = None,
-    filter: list | None = None,
-    **_ignored: Any,
-) -> dict:
+async def resolve_locations_location(_obj: Any, info: GraphQLResolveInfo,
+                                     pagination: dict | None = None,
+                                     location: dict | None = None, filter: list | None = None,
+                                     **_ignored: Any) -> dict:
     limit, offset = page_args(pagination)
     where = location_arg(location)
-    return await core(info).db(
-        _locations_page,
-        flt=station_filter(filter, None),
-        limit=limit,
-        offset=offset,
-        location=where,
-        user_id=await _user_id(info),
-    )
+    return await core(info).db(_locations_page, flt=station_filter(filter, None), limit=limit,
+                               offset=offset, location=where, user_id=await _user_id(info))
 
 
 # ------------------------------------------------------------------ connectors
@@ -371,13 +271,8 @@ def connector_id_arg(value: Any, field: str = "id") -> int:
     return cid
 
 
-def _connector(
-    conn: sqlite3.Connection,
-    *,
-    cid: int | None = None,
-    evse: str | None = None,
-    user_id: int | None = None,
-) -> dict | None:
+def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | None = None,
+               user_id: int | None = None) -> dict | None:
     row = store.connector_by_id(conn, cid) if cid is not None else None
     if evse is not None:
         row = store.connector_by_evse_id(conn, evse)
@@ -392,43 +287,40 @@ def _connector(
 
 
 @query.field("connector")
-async def resolve_connector(_obj: Any, info: GraphQLResolveInfo, id: str, **_ignored: Any) -> dict:
-    found = await core(info).db(_connector, cid=connector_id_arg(id), user_id=await _user_id(info))
+async def resolve_connector(_obj: Any, info: GraphQLResolveInfo, id: str,
+                            **_ignored: Any) -> dict:
+    found = await core(info).db(_connector, cid=connector_id_arg(id),
+                                user_id=await _user_id(info))
     if found is None:
         raise errors.not_found("Connector", id, field="id")
     return found
 
 
 @query.field("connectorByEvseId")
-async def resolve_connector_by_evse(
-    _obj: Any, info: GraphQLResolveInfo, evseId: str, **_ignored: Any
-) -> dict:
+async def resolve_connector_by_evse(_obj: Any, info: GraphQLResolveInfo, evseId: str,
+                                    **_ignored: Any) -> dict:
     found = await core(info).db(_connector, evse=evseId, user_id=await _user_id(info))
     if found is None:
         raise errors.not_found("Connector with EVSE ID", evseId, field="evseId")
     return found
 
 
-def _connectors_page(
-    conn: sqlite3.Connection, *, limit: int, offset: int, user_id: int | None
-) -> dict:
+def _connectors_page(conn: sqlite3.Connection, *, limit: int, offset: int,
+                     user_id: int | None) -> dict:
     ids, total = connector_ids_paged(conn, offset=offset, limit=limit)
     rows = store.connectors_by_ids(conn, ids)
-    stations = prepare_cps(
-        conn, store.stations_by_ids(conn, list({r["station_id"] for r in rows})), user_id
-    )
+    stations = prepare_cps(conn, store.stations_by_ids(conn, list({r["station_id"]
+                                                                    for r in rows})), user_id)
     by_id = {c["id"]: c for cp in stations for c in cp["_connectors"]}
     return paged([by_id[i] for i in ids if i in by_id], total, limit, offset)
 
 
 @query.field("connectorsPaged")
-async def resolve_connectors_paged(
-    _obj: Any, info: GraphQLResolveInfo, pagination: dict | None = None, **_ignored: Any
-) -> dict:
+async def resolve_connectors_paged(_obj: Any, info: GraphQLResolveInfo,
+                                   pagination: dict | None = None, **_ignored: Any) -> dict:
     limit, offset = page_args(pagination)
-    return await core(info).db(
-        _connectors_page, limit=limit, offset=offset, user_id=await _user_id(info)
-    )
+    return await core(info).db(_connectors_page, limit=limit, offset=offset,
+                               user_id=await _user_id(info))
 
 
 # ------------------------------------------------------------------ filters, capabilities
@@ -458,21 +350,9 @@ async def resolve_capabilities(_obj: Any, info: GraphQLResolveInfo, id: str) -> 
 
 
 def _occupancy(conn: sqlite3.Connection, station_ids: list[int], day: str) -> list[dict]:
-    marks = ",".join("?" * len(station_ids))
-    params: list[Any] = list(station_ids)
-    where = f"station_id IN ({marks})"
-    if day != "ALL":
-        where += " AND weekday = ?"
-        params.append(DAYS.index(day))
-    rows = conn.execute(
-        f"SELECT weekday, hour, AVG(rate) AS rate FROM occupancy WHERE {where}"
-        " GROUP BY weekday, hour ORDER BY weekday, hour",
-        params,
-    ).fetchall()
-    return [
-        {"day": DAYS[r["weekday"]], "hour": r["hour"], "occupancyRate": round(r["rate"], 4)}
-        for r in rows
-    ]
+    weekday = None if day == "ALL" else DAYS.index(day)
+    return [{"day": DAYS[wd], "hour": hour, "occupancyRate": rate}
+            for wd, hour, rate in occupancy.rates(conn, station_ids, weekday)]
 
 
 def _cp_occupancy(conn: sqlite3.Connection, uuid: str, day: str) -> list[dict] | None:
@@ -481,22 +361,18 @@ def _cp_occupancy(conn: sqlite3.Connection, uuid: str, day: str) -> list[dict] |
 
 
 @query.field("cpOccupancyRate")
-async def resolve_cp_occupancy(
-    _obj: Any, info: GraphQLResolveInfo, cpId: str, day: str
-) -> list[dict]:
+async def resolve_cp_occupancy(_obj: Any, info: GraphQLResolveInfo, cpId: str,
+                               day: str) -> list[dict]:
     found = await core(info).db(_cp_occupancy, cpId, day)
     if found is None:
         raise errors.not_found("Cp", cpId, field="cpId")
     return found
 
 
-def _connector_occupancy(conn: sqlite3.Connection, ids: list[int], day: str) -> list[dict] | int:
-    found = {
-        r["id"]: r["station_id"]
-        for r in conn.execute(
-            f"SELECT id, station_id FROM connectors WHERE id IN ({','.join('?' * len(ids))})", ids
-        )
-    }
+def _connector_occupancy(conn: sqlite3.Connection, ids: list[int], day: str
+                         ) -> list[dict] | int:
+    found = {r["id"]: r["station_id"] for r in conn.execute(
+        f"SELECT id, station_id FROM connectors WHERE id IN ({','.join('?' * len(ids))})", ids)}
     missing = [i for i in ids if i not in found]
     if missing:
         return missing[0]
@@ -504,9 +380,8 @@ def _connector_occupancy(conn: sqlite3.Connection, ids: list[int], day: str) -> 
 
 
 @query.field("occupancyRate")
-async def resolve_occupancy(
-    _obj: Any, info: GraphQLResolveInfo, connectors: list, day: str
-) -> list[dict]:
+async def resolve_occupancy(_obj: Any, info: GraphQLResolveInfo, connectors: list,
+                            day: str) -> list[dict]:
     ids = [connector_id_arg(c, "connectors") for c in connectors if c is not None]
     if not ids:
         raise errors.bad_input("connectors", "at least one connector id is required")
@@ -522,9 +397,8 @@ async def resolve_occupancy(
 
 
 def _rate_packages(conn: sqlite3.Connection, cid: int) -> list[dict] | None:
-    row = conn.execute(
-        "SELECT tariff_id, free_of_charge FROM connectors WHERE id = ?", (cid,)
-    ).fetchone()
+    row = conn.execute("SELECT tariff_id, free_of_charge FROM connectors WHERE id = ?",
+                       (cid,)).fetchone()
     if row is None:
         return None
     if row["free_of_charge"] or row["tariff_id"] is None:
@@ -533,25 +407,16 @@ def _rate_packages(conn: sqlite3.Connection, cid: int) -> list[dict] | None:
     for p in conn.execute(
         "SELECT p.uuid AS package_uuid, p.visible_runtime, p.automatic_stop, p.amount, o.*"
         " FROM rate_packages p JOIN rate_options o ON o.id = p.rate_option_id"
-        " WHERE o.tariff_id = ? ORDER BY p.amount, p.id",
-        (row["tariff_id"],),
-    ):
-        out.append(
-            {
-                "id": p["package_uuid"],
-                "visibleRuntime": p["visible_runtime"],
-                "automaticStop": p["automatic_stop"],
-                "amount": p["amount"],
-                "rate": rate_option_dict(p),
-            }
-        )
+        " WHERE o.tariff_id = ? ORDER BY p.amount, p.id", (row["tariff_id"],)):
+        out.append({"id": p["package_uuid"], "visibleRuntime": p["visible_runtime"],
+                    "automaticStop": p["automatic_stop"], "amount": p["amount"],
+                    "rate": rate_option_dict(p)})
     return out
 
 
 @query.field("ratePackageByConnectorId")
-async def resolve_rate_packages(
-    _obj: Any, info: GraphQLResolveInfo, id: str | None = None
-) -> list[dict]:
+async def resolve_rate_packages(_obj: Any, info: GraphQLResolveInfo,
+                                id: str | None = None) -> list[dict]:
     if id is None:
         raise errors.bad_input("id", "the connector id is required")
     found = await core(info).db(_rate_packages, connector_id_arg(id))
@@ -561,12 +426,8 @@ async def resolve_rate_packages(
 
 
 def _contract_rate_options(conn: sqlite3.Connection) -> list[dict]:
-    return [
-        rate_option_dict(r)
-        for r in conn.execute(
-            "SELECT * FROM rate_options WHERE for_contracts = 1 ORDER BY name, id"
-        )
-    ]
+    return [rate_option_dict(r) for r in conn.execute(
+        "SELECT * FROM rate_options WHERE for_contracts = 1 ORDER BY name, id")]
 
 
 @query.field("contractRateOptions")
@@ -574,18 +435,32 @@ async def resolve_contract_rate_options(_obj: Any, info: GraphQLResolveInfo) -> 
     return await core(info).db(_contract_rate_options)
 
 
+def builtin_settings() -> dict[str, str]:
+    """The core's own configuration a client may want, from the constants in force; rows
+    in the ``settings`` table add to (and override) these."""
+    return {
+        "api.location.radiusUnit": "km",
+        "api.location.maxRadiusKm": f"{MAX_RADIUS_KM:g}",
+        "api.pagination.defaultLimit": str(DEFAULT_LIMIT),
+        "api.pagination.maxLimit": str(MAX_LIMIT),
+        "auth.sessionTokenMinutes": str(int(SESSION_TTL.total_seconds() // 60)),
+        "auth.refreshTokenDays": str(REFRESH_TTL.days),
+        "co2.savingKgPerKwh": f"{CO2_KG_PER_KWH:g}",
+        "currency": "EUR",
+        "map.defaultCenter": "52.5200,13.4050",
+    }
+
+
 def _settings(conn: sqlite3.Connection, key: str | None) -> list[dict]:
-    if key is None:
-        rows = conn.execute("SELECT key, value FROM settings ORDER BY key")
-    else:
-        rows = conn.execute("SELECT key, value FROM settings WHERE key = ?", (key,))
-    return [{"key": r["key"], "value": r["value"]} for r in rows]
+    merged = builtin_settings()
+    merged.update({r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM settings")})
+    return [{"key": k, "value": v} for k, v in sorted(merged.items())
+            if key is None or k == key]
 
 
 @query.field("settings")
-async def resolve_settings(
-    _obj: Any, info: GraphQLResolveInfo, key: str | None = None
-) -> list[dict]:
+async def resolve_settings(_obj: Any, info: GraphQLResolveInfo,
+                           key: str | None = None) -> list[dict]:
     return await core(info).db(_settings, key)
 
 
