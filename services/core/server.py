@@ -36,13 +36,8 @@ ROUTE_MODULES: list[str] = [
 ]
 
 _IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_IMAGE_TYPES = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-}
+_IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+                ".svg": "image/svg+xml", ".webp": "image/webp"}
 
 
 def _health(conn: Any) -> dict[str, Any]:

@@ -62,11 +62,9 @@ async def session(info: GraphQLResolveInfo) -> AuthContext:
     """Any valid session, anonymous or logged in (e.g. invalidateSession)."""
     found = await auth(info)
     if found is EXPIRED:
-        raise errors.error(
-            errors.UNAUTHENTICATED,
-            "session token expired: renew it with renewSession",
-            reason="SESSION_EXPIRED",
-        )
+        raise errors.error(errors.UNAUTHENTICATED,
+                           "session token expired: renew it with renewSession",
+                           reason="SESSION_EXPIRED")
     if not isinstance(found, AuthContext):
         raise errors.unauthenticated()
     return found

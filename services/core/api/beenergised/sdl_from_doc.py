@@ -175,7 +175,9 @@ def parse_operations(section: str, lines: list[str]) -> list[Operation]:
                 arg_lines.append(line)
         if returns is None:
             raise ValueError(f"{root}.{name}: no return type in the document and no override")
-        ops.append(Operation(root, name, returns, _text(desc_lines), deprecated, _rows(arg_lines)))
+        ops.append(
+            Operation(root, name, returns, _text(desc_lines), deprecated, _rows(arg_lines))
+        )
     return ops
 
 
@@ -274,13 +276,9 @@ def render(ops: list[Operation], types: list[TypeDef]) -> str:
         for op in members:
             args = ""
             if op.args:
-                args = (
-                    "(\n"
-                    + "".join(
-                        _doc(a.description, "    ") + f"    {a.name}: {a.type}\n" for a in op.args
-                    )
-                    + "  )"
-                )
+                args = "(\n" + "".join(
+                    _doc(a.description, "    ") + f"    {a.name}: {a.type}\n" for a in op.args
+                ) + "  )"
             body.append(
                 _doc(op.description, "  ")
                 + f"  {op.name}{args}: {op.returns}{_deprecated(op.deprecated)}\n"
