@@ -221,8 +221,9 @@ async def test_charging_journey_with_live_meter_history_statistics_and_status_fe
     changes = []
 
     async def watch():
-        async for change in provider.watch_status([connector.id]):
-            changes.append(change)
+        async with contextlib.aclosing(provider.watch_status([connector.id])) as feed:
+            async for change in feed:
+                changes.append(change)
 
     watcher = asyncio.create_task(watch())
     steps: list[StartProgress] = []
