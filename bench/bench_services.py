@@ -25,8 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.geo import cluster_points
-from services.models import BoundingBox, Coordinates, SearchQuery
+from services.geo import cluster, cluster_points
+from services.models import BoundingBox, Coordinates, SearchQuery, Station, StatusSummary
 from services.provider import ProviderError
 from services.registry import open_provider
 
@@ -68,6 +68,35 @@ def bench_clustering(n: int, zoom: float, repeats: int = 5) -> None:
         f"clustering {n:>9,} stations in view, zoom {zoom}: {len(clusters):,} clusters, "
         f"median {statistics.median(times) * 1000:.1f} ms, min {min(times) * 1000:.1f} ms "
         f"({repeats} runs)"
+    )
+
+
+def bench_cluster_models(n: int, zoom: float, repeats: int = 3) -> None:
+    """The same through ``cluster(stations, bbox, zoom)`` on neutral Station models, as the
+    UI holds them (includes reading coordinates out of the models)."""
+    rng = np.random.default_rng(3)
+    box = BoundingBox(south=47.3, west=5.9, north=55.0, east=15.0)
+    lats = rng.uniform(box.south, box.north, n)
+    lons = rng.uniform(box.west, box.east, n)
+    stations = [
+        Station.model_construct(
+            id=str(i),
+            name="s",
+            coordinates=Coordinates.model_construct(
+                latitude=float(lats[i]), longitude=float(lons[i])
+            ),
+            status=StatusSummary.model_construct(available=i % 3, total=2),
+        )
+        for i in range(n)
+    ]
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        clusters = cluster(stations, box, zoom)
+        times.append(time.perf_counter() - t)
+    print(
+        f"cluster() on {n:,} Station models, zoom {zoom}: {len(clusters):,} clusters, "
+        f"median {statistics.median(times) * 1000:.1f} ms ({repeats} runs)"
     )
 
 
@@ -164,6 +193,7 @@ def main() -> None:
 
     for n in (100_000, 1_000_000):
         bench_clustering(n, zoom=7)
+    bench_cluster_models(100_000, zoom=7)
     if args.skip_search:
         return
     if args.url:

@@ -308,17 +308,34 @@ def _cluster_python(lats, lons, bbox, size, ids, available) -> list[StationClust
     return out
 
 
+class _LazyIds:
+    """Station ids looked up only for the singletons that need one."""
+
+    def __init__(self, stations: Sequence[Station]) -> None:
+        self._stations = stations
+
+    def __getitem__(self, i: int) -> str:
+        return self._stations[i].id
+
+    def __len__(self) -> int:
+        return len(self._stations)
+
+
 def cluster(
     stations: Iterable[Station], bbox: BoundingBox, zoom: float, *, cell_px: int = 64
 ) -> list[StationCluster]:
     """Cluster neutral Station models for a viewport (see :func:`cluster_points`)."""
-    stations = list(stations)
+    stations = stations if isinstance(stations, list) else list(stations)
+    n = len(stations)
+    lats = [0.0] * n
+    lons = [0.0] * n
+    avail = [False] * n
+    # one pass: attribute access on pydantic models is what costs here, not the clustering
+    for i, s in enumerate(stations):
+        c = s.coordinates
+        lats[i] = c.latitude
+        lons[i] = c.longitude
+        avail[i] = s.status.available > 0
     return cluster_points(
-        [s.coordinates.latitude for s in stations],
-        [s.coordinates.longitude for s in stations],
-        bbox,
-        zoom,
-        cell_px=cell_px,
-        ids=[s.id for s in stations],
-        available=[s.status.available > 0 for s in stations],
+        lats, lons, bbox, zoom, cell_px=cell_px, ids=_LazyIds(stations), available=avail
     )
