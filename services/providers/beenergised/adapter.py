@@ -337,6 +337,44 @@ def _parse_time(value: str | None) -> datetime | None:
         return None
 
 
+# LanguageCode values of the document; the neutral models speak ISO 639-1 ("de").
+LANGUAGE_CODES = (
+    "de_DE",
+    "en_US",
+    "sv_SE",
+    "it_IT",
+    "fr_FR",
+    "ru_RU",
+    "hu_HU",
+    "no_NO",
+    "es_ES",
+    "lv_LV",
+    "uk_UA",
+    "da_DK",
+    "nl_NL",
+    "ro_RO",
+    "ja_JP",
+    "hr_HR",
+    "fi_FI",
+)
+
+
+def language_code(language: str | None) -> str | None:
+    """ "de" / "de-DE" / "de_DE" -> the document's LanguageCode, or None if it has none."""
+    if not language:
+        return None
+    norm = language.replace("-", "_")
+    for code in LANGUAGE_CODES:
+        if code.lower() == norm.lower():
+            return code
+    prefix = norm.split("_")[0].lower()
+    return next((c for c in LANGUAGE_CODES if c.split("_")[0] == prefix), None)
+
+
+def short_language(code: str | None) -> str | None:
+    return code.replace("-", "_").split("_")[0].lower() if code else None
+
+
 def profile(c: w.Contact) -> m.Profile:
     a = c.address or w.Address()
     return m.Profile(
@@ -346,7 +384,7 @@ def profile(c: w.Contact) -> m.Profile:
         last_name=c.name,
         phone=c.phone or c.mobile,
         address=m.Address(street=a.street, postal_code=a.zip, city=a.city, country=a.country),
-        language=c.language,
+        language=short_language(c.language),
     )
 
 

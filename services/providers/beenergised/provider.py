@@ -128,8 +128,8 @@ class BeEnergisedProvider:
             "firstName": registration.first_name,
             "name": registration.last_name,
         }
-        if registration.language:
-            contact["language"] = registration.language
+        if adapter.language_code(registration.language):
+            contact["language"] = adapter.language_code(registration.language)
         data = await self.gql.execute(Q.REGISTER_CONTACT, {"contactProfile": contact}, safe=False)
         r = w.ContactResponse.model_validate(data["registerContact"] or {})
         if r.error is not None and (r.error.code or r.error.response):
@@ -157,8 +157,8 @@ class BeEnergisedProvider:
                 "country": profile.address.country,
             },
         }
-        if profile.language:
-            contact["language"] = profile.language
+        if adapter.language_code(profile.language):
+            contact["language"] = adapter.language_code(profile.language)
         # "all set fields with a non null value will be updated": send only what we have
         contact = {k: v for k, v in contact.items() if v is not None}
         contact["address"] = {k: v for k, v in contact["address"].items() if v is not None}

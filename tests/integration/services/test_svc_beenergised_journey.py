@@ -303,6 +303,11 @@ async def test_register_login_renew_cards_profile_against_real_core(provider):
     assert (await provider.profile()).email == email
     assert old_refresh is not None
 
+    me.first_name, me.language = "Johanna", "de"
+    updated = await provider.update_profile(me)
+    assert updated.first_name == "Johanna" and updated.language == "de"
+    assert (await provider.profile()).first_name == "Johanna"
+
     cards_missing = None
     try:
         card = await provider.add_card("", label="My first card")

@@ -131,3 +131,11 @@ def test_opening_hours_24_7_and_weekday_numbering():
         "08:00",
         "20:00",
     )
+
+
+def test_language_codes_both_ways():
+    assert adapter.language_code("de") == "de_DE"
+    assert adapter.language_code("en-US") == "en_US"
+    assert adapter.language_code("xx") is None
+    contact = w.Contact.model_validate({"email": "a@b.c", "language": "de_DE"})
+    assert adapter.profile(contact).language == "de"
