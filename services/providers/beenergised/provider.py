@@ -36,6 +36,7 @@ log.addFilter(RedactingFilter())  # tokens must not reach any log handler
 
 # Attempt statuses are free strings in the document. The embedded core uses PENDING, SENT,
 # ACCEPTED (charger said yes, waiting for the vehicle), STARTED (transaction running), FAILED.
+MAX_RADIUS_KM = 1000.0
 _ATTEMPT_WAITING = {"pending", "sent", "requested", "accepted", "created", "queued"}
 _ATTEMPT_OK = {"accepted", "charging", "started", "success", "succeeded", "completed"}
 
@@ -175,6 +176,9 @@ class BeEnergisedProvider:
     async def search_stations(self, query: m.SearchQuery) -> m.Page[m.Station]:
         if query.bbox is not None:
             centre, radius = circle_of(query.bbox)
+            # A whole-continent viewport would exceed what back ends accept (the embedded
+            # core: 1000 km); the nearest stations to the centre are what a page shows anyway.
+            radius = min(radius, MAX_RADIUS_KM)
         else:
             centre, radius = query.centre, query.radius_km
         f = query.filters
