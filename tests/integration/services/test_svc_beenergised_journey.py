@@ -24,7 +24,15 @@ from services.models import (
     StartProgress,
     StationFilters,
 )
-from services.provider import Capability, InvalidCredentials, NotAuthenticated, NotSupported
+from services.provider import (
+    Capability,
+    ChargerRejected,
+    ConnectorUnavailable,
+    InvalidCredentials,
+    NotAuthenticated,
+    NotSupported,
+    NoVehicle,
+)
 from services.registry import implemented_providers, open_provider
 
 BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
@@ -83,11 +91,12 @@ def simulated_chargers(core_url):
                 break
             if line.startswith("Voltra hardware: "):
                 ready = True
+                control = line.rsplit("control API on ", 1)[-1].strip()
                 break
         if not ready:
             err = proc.stderr.read().decode(errors="replace")[-2000:] if proc.poll() else ""
             raise RuntimeError(f"simulator did not start (exit {proc.poll()}): {err}")
-        yield proc
+        yield control
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -337,3 +346,62 @@ async def test_register_login_renew_cards_profile_against_real_core(provider):
         await other.close()
     if cards_missing:
         pytest.skip(cards_missing)
+
+
+def _fault(control: str, station_id: str, connector: int, action: str, off: bool = False):
+    cmd = [
+        sys.executable,
+        "-m",
+        "services.hardware",
+        "fault",
+        "--control",
+        control,
+        "--connector",
+        str(connector),
+        station_id,
+        action,
+    ]
+    if off:
+        cmd.append("--off")
+    done = subprocess.run(
+        cmd, capture_output=True, timeout=30, cwd=Path(__file__).resolve().parents[3]
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ("reject_remote_start", ChargerRejected),
+        ("no_vehicle", NoVehicle),
+        ("faulted", ConnectorUnavailable),
+    ],
+)
+async def test_real_charger_refusals_become_typed_errors(
+    provider, simulated_chargers, action, expected
+):
+    await _login(provider)
+    card = next(c for c in await provider.list_cards() if c.status.value == "ACTIVE")
+    station, connector = await _charging_target(provider)
+    _fault(simulated_chargers, station.id, connector.sort_order or 1, action)
+    steps: list[StartProgress] = []
+    try:
+        with pytest.raises(expected) as info:
+            session = await provider.start_charging(
+                connector.id, card.id, progress=steps.append, timeout_s=60
+            )
+            await provider.stop_charging(session.id)  # only reached if the fault was ignored
+        assert info.value.message  # a sentence for the driver
+        if action == "faulted":
+            assert info.value.reason == "faulted"
+        assert steps[0].step == "requested"
+    finally:
+        off = action in ("reject_remote_start", "no_vehicle")
+        _fault(
+            simulated_chargers,
+            station.id,
+            connector.sort_order or 1,
+            "clear" if action == "faulted" else action,
+            off=off,
+        )
+        await provider.logout()
