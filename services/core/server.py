@@ -3,7 +3,10 @@ routes other parts of the core contribute.
 
 Adding routes: put a ``routes(core) -> list[BaseRoute]`` function in your module and add the
 module's dotted name to ``ROUTE_MODULES``. A module that does not exist yet is skipped (the
-parts of the core land at different times); any other import error is raised.
+parts of the core land at different times); any other import error is raised. ``routes(core)``
+runs before the server starts, so it may also append background work to
+``core.on_startup`` / ``core.on_shutdown`` (awaited in the app's lifespan) and register
+long-lived components in ``core.parts``.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ def graphql_app(core: Core) -> GraphQL:
     from services.core.api.beenergised.errors import format_error
     from services.core.api.beenergised.execution import (
         FastExecutionContext,
+        MaxDepthRule,
         cached_parser,
         cached_validator,
     )
@@ -68,6 +72,7 @@ def graphql_app(core: Core) -> GraphQL:
         error_formatter=format_error,
         query_parser=cached_parser,
         query_validator=cached_validator,
+        validation_rules=[MaxDepthRule],
         execution_context_class=FastExecutionContext,
         introspection=True,
         logger="services.core.graphql",

@@ -177,6 +177,8 @@ async def test_tag_id_limits_to_stations_the_card_can_use(served, world) -> None
     for tag in ("04BBBBBBBBBBBB", "04CCCCCCCCCCCC", "FFFFFFFFFFFFFF"):
         page = await _near(gql, 5, tagId=tag)
         assert page["data"] == [] and page["pagination"]["totalCount"] == 0, tag
+    err = await gql.error(CPS_NEAR, {"location": {**CENTRE, "radius": 5}, "tagId": " "})
+    assert err["extensions"] == {"code": "BAD_USER_INPUT", "field": "tagId"}
     paged = (await gql.data(doc_query("cpsPaged"), {"tagId": "04A1B2C3D4E5F6"}))["cpsPaged"]
     assert c not in _ids(paged) and paged["pagination"]["totalCount"] == 4
 
@@ -368,3 +370,22 @@ async def test_feed_status_update_refuses_unknown_connectors(served) -> None:  #
         msg = await ws.receive()
         assert msg["type"] == "error" and msg["id"] == "x"
         assert msg["payload"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_dropped_websocket_releases_its_subscription(served, world) -> None:  # type: ignore[no-untyped-def]
+    core, gql = served
+    watched = world["B"]["connector_ids"][0]
+    topic = f"connector:{watched}"
+    async with WsClient.connect(gql.base_url) as ws:  # type: ignore[attr-defined]
+        await ws.subscribe("1", doc_query("feedStatusUpdate"), {"connectors": [str(watched)]})
+        for _ in range(200):
+            if core.bus.subscriber_count(topic):
+                break
+            await asyncio.sleep(0.01)
+        assert core.bus.subscriber_count(topic) == 1
+    # the client went away without "complete": the server must drop the subscription
+    for _ in range(300):
+        if not core.bus.subscriber_count(topic):
+            break
+        await asyncio.sleep(0.01)
+    assert core.bus.subscriber_count(topic) == 0

@@ -83,6 +83,21 @@ def test_schema_objects_restored_and_consistent(demo):
     ).fetchone()[0]
     assert mismatched == 0
     assert demo.execute("SELECT COUNT(*) FROM station_rtree").fetchone()[0] == 3000
+    # the search grid holds every station once, in the cell its coordinates name
+    assert demo.execute("SELECT SUM(n) FROM station_cell_counts").fetchone()[0] == 3000
+    misplaced = demo.execute(
+        "SELECT COUNT(*) FROM station_cells g JOIN stations s ON s.id = g.station_id"
+        " WHERE g.cell <> CAST((s.latitude + 90.0) * 128 AS INTEGER) * 262144"
+        " + CAST((s.longitude + 180.0) * 512 AS INTEGER) OR g.latitude <> s.latitude"
+    ).fetchone()[0]
+    assert misplaced == 0
+    for lat, lon, r in ((52.52, 13.405, 5000), (48.85, 2.35, 20_000), (52.52, 13.405, 80_000)):
+        brute = sum(
+            1
+            for la, lo in demo.execute("SELECT latitude, longitude FROM stations")
+            if st.haversine_m(lat, lon, la, lo) <= r
+        )
+        assert st.count_near(demo, lat, lon, r) == brute
 
 
 def test_connectors_evse_ids_and_statuses(demo):

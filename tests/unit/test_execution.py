@@ -69,3 +69,21 @@ def test_parse_and_validation_are_cached() -> None:
     assert first == [] and cached_validator(schema, doc) is first
     bad = cached_parser(None, {"query": "{ nope }"})
     assert cached_validator(schema, bad)[0].message.startswith("Cannot query field 'nope'")
+
+
+def test_depth_limit() -> None:
+    from graphql import get_introspection_query, parse, specified_rules, validate
+
+    from services.core.api.beenergised.execution import MAX_DEPTH, MaxDepthRule
+    from services.core.api.beenergised.schema import build_schema
+
+    real = build_schema()
+    rules = [*specified_rules, MaxDepthRule]
+    assert validate(real, parse(get_introspection_query()), rules) == []
+    inner = "id"
+    for _ in range(MAX_DEPTH):  # cp { site { cps { site { cps ... } } } }
+        inner = f"site {{ cps {{ {inner} }} }}"
+    errors = validate(real, parse(f'{{ cp(id: "x") {{ {inner} }} }}'), rules)
+    assert errors and "depth" in errors[0].message
+    frag = "fragment F on Cp { site { cps { ...G } } } fragment G on Cp { site { cps { id } } }"
+    assert validate(real, parse('{ cp(id: "x") { ...F } } ' + frag), rules) == []

@@ -240,3 +240,19 @@ def test_sites_near(db):
     page = st.sites_near(db, *CENTRE, 50_000)
     assert page.total == 1 and page.items[0]["uuid"] == "s1"
     assert page.items[0]["distance_m"] == brute(db, *CENTRE, 50_000)[0][0]
+
+
+def test_counts_follow_moves_and_deletes(db):
+    lat, lon = CENTRE
+    with transaction(db):
+        db.execute("UPDATE stations SET latitude = latitude + 0.2 WHERE id % 3 = 0")
+        db.execute("DELETE FROM connectors WHERE station_id % 7 = 0")
+        db.execute("DELETE FROM stations WHERE id % 7 = 0")
+    for radius in (3000, 15000, 40000):
+        expected = brute(db, lat, lon, radius)
+        assert st.count_near(db, lat, lon, radius) == len(expected)
+        page = st.stations_near(db, lat, lon, radius, limit=30)
+        assert [r["id"] for r in page.items] == [sid for _, sid in expected[:30]]
+    assert db.execute("SELECT SUM(n) FROM station_cell_counts").fetchone()[0] == db.execute(
+        "SELECT COUNT(*) FROM stations"
+    ).fetchone()[0]

@@ -13,6 +13,8 @@ Conventions (shared by every part of the core):
 
 from __future__ import annotations
 
+import re
+
 # Feature bits of a station, OR-ed over its connectors (migration 3; the bit meanings are
 # documented in services/core/store/stations.py, which reuses this expression). Frozen with
 # the migration: a later change needs a new migration that recreates the triggers.
@@ -25,6 +27,68 @@ FEATURES_SQL_V3 = """COALESCE(
  | (MAX(c.plug_type = 'TYPE2') * 64) | (MAX(c.plug_type = 'CCS') * 128)
  | (MAX(c.plug_type = 'CHADEMO') * 256) | (MAX(c.plug_type = 'SCHUKO') * 512)
  | (MAX(c.free_of_charge <> 0) * 1024) | (MAX(c.simple_status = 'Available') * 2048), 0)"""
+
+# Grid cell of a point (migration 4): 1/128 degree latitude rows, 1/512 degree longitude
+# columns. Frozen with the migration; services/core/store/stations.py uses the same numbers.
+CELL_LAT_STEPS = 128
+CELL_LON_STEPS = 512
+CELL_ROW = 262144  # > 360 * CELL_LON_STEPS
+
+
+def expand_cells(sql: str) -> str:
+    """Expand CELL(lat, lon) into its SQL expression (no SQL functions needed)."""
+    return re.sub(
+        r"\bCELL\(([^,()]+), ([^,()]+)\)",
+        lambda m: f"(CAST(({m.group(1)} + 90.0) * {CELL_LAT_STEPS} AS INTEGER) * {CELL_ROW}"
+        f" + CAST(({m.group(2)} + 180.0) * {CELL_LON_STEPS} AS INTEGER))",
+        sql,
+    )
+
+
+_M4_SQL = """
+CREATE TABLE station_cells (
+    cell INTEGER NOT NULL,
+    station_id INTEGER NOT NULL,
+    latitude REAL NOT NULL,
+    longitude REAL NOT NULL,
+    PRIMARY KEY (cell, station_id)
+) WITHOUT ROWID;
+
+CREATE TABLE station_cell_counts (
+    cell INTEGER PRIMARY KEY,
+    n INTEGER NOT NULL
+);
+
+INSERT INTO station_cells(cell, station_id, latitude, longitude)
+SELECT CELL(latitude, longitude), id, latitude, longitude FROM stations;
+
+INSERT INTO station_cell_counts(cell, n)
+SELECT cell, COUNT(*) FROM station_cells GROUP BY cell;
+
+CREATE TRIGGER stations_cells_insert AFTER INSERT ON stations BEGIN
+    INSERT INTO station_cells(cell, station_id, latitude, longitude)
+    VALUES (CELL(NEW.latitude, NEW.longitude), NEW.id, NEW.latitude, NEW.longitude);
+    INSERT INTO station_cell_counts(cell, n) VALUES (CELL(NEW.latitude, NEW.longitude), 1)
+    ON CONFLICT(cell) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER stations_cells_delete AFTER DELETE ON stations BEGIN
+    DELETE FROM station_cells
+    WHERE cell = CELL(OLD.latitude, OLD.longitude) AND station_id = OLD.id;
+    UPDATE station_cell_counts SET n = n - 1 WHERE cell = CELL(OLD.latitude, OLD.longitude);
+END;
+
+CREATE TRIGGER stations_cells_update AFTER UPDATE OF latitude, longitude ON stations BEGIN
+    DELETE FROM station_cells
+    WHERE cell = CELL(OLD.latitude, OLD.longitude) AND station_id = OLD.id;
+    UPDATE station_cell_counts SET n = n - 1 WHERE cell = CELL(OLD.latitude, OLD.longitude);
+    INSERT INTO station_cells(cell, station_id, latitude, longitude)
+    VALUES (CELL(NEW.latitude, NEW.longitude), NEW.id, NEW.latitude, NEW.longitude);
+    INSERT INTO station_cell_counts(cell, n) VALUES (CELL(NEW.latitude, NEW.longitude), 1)
+    ON CONFLICT(cell) DO UPDATE SET n = n + 1;
+END;
+"""
+
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
@@ -412,5 +476,16 @@ END;
 UPDATE station_rtree SET features = (SELECT FEATURES FROM connectors c
     WHERE c.station_id = station_rtree.id);
 """.replace("FEATURES", FEATURES_SQL_V3),
+    ),
+    (
+        4,
+        "station search: grid of station counts for exact radius counts at scale",
+        # H2 (core-data). Counting the stations inside a circle row by row costs time in
+        # proportion to how many there are; with per-cell counts it costs in proportion to
+        # the circle's edge. Cells: 1/128 degree of latitude x 1/512 degree of longitude
+        # (about 870 m x 135 m in Berlin); cell id = lat index * 262144 + lon index.
+        # station_cells also keeps the exact coordinates, clustered by cell, for the edge.
+        # Triggers keep both current; services/core/store/stations.py reads them.
+        expand_cells(_M4_SQL),
     ),
 ]

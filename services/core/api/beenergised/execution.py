@@ -15,10 +15,15 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    ValidationRule,
     is_leaf_type,
     parse,
     validate,
@@ -141,3 +146,38 @@ class FastExecutionContext(ExecutionContext):
                     if out is not Undefined and out is not None:
                         return out
         return super().execute_field(parent_type, source, field_nodes, path)
+
+
+# ------------------------------------------------------------------ depth limit
+
+# The document's types are cyclic (Cp -> connectors -> cp -> site -> cps ...), so without a
+# bound one request could ask for pages nested without end. The document's own examples
+# need depth 4 with fragments expanded; the standard introspection query needs 13.
+MAX_DEPTH = 15
+
+
+def _depth(node: Any, fragments: dict[str, Any], depth: int, seen: frozenset[str]) -> int:
+    selection_set = getattr(node, "selection_set", None)
+    if selection_set is None:
+        return depth
+    deepest = depth
+    for sel in selection_set.selections:
+        if isinstance(sel, FragmentSpreadNode):
+            name = sel.name.value
+            if name in fragments and name not in seen:
+                deepest = max(deepest, _depth(fragments[name], fragments, depth, seen | {name}))
+        elif isinstance(sel, InlineFragmentNode):
+            deepest = max(deepest, _depth(sel, fragments, depth, seen))
+        else:
+            deepest = max(deepest, _depth(sel, fragments, depth + 1, seen))
+    return deepest
+
+
+class MaxDepthRule(ValidationRule):
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
+        fragments = {d.name.value: d for d in self.context.document.definitions
+                     if isinstance(d, FragmentDefinitionNode)}
+        depth = _depth(node, fragments, 0, frozenset())
+        if depth > MAX_DEPTH:
+            self.report_error(GraphQLError(
+                f"query depth {depth} exceeds the limit of {MAX_DEPTH}", node))

@@ -99,6 +99,12 @@ def ordered_arg(value: str | None) -> bool:
     raise errors.bad_input("orderedByDistance", f"'{value}' must be \"1\" or \"0\"")
 
 
+def tag_arg(tag_id: str | None) -> str | None:
+    if tag_id is not None and not tag_id.strip():
+        raise errors.bad_input("tagId", "must not be empty (leave it out to search all stations)")
+    return tag_id
+
+
 def card_access(conn: sqlite3.Connection, tag_id: str | None) -> CardAccess:
     if tag_id is None:
         return CardAccess.ALL
@@ -134,7 +140,7 @@ async def resolve_cps_paged(_obj: Any, info: GraphQLResolveInfo, pagination: dic
     limit, offset = page_args(pagination)
     flt = station_filter(filter, freeOfCharge)
     return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=None,
-                               ordered=False, tag_id=tagId, user_id=await _user_id(info))
+                               ordered=False, tag_id=tag_arg(tagId), user_id=await _user_id(info))
 
 
 @query.field("cpsPagedLocationBased")
@@ -148,7 +154,7 @@ async def resolve_cps_location(_obj: Any, info: GraphQLResolveInfo,
     where = location_arg(location)
     flt = station_filter(filter, freeOfCharge)
     return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=where,
-                               ordered=ordered, tag_id=tagId, user_id=await _user_id(info))
+                               ordered=ordered, tag_id=tag_arg(tagId), user_id=await _user_id(info))
 
 
 def _cp(conn: sqlite3.Connection, uuid: str, user_id: int | None) -> dict | None:

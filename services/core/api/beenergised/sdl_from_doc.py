@@ -19,13 +19,27 @@ apply; each is explained next to it.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# The documents live next to the repository (../shared/seeds), not inside it.
-DOC = Path(__file__).resolve().parents[5] / "shared" / "seeds" / "beenergised-driver-graphql.txt"
+DOC_NAME = "beenergised-driver-graphql.txt"
+
+
+def find_doc() -> Path:
+    """The document: $VOLTRA_SEEDS_DIR, else ../shared/seeds next to the repository (where
+    the team keeps the API documents), else the verbatim copy in tests/data (so a fresh
+    checkout, e.g. CI, can still check the schema against it)."""
+    repo = Path(__file__).resolve().parents[4]
+    candidates = [repo.parent / "shared" / "seeds" / DOC_NAME, repo / "tests" / "data" / DOC_NAME]
+    if os.environ.get("VOLTRA_SEEDS_DIR"):
+        candidates.insert(0, Path(os.environ["VOLTRA_SEEDS_DIR"]) / DOC_NAME)
+    return next((c for c in candidates if c.exists()), candidates[-1])
+
+
+DOC = find_doc()
 OUT = Path(__file__).resolve().parent / "schema.graphql"
 
 BUILTIN_SCALARS = {"Boolean", "Float", "ID", "Int", "String"}

@@ -55,12 +55,14 @@ PLUGS: dict[str, dict[str, str]] = {
 # ------------------------------------------------------------------ bulk preparation
 
 
-def prepare_cps(conn: sqlite3.Connection, rows: list[dict[str, Any]],
-                user_id: int | None) -> list[dict[str, Any]]:
-    """Attach connectors, site and isFavoured to station rows: three queries per page."""
+def prepare_cps(conn: sqlite3.Connection, rows: list[dict[str, Any]], user_id: int | None,
+                sites: dict[int, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Attach connectors, site and isFavoured to station rows: three queries per page
+    (two when the caller already has the sites)."""
     ids = [r["id"] for r in rows]
     connectors = store.connectors_of_stations(conn, ids)
-    sites = {s["id"]: s for s in store.sites_by_ids(conn, list({r["site_id"] for r in rows}))}
+    if sites is None:
+        sites = {s["id"]: s for s in store.sites_by_ids(conn, list({r["site_id"] for r in rows}))}
     favoured = favoured_among(conn, user_id, ids) if user_id is not None else set()
     for row in rows:
         row["_connectors"] = connectors.get(row["id"], [])
@@ -75,13 +77,11 @@ def prepare_sites(conn: sqlite3.Connection, sites: list[dict[str, Any]],
                   user_id: int | None) -> list[dict[str, Any]]:
     """Attach each site's stations (prepared as above) as ``_cps``."""
     by_site = store.stations_of_sites(conn, [s["id"] for s in sites])
-    cps = prepare_cps(conn, [cp for s in sites for cp in by_site.get(s["id"], [])], user_id)
-    for cp in cps:
-        cp["_site"] = None  # set below: the very site object, not a second copy
+    # cp.site is the very site object of the page, so cp.site.cps shows the same stations
+    prepare_cps(conn, [cp for s in sites for cp in by_site.get(s["id"], [])], user_id,
+                sites={s["id"]: s for s in sites})
     for site in sites:
         site["_cps"] = by_site.get(site["id"], [])
-        for cp in site["_cps"]:
-            cp["_site"] = site
     return sites
 
 
@@ -366,22 +366,29 @@ def resolve_connector_evse(row: dict, _info: GraphQLResolveInfo) -> str:
 
 @connector_type.field("connectorType")
 def resolve_connector_type(row: dict, _info: GraphQLResolveInfo) -> dict:
-    plug = PLUGS.get(row["plug_type"], {"label": row["plug_type"], "standard": row["plug_type"],
-                                         "plugType": None, "chargingModeType": None})
-    current = row["current_type"]
+    return connector_type_of(row["plug_type"], row["current_type"], float(row["max_power_kw"]))
+
+
+@lru_cache(maxsize=256)
+def connector_type_of(plug_type: str, current: str, max_power_kw: float) -> dict:
+    # Few distinct combinations exist; the shared dict is only ever read.
+    plug = PLUGS.get(plug_type, {"label": plug_type, "standard": plug_type,
+                                 "plugType": None, "chargingModeType": None})
     if current == "DC":
         facility = "DC"
+    elif plug_type == "SCHUKO":
+        facility = "AC_1_PHASE"
     else:
-        facility = "AC_1_PHASE" if row["plug_type"] == "SCHUKO" else "AC_3_PHASE"
+        facility = "AC_3_PHASE"
     return {
-        "id": f"{row['plug_type']}_{current}",
+        "id": f"{plug_type}_{current}",
         "label": plug["label"],
         "standard": plug["standard"],
         "chargingFacilityType": facility,
         "plugType": plug["plugType"],
         "chargingModeType": plug["chargingModeType"],
         "chargePointType": current,
-        "maxPowerRating": float(row["max_power_kw"]),
+        "maxPowerRating": max_power_kw,
     }
 
 
