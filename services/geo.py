@@ -142,12 +142,17 @@ Geocoder = Callable[[str, int], Sequence[Place]]
 
 def nominatim_geocoder(user_agent: str = "voltra-ev-app", timeout: float = 5.0) -> Geocoder:
     """Online place search via OpenStreetMap Nominatim (geopy). Blocking; call in a thread."""
+    from geopy.extra.rate_limiter import RateLimiter
     from geopy.geocoders import Nominatim
 
     geocoder = Nominatim(user_agent=user_agent, timeout=timeout)
+    # OSM's usage policy: at most one request per second, identified by the user agent
+    geocode = RateLimiter(
+        geocoder.geocode, min_delay_seconds=1.0, max_retries=0, swallow_exceptions=False
+    )
 
     def lookup(text: str, limit: int) -> list[Place]:
-        found = geocoder.geocode(text, exactly_one=False, limit=limit, addressdetails=True)
+        found = geocode(text, exactly_one=False, limit=limit, addressdetails=True)
         places = []
         for rank, loc in enumerate(found or ()):
             raw = getattr(loc, "raw", {}) or {}
