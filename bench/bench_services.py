@@ -180,6 +180,35 @@ async def bench_search(url: str, n: int, radius_km: float, limit: int) -> None:
     )
 
 
+async def bench_fresh_clients(url: str, n: int, radius_km: float, limit: int) -> None:
+    """App start: a new provider (TCP connect, initAnonymousSession) and its first search."""
+    rng = np.random.default_rng(4)
+    times = []
+    for i in range(n):
+        clat, clon = CITIES[i % len(CITIES)]
+        q = SearchQuery(
+            centre=Coordinates(
+                latitude=clat + rng.uniform(-0.2, 0.2), longitude=clon + rng.uniform(-0.3, 0.3)
+            ),
+            radius_km=radius_km,
+            limit=limit,
+        )
+        t = time.perf_counter()
+        provider = await open_provider("beenergised", url)
+        try:
+            await provider.search_stations(q)
+        except ProviderError as exc:
+            print(f"fresh-client search: back end answered {exc.code}; no figures")
+            return
+        finally:
+            await provider.close()
+        times.append(time.perf_counter() - t)
+    print(
+        f"fresh client + first search ({n} runs): p50 {pct(times, 50) * 1000:.1f} ms, "
+        f"p95 {pct(times, 95) * 1000:.1f} ms"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--url", help="a running core; else one is started")
@@ -196,12 +225,17 @@ def main() -> None:
     bench_cluster_models(100_000, zoom=7)
     if args.skip_search:
         return
+
+    async def searches(url: str) -> None:
+        await bench_search(url, args.searches, args.radius, args.limit)
+        await bench_fresh_clients(url, 20, args.radius, args.limit)
+
     if args.url:
-        asyncio.run(bench_search(args.url, args.searches, args.radius, args.limit))
+        asyncio.run(searches(args.url))
         return
     with core(args.db, args.stations) as url:
         print(f"core at {url} (db {args.db or 'temporary'}, stations {args.stations} if new)")
-        asyncio.run(bench_search(url, args.searches, args.radius, args.limit))
+        asyncio.run(searches(url))
 
 
 if __name__ == "__main__":
