@@ -34,9 +34,10 @@ from .subscription import feed_status_updates
 log = logging.getLogger("voltra.providers.beenergised")
 log.addFilter(RedactingFilter())  # tokens must not reach any log handler
 
+MAX_RADIUS_KM = 1000.0  # LocationFilter.radius cap for viewport searches
+
 # Attempt statuses are free strings in the document. The embedded core uses PENDING, SENT,
 # ACCEPTED (charger said yes, waiting for the vehicle), STARTED (transaction running), FAILED.
-MAX_RADIUS_KM = 1000.0
 _ATTEMPT_WAITING = {"pending", "sent", "requested", "accepted", "created", "queued"}
 _ATTEMPT_OK = {"accepted", "charging", "started", "success", "succeeded", "completed"}
 
