@@ -160,7 +160,7 @@ async def test_anonymous_search_then_station_detail(provider):
     assert {c.id for c in detail.connectors} == {c.id for c in station.connectors}
 
 
-async def test_login_cards_favourites_history_statistics(provider):
+async def test_login_cards_favourites_history_statistics(provider, tmp_path):
     # personal data needs a login
     with pytest.raises(NotAuthenticated):
         await provider.list_cards()
@@ -199,6 +199,13 @@ async def test_login_cards_favourites_history_statistics(provider):
     assert {s.card_id for s in hist.items} & my_card_ids  # tag ids resolved to cards
     stats = await provider.statistics()
     assert stats.sessions >= len(hist.items) and stats.energy_kwh > 0
+    assert stats.cost > 0 and stats.months and sum(x.sessions for x in stats.months) > 0
+
+    # "where I charged" map from the real history
+    from services.mapexport import export_history
+
+    html = (await export_history(provider, tmp_path / "where.html", limit=40)).read_text()
+    assert html.count("L.circleMarker(") >= 1 and "sessions," in html
 
     await provider.logout()
     assert not provider.is_logged_in
