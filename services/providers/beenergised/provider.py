@@ -353,6 +353,34 @@ class BeEnergisedProvider:
         self._cards = {c.id: c for c in cards}
         return cards
 
+    async def cards_for_connector(self, connector_id: str) -> list[m.Card]:
+        """The driver's cards that can start on this connector, each with the rate that
+        would apply (``Card.rate``: the back end's short description of it). Not part of
+        the ChargingProvider protocol: the charge screen uses it when a provider has it."""
+        data = await self.gql.execute(
+            Q.AVAILABLE_CARDS_FOR_CHARGING_PROCESS, {"connectorId": connector_id}
+        )
+        cards = []
+        for raw in data["availableCardsForChargingProcess"] or ():
+            if not raw:
+                continue
+            c = w.CardForChargingProcess.model_validate(raw)
+            rate = c.rate.shortDescription or c.rate.description if c.rate else None
+            card = adapter.card(
+                w.Card(
+                    id=c.id,
+                    tagId=c.tagId,
+                    number=c.number,
+                    label=c.label,
+                    expiryDate=c.expiryDate,
+                    type=c.type,
+                    status="active",
+                )
+            )
+            card.rate = rate
+            cards.append(card)
+        return cards
+
     async def _card(self, card_id: str) -> m.Card:
         if card_id in self._cards:
             return self._cards[card_id]

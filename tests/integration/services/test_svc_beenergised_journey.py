@@ -171,6 +171,12 @@ async def test_login_cards_favourites_history_statistics(provider, tmp_path):
     cards = await provider.list_cards()
     assert len([c for c in cards if c.status.value == "ACTIVE"]) >= 2
 
+    # cards usable on a connector, with the rate that would apply
+    fav = (await provider.favourites())[0]
+    usable = await provider.cards_for_connector(fav.connectors[0].id)
+    assert usable and {c.id for c in usable} <= {c.id for c in cards}
+    assert all(c.rate for c in usable)
+
     new = await provider.add_card("", label="Journey card")
     assert new.id not in {c.id for c in cards} and new.uid
     renamed = await provider.rename_card(new.id, "Renamed journey card")
