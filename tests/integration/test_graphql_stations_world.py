@@ -389,3 +389,12 @@ async def test_dropped_websocket_releases_its_subscription(served, world) -> Non
             break
         await asyncio.sleep(0.01)
     assert core.bus.subscriber_count(topic) == 0
+
+
+async def test_image_links_follow_the_host_the_client_used(served, world) -> None:  # type: ignore[no-untyped-def]
+    _core, gql = served
+    r = await gql.client.post(gql.endpoint, headers={"Host": "kiosk.local:8080"}, json={
+        "query": 'query($id: ID!) { cp(id: $id) { images { url } } }',
+        "variables": {"id": world["A"]["uuid"]}})
+    assert r.json()["data"]["cp"]["images"] == [
+        {"url": "http://kiosk.local:8080/images/a-front.jpg"}]

@@ -16,6 +16,7 @@ from services.core.domain import tariffs
 from services.core.domain.passwords import verify_password
 from services.core.store import stations as st
 from services.core.store.db import connect, from_iso, migrate
+from services.core.store.migrations import expand_cells
 
 ANCHOR = datetime(2026, 11, 21, tzinfo=UTC)
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "stations"
@@ -87,8 +88,8 @@ def test_schema_objects_restored_and_consistent(demo):
     assert demo.execute("SELECT SUM(n) FROM station_cell_counts").fetchone()[0] == 3000
     misplaced = demo.execute(
         "SELECT COUNT(*) FROM station_cells g JOIN stations s ON s.id = g.station_id"
-        " WHERE g.cell <> CAST((s.latitude + 90.0) * 128 AS INTEGER) * 262144"
-        " + CAST((s.longitude + 180.0) * 512 AS INTEGER) OR g.latitude <> s.latitude"
+        f" WHERE g.cell <> {expand_cells('CELL(s.latitude, s.longitude)')}"
+        " OR g.latitude <> s.latitude"
     ).fetchone()[0]
     assert misplaced == 0
     for lat, lon, r in ((52.52, 13.405, 5000), (48.85, 2.35, 20_000), (52.52, 13.405, 80_000)):

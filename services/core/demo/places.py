@@ -66,10 +66,11 @@ def cities() -> list[City]:
             if cc not in COUNTRIES or c["population"] <= 0:
                 continue
             pop = int(c["population"])
-            # Stations spread over the urban area: about 1.6 km for a town of 20,000, 8.6 km
-            # for Berlin. With 1,000,000 stations (about Europe's real number of public
-            # charge points) the densest 5 km circles then hold around 10,000 stations.
-            sigma = 1.0 + 1.3 * math.sqrt(pop / 100_000)
+            # Stations spread over the metropolitan area: about 2 km for a town of 20,000,
+            # 11 km for Berlin. 1,000,000 stations is about Europe's real number of public
+            # charge points; even so the densest 5 km circles (Paris, where dozens of
+            # suburbs overlap) hold several times the densest real city's 40 per km2.
+            sigma = 1.5 + 1.6 * math.sqrt(pop / 100_000)
             name = LOCAL_NAMES.get(c["name"], c["name"])
             lang = _language(cc, c.get("admin1code", ""))
             lat, lon = float(c["latitude"]), float(c["longitude"])

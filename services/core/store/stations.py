@@ -684,17 +684,18 @@ def _nearest(
 ) -> list[tuple[float, int]]:
     """The page of the ``offset + limit`` nearest, by an expanding search.
 
-    A circle expected (uniform density) to hold twice what the page needs is ranked by
-    the projected distance. With D_k the k-th smallest projected distance (k = offset +
-    limit), every station of the true top k is within D_k + 2 x band projected, so only
-    those few candidates need exact coordinates; when that cut-off is not inside the
-    circle searched, the circle doubles.
+    A circle expected at uniform density to hold what the page needs (searched places are
+    usually denser at their centre, so it mostly holds more) is ranked by the projected
+    distance. With D_k the k-th smallest projected distance (k = offset + limit), every
+    station of the true top k is within D_k + 2 x band projected, so only those few
+    candidates need exact coordinates; when the circle holds fewer than k or the cut-off
+    lies outside it, the circle grows.
     """
     want = min(offset + limit, total)
     band = _band_m(lat0, radius_m)
     params = _geo_params(lat0, lon0)
     filter_sql = _filter_sql(flt, params)
-    r = max(50.0, min(radius_m, radius_m * math.sqrt(2.0 * want / total)))
+    r = max(50.0, min(radius_m, radius_m * math.sqrt(want / total)))
     while True:
         s, n, w, e = _bbox(lat0, lon0, r, band)
         params.update(s=s, n=n, w=w, e=e, hi2=(r + band) ** 2)
@@ -727,7 +728,7 @@ def _nearest(
                 return found[offset : offset + limit]
             r = min(radius_m, max(cutoff, r * 1.5))
         else:
-            r = min(radius_m, r * 2)
+            r = min(radius_m, r * 1.6)
 
 
 def stations_near(
@@ -857,8 +858,14 @@ def stations_paged(
 
 # --------------------------------------------------------------------------- lookups
 
+# Every stations column except ocpp_password_hash: rows travel to resolvers and must not
+# carry credentials.
 _STATION_COLS = (
-    "s.*, si.uuid AS site_uuid, o.name AS operator_name, o.party_id AS operator_party_id,"
+    "s.id, s.uuid, s.site_id, s.operator_id, s.label, s.public_name, s.address, s.zip, s.city,"
+    " s.country, s.latitude, s.longitude, s.access_type, s.opening_hours, s.images,"
+    " s.occupancy_profile, s.ocpp_status, s.calculated_status, s.simple_status, s.vendor,"
+    " s.model, s.firmware, s.connected, s.last_seen, si.uuid AS site_uuid,"
+    " o.name AS operator_name, o.party_id AS operator_party_id,"
     " o.country AS operator_country, o.phone AS operator_phone, o.email AS operator_email,"
     " o.website AS operator_website"
 )
