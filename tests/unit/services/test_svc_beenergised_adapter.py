@@ -139,3 +139,28 @@ def test_language_codes_both_ways():
     assert adapter.language_code("xx") is None
     contact = w.Contact.model_validate({"email": "a@b.c", "language": "de_DE"})
     assert adapter.profile(contact).language == "de"
+
+
+@pytest.mark.parametrize(
+    ("ext", "code"),
+    [
+        ({"code": "UNAUTHENTICATED", "reason": "INVALID_CREDENTIALS"}, "INVALID_CREDENTIALS"),
+        ({"code": "UNAUTHENTICATED", "reason": "LOCKED", "retryAfter": 30}, "RATE_LIMITED"),
+        ({"code": "UNAUTHENTICATED", "reason": "EXPIRED"}, "SESSION_EXPIRED"),
+        ({"code": "UNAUTHENTICATED", "reason": "INACTIVE"}, "FORBIDDEN"),
+        ({"code": "UNAUTHENTICATED"}, "NOT_AUTHENTICATED"),
+        ({"code": "NOT_FOUND"}, "NOT_FOUND"),
+        ({"code": "CONFLICT"}, "CONFLICT"),
+        ({"code": "CHARGING_UNAVAILABLE"}, "NOT_SUPPORTED"),
+        ({"code": "BAD_USER_INPUT", "field": "input.label"}, "INVALID_INPUT"),
+    ],
+)
+def test_graphql_error_codes_and_reasons(ext, code):
+    from services.providers.beenergised.errors import from_graphql_error
+
+    err = from_graphql_error({"message": "m", "extensions": ext})
+    assert err.code == code
+    if code == "RATE_LIMITED":
+        assert err.retry_after == 30
+    if code == "INVALID_INPUT":
+        assert err.field == "input.label"
