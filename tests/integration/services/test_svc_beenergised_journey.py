@@ -27,8 +27,10 @@ from services.models import (
 from services.provider import (
     Capability,
     ChargerRejected,
+    Conflict,
     ConnectorUnavailable,
     InvalidCredentials,
+    InvalidInput,
     NotAuthenticated,
     NotSupported,
     NoVehicle,
@@ -314,6 +316,11 @@ async def test_register_login_renew_cards_profile_against_real_core(provider):
         )
     )
     assert profile.email == email
+    with pytest.raises(Conflict):  # registerContact's ErrorBody for a taken email
+        await provider.register(Registration(email=email, password="Journey-pass-1"))
+    with pytest.raises(InvalidInput) as bad:
+        await provider.register(Registration(email="not-an-email", password="Journey-pass-1"))
+    assert bad.value.field and "email" in bad.value.field.lower()
     with pytest.raises(InvalidCredentials):
         await provider.login(Credentials(username=email, password="wrong-password-1"))
     me = await provider.login(Credentials(username=email, password="Journey-pass-1"))
