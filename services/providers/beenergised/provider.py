@@ -392,10 +392,13 @@ class BeEnergisedProvider:
         return card
 
     async def add_card(self, uid: str, label: str | None = None) -> m.Card:
-        """createAuthenticationMedia takes a rate and a customer reference, not a tag id:
-        the back end issues the card (a virtual card / charging key). ``uid`` can therefore
-        not be chosen on this API; it is accepted for the protocol and must be empty or
-        match nothing in particular. The label goes into customerReference and the label."""
+        """createAuthenticationMedia takes a rate and a customer reference, no tag id: the
+        back end issues the card and its UID. So ``uid`` cannot be honoured on this API (the
+        provider does not declare Capability.CHOOSE_CARD_UID, and the UI should not ask for
+        one); a UID given anyway is not sent, and the returned card carries the UID the back
+        end assigned. The label becomes the customer reference and the card label."""
+        if uid:
+            log.info("add_card: be.ENERGISED issues card UIDs itself; the given UID is unused")
         rate_id = await self._rate_for_new_card()
         ref = label or "Voltra card"
         data = await self.gql.execute(

@@ -144,6 +144,7 @@ async def test_registry_lists_the_five_documents_and_opens_beenergised(provider)
     assert implemented_providers() == ["beenergised"]
     assert Capability.CHARGING in provider.capabilities
     assert Capability.UNBLOCK_CARD not in provider.capabilities
+    assert Capability.CHOOSE_CARD_UID not in provider.capabilities  # the back end issues UIDs
 
 
 async def test_anonymous_search_then_station_detail(provider):
@@ -179,7 +180,8 @@ async def test_login_cards_favourites_history_statistics(provider, tmp_path):
     assert usable and {c.id for c in usable} <= {c.id for c in cards}
     assert all(c.rate for c in usable)
 
-    new = await provider.add_card("", label="Journey card")
+    new = await provider.add_card("04A1B2C3D4E5F6", label="Journey card")
+    assert new.uid != "04A1B2C3D4E5F6"  # documented: this API assigns the UID
     assert new.id not in {c.id for c in cards} and new.uid
     renamed = await provider.rename_card(new.id, "Renamed journey card")
     assert renamed.label == "Renamed journey card"
