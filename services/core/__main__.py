@@ -55,32 +55,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def prepare_database(path: Path, stations: int, seed: int) -> int:
     """Migrate, and fill an empty database with demo data. Returns the station count."""
+    from services.core.demo import generate
+
     conn = connect(path)
     try:
         migrate(conn)
         count = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
         if count == 0 and stations > 0:
-            generate = _demo_generator()
-            if generate is None:
-                log.warning("demo data generator not available; starting with an empty store")
-            else:
-                started = time.perf_counter()
-                generate(conn, stations=stations, seed=seed)
-                log.info("seeded %d stations in %.1fs", stations, time.perf_counter() - started)
-                count = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
+            # Only the first start of an empty store pays this; say so, it can take a while.
+            print(f"voltra-core: seeding {stations:,} demo stations (seed {seed}) into {path}",
+                  file=sys.stderr, flush=True)
+            started = time.perf_counter()
+            generate(conn, stations=stations, seed=seed)
+            log.info("seeded %d stations in %.1fs", stations, time.perf_counter() - started)
+            count = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
         return count
     finally:
         conn.close()
-
-
-def _demo_generator():  # type: ignore[no-untyped-def]
-    try:
-        from services.core.demo import generate
-    except ModuleNotFoundError as exc:
-        if exc.name in ("services.core.demo",):
-            return None
-        raise
-    return generate
 
 
 class _Server(uvicorn.Server):
@@ -139,6 +130,7 @@ async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warni
     app = create_app(core)
     server = _Server(
         uvicorn.Config(app, log_level=log_level, lifespan="on", ws="websockets-sansio",
+                       ws_max_size=1 << 20,  # OCPP and GraphQL messages are small
                        access_log=False, timeout_graceful_shutdown=5)
     )
     server.ready_line = READY_PREFIX + config.base_url

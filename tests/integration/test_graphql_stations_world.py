@@ -181,6 +181,10 @@ async def test_tag_id_limits_to_stations_the_card_can_use(served, world) -> None
     assert err["extensions"] == {"code": "BAD_USER_INPUT", "field": "tagId"}
     paged = (await gql.data(doc_query("cpsPaged"), {"tagId": "04A1B2C3D4E5F6"}))["cpsPaged"]
     assert c not in _ids(paged) and paged["pagination"]["totalCount"] == 4
+    dc = (await gql.data(doc_query("cpsPaged"), {
+        "tagId": "04A1B2C3D4E5F6", "filter": [{"slug": "TYPE_OF_CURRENT", "options": ["DC"]}]}
+    ))["cpsPaged"]
+    assert _ids(dc) == [a] and dc["pagination"]["totalCount"] == 1  # C is DC but roaming
 
 
 async def test_cps_paged_without_location_lists_all_by_id(served, world) -> None:  # type: ignore[no-untyped-def]

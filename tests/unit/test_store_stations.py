@@ -256,3 +256,21 @@ def test_counts_follow_moves_and_deletes(db):
     assert db.execute("SELECT SUM(n) FROM station_cell_counts").fetchone()[0] == db.execute(
         "SELECT COUNT(*) FROM stations"
     ).fetchone()[0]
+
+
+def test_many_ties_at_one_spot(db):
+    # 300 stations on the same spot: the nearest-k search must keep all ties it needs
+    # (ordered by id) however many candidates share the cut-off distance.
+    with transaction(db):
+        for sid in range(5000, 5300):
+            db.execute(
+                "INSERT INTO stations(id, uuid, site_id, operator_id, label, country, latitude,"
+                " longitude) VALUES (?, ?, 1, 1, 'tie', 'DEU', 52.6, 13.5)",
+                (sid, f"t{sid}"),
+            )
+    expected = [sid for _, sid in brute(db, 52.6001, 13.5001, 20_000)]
+    for offset in (0, 50, 280):
+        page = st.stations_near(db, 52.6001, 13.5001, 20_000, offset=offset, limit=50)
+        assert page.total == len(expected)
+        assert [r["id"] for r in page.items] == expected[offset : offset + 50]
+    assert expected[:300] == list(range(5000, 5300))

@@ -31,17 +31,16 @@ class CardAccess(Enum):
     ALL = "all"
 
 
-def _mask_sql(flt: StationFilter | None, params: list[Any]) -> str:
-    if flt is None:
-        return ""
+def _matching_ids_sql(flt: StationFilter, params: list[Any]) -> str:
+    """A subquery of the ids of stations matching ``flt`` (R*Tree feature bits, operators)."""
     parts = []
     for mask in flt.all_masks:
-        parts.append("(r.features & ?) != 0")
+        parts.append("(features & ?) != 0")
         params.append(mask)
     if flt.operator_ids:
-        parts.append(f"r.operator_id IN ({','.join('?' * len(flt.operator_ids))})")
+        parts.append(f"operator_id IN ({','.join('?' * len(flt.operator_ids))})")
         params.extend(flt.operator_ids)
-    return "".join(" AND " + p for p in parts)
+    return "SELECT id FROM station_rtree WHERE " + (" AND ".join(parts) or "1")
 
 
 def search_stations(
@@ -66,15 +65,20 @@ def search_stations(
     # Internal stations only: the R*Tree has no access-type bit, so this (rarer) path
     # filters the candidates itself.
     if location is None:
-        params: list[Any] = []
-        where = "s.access_type <> 'ROAMING'" + _mask_sql(flt, params)
-        total = conn.execute(
-            f"SELECT COUNT(*) FROM station_rtree r JOIN stations s ON s.id = r.id WHERE {where}",
-            params,
-        ).fetchone()[0]
-        ids = [r[0] for r in conn.execute(
-            f"SELECT s.id FROM station_rtree r JOIN stations s ON s.id = r.id WHERE {where}"
-            " ORDER BY s.id LIMIT ? OFFSET ?", [*params, limit, offset])]
+        if flt is None or flt.is_empty:
+            total = conn.execute(
+                "SELECT COUNT(*) FROM stations WHERE access_type <> 'ROAMING'").fetchone()[0]
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM stations WHERE access_type <> 'ROAMING' ORDER BY id"
+                " LIMIT ? OFFSET ?", (limit, offset))]
+        else:
+            # One pass: "id IN (R*Tree matches)" beats a join driven by the virtual table.
+            params: list[Any] = []
+            matching = _matching_ids_sql(flt, params)
+            every = [r[0] for r in conn.execute(
+                f"SELECT id FROM stations WHERE access_type <> 'ROAMING' AND id IN ({matching})"
+                " ORDER BY id", params)]
+            total, ids = len(every), every[offset : offset + limit]
         items = stations_by_ids(conn, ids)
         for row in items:
             row["distance_m"] = None
@@ -111,12 +115,11 @@ def sites_paged(
             "SELECT id FROM sites ORDER BY id LIMIT ? OFFSET ?", (limit, offset))]
     else:
         params: list[Any] = []
-        where = "1" + _mask_sql(flt, params)
-        base = (f"SELECT DISTINCT s.site_id FROM station_rtree r JOIN stations s ON s.id = r.id"
-                f" WHERE {where}")
-        total = conn.execute(f"SELECT COUNT(*) FROM ({base})", params).fetchone()[0]
-        ids = [r[0] for r in conn.execute(
-            f"{base} ORDER BY s.site_id LIMIT ? OFFSET ?", [*params, limit, offset])]
+        matching = _matching_ids_sql(flt, params)
+        every = [r[0] for r in conn.execute(
+            f"SELECT DISTINCT site_id FROM stations WHERE id IN ({matching}) ORDER BY site_id",
+            params)]
+        total, ids = len(every), every[offset : offset + limit]
     items = sites_by_ids(conn, ids)
     for row in items:
         row["distance_m"] = None

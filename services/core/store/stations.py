@@ -696,39 +696,43 @@ def _nearest(
     params = _geo_params(lat0, lon0)
     filter_sql = _filter_sql(flt, params)
     r = max(50.0, min(radius_m, radius_m * math.sqrt(want / total)))
+    top = want + 64  # SQLite keeps only the nearest `top` (a top-N sort, no big fetch)
     while True:
         s, n, w, e = _bbox(lat0, lon0, r, band)
-        params.update(s=s, n=n, w=w, e=e, hi2=(r + band) ** 2)
+        params.update(s=s, n=n, w=w, e=e, hi2=(r + band) ** 2, top=top)
         cur = conn.cursor()
-        cur.row_factory = None  # plain tuples: sortable, and cheaper than sqlite3.Row
+        cur.row_factory = None  # plain tuples, cheaper than sqlite3.Row
         cands = cur.execute(
             f"SELECT d2, id FROM (SELECT id, {_D2} AS d2 FROM station_rtree"
-            f" WHERE {_BOX}{filter_sql} LIMIT -1) WHERE d2 <= :hi2",
+            f" WHERE {_BOX}{filter_sql} LIMIT -1) WHERE d2 <= :hi2 ORDER BY d2, id LIMIT :top",
             params,
         ).fetchall()
-        if len(cands) >= want:
-            cands.sort()
-            cutoff = math.sqrt(cands[want - 1][0]) + 2 * band
-            if cutoff <= r or r >= radius_m:
-                limit2 = cutoff * cutoff
-                pick = [sid for d2, sid in cands if d2 <= limit2]
-                if rows is not None and offset == 0:
-                    # the first page: fetch the candidates' full rows right away (a few
-                    # more than the page) instead of their coordinates and then the rows
-                    rows.update((r["id"], r) for r in stations_by_ids(conn, pick))
-                    coords = {sid: (r["latitude"], r["longitude"]) for sid, r in rows.items()}
-                else:
-                    coords = _exact_coords(conn, pick)
-                found = []
-                for sid, (la, lo) in coords.items():
-                    d = haversine_m(lat0, lon0, la, lo)
-                    if d <= radius_m:
-                        found.append((d, sid))
-                found.sort()
-                return found[offset : offset + limit]
-            r = min(radius_m, max(cutoff, r * 1.5))
-        else:
+        if len(cands) < want:
             r = min(radius_m, r * 1.6)
+            continue
+        cutoff = math.sqrt(cands[want - 1][0]) + 2 * band
+        if cutoff > r and r < radius_m:
+            r = min(radius_m, max(cutoff, r * 1.5))
+            continue
+        limit2 = cutoff * cutoff
+        if len(cands) == top and cands[-1][0] <= limit2:
+            top *= 4  # the cut-off reaches past what was kept: keep more
+            continue
+        pick = [sid for d2, sid in cands if d2 <= limit2]
+        if rows is not None and offset == 0:
+            # the first page: fetch the candidates' full rows right away (a few more than
+            # the page) instead of their coordinates first and the rows after
+            rows.update((row["id"], row) for row in stations_by_ids(conn, pick))
+            coords = {sid: (row["latitude"], row["longitude"]) for sid, row in rows.items()}
+        else:
+            coords = _exact_coords(conn, pick)
+        found = []
+        for sid, (la, lo) in coords.items():
+            d = haversine_m(lat0, lon0, la, lo)
+            if d <= radius_m:
+                found.append((d, sid))
+        found.sort()
+        return found[offset : offset + limit]
 
 
 def stations_near(
