@@ -71,7 +71,11 @@ def generate(
     # then checkpoint). Needs no other connection open; otherwise the mode stays WAL.
     journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
     if journal == "wal":
-        conn.execute("PRAGMA journal_mode=DELETE")
+        try:
+            switched = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
+        except sqlite3.OperationalError:  # another connection holds the database open
+            switched = False
+        journal = "wal->delete" if switched else "wal"
     conn.execute("PRAGMA temp_store=MEMORY")
     try:
         with transaction(conn):
@@ -86,7 +90,7 @@ def generate(
             people.seed_users(conn, rnd, cat, anchor)
             people.seed_berlin_traffic(conn, rnd, anchor)
     finally:
-        if journal == "wal":
+        if journal == "wal->delete":
             conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={int(sync)}")
         conn.execute(f"PRAGMA cache_size={int(cache)}")

@@ -5,22 +5,26 @@ Plain sync functions taking ``conn`` first (see services/core/state.py).
 How a radius search stays fast at 1,000,000 stations (goal: p95 < 2 ms for 50 results
 within 5 km in a city):
 
-- ``station_rtree`` (migration 2) holds every station as a point plus two auxiliary
-  columns, ``features`` (a bit mask of what its connectors offer, kept current by triggers
-  on ``connectors``) and ``operator_id``. Unfiltered searches never touch ``stations``
-  until the final page is known.
 - Distances: the authoritative distance is the haversine great-circle distance on a sphere
-  of the mean Earth radius (6,371,008.8 m), computed from the exact ``stations``
-  coordinates. Counting every station inside the circle exactly would mean a haversine per
-  candidate; instead SQL evaluates a cheap local projection (equirectangular with a
-  second-order cosine correction, pure arithmetic) on the R*Tree's own float32 coordinates.
-  Its error against haversine is bounded by ``_band_m`` (measured: < 0.4 m at 5 km in
-  Europe; the band adds 3 m for float32 rounding). Candidates clearly inside are counted
-  directly; only the few inside the +/- band are re-checked with haversine on the exact
-  coordinates. The count is therefore exact, not an estimate.
-- The page itself comes from an expanding search: a small circle expected to hold
-  ``offset + limit`` stations (from the density just counted), doubled until it does.
-  Only its candidates get exact distances and their station rows fetched.
+  of the mean Earth radius (6,371,008.8 m) from the exact ``stations`` coordinates. SQL
+  evaluates a cheap local projection instead (equirectangular, the cosine taken at the mean
+  latitude and linearised: pure arithmetic); its error against haversine is bounded by
+  ``_band_m`` (measured at most 5% of that bound, well under a metre at 5 km; on the
+  R*Tree's float32 coordinates 3 m are added). Stations clearly inside are counted as
+  such; only the few within the +/- band are re-checked with haversine on the exact
+  coordinates. Every count and page is therefore exact, never an estimate.
+- totalCount, unfiltered (migrations 4/5): a grid of per-cell station counts. Per row of
+  cells, the cells wholly inside the circle are summed from ``station_cell_counts``; only
+  the stations of the cells the edge crosses (``station_cells``: exact coordinates,
+  clustered by cell) are tested. Cost grows with the circle's edge, not with how many
+  stations are inside.
+- totalCount, filtered: ``station_rtree`` (migration 3) holds each station as a point plus
+  ``features`` (bit mask of what its connectors offer, kept current by triggers) and
+  ``operator_id``; the circle is cut into strips whose inner parts the R*Tree counts alone.
+- The page: an expanding search on the R*Tree. A circle expected to hold one page is
+  ranked by projected distance (SQLite keeps only the nearest k + 64), the true top k is
+  provably among those within D_k + 2 band, and only those get exact distances and their
+  rows fetched (one query for the first page).
 - Radii above 200 km or centres beyond 80 degrees latitude take an exact slow path
   (haversine on every bounding-box candidate) because the projection's error grows there.
 
@@ -34,6 +38,7 @@ status is ``Available``.
 
 from __future__ import annotations
 
+import functools
 import math
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -305,12 +310,13 @@ def _bbox(lat0: float, lon0: float, radius_m: float, margin_m: float) -> tuple[f
 
 # Squared projected distance in m^2 from the R*Tree's own coordinates (no table lookups).
 # Parameters: :lat0 :lon0 :ky (m per degree) :c0 :s0 :h (half a degree in radians).
+# Projected distance squared in m^2, from the R*Tree's own coordinates (no table lookups):
+# x scales longitude by the cosine at the mean latitude, linearised around the centre
+# (kx0 + kx1 * dlat), y scales latitude. Parameters from _geo_params().
 _D2 = (
-    "(((min_lon - :lon0) * :ky * (:c0 - :s0 * (min_lat - :lat0) * :h"
-    " - :c0 * (min_lat - :lat0) * (min_lat - :lat0) * :h * :h / 2))"
-    " * ((min_lon - :lon0) * :ky * (:c0 - :s0 * (min_lat - :lat0) * :h"
-    " - :c0 * (min_lat - :lat0) * (min_lat - :lat0) * :h * :h / 2))"
-    " + ((min_lat - :lat0) * :ky) * ((min_lat - :lat0) * :ky))"
+    "((min_lon - :lon0) * (:kx0 + :kx1 * (min_lat - :lat0))"
+    " * (min_lon - :lon0) * (:kx0 + :kx1 * (min_lat - :lat0))"
+    " + (min_lat - :lat0) * (min_lat - :lat0) * :ky2)"
 )
 _BOX = "max_lat >= :s AND min_lat <= :n AND max_lon >= :w AND min_lon <= :e"
 
@@ -335,10 +341,9 @@ def _geo_params(lat0: float, lon0: float) -> dict[str, Any]:
     return {
         "lat0": lat0,
         "lon0": lon0,
-        "ky": _M_PER_DEG,
-        "c0": math.cos(lat0 * _RAD),
-        "s0": math.sin(lat0 * _RAD),
-        "h": _RAD / 2,
+        "kx0": _M_PER_DEG * math.cos(lat0 * _RAD),
+        "kx1": -_M_PER_DEG * math.sin(lat0 * _RAD) * _RAD / 2,
+        "ky2": _M_PER_DEG * _M_PER_DEG,
     }
 
 
@@ -505,6 +510,16 @@ _D2_EXACT = _D2.replace("min_lat", "latitude").replace("min_lon", "longitude")
 _PARTS_PER_STATEMENT = 200  # SQLite caps a compound SELECT at 500 terms
 
 
+@functools.lru_cache(maxsize=256)
+def _grid_sql(kinds: tuple[str, ...]) -> str:
+    # Circles of one radius at similar latitudes share the same shape of parts, so the text
+    # (and SQLite's prepared statement behind it) is reused instead of rebuilt per call.
+    return " UNION ALL ".join(
+        (_CELL_SUM_SQL if kind == "sum" else _CELL_EDGE_SQL).format(i=i, d2=_D2_EXACT)
+        for i, kind in enumerate(kinds)
+    )
+
+
 def _half_width_deg(h: float, sin_half_dphi: float, c0: float, cos_phi: float) -> float | None:
     num = h - sin_half_dphi * sin_half_dphi
     if num <= 0:
@@ -554,12 +569,9 @@ def _count_grid(conn: sqlite3.Connection, lat0: float, lon0: float, radius_m: fl
     for start in range(0, len(parts), _PARTS_PER_STATEMENT):
         chunk = parts[start : start + _PARTS_PER_STATEMENT]
         params = dict(geo)
-        sql = []
-        for i, (kind, lo, hi) in enumerate(chunk):
+        for i, (_kind, lo, hi) in enumerate(chunk):
             params[f"p{i}"], params[f"q{i}"] = lo, hi
-            tpl = _CELL_SUM_SQL if kind == "sum" else _CELL_EDGE_SQL
-            sql.append(tpl.format(i=i, d2=_D2_EXACT))
-        for n, ids in conn.execute(" UNION ALL ".join(sql), params):
+        for n, ids in conn.execute(_grid_sql(tuple(k for k, _, _ in chunk)), params):
             count += int(n or 0)
             if ids:
                 band_ids.extend(int(x) for x in ids.split(","))
