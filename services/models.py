@@ -152,6 +152,11 @@ class Station(_Model):
     max_power_kw: float | None = None
     site_id: str | None = None
     remote_start: bool | None = None  # None: unknown
+    # Set when served from the offline cache because the back end was unreachable.
+    stale: bool = False
+    as_of: datetime | None = None
+    payment_info: str | None = None  # the back end's own words on prices and payment
+    phone: str | None = None  # operator hotline
 
 
 class StatusChange(_Model):
@@ -236,6 +241,9 @@ class Page(_Model, Generic[T]):
     limit: int
     total: int | None = None
     is_last: bool = True
+    # Set when the page comes from the offline cache because the back end was unreachable.
+    stale: bool = False
+    as_of: datetime | None = None
 
 
 class MonthlyStatistics(_Model):
@@ -335,3 +343,24 @@ class StartProgress(_Model):
 
     step: str  # requested | sent | accepted | charging | failed
     message: str | None = None
+
+
+class Place(_Model):
+    """A place search result (city, address) to centre the map on."""
+
+    name: str
+    coordinates: Coordinates
+    country: str | None = None  # ISO alpha-2
+    population: int | None = None
+    source: str = "offline"  # offline (gazetteer) | online (geocoder)
+    score: float = 0.0
+
+
+class StationCluster(_Model):
+    """Stations grouped for one zoom level; count 1 carries the station id."""
+
+    coordinates: Coordinates  # mean position of the members
+    count: int
+    bbox: BoundingBox
+    station_id: str | None = None  # only when count == 1
+    available: int | None = None  # members with an available connector, when known

@@ -34,6 +34,9 @@ class Capability(StrEnum):
     PROFILE_EDIT = "profile_edit"
     CARDS = "cards"
     ADD_CARD = "add_card"
+    # add_card registers the UID the driver enters (an existing RFID card). Without it the
+    # back end issues the card and its UID itself: the UI should not ask for one.
+    CHOOSE_CARD_UID = "choose_card_uid"
     RENAME_CARD = "rename_card"
     BLOCK_CARD = "block_card"
     UNBLOCK_CARD = "unblock_card"
@@ -135,6 +138,13 @@ class RateLimited(ProviderError):
     def __init__(self, message: str | None = None, *, retry_after: float | None = None, **kw):
         self.retry_after = retry_after
         super().__init__(message, **kw)
+
+
+class OperationTimedOut(ProviderError):
+    """The back end accepted a request but did not confirm the outcome in time."""
+
+    code = "TIMED_OUT"
+    default_message = "The charger did not answer in time. Check your sessions before retrying."
 
 
 class NotSupported(ProviderError):
