@@ -23,6 +23,8 @@ import pytest
 from services.core.domain.passwords import hash_password
 from services.core.domain.status import publish_connector_status
 from services.core.store.db import connect, migrate, transaction
+from services.hardware.charger import StationSpec
+from services.hardware.simulator import Simulator
 from tests import factories as f
 from tests.doc_queries import doc_query
 from tests.support import AsyncGql, WsClient, core_in_process
@@ -273,8 +275,18 @@ async def test_sites_and_locations(served, world) -> None:  # type: ignore[no-un
 async def test_capabilities_occupancy_rates_settings(served, world) -> None:  # type: ignore[no-untyped-def]
     _core, gql = served
     caps = doc_query("cpCapabilities")
+    # hasRemoteCommands means "a charger is connected over OCPP right now": the core clears
+    # the stored flag at start, so A only has it while a real OCPP client is connected.
     assert (await gql.data(caps, {"id": world["A"]["uuid"]}))["cpCapabilities"] == {
-        "hasRemoteCommands": True}
+        "hasRemoteCommands": False}
+    sim = Simulator(gql.base_url, specs=[StationSpec(world["A"]["uuid"])], speed=50)
+    await sim.start()
+    try:
+        await sim.wait_online(20)
+        assert (await gql.data(caps, {"id": world["A"]["uuid"]}))["cpCapabilities"] == {
+            "hasRemoteCommands": True}
+    finally:
+        await sim.stop()
     assert (await gql.data(caps, {"id": world["C"]["uuid"]}))["cpCapabilities"] == {
         "hasRemoteCommands": False}
     assert (await gql.error(caps, {"id": "nope"}))["extensions"]["code"] == "NOT_FOUND"
