@@ -213,9 +213,12 @@ async def load(url: str, ids: list[str], seconds: float, core: psutil.Process) -
         # CPU over the steady window only: after every charger started sending, before the
         # first one stops.
         await asyncio.sleep(start + 1.0 - time.monotonic())
-        cpu["c0"], cpu["w0"] = cpu_seconds(core), time.monotonic()
+        me = psutil.Process()
+        psutil.cpu_percent()
+        cpu["c0"], cpu["g0"], cpu["w0"] = cpu_seconds(core), cpu_seconds(me), time.monotonic()
         await asyncio.sleep(until - 1.0 - time.monotonic())
-        cpu["c1"], cpu["w1"] = cpu_seconds(core), time.monotonic()
+        cpu["c1"], cpu["g1"], cpu["w1"] = cpu_seconds(core), cpu_seconds(me), time.monotonic()
+        cpu["machine"] = psutil.cpu_percent() / 100 * (psutil.cpu_count() or 1)
         cpu["rss"] = rss_mb(core)
 
     sampler = asyncio.create_task(sample_cpu())
@@ -233,7 +236,11 @@ async def load(url: str, ids: list[str], seconds: float, core: psutil.Process) -
             "msgs_per_s": round(sum(counts) / (span["last"] - span["first"]), 1),
             "p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1),
             "p99_ms": round(q[98] * 1000, 1), "max_ms": round(rtts[-1] * 1000, 1),
-            "core_cpu_cores": round((cpu1 - cpu0) / (w1 - w0), 2), "core_rss_mb": round(rss)}
+            "core_cpu_cores": round((cpu1 - cpu0) / (w1 - w0), 2), "core_rss_mb": round(rss),
+            # context: the load generator shares the machine with the core
+            "loadgen_cpu_cores": round((cpu["g1"] - cpu["g0"]) / (w1 - w0), 2),
+            "machine_cpu_cores_busy": round(cpu["machine"], 2),
+            "machine_cores": psutil.cpu_count(), "loadavg_1m": round(os.getloadavg()[0], 2)}
 
 
 def check_store(db: Path, ids: int) -> dict:

@@ -25,8 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.geo import cluster_points
-from services.models import BoundingBox, Coordinates, SearchQuery
+from services.geo import cluster, cluster_points
+from services.models import BoundingBox, Coordinates, SearchQuery, Station, StatusSummary
 from services.provider import ProviderError
 from services.registry import open_provider
 
@@ -68,6 +68,35 @@ def bench_clustering(n: int, zoom: float, repeats: int = 5) -> None:
         f"clustering {n:>9,} stations in view, zoom {zoom}: {len(clusters):,} clusters, "
         f"median {statistics.median(times) * 1000:.1f} ms, min {min(times) * 1000:.1f} ms "
         f"({repeats} runs)"
+    )
+
+
+def bench_cluster_models(n: int, zoom: float, repeats: int = 3) -> None:
+    """The same through ``cluster(stations, bbox, zoom)`` on neutral Station models, as the
+    UI holds them (includes reading coordinates out of the models)."""
+    rng = np.random.default_rng(3)
+    box = BoundingBox(south=47.3, west=5.9, north=55.0, east=15.0)
+    lats = rng.uniform(box.south, box.north, n)
+    lons = rng.uniform(box.west, box.east, n)
+    stations = [
+        Station.model_construct(
+            id=str(i),
+            name="s",
+            coordinates=Coordinates.model_construct(
+                latitude=float(lats[i]), longitude=float(lons[i])
+            ),
+            status=StatusSummary.model_construct(available=i % 3, total=2),
+        )
+        for i in range(n)
+    ]
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        clusters = cluster(stations, box, zoom)
+        times.append(time.perf_counter() - t)
+    print(
+        f"cluster() on {n:,} Station models, zoom {zoom}: {len(clusters):,} clusters, "
+        f"median {statistics.median(times) * 1000:.1f} ms ({repeats} runs)"
     )
 
 
@@ -151,6 +180,35 @@ async def bench_search(url: str, n: int, radius_km: float, limit: int) -> None:
     )
 
 
+async def bench_fresh_clients(url: str, n: int, radius_km: float, limit: int) -> None:
+    """App start: a new provider (TCP connect, initAnonymousSession) and its first search."""
+    rng = np.random.default_rng(4)
+    times = []
+    for i in range(n):
+        clat, clon = CITIES[i % len(CITIES)]
+        q = SearchQuery(
+            centre=Coordinates(
+                latitude=clat + rng.uniform(-0.2, 0.2), longitude=clon + rng.uniform(-0.3, 0.3)
+            ),
+            radius_km=radius_km,
+            limit=limit,
+        )
+        t = time.perf_counter()
+        provider = await open_provider("beenergised", url)
+        try:
+            await provider.search_stations(q)
+        except ProviderError as exc:
+            print(f"fresh-client search: back end answered {exc.code}; no figures")
+            return
+        finally:
+            await provider.close()
+        times.append(time.perf_counter() - t)
+    print(
+        f"fresh client + first search ({n} runs): p50 {pct(times, 50) * 1000:.1f} ms, "
+        f"p95 {pct(times, 95) * 1000:.1f} ms"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--url", help="a running core; else one is started")
@@ -164,14 +222,20 @@ def main() -> None:
 
     for n in (100_000, 1_000_000):
         bench_clustering(n, zoom=7)
+    bench_cluster_models(100_000, zoom=7)
     if args.skip_search:
         return
+
+    async def searches(url: str) -> None:
+        await bench_search(url, args.searches, args.radius, args.limit)
+        await bench_fresh_clients(url, 20, args.radius, args.limit)
+
     if args.url:
-        asyncio.run(bench_search(args.url, args.searches, args.radius, args.limit))
+        asyncio.run(searches(args.url))
         return
     with core(args.db, args.stations) as url:
         print(f"core at {url} (db {args.db or 'temporary'}, stations {args.stations} if new)")
-        asyncio.run(bench_search(url, args.searches, args.radius, args.limit))
+        asyncio.run(searches(url))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS history (
     body TEXT NOT NULL, fetched_at TEXT NOT NULL, PRIMARY KEY (provider, account, id));
 """
 MAX_SEARCHES = 50
+MAX_STATIONS = 20_000  # per provider; the least recently fetched go first
 
 
 def default_path() -> Path:
@@ -76,6 +77,11 @@ class OfflineCache:
                 (provider, provider, MAX_SEARCHES),
             )
             self._put_stations(provider, page.items, now)
+            self._conn.execute(
+                "DELETE FROM stations WHERE provider = ? AND id NOT IN (SELECT id FROM stations "
+                "WHERE provider = ? ORDER BY fetched_at DESC LIMIT ?)",
+                (provider, provider, MAX_STATIONS),
+            )
 
     def put_station(self, provider: str, station: m.Station) -> None:
         with self._lock, self._conn:

@@ -137,17 +137,28 @@ def search_offline(text: str, *, limit: int = 10, near: Coordinates | None = Non
     ]
 
 
+async def warm_up() -> None:
+    """Load the offline gazetteer in a worker thread (call at app start) so the first
+    place search answers at once."""
+    await asyncio.to_thread(_gazetteer)
+
+
 Geocoder = Callable[[str, int], Sequence[Place]]
 
 
 def nominatim_geocoder(user_agent: str = "voltra-ev-app", timeout: float = 5.0) -> Geocoder:
     """Online place search via OpenStreetMap Nominatim (geopy). Blocking; call in a thread."""
+    from geopy.extra.rate_limiter import RateLimiter
     from geopy.geocoders import Nominatim
 
     geocoder = Nominatim(user_agent=user_agent, timeout=timeout)
+    # OSM's usage policy: at most one request per second, identified by the user agent
+    geocode = RateLimiter(
+        geocoder.geocode, min_delay_seconds=1.0, max_retries=0, swallow_exceptions=False
+    )
 
     def lookup(text: str, limit: int) -> list[Place]:
-        found = geocoder.geocode(text, exactly_one=False, limit=limit, addressdetails=True)
+        found = geocode(text, exactly_one=False, limit=limit, addressdetails=True)
         places = []
         for rank, loc in enumerate(found or ()):
             raw = getattr(loc, "raw", {}) or {}
@@ -178,7 +189,8 @@ async def search_places(
 ) -> list[Place]:
     """Online results first when reachable, offline gazetteer always as a fallback and
     for cities the geocoder missed; near-duplicates (same place within 2 km) merged."""
-    offline = search_offline(text, limit=limit, near=near)
+    # off the event loop: the first call loads and folds ~34,000 city names (about a second)
+    offline = await asyncio.to_thread(search_offline, text, limit=limit, near=near)
     if not online:
         return offline
     try:
@@ -308,17 +320,34 @@ def _cluster_python(lats, lons, bbox, size, ids, available) -> list[StationClust
     return out
 
 
+class _LazyIds:
+    """Station ids looked up only for the singletons that need one."""
+
+    def __init__(self, stations: Sequence[Station]) -> None:
+        self._stations = stations
+
+    def __getitem__(self, i: int) -> str:
+        return self._stations[i].id
+
+    def __len__(self) -> int:
+        return len(self._stations)
+
+
 def cluster(
     stations: Iterable[Station], bbox: BoundingBox, zoom: float, *, cell_px: int = 64
 ) -> list[StationCluster]:
     """Cluster neutral Station models for a viewport (see :func:`cluster_points`)."""
-    stations = list(stations)
+    stations = stations if isinstance(stations, list) else list(stations)
+    n = len(stations)
+    lats = [0.0] * n
+    lons = [0.0] * n
+    avail = [False] * n
+    # one pass: attribute access on pydantic models is what costs here, not the clustering
+    for i, s in enumerate(stations):
+        c = s.coordinates
+        lats[i] = c.latitude
+        lons[i] = c.longitude
+        avail[i] = s.status.available > 0
     return cluster_points(
-        [s.coordinates.latitude for s in stations],
-        [s.coordinates.longitude for s in stations],
-        bbox,
-        zoom,
-        cell_px=cell_px,
-        ids=[s.id for s in stations],
-        available=[s.status.available > 0 for s in stations],
+        lats, lons, bbox, zoom, cell_px=cell_px, ids=_LazyIds(stations), available=avail
     )

@@ -155,6 +155,8 @@ class Station(_Model):
     # Set when served from the offline cache because the back end was unreachable.
     stale: bool = False
     as_of: datetime | None = None
+    payment_info: str | None = None  # the back end's own words on prices and payment
+    phone: str | None = None  # operator hotline
 
 
 class StatusChange(_Model):

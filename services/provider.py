@@ -34,6 +34,9 @@ class Capability(StrEnum):
     PROFILE_EDIT = "profile_edit"
     CARDS = "cards"
     ADD_CARD = "add_card"
+    # add_card registers the UID the driver enters (an existing RFID card). Without it the
+    # back end issues the card and its UID itself: the UI should not ask for one.
+    CHOOSE_CARD_UID = "choose_card_uid"
     RENAME_CARD = "rename_card"
     BLOCK_CARD = "block_card"
     UNBLOCK_CARD = "unblock_card"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from services.cache import CachingProvider, OfflineCache
 from services.credentials import LoginVault, SavedLogin
-from services.models import Credentials
-from services.provider import ChargingProvider, NotSupported
+from services.models import Credentials, Profile
+from services.provider import ChargingProvider, NotAuthenticated, NotSupported
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,21 @@ async def open_provider(
             await provider.close()
             raise
     return provider
+
+
+async def resume_saved_login(
+    provider: ChargingProvider, vault: LoginVault, name: str, base_url: str
+) -> Profile | None:
+    """Log in again with the refresh token saved for (name, base_url), if any. A token the
+    back end no longer accepts is forgotten, and None returned: the UI then asks for the
+    password. Back end unreachable: the saved login is kept for next time."""
+    saved = vault.load(name, base_url)
+    if saved is None or not saved.refresh_token:
+        return None
+    try:
+        return await provider.login(
+            Credentials(username=saved.username, refresh_token=saved.refresh_token)
+        )
+    except NotAuthenticated:
+        vault.forget(name, base_url)
+        return None

@@ -38,22 +38,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one (default)")
-    p.add_argument(
-        "--db", type=Path, default=None, help=f"SQLite database file (default {default_db_path()})"
-    )
-    p.add_argument(
-        "--stations",
-        type=int,
-        default=3000,
-        help="demo stations to generate when the database is empty (default 3000)",
-    )
+    p.add_argument("--db", type=Path, default=None,
+                   help=f"SQLite database file (default {default_db_path()})")
+    p.add_argument("--stations", type=int, default=3000,
+                   help="demo stations to generate when the database is empty (default 3000)")
     p.add_argument("--seed", type=int, default=42, help="demo data RNG seed (default 42)")
-    p.add_argument(
-        "--log-level",
-        default="warning",
-        choices=["debug", "info", "warning", "error"],
-        help="default warning",
-    )
+    p.add_argument("--log-level", default="warning",
+                   choices=["debug", "info", "warning", "error"], help="default warning")
     args = p.parse_args(argv)
     if not 0 <= args.port <= 65535:
         p.error("--port must be between 0 and 65535")
@@ -64,32 +55,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def prepare_database(path: Path, stations: int, seed: int) -> int:
     """Migrate, and fill an empty database with demo data. Returns the station count."""
+    from services.core.demo import generate
+
     conn = connect(path)
     try:
         migrate(conn)
         count = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
         if count == 0 and stations > 0:
-            generate = _demo_generator()
-            if generate is None:
-                log.warning("demo data generator not available; starting with an empty store")
-            else:
-                started = time.perf_counter()
-                generate(conn, stations=stations, seed=seed)
-                log.info("seeded %d stations in %.1fs", stations, time.perf_counter() - started)
-                count = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
+            # Only the first start of an empty store pays this; say so, it can take a while.
+            print(f"voltra-core: seeding {stations:,} demo stations (seed {seed}) into {path}",
+                  file=sys.stderr, flush=True)
+            started = time.perf_counter()
+            generate(conn, stations=stations, seed=seed)
+            log.info("seeded %d stations in %.1fs", stations, time.perf_counter() - started)
+            count = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
         return count
     finally:
         conn.close()
-
-
-def _demo_generator():  # type: ignore[no-untyped-def]
-    try:
-        from services.core.demo import generate
-    except ModuleNotFoundError as exc:
-        if exc.name in ("services.core.demo",):
-            return None
-        raise
-    return generate
 
 
 class _Server(uvicorn.Server):
@@ -147,14 +129,9 @@ async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warni
     core = Core(config)
     app = create_app(core)
     server = _Server(
-        uvicorn.Config(
-            app,
-            log_level=log_level,
-            lifespan="on",
-            ws="websockets-sansio",
-            access_log=False,
-            timeout_graceful_shutdown=5,
-        )
+        uvicorn.Config(app, log_level=log_level, lifespan="on", ws="websockets-sansio",
+                       ws_max_size=1 << 20,  # OCPP and GraphQL messages are small
+                       access_log=False, timeout_graceful_shutdown=5)
     )
     server.ready_line = READY_PREFIX + config.base_url
     await server.serve(sockets=[sock])
@@ -162,11 +139,8 @@ async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warni
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db_path = args.db or default_db_path()
     try:
         count = prepare_database(db_path, args.stations, args.seed)
@@ -178,14 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"voltra-core: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
-    config = CoreConfig(
-        host=args.host,
-        port=sock.getsockname()[1],
-        db_path=db_path,
-        stations=args.stations,
-        seed=args.seed,
-        base_url=base_url(args.host, sock),
-    )
+    config = CoreConfig(host=args.host, port=sock.getsockname()[1], db_path=db_path,
+                        stations=args.stations, seed=args.seed,
+                        base_url=base_url(args.host, sock))
     log.info("database %s with %d stations", db_path, count)
     try:
         asyncio.run(serve(config, sock, args.log_level))

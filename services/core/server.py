@@ -3,13 +3,17 @@ routes other parts of the core contribute.
 
 Adding routes: put a ``routes(core) -> list[BaseRoute]`` function in your module and add the
 module's dotted name to ``ROUTE_MODULES``. A module that does not exist yet is skipped (the
-parts of the core land at different times); any other import error is raised.
+parts of the core land at different times); any other import error is raised. ``routes(core)``
+runs before the server starts, so it may also append background work to
+``core.on_startup`` / ``core.on_shutdown`` (awaited in the app's lifespan) and register
+long-lived components in ``core.parts``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import json
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable
@@ -19,6 +23,7 @@ from ariadne.asgi import GraphQL
 from ariadne.asgi.handlers import GraphQLHTTPHandler, GraphQLTransportWSHandler
 from ariadne.explorer import ExplorerHttp405
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
@@ -36,13 +41,8 @@ ROUTE_MODULES: list[str] = [
 ]
 
 _IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_IMAGE_TYPES = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-}
+_IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+                ".svg": "image/svg+xml", ".webp": "image/webp"}
 
 
 def _health(conn: Any) -> dict[str, Any]:
@@ -55,6 +55,7 @@ def graphql_app(core: Core) -> GraphQL:
     from services.core.api.beenergised.errors import format_error
     from services.core.api.beenergised.execution import (
         FastExecutionContext,
+        MaxDepthRule,
         cached_parser,
         cached_validator,
     )
@@ -73,6 +74,7 @@ def graphql_app(core: Core) -> GraphQL:
         error_formatter=format_error,
         query_parser=cached_parser,
         query_validator=cached_validator,
+        validation_rules=[MaxDepthRule],
         execution_context_class=FastExecutionContext,
         introspection=True,
         logger="services.core.graphql",
@@ -91,6 +93,61 @@ def _extra_routes(core: Core, modules: Iterable[str]) -> list[BaseRoute]:
             raise
         routes.extend(module.routes(core))
     return routes
+
+
+# No documented request needs more; bigger bodies are refused before they are buffered.
+MAX_BODY_BYTES = 1 << 20
+
+
+class BodyLimit:
+    """ASGI middleware: HTTP request bodies above ``limit`` bytes get 413 (declared length
+    checked up front, streamed bodies counted as they arrive)."""
+
+    def __init__(self, app: Any, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(send)
+            return
+        seen = 0
+        started = False
+
+        async def tracking_send(message: dict) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        async def counting_receive() -> dict:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge:
+            if not started:  # else the handler already answered; nothing more to say
+                await self._refuse(send)
+
+    async def _refuse(self, send: Any) -> None:
+        body = json.dumps({"errors": [{"message": f"request body larger than {self.limit} "
+                                       "bytes", "extensions": {"code": "BAD_USER_INPUT"}}]})
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": body.encode()})
+
+
+class _TooLarge(Exception):
+    pass
 
 
 def create_app(core: Core, extra_modules: Iterable[str] | None = None) -> Starlette:
@@ -124,4 +181,4 @@ def create_app(core: Core, extra_modules: Iterable[str] | None = None) -> Starle
         Route("/images/{name}", image, methods=["GET"]),
     ]
     routes.extend(_extra_routes(core, ROUTE_MODULES if extra_modules is None else extra_modules))
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimit)])

@@ -35,7 +35,9 @@ class CoreConfig:
     db_path: Path = field(default_factory=default_db_path)
     stations: int = 3000
     seed: int = 42
-    assets_dir: Path = REPO_ROOT / "assets"
+    # VOLTRA_ASSETS_DIR lets an installed (non-editable) core find the images elsewhere.
+    assets_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("VOLTRA_ASSETS_DIR") or REPO_ROOT / "assets"))
     # Set once the listening socket is bound, e.g. "http://127.0.0.1:8123". Used to build
     # absolute links (images, document downloads, payment pages).
     base_url: str = ""

@@ -234,37 +234,56 @@ class Simulator:
         return GUEST_TAG_PREFIX + "".join(self.rng.choice("0123456789ABCDEF") for _ in range(10))
 
     async def _drive(self) -> None:
-        """Keep roughly ``occupancy`` of the connectors busy with other people's sessions."""
+        """Keep roughly ``occupancy`` of the connectors busy with other people's sessions.
+
+        When a station comes online its share of drivers is already there (the map looks
+        alive at once); afterwards a new driver arrives every ~2 simulated minutes per 10
+        connectors whenever occupancy is below the target."""
+        seeded: set[str] = set()
         while True:
-            conns = [
-                c
-                for s in self.stations.values()
-                if s.online.is_set()
-                for c in s.connectors.values()
-            ]
+            online = [s for s in self.stations.values() if s.online.is_set()]
+            for st in online:
+                if st.identity not in seeded:
+                    seeded.add(st.identity)
+                    for c in st.connectors.values():
+                        if self.rng.random() < self.occupancy and not c.busy:
+                            st.spawn(self._guest_session(c, arrive_within_s=5.0))
+            conns = [c for s in online for c in s.connectors.values()]
+            if not conns:
+                await asyncio.sleep(0.5)
+                continue
             busy = sum(1 for c in conns if c.busy)
             free = [
                 c
                 for c in conns
                 if not c.busy and not c.faulted and not c.inoperative and c.status == "Available"
             ]
-            if conns and free and busy < self.occupancy * len(conns):
+            if free and busy < self.occupancy * len(conns):
                 c = self.rng.choice(free)
                 c.station.spawn(self._guest_session(c))
-            # a new arrival every ~2 simulated minutes per 10 connectors
-            gap = 120.0 * 10 / max(1, len(conns))
-            await asyncio.sleep(self.rng.expovariate(1.0 / gap) / self.speed + 0.01)
+            gap = 120.0 * 10 / len(conns)
+            # capped in real time so newly connected stations are noticed soon
+            await asyncio.sleep(min(2.0, self.rng.expovariate(1.0 / gap) / self.speed) + 0.01)
 
-    async def _guest_session(self, c: Any) -> None:
+    async def _guest_session(self, c: Any, arrive_within_s: float = 0.0) -> None:
         st = c.station
+        if arrive_within_s:
+            await asyncio.sleep(self.rng.uniform(0, arrive_within_s))
+            if c.busy or c.faulted or c.inoperative or c.status != "Available":
+                return
         tag = self.guest_tag()
-        c.plug_in(random_vehicle(self.rng))
+        vehicle = random_vehicle(self.rng)
+        c.plug_in(vehicle)
         await st.sim_sleep(self.rng.uniform(10, 40))
         status = await c.swipe(tag)
         if status != "Accepted":
-            c.unplug()
+            if c.vehicle is vehicle:
+                c.unplug()
             return
         tx = c.tx
         await st.sim_sleep(self.rng.uniform(20 * 60, 90 * 60))
         if c.tx is tx and tx is not None:
             c.stop_transaction("Local")
+        elif c.vehicle is vehicle and c.tx is None and c.status != "Finishing":
+            # the session ended otherwise (fault, unlock, reset): the driver leaves anyway
+            c.unplug()

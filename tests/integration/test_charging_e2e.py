@@ -127,16 +127,20 @@ async def test_two_drivers_racing_for_one_connector(charging_core, sim) -> None:
     a = await _api(url, "a@example.com")
     b = await _api(url, "b@example.com")
     try:
-        ra, rb = await asyncio.gather(
-            a.remote_start(connector, seeded.users["a@example.com"]["cards"]["main"][0]),
-            b.remote_start(connector, seeded.users["b@example.com"]["cards"]["main"][0]),
-        )
-        results = sorted([ra, rb], key=lambda r: r["code"])
-        assert results[0]["status"] == "ACCEPTED" and results[0]["code"] == 200
-        assert results[1]["status"] == "FAILED" and results[1]["code"] == 409
-        assert "occupied" in results[1]["message"].lower()
-        winner = a if ra["code"] == 200 else b
-        stop = await winner.remote_stop(results[0]["transaction"])
+        card_a = seeded.users["a@example.com"]["cards"]["main"][0]
+        card_b = seeded.users["b@example.com"]["cards"]["main"][0]
+        racers = [(a, card_a), (b, card_b), (a, card_a), (b, card_b)]
+        results = await asyncio.gather(*(api.remote_start(connector, card)
+                                         for api, card in racers))
+        winners = [i for i, r in enumerate(results) if r["code"] == 200]
+        assert len(winners) == 1, results
+        for i, r in enumerate(results):
+            if i != winners[0]:
+                assert r["status"] == "FAILED" and r["code"] == 409, r
+                assert r["message"].startswith("Connector occupied")
+                assert r["transaction"] is None
+        winner = racers[winners[0]][0]
+        stop = await winner.remote_stop(results[winners[0]]["transaction"])
         # CANCELLED when the stop overtook the vehicle being plugged in
         assert stop["status"] in ("STOPPING", "CANCELLED")
     finally:

@@ -149,6 +149,11 @@ async def test_slow_charger_still_starts(world) -> None:
             seeded.connectors[ident][1], seeded.users["a@example.com"]["cards"]["main"][0]
         )
         assert res["status"] == "ACCEPTED" and res["code"] == 200
+
+        async def started():
+            return (await a.attempt_status(res["id"]))["status"] == "STARTED"
+
+        await eventually(started)
         stop = await a.remote_stop(res["transaction"])
         assert stop["status"] == "STOPPING"
         await eventually(lambda: _stopped(a, res["session"]))

@@ -79,3 +79,21 @@ def test_sigterm_and_sigint_stop_cleanly(tmp_path: Path) -> None:
             for stream in (proc.stdout, proc.stderr):
                 if stream:
                     stream.close()
+
+
+def test_oversized_bodies_are_refused(core_url: str) -> None:
+    big = '{"query": "{ settings { key } }", "pad": "' + "x" * (1 << 20) + '"}'
+    r = httpx.post(core_url + "/graphql/", content=big,
+                   headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert r.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+    def chunks():  # no Content-Length: counted while streaming
+        for _ in range(20):
+            yield b"x" * 100_000
+
+    r = httpx.post(core_url + "/graphql/", content=chunks(),
+                   headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    ok = httpx.post(core_url + "/graphql/", json={"query": "{ settings { key } }"})
+    assert ok.status_code == 200 and ok.json()["data"]["settings"]

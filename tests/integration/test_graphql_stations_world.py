@@ -23,6 +23,8 @@ import pytest
 from services.core.domain.passwords import hash_password
 from services.core.domain.status import publish_connector_status
 from services.core.store.db import connect, migrate, transaction
+from services.hardware.charger import StationSpec
+from services.hardware.simulator import Simulator
 from tests import factories as f
 from tests.doc_queries import doc_query
 from tests.support import AsyncGql, WsClient, core_in_process
@@ -177,8 +179,14 @@ async def test_tag_id_limits_to_stations_the_card_can_use(served, world) -> None
     for tag in ("04BBBBBBBBBBBB", "04CCCCCCCCCCCC", "FFFFFFFFFFFFFF"):
         page = await _near(gql, 5, tagId=tag)
         assert page["data"] == [] and page["pagination"]["totalCount"] == 0, tag
+    err = await gql.error(CPS_NEAR, {"location": {**CENTRE, "radius": 5}, "tagId": " "})
+    assert err["extensions"] == {"code": "BAD_USER_INPUT", "field": "tagId"}
     paged = (await gql.data(doc_query("cpsPaged"), {"tagId": "04A1B2C3D4E5F6"}))["cpsPaged"]
     assert c not in _ids(paged) and paged["pagination"]["totalCount"] == 4
+    dc = (await gql.data(doc_query("cpsPaged"), {
+        "tagId": "04A1B2C3D4E5F6", "filter": [{"slug": "TYPE_OF_CURRENT", "options": ["DC"]}]}
+    ))["cpsPaged"]
+    assert _ids(dc) == [a] and dc["pagination"]["totalCount"] == 1  # C is DC but roaming
 
 
 async def test_cps_paged_without_location_lists_all_by_id(served, world) -> None:  # type: ignore[no-untyped-def]
@@ -267,8 +275,18 @@ async def test_sites_and_locations(served, world) -> None:  # type: ignore[no-un
 async def test_capabilities_occupancy_rates_settings(served, world) -> None:  # type: ignore[no-untyped-def]
     _core, gql = served
     caps = doc_query("cpCapabilities")
+    # hasRemoteCommands means "a charger is connected over OCPP right now": the core clears
+    # the stored flag at start, so A only has it while a real OCPP client is connected.
     assert (await gql.data(caps, {"id": world["A"]["uuid"]}))["cpCapabilities"] == {
-        "hasRemoteCommands": True}
+        "hasRemoteCommands": False}
+    sim = Simulator(gql.base_url, specs=[StationSpec(world["A"]["uuid"])], speed=50)
+    await sim.start()
+    try:
+        await sim.wait_online(20)
+        assert (await gql.data(caps, {"id": world["A"]["uuid"]}))["cpCapabilities"] == {
+            "hasRemoteCommands": True}
+    finally:
+        await sim.stop()
     assert (await gql.data(caps, {"id": world["C"]["uuid"]}))["cpCapabilities"] == {
         "hasRemoteCommands": False}
     assert (await gql.error(caps, {"id": "nope"}))["extensions"]["code"] == "NOT_FOUND"
@@ -368,3 +386,31 @@ async def test_feed_status_update_refuses_unknown_connectors(served) -> None:  #
         msg = await ws.receive()
         assert msg["type"] == "error" and msg["id"] == "x"
         assert msg["payload"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_dropped_websocket_releases_its_subscription(served, world) -> None:  # type: ignore[no-untyped-def]
+    core, gql = served
+    watched = world["B"]["connector_ids"][0]
+    topic = f"connector:{watched}"
+    async with WsClient.connect(gql.base_url) as ws:  # type: ignore[attr-defined]
+        await ws.subscribe("1", doc_query("feedStatusUpdate"), {"connectors": [str(watched)]})
+        for _ in range(200):
+            if core.bus.subscriber_count(topic):
+                break
+            await asyncio.sleep(0.01)
+        assert core.bus.subscriber_count(topic) == 1
+    # the client went away without "complete": the server must drop the subscription
+    for _ in range(300):
+        if not core.bus.subscriber_count(topic):
+            break
+        await asyncio.sleep(0.01)
+    assert core.bus.subscriber_count(topic) == 0
+
+
+async def test_image_links_follow_the_host_the_client_used(served, world) -> None:  # type: ignore[no-untyped-def]
+    _core, gql = served
+    r = await gql.client.post(gql.endpoint, headers={"Host": "kiosk.local:8080"}, json={
+        "query": 'query($id: ID!) { cp(id: $id) { images { url } } }',
+        "variables": {"id": world["A"]["uuid"]}})
+    assert r.json()["data"]["cp"]["images"] == [
+        {"url": "http://kiosk.local:8080/images/a-front.jpg"}]

@@ -172,3 +172,10 @@ def test_generator_is_reproducible(tmp_path: Path) -> None:
     out = tmp_path / "schema.graphql"
     sdl_from_doc.main([str(DOC), str(out)])
     assert out.read_text() == SDL_PATH.read_text(), "rerun sdl_from_doc and commit the result"
+
+
+def test_vendored_copy_matches_the_shared_document() -> None:
+    copy = Path(__file__).resolve().parents[1] / "data" / sdl_from_doc.DOC_NAME
+    assert copy.exists()
+    if copy != DOC:  # the team's shared seeds are present: the copy must be verbatim
+        assert copy.read_bytes() == DOC.read_bytes()

@@ -242,13 +242,74 @@ def test_a_cancelled_remote_start_cannot_start_late(conn):
     charging.attempt_accepted(conn, plan.attempt_id, now=T0)
     assert charging.request_stop(conn, plan.session_id, now=T0)[0] == "cancelled"
     tx, status = charging.start_transaction(
-        conn, station_id=1, connector_no=1, id_tag="AABBCCDD", meter_start=0,
-        timestamp=T0 + timedelta(seconds=20), now=T0 + timedelta(seconds=20),
+        conn,
+        station_id=1,
+        connector_no=1,
+        id_tag="AABBCCDD",
+        meter_start=0,
+        timestamp=T0 + timedelta(seconds=20),
+        now=T0 + timedelta(seconds=20),
     )
     assert (tx, status) == (0, "Invalid")
     # much later the same card starts normally
     tx, status = charging.start_transaction(
-        conn, station_id=1, connector_no=1, id_tag="AABBCCDD", meter_start=0,
-        timestamp=T0 + timedelta(hours=1), now=T0 + timedelta(hours=1),
+        conn,
+        station_id=1,
+        connector_no=1,
+        id_tag="AABBCCDD",
+        meter_start=0,
+        timestamp=T0 + timedelta(hours=1),
+        now=T0 + timedelta(hours=1),
     )
     assert status == "Accepted" and tx > 0
+
+
+def test_lost_stop_transaction_is_closed_and_rebilled_if_it_turns_up(conn):
+    tx, _ = charging.start_transaction(
+        conn, station_id=1, connector_no=1, id_tag="AABBCCDD", meter_start=0, timestamp=T0, now=T0
+    )
+    charging.record_meter_values(
+        conn, [(tx, to_iso(T0 + timedelta(minutes=10)), 4000, 11000, None)]
+    )
+    # Available reported before the last meter value: not stale
+    assert charging.close_if_stale(conn, 1, 1, T0 + timedelta(minutes=5)) is None
+    idle = T0 + timedelta(minutes=15)
+    assert charging.close_if_stale(conn, 1, 1, idle, now=idle + timedelta(minutes=2)) == tx
+    s = conn.execute(
+        "SELECT state, energy_kwh, stop_reason FROM sessions WHERE id = ?", (tx,)
+    ).fetchone()
+    assert tuple(s) == ("finished", 4.0, charging.STALE_REASON)
+    # the connector can be started again
+    assert _start(conn, user=2, card=2).failure is None
+    # the charger's StopTransaction arrives late after all: its register wins
+    s = charging.finish_transaction(
+        conn,
+        transaction_id=tx,
+        meter_stop=4500,
+        timestamp=T0 + timedelta(minutes=12),
+        reason="Local",
+    )
+    assert s["energy_kwh"] == 4.5 and s["stop_reason"] == "Local"
+    again = charging.finish_transaction(
+        conn, transaction_id=tx, meter_stop=9999, timestamp=T0 + timedelta(minutes=13)
+    )
+    assert again["energy_kwh"] == 4.5
+
+
+def test_a_start_we_gave_up_on_is_revived_when_the_charger_starts_after_all(conn):
+    plan = _start(conn)
+    charging.attempt_sent(conn, plan.attempt_id, now=T0)
+    assert charging.fail_attempt(conn, plan.attempt_id, Failure.NO_ANSWER, now=T0)
+    tx, status = charging.start_transaction(
+        conn,
+        station_id=1,
+        connector_no=1,
+        id_tag="AABBCCDD",
+        meter_start=10,
+        timestamp=T0 + timedelta(seconds=40),
+        now=T0 + timedelta(seconds=40),
+    )
+    assert (tx, status) == (plan.session_id, "Accepted")
+    att = charging.get_attempt(conn, plan.attempt_uuid)
+    assert (att["status"], att["is_failure"], att["failure_reason"]) == ("STARTED", 0, None)
+    assert att["session_state"] == "charging"

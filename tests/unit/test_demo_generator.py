@@ -16,6 +16,7 @@ from services.core.domain import tariffs
 from services.core.domain.passwords import verify_password
 from services.core.store import stations as st
 from services.core.store.db import connect, from_iso, migrate
+from services.core.store.migrations import expand_cells
 
 ANCHOR = datetime(2026, 11, 21, tzinfo=UTC)
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "stations"
@@ -83,6 +84,21 @@ def test_schema_objects_restored_and_consistent(demo):
     ).fetchone()[0]
     assert mismatched == 0
     assert demo.execute("SELECT COUNT(*) FROM station_rtree").fetchone()[0] == 3000
+    # the search grid holds every station once, in the cell its coordinates name
+    assert demo.execute("SELECT SUM(n) FROM station_cell_counts").fetchone()[0] == 3000
+    misplaced = demo.execute(
+        "SELECT COUNT(*) FROM station_cells g JOIN stations s ON s.id = g.station_id"
+        f" WHERE g.cell <> {expand_cells('CELL(s.latitude, s.longitude)')}"
+        " OR g.latitude <> s.latitude"
+    ).fetchone()[0]
+    assert misplaced == 0
+    for lat, lon, r in ((52.52, 13.405, 5000), (48.85, 2.35, 20_000), (52.52, 13.405, 80_000)):
+        brute = sum(
+            1
+            for la, lo in demo.execute("SELECT latitude, longitude FROM stations")
+            if st.haversine_m(lat, lon, la, lo) <= r
+        )
+        assert st.count_near(demo, lat, lon, r) == brute
 
 
 def test_connectors_evse_ids_and_statuses(demo):

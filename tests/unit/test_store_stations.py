@@ -240,3 +240,50 @@ def test_sites_near(db):
     page = st.sites_near(db, *CENTRE, 50_000)
     assert page.total == 1 and page.items[0]["uuid"] == "s1"
     assert page.items[0]["distance_m"] == brute(db, *CENTRE, 50_000)[0][0]
+
+
+def test_counts_follow_moves_and_deletes(db):
+    lat, lon = CENTRE
+    with transaction(db):
+        db.execute("UPDATE stations SET latitude = latitude + 0.2 WHERE id % 3 = 0")
+        db.execute("DELETE FROM connectors WHERE station_id % 7 = 0")
+        db.execute("DELETE FROM stations WHERE id % 7 = 0")
+    for radius in (3000, 15000, 40000):
+        expected = brute(db, lat, lon, radius)
+        assert st.count_near(db, lat, lon, radius) == len(expected)
+        page = st.stations_near(db, lat, lon, radius, limit=30)
+        assert [r["id"] for r in page.items] == [sid for _, sid in expected[:30]]
+    assert db.execute("SELECT SUM(n) FROM station_cell_counts").fetchone()[0] == db.execute(
+        "SELECT COUNT(*) FROM stations"
+    ).fetchone()[0]
+
+
+def test_many_ties_at_one_spot(db):
+    # 300 stations on the same spot: the nearest-k search must keep all ties it needs
+    # (ordered by id) however many candidates share the cut-off distance.
+    with transaction(db):
+        for sid in range(5000, 5300):
+            db.execute(
+                "INSERT INTO stations(id, uuid, site_id, operator_id, label, country, latitude,"
+                " longitude) VALUES (?, ?, 1, 1, 'tie', 'DEU', 52.6, 13.5)",
+                (sid, f"t{sid}"),
+            )
+    expected = [sid for _, sid in brute(db, 52.6001, 13.5001, 20_000)]
+    for offset in (0, 50, 280):
+        page = st.stations_near(db, 52.6001, 13.5001, 20_000, offset=offset, limit=50)
+        assert page.total == len(expected)
+        assert [r["id"] for r in page.items] == expected[offset : offset + 50]
+    assert expected[:300] == list(range(5000, 5300))
+
+
+def test_refresh_features_matches_triggers(db):
+    before = db.execute("SELECT id, features FROM station_rtree ORDER BY id").fetchall()
+    with transaction(db):
+        db.execute("UPDATE station_rtree SET features = 0")
+        st.refresh_features(db, [1, 2, 3])
+    partial = dict(db.execute("SELECT id, features FROM station_rtree").fetchall())
+    assert partial[4] == 0 and [partial[i] for i in (1, 2, 3)] == [f for _, f in before[:3]]
+    with transaction(db):
+        st.refresh_features(db)
+    assert db.execute("SELECT id, features FROM station_rtree ORDER BY id").fetchall() == before
+    assert any(f for _, f in before)

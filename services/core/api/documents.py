@@ -27,9 +27,8 @@ def _render(conn: sqlite3.Connection, doc: sqlite3.Row) -> bytes:
     return invoice_pdf.render_plain(doc, user)
 
 
-def _download(
-    conn: sqlite3.Connection, doc_uuid: str, token: str | None, expires: str | None, sig: str | None
-) -> tuple[int, Any]:
+def _download(conn: sqlite3.Connection, doc_uuid: str, token: str | None,
+              expires: str | None, sig: str | None) -> tuple[int, Any]:
     if token:
         ctx = auth.resolve_token(conn, token)
         if ctx is auth.EXPIRED:
@@ -56,27 +55,19 @@ def _terms(conn: sqlite3.Connection, terms_uuid: str) -> bytes | None:
 
 
 def _pdf(body: bytes, name: str) -> Response:
-    return Response(
-        body,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{name}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return Response(body, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{name}"',
+        "Cache-Control": "private, no-store",
+    })
 
 
 def routes(core: Core) -> list[BaseRoute]:
     async def document(request: Request) -> Response:
         doc_uuid = request.path_params["doc_uuid"]
         token = auth.bearer_token(request.headers.get("authorization"))
-        status, body = await core.db(
-            _download,
-            doc_uuid,
-            token,
-            request.query_params.get("expires"),
-            request.query_params.get("sig"),
-        )
+        status, body = await core.db(_download, doc_uuid, token,
+                                     request.query_params.get("expires"),
+                                     request.query_params.get("sig"))
         if status != 200:
             return JSONResponse({"error": body}, status_code=status)
         return _pdf(body, f"{doc_uuid}.pdf")

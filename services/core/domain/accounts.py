@@ -29,28 +29,9 @@ from services.core.domain.validation import check_email, check_password, check_t
 from services.core.store.db import to_iso, transaction, utcnow
 
 LANGUAGE_CODES = [
-    "de_DE",
-    "en_US",
-    "sv_SE",
-    "it_IT",
-    "fr_FR",
-    "ru_RU",
-    "hu_HU",
-    "no_NO",
-    "es_ES",
-    "lv_LV",
-    "uk_UA",
-    "da_DK",
-    "nl_NL",
-    "ro_RO",
-    "ja_JP",
-    "hr_HR",
-    "fi_FI",
-    "et_EE",
-    "el_GR",
-    "sk_SK",
-    "lt_LT",
-    "cs_CZ",
+    "de_DE", "en_US", "sv_SE", "it_IT", "fr_FR", "ru_RU", "hu_HU", "no_NO", "es_ES", "lv_LV",
+    "uk_UA", "da_DK", "nl_NL", "ro_RO", "ja_JP", "hr_HR", "fi_FI", "et_EE", "el_GR", "sk_SK",
+    "lt_LT", "cs_CZ",
 ]
 _SHORT_LANG = {code.split("_")[0]: code for code in LANGUAGE_CODES}
 GENDERS = ("female", "male", "company", "diverse")
@@ -159,15 +140,13 @@ def additional_fields_of(user: sqlite3.Row) -> list[dict[str, Any]]:
     out = []
     for item in stored:
         definition = _FIELD_DEFS.get(item.get("name"), {})
-        out.append(
-            {
-                "name": item.get("name"),
-                "value": item.get("value"),
-                "description": item.get("description") or definition.get("description"),
-                "required": item.get("required") or definition.get("required", "false"),
-                "type": item.get("type") or definition.get("type"),
-            }
-        )
+        out.append({
+            "name": item.get("name"),
+            "value": item.get("value"),
+            "description": item.get("description") or definition.get("description"),
+            "required": item.get("required") or definition.get("required", "false"),
+            "type": item.get("type") or definition.get("type"),
+        })
     return out
 
 
@@ -201,12 +180,8 @@ def _profile_updates(profile: dict[str, Any], prefix: str) -> tuple[dict[str, An
     """Split a (Registering)ContactProfile input into user columns and profile JSON."""
     cols: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    for key, column in (
-        ("firstName", "first_name"),
-        ("name", "last_name"),
-        ("phone", "phone"),
-        ("mobile", "mobile"),
-    ):
+    for key, column in (("firstName", "first_name"), ("name", "last_name"),
+                        ("phone", "phone"), ("mobile", "mobile")):
         if key in profile and profile[key] is not None:
             cols[column] = check_text(profile[key], f"{prefix}.{key}", max_len=100)
     if profile.get("gender") is not None:
@@ -307,10 +282,7 @@ def update_contact(conn: sqlite3.Connection, user_id: int, profile: dict[str, An
 
 
 def change_password(
-    conn: sqlite3.Connection,
-    user_id: int,
-    current: str | None,
-    new: str | None,
+    conn: sqlite3.Connection, user_id: int, current: str | None, new: str | None,
     keep_session: int | None = None,
 ) -> None:
     """Check the current password, store the new hash, revoke the user's other sessions."""
@@ -336,16 +308,10 @@ def delete_contact(conn: sqlite3.Connection, user_id: int) -> sqlite3.Row:
     must not accept the RFID card of a deleted account); reactivation restores them."""
     with transaction(conn):
         user = _user_row(conn, user_id)
-        suspended = [
-            r[0]
-            for r in conn.execute(
-                "SELECT uuid FROM cards WHERE user_id = ? AND status = 'ACTIVE'", (user_id,)
-            )
-        ]
-        conn.execute(
-            "UPDATE cards SET status = 'INACTIVE' WHERE user_id = ? AND status = 'ACTIVE'",
-            (user_id,),
-        )
+        suspended = [r[0] for r in conn.execute(
+            "SELECT uuid FROM cards WHERE user_id = ? AND status = 'ACTIVE'", (user_id,))]
+        conn.execute("UPDATE cards SET status = 'INACTIVE' WHERE user_id = ? AND status = 'ACTIVE'",
+                     (user_id,))
         profile = {**json.loads(user["profile"] or "{}"), "suspendedCards": suspended}
         conn.execute(
             "UPDATE users SET active = 0, deactivated_at = ?, updated_at = ?, profile = ?"
@@ -367,10 +333,8 @@ def reactivate(conn: sqlite3.Connection, email: str | None) -> tuple[int, str]:
             return 404, f"no deactivated account with the e-mail address '{address}'"
         profile = json.loads(row["profile"] or "{}")
         for card_uuid in profile.pop("suspendedCards", []):
-            conn.execute(
-                "UPDATE cards SET status = 'ACTIVE' WHERE uuid = ? AND user_id = ?",
-                (card_uuid, row["id"]),
-            )
+            conn.execute("UPDATE cards SET status = 'ACTIVE' WHERE uuid = ? AND user_id = ?",
+                         (card_uuid, row["id"]))
         conn.execute("UPDATE users SET profile = ? WHERE id = ?", (json.dumps(profile), row["id"]))
         conn.execute(
             "UPDATE users SET active = 1, deactivated_at = NULL, failed_logins = 0,"

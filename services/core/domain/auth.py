@@ -139,7 +139,8 @@ def init_session(
     now = _now(now)
     username = (username or "").strip()
     row = conn.execute(
-        "SELECT id, password_hash, active, failed_logins, locked_until FROM users WHERE email = ?",
+        "SELECT id, password_hash, active, failed_logins, locked_until FROM users"
+        " WHERE email = ?",
         (username,),
     ).fetchone()
     if row is None:

@@ -40,9 +40,8 @@ def is_expired(expiry: str | None, now: datetime | None = None) -> bool:
     return exp < (now or datetime.now(UTC))
 
 
-def card_can_charge(
-    card: sqlite3.Row | dict, access_type: str | None, now: datetime | None = None
-) -> bool:
+def card_can_charge(card: sqlite3.Row | dict, access_type: str | None,
+                    now: datetime | None = None) -> bool:
     if str(card["status"]).upper() != "ACTIVE" or is_expired(card["expiry_date"], now):
         return False
     return access_type != "ROAMING" or card["card_type"] in ROAMING_CARD_TYPES
@@ -61,13 +60,8 @@ def rate_option_dict(row: sqlite3.Row | dict | None) -> dict[str, Any] | None:
         uuid, name, description = row["uuid"], row["name"], row["description"]
     short = (description or name or "").split(". ")[0] or None
     # RateOption.id is String! and RateOption.uuid is deprecated: both carry the uuid.
-    return {
-        "id": uuid,
-        "uuid": uuid,
-        "name": name,
-        "description": description,
-        "shortDescription": short,
-    }
+    return {"id": uuid, "uuid": uuid, "name": name, "description": description,
+            "shortDescription": short}
 
 
 def card_dict(row: sqlite3.Row) -> dict[str, Any]:
@@ -85,9 +79,8 @@ def card_dict(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def list_cards(
-    conn: sqlite3.Connection, user_id: int, limit: int, offset: int
-) -> tuple[list[sqlite3.Row], int]:
+def list_cards(conn: sqlite3.Connection, user_id: int, limit: int, offset: int
+               ) -> tuple[list[sqlite3.Row], int]:
     total = conn.execute("SELECT COUNT(*) FROM cards WHERE user_id = ?", (user_id,)).fetchone()[0]
     rows = conn.execute(
         _CARD_SELECT + " WHERE c.user_id = ? ORDER BY c.created_at, c.id LIMIT ? OFFSET ?",
@@ -96,7 +89,8 @@ def list_cards(
     return rows, int(total)
 
 
-def get_card(conn: sqlite3.Connection, user_id: int, ident: str, field: str = "id") -> sqlite3.Row:
+def get_card(conn: sqlite3.Connection, user_id: int, ident: str, field: str = "id"
+             ) -> sqlite3.Row:
     """By uuid or tag id (``card(id:)`` accepts both); tag ids match case-insensitively."""
     ident = (ident or "").strip()
     if not ident:
@@ -110,9 +104,8 @@ def get_card(conn: sqlite3.Connection, user_id: int, ident: str, field: str = "i
     return row
 
 
-def cards_for_connector(
-    conn: sqlite3.Connection, user_id: int, connector_id: str
-) -> list[dict[str, Any]]:
+def cards_for_connector(conn: sqlite3.Connection, user_id: int, connector_id: str
+                        ) -> list[dict[str, Any]]:
     """The user's cards that can start a session on this connector, with the rate text."""
     from services.core.domain.tariffs import price_summary  # tariffs is H2's pure module
 
@@ -158,7 +151,8 @@ def _new_tag(conn: sqlite3.Connection) -> str:
             return tag
 
 
-def find_rate_option(conn: sqlite3.Connection, rate_id: str, field: str = "rateId") -> sqlite3.Row:
+def find_rate_option(conn: sqlite3.Connection, rate_id: str, field: str = "rateId"
+                     ) -> sqlite3.Row:
     rate_id = (rate_id or "").strip()
     if not rate_id:
         raise BadInput(field, "is required")
@@ -170,19 +164,12 @@ def find_rate_option(conn: sqlite3.Connection, rate_id: str, field: str = "rateI
     return row
 
 
-def create_card(
-    conn: sqlite3.Connection,
-    user_id: int,
-    rate_id: str,
-    customer_reference: str | None,
-    *,
-    card_type: str = "virtual",
-    prefix: str = "authenticationMedia",
-) -> sqlite3.Row:
+def create_card(conn: sqlite3.Connection, user_id: int, rate_id: str,
+                customer_reference: str | None, *, card_type: str = "virtual",
+                prefix: str = "authenticationMedia") -> sqlite3.Row:
     """A new virtual card on the given rate (createAuthenticationMedia)."""
-    reference = check_text(
-        customer_reference, f"{prefix}.customerReference", required=True, max_len=100
-    )
+    reference = check_text(customer_reference, f"{prefix}.customerReference", required=True,
+                           max_len=100)
     with transaction(conn):
         rate = find_rate_option(conn, rate_id, f"{prefix}.rateId")
         tag = _new_tag(conn)
@@ -193,28 +180,14 @@ def create_card(
             "INSERT INTO cards(uuid, user_id, tag_id, number, label, card_type, status,"
             " expiry_date, rate_option_id, customer_reference, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, 'ACTIVE', NULL, ?, ?, ?)",
-            (
-                card_uuid,
-                user_id,
-                tag,
-                number,
-                reference,
-                card_type,
-                rate["id"],
-                reference,
-                utcnow(),
-            ),
+            (card_uuid, user_id, tag, number, reference, card_type, rate["id"], reference,
+             utcnow()),
         )
         return get_card(conn, user_id, card_uuid)
 
 
-def update_card(
-    conn: sqlite3.Connection,
-    user_id: int,
-    card_id: str,
-    label: str | None,
-    status_action: str | None,
-) -> sqlite3.Row:
+def update_card(conn: sqlite3.Connection, user_id: int, card_id: str, label: str | None,
+                status_action: str | None) -> sqlite3.Row:
     """Rename and/or DEACTIVATE a card (CardStatusActionEnum has only DEACTIVATE).
 
     Reading: the enum offers no ACTIVATE, so a deactivated card stays inactive through
@@ -235,9 +208,8 @@ def update_card(
         return get_card(conn, user_id, card["uuid"])
 
 
-def update_billing_contact(
-    conn: sqlite3.Connection, user_id: int, card_id: str, billing_contact_id: str
-) -> sqlite3.Row:
+def update_billing_contact(conn: sqlite3.Connection, user_id: int, card_id: str,
+                           billing_contact_id: str) -> sqlite3.Row:
     """Point a card's billing at a contact. The only contact a driver may bill to here is
     themselves (the core has no company / fleet contacts), so any other id is NOT_FOUND."""
     with transaction(conn):

@@ -58,6 +58,8 @@ PENDING, SENT, ACCEPTED, STARTED, FAILED = "PENDING", "SENT", "ACCEPTED", "START
 OPEN_ATTEMPT_STATUSES = (PENDING, SENT, ACCEPTED)
 
 DEFAULT_START_TIMEOUT_S = 120.0
+# stop_reason of sessions the core closed because the charger's StopTransaction never came
+STALE_REASON = "ClosedByCentralSystem"
 
 # Connector states in which a new start cannot succeed. Preparing is NOT among them: a
 # driver who plugged in first and then starts from the app meets a Preparing connector.
@@ -79,6 +81,11 @@ class Failure:
     CARD_UNKNOWN = "Card unknown: this card is not registered."
     CARD_EXPIRED = "Card expired: this card is past its expiry date."
     CANCELLED = "Cancelled by the driver before charging began."
+
+
+# What a StartTransaction that comes after a failed remote start of the same card means:
+_REFUSE_LATE = (Failure.CANCELLED, Failure.EXPIRED_BEFORE_START)
+_REVIVE_LATE = (Failure.NO_ANSWER, Failure.NO_VEHICLE)
 
 
 class ChargingError(Exception):
@@ -497,16 +504,32 @@ def start_transaction(
                 return int(active["id"]), "Accepted"
             _close_stale(conn, active, now)
 
-        cancelled = conn.execute(
-            "SELECT 1 FROM sessions WHERE connector_id = ? AND auth_id = ? AND state = 'failed'"
-            " AND failure_reason = ? AND updated_at >= ?",
-            (con["id"], tag, Failure.CANCELLED, to_iso(now - timedelta(minutes=5))),
+        # A remote start of this card on this connector that failed moments ago: the
+        # charger's start decides what happens to it.
+        recent = conn.execute(
+            "SELECT id, failure_reason FROM sessions WHERE connector_id = ? AND auth_id = ?"
+            " AND state = 'failed' AND updated_at >= ? ORDER BY id DESC LIMIT 1",
+            (con["id"], tag, to_iso(now - timedelta(minutes=5))),
         ).fetchone()
-        if cancelled is not None:
-            # The driver cancelled this remote start before the vehicle was plugged in; OCPP
-            # 1.6 cannot withdraw a RemoteStartTransaction, so the late start is refused here
-            # (the charger ends it: StopTransactionOnInvalidId).
+        if recent is not None and recent["failure_reason"] in _REFUSE_LATE:
+            # The driver cancelled it, or its validUntil passed; OCPP 1.6 cannot withdraw a
+            # RemoteStartTransaction, so the late start is refused here (the charger ends
+            # it: StopTransactionOnInvalidId).
             return 0, "Invalid"
+        if recent is not None and recent["failure_reason"] in _REVIVE_LATE:
+            # We gave up waiting (no answer in time, or our plug-in timer ran out first) but
+            # the charger did start: the attempt succeeded after all, and says so.
+            conn.execute(
+                "UPDATE sessions SET state = 'charging', failure_reason = NULL, date_start = ?,"
+                " meter_start = ?, updated_at = ? WHERE id = ?",
+                (start_ts, meter_start, ts, recent["id"]),
+            )
+            conn.execute(
+                "UPDATE remote_start_attempts SET status = ?, is_failure = 0,"
+                " failure_reason = NULL, updated_at = ? WHERE session_id = ?",
+                (STARTED, ts, recent["id"]),
+            )
+            return int(recent["id"]), "Accepted"
         status = authorize_tag(conn, tag, now)
         if status != "Accepted":
             return 0, status
@@ -559,7 +582,37 @@ def _close_stale(conn: sqlite3.Connection, active: sqlite3.Row, now: datetime) -
     ).fetchone()
     meter_end = last["wh"] if last["wh"] is not None else active["meter_start"] or 0
     end = from_iso(last["ts"]) if last["ts"] else now
-    _finish(conn, active, meter_end, end, "Other", None, now)
+    _finish(conn, active, meter_end, end, STALE_REASON, None, now)
+
+
+def close_if_stale(
+    conn: sqlite3.Connection,
+    station_id: int,
+    connector_no: int,
+    idle_since: datetime,
+    now: datetime | None = None,
+) -> int | None:
+    """The charger reported its connector Available at ``idle_since`` and, a grace period
+    later, a session there is still running in our books and nothing arrived for it since:
+    its StopTransaction was lost. Close it with the energy its meter values show (so the
+    connector can be started again). Returns the closed session id."""
+    now = _now(now)
+    with transaction(conn):
+        s = conn.execute(
+            f"SELECT s.* FROM sessions s JOIN connectors c ON c.id = s.connector_id"
+            f" WHERE c.station_id = ? AND c.sort_order = ? AND s.state IN {_ACTIVE_SQL}"
+            f" AND s.state IN ('charging', 'stopping')",
+            (station_id, connector_no),
+        ).fetchone()
+        if s is None or (s["updated_at"] or "") > to_iso(idle_since):
+            return None
+        newest = conn.execute(
+            "SELECT MAX(ts) FROM meter_values WHERE session_id = ?", (s["id"],)
+        ).fetchone()[0]
+        if newest is not None and newest > to_iso(idle_since):
+            return None
+        _close_stale(conn, s, now)
+        return int(s["id"])
 
 
 def record_meter_values(conn: sqlite3.Connection, rows: list[tuple]) -> int:
@@ -630,8 +683,12 @@ def finish_transaction(
         s = conn.execute("SELECT * FROM sessions WHERE id = ?", (transaction_id,)).fetchone()
         if s is None:
             return None
-        if s["state"] in ("finished", "failed"):
+        if s["state"] == "failed" or (
+            s["state"] == "finished" and s["stop_reason"] != STALE_REASON
+        ):
             return dict(s)
+        # (a session we closed ourselves as stale is re-billed from the charger's own
+        # StopTransaction when it turns up after all: its register is the better figure)
         _finish(conn, s, meter_stop, timestamp, reason, id_tag, now)
         return dict(
             conn.execute("SELECT * FROM sessions WHERE id = ?", (transaction_id,)).fetchone()
@@ -791,7 +848,9 @@ def sessions_due_auto_stop(
     now = _now(now)
     rows = conn.execute(
         "SELECT id, date_start, stop_minutes FROM sessions"
-        " WHERE state = 'charging' AND stop_minutes IS NOT NULL AND date_start IS NOT NULL"
+        # the IN term lets SQLite use the partial index sessions_active (checked every second)
+        f" WHERE state IN {_ACTIVE_SQL} AND state = 'charging' AND stop_minutes IS NOT NULL"
+        " AND date_start IS NOT NULL"
     ).fetchall()
     due = []
     for r in rows:

@@ -34,48 +34,22 @@ CREDIT_CARD_OPTION = "7d3f2a10-5b7c-4e8a-9f01-5e9a0c1b2d03"
 _OPTIONS_SINCE = "2026-01-01T00:00:00.000Z"
 
 CONTRACT_OPTIONS: list[dict[str, Any]] = [
-    {
-        "uuid": SEPA_OPTION,
-        "applicationId": "voltra",
-        "paymentType": "SEPA",
-        "paymentName": "SEPA direct debit",
-        "directPaymentMethod": None,
-        "cardCreateMode": "CREATE_CARD",
-        "emp": "VOL",
-        "kind": "SEPA",
-    },
-    {
-        "uuid": POSTPAID_OPTION,
-        "applicationId": "voltra",
-        "paymentType": "POSTPAID",
-        "paymentName": "Monthly invoice (postpaid)",
-        "directPaymentMethod": None,
-        "cardCreateMode": "CREATE_CARD",
-        "emp": "VOL",
-        "kind": "POSTPAID",
-    },
-    {
-        "uuid": CREDIT_CARD_OPTION,
-        "applicationId": "voltra",
-        "paymentType": "CREDIT_CARD",
-        "paymentName": "Credit card",
-        "directPaymentMethod": "CREDIT_CARD",
-        "cardCreateMode": "CREATE_CARD",
-        "emp": "VOL",
-        "kind": None,
-    },
+    {"uuid": SEPA_OPTION, "applicationId": "voltra", "paymentType": "SEPA",
+     "paymentName": "SEPA direct debit", "directPaymentMethod": None,
+     "cardCreateMode": "CREATE_CARD", "emp": "VOL", "kind": "SEPA"},
+    {"uuid": POSTPAID_OPTION, "applicationId": "voltra", "paymentType": "POSTPAID",
+     "paymentName": "Monthly invoice (postpaid)", "directPaymentMethod": None,
+     "cardCreateMode": "CREATE_CARD", "emp": "VOL", "kind": "POSTPAID"},
+    {"uuid": CREDIT_CARD_OPTION, "applicationId": "voltra", "paymentType": "CREDIT_CARD",
+     "paymentName": "Credit card", "directPaymentMethod": "CREDIT_CARD",
+     "cardCreateMode": "CREATE_CARD", "emp": "VOL", "kind": None},
 ]
 
 
 def contract_options(terms_url: str | None) -> list[dict[str, Any]]:
     return [
-        {
-            **{k: v for k, v in o.items() if k != "kind"},
-            "termsOfServiceUrl": terms_url,
-            "termsOfUseUrl": terms_url,
-            "createdAt": _OPTIONS_SINCE,
-            "updatedAt": _OPTIONS_SINCE,
-        }
+        {**{k: v for k, v in o.items() if k != "kind"}, "termsOfServiceUrl": terms_url,
+         "termsOfUseUrl": terms_url, "createdAt": _OPTIONS_SINCE, "updatedAt": _OPTIONS_SINCE}
         for o in CONTRACT_OPTIONS
     ]
 
@@ -85,14 +59,12 @@ def _check_option(option_id: str | None, kind: str, field: str) -> None:
     if not option_id:
         raise BadInput(field, "is required")
     if option_id != expected:
-        raise BadInput(
-            field, f"must be the {kind} contract option '{expected}' (see contractPaymentMethods)"
-        )
+        raise BadInput(field, f"must be the {kind} contract option '{expected}'"
+                              " (see contractPaymentMethods)")
 
 
-def _find(
-    conn: sqlite3.Connection, user_id: int, kind: str, ident: str | None, field: str
-) -> sqlite3.Row:
+def _find(conn: sqlite3.Connection, user_id: int, kind: str, ident: str | None, field: str
+          ) -> sqlite3.Row:
     ident = (ident or "").strip()
     if not ident:
         raise BadInput(field, "is required")
@@ -100,68 +72,42 @@ def _find(
     if ident == option:
         row = conn.execute(
             "SELECT * FROM contracts WHERE user_id = ? AND kind = ? AND status = 'ACTIVE'"
-            " ORDER BY created_at DESC, id DESC LIMIT 1",
-            (user_id, kind),
-        ).fetchone()
+            " ORDER BY created_at DESC, id DESC LIMIT 1", (user_id, kind)).fetchone()
     else:
         row = conn.execute(
             "SELECT * FROM contracts WHERE user_id = ? AND kind = ? AND uuid = ?"
-            " AND status = 'ACTIVE'",
-            (user_id, kind, ident),
-        ).fetchone()
+            " AND status = 'ACTIVE'", (user_id, kind, ident)).fetchone()
     if row is None:
         raise NotFound(f"{field}: no active {kind} contract '{ident}'", field=field)
     return row
 
 
-def _create(
-    conn: sqlite3.Connection,
-    user_id: int,
-    kind: str,
-    rate_id: str,
-    reference: str | None,
-    prefix: str,
-    columns: dict[str, Any],
-    extra: dict[str, Any],
-) -> tuple[sqlite3.Row, sqlite3.Row]:
+def _create(conn: sqlite3.Connection, user_id: int, kind: str, rate_id: str,
+            reference: str | None, prefix: str, columns: dict[str, Any],
+            extra: dict[str, Any]) -> tuple[sqlite3.Row, sqlite3.Row]:
     with transaction(conn):
-        if conn.execute(
-            "SELECT 1 FROM contracts WHERE user_id = ? AND kind = ? AND status = 'ACTIVE'",
-            (user_id, kind),
-        ).fetchone():
-            raise Conflict(
-                f"{prefix}.id: an active {kind} contract exists; update or delete it",
-                field=f"{prefix}.id",
-            )
+        if conn.execute("SELECT 1 FROM contracts WHERE user_id = ? AND kind = ?"
+                        " AND status = 'ACTIVE'", (user_id, kind)).fetchone():
+            raise Conflict(f"{prefix}.id: an active {kind} contract exists; update or delete it",
+                           field=f"{prefix}.id")
         rate = cards.find_rate_option(conn, rate_id, f"{prefix}.rateId")
         label = reference or rate["name"]
-        card = cards.create_card(
-            conn, user_id, rate["uuid"], label, card_type="default", prefix=prefix
-        )
+        card = cards.create_card(conn, user_id, rate["uuid"], label, card_type="default",
+                                 prefix=prefix)
         contract_uuid = str(uuidlib.uuid4())
         data = {"card": card["uuid"], "customerReference": reference, **extra}
         conn.execute(
             "INSERT INTO contracts(uuid, user_id, kind, rate_option_id, iban, bic, account_holder,"
             " data, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?)",
-            (
-                contract_uuid,
-                user_id,
-                kind,
-                rate["id"],
-                columns.get("iban"),
-                columns.get("bic"),
-                columns.get("account_holder"),
-                json.dumps(data),
-                utcnow(),
-            ),
+            (contract_uuid, user_id, kind, rate["id"], columns.get("iban"), columns.get("bic"),
+             columns.get("account_holder"), json.dumps(data), utcnow()),
         )
         row = conn.execute("SELECT * FROM contracts WHERE uuid = ?", (contract_uuid,)).fetchone()
         return row, card
 
 
-def create_sepa(
-    conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | None
-) -> tuple[sqlite3.Row, sqlite3.Row]:
+def create_sepa(conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | None
+                ) -> tuple[sqlite3.Row, sqlite3.Row]:
     p = "sepaContract"
     if not data:
         raise BadInput(p, "is required")
@@ -170,28 +116,20 @@ def create_sepa(
     bic = check_bic(data.get("bic"), f"{p}.bic")
     bank = check_text(data.get("bank"), f"{p}.bank", required=True, max_len=100)
     debit_type = check_text(data.get("debitType"), f"{p}.debitType", required=True, max_len=40)
-    holder = check_text(data.get("accountHolder"), f"{p}.accountHolder", required=True, max_len=100)
+    holder = check_text(data.get("accountHolder"), f"{p}.accountHolder", required=True,
+                        max_len=100)
     if data.get("useParent") is None:
         raise BadInput(f"{p}.useParent", "is required")
-    reference = check_text(data.get("customerReference"), f"{p}.customerReference", max_len=100)
-    return _create(
-        conn,
-        user_id,
-        "SEPA",
-        data.get("rateId"),
-        reference,
-        p,
-        {"iban": iban, "bic": bic, "account_holder": holder},
-        {
-            "bank": bank,
-            "debitType": debit_type,
-            "useParent": bool(data["useParent"]),
-            "option": SEPA_OPTION,
-        },
-    )
+    reference = check_text(data.get("customerReference"), f"{p}.customerReference",
+                           max_len=100)
+    return _create(conn, user_id, "SEPA", data.get("rateId"), reference, p,
+                   {"iban": iban, "bic": bic, "account_holder": holder},
+                   {"bank": bank, "debitType": debit_type, "useParent": bool(data["useParent"]),
+                    "option": SEPA_OPTION})
 
 
-def update_sepa(conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | None) -> sqlite3.Row:
+def update_sepa(conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | None
+                ) -> sqlite3.Row:
     p = "updateSepaContract"
     if not data:
         raise BadInput(p, "is required")
@@ -201,80 +139,68 @@ def update_sepa(conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | N
     if data.get("bic") is not None:
         updates["bic"] = check_bic(data["bic"], f"{p}.bic")
     if data.get("accountHolder") is not None:
-        updates["account_holder"] = check_text(
-            data["accountHolder"], f"{p}.accountHolder", required=True, max_len=100
-        )
+        updates["account_holder"] = check_text(data["accountHolder"], f"{p}.accountHolder",
+                                               required=True, max_len=100)
     extra: dict[str, Any] = {}
     if data.get("bank") is not None:
         extra["bank"] = check_text(data["bank"], f"{p}.bank", required=True, max_len=100)
     if data.get("customerReference") is not None:
-        extra["customerReference"] = check_text(
-            data["customerReference"], f"{p}.customerReference", max_len=100
-        )
+        extra["customerReference"] = check_text(data["customerReference"],
+                                                f"{p}.customerReference", max_len=100)
     with transaction(conn):
         row = _find(conn, user_id, "SEPA", data.get("id"), f"{p}.id")
         _apply(conn, row, updates, extra)
         return conn.execute("SELECT * FROM contracts WHERE id = ?", (row["id"],)).fetchone()
 
 
-def _apply(
-    conn: sqlite3.Connection, row: sqlite3.Row, updates: dict[str, Any], extra: dict[str, Any]
-) -> None:
+def _apply(conn: sqlite3.Connection, row: sqlite3.Row, updates: dict[str, Any],
+           extra: dict[str, Any]) -> None:
     if extra:
         merged = {**json.loads(row["data"] or "{}"), **extra}
         updates["data"] = json.dumps(merged)
         if extra.get("customerReference") and merged.get("card"):
             conn.execute(
-                "UPDATE cards SET label = ?, customer_reference = ? WHERE uuid = ? AND user_id = ?",
-                (
-                    extra["customerReference"],
-                    extra["customerReference"],
-                    merged["card"],
-                    row["user_id"],
-                ),
+                "UPDATE cards SET label = ?, customer_reference = ? WHERE uuid = ?"
+                " AND user_id = ?",
+                (extra["customerReference"], extra["customerReference"], merged["card"],
+                 row["user_id"]),
             )
     if updates:
         sets = ", ".join(f"{k} = ?" for k in updates)
         conn.execute(f"UPDATE contracts SET {sets} WHERE id = ?", (*updates.values(), row["id"]))
 
 
-def cancel(
-    conn: sqlite3.Connection, user_id: int, kind: str, ident: str | None, field: str
-) -> sqlite3.Row:
+def cancel(conn: sqlite3.Connection, user_id: int, kind: str, ident: str | None, field: str
+           ) -> sqlite3.Row:
     with transaction(conn):
         row = _find(conn, user_id, kind, ident, field)
         conn.execute("UPDATE contracts SET status = 'CANCELLED' WHERE id = ?", (row["id"],))
         card_uuid = json.loads(row["data"] or "{}").get("card")
         if card_uuid:
-            conn.execute(
-                "UPDATE cards SET status = 'INACTIVE' WHERE uuid = ? AND user_id = ?",
-                (card_uuid, user_id),
-            )
+            conn.execute("UPDATE cards SET status = 'INACTIVE' WHERE uuid = ? AND user_id = ?",
+                         (card_uuid, user_id))
         return row
 
 
-def create_postpaid(
-    conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | None
-) -> tuple[sqlite3.Row, sqlite3.Row]:
+def create_postpaid(conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | None
+                    ) -> tuple[sqlite3.Row, sqlite3.Row]:
     p = "postpaidContract"
     if not data:
         raise BadInput(p, "is required")
     _check_option(data.get("id"), "POSTPAID", f"{p}.id")
-    reference = check_text(data.get("customerReference"), f"{p}.customerReference", max_len=100)
-    return _create(
-        conn, user_id, "POSTPAID", data.get("rateId"), reference, p, {}, {"option": POSTPAID_OPTION}
-    )
+    reference = check_text(data.get("customerReference"), f"{p}.customerReference",
+                           max_len=100)
+    return _create(conn, user_id, "POSTPAID", data.get("rateId"), reference, p, {},
+                   {"option": POSTPAID_OPTION})
 
 
-def update_postpaid(
-    conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | None
-) -> sqlite3.Row:
+def update_postpaid(conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | None
+                    ) -> sqlite3.Row:
     p = "postpaidContract"
     if not data:
         raise BadInput(p, "is required")
-    reference = check_text(
-        data.get("customerReference"), f"{p}.customerReference", required=True, max_len=100
-    )
+    reference = check_text(data.get("customerReference"), f"{p}.customerReference",
+                           required=True, max_len=100)
     with transaction(conn):
         row = _find(conn, user_id, "POSTPAID", data.get("id"), f"{p}.id")
         _apply(conn, row, {}, {"customerReference": reference})
@@ -284,15 +210,10 @@ def update_postpaid(
 def bank_account(conn: sqlite3.Connection, user_id: int) -> dict[str, Any] | None:
     row = conn.execute(
         "SELECT * FROM contracts WHERE user_id = ? AND kind = 'SEPA' AND status = 'ACTIVE'"
-        " AND iban IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1",
-        (user_id,),
+        " AND iban IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1", (user_id,)
     ).fetchone()
     if row is None:
         return None
     data = json.loads(row["data"] or "{}")
-    return {
-        "iban": row["iban"],
-        "bic": row["bic"],
-        "bank": data.get("bank"),
-        "accountHolder": row["account_holder"],
-    }
+    return {"iban": row["iban"], "bic": row["bic"], "bank": data.get("bank"),
+            "accountHolder": row["account_holder"]}

@@ -43,7 +43,9 @@ def signing_key(conn: sqlite3.Connection) -> bytes:
                 "INSERT OR IGNORE INTO settings(key, value) VALUES (?, ?)",
                 (_KEY_SETTING, secrets.token_hex(32)),
             )
-        row = conn.execute("SELECT value FROM settings WHERE key = ?", (_KEY_SETTING,)).fetchone()
+        row = conn.execute(
+            "SELECT value FROM settings WHERE key = ?", (_KEY_SETTING,)
+        ).fetchone()
     return bytes.fromhex(row["value"])
 
 
@@ -52,21 +54,15 @@ def _signature(key: bytes, doc_uuid: str, owner_uuid: str, expires: int) -> str:
     return hmac.new(key, msg, hashlib.sha256).hexdigest()
 
 
-def signed_query(
-    conn: sqlite3.Connection, doc_uuid: str, owner_uuid: str, now: float | None = None
-) -> str:
+def signed_query(conn: sqlite3.Connection, doc_uuid: str, owner_uuid: str,
+                 now: float | None = None) -> str:
     expires = int((now if now is not None else time.time()) + LINK_TTL_SECONDS)
     sig = _signature(signing_key(conn), doc_uuid, owner_uuid, expires)
     return f"expires={expires}&sig={sig}"
 
 
-def check_signature(
-    conn: sqlite3.Connection,
-    doc_uuid: str,
-    expires: str | None,
-    sig: str | None,
-    now: float | None = None,
-) -> sqlite3.Row | None:
+def check_signature(conn: sqlite3.Connection, doc_uuid: str, expires: str | None,
+                    sig: str | None, now: float | None = None) -> sqlite3.Row | None:
     """The document row when the signed link is valid and unexpired, else None."""
     if not expires or not sig or not expires.isdigit():
         return None
@@ -83,12 +79,11 @@ def check_signature(
     return row if hmac.compare_digest(expected, sig) else None
 
 
-def list_documents(
-    conn: sqlite3.Connection, user_id: int, limit: int, offset: int
-) -> tuple[list[sqlite3.Row], int]:
-    total = conn.execute("SELECT COUNT(*) FROM documents WHERE user_id = ?", (user_id,)).fetchone()[
-        0
-    ]
+def list_documents(conn: sqlite3.Connection, user_id: int, limit: int, offset: int
+                   ) -> tuple[list[sqlite3.Row], int]:
+    total = conn.execute(
+        "SELECT COUNT(*) FROM documents WHERE user_id = ?", (user_id,)
+    ).fetchone()[0]
     rows = conn.execute(
         "SELECT * FROM documents WHERE user_id = ? ORDER BY document_date DESC, id DESC"
         " LIMIT ? OFFSET ?",
@@ -97,9 +92,8 @@ def list_documents(
     return rows, int(total)
 
 
-def get_document(
-    conn: sqlite3.Connection, user_id: int, ident: str | None, field: str = "id"
-) -> sqlite3.Row:
+def get_document(conn: sqlite3.Connection, user_id: int, ident: str | None,
+                 field: str = "id") -> sqlite3.Row:
     ident = (ident or "").strip()
     if not ident:
         raise BadInput(field, "is required")
@@ -152,9 +146,8 @@ def invoice_data(conn: sqlite3.Connection, doc: sqlite3.Row) -> dict[str, Any]:
         ).fetchall()
         currency = currency or s["currency"]
         for i in items:
-            split = tax_split.setdefault(
-                float(i["tax_rate"]), {"net": 0.0, "tax": 0.0, "gross": 0.0}
-            )
+            split = tax_split.setdefault(float(i["tax_rate"]), {"net": 0.0, "tax": 0.0,
+                                                                "gross": 0.0})
             split["net"] += i["net_amount"]
             split["tax"] += i["tax_amount"]
             split["gross"] += i["gross_amount"]
@@ -172,8 +165,6 @@ def invoice_data(conn: sqlite3.Connection, doc: sqlite3.Row) -> dict[str, Any]:
         "total": total,
         "net": net,
         "tax": tax,
-        "tax_split": {
-            rate: {k: round(v, 2) for k, v in vals.items()}
-            for rate, vals in sorted(tax_split.items())
-        },
+        "tax_split": {rate: {k: round(v, 2) for k, v in vals.items()}
+                      for rate, vals in sorted(tax_split.items())},
     }

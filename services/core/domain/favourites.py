@@ -20,18 +20,16 @@ def _station_ids(conn: sqlite3.Connection, uuids: list[str]) -> dict[str, int]:
     for i, uuid in enumerate(uuids):
         if not uuid or not str(uuid).strip():
             raise BadInput(f"ids[{i}]", "must be a station id")
-        row = conn.execute(
-            "SELECT id FROM stations WHERE uuid = ?", (str(uuid).strip(),)
-        ).fetchone()
+        row = conn.execute("SELECT id FROM stations WHERE uuid = ?", (str(uuid).strip(),)
+                           ).fetchone()
         if row is None:
             raise NotFound(f"ids[{i}]: no station '{uuid}'", field=f"ids[{i}]")
         found[str(uuid).strip()] = int(row["id"])
     return found
 
 
-def set_favourites(
-    conn: sqlite3.Connection, user_id: int, uuids: list[str]
-) -> list[dict[str, object]]:
+def set_favourites(conn: sqlite3.Connection, user_id: int, uuids: list[str]
+                   ) -> list[dict[str, object]]:
     """Mark stations as favourites (idempotent); all ids must exist or nothing changes."""
     with transaction(conn):
         ids = _station_ids(conn, uuids)
@@ -43,9 +41,8 @@ def set_favourites(
     return [{"id": uuid, "isFavoured": True} for uuid in ids]
 
 
-def unset_favourites(
-    conn: sqlite3.Connection, user_id: int, uuids: list[str]
-) -> list[dict[str, object]]:
+def unset_favourites(conn: sqlite3.Connection, user_id: int, uuids: list[str]
+                     ) -> list[dict[str, object]]:
     with transaction(conn):
         ids = _station_ids(conn, uuids)
         conn.executemany(
@@ -64,16 +61,16 @@ def favourite_station_rows(conn: sqlite3.Connection, user_id: int) -> list[sqlit
     ).fetchall()
 
 
-def favoured_among(conn: sqlite3.Connection, user_id: int, station_ids: Iterable[int]) -> set[int]:
+def favoured_among(conn: sqlite3.Connection, user_id: int, station_ids: Iterable[int]
+                   ) -> set[int]:
     """Which of these internal station ids the user has favoured (for ``Cp.isFavoured``)."""
     ids = list(station_ids)
     out: set[int] = set()
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+        chunk = ids[start:start + 500]
         marks = ", ".join("?" for _ in chunk)
         out.update(
-            r[0]
-            for r in conn.execute(
+            r[0] for r in conn.execute(
                 f"SELECT station_id FROM favourites WHERE user_id = ? AND station_id IN ({marks})",
                 (user_id, *chunk),
             )

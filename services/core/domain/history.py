@@ -46,7 +46,8 @@ def _iso(value: datetime | str | None) -> str | None:
     return to_iso(value)
 
 
-def _where(user_id: int, status: str | None, timeframe: dict | None) -> tuple[str, list[Any]]:
+def _where(user_id: int, status: str | None, timeframe: dict | None
+           ) -> tuple[str, list[Any]]:
     clauses, args = ["s.user_id = ?"], [user_id]
     if status is not None:
         if status not in STATUS_FILTERS:
@@ -67,15 +68,9 @@ def _where(user_id: int, status: str | None, timeframe: dict | None) -> tuple[st
     return " AND ".join(clauses), args
 
 
-def list_sessions(
-    conn: sqlite3.Connection,
-    user_id: int,
-    *,
-    limit: int,
-    offset: int,
-    status: str | None = None,
-    timeframe: dict | None = None,
-) -> tuple[list[sqlite3.Row], int]:
+def list_sessions(conn: sqlite3.Connection, user_id: int, *, limit: int, offset: int,
+                  status: str | None = None, timeframe: dict | None = None
+                  ) -> tuple[list[sqlite3.Row], int]:
     where, args = _where(user_id, status, timeframe)
     total = conn.execute(f"SELECT COUNT(*) FROM sessions s WHERE {where}", args).fetchone()[0]
     rows = conn.execute(
@@ -86,9 +81,8 @@ def list_sessions(
     return rows, int(total)
 
 
-def get_session(
-    conn: sqlite3.Connection, user_id: int, ident: str, field: str = "id"
-) -> sqlite3.Row:
+def get_session(conn: sqlite3.Connection, user_id: int, ident: str, field: str = "id"
+                ) -> sqlite3.Row:
     """By uuid (Chargelog.id). Another user's session is NOT_FOUND."""
     ident = str(ident or "").strip()
     if not ident:
@@ -121,14 +115,10 @@ def live_energy_kwh(conn: sqlite3.Connection, row: sqlite3.Row) -> float | None:
 def _cost_items(conn: sqlite3.Connection, row: sqlite3.Row) -> list[dict[str, Any]]:
     return [
         {
-            "netAmount": i["net_amount"],
-            "netAmountLocalCurrency": i["net_amount"],
-            "grossAmount": i["gross_amount"],
-            "grossAmountLocalCurrency": i["gross_amount"],
-            "taxAmount": i["tax_amount"],
-            "taxAmountLocalCurrency": i["tax_amount"],
-            "taxRate": i["tax_rate"],
-            "description": i["description"],
+            "netAmount": i["net_amount"], "netAmountLocalCurrency": i["net_amount"],
+            "grossAmount": i["gross_amount"], "grossAmountLocalCurrency": i["gross_amount"],
+            "taxAmount": i["tax_amount"], "taxAmountLocalCurrency": i["tax_amount"],
+            "taxRate": i["tax_rate"], "description": i["description"],
         }
         for i in conn.execute(
             "SELECT * FROM session_cost_items WHERE session_id = ? ORDER BY id", (row["id"],)
@@ -142,33 +132,23 @@ def _tax_rate(row: sqlite3.Row) -> float | None:
     return tariff_from(json.loads(row["tariff_snapshot"])).tax_rate
 
 
-def cost_dict(
-    conn: sqlite3.Connection, row: sqlite3.Row, now: datetime | None = None
-) -> dict[str, Any] | None:
+def cost_dict(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime | None = None
+              ) -> dict[str, Any] | None:
     """The document's ``Cost``. ``total`` and ``grossAmount`` are what the driver pays;
     deprecated ``taxAmount`` is the tax in it and deprecated ``tax`` the tax rate (%)."""
     if row["state"] in RUNNING and row["tariff_snapshot"] and row["date_start"]:
         now = now or datetime.now(UTC)
-        free = bool(
-            conn.execute(
-                "SELECT free_of_charge FROM connectors WHERE id = ?", (row["connector_id"],)
-            ).fetchone()[0]
-        )
+        free = bool(conn.execute(
+            "SELECT free_of_charge FROM connectors WHERE id = ?", (row["connector_id"],)
+        ).fetchone()[0])
         live = session_cost(
-            row["tariff_snapshot"],
-            energy_kwh=live_energy_kwh(conn, row) or 0.0,
-            start=from_iso(row["date_start"]),
-            end=now,
-            free_of_charge=free,
+            row["tariff_snapshot"], energy_kwh=live_energy_kwh(conn, row) or 0.0,
+            start=from_iso(row["date_start"]), end=now, free_of_charge=free,
         )
         return {
-            "costItems": [i.as_cdr() for i in live.items],
-            "total": live.total,
-            "currency": live.currency,
-            "tax": _tax_rate(row),
-            "taxAmount": live.tax,
-            "grossAmount": live.total,
-            "grossAmountLocalCurrency": live.total,
+            "costItems": [i.as_cdr() for i in live.items], "total": live.total,
+            "currency": live.currency, "tax": _tax_rate(row), "taxAmount": live.tax,
+            "grossAmount": live.total, "grossAmountLocalCurrency": live.total,
         }
     if row["cost_total"] is None:
         return None
@@ -215,7 +195,8 @@ def chargelog_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]
     }
 
 
-def statistics(conn: sqlite3.Connection, user_id: int, timeframe: dict | None) -> dict[str, Any]:
+def statistics(conn: sqlite3.Connection, user_id: int, timeframe: dict | None
+               ) -> dict[str, Any]:
     """Finished sessions only: running ones have no final energy yet."""
     where, args = _where(user_id, "stopped", timeframe)
     row = conn.execute(
@@ -224,14 +205,12 @@ def statistics(conn: sqlite3.Connection, user_id: int, timeframe: dict | None) -
         " AND s.state = 'finished'",
         args,
     ).fetchone()
-    return {
-        "number": int(row["n"]),
-        "energyConsumption": round(float(row["e"]), 3),
-        "co2Saving": round(float(row["c"]), 3),
-    }
+    return {"number": int(row["n"]), "energyConsumption": round(float(row["e"]), 3),
+            "co2Saving": round(float(row["c"]), 3)}
 
 
-def meter_summary(conn: sqlite3.Connection, user_id: int, session_uuid: str) -> dict[str, Any]:
+def meter_summary(conn: sqlite3.Connection, user_id: int, session_uuid: str
+                  ) -> dict[str, Any]:
     """``chargelogMeterValuesSummary`` from the session's meter values (kWh, W, % SoC).
 
     ``sumEnergy`` is the energy delivered so far in kWh (last - first reading; the
@@ -240,17 +219,15 @@ def meter_summary(conn: sqlite3.Connection, user_id: int, session_uuid: str) -> 
     """
     row = get_session(conn, user_id, session_uuid, field="uuid")
     values = conn.execute(
-        "SELECT ts, energy_wh, power_w, soc FROM meter_values WHERE session_id = ? ORDER BY ts, id",
+        "SELECT ts, energy_wh, power_w, soc FROM meter_values WHERE session_id = ?"
+        " ORDER BY ts, id",
         (row["id"],),
     ).fetchall()
     energy = [v for v in values if v["energy_wh"] is not None]
     first = energy[0] if energy else None
     last = energy[-1] if energy else None
-    base = (
-        row["meter_start"]
-        if row["meter_start"] is not None
-        else (first["energy_wh"] if first else None)
-    )
+    base = row["meter_start"] if row["meter_start"] is not None else (
+        first["energy_wh"] if first else None)
     sum_energy = None
     if last is not None and base is not None:
         sum_energy = round(max(0, last["energy_wh"] - base) / 1000.0, 3)
@@ -281,11 +258,8 @@ def meter_summary(conn: sqlite3.Connection, user_id: int, session_uuid: str) -> 
         "stateOfChargeLastChanged": soc_since,
         "currentPowerLastChanged": power_since,
         # A finished session draws no power any more, whatever the last sample said.
-        "currentPower": (
-            round(power)
-            if power is not None and row["state"] in RUNNING
-            else (0 if values else None)
-        ),
+        "currentPower": (round(power) if power is not None and row["state"] in RUNNING
+                         else (0 if values else None)),
         "currentStateOfCharge": round(soc) if soc is not None else None,
         "initialStateOfCharge": round(socs[0]) if socs else None,
     }

@@ -103,14 +103,8 @@ def check_card_form(form: dict[str, str], now: datetime | None = None) -> dict[s
     cvc = (form.get("cvc") or "").strip()
     if not cvc.isdigit() or len(cvc) != (4 if network == "AMEX" else 3):
         raise BadInput("cvc", f"must be {4 if network == 'AMEX' else 3} digits")
-    return {
-        "network": network,
-        "last4": number[-4:],
-        "holder": holder,
-        "expiry_month": month,
-        "expiry_year": year,
-        "declined": number in DECLINED_NUMBERS,
-    }
+    return {"network": network, "last4": number[-4:], "holder": holder,
+            "expiry_month": month, "expiry_year": year, "declined": number in DECLINED_NUMBERS}
 
 
 # ------------------------------------------------------------------ signatures
@@ -125,14 +119,14 @@ def tx_signature(conn: sqlite3.Connection, tx_uuid: str, owner_uuid: str) -> str
     return _sign(conn, "tx", tx_uuid, owner_uuid)
 
 
-def hosted_session_id(conn: sqlite3.Connection, user_uuid: str, now: float | None = None) -> str:
+def hosted_session_id(conn: sqlite3.Connection, user_uuid: str, now: float | None = None
+                      ) -> str:
     expires = int((now if now is not None else time.time()) + HOSTED_TTL_SECONDS)
     return f"{user_uuid}.{expires}.{_sign(conn, 'hosted', str(expires), user_uuid)}"
 
 
-def user_of_hosted_session(
-    conn: sqlite3.Connection, session_id: str, now: float | None = None
-) -> sqlite3.Row | None:
+def user_of_hosted_session(conn: sqlite3.Connection, session_id: str,
+                           now: float | None = None) -> sqlite3.Row | None:
     parts = (session_id or "").split(".")
     if len(parts) != 3 or not parts[1].isdigit():
         return None
@@ -141,9 +135,8 @@ def user_of_hosted_session(
         return None
     if not hmac.compare_digest(_sign(conn, "hosted", expires, user_uuid), sig):
         return None
-    return conn.execute(
-        "SELECT * FROM users WHERE uuid = ? AND active = 1", (user_uuid,)
-    ).fetchone()
+    return conn.execute("SELECT * FROM users WHERE uuid = ? AND active = 1", (user_uuid,)
+                        ).fetchone()
 
 
 # ------------------------------------------------------------------ payment methods
@@ -152,45 +145,27 @@ def user_of_hosted_session(
 def method_rows(conn: sqlite3.Connection, user_id: int) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT * FROM payment_methods WHERE user_id = ? AND status = 'ACTIVE'"
-        " ORDER BY created_at DESC, id DESC",
-        (user_id,),
-    ).fetchall()
+        " ORDER BY created_at DESC, id DESC", (user_id,)).fetchall()
 
 
 def has_payment_medium(conn: sqlite3.Connection, user_id: int) -> bool:
     """An active payment method or an active SEPA mandate: both let the operator collect."""
-    if conn.execute(
-        "SELECT 1 FROM payment_methods WHERE user_id = ? AND status = 'ACTIVE'", (user_id,)
-    ).fetchone():
+    if conn.execute("SELECT 1 FROM payment_methods WHERE user_id = ? AND status = 'ACTIVE'",
+                    (user_id,)).fetchone():
         return True
-    return (
-        conn.execute(
-            "SELECT 1 FROM contracts WHERE user_id = ? AND kind = 'SEPA' AND status = 'ACTIVE'",
-            (user_id,),
-        ).fetchone()
-        is not None
-    )
+    return conn.execute("SELECT 1 FROM contracts WHERE user_id = ? AND kind = 'SEPA'"
+                        " AND status = 'ACTIVE'", (user_id,)).fetchone() is not None
 
 
-def _store_method(
-    conn: sqlite3.Connection, user_id: int, card: dict[str, Any], reference: str | None
-) -> int:
+def _store_method(conn: sqlite3.Connection, user_id: int, card: dict[str, Any],
+                  reference: str | None) -> int:
     label = f"{NETWORK_LABELS[card['network']]} **** {card['last4']}"
     cur = conn.execute(
         "INSERT INTO payment_methods(uuid, user_id, network, display_label, holder,"
         " expiry_month, expiry_year, customer_reference, status, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?)",
-        (
-            str(uuidlib.uuid4()),
-            user_id,
-            card["network"],
-            label,
-            card["holder"],
-            card["expiry_month"],
-            card["expiry_year"],
-            reference,
-            utcnow(),
-        ),
+        (str(uuidlib.uuid4()), user_id, card["network"], label, card["holder"],
+         card["expiry_month"], card["expiry_year"], reference, utcnow()),
     )
     return int(cur.lastrowid)
 
@@ -198,28 +173,16 @@ def _store_method(
 # ------------------------------------------------------------------ transactions
 
 
-def create_register(
-    conn: sqlite3.Connection, user_id: int, rate_id: str, reference: str | None
-) -> sqlite3.Row:
+def create_register(conn: sqlite3.Connection, user_id: int, rate_id: str,
+                    reference: str | None) -> sqlite3.Row:
     with transaction(conn):
         rate = cards.find_rate_option(conn, rate_id, "rateId")
-        return _insert_tx(
-            conn,
-            user_id,
-            "REGISTER",
-            rate_option_id=rate["id"],
-            customer_reference=(reference or "").strip()[:100] or None,
-        )
+        return _insert_tx(conn, user_id, "REGISTER", rate_option_id=rate["id"],
+                          customer_reference=(reference or "").strip()[:100] or None)
 
 
-def create_direct(
-    conn: sqlite3.Connection,
-    user_id: int,
-    connector_id: str,
-    rate_id: str,
-    package_id: str | None,
-    card_id: str | None,
-) -> sqlite3.Row:
+def create_direct(conn: sqlite3.Connection, user_id: int, connector_id: str, rate_id: str,
+                  package_id: str | None, card_id: str | None) -> sqlite3.Row:
     try:
         cid = int(str(connector_id).strip())
     except ValueError:
@@ -227,21 +190,17 @@ def create_direct(
     with transaction(conn):
         connector = conn.execute(
             "SELECT k.id, t.currency FROM connectors k LEFT JOIN tariffs t ON t.id = k.tariff_id"
-            " WHERE k.id = ?",
-            (cid,),
-        ).fetchone()
+            " WHERE k.id = ?", (cid,)).fetchone()
         if connector is None:
             raise NotFound(f"connectorId: no connector '{connector_id}'", field="connectorId")
         rate = cards.find_rate_option(conn, rate_id, "rateId")
         amount, package_row = PREAUTH_AMOUNT, None
         if package_id:
             package_row = conn.execute(
-                "SELECT * FROM rate_packages WHERE uuid = ?", (package_id,)
-            ).fetchone()
+                "SELECT * FROM rate_packages WHERE uuid = ?", (package_id,)).fetchone()
             if package_row is None:
-                raise NotFound(
-                    f"ratePackageId: no rate package '{package_id}'", field="ratePackageId"
-                )
+                raise NotFound(f"ratePackageId: no rate package '{package_id}'",
+                               field="ratePackageId")
             if package_row["rate_option_id"] != rate["id"]:
                 raise BadInput("ratePackageId", "does not belong to the rate rateId")
             amount = float(package_row["amount"])
@@ -251,37 +210,22 @@ def create_direct(
             if str(card_row["status"]).upper() != "ACTIVE":
                 raise BadInput("cardId", "the card is deactivated")
         return _insert_tx(
-            conn,
-            user_id,
-            "DIRECT_CHARGING",
-            rate_option_id=rate["id"],
-            rate_package_id=package_row["id"] if package_row else None,
-            connector_id=cid,
-            card_id=card_row["id"] if card_row else None,
-            amount=amount,
-            currency=connector["currency"] or "EUR",
-        )
+            conn, user_id, "DIRECT_CHARGING", rate_option_id=rate["id"],
+            rate_package_id=package_row["id"] if package_row else None, connector_id=cid,
+            card_id=card_row["id"] if card_row else None, amount=amount,
+            currency=connector["currency"] or "EUR")
 
 
 def _insert_tx(conn: sqlite3.Connection, user_id: int, kind: str, **cols: Any) -> sqlite3.Row:
     now = utcnow()
-    values = {
-        "uuid": str(uuidlib.uuid4()),
-        "user_id": user_id,
-        "kind": kind,
-        "status": "OPEN",
-        "created_at": now,
-        "updated_at": now,
-        **cols,
-    }
+    values = {"uuid": str(uuidlib.uuid4()), "user_id": user_id, "kind": kind,
+              "status": "OPEN", "created_at": now, "updated_at": now, **cols}
     names = ", ".join(values)
     marks = ", ".join("?" for _ in values)
-    conn.execute(
-        f"INSERT INTO payment_transactions({names}) VALUES ({marks})", tuple(values.values())
-    )
-    return conn.execute(
-        "SELECT * FROM payment_transactions WHERE uuid = ?", (values["uuid"],)
-    ).fetchone()
+    conn.execute(f"INSERT INTO payment_transactions({names}) VALUES ({marks})",
+                 tuple(values.values()))
+    return conn.execute("SELECT * FROM payment_transactions WHERE uuid = ?",
+                        (values["uuid"],)).fetchone()
 
 
 def tx_for_page(conn: sqlite3.Connection, tx_uuid: str, sig: str | None) -> dict[str, Any] | None:
@@ -292,23 +236,16 @@ def tx_for_page(conn: sqlite3.Connection, tx_uuid: str, sig: str | None) -> dict
         " JOIN users u ON u.id = t.user_id LEFT JOIN rate_options r ON r.id = t.rate_option_id"
         " LEFT JOIN rate_packages p ON p.id = t.rate_package_id"
         " LEFT JOIN connectors k ON k.id = t.connector_id"
-        " LEFT JOIN stations s ON s.id = k.station_id WHERE t.uuid = ?",
-        (tx_uuid,),
-    ).fetchone()
-    if (
-        row is None
-        or not sig
-        or not hmac.compare_digest(tx_signature(conn, tx_uuid, row["owner_uuid"]), sig)
-    ):
+        " LEFT JOIN stations s ON s.id = k.station_id WHERE t.uuid = ?", (tx_uuid,)).fetchone()
+    if row is None or not sig or not hmac.compare_digest(
+            tx_signature(conn, tx_uuid, row["owner_uuid"]), sig):
         return None
     tx = dict(row)
     if tx["status"] == "OPEN" and from_iso(tx["created_at"]) + TX_TTL < datetime.now(UTC):
         with transaction(conn):
-            conn.execute(
-                "UPDATE payment_transactions SET status = 'EXPIRED', message = ?,"
-                " updated_at = ? WHERE id = ? AND status = 'OPEN'",
-                ("payment page expired", utcnow(), tx["id"]),
-            )
+            conn.execute("UPDATE payment_transactions SET status = 'EXPIRED', message = ?,"
+                         " updated_at = ? WHERE id = ? AND status = 'OPEN'",
+                         ("payment page expired", utcnow(), tx["id"]))
         tx["status"] = "EXPIRED"
     return tx
 
@@ -320,101 +257,74 @@ def pay(conn: sqlite3.Connection, tx: dict[str, Any], form: dict[str, str]) -> d
     card = check_card_form(form)
     now = utcnow()
     with transaction(conn):
-        current = conn.execute(
-            "SELECT status FROM payment_transactions WHERE id = ?", (tx["id"],)
-        ).fetchone()
+        current = conn.execute("SELECT status FROM payment_transactions WHERE id = ?",
+                               (tx["id"],)).fetchone()
         if current["status"] != "OPEN":
             raise BadInput("transaction", f"is {current['status']}, not open for payment")
         if card["declined"]:
-            conn.execute(
-                "UPDATE payment_transactions SET status = 'FAILED', message = ?,"
-                " updated_at = ? WHERE id = ?",
-                ("the card was declined by the payment provider", now, tx["id"]),
-            )
+            conn.execute("UPDATE payment_transactions SET status = 'FAILED', message = ?,"
+                         " updated_at = ? WHERE id = ?",
+                         ("the card was declined by the payment provider", now, tx["id"]))
         else:
             method_id = _store_method(conn, tx["user_id"], card, tx["customer_reference"])
-            status, message, card_id = (
-                "PAID",
-                "payment received; starting the charger",
-                tx["card_id"],
-            )
+            status, message, card_id = "PAID", "payment received; starting the charger", \
+                tx["card_id"]
             if tx["kind"] == "REGISTER":
                 status, message = "REGISTERED", "payment method registered"
                 if tx["rate_option_id"] is not None:
-                    rate = conn.execute(
-                        "SELECT uuid, name FROM rate_options WHERE id = ?", (tx["rate_option_id"],)
-                    ).fetchone()
-                    new = cards.create_card(
-                        conn,
-                        tx["user_id"],
-                        rate["uuid"],
-                        tx["customer_reference"] or rate["name"],
-                        prefix="registerPaymentMethod",
-                    )
+                    rate = conn.execute("SELECT uuid, name FROM rate_options WHERE id = ?",
+                                        (tx["rate_option_id"],)).fetchone()
+                    new = cards.create_card(conn, tx["user_id"], rate["uuid"],
+                                            tx["customer_reference"] or rate["name"],
+                                            prefix="registerPaymentMethod")
                     card_id = new["id"]
                     message += f"; card {new['number']} issued"
             elif card_id is None:
-                rate = conn.execute(
-                    "SELECT uuid FROM rate_options WHERE id = ?", (tx["rate_option_id"],)
-                ).fetchone()
-                card_id = cards.create_card(
-                    conn,
-                    tx["user_id"],
-                    rate["uuid"],
-                    "Direct payment",
-                    prefix="initDirectPaymentCharging",
-                )["id"]
+                rate = conn.execute("SELECT uuid FROM rate_options WHERE id = ?",
+                                    (tx["rate_option_id"],)).fetchone()
+                card_id = cards.create_card(conn, tx["user_id"], rate["uuid"],
+                                            "Direct payment", prefix="initDirectPaymentCharging"
+                                            )["id"]
             conn.execute(
                 "UPDATE payment_transactions SET status = ?, message = ?, payment_method_id = ?,"
                 " card_id = ?, updated_at = ? WHERE id = ?",
-                (status, message, method_id, card_id, now, tx["id"]),
-            )
-    return dict(
-        conn.execute("SELECT * FROM payment_transactions WHERE id = ?", (tx["id"],)).fetchone()
-    )
+                (status, message, method_id, card_id, now, tx["id"]))
+    return dict(conn.execute("SELECT * FROM payment_transactions WHERE id = ?",
+                             (tx["id"],)).fetchone())
 
 
-def register_hosted(conn: sqlite3.Connection, user_id: int, form: dict[str, str]) -> dict[str, Any]:
+def register_hosted(conn: sqlite3.Connection, user_id: int, form: dict[str, str]
+                    ) -> dict[str, Any]:
     """The hosted session page: store a payment method, no rate, no card."""
     with transaction(conn):
         tx = dict(_insert_tx(conn, user_id, "REGISTER"))
         return pay(conn, tx, form)
 
 
-def record_start(
-    conn: sqlite3.Connection, tx_id: int, session_id: int | None, failure: str | None
-) -> None:
+def record_start(conn: sqlite3.Connection, tx_id: int, session_id: int | None,
+                 failure: str | None) -> None:
     with transaction(conn):
         conn.execute(
             "UPDATE payment_transactions SET status = ?, message = ?, session_id = ?,"
             " updated_at = ? WHERE id = ?",
-            (
-                "FAILED" if failure else "STARTED",
-                failure or "charging started",
-                session_id,
-                utcnow(),
-                tx_id,
-            ),
-        )
+            ("FAILED" if failure else "STARTED",
+             failure or "charging started", session_id, utcnow(), tx_id))
 
 
-def direct_status(
-    conn: sqlite3.Connection, user_id: int, evse_id: str, tx_uuid: str
-) -> dict[str, Any]:
+def direct_status(conn: sqlite3.Connection, user_id: int, evse_id: str, tx_uuid: str
+                  ) -> dict[str, Any]:
     row = conn.execute(
         "SELECT t.*, k.evse_id, s.uuid AS session_uuid, s.state AS session_state,"
         " s.failure_reason FROM payment_transactions t"
         " LEFT JOIN connectors k ON k.id = t.connector_id"
         " LEFT JOIN sessions s ON s.id = t.session_id"
         " WHERE t.uuid = ? AND t.user_id = ? AND t.kind = 'DIRECT_CHARGING'",
-        ((tx_uuid or "").strip(), user_id),
-    ).fetchone()
+        ((tx_uuid or "").strip(), user_id)).fetchone()
     if row is None:
         raise NotFound(f"transactionId: no direct payment '{tx_uuid}'", field="transactionId")
     if (row["evse_id"] or "").upper() != (evse_id or "").strip().upper():
-        raise NotFound(
-            f"evseId: transaction '{tx_uuid}' is not for EVSE '{evse_id}'", field="evseId"
-        )
+        raise NotFound(f"evseId: transaction '{tx_uuid}' is not for EVSE '{evse_id}'",
+                       field="evseId")
     status, message = row["status"], row["message"]
     if status == "OPEN":
         expired = from_iso(row["created_at"]) + TX_TTL < datetime.now(UTC)

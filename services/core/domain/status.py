@@ -27,15 +27,8 @@ if TYPE_CHECKING:
     from services.core.state import Core
 
 OCPP_STATUSES = (
-    "Available",
-    "Preparing",
-    "Charging",
-    "SuspendedEVSE",
-    "SuspendedEV",
-    "Finishing",
-    "Reserved",
-    "Unavailable",
-    "Faulted",
+    "Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV", "Finishing",
+    "Reserved", "Unavailable", "Faulted",
 )
 SIMPLE_CONNECTOR = ("Available", "Occupied", "Unavailable", "Faulted")
 SIMPLE_CP = ("Available", "Unavailable", "Occupied")

@@ -18,25 +18,9 @@ PASSWORD_MAX = 128
 # IBAN length per country (SWIFT IBAN registry) for the countries Voltra serves and their
 # neighbours; other countries get the generic 15..34 length check plus mod-97.
 IBAN_LENGTHS = {
-    "AT": 20,
-    "BE": 16,
-    "CH": 21,
-    "CZ": 24,
-    "DE": 22,
-    "DK": 18,
-    "ES": 24,
-    "FI": 18,
-    "FR": 27,
-    "GB": 22,
-    "IE": 22,
-    "IT": 27,
-    "LI": 21,
-    "LU": 20,
-    "NL": 18,
-    "NO": 15,
-    "PL": 28,
-    "PT": 25,
-    "SE": 24,
+    "AT": 20, "BE": 16, "CH": 21, "CZ": 24, "DE": 22, "DK": 18, "ES": 24, "FI": 18,
+    "FR": 27, "GB": 22, "IE": 22, "IT": 27, "LI": 21, "LU": 20, "NL": 18, "NO": 15,
+    "PL": 28, "PT": 25, "SE": 24,
 }
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
 # BIC / SWIFT: 4 bank letters, 2 country letters, 2 location chars, optional 3 branch chars.
@@ -105,17 +89,13 @@ def check_bic(value: str | None, field: str = "bic") -> str:
     if not bic:
         raise BadInput(field, "is required")
     if not _BIC.match(bic):
-        raise BadInput(
-            field,
-            "must be 8 or 11 characters: 4 bank letters, 2 country letters,"
-            " 2 location and optionally 3 branch characters",
-        )
+        raise BadInput(field, "must be 8 or 11 characters: 4 bank letters, 2 country letters,"
+                              " 2 location and optionally 3 branch characters")
     return bic
 
 
-def check_text(
-    value: str | None, field: str, *, required: bool = False, max_len: int = 200
-) -> str | None:
+def check_text(value: str | None, field: str, *, required: bool = False,
+               max_len: int = 200) -> str | None:
     text = (value or "").strip()
     if not text:
         if required:

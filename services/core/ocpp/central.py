@@ -10,7 +10,9 @@ Tunables (environment, read at start; defaults are production values):
 - ``VOLTRA_OCPP_CALL_TIMEOUT`` how long to wait for a charger's reply (s, default 30);
 - ``VOLTRA_REMOTE_START_TIMEOUT`` how long a remote start may wait for the vehicle (s, 120);
 - ``VOLTRA_MINUTE_SECONDS`` length of a "minute" for stopMinutes/automaticStop (default 60;
-  demos and tests with a simulated time factor shorten it).
+  demos and tests with a simulated time factor shorten it);
+- ``VOLTRA_STALE_SESSION_GRACE`` how long after a connector reported Available a session
+  still open there is closed as stale (s, default 120).
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class CentralSystem:
             "VOLTRA_REMOTE_START_TIMEOUT", charging.DEFAULT_START_TIMEOUT_S
         )
         self.minute_seconds = _env_float("VOLTRA_MINUTE_SECONDS", 60)
+        self.stale_grace = _env_float("VOLTRA_STALE_SESSION_GRACE", 120)
         self._meter_rows: list[tuple] = []
         self._flush_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task] = set()
@@ -214,6 +217,8 @@ class CentralSystem:
     def after_status(self, station_id: int, connector_no: int, new: str) -> None:
         """A connector that returns to Available (or breaks) while a remote start waits for
         the vehicle ends that attempt: the charger gave up waiting for the plug."""
+        if new == "Available":
+            self.spawn(self._close_if_stale_later(station_id, connector_no, datetime.now(UTC)))
         if new in ("Available", "Faulted", "Unavailable"):
             reason = Failure.NO_VEHICLE if new == "Available" else Failure.CONNECTOR_OUT_OF_ORDER
             self.spawn(
@@ -221,6 +226,17 @@ class CentralSystem:
                     station_id, connector_no, reason, only_accepted=new == "Available"
                 )
             )
+
+    async def _close_if_stale_later(
+        self, station_id: int, connector_no: int, idle_since: datetime
+    ) -> None:
+        # The grace lets a StopTransaction still queued in a reconnecting charger arrive
+        # first (chargers report status at once, queued transaction messages after).
+        await asyncio.sleep(self.stale_grace)
+        sid = await self.core.db(charging.close_if_stale, station_id, connector_no, idle_since)
+        if sid is not None:
+            log.info("ocpp: closed session %s: the charger reported the connector free", sid)
+            self.session_changed(sid)
 
     async def _fail_waiting_attempts(
         self, station_id: int, connector_no: int, reason: str, only_accepted: bool
@@ -240,7 +256,12 @@ class CentralSystem:
         async with self._flush_lock:
             rows, self._meter_rows = self._meter_rows, []
             if rows:
-                await self.core.db(charging.record_meter_values, rows)
+                try:
+                    await self.core.db(charging.record_meter_values, rows)
+                except BaseException:
+                    # keep them for the next flush: the charger already got its answer
+                    self._meter_rows[:0] = rows
+                    raise
 
     async def _flush_loop(self) -> None:
         while True:

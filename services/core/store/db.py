@@ -49,6 +49,10 @@ def connect(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA cache_size=-65536")
+    # Read pages straight from the OS page cache instead of copying them into each
+    # connection's own cache: station searches touch scattered pages of a large file, and
+    # every worker thread has its own connection (H2: ~25% off the 1M-station search).
+    conn.execute("PRAGMA mmap_size=2147483648")
     return conn
 
 

@@ -31,17 +31,16 @@ class CardAccess(Enum):
     ALL = "all"
 
 
-def _mask_sql(flt: StationFilter | None, params: list[Any]) -> str:
-    if flt is None:
-        return ""
+def _matching_ids_sql(flt: StationFilter, params: list[Any]) -> str:
+    """A subquery of the ids of stations matching ``flt`` (R*Tree feature bits, operators)."""
     parts = []
     for mask in flt.all_masks:
-        parts.append("(r.features & ?) != 0")
+        parts.append("(features & ?) != 0")
         params.append(mask)
     if flt.operator_ids:
-        parts.append(f"r.operator_id IN ({','.join('?' * len(flt.operator_ids))})")
+        parts.append(f"operator_id IN ({','.join('?' * len(flt.operator_ids))})")
         params.extend(flt.operator_ids)
-    return "".join(" AND " + p for p in parts)
+    return "SELECT id FROM station_rtree WHERE " + (" AND ".join(parts) or "1")
 
 
 def search_stations(
@@ -61,34 +60,32 @@ def search_stations(
         if location is None:
             return stations_paged(conn, offset=offset, limit=limit, flt=flt)
         lat, lon, radius_m = location
-        return stations_near(
-            conn, lat, lon, radius_m, offset=offset, limit=limit, flt=flt, ordered=ordered
-        )
+        return stations_near(conn, lat, lon, radius_m, offset=offset, limit=limit, flt=flt,
+                             ordered=ordered)
     # Internal stations only: the R*Tree has no access-type bit, so this (rarer) path
     # filters the candidates itself.
     if location is None:
-        params: list[Any] = []
-        where = "s.access_type <> 'ROAMING'" + _mask_sql(flt, params)
-        total = conn.execute(
-            f"SELECT COUNT(*) FROM station_rtree r JOIN stations s ON s.id = r.id WHERE {where}",
-            params,
-        ).fetchone()[0]
-        ids = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT s.id FROM station_rtree r JOIN stations s ON s.id = r.id WHERE {where}"
-                " ORDER BY s.id LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            )
-        ]
+        if flt is None or flt.is_empty:
+            total = conn.execute(
+                "SELECT COUNT(*) FROM stations WHERE access_type <> 'ROAMING'").fetchone()[0]
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM stations WHERE access_type <> 'ROAMING' ORDER BY id"
+                " LIMIT ? OFFSET ?", (limit, offset))]
+        else:
+            # One pass: "id IN (R*Tree matches)" beats a join driven by the virtual table.
+            params: list[Any] = []
+            matching = _matching_ids_sql(flt, params)
+            every = [r[0] for r in conn.execute(
+                f"SELECT id FROM stations WHERE access_type <> 'ROAMING' AND id IN ({matching})"
+                " ORDER BY id", params)]
+            total, ids = len(every), every[offset : offset + limit]
         items = stations_by_ids(conn, ids)
         for row in items:
             row["distance_m"] = None
         return StationPage(items=items, total=total, offset=offset, limit=limit)
     lat, lon, radius_m = location
-    _, found = near_ids(
-        conn, lat, lon, radius_m, offset=0, limit=ALL_RESULTS, flt=flt, ordered=ordered
-    )
+    _, found = near_ids(conn, lat, lon, radius_m, offset=0, limit=ALL_RESULTS, flt=flt,
+                        ordered=ordered)
     roaming = _roaming_ids(conn, [sid for _, sid in found])
     kept = [(d, sid) for d, sid in found if sid not in roaming]
     page = kept[offset : offset + limit]
@@ -102,14 +99,9 @@ def _roaming_ids(conn: sqlite3.Connection, ids: list[int]) -> set[int]:
     out: set[int] = set()
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        out.update(
-            r[0]
-            for r in conn.execute(
-                f"SELECT id FROM stations WHERE access_type = 'ROAMING' AND id IN"
-                f" ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-        )
+        out.update(r[0] for r in conn.execute(
+            f"SELECT id FROM stations WHERE access_type = 'ROAMING' AND id IN"
+            f" ({','.join('?' * len(chunk))})", chunk))
     return out
 
 
@@ -119,40 +111,24 @@ def sites_paged(
     """Sites with at least one (matching) station, ordered by id."""
     if flt is None or flt.is_empty:
         total = conn.execute("SELECT COUNT(*) FROM sites").fetchone()[0]
-        ids = [
-            r[0]
-            for r in conn.execute(
-                "SELECT id FROM sites ORDER BY id LIMIT ? OFFSET ?", (limit, offset)
-            )
-        ]
+        ids = [r[0] for r in conn.execute(
+            "SELECT id FROM sites ORDER BY id LIMIT ? OFFSET ?", (limit, offset))]
     else:
         params: list[Any] = []
-        where = "1" + _mask_sql(flt, params)
-        base = (
-            f"SELECT DISTINCT s.site_id FROM station_rtree r JOIN stations s ON s.id = r.id"
-            f" WHERE {where}"
-        )
-        total = conn.execute(f"SELECT COUNT(*) FROM ({base})", params).fetchone()[0]
-        ids = [
-            r[0]
-            for r in conn.execute(
-                f"{base} ORDER BY s.site_id LIMIT ? OFFSET ?", [*params, limit, offset]
-            )
-        ]
+        matching = _matching_ids_sql(flt, params)
+        every = [r[0] for r in conn.execute(
+            f"SELECT DISTINCT site_id FROM stations WHERE id IN ({matching}) ORDER BY site_id",
+            params)]
+        total, ids = len(every), every[offset : offset + limit]
     items = sites_by_ids(conn, ids)
     for row in items:
         row["distance_m"] = None
     return StationPage(items=items, total=total, offset=offset, limit=limit)
 
 
-def connector_ids_paged(
-    conn: sqlite3.Connection, *, offset: int, limit: int
-) -> tuple[list[int], int]:
+def connector_ids_paged(conn: sqlite3.Connection, *, offset: int, limit: int
+                        ) -> tuple[list[int], int]:
     total = conn.execute("SELECT COUNT(*) FROM connectors").fetchone()[0]
-    ids = [
-        r[0]
-        for r in conn.execute(
-            "SELECT id FROM connectors ORDER BY id LIMIT ? OFFSET ?", (limit, offset)
-        )
-    ]
+    ids = [r[0] for r in conn.execute(
+        "SELECT id FROM connectors ORDER BY id LIMIT ? OFFSET ?", (limit, offset))]
     return ids, total

@@ -5,22 +5,26 @@ Plain sync functions taking ``conn`` first (see services/core/state.py).
 How a radius search stays fast at 1,000,000 stations (goal: p95 < 2 ms for 50 results
 within 5 km in a city):
 
-- ``station_rtree`` (migration 2) holds every station as a point plus two auxiliary
-  columns, ``features`` (a bit mask of what its connectors offer, kept current by triggers
-  on ``connectors``) and ``operator_id``. Unfiltered searches never touch ``stations``
-  until the final page is known.
 - Distances: the authoritative distance is the haversine great-circle distance on a sphere
-  of the mean Earth radius (6,371,008.8 m), computed from the exact ``stations``
-  coordinates. Counting every station inside the circle exactly would mean a haversine per
-  candidate; instead SQL evaluates a cheap local projection (equirectangular with a
-  second-order cosine correction, pure arithmetic) on the R*Tree's own float32 coordinates.
-  Its error against haversine is bounded by ``_band_m`` (measured: < 0.4 m at 5 km in
-  Europe; the band adds 3 m for float32 rounding). Candidates clearly inside are counted
-  directly; only the few inside the +/- band are re-checked with haversine on the exact
-  coordinates. The count is therefore exact, not an estimate.
-- The page itself comes from an expanding search: a small circle expected to hold
-  ``offset + limit`` stations (from the density just counted), doubled until it does.
-  Only its candidates get exact distances and their station rows fetched.
+  of the mean Earth radius (6,371,008.8 m) from the exact ``stations`` coordinates. SQL
+  evaluates a cheap local projection instead (equirectangular, the cosine taken at the mean
+  latitude and linearised: pure arithmetic); its error against haversine is bounded by
+  ``_band_m`` (measured at most 5% of that bound, well under a metre at 5 km; on the
+  R*Tree's float32 coordinates 3 m are added). Stations clearly inside are counted as
+  such; only the few within the +/- band are re-checked with haversine on the exact
+  coordinates. Every count and page is therefore exact, never an estimate.
+- totalCount, unfiltered (migrations 4/5): a grid of per-cell station counts. Per row of
+  cells, the cells wholly inside the circle are summed from ``station_cell_counts``; only
+  the stations of the cells the edge crosses (``station_cells``: exact coordinates,
+  clustered by cell) are tested. Cost grows with the circle's edge, not with how many
+  stations are inside.
+- totalCount, filtered: ``station_rtree`` (migration 3) holds each station as a point plus
+  ``features`` (bit mask of what its connectors offer, kept current by triggers) and
+  ``operator_id``; the circle is cut into strips whose inner parts the R*Tree counts alone.
+- The page: an expanding search on the R*Tree. A circle expected to hold one page is
+  ranked by projected distance (SQLite keeps only the nearest k + 64), the true top k is
+  provably among those within D_k + 2 band, and only those get exact distances and their
+  rows fetched (one query for the first page).
 - Radii above 200 km or centres beyond 80 degrees latitude take an exact slow path
   (haversine on every bounding-box candidate) because the projection's error grows there.
 
@@ -34,13 +38,19 @@ status is ``Available``.
 
 from __future__ import annotations
 
+import functools
 import math
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.core.store.migrations import FEATURES_SQL_V3
+from services.core.store.migrations import (
+    CELL_LAT_STEPS,
+    CELL_LON_STEPS,
+    CELL_ROW,
+    FEATURES_SQL_V3,
+)
 
 EARTH_RADIUS_M = 6_371_008.8
 _RAD = math.pi / 180.0
@@ -300,12 +310,13 @@ def _bbox(lat0: float, lon0: float, radius_m: float, margin_m: float) -> tuple[f
 
 # Squared projected distance in m^2 from the R*Tree's own coordinates (no table lookups).
 # Parameters: :lat0 :lon0 :ky (m per degree) :c0 :s0 :h (half a degree in radians).
+# Projected distance squared in m^2, from the R*Tree's own coordinates (no table lookups):
+# x scales longitude by the cosine at the mean latitude, linearised around the centre
+# (kx0 + kx1 * dlat), y scales latitude. Parameters from _geo_params().
 _D2 = (
-    "(((min_lon - :lon0) * :ky * (:c0 - :s0 * (min_lat - :lat0) * :h"
-    " - :c0 * (min_lat - :lat0) * (min_lat - :lat0) * :h * :h / 2))"
-    " * ((min_lon - :lon0) * :ky * (:c0 - :s0 * (min_lat - :lat0) * :h"
-    " - :c0 * (min_lat - :lat0) * (min_lat - :lat0) * :h * :h / 2))"
-    " + ((min_lat - :lat0) * :ky) * ((min_lat - :lat0) * :ky))"
+    "((min_lon - :lon0) * (:kx0 + :kx1 * (min_lat - :lat0))"
+    " * (min_lon - :lon0) * (:kx0 + :kx1 * (min_lat - :lat0))"
+    " + (min_lat - :lat0) * (min_lat - :lat0) * :ky2)"
 )
 _BOX = "max_lat >= :s AND min_lat <= :n AND max_lon >= :w AND min_lon <= :e"
 
@@ -330,10 +341,9 @@ def _geo_params(lat0: float, lon0: float) -> dict[str, Any]:
     return {
         "lat0": lat0,
         "lon0": lon0,
-        "ky": _M_PER_DEG,
-        "c0": math.cos(lat0 * _RAD),
-        "s0": math.sin(lat0 * _RAD),
-        "h": _RAD / 2,
+        "kx0": _M_PER_DEG * math.cos(lat0 * _RAD),
+        "kx1": -_M_PER_DEG * math.sin(lat0 * _RAD) * _RAD / 2,
+        "ky2": _M_PER_DEG * _M_PER_DEG,
     }
 
 
@@ -374,6 +384,8 @@ def _within(
     inner = max(0.0, radius_m - band)
     params.update(lo2=inner * inner, hi2=(radius_m + band) ** 2)
     if count_only:
+        if flt is None or flt.is_empty:
+            return _count_grid(conn, lat0, lon0, radius_m), []
         return _count_strips(conn, lat0, lon0, radius_m, band, flt), []
     rows = conn.execute(
         f"SELECT id FROM station_rtree WHERE {where} AND {_D2} <= :hi2", params
@@ -481,6 +493,94 @@ def _count_strips(
     )
 
 
+# Counting by grid (unfiltered searches; migration 4). Per row of cells, the cells wholly
+# inside the circle are summed from station_cell_counts (cost grows with the circle's
+# edge, not with how many stations are inside); the stations of the cells the edge
+# crosses come from station_cells (exact coordinates, clustered by cell) and are tested
+# with the projected distance and the band re-check. Bounds use the haversine condition
+# sin^2(dphi/2) + cos(phi0) cos(phi) sin^2(dlambda/2) <= sin^2(R / 2 Re) directly, so a
+# cell is only called "inside" when every point of it is.
+_CELL_EDGE_SQL = (
+    "SELECT SUM(d2 <= :lo2), group_concat(CASE WHEN d2 > :lo2 THEN station_id END)"
+    " FROM (SELECT station_id, {d2} AS d2 FROM station_cells"
+    " WHERE cell BETWEEN :p{i} AND :q{i} LIMIT -1) WHERE d2 <= :hi2"
+)
+_CELL_SUM_SQL = "SELECT SUM(n), NULL FROM station_cell_counts WHERE cell BETWEEN :p{i} AND :q{i}"
+_D2_EXACT = _D2.replace("min_lat", "latitude").replace("min_lon", "longitude")
+_PARTS_PER_STATEMENT = 200  # SQLite caps a compound SELECT at 500 terms
+
+
+@functools.lru_cache(maxsize=256)
+def _grid_sql(kinds: tuple[str, ...]) -> str:
+    # Circles of one radius at similar latitudes share the same shape of parts, so the text
+    # (and SQLite's prepared statement behind it) is reused instead of rebuilt per call.
+    return " UNION ALL ".join(
+        (_CELL_SUM_SQL if kind == "sum" else _CELL_EDGE_SQL).format(i=i, d2=_D2_EXACT)
+        for i, kind in enumerate(kinds)
+    )
+
+
+def _half_width_deg(h: float, sin_half_dphi: float, c0: float, cos_phi: float) -> float | None:
+    num = h - sin_half_dphi * sin_half_dphi
+    if num <= 0:
+        return None
+    v = num / (c0 * cos_phi)
+    return 180.0 if v >= 1 else 2 * math.asin(math.sqrt(v)) / _RAD
+
+
+def _count_grid(conn: sqlite3.Connection, lat0: float, lon0: float, radius_m: float) -> int:
+    c0 = math.cos(lat0 * _RAD)
+    h_out = math.sin(radius_m / (2 * EARTH_RADIUS_M)) ** 2
+    h_in = math.sin(max(0.0, radius_m - 0.01) / (2 * EARTH_RADIUS_M)) ** 2
+    dlat = radius_m / _M_PER_DEG + 1e-6
+    first = int((max(-90.0, lat0 - dlat) + 90.0) * CELL_LAT_STEPS)
+    last = int((min(90.0, lat0 + dlat) + 90.0) * CELL_LAT_STEPS)
+    parts: list[tuple[str, int, int]] = []  # ("sum" | "edge", first cell, last cell)
+    for row in range(first, last + 1):
+        a = row / CELL_LAT_STEPS - 90.0
+        b = (row + 1) / CELL_LAT_STEPS - 90.0
+        near = 0.0 if a <= lat0 <= b else min(abs(a - lat0), abs(b - lat0))
+        far = max(abs(a - lat0), abs(b - lat0))
+        cos_pole = math.cos(min(89.99, max(abs(a), abs(b))) * _RAD)
+        cos_eq = 1.0 if a <= 0.0 <= b else math.cos(min(abs(a), abs(b)) * _RAD)
+        d_out = _half_width_deg(h_out, math.sin(near * _RAD / 2), c0, cos_pole)
+        if d_out is None:
+            continue
+        base = row * CELL_ROW
+        c_lo = int((lon0 - d_out - 1e-9 + 180.0) * CELL_LON_STEPS)
+        c_hi = int((lon0 + d_out + 1e-9 + 180.0) * CELL_LON_STEPS)
+        d_in = _half_width_deg(h_in, math.sin(far * _RAD / 2), c0, cos_eq)
+        i_lo, i_hi = 1, 0
+        if d_in is not None:
+            i_lo = math.ceil((lon0 - d_in + 180.0) * CELL_LON_STEPS)
+            i_hi = math.floor((lon0 + d_in + 180.0) * CELL_LON_STEPS) - 1
+        if i_lo <= i_hi:
+            parts.append(("sum", base + i_lo, base + i_hi))
+            if c_lo < i_lo:
+                parts.append(("edge", base + c_lo, base + i_lo - 1))
+            if i_hi < c_hi:
+                parts.append(("edge", base + i_hi + 1, base + c_hi))
+        else:
+            parts.append(("edge", base + c_lo, base + c_hi))
+    band = radius_m**3 / EARTH_RADIUS_M**2 * (1 + math.tan(lat0 * _RAD) ** 2) + 0.01
+    geo = _geo_params(lat0, lon0)
+    geo.update(lo2=max(0.0, radius_m - band) ** 2, hi2=(radius_m + band) ** 2)
+    count, band_ids = 0, []
+    for start in range(0, len(parts), _PARTS_PER_STATEMENT):
+        chunk = parts[start : start + _PARTS_PER_STATEMENT]
+        params = dict(geo)
+        for i, (_kind, lo, hi) in enumerate(chunk):
+            params[f"p{i}"], params[f"q{i}"] = lo, hi
+        for n, ids in conn.execute(_grid_sql(tuple(k for k, _, _ in chunk)), params):
+            count += int(n or 0)
+            if ids:
+                band_ids.extend(int(x) for x in ids.split(","))
+    exact = _exact_coords(conn, band_ids)
+    return count + sum(
+        1 for la, lo in exact.values() if haversine_m(lat0, lon0, la, lo) <= radius_m
+    )
+
+
 def _within_slow(
     conn: sqlite3.Connection,
     lat0: float,
@@ -552,6 +652,20 @@ def near_ids(
 ) -> tuple[int, list[tuple[float, int]]]:
     """(total, [(distance_m, station id)] for the page), nearest first, or by id when
     ``ordered`` is False. Ties in distance are broken by id so paging is stable."""
+    return _page(conn, latitude, longitude, radius_m, flt, offset, limit, ordered, None)
+
+
+def _page(
+    conn: sqlite3.Connection,
+    latitude: float,
+    longitude: float,
+    radius_m: float,
+    flt: StationFilter | None,
+    offset: int,
+    limit: int,
+    ordered: bool,
+    rows: dict[int, dict[str, Any]] | None,
+) -> tuple[int, list[tuple[float, int]]]:
     _check_point(latitude, longitude, radius_m)
     offset, limit = max(0, int(offset)), max(0, int(limit))
     if not _fast_ok(latitude, radius_m, longitude):
@@ -566,14 +680,71 @@ def near_ids(
         _, found = _within(conn, latitude, longitude, radius_m, flt, count_only=False)
         found.sort(key=(lambda t: (t[0], t[1])) if ordered else (lambda t: t[1]))
         return total, found[offset : offset + limit]
-    # Expanding search: a circle expected (uniform density) to hold 2x what the page needs.
-    r = min(radius_m, radius_m * math.sqrt(2.0 * want / total))
+    return total, _nearest(conn, latitude, longitude, radius_m, flt, total, offset, limit, rows)
+
+
+def _nearest(
+    conn: sqlite3.Connection,
+    lat0: float,
+    lon0: float,
+    radius_m: float,
+    flt: StationFilter | None,
+    total: int,
+    offset: int,
+    limit: int,
+    rows: dict[int, dict[str, Any]] | None = None,
+) -> list[tuple[float, int]]:
+    """The page of the ``offset + limit`` nearest, by an expanding search.
+
+    A circle expected at uniform density to hold what the page needs (searched places are
+    usually denser at their centre, so it mostly holds more) is ranked by the projected
+    distance. With D_k the k-th smallest projected distance (k = offset + limit), every
+    station of the true top k is within D_k + 2 x band projected, so only those few
+    candidates need exact coordinates; when the circle holds fewer than k or the cut-off
+    lies outside it, the circle grows.
+    """
+    want = min(offset + limit, total)
+    band = _band_m(lat0, radius_m)
+    params = _geo_params(lat0, lon0)
+    filter_sql = _filter_sql(flt, params)
+    r = max(50.0, min(radius_m, radius_m * math.sqrt(want / total)))
+    top = want + 64  # SQLite keeps only the nearest `top` (a top-N sort, no big fetch)
     while True:
-        count, found = _within(conn, latitude, longitude, r, flt, count_only=False)
-        if count >= want or r >= radius_m:
-            found.sort()
-            return total, found[offset : offset + limit]
-        r = min(radius_m, r * 2)
+        s, n, w, e = _bbox(lat0, lon0, r, band)
+        params.update(s=s, n=n, w=w, e=e, hi2=(r + band) ** 2, top=top)
+        cur = conn.cursor()
+        cur.row_factory = None  # plain tuples, cheaper than sqlite3.Row
+        cands = cur.execute(
+            f"SELECT d2, id FROM (SELECT id, {_D2} AS d2 FROM station_rtree"
+            f" WHERE {_BOX}{filter_sql} LIMIT -1) WHERE d2 <= :hi2 ORDER BY d2, id LIMIT :top",
+            params,
+        ).fetchall()
+        if len(cands) < want:
+            r = min(radius_m, r * 1.6)
+            continue
+        cutoff = math.sqrt(cands[want - 1][0]) + 2 * band
+        if cutoff > r and r < radius_m:
+            r = min(radius_m, max(cutoff, r * 1.5))
+            continue
+        limit2 = cutoff * cutoff
+        if len(cands) == top and cands[-1][0] <= limit2:
+            top *= 4  # the cut-off reaches past what was kept: keep more
+            continue
+        pick = [sid for d2, sid in cands if d2 <= limit2]
+        if rows is not None and offset == 0:
+            # the first page: fetch the candidates' full rows right away (a few more than
+            # the page) instead of their coordinates first and the rows after
+            rows.update((row["id"], row) for row in stations_by_ids(conn, pick))
+            coords = {sid: (row["latitude"], row["longitude"]) for sid, row in rows.items()}
+        else:
+            coords = _exact_coords(conn, pick)
+        found = []
+        for sid, (la, lo) in coords.items():
+            d = haversine_m(lat0, lon0, la, lo)
+            if d <= radius_m:
+                found.append((d, sid))
+        found.sort()
+        return found[offset : offset + limit]
 
 
 def stations_near(
@@ -588,15 +759,19 @@ def stations_near(
     ordered: bool = True,
 ) -> StationPage:
     """Stations within ``radius_m`` metres of a point: a page of rows plus the total."""
-    total, page = near_ids(
-        conn, latitude, longitude, radius_m, offset=offset, limit=limit, flt=flt, ordered=ordered
-    )
-    rows = stations_by_ids(conn, [sid for _, sid in page])
+    offset, limit = max(0, int(offset)), max(0, int(limit))
+    fetched: dict[int, dict[str, Any]] = {}
+    total, page = _page(conn, latitude, longitude, radius_m, flt, offset, limit, ordered, fetched)
+    missing = [sid for _, sid in page if sid not in fetched]
+    if missing:
+        fetched.update((r["id"], r) for r in stations_by_ids(conn, missing))
     items = []
-    for (d, _), row in zip(page, rows, strict=True):
-        row["distance_m"] = d
-        items.append(row)
-    return StationPage(items=items, total=total, offset=max(0, offset), limit=limit)
+    for d, sid in page:
+        row = fetched.get(sid)
+        if row is not None:
+            row["distance_m"] = d
+            items.append(row)
+    return StationPage(items=items, total=total, offset=offset, limit=limit)
 
 
 def stations_in_bbox(
@@ -699,8 +874,14 @@ def stations_paged(
 
 # --------------------------------------------------------------------------- lookups
 
+# Every stations column except ocpp_password_hash: rows travel to resolvers and must not
+# carry credentials.
 _STATION_COLS = (
-    "s.*, si.uuid AS site_uuid, o.name AS operator_name, o.party_id AS operator_party_id,"
+    "s.id, s.uuid, s.site_id, s.operator_id, s.label, s.public_name, s.address, s.zip, s.city,"
+    " s.country, s.latitude, s.longitude, s.access_type, s.opening_hours, s.images,"
+    " s.occupancy_profile, s.ocpp_status, s.calculated_status, s.simple_status, s.vendor,"
+    " s.model, s.firmware, s.connected, s.last_seen, si.uuid AS site_uuid,"
+    " o.name AS operator_name, o.party_id AS operator_party_id,"
     " o.country AS operator_country, o.phone AS operator_phone, o.email AS operator_email,"
     " o.website AS operator_website"
 )
@@ -709,16 +890,25 @@ _STATION_FROM = (
 )
 
 
+def _dict_rows(conn: sqlite3.Connection, sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
+    """Rows as plain dicts; zip over a tuple cursor is about twice as fast as sqlite3.Row."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    cur.execute(sql, args)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur]
+
+
 def stations_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
     """Station rows (with site uuid and operator fields) in the order of ``ids``;
     unknown ids are skipped."""
     found: dict[int, dict[str, Any]] = {}
     for chunk in _chunks(list(ids), 500):
         marks = ",".join("?" * len(chunk))
-        for row in conn.execute(
-            f"SELECT {_STATION_COLS} FROM {_STATION_FROM} WHERE s.id IN ({marks})", chunk
+        for row in _dict_rows(
+            conn, f"SELECT {_STATION_COLS} FROM {_STATION_FROM} WHERE s.id IN ({marks})", chunk
         ):
-            found[row["id"]] = dict(row)
+            found[row["id"]] = row
     return [found[i] for i in ids if i in found]
 
 
@@ -726,10 +916,10 @@ def stations_by_uuids(conn: sqlite3.Connection, uuids: Sequence[str]) -> list[di
     found: dict[str, dict[str, Any]] = {}
     for chunk in _chunks(list(uuids), 500):
         marks = ",".join("?" * len(chunk))
-        for row in conn.execute(
-            f"SELECT {_STATION_COLS} FROM {_STATION_FROM} WHERE s.uuid IN ({marks})", chunk
+        for row in _dict_rows(
+            conn, f"SELECT {_STATION_COLS} FROM {_STATION_FROM} WHERE s.uuid IN ({marks})", chunk
         ):
-            found[row["uuid"]] = dict(row)
+            found[row["uuid"]] = row
     return [found[u] for u in uuids if u in found]
 
 
@@ -761,12 +951,13 @@ def connectors_of_stations(
     out: dict[int, list[dict[str, Any]]] = {sid: [] for sid in station_ids}
     for chunk in _chunks(list(dict.fromkeys(station_ids)), 500):
         marks = ",".join("?" * len(chunk))
-        for row in conn.execute(
+        for row in _dict_rows(
+            conn,
             f"SELECT {_CONNECTOR_COLS} FROM {_CONNECTOR_FROM}"
             f" WHERE c.station_id IN ({marks}) ORDER BY c.station_id, c.sort_order",
             chunk,
         ):
-            out[row["station_id"]].append(dict(row))
+            out[row["station_id"]].append(row)
     return out
 
 
@@ -774,10 +965,10 @@ def connectors_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict
     found: dict[int, dict[str, Any]] = {}
     for chunk in _chunks(list(ids), 500):
         marks = ",".join("?" * len(chunk))
-        for row in conn.execute(
-            f"SELECT {_CONNECTOR_COLS} FROM {_CONNECTOR_FROM} WHERE c.id IN ({marks})", chunk
+        for row in _dict_rows(
+            conn, f"SELECT {_CONNECTOR_COLS} FROM {_CONNECTOR_FROM} WHERE c.id IN ({marks})", chunk
         ):
-            found[row["id"]] = dict(row)
+            found[row["id"]] = row
     return [found[i] for i in ids if i in found]
 
 
@@ -797,12 +988,13 @@ def sites_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict[str,
     found: dict[int, dict[str, Any]] = {}
     for chunk in _chunks(list(ids), 500):
         marks = ",".join("?" * len(chunk))
-        for row in conn.execute(
+        for row in _dict_rows(
+            conn,
             "SELECT si.*, o.name AS operator_name, o.party_id AS operator_party_id"
             f" FROM sites si JOIN operators o ON o.id = si.operator_id WHERE si.id IN ({marks})",
             chunk,
         ):
-            found[row["id"]] = dict(row)
+            found[row["id"]] = row
     return [found[i] for i in ids if i in found]
 
 
@@ -818,12 +1010,13 @@ def stations_of_sites(
     out: dict[int, list[dict[str, Any]]] = {sid: [] for sid in site_ids}
     for chunk in _chunks(list(dict.fromkeys(site_ids)), 500):
         marks = ",".join("?" * len(chunk))
-        for row in conn.execute(
+        for row in _dict_rows(
+            conn,
             f"SELECT {_STATION_COLS} FROM {_STATION_FROM} WHERE s.site_id IN ({marks})"
             " ORDER BY s.site_id, s.id",
             chunk,
         ):
-            out[row["site_id"]].append(dict(row))
+            out[row["site_id"]].append(row)
     return out
 
 
@@ -875,7 +1068,7 @@ def operators_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, 
     for chunk in _chunks(list(dict.fromkeys(ids)), 500):
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(f"SELECT * FROM operators WHERE id IN ({marks})", chunk):
-            out[row["id"]] = dict(row)
+            out[row["id"]] = row
     return out
 
 

@@ -115,8 +115,57 @@ def opening_hours(ot: w.OpeningTimes | None) -> m.OpeningHours | None:
     return m.OpeningHours(always_open=always, regular=regular, exceptions=exceptions)
 
 
+_NUM = r"(\d+(?:[.,]\d+)?)"
+
+
+def tariff_from_text(text: str | None) -> m.Tariff | None:
+    """A reading of ``CpInfo.payment``: the document has no structured price on a Cp or
+    Connector, only this free text. Phrases like "0.39 EUR/kWh + 0.01 EUR/min + 0.99 EUR
+    start + parking 0.10 EUR/min after 240 min" are understood; anything without a per-kWh
+    price gives None (the UI then shows the text itself, Station.payment_info)."""
+    if not text:
+        return None
+
+    def num(v: str) -> float:
+        return float(v.replace(",", "."))
+
+    kwh = re.search(_NUM + r"\s*([A-Z]{3})\s*/\s*kWh", text)
+    if kwh is None:
+        return None
+    tariff = m.Tariff(currency=kwh.group(2), per_kwh=num(kwh.group(1)))
+    parking = re.search(
+        r"(?i)parking\s+" + _NUM + r"\s*[A-Z]{3}\s*/\s*min"
+        r"(?:\s+after\s+(\d+)\s*min)?",
+        text,
+    )
+    if parking:
+        tariff.parking_per_minute = num(parking.group(1))
+        tariff.parking_grace_minutes = int(parking.group(2) or 0)
+    rest = text[: parking.start()] + text[parking.end() :] if parking else text
+    per_min = re.search(_NUM + r"\s*[A-Z]{3}\s*/\s*min", rest)
+    if per_min:
+        tariff.per_minute = num(per_min.group(1))
+    start = re.search(_NUM + r"\s*[A-Z]{3}\s+(?:start|session|connection)", rest, re.I)
+    if start:
+        tariff.start_fee = num(start.group(1))
+    return tariff
+
+
+def _field(cp: w.Cp, name: str) -> str | None:
+    for f in cp.additionalFields or ():
+        if f is not None and f.name == name and f.value:
+            return f.value
+    return None
+
+
 def station(cp: w.Cp, base_url: str, *, remote_start: bool | None = None) -> m.Station:
     connectors = [connector(c, cp.id) for c in (cp.connectors or ()) if c is not None]
+    payment = cp.information.payment if cp.information else None
+    price = tariff_from_text(payment)
+    if price is not None:
+        for c in connectors:
+            if c.price is None:
+                c.price = price.model_copy()
     available = sum(1 for c in connectors if c.status is m.ConnectorStatus.AVAILABLE)
     if cp.status and cp.status.simple:
         overall = connector_status(cp.status.simple)
@@ -132,7 +181,7 @@ def station(cp: w.Cp, base_url: str, *, remote_start: bool | None = None) -> m.S
     return m.Station(
         id=cp.id,
         name=cp.publicName or cp.label or (cp.site.label if cp.site else None) or cp.id,
-        operator=cp.site.company if cp.site else None,
+        operator=_field(cp, "operator") or (cp.site.company if cp.site else None),
         address=m.Address(street=cp.address, postal_code=cp.zip, city=cp.city, country=cp.country),
         coordinates=m.Coordinates(latitude=lat or 0.0, longitude=lon or 0.0),
         access=cp.accessType.lower() if cp.accessType else None,
@@ -146,6 +195,8 @@ def station(cp: w.Cp, base_url: str, *, remote_start: bool | None = None) -> m.S
         max_power_kw=max(powers) if powers else None,
         site_id=cp.siteId or (cp.site.id if cp.site else None),
         remote_start=remote_start,
+        payment_info=payment,
+        phone=cp.contact.phone if cp.contact else None,
     )
 
 
@@ -286,6 +337,44 @@ def _parse_time(value: str | None) -> datetime | None:
         return None
 
 
+# LanguageCode values of the document; the neutral models speak ISO 639-1 ("de").
+LANGUAGE_CODES = (
+    "de_DE",
+    "en_US",
+    "sv_SE",
+    "it_IT",
+    "fr_FR",
+    "ru_RU",
+    "hu_HU",
+    "no_NO",
+    "es_ES",
+    "lv_LV",
+    "uk_UA",
+    "da_DK",
+    "nl_NL",
+    "ro_RO",
+    "ja_JP",
+    "hr_HR",
+    "fi_FI",
+)
+
+
+def language_code(language: str | None) -> str | None:
+    """ "de" / "de-DE" / "de_DE" -> the document's LanguageCode, or None if it has none."""
+    if not language:
+        return None
+    norm = language.replace("-", "_")
+    for code in LANGUAGE_CODES:
+        if code.lower() == norm.lower():
+            return code
+    prefix = norm.split("_")[0].lower()
+    return next((c for c in LANGUAGE_CODES if c.split("_")[0] == prefix), None)
+
+
+def short_language(code: str | None) -> str | None:
+    return code.replace("-", "_").split("_")[0].lower() if code else None
+
+
 def profile(c: w.Contact) -> m.Profile:
     a = c.address or w.Address()
     return m.Profile(
@@ -295,7 +384,7 @@ def profile(c: w.Contact) -> m.Profile:
         last_name=c.name,
         phone=c.phone or c.mobile,
         address=m.Address(street=a.street, postal_code=a.zip, city=a.city, country=a.country),
-        language=c.language,
+        language=short_language(c.language),
     )
 
 

@@ -165,6 +165,8 @@ class GraphQLClient:
             await self._renew_locked()
 
     async def login(self, username: str, password: str) -> None:
+        if self.logged_in:  # another driver on this device: end the previous session
+            await self.logout()
         _register(password)
         try:
             data = await self._post(

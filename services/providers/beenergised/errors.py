@@ -42,8 +42,10 @@ def from_graphql_error(err: dict) -> ProviderError:
     reason = str(ext.get("reason") or "").upper()
     if reason == "INVALID_CREDENTIALS":
         return InvalidCredentials(detail=detail)
-    if reason in ("SESSION_EXPIRED", "TOKEN_EXPIRED"):
+    if reason in ("SESSION_EXPIRED", "TOKEN_EXPIRED", "EXPIRED"):
         return SessionExpired(detail=detail)
+    if reason in ("INACTIVE", "DEACTIVATED"):
+        return Forbidden("This account is deactivated.", detail=detail)
     if reason in ("LOGIN_THROTTLED", "TOO_MANY_ATTEMPTS", "LOCKED"):
         return RateLimited(message, retry_after=ext.get("retryAfter"), detail=detail)
     if code in TOKEN_CODES:

@@ -34,6 +34,8 @@ from .subscription import feed_status_updates
 log = logging.getLogger("voltra.providers.beenergised")
 log.addFilter(RedactingFilter())  # tokens must not reach any log handler
 
+MAX_RADIUS_KM = 1000.0  # LocationFilter.radius cap for viewport searches
+
 # Attempt statuses are free strings in the document. The embedded core uses PENDING, SENT,
 # ACCEPTED (charger said yes, waiting for the vehicle), STARTED (transaction running), FAILED.
 _ATTEMPT_WAITING = {"pending", "sent", "requested", "accepted", "created", "queued"}
@@ -128,8 +130,8 @@ class BeEnergisedProvider:
             "firstName": registration.first_name,
             "name": registration.last_name,
         }
-        if registration.language:
-            contact["language"] = registration.language
+        if adapter.language_code(registration.language):
+            contact["language"] = adapter.language_code(registration.language)
         data = await self.gql.execute(Q.REGISTER_CONTACT, {"contactProfile": contact}, safe=False)
         r = w.ContactResponse.model_validate(data["registerContact"] or {})
         if r.error is not None and (r.error.code or r.error.response):
@@ -157,8 +159,8 @@ class BeEnergisedProvider:
                 "country": profile.address.country,
             },
         }
-        if profile.language:
-            contact["language"] = profile.language
+        if adapter.language_code(profile.language):
+            contact["language"] = adapter.language_code(profile.language)
         # "all set fields with a non null value will be updated": send only what we have
         contact = {k: v for k, v in contact.items() if v is not None}
         contact["address"] = {k: v for k, v in contact["address"].items() if v is not None}
@@ -175,6 +177,9 @@ class BeEnergisedProvider:
     async def search_stations(self, query: m.SearchQuery) -> m.Page[m.Station]:
         if query.bbox is not None:
             centre, radius = circle_of(query.bbox)
+            # A whole-continent viewport would exceed what back ends accept (the embedded
+            # core: 1000 km); the nearest stations to the centre are what a page shows anyway.
+            radius = min(radius, MAX_RADIUS_KM)
         else:
             centre, radius = query.centre, query.radius_km
         f = query.filters
@@ -348,6 +353,34 @@ class BeEnergisedProvider:
         self._cards = {c.id: c for c in cards}
         return cards
 
+    async def cards_for_connector(self, connector_id: str) -> list[m.Card]:
+        """The driver's cards that can start on this connector, each with the rate that
+        would apply (``Card.rate``: the back end's short description of it). Not part of
+        the ChargingProvider protocol: the charge screen uses it when a provider has it."""
+        data = await self.gql.execute(
+            Q.AVAILABLE_CARDS_FOR_CHARGING_PROCESS, {"connectorId": connector_id}
+        )
+        cards = []
+        for raw in data["availableCardsForChargingProcess"] or ():
+            if not raw:
+                continue
+            c = w.CardForChargingProcess.model_validate(raw)
+            rate = c.rate.shortDescription or c.rate.description if c.rate else None
+            card = adapter.card(
+                w.Card(
+                    id=c.id,
+                    tagId=c.tagId,
+                    number=c.number,
+                    label=c.label,
+                    expiryDate=c.expiryDate,
+                    type=c.type,
+                    status="active",
+                )
+            )
+            card.rate = rate
+            cards.append(card)
+        return cards
+
     async def _card(self, card_id: str) -> m.Card:
         if card_id in self._cards:
             return self._cards[card_id]
@@ -359,10 +392,13 @@ class BeEnergisedProvider:
         return card
 
     async def add_card(self, uid: str, label: str | None = None) -> m.Card:
-        """createAuthenticationMedia takes a rate and a customer reference, not a tag id:
-        the back end issues the card (a virtual card / charging key). ``uid`` can therefore
-        not be chosen on this API; it is accepted for the protocol and must be empty or
-        match nothing in particular. The label goes into customerReference and the label."""
+        """createAuthenticationMedia takes a rate and a customer reference, no tag id: the
+        back end issues the card and its UID. So ``uid`` cannot be honoured on this API (the
+        provider does not declare Capability.CHOOSE_CARD_UID, and the UI should not ask for
+        one); a UID given anyway is not sent, and the returned card carries the UID the back
+        end assigned. The label becomes the customer reference and the card label."""
+        if uid:
+            log.info("add_card: be.ENERGISED issues card UIDs itself; the given UID is unused")
         rate_id = await self._rate_for_new_card()
         ref = label or "Voltra card"
         data = await self.gql.execute(

@@ -220,3 +220,11 @@ query accountDocumentsPaged($pagination: PaginationFilter) {{
     data {{ id type title documentDate downloadLink }}
   }}
 }}"""
+
+AVAILABLE_CARDS_FOR_CHARGING_PROCESS = """
+query availableCardsForChargingProcess($connectorId: String!) {
+  availableCardsForChargingProcess(connectorId: $connectorId) {
+    id tagId number label expiryDate type
+    rate { shortDescription description }
+  }
+}"""

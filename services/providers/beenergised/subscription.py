@@ -27,6 +27,10 @@ log.addFilter(RedactingFilter())  # tokens must not reach any log handler
 
 SUBPROTOCOL = "graphql-transport-ws"
 
+# websockets logs frames at DEBUG, connection_init (with the bearer token) included
+_frames_log = logging.getLogger("voltra.http.beenergised.ws.frames")
+_frames_log.addFilter(RedactingFilter())
+
 
 def ws_url(base_url: str) -> str:
     base = base_url.rstrip("/")
@@ -57,6 +61,7 @@ async def feed_status_updates(
                 open_timeout=10,
                 ping_interval=20,
                 max_size=2**20,
+                logger=_frames_log,
             ) as ws:
                 bearer = await token()
                 payload = {"Authorization": f"Bearer {bearer}"} if bearer else {}

@@ -181,6 +181,21 @@ class Card(W):
     rate: RateOption | None = None
 
 
+class RateDescriptionForChargingProcess(W):
+    shortDescription: str | None = None
+    description: str | None = None
+
+
+class CardForChargingProcess(W):
+    id: str
+    tagId: str
+    number: str
+    label: str | None = None
+    expiryDate: datetime | None = None
+    type: str | None = None
+    rate: RateDescriptionForChargingProcess | None = None
+
+
 class CardsPaged(W):
     pagination: Pagination | None = None
     data: list[Card | None] | None = None

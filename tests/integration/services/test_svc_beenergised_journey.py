@@ -24,7 +24,17 @@ from services.models import (
     StartProgress,
     StationFilters,
 )
-from services.provider import Capability, InvalidCredentials, NotAuthenticated, NotSupported
+from services.provider import (
+    Capability,
+    ChargerRejected,
+    Conflict,
+    ConnectorUnavailable,
+    InvalidCredentials,
+    InvalidInput,
+    NotAuthenticated,
+    NotSupported,
+    NoVehicle,
+)
 from services.registry import implemented_providers, open_provider
 
 BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
@@ -83,11 +93,12 @@ def simulated_chargers(core_url):
                 break
             if line.startswith("Voltra hardware: "):
                 ready = True
+                control = line.rsplit("control API on ", 1)[-1].strip()
                 break
         if not ready:
             err = proc.stderr.read().decode(errors="replace")[-2000:] if proc.poll() else ""
             raise RuntimeError(f"simulator did not start (exit {proc.poll()}): {err}")
-        yield proc
+        yield control
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -133,6 +144,7 @@ async def test_registry_lists_the_five_documents_and_opens_beenergised(provider)
     assert implemented_providers() == ["beenergised"]
     assert Capability.CHARGING in provider.capabilities
     assert Capability.UNBLOCK_CARD not in provider.capabilities
+    assert Capability.CHOOSE_CARD_UID not in provider.capabilities  # the back end issues UIDs
 
 
 async def test_anonymous_search_then_station_detail(provider):
@@ -151,7 +163,7 @@ async def test_anonymous_search_then_station_detail(provider):
     assert {c.id for c in detail.connectors} == {c.id for c in station.connectors}
 
 
-async def test_login_cards_favourites_history_statistics(provider):
+async def test_login_cards_favourites_history_statistics(provider, tmp_path):
     # personal data needs a login
     with pytest.raises(NotAuthenticated):
         await provider.list_cards()
@@ -162,7 +174,14 @@ async def test_login_cards_favourites_history_statistics(provider):
     cards = await provider.list_cards()
     assert len([c for c in cards if c.status.value == "ACTIVE"]) >= 2
 
-    new = await provider.add_card("", label="Journey card")
+    # cards usable on a connector, with the rate that would apply
+    fav = (await provider.favourites())[0]
+    usable = await provider.cards_for_connector(fav.connectors[0].id)
+    assert usable and {c.id for c in usable} <= {c.id for c in cards}
+    assert all(c.rate for c in usable)
+
+    new = await provider.add_card("04A1B2C3D4E5F6", label="Journey card")
+    assert new.uid != "04A1B2C3D4E5F6"  # documented: this API assigns the UID
     assert new.id not in {c.id for c in cards} and new.uid
     renamed = await provider.rename_card(new.id, "Renamed journey card")
     assert renamed.label == "Renamed journey card"
@@ -190,6 +209,13 @@ async def test_login_cards_favourites_history_statistics(provider):
     assert {s.card_id for s in hist.items} & my_card_ids  # tag ids resolved to cards
     stats = await provider.statistics()
     assert stats.sessions >= len(hist.items) and stats.energy_kwh > 0
+    assert stats.cost > 0 and stats.months and sum(x.sessions for x in stats.months) > 0
+
+    # "where I charged" map from the real history
+    from services.mapexport import export_history
+
+    html = (await export_history(provider, tmp_path / "where.html", limit=40)).read_text()
+    assert html.count("L.circleMarker(") >= 1 and "sessions," in html
 
     await provider.logout()
     assert not provider.is_logged_in
@@ -221,8 +247,9 @@ async def test_charging_journey_with_live_meter_history_statistics_and_status_fe
     changes = []
 
     async def watch():
-        async for change in provider.watch_status([connector.id]):
-            changes.append(change)
+        async with contextlib.aclosing(provider.watch_status([connector.id])) as feed:
+            async for change in feed:
+                changes.append(change)
 
     watcher = asyncio.create_task(watch())
     steps: list[StartProgress] = []
@@ -291,6 +318,11 @@ async def test_register_login_renew_cards_profile_against_real_core(provider):
         )
     )
     assert profile.email == email
+    with pytest.raises(Conflict):  # registerContact's ErrorBody for a taken email
+        await provider.register(Registration(email=email, password="Journey-pass-1"))
+    with pytest.raises(InvalidInput) as bad:
+        await provider.register(Registration(email="not-an-email", password="Journey-pass-1"))
+    assert bad.value.field and "email" in bad.value.field.lower()
     with pytest.raises(InvalidCredentials):
         await provider.login(Credentials(username=email, password="wrong-password-1"))
     me = await provider.login(Credentials(username=email, password="Journey-pass-1"))
@@ -301,6 +333,11 @@ async def test_register_login_renew_cards_profile_against_real_core(provider):
     assert provider.refresh_token and provider.is_logged_in
     assert (await provider.profile()).email == email
     assert old_refresh is not None
+
+    me.first_name, me.language = "Johanna", "de"
+    updated = await provider.update_profile(me)
+    assert updated.first_name == "Johanna" and updated.language == "de"
+    assert (await provider.profile()).first_name == "Johanna"
 
     cards_missing = None
     try:
@@ -331,3 +368,62 @@ async def test_register_login_renew_cards_profile_against_real_core(provider):
         await other.close()
     if cards_missing:
         pytest.skip(cards_missing)
+
+
+def _fault(control: str, station_id: str, connector: int, action: str, off: bool = False):
+    cmd = [
+        sys.executable,
+        "-m",
+        "services.hardware",
+        "fault",
+        "--control",
+        control,
+        "--connector",
+        str(connector),
+        station_id,
+        action,
+    ]
+    if off:
+        cmd.append("--off")
+    done = subprocess.run(
+        cmd, capture_output=True, timeout=30, cwd=Path(__file__).resolve().parents[3]
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ("reject_remote_start", ChargerRejected),
+        ("no_vehicle", NoVehicle),
+        ("faulted", ConnectorUnavailable),
+    ],
+)
+async def test_real_charger_refusals_become_typed_errors(
+    provider, simulated_chargers, action, expected
+):
+    await _login(provider)
+    card = next(c for c in await provider.list_cards() if c.status.value == "ACTIVE")
+    station, connector = await _charging_target(provider)
+    _fault(simulated_chargers, station.id, connector.sort_order or 1, action)
+    steps: list[StartProgress] = []
+    try:
+        with pytest.raises(expected) as info:
+            session = await provider.start_charging(
+                connector.id, card.id, progress=steps.append, timeout_s=60
+            )
+            await provider.stop_charging(session.id)  # only reached if the fault was ignored
+        assert info.value.message  # a sentence for the driver
+        if action == "faulted":
+            assert info.value.reason == "faulted"
+        assert steps[0].step == "requested"
+    finally:
+        off = action in ("reject_remote_start", "no_vehicle")
+        _fault(
+            simulated_chargers,
+            station.id,
+            connector.sort_order or 1,
+            "clear" if action == "faulted" else action,
+            off=off,
+        )
+        await provider.logout()

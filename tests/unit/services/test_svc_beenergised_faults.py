@@ -394,3 +394,58 @@ async def test_backend_down_cache_answers_search_station_and_history_marked_stal
         )
     await p.close()
     cache.close()
+
+
+@respx.mock
+async def test_session_is_renewed_before_it_expires_without_a_failed_request():
+    now = {"t": 1_000_000.0}
+    handle, calls = router(
+        {
+            "initSession": tokens("initSession", "s-1", "r-1"),
+            "contact": {"data": {"contact": {"id": "u1", "email": "d@x"}}},
+            "renewSession": tokens("renewSession", "s-2", "r-2"),
+        }
+    )
+    respx.post(URL).mock(side_effect=handle)
+    p = BeEnergisedProvider(BASE, retry=RetryPolicy(sleep=Sleeps()), clock=lambda: now["t"])
+    await p.login(Credentials(username="d@x", password="pw-123456"))
+    now["t"] += 50 * 60  # 50 of the documented 60 minutes: still fine
+    await p.profile()
+    assert "renewSession" not in [c[0] for c in calls]
+    now["t"] += 6 * 60  # inside the renewal margin
+    await p.profile()
+    names = [c[0] for c in calls]
+    assert names[-2:] == ["renewSession", "contact"] and calls[-1][1] == "Bearer s-2"
+    await p.close()
+
+
+@respx.mock
+async def test_bbox_search_sends_covering_circle_and_keeps_only_stations_inside():
+    from services.models import BoundingBox
+
+    sent = {}
+
+    def search(request):
+        sent.update(json.loads(request.content)["variables"])
+        return SEARCH
+
+    handle, _ = router(
+        {
+            "initAnonymousSession": tokens("initAnonymousSession", "anon-1", "anon-r"),
+            "cpsPagedLocationBased": search,
+        }
+    )
+    respx.post(URL).mock(side_effect=handle)
+    p = make()
+    inside = await p.search_stations(
+        SearchQuery(bbox=BoundingBox(south=52.50, west=13.39, north=52.53, east=13.42))
+    )
+    assert [s.id for s in inside.items] == ["cp-1"] and inside.total is None
+    assert 1.5 < sent["location"]["radius"] < 2.5  # km, to the corners
+    outside = await p.search_stations(
+        SearchQuery(bbox=BoundingBox(south=52.40, west=13.20, north=52.45, east=13.30))
+    )
+    assert outside.items == []
+    await p.search_stations(SearchQuery(bbox=BoundingBox(south=35, west=-10, north=70, east=40)))
+    assert sent["location"]["radius"] == 1000.0
+    await p.close()

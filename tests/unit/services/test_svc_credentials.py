@@ -114,3 +114,85 @@ async def test_open_provider_keeps_the_rotating_refresh_token_in_the_vault(monke
         await p.logout()
         assert vault.load("beenergised", "https://be.invalid") is None
         await p.close()
+
+
+async def test_resume_saved_login_uses_refresh_token_and_forgets_a_rejected_one():
+    import httpx
+    import respx
+
+    from services.registry import open_provider, resume_saved_login
+
+    vault = LoginVault(MemoryStore())
+    base = "https://be.invalid"
+    vault.save(
+        SavedLogin(
+            provider="beenergised", base_url=base, username="d@x.org", refresh_token="refr-saved-1"
+        )
+    )
+    seen = []
+
+    def handle(request):
+        import json
+
+        query = json.loads(request.content)["query"]
+        seen.append(request.headers.get("Authorization"))
+        if "renewSession" in query:
+            if request.headers["Authorization"] == "Bearer refr-saved-1":
+                return httpx.Response(
+                    200,
+                    json={
+                        "data": {
+                            "renewSession": {
+                                "sessionToken": "sess-100001",
+                                "refreshToken": "refr-saved-2",
+                            }
+                        }
+                    },
+                )
+            return httpx.Response(
+                200,
+                json={
+                    "data": None,
+                    "errors": [
+                        {
+                            "message": "the refresh token expired; log in again",
+                            "extensions": {"code": "UNAUTHENTICATED", "reason": "EXPIRED"},
+                        }
+                    ],
+                },
+            )
+        if "contact" in query:
+            return httpx.Response(200, json={"data": {"contact": {"email": "d@x.org"}}})
+        return httpx.Response(
+            200,
+            json={
+                "data": {
+                    "initAnonymousSession": {
+                        "sessionToken": "anon-100001",
+                        "refreshToken": "anon-r",
+                    }
+                }
+            },
+        )
+
+    with respx.mock:
+        respx.post(base + "/graphql/").mock(side_effect=handle)
+        p = await open_provider("beenergised", base, vault=vault)
+        me = await resume_saved_login(p, vault, "beenergised", base)
+        assert me.email == "d@x.org" and p.is_logged_in
+        assert seen[0] == "Bearer refr-saved-1"
+        assert vault.load("beenergised", base).refresh_token == "refr-saved-2"
+        await p.close()
+
+        p2 = await open_provider("beenergised", base, vault=vault)
+        vault.save(
+            SavedLogin(
+                provider="beenergised",
+                base_url=base,
+                username="d@x.org",
+                refresh_token="refr-stale-9",
+            )
+        )
+        assert await resume_saved_login(p2, vault, "beenergised", base) is None
+        assert vault.load("beenergised", base) is None and not p2.is_logged_in
+        await p2.close()

@@ -142,3 +142,36 @@ async def test_feed_error_message_is_raised_as_typed_error(respx_mock):
             async for _ in p.watch_status(["11"]):
                 pass
         await p.close()
+
+
+@respx.mock(assert_all_mocked=False)
+async def test_frame_logs_do_not_carry_the_token(respx_mock, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    server = FeedServer(drop_after_first=False)
+    async with serve(server.handler, "127.0.0.1", 0, subprotocols=["graphql-transport-ws"]) as srv:
+        port = srv.sockets[0].getsockname()[1]
+        base = f"http://127.0.0.1:{port}"
+        respx_mock.post(base + "/graphql/").mock(
+            return_value=httpx.Response(
+                200,
+                json={
+                    "data": {
+                        "initAnonymousSession": {
+                            "sessionToken": "anon-secret-token-3",
+                            "refreshToken": "anon-ref-3",
+                        }
+                    }
+                },
+            )
+        )
+        p = BeEnergisedProvider(base)
+        async with contextlib.aclosing(p.watch_status(["11"])) as feed:
+            async for _ in feed:
+                break
+        await p.close()
+    # (the test server's own "websockets.server" log does show it: that is not our code)
+    text = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("voltra"))
+    assert "connection_init" in text  # our frames were logged...
+    assert "anon-secret-token-3" not in text  # ...without the token

@@ -24,6 +24,15 @@ def core(info: GraphQLResolveInfo) -> Core:
     return info.context["core"]
 
 
+def absolute_url(info: GraphQLResolveInfo, path: str) -> str:
+    """A link to ``path`` on this core as the client reached it (its Host header), so links
+    work for clients on other machines when the core listens on a LAN address; the
+    configured base URL otherwise."""
+    request = info.context.get("request")
+    base = str(request.base_url) if request is not None else core(info).config.base_url
+    return base.rstrip("/") + "/" + path.lstrip("/")
+
+
 def on_ws_connect(websocket: Any, payload: Any) -> None:
     """graphql-transport-ws ``connection_init``: keep the payload for later auth lookups."""
     websocket.scope[CONNECTION_PARAMS] = payload if isinstance(payload, dict) else {}
@@ -62,11 +71,9 @@ async def session(info: GraphQLResolveInfo) -> AuthContext:
     """Any valid session, anonymous or logged in (e.g. invalidateSession)."""
     found = await auth(info)
     if found is EXPIRED:
-        raise errors.error(
-            errors.UNAUTHENTICATED,
-            "session token expired: renew it with renewSession",
-            reason="SESSION_EXPIRED",
-        )
+        raise errors.error(errors.UNAUTHENTICATED,
+                           "session token expired: renew it with renewSession",
+                           reason="SESSION_EXPIRED")
     if not isinstance(found, AuthContext):
         raise errors.unauthenticated()
     return found

@@ -43,10 +43,8 @@ def not_found(what: str, ident: object, field: str | None = None) -> GraphQLErro
     return error(NOT_FOUND, f"{what} '{ident}' not found", **ext)
 
 
-def unauthenticated(
-    message: str = "this operation needs a logged-in session: send "
-    "'Authorization: Bearer <sessionToken>' from initSession",
-) -> GraphQLError:
+def unauthenticated(message: str = "this operation needs a logged-in session: send "
+                    "'Authorization: Bearer <sessionToken>' from initSession") -> GraphQLError:
     return error(UNAUTHENTICATED, message)
 
 
@@ -64,7 +62,8 @@ def format_error(err: GraphQLError, debug: bool = False) -> dict:
         if original.field:
             extensions["field"] = original.field
     elif original is not None and not isinstance(original, GraphQLError):
-        log.error("unexpected error in %s", ".".join(map(str, err.path or [])), exc_info=original)
+        log.error("unexpected error in %s", ".".join(map(str, err.path or [])),
+                  exc_info=original)
         formatted["message"] = "internal server error"
         extensions["code"] = INTERNAL
     elif "code" not in extensions:

@@ -42,9 +42,8 @@ async def resolve_contact(_obj: Any, info: GraphQLResolveInfo) -> dict[str, Any]
 
 
 @mutation.field("updateContact")
-async def resolve_update_contact(
-    _obj: Any, info: GraphQLResolveInfo, contactProfile: dict[str, Any]
-) -> dict[str, Any]:
+async def resolve_update_contact(_obj: Any, info: GraphQLResolveInfo,
+                                 contactProfile: dict[str, Any]) -> dict[str, Any]:
     me = await viewer(info)
 
     def work(conn: Any) -> dict[str, Any]:
@@ -63,12 +62,9 @@ def _register(conn: Any, profile: dict | None, fields: list | None) -> dict[str,
 
 
 @mutation.field("registerContact")
-async def resolve_register(
-    _obj: Any,
-    info: GraphQLResolveInfo,
-    contactProfile: dict | None = None,
-    additionalFields: list | None = None,
-) -> dict[str, Any]:
+async def resolve_register(_obj: Any, info: GraphQLResolveInfo,
+                           contactProfile: dict | None = None,
+                           additionalFields: list | None = None) -> dict[str, Any]:
     try:
         return await run(info, _register, contactProfile, additionalFields)
     except DomainError as exc:
@@ -76,31 +72,21 @@ async def resolve_register(
 
 
 @mutation.field("registerContactAndLogin")
-async def resolve_register_and_login(
-    _obj: Any,
-    info: GraphQLResolveInfo,
-    contactProfile: dict | None = None,
-    additionalFields: list | None = None,
-) -> dict[str, Any]:
+async def resolve_register_and_login(_obj: Any, info: GraphQLResolveInfo,
+                                     contactProfile: dict | None = None,
+                                     additionalFields: list | None = None) -> dict[str, Any]:
     try:
         contact = await run(info, _register, contactProfile, additionalFields)
     except DomainError as exc:
         return {"contact": _failed(exc), "session": None}
     try:
-        pair = await run(
-            info, auth.init_session, contactProfile["email"], contactProfile["password"]
-        )
-        session = {
-            "sessionToken": pair.session_token,
-            "refreshToken": pair.refresh_token,
-            "error": None,
-        }
+        pair = await run(info, auth.init_session, contactProfile["email"],
+                         contactProfile["password"])
+        session = {"sessionToken": pair.session_token, "refreshToken": pair.refresh_token,
+                   "error": None}
     except auth.AuthError as exc:  # just registered, so only on races (deleted meanwhile)
-        session = {
-            "sessionToken": None,
-            "refreshToken": None,
-            "error": error_body(errors.UNAUTHENTICATED, str(exc), 401),
-        }
+        session = {"sessionToken": None, "refreshToken": None,
+                   "error": error_body(errors.UNAUTHENTICATED, str(exc), 401)}
     return {"contact": contact, "session": session}
 
 
@@ -110,41 +96,27 @@ async def resolve_additional_fields(_obj: Any, _info: GraphQLResolveInfo) -> lis
 
 
 @query.field("verifyEmail")
-async def resolve_verify_email(
-    _obj: Any, info: GraphQLResolveInfo, email: str | None = None
-) -> dict[str, Any]:
+async def resolve_verify_email(_obj: Any, info: GraphQLResolveInfo,
+                               email: str | None = None) -> dict[str, Any]:
     status, message = await run(info, accounts.verify_email, email)
     return {"status": status, "message": message}
 
 
 @mutation.field("changePassword")
-async def resolve_change_password(
-    _obj: Any,
-    info: GraphQLResolveInfo,
-    currentPassword: str | None = None,
-    newPassword: str | None = None,
-) -> dict[str, Any]:
+async def resolve_change_password(_obj: Any, info: GraphQLResolveInfo,
+                                  currentPassword: str | None = None,
+                                  newPassword: str | None = None) -> dict[str, Any]:
     me = await viewer(info)
     # Other sessions of the user are revoked; the one making the change stays valid.
-    await run(
-        info,
-        accounts.change_password,
-        me.user_id,
-        currentPassword,
-        newPassword,
-        keep_session=me.session_id,
-    )
-    return {
-        "code": 200,
-        "status": "success",
-        "message": "password changed; other sessions were logged out",
-    }
+    await run(info, accounts.change_password, me.user_id, currentPassword, newPassword,
+              keep_session=me.session_id)
+    return {"code": 200, "status": "success",
+            "message": "password changed; other sessions were logged out"}
 
 
 @mutation.field("reactivateUser")
-async def resolve_reactivate(
-    _obj: Any, info: GraphQLResolveInfo, email: str | None = None
-) -> dict[str, Any]:
+async def resolve_reactivate(_obj: Any, info: GraphQLResolveInfo,
+                             email: str | None = None) -> dict[str, Any]:
     status, message = await run(info, accounts.reactivate, email)
     return {"status": status, "message": message}
 
@@ -155,12 +127,8 @@ async def resolve_delete_contact(_obj: Any, info: GraphQLResolveInfo) -> dict[st
 
     def work(conn: Any) -> dict[str, Any]:
         row = accounts.delete_contact(conn, me.user_id)
-        return {
-            "status": "deleted",
-            "profile": accounts.contact_dict(conn, row),
-            "additionalFields": accounts.additional_fields_of(row),
-            "error": None,
-        }
+        return {"status": "deleted", "profile": accounts.contact_dict(conn, row),
+                "additionalFields": accounts.additional_fields_of(row), "error": None}
 
     return await run(info, work)
 
@@ -185,15 +153,13 @@ async def resolve_terms(_obj: Any, info: GraphQLResolveInfo) -> dict[str, Any] |
     row = await run(info, accounts.latest_terms, language)
     if row is None:
         return None
-    return {
-        "id": row["uuid"],
-        "url": core(info).url(f"/terms/{row['uuid']}.pdf"),
-        "version": row["version"],
-    }
+    return {"id": row["uuid"], "url": core(info).url(f"/terms/{row['uuid']}.pdf"),
+            "version": row["version"]}
 
 
 @mutation.field("acceptTermsAndConditions")
-async def resolve_accept_terms(_obj: Any, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
+async def resolve_accept_terms(_obj: Any, info: GraphQLResolveInfo, id: str
+                               ) -> dict[str, Any]:
     version = await as_user(info, accounts.accept_terms, id)
     return {"message": f"terms and conditions version {version} accepted", "status": "success"}
 
@@ -213,14 +179,14 @@ async def resolve_favourite_cps(_obj: Any, info: GraphQLResolveInfo) -> list[dic
 
 
 @mutation.field("setFavouriteCps")
-async def resolve_set_favourites(_obj: Any, info: GraphQLResolveInfo, ids: list[str]) -> list[dict]:
+async def resolve_set_favourites(_obj: Any, info: GraphQLResolveInfo, ids: list[str]
+                                 ) -> list[dict]:
     return await as_user(info, favourites.set_favourites, ids)
 
 
 @mutation.field("unsetFavouriteCps")
-async def resolve_unset_favourites(
-    _obj: Any, info: GraphQLResolveInfo, ids: list[str]
-) -> list[dict]:
+async def resolve_unset_favourites(_obj: Any, info: GraphQLResolveInfo, ids: list[str]
+                                   ) -> list[dict]:
     return await as_user(info, favourites.unset_favourites, ids)
 
 

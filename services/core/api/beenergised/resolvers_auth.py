@@ -52,9 +52,8 @@ def _refresh_token(info: GraphQLResolveInfo) -> str:
 
 
 @mutation.field("initSession")
-async def resolve_init_session(
-    _obj: Any, info: GraphQLResolveInfo, username: str, password: str
-) -> dict[str, Any]:
+async def resolve_init_session(_obj: Any, info: GraphQLResolveInfo, username: str,
+                               password: str) -> dict[str, Any]:
     try:
         return _pair(await run(info, auth.init_session, username, password))
     except auth.AuthError as exc:
@@ -87,9 +86,8 @@ async def resolve_invalidate(_obj: Any, info: GraphQLResolveInfo) -> dict[str, A
 
 
 @mutation.field("login")
-async def resolve_login(
-    _obj: Any, info: GraphQLResolveInfo, username: str, password: str
-) -> dict[str, Any]:
+async def resolve_login(_obj: Any, info: GraphQLResolveInfo, username: str,
+                        password: str) -> dict[str, Any]:
     try:
         return {**_pair(await run(info, auth.init_session, username, password)), "error": None}
     except auth.AuthError as exc:

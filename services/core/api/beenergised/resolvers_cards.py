@@ -20,9 +20,8 @@ mutation = MutationType()
 
 
 @query.field("cardsPaged")
-async def resolve_cards_paged(
-    _obj: Any, info: GraphQLResolveInfo, pagination: dict | None = None
-) -> dict[str, Any]:
+async def resolve_cards_paged(_obj: Any, info: GraphQLResolveInfo,
+                              pagination: dict | None = None) -> dict[str, Any]:
     limit, offset = page_args(pagination)
     rows, total = await as_user(info, cards.list_cards, limit, offset)
     return paged([cards.card_dict(r) for r in rows], total, limit, offset)
@@ -34,36 +33,25 @@ async def resolve_card(_obj: Any, info: GraphQLResolveInfo, id: str) -> dict[str
 
 
 @query.field("availableCardsForChargingProcess")
-async def resolve_available(
-    _obj: Any, info: GraphQLResolveInfo, connectorId: str
-) -> list[dict[str, Any]]:
+async def resolve_available(_obj: Any, info: GraphQLResolveInfo, connectorId: str
+                            ) -> list[dict[str, Any]]:
     return await as_user(info, cards.cards_for_connector, connectorId)
 
 
 @mutation.field("createAuthenticationMedia")
-async def resolve_create(
-    _obj: Any, info: GraphQLResolveInfo, authenticationMedia: dict[str, Any]
-) -> dict[str, Any]:
-    row = await as_user(
-        info,
-        cards.create_card,
-        authenticationMedia.get("rateId"),
-        authenticationMedia.get("customerReference"),
-    )
-    return {
-        "id": row["uuid"],
-        "rateId": row["rate_uuid"],
-        "customerReference": row["customer_reference"],
-    }
+async def resolve_create(_obj: Any, info: GraphQLResolveInfo,
+                         authenticationMedia: dict[str, Any]) -> dict[str, Any]:
+    row = await as_user(info, cards.create_card, authenticationMedia.get("rateId"),
+                        authenticationMedia.get("customerReference"))
+    return {"id": row["uuid"], "rateId": row["rate_uuid"],
+            "customerReference": row["customer_reference"]}
 
 
 @mutation.field("updateCard")
-async def resolve_update(
-    _obj: Any, info: GraphQLResolveInfo, input: dict[str, Any]
-) -> dict[str, Any]:
-    row = await as_user(
-        info, cards.update_card, input.get("cardId"), input.get("label"), input.get("status")
-    )
+async def resolve_update(_obj: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+                         ) -> dict[str, Any]:
+    row = await as_user(info, cards.update_card, input.get("cardId"), input.get("label"),
+                        input.get("status"))
     card = cards.card_dict(row)
     changed = []
     if input.get("label") is not None:
@@ -83,9 +71,8 @@ async def resolve_update(
 
 
 @mutation.field("updateCardBillingContact")
-async def resolve_billing(
-    _obj: Any, info: GraphQLResolveInfo, cardId: str, billingContactId: str
-) -> dict[str, Any]:
+async def resolve_billing(_obj: Any, info: GraphQLResolveInfo, cardId: str,
+                          billingContactId: str) -> dict[str, Any]:
     await as_user(info, cards.update_billing_contact, cardId, billingContactId)
     return {"status": "success", "message": "billing contact updated"}
 

@@ -29,17 +29,15 @@ async def resolve_bank_account(_obj: Any, info: GraphQLResolveInfo) -> dict[str,
 
 
 @query.field("contractPaymentMethods")
-async def resolve_contract_payment_methods(
-    _obj: Any, info: GraphQLResolveInfo
-) -> list[dict[str, Any]]:
+async def resolve_contract_payment_methods(_obj: Any, info: GraphQLResolveInfo
+                                           ) -> list[dict[str, Any]]:
     terms = await run(info, accounts.latest_terms, None)
     url = core(info).url(f"/terms/{terms['uuid']}.pdf") if terms is not None else None
     return contracts.contract_options(url)
 
 
-async def _contract_call(
-    info: GraphQLResolveInfo, fn: Callable[..., Any], *args: Any, message: Callable[[Any], str]
-) -> dict[str, Any]:
+async def _contract_call(info: GraphQLResolveInfo, fn: Callable[..., Any], *args: Any,
+                         message: Callable[[Any], str]) -> dict[str, Any]:
     me = await viewer(info)
     try:
         result = await run(info, fn, me.user_id, *args)
@@ -52,74 +50,49 @@ def _created(kind: str) -> Callable[[Any], str]:
     def text(result: Any) -> str:
         contract, card = result
         return f"{kind} contract {contract['uuid']} created; card {card['number']} issued"
-
     return text
 
 
 @mutation.field("createSepaContract")
-async def resolve_create_sepa(
-    _obj: Any, info: GraphQLResolveInfo, sepaContract: dict | None = None
-) -> dict[str, Any]:
-    return await _contract_call(info, contracts.create_sepa, sepaContract, message=_created("SEPA"))
+async def resolve_create_sepa(_obj: Any, info: GraphQLResolveInfo,
+                              sepaContract: dict | None = None) -> dict[str, Any]:
+    return await _contract_call(info, contracts.create_sepa, sepaContract,
+                                message=_created("SEPA"))
 
 
 @mutation.field("updateSepaContract")
-async def resolve_update_sepa(
-    _obj: Any, info: GraphQLResolveInfo, updateSepaContract: dict | None = None
-) -> dict[str, Any]:
-    return await _contract_call(
-        info,
-        contracts.update_sepa,
-        updateSepaContract,
-        message=lambda c: f"SEPA contract {c['uuid']} updated",
-    )
+async def resolve_update_sepa(_obj: Any, info: GraphQLResolveInfo,
+                              updateSepaContract: dict | None = None) -> dict[str, Any]:
+    return await _contract_call(info, contracts.update_sepa, updateSepaContract,
+                                message=lambda c: f"SEPA contract {c['uuid']} updated")
 
 
 @mutation.field("deleteSepaContract")
 async def resolve_delete_sepa(_obj: Any, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
-    return await _contract_call(
-        info,
-        contracts.cancel,
-        "SEPA",
-        id,
-        "id",
-        message=lambda c: f"SEPA contract {c['uuid']} cancelled",
-    )
+    return await _contract_call(info, contracts.cancel, "SEPA", id, "id",
+                                message=lambda c: f"SEPA contract {c['uuid']} cancelled")
 
 
 @mutation.field("createPostpaidContract")
-async def resolve_create_postpaid(
-    _obj: Any, info: GraphQLResolveInfo, postpaidContract: dict | None = None
-) -> dict[str, Any]:
-    return await _contract_call(
-        info, contracts.create_postpaid, postpaidContract, message=_created("postpaid")
-    )
+async def resolve_create_postpaid(_obj: Any, info: GraphQLResolveInfo,
+                                  postpaidContract: dict | None = None) -> dict[str, Any]:
+    return await _contract_call(info, contracts.create_postpaid, postpaidContract,
+                                message=_created("postpaid"))
 
 
 @mutation.field("updatePostpaidContract")
-async def resolve_update_postpaid(
-    _obj: Any, info: GraphQLResolveInfo, postpaidContract: dict | None = None
-) -> dict[str, Any]:
-    return await _contract_call(
-        info,
-        contracts.update_postpaid,
-        postpaidContract,
-        message=lambda c: f"postpaid contract {c['uuid']} updated",
-    )
+async def resolve_update_postpaid(_obj: Any, info: GraphQLResolveInfo,
+                                  postpaidContract: dict | None = None) -> dict[str, Any]:
+    return await _contract_call(info, contracts.update_postpaid, postpaidContract,
+                                message=lambda c: f"postpaid contract {c['uuid']} updated")
 
 
 @mutation.field("deletePostpaidContract")
-async def resolve_delete_postpaid(
-    _obj: Any, info: GraphQLResolveInfo, postpaidContract: dict | None = None
-) -> dict[str, Any]:
-    return await _contract_call(
-        info,
-        contracts.cancel,
-        "POSTPAID",
-        (postpaidContract or {}).get("id"),
-        "postpaidContract.id",
-        message=lambda c: f"postpaid contract {c['uuid']} cancelled",
-    )
+async def resolve_delete_postpaid(_obj: Any, info: GraphQLResolveInfo,
+                                  postpaidContract: dict | None = None) -> dict[str, Any]:
+    return await _contract_call(info, contracts.cancel, "POSTPAID",
+                                (postpaidContract or {}).get("id"), "postpaidContract.id",
+                                message=lambda c: f"postpaid contract {c['uuid']} cancelled")
 
 
 bindables = [query, mutation]

@@ -56,23 +56,11 @@ def _method(row: sqlite3.Row, index: int, operation: str) -> dict[str, Any]:
 
 def _applicable(operation: str) -> list[dict[str, Any]]:
     return [
-        {
-            "code": code,
-            "label": label,
-            "method": "CREDIT_CARD",
-            "grouping": "CREDIT_CARD",
-            "registration": "OPTIONAL",
-            "recurrence": "OPTIONAL",
-            "redirect": True,
-            "links": {"self": None, "operation": operation, "logo": None, "lang": None},
-            "button": None,
-            "selected": False,
-            "iFrameHeight": None,
-            "contractData": None,
-            "operationType": "TOKENIZE",
-            "deferral": "NON_DEFERRED",
-            "maskedAccount": None,
-        }
+        {"code": code, "label": label, "method": "CREDIT_CARD", "grouping": "CREDIT_CARD",
+         "registration": "OPTIONAL", "recurrence": "OPTIONAL", "redirect": True,
+         "links": {"self": None, "operation": operation, "logo": None, "lang": None},
+         "button": None, "selected": False, "iFrameHeight": None, "contractData": None,
+         "operationType": "TOKENIZE", "deferral": "NON_DEFERRED", "maskedAccount": None}
         for code, label in payments.NETWORK_LABELS.items()
     ]
 
@@ -107,43 +95,36 @@ async def resolve_has_payment_medium(_obj: Any, info: GraphQLResolveInfo) -> boo
 
 
 @mutation.field("registerPaymentMethod")
-async def resolve_register(
-    _obj: Any, info: GraphQLResolveInfo, rateId: str, customerReference: str | None = None
-) -> dict[str, Any]:
+async def resolve_register(_obj: Any, info: GraphQLResolveInfo, rateId: str,
+                           customerReference: str | None = None) -> dict[str, Any]:
     me = await viewer(info)
     base = _base(info)
 
     def work(conn: sqlite3.Connection) -> dict[str, Any]:
-        return _optile(
-            conn, payments.create_register(conn, me.user_id, rateId, customerReference), base
-        )
+        return _optile(conn, payments.create_register(conn, me.user_id, rateId,
+                                                      customerReference), base)
 
     return await run(info, work)
 
 
 @mutation.field("initDirectPaymentCharging")
-async def resolve_init_direct(
-    _obj: Any,
-    info: GraphQLResolveInfo,
-    connectorId: str,
-    rateId: str,
-    ratePackageId: str | None = None,
-    cardId: str | None = None,
-) -> dict[str, Any]:
+async def resolve_init_direct(_obj: Any, info: GraphQLResolveInfo, connectorId: str,
+                              rateId: str, ratePackageId: str | None = None,
+                              cardId: str | None = None) -> dict[str, Any]:
     me = await viewer(info)
     base = _base(info)
 
     def work(conn: sqlite3.Connection) -> dict[str, Any]:
-        tx = payments.create_direct(conn, me.user_id, connectorId, rateId, ratePackageId, cardId)
+        tx = payments.create_direct(conn, me.user_id, connectorId, rateId, ratePackageId,
+                                    cardId)
         return _optile(conn, tx, base)
 
     return await run(info, work)
 
 
 @query.field("directPaymentChargingStatus")
-async def resolve_direct_status(
-    _obj: Any, info: GraphQLResolveInfo, evseId: str, transactionId: str
-) -> dict[str, Any]:
+async def resolve_direct_status(_obj: Any, info: GraphQLResolveInfo, evseId: str,
+                                transactionId: str) -> dict[str, Any]:
     return await as_user(info, payments.direct_status, evseId, transactionId)
 
 

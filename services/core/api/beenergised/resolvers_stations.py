@@ -40,7 +40,12 @@ from graphql import GraphQLResolveInfo
 
 from services.core.api.beenergised import errors
 from services.core.api.beenergised.context import core, optional_viewer, viewer
-from services.core.api.beenergised.station_types import prepare_cps, prepare_sites
+from services.core.api.beenergised.station_types import (
+    Parents,
+    parents_of,
+    prepare_cps,
+    prepare_sites,
+)
 from services.core.api.beenergised.userdata import DEFAULT_LIMIT, MAX_LIMIT, page_args, paged
 from services.core.domain import occupancy
 from services.core.domain.auth import REFRESH_TTL, SESSION_TTL
@@ -99,6 +104,12 @@ def ordered_arg(value: str | None) -> bool:
     raise errors.bad_input("orderedByDistance", f"'{value}' must be \"1\" or \"0\"")
 
 
+def tag_arg(tag_id: str | None) -> str | None:
+    if tag_id is not None and not tag_id.strip():
+        raise errors.bad_input("tagId", "must not be empty (leave it out to search all stations)")
+    return tag_id
+
+
 def card_access(conn: sqlite3.Connection, tag_id: str | None) -> CardAccess:
     if tag_id is None:
         return CardAccess.ALL
@@ -121,10 +132,10 @@ async def _user_id(info: GraphQLResolveInfo) -> int | None:
 
 def _cps_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
               location: tuple[float, float, float] | None, ordered: bool,
-              tag_id: str | None, user_id: int | None) -> dict:
+              tag_id: str | None, user_id: int | None, parents: Parents) -> dict:
     page = search_stations(conn, flt=flt, offset=offset, limit=limit, location=location,
                            ordered=ordered, access=card_access(conn, tag_id))
-    return paged(prepare_cps(conn, page.items, user_id), page.total, limit, offset)
+    return paged(prepare_cps(conn, page.items, user_id, parents), page.total, limit, offset)
 
 
 @query.field("cpsPaged")
@@ -134,7 +145,8 @@ async def resolve_cps_paged(_obj: Any, info: GraphQLResolveInfo, pagination: dic
     limit, offset = page_args(pagination)
     flt = station_filter(filter, freeOfCharge)
     return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=None,
-                               ordered=False, tag_id=tagId, user_id=await _user_id(info))
+                               ordered=False, tag_id=tag_arg(tagId),
+                               user_id=await _user_id(info), parents=parents_of(info))
 
 
 @query.field("cpsPagedLocationBased")
@@ -148,17 +160,19 @@ async def resolve_cps_location(_obj: Any, info: GraphQLResolveInfo,
     where = location_arg(location)
     flt = station_filter(filter, freeOfCharge)
     return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=where,
-                               ordered=ordered, tag_id=tagId, user_id=await _user_id(info))
+                               ordered=ordered, tag_id=tag_arg(tagId),
+                               user_id=await _user_id(info), parents=parents_of(info))
 
 
-def _cp(conn: sqlite3.Connection, uuid: str, user_id: int | None) -> dict | None:
+def _cp(conn: sqlite3.Connection, uuid: str, user_id: int | None, parents: Parents
+        ) -> dict | None:
     row = store.station_by_uuid(conn, uuid)
-    return prepare_cps(conn, [row], user_id)[0] if row else None
+    return prepare_cps(conn, [row], user_id, parents)[0] if row else None
 
 
 @query.field("cp")
 async def resolve_cp(_obj: Any, info: GraphQLResolveInfo, id: str, **_ignored: Any) -> dict:
-    found = await core(info).db(_cp, str(id), await _user_id(info))
+    found = await core(info).db(_cp, str(id), await _user_id(info), parents_of(info))
     if found is None:
         raise errors.not_found("Cp", id, field="id")
     return found
@@ -175,13 +189,14 @@ async def resolve_delete_cp(_obj: Any, info: GraphQLResolveInfo, id: str) -> dic
 
 
 def _sites_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
-                location: tuple[float, float, float] | None, user_id: int | None) -> dict:
+                location: tuple[float, float, float] | None, user_id: int | None,
+                parents: Parents) -> dict:
     if location is None:
         page = sites_paged(conn, flt=flt, offset=offset, limit=limit)
     else:
         lat, lon, radius_m = location
         page = store.sites_near(conn, lat, lon, radius_m, offset=offset, limit=limit, flt=flt)
-    return paged(prepare_sites(conn, page.items, user_id), page.total, limit, offset)
+    return paged(prepare_sites(conn, page.items, user_id, parents), page.total, limit, offset)
 
 
 @query.field("sitesPaged")
@@ -190,7 +205,8 @@ async def resolve_sites_paged(_obj: Any, info: GraphQLResolveInfo,
                               **_ignored: Any) -> dict:
     limit, offset = page_args(pagination)
     return await core(info).db(_sites_page, flt=station_filter(filter, None), limit=limit,
-                               offset=offset, location=None, user_id=await _user_id(info))
+                               offset=offset, location=None,
+                               user_id=await _user_id(info), parents=parents_of(info))
 
 
 @query.field("sitesPagedLocationBased")
@@ -200,12 +216,14 @@ async def resolve_sites_location(_obj: Any, info: GraphQLResolveInfo,
     limit, offset = page_args(pagination)
     where = location_arg(location)
     return await core(info).db(_sites_page, flt=station_filter(filter, None), limit=limit,
-                               offset=offset, location=where, user_id=await _user_id(info))
+                               offset=offset, location=where,
+                               user_id=await _user_id(info), parents=parents_of(info))
 
 
-def _site(conn: sqlite3.Connection, uuid: str, user_id: int | None) -> dict | None:
+def _site(conn: sqlite3.Connection, uuid: str, user_id: int | None, parents: Parents
+          ) -> dict | None:
     row = store.site_by_uuid(conn, uuid)
-    return prepare_sites(conn, [row], user_id)[0] if row else None
+    return prepare_sites(conn, [row], user_id, parents)[0] if row else None
 
 
 @query.field("site")
@@ -213,7 +231,7 @@ async def resolve_site(_obj: Any, info: GraphQLResolveInfo, id: str | None = Non
                        **_ignored: Any) -> dict:
     if not id:
         raise errors.bad_input("id", "the site id (uuid) is required")
-    found = await core(info).db(_site, id, await _user_id(info))
+    found = await core(info).db(_site, id, await _user_id(info), parents_of(info))
     if found is None:
         raise errors.not_found("Site", id, field="id")
     return found
@@ -244,7 +262,8 @@ async def resolve_locations_paged(_obj: Any, info: GraphQLResolveInfo,
                                   **_ignored: Any) -> dict:
     limit, offset = page_args(pagination)
     return await core(info).db(_locations_page, flt=station_filter(filter, None), limit=limit,
-                               offset=offset, location=None, user_id=await _user_id(info))
+                               offset=offset, location=None,
+                               user_id=await _user_id(info), parents=parents_of(info))
 
 
 @query.field("locationsLocationBased")
@@ -255,7 +274,8 @@ async def resolve_locations_location(_obj: Any, info: GraphQLResolveInfo,
     limit, offset = page_args(pagination)
     where = location_arg(location)
     return await core(info).db(_locations_page, flt=station_filter(filter, None), limit=limit,
-                               offset=offset, location=where, user_id=await _user_id(info))
+                               offset=offset, location=where,
+                               user_id=await _user_id(info), parents=parents_of(info))
 
 
 # ------------------------------------------------------------------ connectors
@@ -272,7 +292,7 @@ def connector_id_arg(value: Any, field: str = "id") -> int:
 
 
 def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | None = None,
-               user_id: int | None = None) -> dict | None:
+               user_id: int | None = None, parents: Parents) -> dict | None:
     row = store.connector_by_id(conn, cid) if cid is not None else None
     if evse is not None:
         row = store.connector_by_evse_id(conn, evse)
@@ -281,7 +301,7 @@ def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | 
     if row is None:
         return None
     station = store.station_by_id(conn, row["station_id"])
-    cp = prepare_cps(conn, [station], user_id)[0]
+    cp = prepare_cps(conn, [station], user_id, parents)[0]
     # The connector object inside its Cp, so connector.cp.connectors shows the same data.
     return next(c for c in cp["_connectors"] if c["id"] == row["id"])
 
@@ -290,7 +310,7 @@ def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | 
 async def resolve_connector(_obj: Any, info: GraphQLResolveInfo, id: str,
                             **_ignored: Any) -> dict:
     found = await core(info).db(_connector, cid=connector_id_arg(id),
-                                user_id=await _user_id(info))
+    user_id=await _user_id(info), parents=parents_of(info))
     if found is None:
         raise errors.not_found("Connector", id, field="id")
     return found
@@ -299,18 +319,19 @@ async def resolve_connector(_obj: Any, info: GraphQLResolveInfo, id: str,
 @query.field("connectorByEvseId")
 async def resolve_connector_by_evse(_obj: Any, info: GraphQLResolveInfo, evseId: str,
                                     **_ignored: Any) -> dict:
-    found = await core(info).db(_connector, evse=evseId, user_id=await _user_id(info))
+    found = await core(info).db(_connector, evse=evseId,
+    user_id=await _user_id(info), parents=parents_of(info))
     if found is None:
         raise errors.not_found("Connector with EVSE ID", evseId, field="evseId")
     return found
 
 
 def _connectors_page(conn: sqlite3.Connection, *, limit: int, offset: int,
-                     user_id: int | None) -> dict:
+                     user_id: int | None, parents: Parents) -> dict:
     ids, total = connector_ids_paged(conn, offset=offset, limit=limit)
     rows = store.connectors_by_ids(conn, ids)
-    stations = prepare_cps(conn, store.stations_by_ids(conn, list({r["station_id"]
-                                                                    for r in rows})), user_id)
+    station_ids = list({r["station_id"] for r in rows})
+    stations = prepare_cps(conn, store.stations_by_ids(conn, station_ids), user_id, parents)
     by_id = {c["id"]: c for cp in stations for c in cp["_connectors"]}
     return paged([by_id[i] for i in ids if i in by_id], total, limit, offset)
 
@@ -320,7 +341,7 @@ async def resolve_connectors_paged(_obj: Any, info: GraphQLResolveInfo,
                                    pagination: dict | None = None, **_ignored: Any) -> dict:
     limit, offset = page_args(pagination)
     return await core(info).db(_connectors_page, limit=limit, offset=offset,
-                               user_id=await _user_id(info))
+    user_id=await _user_id(info), parents=parents_of(info))
 
 
 # ------------------------------------------------------------------ filters, capabilities

@@ -31,12 +31,8 @@ def _missing(conn: sqlite3.Connection, ids: list[int]) -> list[int]:
     found: set[int] = set()
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        found.update(
-            r[0]
-            for r in conn.execute(
-                f"SELECT id FROM connectors WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            )
-        )
+        found.update(r[0] for r in conn.execute(
+            f"SELECT id FROM connectors WHERE id IN ({','.join('?' * len(chunk))})", chunk))
     return [i for i in ids if i not in found]
 
 
@@ -51,16 +47,14 @@ def _ids(connectors: list[Any]) -> list[int]:
 
 
 @subscription.source("feedStatusUpdate")
-async def feed_source(
-    _obj: Any, info: GraphQLResolveInfo, connectors: list[Any]
-) -> AsyncIterator[ConnectorStatusEvent]:
+async def feed_source(_obj: Any, info: GraphQLResolveInfo,
+                      connectors: list[Any]) -> AsyncIterator[ConnectorStatusEvent]:
     ids = _ids([c for c in connectors if c is not None])
     if not ids:
         raise errors.bad_input("connectors", "at least one connector id is required")
     if len(ids) > MAX_CONNECTORS:
-        raise errors.bad_input(
-            "connectors", f"at most {MAX_CONNECTORS} connectors per subscription"
-        )
+        raise errors.bad_input("connectors", f"at most {MAX_CONNECTORS} connectors per "
+                               "subscription")
     the_core = core(info)
     missing = await the_core.db(_missing, ids)
     if missing:
@@ -75,15 +69,10 @@ async def _events(sub: Any) -> AsyncIterator[ConnectorStatusEvent]:
 
 
 @subscription.field("feedStatusUpdate")
-def feed_resolve(
-    event: ConnectorStatusEvent, _info: GraphQLResolveInfo, **_kw: Any
-) -> dict[str, Any]:
-    return {
-        "connectorId": str(event.connector_id),
-        "ocpp": event.ocpp,
-        "calculated": event.calculated,
-        "simple": event.simple,
-    }
+def feed_resolve(event: ConnectorStatusEvent, _info: GraphQLResolveInfo,
+                 **_kw: Any) -> dict[str, Any]:
+    return {"connectorId": str(event.connector_id), "ocpp": event.ocpp,
+            "calculated": event.calculated, "simple": event.simple}
 
 
 bindables = [subscription]

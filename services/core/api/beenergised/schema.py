@@ -52,10 +52,8 @@ def serialize_datetime(value: Any) -> str:
 @date_time.value_parser
 def parse_datetime(value: Any) -> datetime:
     if not isinstance(value, str):
-        raise GraphQLError(
-            "DateTime: expected an ISO-8601 string like 2007-12-03T10:15:30Z",
-            extensions={"code": errors.BAD_USER_INPUT},
-        )
+        raise GraphQLError("DateTime: expected an ISO-8601 string like 2007-12-03T10:15:30Z",
+                           extensions={"code": errors.BAD_USER_INPUT})
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -81,7 +79,8 @@ def collect_bindables(modules: list[str] | None = None) -> list[Any]:
 
 def _not_served(field_name: str):  # type: ignore[no-untyped-def]
     def resolve(*_args: Any, **_kw: Any) -> Any:
-        raise errors.error(errors.NOT_IMPLEMENTED, f"{field_name} is not served by this core yet")
+        raise errors.error(errors.NOT_IMPLEMENTED,
+                           f"{field_name} is not served by this core yet")
 
     return resolve
 

@@ -3,9 +3,13 @@ Site, CpInfo / OpeningTimes.
 
 Objects passed around are the rows ``services.core.store.stations`` returns (plain dicts).
 Root resolvers that return many stations pre-attach what the page needs in one store call
-(``prepare_cps``): ``_connectors`` (connector rows, each with ``_cp`` pointing back),
-``_site`` and ``is_favoured``. Rows that arrive without them (e.g. from another module's
-resolver) are completed through per-operation batch loaders, so the result is the same.
+(``prepare_cps``): ``_connectors`` (a station's connector rows), ``is_favoured``, and for
+sites ``_cps``. Child-to-parent links (connector -> its Cp, Cp -> its Site) are NOT stored
+on the rows: they go through the operation's :class:`Parents` registry, so the objects
+form no reference cycles and are freed by reference counting as soon as the response is
+built (cyclic garbage cost ~10% of a station search in the garbage collector). Rows that
+arrive without these parts (e.g. from another module's resolver) are completed through
+per-operation batch loaders, so the result is the same.
 
 Readings of the document (it does not say):
 - ``ignoreMarketingConfiguration`` is accepted and has no effect: Voltra has no marketing
@@ -24,13 +28,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from ariadne import ObjectType
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised.context import core, optional_viewer
+from services.core.api.beenergised.context import absolute_url, optional_viewer
+from services.core.api.beenergised.execution import plain_leaf
 from services.core.api.beenergised.loaders import loader
 from services.core.domain.favourites import favoured_among
 from services.core.domain.status import simple_connector, simple_cp
@@ -40,65 +46,60 @@ from services.core.store import stations as store
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 PLUGS: dict[str, dict[str, str]] = {
-    "TYPE2": {
-        "label": "Type 2",
-        "standard": "IEC_62196_T2",
-        "plugType": "SOCKET",
-        "chargingModeType": "MODE_3",
-    },
-    "CCS": {
-        "label": "CCS",
-        "standard": "IEC_62196_T2_COMBO",
-        "plugType": "CABLE",
-        "chargingModeType": "MODE_4",
-    },
-    "CHADEMO": {
-        "label": "CHAdeMO",
-        "standard": "CHADEMO",
-        "plugType": "CABLE",
-        "chargingModeType": "MODE_4",
-    },
-    "SCHUKO": {
-        "label": "Schuko",
-        "standard": "DOMESTIC_F",
-        "plugType": "SOCKET",
-        "chargingModeType": "MODE_2",
-    },
+    "TYPE2": {"label": "Type 2", "standard": "IEC_62196_T2", "plugType": "SOCKET",
+              "chargingModeType": "MODE_3"},
+    "CCS": {"label": "CCS", "standard": "IEC_62196_T2_COMBO", "plugType": "CABLE",
+            "chargingModeType": "MODE_4"},
+    "CHADEMO": {"label": "CHAdeMO", "standard": "CHADEMO", "plugType": "CABLE",
+                "chargingModeType": "MODE_4"},
+    "SCHUKO": {"label": "Schuko", "standard": "DOMESTIC_F", "plugType": "SOCKET",
+               "chargingModeType": "MODE_2"},
 }
 
 
 # ------------------------------------------------------------------ bulk preparation
 
 
-def prepare_cps(
-    conn: sqlite3.Connection, rows: list[dict[str, Any]], user_id: int | None
-) -> list[dict[str, Any]]:
-    """Attach connectors, site and isFavoured to station rows: three queries per page."""
+@dataclass
+class Parents:
+    """Per operation: station rows by id and site rows by id, for connector.cp / cp.site."""
+
+    cps: dict[int, dict[str, Any]] = field(default_factory=dict)
+    sites: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+def parents_of(info: GraphQLResolveInfo) -> Parents:
+    found = info.context.get("_parents")
+    if found is None:
+        found = info.context["_parents"] = Parents()
+    return found
+
+
+def prepare_cps(conn: sqlite3.Connection, rows: list[dict[str, Any]], user_id: int | None,
+                parents: Parents) -> list[dict[str, Any]]:
+    """Attach connectors and isFavoured to station rows and register them (and their
+    sites) as parents: at most three queries per page."""
     ids = [r["id"] for r in rows]
     connectors = store.connectors_of_stations(conn, ids)
-    sites = {s["id"]: s for s in store.sites_by_ids(conn, list({r["site_id"] for r in rows}))}
+    missing = list({r["site_id"] for r in rows} - parents.sites.keys())
+    if missing:
+        parents.sites.update((s["id"], s) for s in store.sites_by_ids(conn, missing))
     favoured = favoured_among(conn, user_id, ids) if user_id is not None else set()
     for row in rows:
         row["_connectors"] = connectors.get(row["id"], [])
-        for c in row["_connectors"]:
-            c["_cp"] = row
-        row["_site"] = sites.get(row["site_id"])
         row.setdefault("is_favoured", row["id"] in favoured)
+        parents.cps[row["id"]] = row
     return rows
 
 
-def prepare_sites(
-    conn: sqlite3.Connection, sites: list[dict[str, Any]], user_id: int | None
-) -> list[dict[str, Any]]:
+def prepare_sites(conn: sqlite3.Connection, sites: list[dict[str, Any]],
+                  user_id: int | None, parents: Parents) -> list[dict[str, Any]]:
     """Attach each site's stations (prepared as above) as ``_cps``."""
+    parents.sites.update((s["id"], s) for s in sites)
     by_site = store.stations_of_sites(conn, [s["id"] for s in sites])
-    cps = prepare_cps(conn, [cp for s in sites for cp in by_site.get(s["id"], [])], user_id)
-    for cp in cps:
-        cp["_site"] = None  # set below: the very site object, not a second copy
+    prepare_cps(conn, [cp for s in sites for cp in by_site.get(s["id"], [])], user_id, parents)
     for site in sites:
         site["_cps"] = by_site.get(site["id"], [])
-        for cp in site["_cps"]:
-            cp["_site"] = site
     return sites
 
 
@@ -132,6 +133,7 @@ cp_type = ObjectType("Cp")
 
 
 @cp_type.field("id")
+@plain_leaf
 def resolve_cp_id(row: dict, _info: GraphQLResolveInfo) -> str:
     return row["uuid"]
 
@@ -146,8 +148,7 @@ def resolve_cp_connectors(row: dict, info: GraphQLResolveInfo) -> Any:
 async def _load_connectors(row: dict, info: GraphQLResolveInfo) -> list[dict]:
     found = await loader(info, "connectors_of_station", _connectors_batch).load(row["id"])
     row["_connectors"] = found or []
-    for c in row["_connectors"]:
-        c["_cp"] = row
+    parents_of(info).cps.setdefault(row["id"], row)
     return row["_connectors"]
 
 
@@ -164,11 +165,9 @@ async def _information_later(row: dict, info: GraphQLResolveInfo) -> dict:
 
 @cp_type.field("additionalFields")
 def resolve_cp_additional(row: dict, _info: GraphQLResolveInfo) -> list[dict]:
-    fields = [
-        ("operator", row.get("operator_name")),
-        ("operatorId", _operator_id(row)),
-        ("website", row.get("operator_website")),
-    ]
+    fields = [("operator", row.get("operator_name")),
+              ("operatorId", _operator_id(row)),
+              ("website", row.get("operator_website"))]
     return [{"name": n, "value": v} for n, v in fields if v]
 
 
@@ -186,40 +185,40 @@ def resolve_cp_images(row: dict, info: GraphQLResolveInfo) -> list[dict]:
     for name in names:
         if not isinstance(name, str):
             continue
-        url = (
-            name if name.startswith(("http://", "https://")) else core(info).url("/images/" + name)
-        )
+        url = name if name.startswith(("http://", "https://")) else absolute_url(
+            info, "/images/" + name)
         out.append({"url": url})
     return out
 
 
 @cp_type.field("status")
 def resolve_cp_status(row: dict, _info: GraphQLResolveInfo) -> dict:
-    return {
-        "ocpp": row.get("ocpp_status"),
-        "calculated": row.get("calculated_status"),
-        "simple": simple_cp(row.get("simple_status")),
-    }
+    return {"ocpp": row.get("ocpp_status"), "calculated": row.get("calculated_status"),
+            "simple": simple_cp(row.get("simple_status"))}
 
 
 @cp_type.field("siteId")
+@plain_leaf
 def resolve_cp_site_id(row: dict, _info: GraphQLResolveInfo) -> str | None:
     return row.get("site_uuid")
 
 
 @cp_type.field("site")
 def resolve_cp_site(row: dict, info: GraphQLResolveInfo) -> Any:
-    if "_site" in row:
-        return row["_site"]
+    site = parents_of(info).sites.get(row["site_id"])
+    if site is not None:
+        return site
     return loader(info, "sites", _sites_batch).load(row["site_id"])
 
 
 @cp_type.field("accessType")
+@plain_leaf
 def resolve_cp_access(row: dict, _info: GraphQLResolveInfo) -> str:
     return row.get("access_type") or "INTERNAL"
 
 
 @cp_type.field("publicName")
+@plain_leaf
 def resolve_cp_public_name(row: dict, _info: GraphQLResolveInfo) -> str | None:
     return row.get("public_name")
 
@@ -264,15 +263,10 @@ def payment_text(connectors: list[dict]) -> str | None:
             text = "Free of charge"
         elif c.get("tariff_name") is not None:
             text = _price_text(
-                c["tariff_name"],
-                c.get("tariff_currency") or "EUR",
-                c.get("start_fee") or 0,
-                c.get("per_kwh") or 0,
-                c.get("per_minute") or 0,
-                c.get("parking_per_minute") or 0,
-                c.get("parking_grace_minutes") or 0,
-                c.get("tax_rate") or 0,
-            )
+                c["tariff_name"], c.get("tariff_currency") or "EUR", c.get("start_fee") or 0,
+                c.get("per_kwh") or 0, c.get("per_minute") or 0,
+                c.get("parking_per_minute") or 0, c.get("parking_grace_minutes") or 0,
+                c.get("tax_rate") or 0)
         else:
             continue
         if text not in prices:
@@ -283,29 +277,13 @@ def payment_text(connectors: list[dict]) -> str | None:
 
 
 @lru_cache(maxsize=1024)
-def _price_text(
-    name: str,
-    currency: str,
-    start_fee: float,
-    per_kwh: float,
-    per_minute: float,
-    parking: float,
-    grace: int,
-    tax_rate: float,
-) -> str:
+def _price_text(name: str, currency: str, start_fee: float, per_kwh: float,
+                per_minute: float, parking: float, grace: int, tax_rate: float) -> str:
     # A few distinct tariffs serve thousands of connectors: format each once.
-    return price_summary(
-        {
-            "name": name,
-            "currency": currency,
-            "start_fee": start_fee,
-            "per_kwh": per_kwh,
-            "per_minute": per_minute,
-            "parking_per_minute": parking,
-            "parking_grace_minutes": grace,
-            "tax_rate": tax_rate,
-        }
-    )
+    return price_summary({"name": name, "currency": currency, "start_fee": start_fee,
+                          "per_kwh": per_kwh, "per_minute": per_minute,
+                          "parking_per_minute": parking, "parking_grace_minutes": grace,
+                          "tax_rate": tax_rate})
 
 
 def _hms(value: Any) -> str | None:
@@ -328,46 +306,30 @@ def opening_times(hours: Any) -> dict | None:
         return None
     regular: list[dict] = []
     if hours.get("twentyfourseven"):
-        regular = [
-            {"weekday": d, "operatingHours": {"begin": "00:00:00", "end": "23:59:59"}}
-            for d in range(1, 8)
-        ]
+        regular = [{"weekday": d, "operatingHours": {"begin": "00:00:00", "end": "23:59:59"}}
+                   for d in range(1, 8)]
         description = "Open 24/7"
     else:
         for item in hours.get("regular") or []:
             begin = item.get("begin", item.get("period_begin"))
             end = item.get("end", item.get("period_end"))
-            regular.append(
-                {
-                    "weekday": int(item["weekday"]),
-                    "operatingHours": {"begin": _hms(begin), "end": _hms(end)},
-                }
-            )
+            regular.append({"weekday": int(item["weekday"]),
+                            "operatingHours": {"begin": _hms(begin), "end": _hms(end)}})
         regular.sort(key=lambda r: (r["weekday"], r["operatingHours"]["begin"] or ""))
         description = _describe(regular)
     openings: list[dict] = []
     closings: list[dict] = []
     for item in hours.get("exceptional") or []:
-        period = {
-            "begin": item.get("begin", item.get("period_begin")),
-            "end": item.get("end", item.get("period_end")),
-        }
+        period = {"begin": item.get("begin", item.get("period_begin")),
+                  "end": item.get("end", item.get("period_end"))}
         closed = item.get("closed", str(item.get("kind", "")).lower() == "closing")
         (closings if closed else openings).append(period)
     for key, target in (("exceptional_openings", openings), ("exceptional_closings", closings)):
         for item in hours.get(key) or []:
-            target.append(
-                {
-                    "begin": item.get("begin", item.get("period_begin")),
-                    "end": item.get("end", item.get("period_end")),
-                }
-            )
-    return {
-        "description": description,
-        "regularHours": regular,
-        "exceptionalOpenings": openings,
-        "exceptionalClosings": closings,
-    }
+            target.append({"begin": item.get("begin", item.get("period_begin")),
+                           "end": item.get("end", item.get("period_end"))})
+    return {"description": description, "regularHours": regular,
+            "exceptionalOpenings": openings, "exceptionalClosings": closings}
 
 
 def _describe(regular: list[dict]) -> str:
@@ -409,50 +371,49 @@ connector_type = ObjectType("Connector")
 
 
 @connector_type.field("id")
+@plain_leaf
 def resolve_connector_id(row: dict, _info: GraphQLResolveInfo) -> str:
     return str(row["id"])
 
 
 @connector_type.field("evseId")
+@plain_leaf
 def resolve_connector_evse(row: dict, _info: GraphQLResolveInfo) -> str:
     return row["evse_id"]
 
 
 @connector_type.field("connectorType")
 def resolve_connector_type(row: dict, _info: GraphQLResolveInfo) -> dict:
-    plug = PLUGS.get(
-        row["plug_type"],
-        {
-            "label": row["plug_type"],
-            "standard": row["plug_type"],
-            "plugType": None,
-            "chargingModeType": None,
-        },
-    )
-    current = row["current_type"]
+    return connector_type_of(row["plug_type"], row["current_type"], float(row["max_power_kw"]))
+
+
+@lru_cache(maxsize=256)
+def connector_type_of(plug_type: str, current: str, max_power_kw: float) -> dict:
+    # Few distinct combinations exist; the shared dict is only ever read.
+    plug = PLUGS.get(plug_type, {"label": plug_type, "standard": plug_type,
+                                 "plugType": None, "chargingModeType": None})
     if current == "DC":
         facility = "DC"
+    elif plug_type == "SCHUKO":
+        facility = "AC_1_PHASE"
     else:
-        facility = "AC_1_PHASE" if row["plug_type"] == "SCHUKO" else "AC_3_PHASE"
+        facility = "AC_3_PHASE"
     return {
-        "id": f"{row['plug_type']}_{current}",
+        "id": f"{plug_type}_{current}",
         "label": plug["label"],
         "standard": plug["standard"],
         "chargingFacilityType": facility,
         "plugType": plug["plugType"],
         "chargingModeType": plug["chargingModeType"],
         "chargePointType": current,
-        "maxPowerRating": float(row["max_power_kw"]),
+        "maxPowerRating": max_power_kw,
     }
 
 
 def connector_status(row: dict) -> dict:
-    return {
-        "connectorId": str(row["id"]),
-        "ocpp": row.get("ocpp_status"),
-        "calculated": row.get("calculated_status"),
-        "simple": simple_connector(row.get("simple_status")),
-    }
+    return {"connectorId": str(row["id"]), "ocpp": row.get("ocpp_status"),
+            "calculated": row.get("calculated_status"),
+            "simple": simple_connector(row.get("simple_status"))}
 
 
 @connector_type.field("status")
@@ -462,17 +423,20 @@ def resolve_connector_status(row: dict, _info: GraphQLResolveInfo) -> dict:
 
 @connector_type.field("cp")
 def resolve_connector_cp(row: dict, info: GraphQLResolveInfo) -> Any:
-    if "_cp" in row:
-        return row["_cp"]
+    cp = parents_of(info).cps.get(row["station_id"])
+    if cp is not None:
+        return cp
     return loader(info, "stations", _stations_batch).load(row["station_id"])
 
 
 @connector_type.field("sortOrder")
+@plain_leaf
 def resolve_connector_sort(row: dict, _info: GraphQLResolveInfo) -> str:
     return str(row["sort_order"])
 
 
 @connector_type.field("freeOfCharge")
+@plain_leaf
 def resolve_connector_free(row: dict, _info: GraphQLResolveInfo) -> bool:
     return bool(row.get("free_of_charge"))
 
@@ -483,21 +447,25 @@ site_type = ObjectType("Site")
 
 
 @site_type.field("id")
+@plain_leaf
 def resolve_site_id(row: dict, _info: GraphQLResolveInfo) -> str:
     return row["uuid"]
 
 
 @site_type.field("company")
+@plain_leaf
 def resolve_site_company(row: dict, _info: GraphQLResolveInfo) -> str | None:
     return row.get("operator_name")
 
 
 @site_type.field("scope")
+@plain_leaf
 def resolve_site_scope(row: dict, _info: GraphQLResolveInfo) -> str | None:
     return row.get("location_type")
 
 
 @site_type.field("label")
+@plain_leaf
 def resolve_site_label(row: dict, _info: GraphQLResolveInfo) -> str:
     return row["name"]
 
@@ -511,8 +479,7 @@ def resolve_site_cps(row: dict, info: GraphQLResolveInfo) -> Any:
 
 async def _site_cps_later(row: dict, info: GraphQLResolveInfo) -> list[dict]:
     cps = await loader(info, "site_stations", _site_stations_batch).load(row["id"]) or []
-    for cp in cps:
-        cp["_site"] = row
+    parents_of(info).sites.setdefault(row["id"], row)
     row["_cps"] = cps
     return cps
 

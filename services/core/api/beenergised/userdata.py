@@ -29,15 +29,8 @@ T = TypeVar("T")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
-_STATUS_TEXT = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    409: "Conflict",
-    423: "Locked",
-    500: "Internal Server Error",
-}
+_STATUS_TEXT = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+                409: "Conflict", 423: "Locked", 500: "Internal Server Error"}
 
 
 def page_args(pagination: dict | None) -> tuple[int, int]:
@@ -69,9 +62,8 @@ def paged(rows: list[Any], total: int, limit: int, offset: int) -> dict[str, Any
     }
 
 
-def error_body(
-    code: str, message: str, status: int, status_text: str | None = None
-) -> dict[str, Any]:
+def error_body(code: str, message: str, status: int, status_text: str | None = None
+               ) -> dict[str, Any]:
     """``ErrorBody`` and ``ContractErrorBody`` share this shape:
     {code, response: {status, statusText, body: {status, message}}}."""
     return {
