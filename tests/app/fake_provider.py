@@ -219,6 +219,7 @@ class FakeProvider:
             id=f"x{len(self.sessions) + 1}",
             connector_id=connector_id,
             card_id=card_id,
+            station_id=connector_id.split("-")[0],
             station_name="Station 1",
             state=SessionState.CHARGING,
             started_at=datetime.now(UTC) - timedelta(seconds=5),

@@ -319,6 +319,8 @@ async def test_history_groups_stats_and_csv(ctx):
     assert "0.250" in lines[1]
     assert to_csv([]).count("\n") == 1
     assert group_by_month([]) == {}
+    html = (await vm.export_map()).decode()
+    assert "<html" in html.lower() and "Station 1" in html and "leaflet" in html.lower()
 
 
 # ---------------------------------------------------------------- account
