@@ -86,10 +86,16 @@ class Processes:
     def start_hardware(self, core_url: str, extra: list[str]) -> None:
         child = self._spawn("hardware", ["services.hardware", "--core", core_url, *extra])
         threading.Thread(target=_pump, args=(child, threading.Event(), []), daemon=True).start()
-        time.sleep(0.2)
-        if child.proc.poll() is not None:
-            tail = "\n".join(child.lines[-15:])
-            raise StartupError(f"the hardware simulator exited at start:\n{tail}")
+
+        def watch() -> None:
+            # The UI need not wait for the chargers: report a simulator that dies early.
+            code = child.proc.wait()
+            if code not in (0, -signal.SIGTERM) and child in self.children:
+                log.error(
+                    "the hardware simulator exited (%s):\n%s", code, "\n".join(child.lines[-15:])
+                )
+
+        threading.Thread(target=watch, daemon=True).start()
 
     def stop(self, timeout_s: float = 8.0) -> None:
         # Hardware first so chargers disconnect cleanly before the core goes away.
