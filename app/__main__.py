@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # -v is for Voltra's own modules: Flet's debug log repeats every control diff.
+    for noisy in ("flet", "flet_transport", "flet_controls", "flet_object_patch", "websockets"):
+        logging.getLogger(noisy).setLevel(logging.INFO)
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")  # offline: the client is bundled
     from app import prewarm
 
