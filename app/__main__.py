@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import dataclasses
 import logging
 import os
 import signal
 import socket
 import sys
+import threading
+from concurrent import futures
 
 from app.context import AppConfig
 from app.processes import Processes, StartupError, module_exists
@@ -16,6 +19,8 @@ from app.processes import Processes, StartupError, module_exists
 log = logging.getLogger("voltra")
 
 DEFAULT_NEAR = "52.52,13.405"
+HARDWARE_DELAY_S = 8.0
+CORE_HEAD_START_S = 2.0
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -105,9 +110,34 @@ def main(argv: list[str] | None = None) -> int:
             core_args += ["--stations", str(args.stations)]
         if args.db:
             core_args += ["--db", args.db]
-        try:
-            core_url = procs.start_core(core_args)
+        # The UI starts while the core starts (a first start generates demo data): the
+        # first browser session waits for the core's URL.
+        core_future = procs.spawn_core(core_args)
+        config = AppConfig(
+            kiosk=args.kiosk,
+            demo=True,
+            provider_name="beenergised",
+            base_url=None,
+            base_url_future=core_future,
+            idle_timeout_s=args.idle_timeout,
+            live_interval_s=1.0,
+        )
+
+        map_ready = threading.Event()
+        config.on_map_ready = map_ready.set
+
+        def after_core() -> None:
+            try:
+                core_url = core_future.result()
+            except StartupError as exc:
+                print(f"voltra: {exc}", file=sys.stderr, flush=True)
+                os.kill(os.getpid(), signal.SIGTERM)  # ends the UI; the handler cleans up
+                return
             print(f"Voltra core listening on {core_url}", flush=True)
+            prewarm.start_backend(dataclasses.replace(config, base_url=core_url))
+            # Hundreds of simulated chargers booting keep a small machine busy for a few
+            # seconds: let the first map show first (or wait at most HARDWARE_DELAY_S).
+            map_ready.wait(HARDWARE_DELAY_S)
             if args.no_hardware:
                 pass
             elif module_exists("services.hardware"):
@@ -117,17 +147,12 @@ def main(argv: list[str] | None = None) -> int:
                 )
             else:
                 log.warning("services.hardware is not available: no simulated chargers")
-        except StartupError as exc:
-            print(f"voltra: {exc}", file=sys.stderr)
-            return 2
-        config = AppConfig(
-            kiosk=args.kiosk,
-            demo=True,
-            provider_name="beenergised",
-            base_url=core_url,
-            idle_timeout_s=args.idle_timeout,
-            live_interval_s=1.0,
-        )
+
+        threading.Thread(target=after_core, name="voltra-core-start", daemon=True).start()
+        # An existing database is served within about a second: give the core that head
+        # start (two processes starting at once on two cores slow each other down); a first
+        # start generating demo data takes longer, and the UI starts meanwhile.
+        futures.wait([core_future], timeout=CORE_HEAD_START_S)
 
     import flet as ft
 
@@ -141,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     # several people may open (each browser session keeps its own choices instead).
     config.persist_settings = not web
     ui_main = make_main(config)
-    if config.base_url:
+    if config.base_url:  # a remote back end: warm it up now
         prewarm.start_backend(config)
     try:
         if web:

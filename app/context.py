@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 
 from app.i18n import Translator
 from app.settings import Settings, save_settings
@@ -28,6 +30,16 @@ class AppConfig:
     # Keep a refresh token (never the password) in the system keyring between runs. Only
     # for a single-user desktop window: a web UI may be opened by several people.
     remember_login: bool = False
+    # The embedded core's URL while it is still starting (the UI starts meanwhile)
+    base_url_future: Future | None = field(default=None, repr=False, compare=False)
+
+    # Called once a map has shown its first stations (lets background work wait for it)
+    on_map_ready: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+
+    async def resolve_base_url(self) -> str | None:
+        if self.base_url is None and self.base_url_future is not None:
+            self.base_url = await asyncio.wrap_future(self.base_url_future)
+        return self.base_url
 
 
 ProviderFactory = Callable[[str, str], object]

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class Processes:
     def __init__(self) -> None:
         self.children: list[Child] = []
 
-    def _spawn(self, name: str, args: list[str]) -> Child:
+    def _spawn(self, name: str, args: list[str], nice: int = 0) -> Child:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         proc = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
             [sys.executable, "-m", *args],
@@ -68,23 +69,40 @@ class Processes:
             text=True,
             env=env,
             start_new_session=True,  # Ctrl+C reaches us; we stop the children ourselves
+            # The simulated chargers are background load: the UI comes first on a small machine
+            preexec_fn=(lambda: os.nice(nice)) if nice and hasattr(os, "nice") else None,
         )
         child = Child(name, proc)
         self.children.append(child)
         return child
 
-    def start_core(self, extra: list[str], timeout_s: float = 60.0) -> str:
+    def spawn_core(self, extra: list[str], timeout_s: float = 60.0) -> Future[str]:
+        """Start the core; the future gives its URL once it prints its listening line (or
+        fails with StartupError and the core's last lines)."""
         child = self._spawn("core", ["services.core", "--port", "0", *extra])
         found, box = threading.Event(), []
+        future: Future[str] = Future()
         threading.Thread(target=_pump, args=(child, found, box), daemon=True).start()
-        if not found.wait(timeout_s) or not box:
-            tail = "\n".join(child.lines[-15:])
+
+        def wait() -> None:
+            if found.wait(timeout_s) and box:
+                future.set_result(box[0])
+            else:
+                tail = "\n".join(child.lines[-15:])
+                future.set_exception(StartupError(f"the embedded core did not start:\n{tail}"))
+
+        threading.Thread(target=wait, daemon=True).start()
+        return future
+
+    def start_core(self, extra: list[str], timeout_s: float = 60.0) -> str:
+        try:
+            return self.spawn_core(extra, timeout_s).result(timeout_s + 5)
+        except StartupError:
             self.stop()
-            raise StartupError(f"the embedded core did not start:\n{tail}")
-        return box[0]
+            raise
 
     def start_hardware(self, core_url: str, extra: list[str]) -> None:
-        child = self._spawn("hardware", ["services.hardware", "--core", core_url, *extra])
+        child = self._spawn("hardware", ["services.hardware", "--core", core_url, *extra], nice=10)
         threading.Thread(target=_pump, args=(child, threading.Event(), []), daemon=True).start()
 
         def watch() -> None:

@@ -47,6 +47,7 @@ def make_main(
     async def main(page: ft.Page) -> None:
         from app.screens.shell import Shell
 
+        await config.resolve_base_url()  # a first start may still be creating demo data
         # A kiosk is shared: settings start fresh and nothing is written back.
         settings = Settings() if config.kiosk or not config.persist_settings else load_settings()
         name = settings.provider if settings.url else config.provider_name

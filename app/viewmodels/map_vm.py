@@ -95,6 +95,8 @@ class MapViewModel(ViewModel):
             self.stations = stations
             self.searched_centre, self.radius_km = centre, radius
             self.moved = False
+            if not self.searched_once and self.ctx.config.on_map_ready:
+                self.ctx.config.on_map_ready()
             self.searched_once = True
         except ProviderError as exc:
             self.error = error_message(self.ctx.t, exc)

@@ -111,7 +111,17 @@ class AppProcess:
             if self.url and _port_open(self.url):
                 break
             time.sleep(0.1)
-        if not (self.url and _port_open(self.url)):
+        # The UI comes up while the embedded core may still be starting: wait for both
+        while (
+            "--provider" not in args
+            and self.core_url is None
+            and time.monotonic() < deadline
+            and self.proc.poll() is None
+        ):
+            time.sleep(0.1)
+        if not (self.url and _port_open(self.url)) or (
+            "--provider" not in args and self.core_url is None
+        ):
             self.close()
             raise RuntimeError("the app did not start:\n" + "\n".join(self.lines[-30:]))
 
