@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 
 import flet as ft
@@ -14,6 +16,16 @@ from app.theme import STATUS_COLOURS
 from app.viewmodels.clusters import MarkerItem, cluster_status
 from app.viewmodels.map_vm import POWER_STEPS
 from services.models import ConnectorStatus, CurrentType, PlugType, Station
+
+try:  # "near me" where the platform gives a position (browser, phone)
+    import flet_geolocator
+
+    GEOLOCATION = True
+except ImportError:
+    GEOLOCATION = False
+
+log = logging.getLogger(__name__)
+LOCATION_TIMEOUT_S = 15.0
 
 # Public OSM tiles by default; VOLTRA_TILE_URL="" turns tiles off (kiosks with no internet).
 TILE_URL = os.environ.get("VOLTRA_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -183,6 +195,15 @@ class MapScreen(Screen):
             badge=str(n) if n else None,
         )
         actions: list[ft.Control] = [self.filter_badge]
+        if GEOLOCATION and not self.ctx.config.kiosk:  # a kiosk stands still
+            actions.insert(
+                0,
+                ft.IconButton(
+                    icon=ft.Icons.MY_LOCATION,
+                    tooltip=t("map.near_me"),
+                    on_click=lambda e: self.shell.run(self.near_me()),
+                ),
+            )
         if self.shell.narrow:
             actions.append(
                 ft.IconButton(
@@ -413,6 +434,19 @@ class MapScreen(Screen):
             self.error.visible = bool(self.vm.error)
             self.error.content = error_banner(self.vm.error)
         safe_update(self.root)
+
+    async def near_me(self) -> None:
+        """Ask the platform for the position (browser/phone permission prompt)."""
+        lat = lon = None
+        try:
+            locator = flet_geolocator.Geolocator()
+            await locator.request_permission()
+            pos = await asyncio.wait_for(locator.get_current_position(), LOCATION_TIMEOUT_S)
+            lat, lon = pos.latitude, pos.longitude
+        except Exception as exc:  # denied, no GPS, unsupported platform, timeout
+            log.info("no position: %s", type(exc).__name__)
+        if await self.vm.near_me(lat, lon) and self.map is not None:
+            await self.map.move_to(destination=fm.MapLatitudeLongitude(lat, lon), zoom=14)
 
     # ------------------------------------------------------------------ filters
     def open_filters(self) -> None:

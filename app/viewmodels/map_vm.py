@@ -148,6 +148,17 @@ class MapViewModel(ViewModel):
         await self.go_to_place(places[0])
         return True
 
+    async def near_me(self, latitude: float | None, longitude: float | None) -> bool:
+        """Centre on the driver's position (None: the platform gave no position)."""
+        if latitude is None or longitude is None:
+            self.error = self.ctx.t("map.location_unavailable")
+            self.notify()
+            return False
+        self.centre = Coordinates(latitude=latitude, longitude=longitude)
+        self.zoom = 14.0
+        await self.search(self.centre)
+        return True
+
     # ------------------------------------------------------------------ filters
     @property
     def active_filter_count(self) -> int:

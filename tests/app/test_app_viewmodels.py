@@ -143,6 +143,14 @@ async def test_camera_far_away_offers_search_this_area(ctx):
     vm.stop_watch()
 
 
+async def test_near_me_centres_or_explains(ctx):
+    vm = MapViewModel(ctx)
+    assert not await vm.near_me(None, None) and "location" in vm.error
+    assert await vm.near_me(48.137, 11.575)
+    assert [s.name for s in vm.stations] == ["Station 4"] and vm.zoom == 14.0
+    vm.stop_watch()
+
+
 async def test_place_search_moves_the_map(ctx):
     vm = MapViewModel(ctx)
     assert await vm.search_place("München")

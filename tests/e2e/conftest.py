@@ -200,11 +200,14 @@ def ui_factory(browser):
 
     contexts = []
 
-    def make(url: str, width: int = 1280, height: int = 800, dark: bool = False) -> UI:
+    def make(
+        url: str, width: int = 1280, height: int = 800, dark: bool = False, **context_options
+    ) -> UI:
         ctx = browser.new_context(
             viewport={"width": width, "height": height},
             color_scheme="dark" if dark else "light",
             accept_downloads=True,
+            **context_options,
         )
         contexts.append(ctx)
         page = ctx.new_page()
