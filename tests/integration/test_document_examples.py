@@ -715,3 +715,37 @@ async def test_feed_status_update_example(world: World, core_url: str) -> None:
             await ws.complete("doc")
     finally:
         await sim.stop()
+
+
+# ------------------------------------------------------------------ odd ids never crash
+
+ODD_IDS = ["99999999999999999999999", "\u00b2", "", "-1", "' OR 1=1 --"]
+ID_ARGS: dict[str, Callable[[World, str], dict[str, Any]]] = {
+    "connector": lambda w, v: {"id": v},
+    "cp": lambda w, v: {"id": v},
+    "site": lambda w, v: {"id": v},
+    "ratePackageByConnectorId": lambda w, v: {"id": v},
+    "availableCardsForChargingProcess": lambda w, v: {"connectorId": v},
+    "chargelog": lambda w, v: {"id": v},
+    "card": lambda w, v: {"id": v},
+    "remoteStop": lambda w, v: {"transaction": v},
+    "remoteStart": lambda w, v: {
+        "connector": v,
+        "authorization": {"identifier": w.ids["tag"], "type": "RFID"},
+    },
+    "attemptRemoteStart": lambda w, v: {"input": {"connectorId": v, "tagId": w.ids["tag"]}},
+    "initDirectPaymentCharging": lambda w, v: {"connectorId": v, "rateId": w.ids["rate"]},
+    "cpOccupancyRate": lambda w, v: {"cpId": v, "day": "ALL"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(ID_ARGS))
+def test_odd_ids_are_client_errors_not_crashes(world: World, name: str) -> None:
+    """Ids beyond SQLite's INTEGER range, non-ASCII digits, empty or quoted strings are the
+    client's mistake: BAD_USER_INPUT or NOT_FOUND naming the argument, never an internal
+    error (found by this review: a 24-digit connector id crashed five resolvers)."""
+    for value in ODD_IDS:
+        body = world.run(name, ID_ARGS[name](world, value), world.driver)
+        assert body.get("errors"), (name, value, body)
+        err = body["errors"][0]
+        assert err["extensions"]["code"] in ("BAD_USER_INPUT", "NOT_FOUND"), (name, value, err)

@@ -286,7 +286,7 @@ def connector_id_arg(value: Any, field: str = "id") -> int:
         cid = int(str(value).strip())
     except ValueError:
         raise errors.bad_input(field, f"'{value}' is not a connector id") from None
-    if cid <= 0:
+    if not 0 < cid < 2**63:  # beyond SQLite's INTEGER: no such connector, not a crash
         raise errors.bad_input(field, f"'{value}' is not a connector id")
     return cid
 
