@@ -274,3 +274,16 @@ def test_many_ties_at_one_spot(db):
         assert page.total == len(expected)
         assert [r["id"] for r in page.items] == expected[offset : offset + 50]
     assert expected[:300] == list(range(5000, 5300))
+
+
+def test_refresh_features_matches_triggers(db):
+    before = db.execute("SELECT id, features FROM station_rtree ORDER BY id").fetchall()
+    with transaction(db):
+        db.execute("UPDATE station_rtree SET features = 0")
+        st.refresh_features(db, [1, 2, 3])
+    partial = dict(db.execute("SELECT id, features FROM station_rtree").fetchall())
+    assert partial[4] == 0 and [partial[i] for i in (1, 2, 3)] == [f for _, f in before[:3]]
+    with transaction(db):
+        st.refresh_features(db)
+    assert db.execute("SELECT id, features FROM station_rtree ORDER BY id").fetchall() == before
+    assert any(f for _, f in before)
