@@ -221,7 +221,13 @@ def world(core_url: str) -> Iterator[World]:
     con = cp["connectors"][0]
     cards = w.ok("cardsPaged", {"pagination": {"limit": 50, "offset": 0}}, token)["data"]
     active = next(c for c in cards if c["status"] == "active")
-    logs = w.ok("chargelogsPaged", {"pagination": {"limit": 5, "offset": 0}}, token)["data"]
+    # The seeded history's finished sessions (other tests may add running/failed ones).
+    logs = w.ok(
+        "chargelogsPaged",
+        {"pagination": {"limit": 20, "offset": 0}, "filters": {"status": "stopped"}},
+        token,
+    )["data"]
+    logs = [g for g in logs if g["dateEnd"] and (g["energyConsumption"] or 0) > 0]
     docs = w.ok("accountDocumentsPaged", {"pagination": {"limit": 5, "offset": 0}}, token)
     rates = w.ok("contractRateOptions", {}, token)
     options = w.ok("contractPaymentMethods", {}, token)
