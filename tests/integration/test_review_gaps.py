@@ -257,3 +257,34 @@ async def test_charger_disconnects_leave_no_error_spam(debug_core, charger) -> N
     added = log_path.read_text(errors="replace")[before:]
     assert "Traceback" not in added, added[-3000:]
     assert " ERROR " not in added, added[-3000:]
+
+
+async def test_services_layer_logs_carry_no_secret(debug_core, charger, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The be.ENERGISED provider (what the UI calls) at DEBUG: login, cards, start, stop,
+    logout leave neither the password nor any token in any log record."""
+    from services.models import Credentials
+    from services.registry import open_provider
+
+    url, seeded, _log = debug_core
+    caplog.set_level(logging.DEBUG)
+    st = seeded.stations[0]
+    card_uuid, _tag = seeded.users["a@example.com"]["cards"]["main"]
+    p = await open_provider(
+        "beenergised", url, Credentials(username="a@example.com", password=PASSWORD)
+    )
+    tokens = p.gql.tokens  # type: ignore[attr-defined]
+    secrets = [PASSWORD, tokens.session, tokens.refresh]
+    try:
+        assert card_uuid in {c.id for c in await p.list_cards()}
+        session = await p.start_charging(str(seeded.connectors[st][0]), card_uuid)
+        done = await p.stop_charging(session.id)
+        assert done.ended_at is not None
+        now = p.gql.tokens  # type: ignore[attr-defined]
+        secrets += [now.session, now.refresh]
+        await p.logout()
+    finally:
+        await p.close()
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert any(r.name.startswith("voltra") for r in caplog.records), "nothing logged"
+    for secret in filter(None, secrets):
+        assert secret not in text, f"log leaks {secret[:6]}..."
