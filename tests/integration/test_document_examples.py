@@ -755,3 +755,24 @@ def test_odd_ids_are_client_errors_not_crashes(world: World, name: str) -> None:
         assert body.get("errors"), (name, value, body)
         err = body["errors"][0]
         assert err["extensions"]["code"] in ("BAD_USER_INPUT", "NOT_FOUND"), (name, value, err)
+
+
+def test_settings_never_serve_the_link_signing_key(world: World, core_db: Any) -> None:
+    """(H7 review) ``settings`` merged every row of the settings table, so anyone, without a
+    login, read the HMAC key that signs document and payment-page links (and could forge
+    links to other drivers' invoices). Public settings only."""
+    from services.core.store.db import connect
+
+    world.ok("accountDocumentsPaged", {}, world.driver)  # a signed link exists: key made
+    conn = connect(core_db)
+    try:
+        keys = {r[0]: r[1] for r in conn.execute("SELECT key, value FROM settings")}
+    finally:
+        conn.close()
+    assert "document_link_key" in keys
+    secret = keys["document_link_key"]
+    for token in (None, world.driver):
+        everything = world.ok("settings", {"key": None}, token)
+        assert all(secret not in s["value"] for s in everything), everything
+        assert world.ok("settings", {"key": "document_link_key"}, token) == []
+    assert {s["key"] for s in everything} >= {"api.location.radiusUnit", "currency"}

@@ -50,6 +50,7 @@ from services.core.api.beenergised.userdata import DEFAULT_LIMIT, MAX_LIMIT, pag
 from services.core.domain import occupancy
 from services.core.domain.auth import REFRESH_TTL, SESSION_TTL
 from services.core.domain.cards import ROAMING_CARD_TYPES, is_expired, rate_option_dict
+from services.core.domain.documents import PRIVATE_SETTINGS
 from services.core.domain.tariffs import CO2_KG_PER_KWH
 from services.core.store import stations as store
 from services.core.store.station_listing import (
@@ -474,7 +475,8 @@ def builtin_settings() -> dict[str, str]:
 
 def _settings(conn: sqlite3.Connection, key: str | None) -> list[dict]:
     merged = builtin_settings()
-    merged.update({r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM settings")})
+    merged.update({r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM settings")
+                   if r["key"] not in PRIVATE_SETTINGS})
     return [{"key": k, "value": v} for k, v in sorted(merged.items())
             if key is None or k == key]
 
