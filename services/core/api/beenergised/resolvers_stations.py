@@ -6,8 +6,10 @@ Readings of the document, where it is silent:
   ``MAX_RADIUS_KM``; latitude/longitude in WGS84 degrees. Distances are great-circle
   (haversine) distances from the centre to the station.
 - ``*LocationBased`` without ``location`` searches everywhere (like the plain ``*Paged``).
-- ``orderedByDistance``: null or "1" -> nearest first; "0" -> by internal id (stable paging);
-  anything else is BAD_USER_INPUT. Without a location there is no distance: ordered by id.
+- ``orderedByDistance``: "0" -> by internal id (stable paging); anything else (null, "1",
+  and, as the document says the backend will not order by distance *only* when "0", any
+  other string such as its own example value "abc123") -> nearest first. Without a
+  location there is no distance: ordered by id.
 - ``PaginationFilter``: limit defaults to 20 and is capped at 100 ("Will be overruled from
   the api if too high"); the returned ``pagination.limit`` is the limit actually applied.
 - ``ConnectorFilter``: options within one slug are OR-ed, slugs AND-ed, at station level
@@ -98,11 +100,7 @@ def location_arg(location: dict | None) -> tuple[float, float, float] | None:
 
 
 def ordered_arg(value: str | None) -> bool:
-    if value is None or value == "1":
-        return True
-    if value == "0":
-        return False
-    raise errors.bad_input("orderedByDistance", f"'{value}' must be \"1\" or \"0\"")
+    return value is None or value.strip() != "0"
 
 
 def tag_arg(tag_id: str | None) -> str | None:
