@@ -17,10 +17,14 @@ Each answer is checked two ways:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import re
 import uuid as uuidlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,6 +43,7 @@ from graphql import (
 from tests.doc_queries import _examples, _schema, doc_query
 from tests.support import Gql, WsClient
 
+DOC_COPY = Path(__file__).resolve().parents[1] / "data" / "beenergised-driver-graphql.txt"
 DEPTH = 3  # fragments nest three levels: e.g. Chargelog -> Connector -> Cp -> leaves
 BERLIN = {"latitude": 52.52, "longitude": 13.405, "radius": 5.0}
 DRIVER = ("driver@example.com", "driver-demo")
@@ -776,3 +781,39 @@ def test_settings_never_serve_the_link_signing_key(world: World, core_db: Any) -
         assert all(secret not in s["value"] for s in everything), everything
         assert world.ok("settings", {"key": "document_link_key"}, token) == []
     assert {s["key"] for s in everything} >= {"api.location.radiusUnit", "currency"}
+
+
+def _documented_variables() -> dict[str, dict[str, Any]]:
+    """Each example's own "Variables" block, where it is plain JSON (some blocks name
+    types, e.g. ``{"pagination": PaginationFilter}``, and are left out)."""
+    lines = DOC_COPY.read_text(encoding="utf-8").splitlines()
+    out: dict[str, dict[str, Any]] = {}
+    current = None
+    for i, line in enumerate(lines):
+        m = re.match(r"^(query|mutation|subscription) (\w+)", line)
+        if m and i and lines[i - 1] == "Query":
+            current = m.group(2)
+        elif line == "Variables" and current:
+            end = lines.index("Response", i)
+            with contextlib.suppress(ValueError):
+                out.setdefault(current, json.loads("\n".join(lines[i + 1 : end])))
+            current = None
+    return out
+
+
+DOCUMENTED_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT"}
+
+
+def test_the_documents_own_variables_get_documented_answers(world: World) -> None:
+    """The examples sent with the document's own placeholder variables ("abc123", 4, ...):
+    a valid answer or an error with a documented code, never a crash or a schema
+    mismatch (an Int where the document declares ID must be accepted, for example)."""
+    documented = _documented_variables()
+    assert len(documented) >= 25, sorted(documented)
+    token, _ = world.fresh_user("verbatim")
+    for name, variables in sorted(documented.items()):
+        if name == "feedStatusUpdate":  # a subscription: see test_feed_status_update_example
+            continue
+        body = world.run(name, variables, token)
+        for err in body.get("errors") or []:
+            assert err["extensions"]["code"] in DOCUMENTED_CODES, (name, variables, err)
