@@ -76,12 +76,29 @@ async def _raw(api: Api, query: str, variables: dict[str, Any], token: str | Non
     return r.json()
 
 
+def _online(url: str, station: str):  # type: ignore[no-untyped-def]
+    caps = "query($id: String!) { cpCapabilities(id: $id) { hasRemoteCommands } }"
+
+    async def check() -> bool:
+        api = Api(url)
+        try:
+            d = await api.data(caps, {"id": station})
+        finally:
+            await api.close()
+        return d["cpCapabilities"]["hasRemoteCommands"]
+
+    return check
+
+
 async def test_no_secrets_in_any_log(debug_core, charger, caplog) -> None:  # type: ignore[no-untyped-def]
     url, seeded, log_path = debug_core
     caplog.set_level(logging.DEBUG)
     st = seeded.stations[0]
     connector = seeded.connectors[st][0]
     card_uuid, _tag = seeded.users["a@example.com"]["cards"]["main"]
+    # The charger connected before this test captured logs: make it shake hands again now.
+    await charger.station(st).disconnect(offline_s=0.0)
+    await eventually(_online(url, st), within_s=15)
     api = Api(url)
     secrets: list[str] = [
         PASSWORD,
@@ -131,6 +148,7 @@ async def test_no_secrets_in_any_log(debug_core, charger, caplog) -> None:  # ty
     # The logs are really being written at DEBUG (else the check below proves nothing).
     assert "DEBUG" in core_log or "debug" in core_log.lower(), core_log[-2000:]
     assert here, "no client/simulator log captured"
+    assert "Authorization: Basic" in here or "BootNotification" in here, here[-2000:]
     for secret in secrets:
         assert secret not in core_log, f"core log leaks {secret[:6]}..."
         assert secret not in here, f"client/simulator log leaks {secret[:6]}..."
@@ -288,3 +306,19 @@ async def test_services_layer_logs_carry_no_secret(debug_core, charger, caplog) 
     assert any(r.name.startswith("voltra") for r in caplog.records), "nothing logged"
     for secret in filter(None, secrets):
         assert secret not in text, f"log leaks {secret[:6]}..."
+
+
+async def test_a_charger_dropped_right_after_boot_is_back_at_once(debug_core) -> None:  # type: ignore[no-untyped-def]
+    """(H7 review) A simulated charger whose connection dropped while it announced its
+    connector statuses after boot kept waiting for the answers (the call timeout, 30 s)
+    while looking online, so it did not reconnect and the core saw it offline."""
+    url, seeded, _log = debug_core
+    st = seeded.stations[1]
+    sim = Simulator(url, specs=[StationSpec(st)], speed=SPEED, seed=5)
+    await sim.start()
+    try:
+        await sim.wait_online(within_s=15)
+        await sim.station(st).disconnect(offline_s=0.0)
+        await eventually(_online(url, st), within_s=5)
+    finally:
+        await sim.stop()
