@@ -322,3 +322,16 @@ async def test_a_charger_dropped_right_after_boot_is_back_at_once(debug_core) ->
         await eventually(_online(url, st), within_s=5)
     finally:
         await sim.stop()
+
+
+def test_core_log_never_shows_a_credential(debug_core) -> None:  # type: ignore[no-untyped-def]
+    """Runs last in this module: after logins, WebSocket subscriptions (token in
+    connection_init), charger handshakes (Basic auth) and sessions at DEBUG, no bearer or
+    Basic credential value appears anywhere in the core's log."""
+    import re
+
+    _url, _seeded, log_path = debug_core
+    text = log_path.read_text(errors="replace")
+    assert "connection_init" in text or "GraphQL" in text or "TEXT" in text, text[-1000:]
+    leaks = re.findall(r"(?i)\b(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})", text)
+    assert not leaks, leaks[:3]
