@@ -34,16 +34,22 @@ _CREDENTIAL = re.compile(
 )
 
 
+# A logged graphql-transport-ws connection_init frame carries the bearer token; websockets
+# shortens long frames in the middle ("Author...<token tail>"), so hide the whole payload.
+_INIT_FRAME = re.compile(r"(TEXT ')[^']*connection_init[^']*(')")
+
+
 class _RedactCredentials(logging.Filter):
     """At --log-level debug the WebSocket layer logs every handshake header, including a
-    charger's Basic auth and a client's bearer token; mask the credential itself."""
+    charger's Basic auth and a client's bearer token, and every frame; mask credentials."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except (TypeError, ValueError):
             return True
-        if _CREDENTIAL.search(message):
+        if _CREDENTIAL.search(message) or "connection_init" in message:
+            message = _INIT_FRAME.sub(r"\1connection_init ***\2", message)
             record.msg, record.args = _CREDENTIAL.sub(r"\1***", message), None
         return True
 
