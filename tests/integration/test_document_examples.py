@@ -369,6 +369,13 @@ def test_driver_reads_return_the_driver_data(world: World) -> None:
     other, _ = w.fresh_user("peer")
     w.fails("chargelog", {"id": w.ids["chargelog"]}, other, "NOT_FOUND")
     w.fails("card", {"id": w.ids["card"]}, other, "NOT_FOUND")
+    w.fails("card", {"id": w.ids["tag"]}, other, "NOT_FOUND")  # by tag id, too
+    w.fails(
+        "updateCardBillingContact",
+        {"cardId": w.ids["card"], "billingContactId": "x"},
+        other,
+        "NOT_FOUND",
+    )
     w.fails("accountDocument", {"id": w.ids["document"]}, other, "NOT_FOUND")
 
 
