@@ -78,8 +78,11 @@ class KeyringStore:
             self._keyring.delete_password(self._service, key)
 
 
-def keyring_usable() -> bool:
-    """A keyring backend that really stores secrets safely is available."""
+def safe_backend():  # type: ignore[no-untyped-def]
+    """The best keyring backend that really stores secrets safely, or None.
+
+    A chainer writes to its highest-priority member, which may be a plaintext file backend
+    even when a safe one is present too: so the safe member itself is used, not the chain."""
     try:
         import keyring
         from keyring.backends import chainer
@@ -87,7 +90,7 @@ def keyring_usable() -> bool:
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken keyring config must not stop the app
         log.info("keyring unavailable: %s", type(exc).__name__)
-        return False
+        return None
     backends = backend.backends if isinstance(backend, chainer.ChainerBackend) else [backend]
     usable = [
         b
@@ -95,7 +98,12 @@ def keyring_usable() -> bool:
         if not any(name in f"{type(b).__module__}.{type(b).__name__}" for name in _UNSAFE_BACKENDS)
         and getattr(b, "priority", 0) > 0
     ]
-    return bool(usable)
+    return max(usable, key=lambda b: b.priority, default=None)
+
+
+def keyring_usable() -> bool:
+    """A keyring backend that really stores secrets safely is available."""
+    return safe_backend() is not None
 
 
 def open_store(
@@ -103,9 +111,10 @@ def open_store(
 ) -> SecretStore:
     if backend is not None:
         return backend
-    if kiosk or not keyring_usable():
+    safe = None if kiosk else safe_backend()
+    if safe is None:
         return MemoryStore()
-    return KeyringStore(service)
+    return KeyringStore(service, backend=safe)
 
 
 class SavedLogin(BaseModel):

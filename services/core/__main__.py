@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import re
 import signal
 import socket
 import sqlite3
@@ -27,6 +28,38 @@ from services.core.store.db import connect, default_db_path, migrate
 log = logging.getLogger("services.core")
 
 READY_PREFIX = "Voltra core listening on "
+
+_CREDENTIAL = re.compile(
+    r"(?i)\b(authorization:\s*\w+\s+|bearer\s+|basic\s+)[A-Za-z0-9._~+/=-]{6,}"
+)
+
+
+# A logged graphql-transport-ws connection_init frame carries the bearer token; websockets
+# shortens long frames in the middle ("Author...<token tail>"), so hide the whole payload.
+_INIT_FRAME = re.compile(r"(TEXT ')[^']*connection_init[^']*(')")
+
+
+class _RedactCredentials(logging.Filter):
+    """At --log-level debug the WebSocket layer logs every handshake header, including a
+    charger's Basic auth and a client's bearer token, and every frame; mask credentials."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        if _CREDENTIAL.search(message) or "connection_init" in message:
+            message = _INIT_FRAME.sub(r"\1connection_init ***\2", message)
+            record.msg, record.args = _CREDENTIAL.sub(r"\1***", message), None
+        return True
+
+
+def _redact_log_handlers() -> None:
+    # After uvicorn.Config: it installs its own handlers (uvicorn.error does not propagate).
+    redact = _RedactCredentials()
+    for name in ("", "uvicorn", "uvicorn.error", "uvicorn.access"):
+        for handler in logging.getLogger(name).handlers:
+            handler.addFilter(redact)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -133,6 +166,7 @@ async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warni
                        ws_max_size=1 << 20,  # OCPP and GraphQL messages are small
                        access_log=False, timeout_graceful_shutdown=5)
     )
+    _redact_log_handlers()
     server.ready_line = READY_PREFIX + config.base_url
     await server.serve(sockets=[sock])
 

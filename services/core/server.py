@@ -52,7 +52,7 @@ def _health(conn: Any) -> dict[str, Any]:
 
 def graphql_app(core: Core) -> GraphQL:
     from services.core.api.beenergised.context import on_ws_connect
-    from services.core.api.beenergised.errors import format_error
+    from services.core.api.beenergised.errors import AriadneErrorLog, format_error
     from services.core.api.beenergised.execution import (
         FastExecutionContext,
         MaxDepthRule,
@@ -77,7 +77,7 @@ def graphql_app(core: Core) -> GraphQL:
         validation_rules=[MaxDepthRule],
         execution_context_class=FastExecutionContext,
         introspection=True,
-        logger="services.core.graphql",
+        logger=AriadneErrorLog(logging.getLogger("services.core.graphql"), {}),
     )
 
 

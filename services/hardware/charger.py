@@ -23,6 +23,7 @@ import base64
 import contextlib
 import logging
 import random
+import re
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,6 +45,25 @@ from ocpp.v16.enums import (
 from services.hardware.ev import Vehicle, random_vehicle
 
 log = logging.getLogger(__name__)
+
+
+class _HideCredentials(logging.Filter):
+    """websockets logs the handshake headers at DEBUG, the Basic auth password included."""
+
+    _AUTH = re.compile(r"(?i)(authorization:\s*\w+\s+)\S+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        if self._AUTH.search(message):
+            record.msg, record.args = self._AUTH.sub(r"\1***", message), None
+        return True
+
+
+_ws_log = logging.getLogger(__name__ + ".websocket")
+_ws_log.addFilter(_HideCredentials())
 
 SAMPLE_INTERVAL_S = 60.0  # simulated seconds between MeterValues (MeterValueSampleInterval)
 CONNECTION_TIMEOUT_S = 120.0  # simulated seconds to plug in after a remote start
@@ -526,6 +546,7 @@ class SimStation:
             self.ws_url,
             subprotocols=["ocpp1.6"],
             additional_headers=headers,
+            logger=_ws_log,
             open_timeout=10,
             ping_interval=20,
             ping_timeout=20,
@@ -548,16 +569,14 @@ class SimStation:
                 self.boots += 1
                 self.client = client
                 self.online.set()
-                for c in self.connectors.values():
-                    await client.call(
-                        call.StatusNotification(
-                            connector_id=c.number,
-                            error_code=c.error_code,
-                            status=c.status,
-                            timestamp=now_iso(),
-                        ),
-                        skip_schema_validation=True,
-                    )
+                announce = asyncio.create_task(self._announce(client))
+                await asyncio.wait({reader, announce}, return_when=asyncio.FIRST_COMPLETED)
+                if not announce.done():
+                    # Dropped while announcing: the answers cannot come, so reconnect now
+                    # instead of waiting out the call timeout while looking online.
+                    announce.cancel()
+                    return
+                announce.result()
                 sender = asyncio.create_task(self._drain(client))
                 beat = asyncio.create_task(self._heartbeat(client))
                 done, _ = await asyncio.wait(
@@ -574,6 +593,18 @@ class SimStation:
                 reader.cancel()
                 with contextlib.suppress(BaseException):
                     await reader
+
+    async def _announce(self, client: _Client) -> None:
+        for c in self.connectors.values():
+            await client.call(
+                call.StatusNotification(
+                    connector_id=c.number,
+                    error_code=c.error_code,
+                    status=c.status,
+                    timestamp=now_iso(),
+                ),
+                skip_schema_validation=True,
+            )
 
     def _has_dc(self) -> bool:
         return any(c.spec.current_type == "DC" for c in self.connectors.values())

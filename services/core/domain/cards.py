@@ -111,6 +111,8 @@ def cards_for_connector(conn: sqlite3.Connection, user_id: int, connector_id: st
 
     try:
         cid = int(str(connector_id).strip())
+        if not 0 < cid < 2**63:  # SQLite INTEGER range
+            raise ValueError(connector_id)
     except ValueError:
         raise BadInput("connectorId", f"'{connector_id}' is not a connector id") from None
     conn_row = conn.execute(

@@ -801,7 +801,7 @@ def _charging_end(
 def find_session(conn: sqlite3.Connection, ref: str) -> dict[str, Any] | None:
     """A session by its uuid (Chargelog.id) or its transaction id (sessions.id as text)."""
     row = conn.execute("SELECT * FROM sessions WHERE uuid = ?", (ref,)).fetchone()
-    if row is None and ref.isdigit():
+    if row is None and ref.isascii() and ref.isdigit() and len(ref) < 19:  # SQLite INTEGER
         row = conn.execute("SELECT * FROM sessions WHERE id = ?", (int(ref),)).fetchone()
     return _row(row)
 

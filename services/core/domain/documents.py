@@ -32,6 +32,9 @@ from services.core.store.db import from_iso, to_iso, transaction
 DOC_TYPES = ("offer", "order", "invoice", "creditnote", "delivery", "purchase")
 LINK_TTL_SECONDS = 15 * 60
 _KEY_SETTING = "document_link_key"
+# Rows of the settings table that are secrets: the public ``settings`` query never serves
+# them (the key signs document and payment-page links; knowing it forges them).
+PRIVATE_SETTINGS = frozenset({_KEY_SETTING})
 
 
 def signing_key(conn: sqlite3.Connection) -> bytes:

@@ -185,6 +185,8 @@ def create_direct(conn: sqlite3.Connection, user_id: int, connector_id: str, rat
                   package_id: str | None, card_id: str | None) -> sqlite3.Row:
     try:
         cid = int(str(connector_id).strip())
+        if not 0 < cid < 2**63:  # SQLite INTEGER range
+            raise ValueError(connector_id)
     except ValueError:
         raise BadInput("connectorId", f"'{connector_id}' is not a connector id") from None
     with transaction(conn):

@@ -196,3 +196,38 @@ async def test_resume_saved_login_uses_refresh_token_and_forgets_a_rejected_one(
         assert await resume_saved_login(p2, vault, "beenergised", base) is None
         assert vault.load("beenergised", base) is None and not p2.is_logged_in
         await p2.close()
+
+
+def test_chained_plaintext_backend_never_receives_the_secret(monkeypatch, tmp_path):
+    """(H7 review) A keyring chain holding a safe backend AND a higher-priority plaintext
+    file backend (keyrings.alt style): the secret goes to the safe one, no file is written."""
+    from keyring.backends import chainer
+
+    secret_file = tmp_path / "keyring_pass.cfg"
+
+    class PlaintextKeyring(KeyringBackend):  # named like keyrings.alt.file.PlaintextKeyring
+        priority = 9
+
+        def get_password(self, service, username):
+            return None
+
+        def set_password(self, service, username, password):
+            secret_file.write_text(f"{service} {username} {password}")
+
+        def delete_password(self, service, username):
+            secret_file.unlink(missing_ok=True)
+
+    safe = DictKeyring()
+    safe.priority = 1  # type: ignore[misc]
+    chain = chainer.ChainerBackend.__new__(chainer.ChainerBackend)
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [PlaintextKeyring(), safe])
+    monkeypatch.setattr(keyring, "get_keyring", lambda: chain)
+    store = open_store()
+    assert store.remembered is True
+    LoginVault(store).save(
+        SavedLogin(
+            provider="p", base_url="http://h", username="u", refresh_token="refresh-secret-1"
+        )
+    )
+    assert not secret_file.exists()
+    assert any("refresh-secret-1" in v for v in safe.data.values())

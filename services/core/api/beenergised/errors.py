@@ -52,6 +52,19 @@ def forbidden(message: str = "not allowed for this user") -> GraphQLError:
     return error(FORBIDDEN, message)
 
 
+class AriadneErrorLog(logging.LoggerAdapter):
+    """The logger handed to ariadne, which logs EVERY error it answers at ERROR level with a
+    traceback: a wrong password or a missing token would fill the log, and graphql-core's
+    coercion messages quote what the client sent (a password sent as a number appears
+    verbatim). ``format_error`` already logs unexpected errors once, with their traceback;
+    here only the error code is kept, at DEBUG."""
+
+    def log(self, level: int, msg: Any, *args: Any, **kwargs: Any) -> None:
+        if self.logger.isEnabledFor(logging.DEBUG):
+            code = (getattr(msg, "extensions", None) or {}).get("code", "?")
+            self.logger.debug("GraphQL error answered (code %s)", code)
+
+
 def format_error(err: GraphQLError, debug: bool = False) -> dict:
     formatted = dict(err.formatted)
     extensions = dict(formatted.get("extensions") or {})

@@ -88,7 +88,7 @@ def _connector_id(conn: sqlite3.Connection, ref: str | None, field: str) -> int:
             f"{field}: is required", extensions={"code": errors.BAD_USER_INPUT, "field": field}
         )
     row = None
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit() and len(ref) < 19:  # an id SQLite can hold
         row = conn.execute("SELECT id FROM connectors WHERE id = ?", (int(ref),)).fetchone()
     if row is None:
         row = conn.execute("SELECT id FROM connectors WHERE evse_id = ?", (ref,)).fetchone()

@@ -6,8 +6,10 @@ Readings of the document, where it is silent:
   ``MAX_RADIUS_KM``; latitude/longitude in WGS84 degrees. Distances are great-circle
   (haversine) distances from the centre to the station.
 - ``*LocationBased`` without ``location`` searches everywhere (like the plain ``*Paged``).
-- ``orderedByDistance``: null or "1" -> nearest first; "0" -> by internal id (stable paging);
-  anything else is BAD_USER_INPUT. Without a location there is no distance: ordered by id.
+- ``orderedByDistance``: "0" -> by internal id (stable paging); anything else (null, "1",
+  and, as the document says the backend will not order by distance *only* when "0", any
+  other string such as its own example value "abc123") -> nearest first. Without a
+  location there is no distance: ordered by id.
 - ``PaginationFilter``: limit defaults to 20 and is capped at 100 ("Will be overruled from
   the api if too high"); the returned ``pagination.limit`` is the limit actually applied.
 - ``ConnectorFilter``: options within one slug are OR-ed, slugs AND-ed, at station level
@@ -50,6 +52,7 @@ from services.core.api.beenergised.userdata import DEFAULT_LIMIT, MAX_LIMIT, pag
 from services.core.domain import occupancy
 from services.core.domain.auth import REFRESH_TTL, SESSION_TTL
 from services.core.domain.cards import ROAMING_CARD_TYPES, is_expired, rate_option_dict
+from services.core.domain.documents import PRIVATE_SETTINGS
 from services.core.domain.tariffs import CO2_KG_PER_KWH
 from services.core.store import stations as store
 from services.core.store.station_listing import (
@@ -97,11 +100,7 @@ def location_arg(location: dict | None) -> tuple[float, float, float] | None:
 
 
 def ordered_arg(value: str | None) -> bool:
-    if value is None or value == "1":
-        return True
-    if value == "0":
-        return False
-    raise errors.bad_input("orderedByDistance", f"'{value}' must be \"1\" or \"0\"")
+    return value is None or value.strip() != "0"
 
 
 def tag_arg(tag_id: str | None) -> str | None:
@@ -286,7 +285,7 @@ def connector_id_arg(value: Any, field: str = "id") -> int:
         cid = int(str(value).strip())
     except ValueError:
         raise errors.bad_input(field, f"'{value}' is not a connector id") from None
-    if cid <= 0:
+    if not 0 < cid < 2**63:  # beyond SQLite's INTEGER: no such connector, not a crash
         raise errors.bad_input(field, f"'{value}' is not a connector id")
     return cid
 
@@ -474,7 +473,8 @@ def builtin_settings() -> dict[str, str]:
 
 def _settings(conn: sqlite3.Connection, key: str | None) -> list[dict]:
     merged = builtin_settings()
-    merged.update({r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM settings")})
+    merged.update({r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM settings")
+                   if r["key"] not in PRIVATE_SETTINGS})
     return [{"key": k, "value": v} for k, v in sorted(merged.items())
             if key is None or k == key]
 

@@ -41,6 +41,8 @@ def _ids(connectors: list[Any]) -> list[int]:
     for value in connectors:
         try:
             ids.append(int(str(value).strip()))
+            if not 0 < ids[-1] < 2**63:  # SQLite INTEGER range
+                raise ValueError(value)
         except ValueError:
             raise errors.bad_input("connectors", f"'{value}' is not a connector id") from None
     return list(dict.fromkeys(ids))
