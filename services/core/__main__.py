@@ -16,7 +16,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import uvicorn
@@ -137,6 +137,17 @@ async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warni
     await server.serve(sockets=[sock])
 
 
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where installed (uvicorn[standard] brings it; not on Windows): its
+    transports and scheduling cost the core about a third less CPU per request than the
+    default loop. asyncio's own loop otherwise."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
@@ -157,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
                         base_url=base_url(args.host, sock))
     log.info("database %s with %d stations", db_path, count)
     try:
-        asyncio.run(serve(config, sock, args.log_level))
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(serve(config, sock, args.log_level))
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,0 +1,35 @@
+"""GraphQL-over-HTTP responses encoded with orjson.
+
+A station page (50 Cps with connectors, opening times, site) is 50-150 KB of JSON; the
+standard library encoder took ~10% of the core's CPU per search, orjson about a tenth of
+that. The bytes differ only in number spelling (both are the shortest form that reads back
+as the same float, e.g. ``1e-05`` vs ``1e-5``) so clients see the same values. Anything
+orjson refuses (e.g. integers beyond 64 bits) falls back to Starlette's JSONResponse.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import orjson
+from ariadne.asgi.handlers import GraphQLHTTPHandler
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+_OPTIONS = orjson.OPT_NON_STR_KEYS
+
+
+class OrjsonGraphQLHTTPHandler(GraphQLHTTPHandler):
+    async def create_json_response(self, request: Request, result: dict, success: bool
+                                   ) -> Response:
+        # Same status rule as ariadne's handler.
+        if success or result.get("data") is not None:
+            status_code = HTTPStatus.OK
+        else:
+            status_code = HTTPStatus.BAD_REQUEST
+        try:
+            body = orjson.dumps(result, option=_OPTIONS)
+        except (TypeError, orjson.JSONEncodeError):
+            return JSONResponse(result, status_code=status_code)
+        return Response(body, status_code=status_code, media_type="application/json")
+
