@@ -207,7 +207,7 @@ class FastExecutionContext(ExecutionContext):
                 try:
                     results[key] = run(step, source_value)
                     continue
-                except _Slow:
+                except Exception:  # _Slow, or a resolver raised: the normal path reports it
                     pass
             result = self.execute_field(parent_type, source_value, step[1],
                                         Path(path, key, parent_type.name))
