@@ -34,6 +34,7 @@ from graphql.execution import ExecutionContext
 from graphql.execution.execute import default_field_resolver
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils import is_awaitable as default_is_awaitable
+from graphql.type.scalars import serialize_boolean, serialize_id, serialize_string
 
 MAX_CACHED = 512
 MAX_QUERY_CHARS = 50_000  # longer documents are parsed every time, not cached
@@ -124,9 +125,12 @@ _LeafPlan = tuple[Any, Any, bool] | None
 
 # Field getters of the fast plan.
 _GET_KEY, _GET_PLAIN, _GET_CONTEXT, _GET_TYPENAME = range(4)
-# Value shapes of the fast plan: (LEAF, non_null, serialize), (LIST, non_null, item shape),
-# (OBJECT, non_null, plan of the sub-selection).
+# Value shapes of the fast plan: (LEAF, non_null, serialize, identity class or None),
+# (LIST, non_null, item shape, None), (OBJECT, non_null, plan of the sub-selection, None).
 _LEAF, _LIST, _OBJECT = range(3)
+# Standard scalars whose serialize returns a value of this class unchanged (graphql-core
+# 3.2's serialize_string / serialize_id / serialize_boolean); others always go through it.
+_IDENTITY = {serialize_string: str, serialize_id: str, serialize_boolean: bool}
 
 
 class FastExecutionContext(ExecutionContext):
@@ -207,8 +211,8 @@ class FastExecutionContext(ExecutionContext):
                 try:
                     results[key] = run(step, source_value)
                     continue
-                except Exception:  # _Slow, or a resolver raised: the normal path reports it
-                    pass
+                except Exception:  # noqa: S110 - _Slow, or a resolver raised: the normal
+                    pass           # path below runs the field again and reports it
             result = self.execute_field(parent_type, source_value, step[1],
                                         Path(path, key, parent_type.name))
             if result is not Undefined:
@@ -269,13 +273,14 @@ class FastExecutionContext(ExecutionContext):
             type_ = type_.of_type
         if isinstance(type_, GraphQLList):
             item = self._shape(type_.of_type, nodes)
-            return None if item is None else (_LIST, non_null, item)
+            return None if item is None else (_LIST, non_null, item, None)
         if is_leaf_type(type_):
-            return (_LEAF, non_null, type_.serialize)
+            # (LEAF, non_null, serialize, the value class serialize returns unchanged)
+            return (_LEAF, non_null, type_.serialize, _IDENTITY.get(type_.serialize))
         if isinstance(type_, GraphQLObjectType) and type_.is_type_of is None:
             steps = self._object_steps(type_, self.collect_subfields(type_, nodes))
             if all(step[2] is not None for step in steps):
-                return (_OBJECT, non_null, steps)
+                return (_OBJECT, non_null, steps, None)
         return None  # interfaces, unions, or a sub-selection with a normal-path field
 
     def _run_step(self, step: tuple, source: dict) -> Any:
@@ -289,6 +294,29 @@ class FastExecutionContext(ExecutionContext):
         else:
             return target
         return self._complete(step[4], value)
+
+    def _object(self, steps: list[tuple], source: dict) -> dict[str, Any]:
+        """The completed sub-selection of one object: the hot loop of a station page, so
+        the common leaf case (a str/bool its type returns unchanged) is handled inline."""
+        out = {}
+        info = None
+        for key, _nodes, getter, target, shape in steps:
+            if getter == _GET_KEY:
+                value = source.get(target)
+            elif getter == _GET_PLAIN:
+                value = target(source, None)
+            elif getter == _GET_CONTEXT:
+                if info is None:
+                    info = _ContextInfo(self.context_value)
+                value = target(source, info)
+            else:
+                out[key] = target
+                continue
+            if value.__class__ is shape[3] and shape[0] == _LEAF:
+                out[key] = value
+            else:
+                out[key] = self._complete(shape, value)
+        return out
 
     def _complete(self, shape: tuple, value: Any) -> Any:
         if value is None:
@@ -310,11 +338,15 @@ class FastExecutionContext(ExecutionContext):
         if kind == _OBJECT:
             if cls is not dict:
                 _discard(value)
-            run = self._run_step
-            return {step[0]: run(step, value) for step in shape[2]}
+            return self._object(shape[2], value)
         if cls is not list and cls is not tuple:
             _discard(value)
         item = shape[2]
+        if item[0] == _OBJECT:
+            obj = self._object
+            steps = item[2]
+            if all(v.__class__ is dict for v in value):
+                return [obj(steps, v) for v in value]
         complete = self._complete
         return [complete(item, v) for v in value]
 
