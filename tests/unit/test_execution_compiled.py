@@ -5,12 +5,14 @@ raise, or return values the types reject."""
 from __future__ import annotations
 
 import asyncio
+from inspect import isawaitable
 from typing import Any
 
 import pytest
 from ariadne import ObjectType, QueryType, make_executable_schema
-from graphql import ExecutionContext, graphql
+from graphql import ExecutionContext, execute, parse
 
+from services.core.api.beenergised import execution
 from services.core.api.beenergised.execution import (
     FastExecutionContext,
     context_only,
@@ -48,6 +50,8 @@ async def resolve_page(*_: Any, bad: bool = False) -> dict:
         stations.append({"id": 3, "plugs": [_plug(3, code="x")], "tags": [1, None]})
         stations.append({"id": 4, "plugs": [_plug(4, simple="Bogus"), None]})
         stations.append({"id": 5, "plugs": [{**_plug(5), "strict": None}], "boom": True})
+        stations.append({"id": 6, "plugs": [{**_plug(6, code=2**40), "power": float("inf")},
+                                             {**_plug(7, code=7.0), "power": 7}]})
         stations.append({"id": None, "plugs": None})
     return {"total": len(stations), "stations": stations}
 
@@ -105,18 +109,33 @@ query Q($bad: Boolean, $skip: Boolean!) {
 """
 
 
-async def _run(cls: type, bad: bool, skip: bool) -> Any:
-    return await graphql(schema, Q, variable_values={"bad": bad, "skip": skip},
-                         context_value={"who": "me"}, execution_context_class=cls)
+# Without directives the plans are cached across operations and run as generated code.
+Q_STATIC = Q.replace("@skip(if: $skip) ", "").replace(", $skip: Boolean!", "")
 
 
+_parsed: dict[str, Any] = {}
+
+
+async def _run(cls: type, bad: bool, skip: bool, query: str = Q) -> Any:
+    # one parsed document per text, as the core's cached parser gives
+    document = _parsed.setdefault(query, parse(query))
+    variables = {"bad": bad, "skip": skip} if query is Q else {"bad": bad}
+    result = execute(schema, document, variable_values=variables,
+                     context_value={"who": "me"}, execution_context_class=cls)
+    return await result if isawaitable(result) else result
+
+
+@pytest.mark.parametrize("query", [Q, Q_STATIC], ids=["variable-plans", "cached-plans"])
 @pytest.mark.parametrize(("bad", "skip"), [(False, False), (False, True), (True, False)])
-def test_compiled_matches_graphql_core(bad: bool, skip: bool) -> None:
-    slow = asyncio.run(_run(ExecutionContext, bad, skip))
-    fast = asyncio.run(_run(FastExecutionContext, bad, skip))
-    assert fast.data == slow.data
-    assert [(e.message, e.path) for e in fast.errors or []] == [
-        (e.message, e.path) for e in slow.errors or []]
+def test_compiled_matches_graphql_core(bad: bool, skip: bool, query: str) -> None:
+    if query is Q_STATIC and skip:
+        pytest.skip("no directive to skip with")
+    slow = asyncio.run(_run(ExecutionContext, bad, skip, query))
+    for _ in range(2):  # the second run uses the cached plans
+        fast = asyncio.run(_run(FastExecutionContext, bad, skip, query))
+        assert fast.data == slow.data
+        assert [(e.message, e.path) for e in fast.errors or []] == [
+            (e.message, e.path) for e in slow.errors or []]
     if bad:
         assert slow.errors, "the extra rows hold values the types reject"
     else:
@@ -127,6 +146,9 @@ def test_compiled_matches_graphql_core(bad: bool, skip: bool) -> None:
                                      "status": {"simple": "Available", "code": 1}}
         assert fast.data["page"]["stations"][1]["later"] == "later 2"  # type: ignore[index]
         assert ("status" in first["first"]) is not skip
+        if query is Q_STATIC:
+            generated = [v[1][3] for v in execution._SHAPES.values() if v[1] is not None]
+            assert generated and all(generated), "directive-free plans run as generated code"
 
 
 def test_context_only_resolvers_see_the_context() -> None:
@@ -147,6 +169,7 @@ def test_plain_sub_trees_skip_the_per_field_path() -> None:
             return super().execute_field(parent_type, source, field_nodes, path)
 
     asyncio.run(_run(Counting, False, False))
+    asyncio.run(_run(Counting, False, False, Q_STATIC))
     # only the root field and the list that holds a coroutine take graphql-core's path
     assert not {"Plug.id", "Plug.status", "Status.code", "Station.plugs", "Station.first"
                 } & set(seen), seen

@@ -34,7 +34,15 @@ from graphql.execution import ExecutionContext
 from graphql.execution.execute import default_field_resolver
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils import is_awaitable as default_is_awaitable
-from graphql.type.scalars import serialize_boolean, serialize_id, serialize_string
+from graphql.type.scalars import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
+    serialize_boolean,
+    serialize_float,
+    serialize_id,
+    serialize_int,
+    serialize_string,
+)
 
 MAX_CACHED = 512
 MAX_QUERY_CHARS = 50_000  # longer documents are parsed every time, not cached
@@ -278,10 +286,40 @@ class FastExecutionContext(ExecutionContext):
             # (LEAF, non_null, serialize, the value class serialize returns unchanged)
             return (_LEAF, non_null, type_.serialize, _IDENTITY.get(type_.serialize))
         if isinstance(type_, GraphQLObjectType) and type_.is_type_of is None:
+            static = self._static_document()
+            if static:
+                key = (type_, non_null, *map(id, nodes))
+                hit = _SHAPES.get(key)
+                if hit is not None and hit[0] == nodes:  # same node objects, still alive
+                    return hit[1]
             steps = self._object_steps(type_, self.collect_subfields(type_, nodes))
+            shape = None
             if all(step[2] is not None for step in steps):
-                return (_OBJECT, non_null, steps, None)
+                # generated code pays off only when it is reused by later operations
+                shape = (_OBJECT, non_null, steps, _generate(steps) if static else None)
+            if static:
+                if len(_SHAPES) >= MAX_CACHED * 8:
+                    _SHAPES.clear()
+                _SHAPES[key] = (list(nodes), shape)
+            return shape
         return None  # interfaces, unions, or a sub-selection with a normal-path field
+
+    def _static_document(self) -> bool:
+        """True when this operation's sub-selections do not depend on its variables (its
+        text has no directive, so no @skip/@include): then a sub-selection's plan can be
+        cached by its field nodes across operations."""
+        static = self.__dict__.get("_static")
+        if static is None:
+            loc = self.operation.loc
+            static = loc is not None and "@" not in loc.source.body
+            self._static = static
+        return static
+
+    def _info(self) -> _ContextInfo:
+        info = self.__dict__.get("_context_info")
+        if info is None:
+            info = self._context_info = _ContextInfo(self.context_value)
+        return info
 
     def _run_step(self, step: tuple, source: dict) -> Any:
         getter, target = step[2], step[3]
@@ -290,7 +328,7 @@ class FastExecutionContext(ExecutionContext):
         elif getter == _GET_PLAIN:
             value = target(source, None)
         elif getter == _GET_CONTEXT:
-            value = target(source, _ContextInfo(self.context_value))
+            value = target(source, self._info())
         else:
             return target
         return self._complete(step[4], value)
@@ -299,16 +337,13 @@ class FastExecutionContext(ExecutionContext):
         """The completed sub-selection of one object: the hot loop of a station page, so
         the common leaf case (a str/bool its type returns unchanged) is handled inline."""
         out = {}
-        info = None
         for key, _nodes, getter, target, shape in steps:
             if getter == _GET_KEY:
                 value = source.get(target)
             elif getter == _GET_PLAIN:
                 value = target(source, None)
             elif getter == _GET_CONTEXT:
-                if info is None:
-                    info = _ContextInfo(self.context_value)
-                value = target(source, info)
+                value = target(source, self._info())
             else:
                 out[key] = target
                 continue
@@ -338,17 +373,71 @@ class FastExecutionContext(ExecutionContext):
         if kind == _OBJECT:
             if cls is not dict:
                 _discard(value)
+            if shape[3] is not None:
+                return shape[3](value, self._info(), self._complete)
             return self._object(shape[2], value)
         if cls is not list and cls is not tuple:
             _discard(value)
         item = shape[2]
-        if item[0] == _OBJECT:
-            obj = self._object
-            steps = item[2]
-            if all(v.__class__ is dict for v in value):
-                return [obj(steps, v) for v in value]
         complete = self._complete
+        if item[0] == _OBJECT and item[3] is not None:
+            fn, info = item[3], self._info()
+            return [fn(v, info, complete) if v.__class__ is dict else complete(item, v)
+                    for v in value]
         return [complete(item, v) for v in value]
+
+
+# Object shapes by (type, non-null, ids of the field nodes), for operations whose plans do
+# not depend on variables; the entry keeps the nodes alive so their ids stay theirs.
+_SHAPES: dict[tuple, tuple[list, tuple | None]] = {}
+
+
+def _generate(steps: list[tuple]) -> Any:
+    """Python code for one sub-selection: ``fn(source, info, complete) -> dict`` doing what
+    ``FastExecutionContext._object`` does, with the per-field decisions made once here. The
+    common values (str/bool/ID as is, finite floats, 32-bit ints, dicts and lists of
+    dicts) are handled in line; everything else, None included, goes through
+    ``complete(shape, value)``, which serialises, checks nullability or raises _Slow.
+    Names in the code are response keys and field names (GraphQL names: letters, digits,
+    underscores), written with repr."""
+    ns: dict[str, Any] = {}
+    lines = ["def fn(src, info, complete):", "    out = {}"]
+    for i, (key, _nodes, getter, target, shape) in enumerate(steps):
+        k = repr(key)
+        if getter == _GET_TYPENAME:
+            lines.append(f"    out[{k}] = {target!r}")
+            continue
+        if getter == _GET_KEY:
+            lines.append(f"    v = src.get({target!r})")
+        else:
+            ns[f"R{i}"] = target
+            lines.append(f"    v = R{i}(src, {'None' if getter == _GET_PLAIN else 'info'})")
+        ns[f"S{i}"] = shape
+        kind, _non_null, data, extra = shape
+        if kind == _LEAF and extra is not None:
+            ns[f"C{i}"] = extra
+            lines.append(f"    out[{k}] = v if v.__class__ is C{i} else complete(S{i}, v)")
+        elif kind == _LEAF and data is serialize_float:
+            # v - v == 0.0 is False for inf and nan, which Float refuses
+            lines.append(f"    out[{k}] = v if v.__class__ is float and v - v == 0.0"
+                         f" else complete(S{i}, v)")
+        elif kind == _LEAF and data is serialize_int:
+            lines.append(f"    out[{k}] = v if v.__class__ is int and"
+                         f" {GRAPHQL_MIN_INT} <= v <= {GRAPHQL_MAX_INT} else complete(S{i}, v)")
+        elif kind == _OBJECT and extra is not None:
+            ns[f"F{i}"] = extra
+            lines.append(f"    out[{k}] = F{i}(v, info, complete) if v.__class__ is dict"
+                         f" else complete(S{i}, v)")
+        elif kind == _LIST and data[0] == _OBJECT and data[3] is not None:
+            ns[f"F{i}"], ns[f"I{i}"] = data[3], data
+            lines.append(f"    out[{k}] = [F{i}(x, info, complete) if x.__class__ is dict"
+                         f" else complete(I{i}, x) for x in v] if v.__class__ is list"
+                         f" else complete(S{i}, v)")
+        else:
+            lines.append(f"    out[{k}] = complete(S{i}, v)")
+    lines.append("    return out")
+    exec(compile("\n".join(lines), "<graphql plan>", "exec"), ns)  # noqa: S102 - own code
+    return ns["fn"]
 
 
 def _discard(value: Any) -> None:
