@@ -255,11 +255,24 @@ def _operator_id(row: dict) -> str | None:
 
 def cp_information(row: dict, connectors: list[dict]) -> dict:
     return {
-        "openingTimes": opening_times(_json(row.get("opening_hours"))),
+        "openingTimes": _opening_times_of(row.get("opening_hours")),
         "payment": payment_text(connectors),
         "additional": f"Operated by {row['operator_name']}" if row.get("operator_name") else None,
         "marketingDisplay": None,
     }
+
+
+def _opening_times_of(stored: Any) -> dict | None:
+    if isinstance(stored, str):
+        return _opening_times_text(stored)
+    return opening_times(_json(stored))
+
+
+@lru_cache(maxsize=4096)
+def _opening_times_text(stored: str) -> dict | None:
+    # Stations share a few dozen opening-hour patterns: parse and shape each once. The
+    # result is shared and only ever read (the executor builds its own output).
+    return opening_times(_json(stored))
 
 
 def payment_text(connectors: list[dict]) -> str | None:
