@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import socket
@@ -85,6 +86,8 @@ class _Server(uvicorn.Server):
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
+        if self.started:
+            tune_gc()
         if self.started and self.ready_line:
             # The sockets are listening now: connecting clients will be served.
             print(self.ready_line, flush=True)
@@ -101,6 +104,17 @@ class _Server(uvicorn.Server):
         finally:
             for sig, handler in original.items():
                 signal.signal(sig, handler)
+
+
+def tune_gc() -> None:
+    """Once the app is built: move everything alive (modules, the GraphQL schema, caches)
+    out of the cyclic collector's reach, and let it run less often. A station page builds
+    thousands of short-lived dicts; with the defaults a full collection walked every
+    object of the process about once per 100 searches, 35-85 ms each (measured at 1M
+    stations), straight into the tail latency. Frozen, a full collection takes 1-3 ms."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
