@@ -290,7 +290,8 @@ class FastExecutionContext(ExecutionContext):
             if static:
                 key = (type_, non_null, *map(id, nodes))
                 hit = _SHAPES.get(key)
-                if hit is not None and hit[0] == nodes:  # same node objects, still alive
+                # the entry holds its nodes, so while it exists no other node has their ids
+                if hit is not None:
                     return hit[1]
             steps = self._object_steps(type_, self.collect_subfields(type_, nodes))
             shape = None
