@@ -3,7 +3,7 @@
 A station page (50 Cps with connectors, opening times, site) is 50-150 KB of JSON; the
 standard library encoder took ~10% of the core's CPU per search, orjson about a tenth of
 that. The bytes differ only in number spelling (both are the shortest form that reads back
-as the same float, e.g. ``1e-05`` vs ``1e-5``) so clients see the same values. Anything
+as the same float, e.g. ``1e-05`` vs ``0.00001``) so clients see the same values. Anything
 orjson refuses (e.g. integers beyond 64 bits) falls back to Starlette's JSONResponse.
 """
 
