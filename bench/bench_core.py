@@ -3,6 +3,7 @@
     python -m bench.bench_core                      # full run: 1,000,000 and 10,000 stations
     python -m bench.bench_core --stations 100000    # smaller big run
     python -m bench.bench_core --db /tmp/big.sqlite3 --keep   # seed once, reuse later
+    python -m bench.bench_core --db /tmp/big.sqlite3 --wait-idle 2.5  # on a shared machine
 
 Prints:
 1. seed time for N stations (in-process ``services.core.demo.generate``; skipped when
@@ -11,7 +12,9 @@ Prints:
    centres in dense areas) and of the same plus the page's connectors;
 3. p50/p95 of ``cpsPagedLocationBased`` (limit 50, radius 5 km, same centres) over HTTP
    against a real ``python -m services.core`` subprocess on 127.0.0.1, at 10,000 stations
-   (``--small``) and at N.
+   (``--small``) and at N, with the core's and the client's CPU per request, the machine's
+   busy cores and load average during each phase (busy cores well above core + client mean
+   other processes competed for the CPU and the latencies include waiting for it).
 
 Goals: seed 1M < 120 s; HTTP p95 < 25 ms at 1M; store p95 < 2 ms at 1M.
 
