@@ -268,6 +268,8 @@ def bench_http(db: Path, centres: list[tuple[float, float]], max_s: float) -> di
 def _bench_query(
     client: httpx.Client, pid: int, query: str, centres: list[tuple[float, float]], max_s: float
 ) -> dict:
+    received: list[float] = []  # perf_counter when the last response's body was read
+
     def call(lat: float, lon: float) -> dict:
         r = client.post(
             "/graphql/",
@@ -279,6 +281,7 @@ def _bench_query(
                 },
             },
         )
+        received.append(time.perf_counter())  # httpx has read the whole body by now
         r.raise_for_status()
         body = r.json()
         if body.get("errors"):
@@ -287,7 +290,7 @@ def _bench_query(
 
     for lat, lon in centres[:20]:  # warm-up: connection, caches, lazy imports
         call(lat, lon)
-    samples, sizes = [], []
+    samples, to_body, sizes = [], [], []
     server = psutil.Process(pid)
     me = psutil.Process()
     load0 = os.getloadavg()[0]
@@ -300,13 +303,14 @@ def _bench_query(
         t0 = time.perf_counter()
         page = call(lat, lon)
         samples.append((time.perf_counter() - t0) * 1000)
+        to_body.append((received[-1] - t0) * 1000)
         sizes.append(len(page["data"]))
     wall = time.perf_counter() - w0
     server_cpu = (sum(server.cpu_times()[:2]) - cpu0) * 1000 / max(1, len(samples))
     # Context for the figures: what else ran on the machine meanwhile. Busy cores beyond
     # core + client are other processes competing for the CPU.
     busy = psutil.cpu_percent() / 100 * (psutil.cpu_count() or 1)
-    return {"http": samples, "sizes": sizes, "server_cpu_ms": server_cpu,
+    return {"http": samples, "to_body": to_body, "sizes": sizes, "server_cpu_ms": server_cpu,
             "client_cpu_ms": (sum(me.cpu_times()[:2]) - mine0) * 1000 / max(1, len(samples)),
             "machine_busy_cores": busy,
             "core_plus_client_cores": (sum(server.cpu_times()[:2]) - cpu0
@@ -317,6 +321,9 @@ def _bench_query(
 def report_http(results: dict, key: str, stations: int, runs: dict) -> None:
     for name, run in runs.items():
         print(f"  HTTP {stations:>9,} stations, {name:4} selection  {fmt(run['http'])}")
+        # The figure above (judged against the goal) includes the client parsing and
+        # checking the JSON; this one stops the clock when the response body is in.
+        print(f"    to the full response, before the client parses it {fmt(run['to_body'])}")
         print(
             f"    core process CPU per request {run['server_cpu_ms']:.2f} ms (client"
             f" {run['client_cpu_ms']:.2f} ms), results per page"
@@ -329,6 +336,7 @@ def report_http(results: dict, key: str, stations: int, runs: dict) -> None:
         )
         results[f"http_{key}_{name}_p50_ms"] = round(pct(run["http"], 50), 2)
         results[f"http_{key}_{name}_p95_ms"] = round(pct(run["http"], 95), 2)
+        results[f"http_{key}_{name}_body_p95_ms"] = round(pct(run["to_body"], 95), 2)
         results[f"http_{key}_{name}_cpu_ms"] = round(run["server_cpu_ms"], 2)
         results[f"http_{key}_{name}_machine_busy_cores"] = round(run["machine_busy_cores"], 2)
         results[f"http_{key}_{name}_loadavg"] = round(run["loadavg"][1], 2)
