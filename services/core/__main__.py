@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import re
 import signal
@@ -17,7 +18,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import uvicorn
@@ -118,6 +119,8 @@ class _Server(uvicorn.Server):
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
+        if self.started:
+            tune_gc()
         if self.started and self.ready_line:
             # The sockets are listening now: connecting clients will be served.
             print(self.ready_line, flush=True)
@@ -134,6 +137,17 @@ class _Server(uvicorn.Server):
         finally:
             for sig, handler in original.items():
                 signal.signal(sig, handler)
+
+
+def tune_gc() -> None:
+    """Once the app is built: move everything alive (modules, the GraphQL schema, caches)
+    out of the cyclic collector's reach, and let it run less often. A station page builds
+    thousands of short-lived dicts; with the defaults a full collection walked every
+    object of the process about once per 100 searches, 35-85 ms each (measured at 1M
+    stations), straight into the tail latency. Frozen, a full collection takes 1-3 ms."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -171,6 +185,17 @@ async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warni
     await server.serve(sockets=[sock])
 
 
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where installed (uvicorn[standard] brings it; not on Windows), asyncio's own
+    loop otherwise. Measured: 1,000 OCPP chargers sending MeterValues cost the core 0.16
+    instead of 0.21 cores; station searches over HTTP were the same within noise."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
@@ -191,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
                         base_url=base_url(args.host, sock))
     log.info("database %s with %d stations", db_path, count)
     try:
-        asyncio.run(serve(config, sock, args.log_level))
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(serve(config, sock, args.log_level))
     except KeyboardInterrupt:
         pass
     finally:

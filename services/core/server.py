@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from ariadne.asgi import GraphQL
-from ariadne.asgi.handlers import GraphQLHTTPHandler, GraphQLTransportWSHandler
+from ariadne.asgi.handlers import GraphQLTransportWSHandler
 from ariadne.explorer import ExplorerHttp405
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -59,6 +59,7 @@ def graphql_app(core: Core) -> GraphQL:
         cached_parser,
         cached_validator,
     )
+    from services.core.api.beenergised.http_json import OrjsonGraphQLHTTPHandler
     from services.core.api.beenergised.schema import build_schema
 
     def context(request: Any, _data: Any = None) -> dict[str, Any]:
@@ -69,7 +70,7 @@ def graphql_app(core: Core) -> GraphQL:
         build_schema(),
         context_value=context,
         explorer=ExplorerHttp405(),
-        http_handler=GraphQLHTTPHandler(),
+        http_handler=OrjsonGraphQLHTTPHandler(),
         websocket_handler=GraphQLTransportWSHandler(on_connect=on_ws_connect),
         error_formatter=format_error,
         query_parser=cached_parser,

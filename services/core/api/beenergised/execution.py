@@ -15,9 +15,11 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
@@ -32,6 +34,15 @@ from graphql.execution import ExecutionContext
 from graphql.execution.execute import default_field_resolver
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils import is_awaitable as default_is_awaitable
+from graphql.type.scalars import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
+    serialize_boolean,
+    serialize_float,
+    serialize_id,
+    serialize_int,
+    serialize_string,
+)
 
 MAX_CACHED = 512
 MAX_QUERY_CHARS = 50_000  # longer documents are parsed every time, not cached
@@ -93,17 +104,60 @@ def plain_leaf(resolver: Any) -> Any:
     return resolver
 
 
+def context_only(resolver: Any) -> Any:
+    """Mark a field resolver as ``resolver(source, info)`` that reads only its source and
+    ``info.context`` and takes no arguments; it returns a plain value or, when it has to
+    load something, an awaitable. The fast path calls it with a stand-in ``info`` holding
+    just the context, and hands awaitables to graphql-core's normal path."""
+    resolver.context_only = True
+    return resolver
+
+
+class _ContextInfo:
+    """The part of ``GraphQLResolveInfo`` a ``context_only`` resolver may read."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+
+
+class _Slow(Exception):
+    """Raised inside the fast path: something needs graphql-core's own handling."""
+
+
+_SLOW = _Slow()
+
 # (parent type, field name) -> (resolver or None, leaf type, non-null) or None (slow path)
 _LeafPlan = tuple[Any, Any, bool] | None
 
+# Field getters of the fast plan.
+_GET_KEY, _GET_PLAIN, _GET_CONTEXT, _GET_TYPENAME = range(4)
+# Value shapes of the fast plan: (LEAF, non_null, serialize, identity class or None),
+# (LIST, non_null, item shape, None), (OBJECT, non_null, plan of the sub-selection, None).
+_LEAF, _LIST, _OBJECT = range(3)
+# Standard scalars whose serialize returns a value of this class unchanged (graphql-core
+# 3.2's serialize_string / serialize_id / serialize_boolean); others always go through it.
+_IDENTITY = {serialize_string: str, serialize_id: str, serialize_boolean: bool}
+
 
 class FastExecutionContext(ExecutionContext):
-    """graphql-core's executor with a shortcut for the bulk of a station page: leaf fields
-    (scalars/enums without arguments) read from a dict by the default resolver or by a
-    ``plain_leaf`` resolver. They skip building a ResolveInfo, argument coercion and the
-    generic completion; the value is serialised by the field's own type exactly as
-    ``complete_leaf_value`` would. Anything unusual (null in a non-null field, a value the
-    type cannot serialise, middleware) takes the normal path and its error handling."""
+    """graphql-core's executor with a shortcut for the bulk of a station page.
+
+    1. Leaf fields (scalars/enums without arguments) read from a dict by the default
+       resolver or by a ``plain_leaf`` resolver skip building a ResolveInfo, argument
+       coercion and the generic completion; the value is serialised by the field's own type
+       exactly as ``complete_leaf_value`` would.
+    2. Whole sub-trees whose every field is such a leaf, a dict key, a ``plain_leaf`` or a
+       ``context_only`` resolver, of object/list/leaf types without arguments, are completed
+       by a compiled plan (per operation and selection): no Path, ResolveInfo or per-field
+       method calls. A station page of 50 Cps with their connectors is one such tree.
+
+    Anything unusual (null in a non-null field, a value the type cannot serialise, a
+    resolver that returns an awaitable or raises, middleware) makes the field that contains
+    it start again on graphql-core's normal path, which gives its exact result and errors:
+    the fast path computes only from pure reads, so running a field twice changes nothing.
+    """
 
     is_awaitable = staticmethod(fast_is_awaitable)
     _plans: dict[tuple[GraphQLObjectType, str], _LeafPlan] = {}  # noqa: RUF012
@@ -146,6 +200,254 @@ class FastExecutionContext(ExecutionContext):
                     if out is not Undefined and out is not None:
                         return out
         return super().execute_field(parent_type, source, field_nodes, path)
+
+    # -------------------------------------------------------------- compiled sub-trees
+
+    def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any,
+                       path: Path | None, fields: dict[str, list[FieldNode]]) -> Any:
+        if (source_value.__class__ is not dict or self.middleware_manager is not None
+                or self.field_resolver is not default_field_resolver):
+            return super().execute_fields(parent_type, source_value, path, fields)
+        steps = self._object_steps(parent_type, fields)
+        results: dict[str, Any] = {}
+        awaitable_fields: list[str] = []
+        is_awaitable = self.is_awaitable
+        run = self._run_step
+        for step in steps:
+            key = step[0]
+            if step[2] is not None:
+                try:
+                    results[key] = run(step, source_value)
+                    continue
+                except Exception:  # noqa: S110 - _Slow, or a resolver raised: the normal
+                    pass           # path below runs the field again and reports it
+            result = self.execute_field(parent_type, source_value, step[1],
+                                        Path(path, key, parent_type.name))
+            if result is not Undefined:
+                results[key] = result
+                if is_awaitable(result):
+                    awaitable_fields.append(key)
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            done = await asyncio.gather(*(results[k] for k in awaitable_fields))
+            results.update(zip(awaitable_fields, done, strict=True))
+            return results
+
+        return get_results()
+
+    def _object_steps(self, parent_type: GraphQLObjectType,
+                      fields: dict[str, list[FieldNode]]) -> list[tuple]:
+        """Per selection (the dict graphql-core's ``collect_subfields`` keeps for this
+        operation): ``(response key, field nodes, getter or None, name/resolver, shape)``
+        per field; getter None means the normal path."""
+        cache: dict[int, tuple[Any, list[tuple]]] = self.__dict__.setdefault("_fast_steps", {})
+        entry = cache.get(id(fields))
+        if entry is not None and entry[0] is fields:
+            return entry[1]
+        steps = []
+        for key, nodes in fields.items():
+            steps.append((key, nodes, *self._field_step(parent_type, nodes)))
+        cache[id(fields)] = (fields, steps)
+        return steps
+
+    def _field_step(self, parent_type: GraphQLObjectType, nodes: list[FieldNode]
+                    ) -> tuple[Any, Any, Any]:
+        node = nodes[0]
+        name = node.name.value
+        if name == "__typename":
+            return _GET_TYPENAME, parent_type.name, None
+        field_def = parent_type.fields.get(name)
+        if field_def is None or field_def.args or any(n.arguments for n in nodes):
+            return None, None, None
+        resolve = field_def.resolve
+        if resolve is None:
+            getter, target = _GET_KEY, name
+        elif getattr(resolve, "plain_leaf", False):
+            getter, target = _GET_PLAIN, resolve
+        elif getattr(resolve, "context_only", False):
+            getter, target = _GET_CONTEXT, resolve
+        else:
+            return None, None, None
+        shape = self._shape(field_def.type, nodes)
+        if shape is None:
+            return None, None, None
+        return getter, target, shape
+
+    def _shape(self, type_: Any, nodes: list[FieldNode]) -> tuple | None:
+        non_null = isinstance(type_, GraphQLNonNull)
+        if non_null:
+            type_ = type_.of_type
+        if isinstance(type_, GraphQLList):
+            item = self._shape(type_.of_type, nodes)
+            return None if item is None else (_LIST, non_null, item, None)
+        if is_leaf_type(type_):
+            # (LEAF, non_null, serialize, the value class serialize returns unchanged)
+            return (_LEAF, non_null, type_.serialize, _IDENTITY.get(type_.serialize))
+        if isinstance(type_, GraphQLObjectType) and type_.is_type_of is None:
+            static = self._static_document()
+            if static:
+                key = (type_, non_null, *map(id, nodes))
+                hit = _SHAPES.get(key)
+                # the entry holds its nodes, so while it exists no other node has their ids
+                if hit is not None:
+                    return hit[1]
+            steps = self._object_steps(type_, self.collect_subfields(type_, nodes))
+            shape = None
+            if all(step[2] is not None for step in steps):
+                # generated code pays off only when it is reused by later operations
+                shape = (_OBJECT, non_null, steps, _generate(steps) if static else None)
+            if static:
+                if len(_SHAPES) >= MAX_CACHED * 8:
+                    _SHAPES.clear()
+                _SHAPES[key] = (list(nodes), shape)
+            return shape
+        return None  # interfaces, unions, or a sub-selection with a normal-path field
+
+    def _static_document(self) -> bool:
+        """True when this operation's sub-selections do not depend on its variables (its
+        text has no directive, so no @skip/@include): then a sub-selection's plan can be
+        cached by its field nodes across operations."""
+        static = self.__dict__.get("_static")
+        if static is None:
+            loc = self.operation.loc
+            static = loc is not None and "@" not in loc.source.body
+            self._static = static
+        return static
+
+    def _info(self) -> _ContextInfo:
+        info = self.__dict__.get("_context_info")
+        if info is None:
+            info = self._context_info = _ContextInfo(self.context_value)
+        return info
+
+    def _run_step(self, step: tuple, source: dict) -> Any:
+        getter, target = step[2], step[3]
+        if getter == _GET_KEY:
+            value = source.get(target)
+        elif getter == _GET_PLAIN:
+            value = target(source, None)
+        elif getter == _GET_CONTEXT:
+            value = target(source, self._info())
+        else:
+            return target
+        return self._complete(step[4], value)
+
+    def _object(self, steps: list[tuple], source: dict) -> dict[str, Any]:
+        """The completed sub-selection of one object: the hot loop of a station page, so
+        the common leaf case (a str/bool its type returns unchanged) is handled inline."""
+        out = {}
+        for key, _nodes, getter, target, shape in steps:
+            if getter == _GET_KEY:
+                value = source.get(target)
+            elif getter == _GET_PLAIN:
+                value = target(source, None)
+            elif getter == _GET_CONTEXT:
+                value = target(source, self._info())
+            else:
+                out[key] = target
+                continue
+            if value.__class__ is shape[3] and shape[0] == _LEAF:
+                out[key] = value
+            else:
+                out[key] = self._complete(shape, value)
+        return out
+
+    def _complete(self, shape: tuple, value: Any) -> Any:
+        if value is None:
+            if shape[1]:
+                raise _SLOW
+            return None
+        kind = shape[0]
+        if kind == _LEAF:
+            if value.__class__ not in _PLAIN and fast_is_awaitable(value):
+                _discard(value)
+            try:
+                out = shape[2](value)
+            except Exception:
+                raise _SLOW from None
+            if out is None or out is Undefined:
+                raise _SLOW
+            return out
+        cls = value.__class__
+        if kind == _OBJECT:
+            if cls is not dict:
+                _discard(value)
+            if shape[3] is not None:
+                return shape[3](value, self._info(), self._complete)
+            return self._object(shape[2], value)
+        if cls is not list and cls is not tuple:
+            _discard(value)
+        item = shape[2]
+        complete = self._complete
+        if item[0] == _OBJECT and item[3] is not None:
+            fn, info = item[3], self._info()
+            return [fn(v, info, complete) if v.__class__ is dict else complete(item, v)
+                    for v in value]
+        return [complete(item, v) for v in value]
+
+
+# Object shapes by (type, non-null, ids of the field nodes), for operations whose plans do
+# not depend on variables; the entry keeps the nodes alive so their ids stay theirs.
+_SHAPES: dict[tuple, tuple[list, tuple | None]] = {}
+
+
+def _generate(steps: list[tuple]) -> Any:
+    """Python code for one sub-selection: ``fn(source, info, complete) -> dict`` doing what
+    ``FastExecutionContext._object`` does, with the per-field decisions made once here. The
+    common values (str/bool/ID as is, finite floats, 32-bit ints, dicts and lists of
+    dicts) are handled in line; everything else, None included, goes through
+    ``complete(shape, value)``, which serialises, checks nullability or raises _Slow.
+    Names in the code are response keys and field names (GraphQL names: letters, digits,
+    underscores), written with repr."""
+    ns: dict[str, Any] = {}
+    lines = ["def fn(src, info, complete):", "    out = {}"]
+    for i, (key, _nodes, getter, target, shape) in enumerate(steps):
+        k = repr(key)
+        if getter == _GET_TYPENAME:
+            lines.append(f"    out[{k}] = {target!r}")
+            continue
+        if getter == _GET_KEY:
+            lines.append(f"    v = src.get({target!r})")
+        else:
+            ns[f"R{i}"] = target
+            lines.append(f"    v = R{i}(src, {'None' if getter == _GET_PLAIN else 'info'})")
+        ns[f"S{i}"] = shape
+        kind, _non_null, data, extra = shape
+        if kind == _LEAF and extra is not None:
+            ns[f"C{i}"] = extra
+            lines.append(f"    out[{k}] = v if v.__class__ is C{i} else complete(S{i}, v)")
+        elif kind == _LEAF and data is serialize_float:
+            # v - v == 0.0 is False for inf and nan, which Float refuses
+            lines.append(f"    out[{k}] = v if v.__class__ is float and v - v == 0.0"
+                         f" else complete(S{i}, v)")
+        elif kind == _LEAF and data is serialize_int:
+            lines.append(f"    out[{k}] = v if v.__class__ is int and"
+                         f" {GRAPHQL_MIN_INT} <= v <= {GRAPHQL_MAX_INT} else complete(S{i}, v)")
+        elif kind == _OBJECT and extra is not None:
+            ns[f"F{i}"] = extra
+            lines.append(f"    out[{k}] = F{i}(v, info, complete) if v.__class__ is dict"
+                         f" else complete(S{i}, v)")
+        elif kind == _LIST and data[0] == _OBJECT and data[3] is not None:
+            ns[f"F{i}"], ns[f"I{i}"] = data[3], data
+            lines.append(f"    out[{k}] = [F{i}(x, info, complete) if x.__class__ is dict"
+                         f" else complete(I{i}, x) for x in v] if v.__class__ is list"
+                         f" else complete(S{i}, v)")
+        else:
+            lines.append(f"    out[{k}] = complete(S{i}, v)")
+    lines.append("    return out")
+    exec(compile("\n".join(lines), "<graphql plan>", "exec"), ns)  # noqa: S102 - own code
+    return ns["fn"]
+
+
+def _discard(value: Any) -> None:
+    """Not a plain value where the plan expects one: let the normal path handle the field
+    (a coroutine it would have awaited is closed here unstarted; the normal path calls the
+    resolver again)."""
+    if value.__class__ is CoroutineType:
+        value.close()
+    raise _SLOW
 
 
 # ------------------------------------------------------------------ depth limit

@@ -36,7 +36,7 @@ from ariadne import ObjectType
 from graphql import GraphQLResolveInfo
 
 from services.core.api.beenergised.context import absolute_url, optional_viewer
-from services.core.api.beenergised.execution import plain_leaf
+from services.core.api.beenergised.execution import context_only, plain_leaf
 from services.core.api.beenergised.loaders import loader
 from services.core.domain.favourites import favoured_among
 from services.core.domain.status import simple_connector, simple_cp
@@ -139,6 +139,7 @@ def resolve_cp_id(row: dict, _info: GraphQLResolveInfo) -> str:
 
 
 @cp_type.field("connectors")
+@context_only
 def resolve_cp_connectors(row: dict, info: GraphQLResolveInfo) -> Any:
     if "_connectors" in row:
         return row["_connectors"]
@@ -153,6 +154,7 @@ async def _load_connectors(row: dict, info: GraphQLResolveInfo) -> list[dict]:
 
 
 @cp_type.field("information")
+@context_only
 def resolve_cp_information(row: dict, info: GraphQLResolveInfo) -> Any:
     if "_connectors" in row:
         return cp_information(row, row["_connectors"])
@@ -164,6 +166,7 @@ async def _information_later(row: dict, info: GraphQLResolveInfo) -> dict:
 
 
 @cp_type.field("additionalFields")
+@context_only
 def resolve_cp_additional(row: dict, _info: GraphQLResolveInfo) -> list[dict]:
     fields = [("operator", row.get("operator_name")),
               ("operatorId", _operator_id(row)),
@@ -172,6 +175,7 @@ def resolve_cp_additional(row: dict, _info: GraphQLResolveInfo) -> list[dict]:
 
 
 @cp_type.field("contact")
+@context_only
 def resolve_cp_contact(row: dict, _info: GraphQLResolveInfo) -> dict | None:
     if not row.get("operator_phone") and not row.get("operator_email"):
         return None
@@ -179,6 +183,7 @@ def resolve_cp_contact(row: dict, _info: GraphQLResolveInfo) -> dict | None:
 
 
 @cp_type.field("images")
+@context_only
 def resolve_cp_images(row: dict, info: GraphQLResolveInfo) -> list[dict]:
     names = _json(row.get("images")) or []
     out = []
@@ -192,6 +197,7 @@ def resolve_cp_images(row: dict, info: GraphQLResolveInfo) -> list[dict]:
 
 
 @cp_type.field("status")
+@context_only
 def resolve_cp_status(row: dict, _info: GraphQLResolveInfo) -> dict:
     return {"ocpp": row.get("ocpp_status"), "calculated": row.get("calculated_status"),
             "simple": simple_cp(row.get("simple_status"))}
@@ -204,6 +210,7 @@ def resolve_cp_site_id(row: dict, _info: GraphQLResolveInfo) -> str | None:
 
 
 @cp_type.field("site")
+@context_only
 def resolve_cp_site(row: dict, info: GraphQLResolveInfo) -> Any:
     site = parents_of(info).sites.get(row["site_id"])
     if site is not None:
@@ -224,6 +231,7 @@ def resolve_cp_public_name(row: dict, _info: GraphQLResolveInfo) -> str | None:
 
 
 @cp_type.field("isFavoured")
+@context_only
 def resolve_cp_favoured(row: dict, info: GraphQLResolveInfo) -> Any:
     if "is_favoured" in row:
         return bool(row["is_favoured"])
@@ -247,11 +255,24 @@ def _operator_id(row: dict) -> str | None:
 
 def cp_information(row: dict, connectors: list[dict]) -> dict:
     return {
-        "openingTimes": opening_times(_json(row.get("opening_hours"))),
+        "openingTimes": _opening_times_of(row.get("opening_hours")),
         "payment": payment_text(connectors),
         "additional": f"Operated by {row['operator_name']}" if row.get("operator_name") else None,
         "marketingDisplay": None,
     }
+
+
+def _opening_times_of(stored: Any) -> dict | None:
+    if isinstance(stored, str):
+        return _opening_times_text(stored)
+    return opening_times(_json(stored))
+
+
+@lru_cache(maxsize=4096)
+def _opening_times_text(stored: str) -> dict | None:
+    # Stations share a few dozen opening-hour patterns: parse and shape each once. The
+    # result is shared and only ever read (the executor builds its own output).
+    return opening_times(_json(stored))
 
 
 def payment_text(connectors: list[dict]) -> str | None:
@@ -383,6 +404,7 @@ def resolve_connector_evse(row: dict, _info: GraphQLResolveInfo) -> str:
 
 
 @connector_type.field("connectorType")
+@context_only
 def resolve_connector_type(row: dict, _info: GraphQLResolveInfo) -> dict:
     return connector_type_of(row["plug_type"], row["current_type"], float(row["max_power_kw"]))
 
@@ -417,11 +439,13 @@ def connector_status(row: dict) -> dict:
 
 
 @connector_type.field("status")
+@context_only
 def resolve_connector_status(row: dict, _info: GraphQLResolveInfo) -> dict:
     return connector_status(row)
 
 
 @connector_type.field("cp")
+@context_only
 def resolve_connector_cp(row: dict, info: GraphQLResolveInfo) -> Any:
     cp = parents_of(info).cps.get(row["station_id"])
     if cp is not None:
@@ -471,6 +495,7 @@ def resolve_site_label(row: dict, _info: GraphQLResolveInfo) -> str:
 
 
 @site_type.field("cps")
+@context_only
 def resolve_site_cps(row: dict, info: GraphQLResolveInfo) -> Any:
     if "_cps" in row:
         return row["_cps"]
