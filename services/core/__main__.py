@@ -66,8 +66,8 @@ def _redact_log_handlers() -> None:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="voltra-core",
-        description="Voltra embedded back end: be.ENERGISED driver GraphQL at /graphql/, "
-        "more documented APIs, and an OCPP 1.6J central system. Does not start simulated "
+        description="Voltra embedded back end: be.ENERGISED driver GraphQL at /graphql/ "
+        "and an OCPP 1.6J central system at /ocpp/{chargePointId}. Does not start simulated "
         "hardware (see voltra-hardware).",
     )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
