@@ -47,3 +47,11 @@ def conn() -> Iterator[sqlite3.Connection]:
     migrate(c)
     yield c
     c.close()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Playwright's sync API keeps an event loop running on the main thread for as long as the
+    # session-scoped browser lives; any asyncio test after it would fail with "cannot be
+    # called from a running event loop". So the browser tests run last (stable sort).
+    items.sort(key=lambda item: item.path.parts[-2:-1] == ("e2e",))
