@@ -44,6 +44,13 @@ class AccountViewModel(ViewModel):
         profile = await self.ctx.provider.login(Credentials(username=email, password=password))
         self.ctx.signed_in(profile)
         self.message = self.ctx.t("account.welcome", name=profile.first_name or profile.email)
+        # Logging in happens on the Account screen itself, whose on_show ran while logged out:
+        # fetch the documents now so the list is there without leaving and coming back.
+        if self.ctx.can(Capability.DOCUMENTS):
+            try:
+                self.documents = list((await self.ctx.provider.documents(limit=50)).items)
+            except ProviderError as exc:  # the login itself worked; say why the list is empty
+                self.error = error_message(self.ctx.t, exc)
 
     async def register(
         self, email: str, password: str, first: str, last: str, accept_terms: bool

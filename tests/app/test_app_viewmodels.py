@@ -342,8 +342,9 @@ async def test_login_validation_and_errors(ctx):
     assert vm.error == "Email or password is not correct."
     assert await vm.login("driver@example.com", "driver-demo")
     assert ctx.logged_in and "Dana" in vm.message
+    assert [d.title for d in vm.documents] == ["Invoice 1"]  # loaded with the login
     await vm.logout()
-    assert not ctx.logged_in
+    assert not ctx.logged_in and vm.documents == []
 
 
 async def test_register_requires_terms_and_password_length(ctx):
