@@ -899,28 +899,29 @@ def _dict_rows(conn: sqlite3.Connection, sql: str, args: Sequence[Any]) -> list[
     return [dict(zip(names, r, strict=True)) for r in cur]
 
 
+def _rows_by_key(
+    conn: sqlite3.Connection, select_from: str, column: str, key: str, keys: Sequence[Any]
+) -> list[dict[str, Any]]:
+    """Rows whose ``column`` is one of ``keys``, in the order of ``keys`` (unknown keys are
+    skipped); one query per 500 keys so a page never costs a query per row."""
+    found: dict[Any, dict[str, Any]] = {}
+    for chunk in _chunks(list(keys), 500):
+        marks = ",".join("?" * len(chunk))
+        for row in _dict_rows(conn, f"{select_from} WHERE {column} IN ({marks})", chunk):
+            found[row[key]] = row
+    return [found[k] for k in keys if k in found]
+
+
 def stations_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
     """Station rows (with site uuid and operator fields) in the order of ``ids``;
     unknown ids are skipped."""
-    found: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(list(ids), 500):
-        marks = ",".join("?" * len(chunk))
-        for row in _dict_rows(
-            conn, f"SELECT {_STATION_COLS} FROM {_STATION_FROM} WHERE s.id IN ({marks})", chunk
-        ):
-            found[row["id"]] = row
-    return [found[i] for i in ids if i in found]
+    return _rows_by_key(conn, f"SELECT {_STATION_COLS} FROM {_STATION_FROM}", "s.id", "id", ids)
 
 
 def stations_by_uuids(conn: sqlite3.Connection, uuids: Sequence[str]) -> list[dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(list(uuids), 500):
-        marks = ",".join("?" * len(chunk))
-        for row in _dict_rows(
-            conn, f"SELECT {_STATION_COLS} FROM {_STATION_FROM} WHERE s.uuid IN ({marks})", chunk
-        ):
-            found[row["uuid"]] = row
-    return [found[u] for u in uuids if u in found]
+    return _rows_by_key(
+        conn, f"SELECT {_STATION_COLS} FROM {_STATION_FROM}", "s.uuid", "uuid", uuids
+    )
 
 
 def station_by_uuid(conn: sqlite3.Connection, uuid: str) -> dict[str, Any] | None:
@@ -962,14 +963,9 @@ def connectors_of_stations(
 
 
 def connectors_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
-    found: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(list(ids), 500):
-        marks = ",".join("?" * len(chunk))
-        for row in _dict_rows(
-            conn, f"SELECT {_CONNECTOR_COLS} FROM {_CONNECTOR_FROM} WHERE c.id IN ({marks})", chunk
-        ):
-            found[row["id"]] = row
-    return [found[i] for i in ids if i in found]
+    return _rows_by_key(
+        conn, f"SELECT {_CONNECTOR_COLS} FROM {_CONNECTOR_FROM}", "c.id", "id", ids
+    )
 
 
 def connector_by_id(conn: sqlite3.Connection, connector_id: int) -> dict[str, Any] | None:
