@@ -168,6 +168,20 @@ def show_snack(page: ft.Page, text: str) -> None:
     page.show_dialog(ft.SnackBar(content=ft.Text(text), behavior=ft.SnackBarBehavior.FLOATING))
 
 
+def dialog_actions(
+    t: Translator,
+    on_cancel: Callable[..., object],
+    confirm_label: str,
+    on_confirm: Callable[..., object],
+    style: ft.ButtonStyle | None = None,
+) -> list[ft.Control]:
+    """Cancel + confirm buttons of a dialog; the labels double as the semantics labels."""
+    return [
+        ft.TextButton(t("common.cancel"), on_click=on_cancel, tooltip=t("common.cancel")),
+        ft.FilledButton(confirm_label, on_click=on_confirm, tooltip=confirm_label, style=style),
+    ]
+
+
 def confirm(
     page: ft.Page,
     t: Translator,
@@ -191,14 +205,12 @@ def confirm(
             modal=True,
             title=ft.Text(title),
             content=ft.Text(text),
-            actions=[
-                ft.TextButton(t("common.cancel"), on_click=close, tooltip=t("common.cancel")),
-                ft.FilledButton(
-                    confirm_label,
-                    on_click=ok,
-                    tooltip=confirm_label,
-                    style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR) if destructive else None,
-                ),
-            ],
+            actions=dialog_actions(
+                t,
+                close,
+                confirm_label,
+                ok,
+                style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR) if destructive else None,
+            ),
         )
     )

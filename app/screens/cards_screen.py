@@ -8,6 +8,7 @@ from app import format as fmt
 from app.components.common import (
     close_dialog,
     confirm,
+    dialog_actions,
     empty_state,
     error_banner,
     safe_update,
@@ -251,18 +252,12 @@ class CardsScreen(Screen):
                 ),
                 width=400,
             ),
-            actions=[
-                ft.TextButton(
-                    t("common.cancel"),
-                    on_click=lambda e: close_dialog(dlg),
-                    tooltip=t("common.cancel"),
-                ),
-                ft.FilledButton(
-                    t("cards.add_confirm"),
-                    on_click=lambda e: self.shell.run(save()),
-                    tooltip=t("cards.add_confirm"),
-                ),
-            ],
+            actions=dialog_actions(
+                t,
+                lambda e: close_dialog(dlg),
+                t("cards.add_confirm"),
+                lambda e: self.shell.run(save()),
+            ),
         )
         page.show_dialog(dlg)
 
@@ -283,18 +278,12 @@ class CardsScreen(Screen):
         dlg = ft.AlertDialog(
             title=ft.Text(t("cards.rename")),
             content=ft.Container(ft.Column([label, error], tight=True), width=400),
-            actions=[
-                ft.TextButton(
-                    t("common.cancel"),
-                    on_click=lambda e: close_dialog(dlg),
-                    tooltip=t("common.cancel"),
-                ),
-                ft.FilledButton(
-                    t("common.save"),
-                    on_click=lambda e: self.shell.run(save()),
-                    tooltip=t("common.save"),
-                ),
-            ],
+            actions=dialog_actions(
+                t,
+                lambda e: close_dialog(dlg),
+                t("common.save"),
+                lambda e: self.shell.run(save()),
+            ),
         )
         page.show_dialog(dlg)
 
