@@ -105,6 +105,38 @@ CHARGELOG = f"""query chargelog($id: ID!) {{
 }}"""
 
 
+INIT_DIRECT = """mutation initDirectPaymentCharging(
+  $connectorId: String!,
+  $rateId: String!,
+  $ratePackageId: String,
+  $cardId: String
+) {
+  initDirectPaymentCharging(
+    connectorId: $connectorId,
+    rateId: $rateId,
+    ratePackageId: $ratePackageId,
+    cardId: $cardId
+  ) {
+    link
+    absoluteLink
+    id
+  }
+}"""
+DIRECT_STATUS = """query directPaymentChargingStatus(
+  $evseId: String!,
+  $transactionId: String!
+) {
+  directPaymentChargingStatus(
+    evseId: $evseId,
+    transactionId: $transactionId
+  ) {
+    status
+    message
+    chargeLogId
+  }
+}"""
+
+
 def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuidlib.uuid4().hex[:10]}@example.com"
 

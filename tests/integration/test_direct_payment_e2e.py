@@ -17,40 +17,11 @@ pytest.importorskip("services.hardware.simulator")
 support = pytest.importorskip("tests.integration.charging_support")
 
 from services.hardware.simulator import Simulator  # noqa: E402
+from tests.integration.account_support import DIRECT_STATUS, INIT_DIRECT  # noqa: E402
 
 SPEED = 600
 CARD_FORM = {"holder": "Ann Tester", "number": "4111111111111111", "expiry_month": "12",
              "expiry_year": "2035", "cvc": "123"}
-INIT_DIRECT = """mutation initDirectPaymentCharging(
-  $connectorId: String!,
-  $rateId: String!,
-  $ratePackageId: String,
-  $cardId: String
-) {
-  initDirectPaymentCharging(
-    connectorId: $connectorId,
-    rateId: $rateId,
-    ratePackageId: $ratePackageId,
-    cardId: $cardId
-  ) {
-    link
-    absoluteLink
-    id
-  }
-}"""
-DIRECT_STATUS = """query directPaymentChargingStatus(
-  $evseId: String!,
-  $transactionId: String!
-) {
-  directPaymentChargingStatus(
-    evseId: $evseId,
-    transactionId: $transactionId
-  ) {
-    status
-    message
-    chargeLogId
-  }
-}"""
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,9 @@ from tests.integration.account_support import (
     CONTACT,
     CONTACT_FIELDS,
     CREATE_AUTH_MEDIA,
+    DIRECT_STATUS,
     ERROR_BODY,
+    INIT_DIRECT,
     INIT_SESSION,
     REGISTER_CONTACT,
     connector,
@@ -215,37 +217,6 @@ REGISTER_PAYMENT = """mutation registerPaymentMethod(
     id
   }
 }"""
-INIT_DIRECT = """mutation initDirectPaymentCharging(
-  $connectorId: String!,
-  $rateId: String!,
-  $ratePackageId: String,
-  $cardId: String
-) {
-  initDirectPaymentCharging(
-    connectorId: $connectorId,
-    rateId: $rateId,
-    ratePackageId: $ratePackageId,
-    cardId: $cardId
-  ) {
-    link
-    absoluteLink
-    id
-  }
-}"""
-DIRECT_STATUS = """query directPaymentChargingStatus(
-  $evseId: String!,
-  $transactionId: String!
-) {
-  directPaymentChargingStatus(
-    evseId: $evseId,
-    transactionId: $transactionId
-  ) {
-    status
-    message
-    chargeLogId
-  }
-}"""
-
 VALID_IBAN = "DE89 3704 0044 0532 0130 00"
 VALID_BIC = "COBADEFFXXX"
 SEPA_OPTION = "7d3f2a10-5b7c-4e8a-9f01-5e9a0c1b2d01"
