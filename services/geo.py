@@ -28,8 +28,26 @@ def _pair(c: Coordinates | tuple[float, float]) -> tuple[float, float]:
 def distance_km(
     a: Coordinates | tuple[float, float], b: Coordinates | tuple[float, float]
 ) -> float:
-    """Geodesic (WGS-84 ellipsoid) distance."""
+    """Geodesic (WGS-84 ellipsoid) distance: where precision matters (covering radii)."""
     return geodesic(_pair(a), _pair(b)).km
+
+
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+
+
+def haversine_km(
+    a: Coordinates | tuple[float, float], b: Coordinates | tuple[float, float]
+) -> float:
+    """Great-circle distance on the mean sphere, for distances shown in lists: within 0.5 %
+    of the geodesic one and a few hundred times faster, which matters once per row."""
+    lat1, lon1 = _pair(a)
+    lat2, lon2 = _pair(b)
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def bbox_around(centre: Coordinates, radius_km: float) -> BoundingBox:

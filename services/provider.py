@@ -1,4 +1,5 @@
-"""The ChargingProvider protocol, its capabilities, and the typed errors every adapter raises."""
+"""The ChargingProvider protocol, its capabilities, the typed errors every adapter raises, and
+BaseProvider, which providers derive from."""
 
 from __future__ import annotations
 
@@ -219,3 +220,142 @@ class ChargingProvider(Protocol):
         self, *, since: datetime | None = None, until: datetime | None = None
     ) -> Statistics: ...
     async def documents(self, *, offset: int = 0, limit: int = 20) -> Page[Document]: ...
+
+
+# ---------------------------------------------------------------- base class
+
+# What the driver is told when a provider lacks a capability (the UI normally hides it).
+UNSUPPORTED_MESSAGES: dict[Capability, str] = {
+    Capability.SEARCH: "This charging service does not offer a station search.",
+    Capability.STATION_DETAIL: "This charging service does not show station details.",
+    Capability.LIVE_STATUS: "This charging service does not send live status updates.",
+    Capability.OCCUPANCY: "This charging service does not show how busy a station is.",
+    Capability.ACCOUNT: "This charging service does not offer driver accounts.",
+    Capability.REGISTER: "Accounts for this charging service cannot be created in the app.",
+    Capability.PROFILE_EDIT: "Your profile cannot be changed from the app with this provider.",
+    Capability.CARDS: "This charging service does not manage charge cards in the app.",
+    Capability.ADD_CARD: "Cards cannot be added from the app with this provider.",
+    Capability.CHOOSE_CARD_UID: "This charging service issues card numbers itself.",
+    Capability.RENAME_CARD: "Cards cannot be renamed from the app with this provider.",
+    Capability.BLOCK_CARD: "Cards cannot be blocked from the app with this provider.",
+    Capability.UNBLOCK_CARD: "Cards cannot be re-activated from the app with this provider.",
+    Capability.CHARGING: "Charging cannot be started from the app with this provider.",
+    Capability.LIVE_METER: "This charging service does not show live meter values.",
+    Capability.HISTORY: "This charging service does not show your charging history.",
+    Capability.STATISTICS: "This charging service does not offer charging statistics.",
+    Capability.DOCUMENTS: "This charging service does not offer invoices or documents.",
+    Capability.FAVOURITES: "This charging service does not keep favourite stations.",
+}
+
+
+class BaseProvider:
+    """Every ChargingProvider operation, raising :class:`NotSupported` with a driver-readable
+    message. A provider derives from it, declares its ``capabilities`` and overrides what
+    its API offers; whatever it leaves out fails the same way for every provider."""
+
+    name: str = "base"
+    capabilities: frozenset[Capability] = frozenset()
+
+    def unsupported(self, capability: Capability) -> NotSupported:
+        return NotSupported(UNSUPPORTED_MESSAGES[capability], detail=f"{self.name}: {capability}")
+
+    @property
+    def is_logged_in(self) -> bool:
+        return False
+
+    @property
+    def username(self) -> str | None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    # account
+    async def login(self, credentials: Credentials) -> Profile:
+        raise self.unsupported(Capability.ACCOUNT)
+
+    async def logout(self) -> None:
+        raise self.unsupported(Capability.ACCOUNT)
+
+    async def register(self, registration: Registration) -> Profile:
+        raise self.unsupported(Capability.REGISTER)
+
+    async def profile(self) -> Profile:
+        raise self.unsupported(Capability.ACCOUNT)
+
+    async def update_profile(self, profile: Profile) -> Profile:
+        raise self.unsupported(Capability.PROFILE_EDIT)
+
+    # stations
+    async def search_stations(self, query: SearchQuery) -> Page[Station]:
+        raise self.unsupported(Capability.SEARCH)
+
+    async def get_station(self, station_id: str) -> Station:
+        raise self.unsupported(Capability.STATION_DETAIL)
+
+    async def occupancy(self, station_id: str) -> list[OccupancySlot]:
+        raise self.unsupported(Capability.OCCUPANCY)
+
+    def watch_status(self, connector_ids: Iterable[str]) -> AsyncIterator[StatusChange]:
+        raise self.unsupported(Capability.LIVE_STATUS)
+
+    async def favourites(self) -> list[Station]:
+        raise self.unsupported(Capability.FAVOURITES)
+
+    async def set_favourite(self, station_id: str, favourite: bool) -> bool:
+        raise self.unsupported(Capability.FAVOURITES)
+
+    # cards
+    async def list_cards(self) -> list[Card]:
+        raise self.unsupported(Capability.CARDS)
+
+    async def add_card(self, uid: str, label: str | None = None) -> Card:
+        raise self.unsupported(Capability.ADD_CARD)
+
+    async def rename_card(self, card_id: str, label: str) -> Card:
+        raise self.unsupported(Capability.RENAME_CARD)
+
+    async def block_card(self, card_id: str) -> Card:
+        raise self.unsupported(Capability.BLOCK_CARD)
+
+    async def unblock_card(self, card_id: str) -> Card:
+        raise self.unsupported(Capability.UNBLOCK_CARD)
+
+    # charging
+    async def start_charging(
+        self,
+        connector_id: str,
+        card_id: str,
+        *,
+        progress: ProgressCallback | None = None,
+        timeout_s: float = 90.0,
+    ) -> ChargingSession:
+        raise self.unsupported(Capability.CHARGING)
+
+    async def get_session(self, session_id: str) -> ChargingSession:
+        raise self.unsupported(Capability.CHARGING)
+
+    async def stop_charging(self, session_id: str) -> ChargingSession:
+        raise self.unsupported(Capability.CHARGING)
+
+    async def active_sessions(self) -> list[ChargingSession]:
+        raise self.unsupported(Capability.CHARGING)
+
+    # history
+    async def history(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 20,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Page[ChargingSession]:
+        raise self.unsupported(Capability.HISTORY)
+
+    async def statistics(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> Statistics:
+        raise self.unsupported(Capability.STATISTICS)
+
+    async def documents(self, *, offset: int = 0, limit: int = 20) -> Page[Document]:
+        raise self.unsupported(Capability.DOCUMENTS)

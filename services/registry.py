@@ -1,12 +1,16 @@
 """Which charging back ends Voltra knows, and opening one by name.
 
 The UI imports this module, never a provider package (import-linter forbids app ->
-services.providers); the provider packages are imported lazily here.
+services.providers); a provider package is imported by the path in its row when opened.
+Adding a provider is adding its row: nothing here knows any provider by name.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from services.cache import CachingProvider, OfflineCache
@@ -15,20 +19,51 @@ from services.models import Credentials, Profile
 from services.provider import ChargingProvider, NotAuthenticated, NotSupported
 
 
+class SignIn(StrEnum):
+    """What the driver (or the operator setting up a kiosk) enters to use a provider. The
+    values name kinds of sign-in, not secrets (hence the S105 waivers)."""
+
+    EMAIL_PASSWORD = "email_password"  # noqa: S105 - driver account: email + password
+    API_KEY_EMAIL = "api_key_email"  # partner API key, driver named by email
+    OAUTH_CLIENT_USER = "oauth_client_user"  # OAuth2 client id/secret + driver login
+    OPERATOR_TOKEN_EMAIL = "operator_token_email"  # noqa: S105 - operator token + email
+
+
 @dataclass(frozen=True)
 class ProviderInfo:
     name: str
     title: str
     document: str  # the API document in shared/seeds it is written from
-    implemented: bool
+    sign_in: SignIn
+    # "package.module:Class", imported only when opened; None: not built yet
+    factory: str | None = None
+
+    @property
+    def implemented(self) -> bool:
+        return self.factory is not None
 
 
 PROVIDERS: tuple[ProviderInfo, ...] = (
-    ProviderInfo("beenergised", "be.ENERGISED (has.to.be)", "beenergised-driver-graphql.txt", True),
-    ProviderInfo("gpjoule", "GP JOULE CONNECT", "gpjoule-connect-graphql.txt", False),
-    ProviderInfo("wirelane", "Wirelane API 2.0", "wirelane-api-2.0.txt", False),
-    ProviderInfo("ampeco", "AMPECO Public API", "ampeco-public-api-3.165.0.openapi.json", False),
-    ProviderInfo("plugsurfing", "Plugsurfing OIOI v4", "plugsurfing-oioi-4.16.3.txt", False),
+    ProviderInfo(
+        "beenergised",
+        "be.ENERGISED (has.to.be)",
+        "beenergised-driver-graphql.txt",
+        SignIn.EMAIL_PASSWORD,
+        "services.providers.beenergised:BeEnergisedProvider",
+    ),
+    ProviderInfo(
+        "gpjoule", "GP JOULE CONNECT", "gpjoule-connect-graphql.txt", SignIn.API_KEY_EMAIL
+    ),
+    ProviderInfo("wirelane", "Wirelane API 2.0", "wirelane-api-2.0.txt", SignIn.OAUTH_CLIENT_USER),
+    ProviderInfo(
+        "ampeco",
+        "AMPECO Public API",
+        "ampeco-public-api-3.165.0.openapi.json",
+        SignIn.OPERATOR_TOKEN_EMAIL,
+    ),
+    ProviderInfo(
+        "plugsurfing", "Plugsurfing OIOI v4", "plugsurfing-oioi-4.16.3.txt", SignIn.API_KEY_EMAIL
+    ),
 )
 
 
@@ -38,6 +73,54 @@ def known_providers() -> list[ProviderInfo]:
 
 def implemented_providers() -> list[str]:
     return [p.name for p in PROVIDERS if p.implemented]
+
+
+def provider_info(name: str) -> ProviderInfo:
+    """The registry row of ``name``; NotSupported for unknown names and for providers this
+    version does not have yet."""
+    info = next((p for p in PROVIDERS if p.name == name), None)
+    if info is None:
+        raise NotSupported(f"Unknown charging service '{name}'.", detail=name)
+    if not info.implemented:
+        raise NotSupported(
+            f"{info.title} is not supported by this version of Voltra yet.", detail=name
+        )
+    return info
+
+
+def _factory(info: ProviderInfo) -> Callable[..., ChargingProvider]:
+    module, _, attr = (info.factory or "").partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+class TokenSink:
+    """Keeps the login of one provider in a vault: every provider calls it with the token
+    that resumes its login whenever that changes (never a password), and with None when
+    there is nothing to keep (logged out, anonymous). The username is read from the
+    provider at that moment, so the token is saved under the driver it belongs to."""
+
+    def __init__(self, vault: LoginVault | None, name: str, base_url: str) -> None:
+        self.vault = vault
+        self.name = name
+        self.base_url = base_url
+        self.provider: ChargingProvider | None = None
+
+    def __call__(self, token: str | None) -> None:
+        if self.vault is None:
+            return
+        if not token:
+            self.vault.forget(self.name, self.base_url)
+            return
+        username = getattr(self.provider, "username", None)
+        if username:
+            self.vault.save(
+                SavedLogin(
+                    provider=self.name,
+                    base_url=self.base_url,
+                    username=username,
+                    refresh_token=token,
+                )
+            )
 
 
 async def open_provider(
@@ -54,36 +137,11 @@ async def open_provider(
     path wraps the provider in :class:`CachingProvider`; ``True`` uses the default path.
     ``vault``: every new refresh token of a logged-in session is saved there (never the
     password) and forgotten on logout; ``vault.remembered`` tells the UI whether that
-    survives a restart."""
-    info = next((p for p in PROVIDERS if p.name == name), None)
-    if info is None:
-        raise NotSupported(f"Unknown charging service '{name}'.", detail=name)
-    if not info.implemented:
-        raise NotSupported(
-            f"{info.title} is not supported by this version of Voltra yet.", detail=name
-        )
-    if name == "beenergised":
-        from services.providers.beenergised import BeEnergisedProvider
-
-        holder: dict = {}
-
-        def on_tokens(tokens) -> None:
-            if vault is None:
-                return
-            if tokens is None or tokens.anonymous or not tokens.refresh:
-                vault.forget(name, base_url)
-            elif holder["p"].username:
-                vault.save(
-                    SavedLogin(
-                        provider=name,
-                        base_url=base_url,
-                        username=holder["p"].username,
-                        refresh_token=tokens.refresh,
-                    )
-                )
-
-        provider: ChargingProvider = BeEnergisedProvider(base_url, on_tokens=on_tokens, **options)
-        holder["p"] = provider
+    survives a restart. ``options`` go to the provider's factory as they are."""
+    info = provider_info(name)
+    sink = TokenSink(vault, name, base_url)
+    provider: ChargingProvider = _factory(info)(base_url, on_login_token=sink, **options)
+    sink.provider = provider
     if offline_cache is not None and offline_cache is not False:
         cache = (
             offline_cache

@@ -7,47 +7,24 @@ from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 from services import models as m
+from services.providers.common import vocabulary
 
 from . import wire as w
 
-_SIMPLE_STATUS = {
-    "available": m.ConnectorStatus.AVAILABLE,
-    "occupied": m.ConnectorStatus.OCCUPIED,
-    "unavailable": m.ConnectorStatus.OUT_OF_ORDER,
-    "faulted": m.ConnectorStatus.OUT_OF_ORDER,
-}
-
 
 def connector_status(simple: str | None) -> m.ConnectorStatus:
-    return _SIMPLE_STATUS.get((simple or "").lower(), m.ConnectorStatus.UNKNOWN)
+    return vocabulary.simple_status(simple)
 
 
 def plug_type(ct: w.ConnectorType | None) -> m.PlugType:
-    """ConnectorType.plugType/standard are free strings; OCPI names and everyday names both
-    occur (IEC_62196_T2, "Type 2", CCS2, IEC_62196_T2_COMBO, CHADEMO, DOMESTIC_F/Schuko)."""
+    """ConnectorType.plugType/standard are free strings (OCPI or everyday names)."""
     if ct is None:
         return m.PlugType.OTHER
-    text = " ".join(x for x in (ct.plugType, ct.standard, ct.label) if x).upper()
-    text = text.replace("-", "_").replace(" ", "_")
-    if "COMBO" in text or "CCS" in text:
-        return m.PlugType.CCS
-    if "CHADEMO" in text:
-        return m.PlugType.CHADEMO
-    if "SCHUKO" in text or "DOMESTIC_F" in text:
-        return m.PlugType.SCHUKO
-    if "T2" in text or "TYPE_2" in text or "TYPE2" in text or "MENNEKES" in text:
-        return m.PlugType.TYPE2
-    return m.PlugType.OTHER
+    return vocabulary.plug_from_text(ct.plugType, ct.standard, ct.label)
 
 
 def current_type(ct: w.ConnectorType | None) -> m.CurrentType | None:
-    value = (ct.chargePointType if ct else None) or ""
-    value = value.upper()
-    if value.startswith("DC"):
-        return m.CurrentType.DC
-    if value.startswith("AC"):
-        return m.CurrentType.AC
-    return None
+    return vocabulary.current_from_text(ct.chargePointType if ct else None)
 
 
 def connector(c: w.Connector, station_id: str | None = None) -> m.Connector:
@@ -224,37 +201,10 @@ def _aware(dt: datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-# Chargelog.status is a free string. The embedded core uses the session state machine's
-# words (requested, accepted, charging, stopping, finished, failed); the ChargelogFilter enum
-# adds "started"/"stopped". Other words seen in OCPP/OCPI back ends are mapped as well.
-_STATE = {
-    "requested": m.SessionState.REQUESTED,
-    "pending": m.SessionState.REQUESTED,
-    "accepted": m.SessionState.ACCEPTED,
-    "preparing": m.SessionState.ACCEPTED,
-    "charging": m.SessionState.CHARGING,
-    "started": m.SessionState.CHARGING,
-    "active": m.SessionState.CHARGING,
-    "running": m.SessionState.CHARGING,
-    "suspended": m.SessionState.CHARGING,
-    "suspendedev": m.SessionState.CHARGING,
-    "stopping": m.SessionState.STOPPING,
-    "finishing": m.SessionState.STOPPING,
-    "finished": m.SessionState.FINISHED,
-    "stopped": m.SessionState.FINISHED,
-    "completed": m.SessionState.FINISHED,
-    "ended": m.SessionState.FINISHED,
-    "failed": m.SessionState.FAILED,
-    "rejected": m.SessionState.FAILED,
-    "error": m.SessionState.FAILED,
-}
-
-
 def session_state(status: str) -> m.SessionState:
-    return _STATE.get(
-        status.strip().lower().replace("_", ""),
-        m.SessionState.CHARGING if status.strip() else m.SessionState.FAILED,
-    )
+    """Chargelog.status is a free string: the core's state machine words, the
+    ChargelogFilter's started/stopped, and OCPP/OCPI words (see common.vocabulary)."""
+    return vocabulary.session_state(status)
 
 
 def cost(c: w.Cost | None) -> m.Cost | None:

@@ -24,26 +24,17 @@ from dataclasses import dataclass
 
 import httpx
 
-from services.http import (
-    RedactingFilter,
-    RetryPolicy,
-    create_client,
-    forget_secret,
-    idempotent,
-    parse_retry_after,
-)
+from services.http import RedactingFilter, RetryPolicy, create_client, forget_secret
 from services.http import register_secret as _register
 from services.provider import (
     BackendUnavailable,
-    InvalidCredentials,
     NotAuthenticated,
     ProviderError,
-    RateLimited,
     SessionExpired,
 )
+from services.providers.common.graphql import GraphQLTransport, is_token_problem
 
 from . import queries as Q
-from .errors import TOKEN_CODES, from_graphql_error
 
 log = logging.getLogger("voltra.http.beenergised")
 log.addFilter(RedactingFilter())  # tokens must not reach any log handler
@@ -91,6 +82,7 @@ class GraphQLClient:
         self.endpoint = self.base_url + "/graphql/"
         self._http = http or create_client(retry=retry)
         self._own_http = http is None
+        self._transport = GraphQLTransport(self.endpoint, self._http)
         self._clock = clock
         self._tokens: Tokens | None = None
         self._lock = asyncio.Lock()
@@ -222,7 +214,7 @@ class GraphQLClient:
                 safe=safe,
             )
         except NotAuthenticated as exc:
-            if not getattr(exc, "token_problem", False):
+            if not is_token_problem(exc):
                 raise
             t = self._tokens
             if t is not None and t.anonymous and t.expires_at > self._clock():
@@ -237,52 +229,7 @@ class GraphQLClient:
             )
 
     async def _post(self, document: str, variables: dict, *, token: str | None, safe: bool) -> dict:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        try:
-            response = await self._http.post(
-                self.endpoint,
-                json={"query": document, "variables": variables},
-                headers=headers,
-                extensions=idempotent(safe),
-            )
-        except httpx.TimeoutException as exc:
-            raise BackendUnavailable(
-                "The charging service did not answer in time.", detail=type(exc).__name__
-            ) from exc
-        except httpx.TransportError as exc:
-            raise BackendUnavailable(detail=type(exc).__name__) from exc
-        status = response.status_code
-        if status == 429:
-            raise RateLimited(
-                retry_after=parse_retry_after(response.headers.get("Retry-After")),
-                detail="HTTP 429",
-            )
-        if status >= 500:
-            raise BackendUnavailable(detail=f"HTTP {status}")
-        try:
-            body = response.json()
-        except ValueError as exc:
-            raise BackendUnavailable(detail=f"HTTP {status}: not JSON") from exc
-        errors = body.get("errors") if isinstance(body, dict) else None
-        if errors:
-            first = errors[0]
-            err = from_graphql_error(first)
-            code = str((first.get("extensions") or {}).get("code") or "").upper()
-            if (
-                isinstance(err, NotAuthenticated)
-                and not isinstance(err, InvalidCredentials)
-                and code in TOKEN_CODES
-                and token
-            ):
-                err.token_problem = True  # type: ignore[attr-defined]
-            raise err
-        if status == 401:
-            err = NotAuthenticated(detail="HTTP 401")
-            err.token_problem = bool(token)  # type: ignore[attr-defined]
-            raise err
-        if status >= 400 or not isinstance(body, dict) or body.get("data") is None:
-            raise ProviderError(detail=f"HTTP {status}: no data")
-        return body["data"]
+        return await self._transport.post(document, variables, bearer=token, safe=safe)
 
     async def aclose(self) -> None:
         if self._own_http:

@@ -1,13 +1,11 @@
 """be.ENERGISED error shapes -> the typed errors of services.provider.
 
-Three places carry errors on this API: HTTP status (429, 5xx, 401 from a gateway), GraphQL
-``errors[].extensions.code`` (UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT, ...), and
-``error: ErrorBody`` inside some results (login, registerContact, updateContact).
+HTTP status and GraphQL ``errors[]`` are read by the shared GraphQL transport
+(providers.common.graphql); this API adds ``error: ErrorBody`` inside some results (login,
+registerContact, updateContact) and the free-text failure reason of a remote start.
 """
 
 from __future__ import annotations
-
-import re
 
 from services.provider import (
     BackendUnavailable,
@@ -20,63 +18,15 @@ from services.provider import (
     InvalidInput,
     NotAuthenticated,
     NotFound,
-    NotSupported,
     NoVehicle,
     OperationTimedOut,
     ProviderError,
-    RateLimited,
-    SessionExpired,
 )
+from services.providers.common.graphql import TOKEN_CODES, field_from_message, from_graphql_error
 
 from .wire import ErrorBody
 
-# extensions.code values that mean "the token is no longer good" (renew and retry once)
-TOKEN_CODES = frozenset({"UNAUTHENTICATED", "TOKEN_EXPIRED", "SESSION_EXPIRED", "INVALID_TOKEN"})
-
-
-def from_graphql_error(err: dict) -> ProviderError:
-    ext = err.get("extensions") or {}
-    code = str(ext.get("code") or "").upper()
-    message = err.get("message") or None
-    detail = f"{code}: {message}" if code else message
-    reason = str(ext.get("reason") or "").upper()
-    if reason == "INVALID_CREDENTIALS":
-        return InvalidCredentials(detail=detail)
-    if reason in ("SESSION_EXPIRED", "TOKEN_EXPIRED", "EXPIRED"):
-        return SessionExpired(detail=detail)
-    if reason in ("INACTIVE", "DEACTIVATED"):
-        return Forbidden("This account is deactivated.", detail=detail)
-    if reason in ("LOGIN_THROTTLED", "TOO_MANY_ATTEMPTS", "LOCKED"):
-        return RateLimited(message, retry_after=ext.get("retryAfter"), detail=detail)
-    if code in TOKEN_CODES:
-        if "expired" in (message or "").lower() or code != "UNAUTHENTICATED":
-            return SessionExpired(detail=detail)
-        return NotAuthenticated(detail=detail)
-    if code == "FORBIDDEN":
-        return Forbidden(message, detail=detail)
-    if code == "NOT_FOUND":
-        return NotFound(message, detail=detail)
-    if code in ("BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"):
-        field = ext.get("field") or _field_from_message(message or "")
-        return InvalidInput(message, field=field, detail=detail)
-    if code in ("CONFLICT", "ALREADY_EXISTS"):
-        return Conflict(message, detail=detail)
-    if code in ("RATE_LIMITED", "TOO_MANY_REQUESTS"):
-        return RateLimited(message, retry_after=ext.get("retryAfter"), detail=detail)
-    if code in ("CONNECTOR_UNAVAILABLE", "CONNECTOR_OCCUPIED"):
-        return ConnectorUnavailable(message, detail=detail)
-    if code in ("CHARGING_UNAVAILABLE", "NOT_IMPLEMENTED"):
-        return NotSupported(detail=detail)
-    if code in ("INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"):
-        return BackendUnavailable(detail=detail)
-    return ProviderError(message, detail=detail)
-
-
-def _field_from_message(message: str) -> str | None:
-    # core convention: the message names the field first, e.g. "label: must not be empty"
-    m = re.match(r"^\s*([A-Za-z_][\w.]*)\s*:", message)
-    return m.group(1) if m else None
-
+__all__ = ["TOKEN_CODES", "from_error_body", "from_graphql_error", "from_start_failure"]
 
 def from_error_body(body: ErrorBody, *, login: bool = False) -> ProviderError:
     status = body.response.status if body.response else None
@@ -96,7 +46,7 @@ def from_error_body(body: ErrorBody, *, login: bool = False) -> ProviderError:
     if status == 409 or "EXISTS" in code:
         return Conflict(message, detail=detail)
     if status in (400, 422) or code == "BAD_USER_INPUT":
-        return InvalidInput(message, field=_field_from_message(message or ""), detail=detail)
+        return InvalidInput(message, field=field_from_message(message or ""), detail=detail)
     if status is not None and status >= 500:
         return BackendUnavailable(detail=detail)
     return ProviderError(message, detail=detail)

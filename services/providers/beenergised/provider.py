@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import logging
-import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
 
 from services import models as m
-from services.geo import circle_of, contains, distance_km
+from services.geo import haversine_km
 from services.http import RedactingFilter
 from services.provider import (
-    BackendUnavailable,
+    BaseProvider,
     Capability,
     CardRejected,
     InvalidInput,
     NotFound,
     NotSupported,
-    OperationTimedOut,
     ProgressCallback,
     ProviderError,
+)
+from services.providers.common import area, filtering
+from services.providers.common.charging import (
+    StartAttempt,
+    start_and_wait,
+    stop_until_confirmed,
 )
 
 from . import adapter
@@ -42,7 +44,7 @@ _ATTEMPT_WAITING = {"pending", "sent", "requested", "accepted", "created", "queu
 _ATTEMPT_OK = {"accepted", "charging", "started", "success", "succeeded", "completed"}
 
 
-class BeEnergisedProvider:
+class BeEnergisedProvider(BaseProvider):
     name = "beenergised"
     # No unblock: UpdateCardInput.status only knows DEACTIVATE (CardStatusActionEnum).
     capabilities = frozenset(
@@ -72,12 +74,21 @@ class BeEnergisedProvider:
         base_url: str,
         *,
         client: GraphQLClient | None = None,
-        on_tokens: Callable[[Tokens | None], None] | None = None,
+        on_login_token: Callable[[str | None], None] | None = None,
         poll_interval_s: float = 0.5,
         **client_kw,
     ) -> None:
+        """``on_login_token`` hears the token that resumes this login (the refresh token)
+        whenever it changes, and None when there is none to keep (logged out, anonymous)."""
         self.base_url = base_url.rstrip("/")
-        self.gql = client or GraphQLClient(self.base_url, on_tokens=on_tokens, **client_kw)
+
+        def tokens_changed(tokens: Tokens | None) -> None:
+            if on_login_token is None:
+                return
+            keep = tokens is not None and not tokens.anonymous and tokens.refresh
+            on_login_token(tokens.refresh if keep else None)
+
+        self.gql = client or GraphQLClient(self.base_url, on_tokens=tokens_changed, **client_kw)
         self.poll_interval_s = poll_interval_s
         self._cards: dict[str, m.Card] = {}
         self._username: str | None = None
@@ -175,25 +186,12 @@ class BeEnergisedProvider:
     # ---------------------------------------------------------------- stations
 
     async def search_stations(self, query: m.SearchQuery) -> m.Page[m.Station]:
-        if query.bbox is not None:
-            centre, radius = circle_of(query.bbox)
-            # A whole-continent viewport would exceed what back ends accept (the embedded
-            # core: 1000 km); the nearest stations to the centre are what a page shows anyway.
-            radius = min(radius, MAX_RADIUS_KM)
-        else:
-            centre, radius = query.centre, query.radius_km
+        centre, radius = area.search_circle(query, MAX_RADIUS_KM)
         f = query.filters
         wire_filters = await self._connector_filters(f)
         # Filters the wire lacks (available only, favourites only, operator, min power) are
         # applied here, so pages may hold fewer than `limit` items and `total` is unknown.
-        local = bool(
-            f.available_only
-            or f.favourites_only
-            or f.operator
-            or f.min_power_kw
-            or f.plug_types
-            or query.bbox is not None
-        )
+        local = filtering.needs_local_filtering(query)
         variables: dict = {
             "orderedByDistance": "1",
             "pagination": {"limit": query.limit, "offset": query.offset},
@@ -215,8 +213,9 @@ class BeEnergisedProvider:
             if cp is None:
                 continue
             s = adapter.station(cp, self.base_url)
-            s.distance_km = round(distance_km(centre, s.coordinates), 3)
-            if self._keep(s, query):
+            # haversine: a list distance needs metres, not the ellipsoid's millimetres
+            s.distance_km = round(haversine_km(centre, s.coordinates), 3)
+            if filtering.keep(s, query):
                 stations.append(s)
         page = adapter.page(stations, paged.pagination, query.offset, query.limit)
         if local:
@@ -260,26 +259,6 @@ class BeEnergisedProvider:
             if ok and len(ok) == len(options):
                 out.append({"slug": slug, "options": ok})
         return out
-
-    @staticmethod
-    def _keep(s: m.Station, q: m.SearchQuery) -> bool:
-        f = q.filters
-        if q.bbox is not None and not contains(q.bbox, s.coordinates):
-            return False
-        if f.available_only and s.status.available == 0:
-            return False
-        if f.favourites_only and not s.favourite:
-            return False
-        if f.operator and (s.operator or "").casefold() != f.operator.casefold():
-            return False
-        conns = s.connectors
-        if f.plug_types:
-            conns = [c for c in conns if c.plug_type in f.plug_types]
-        if f.current_type is not None:
-            conns = [c for c in conns if c.current_type in (None, f.current_type)]
-        if f.min_power_kw:
-            conns = [c for c in conns if (c.max_power_kw or 0) >= f.min_power_kw]
-        return bool(conns) or not (f.plug_types or f.min_power_kw or f.current_type)
 
     async def get_station(self, station_id: str) -> m.Station:
         data = await self.gql.execute(Q.CP_DETAIL, {"id": station_id, "uuid": station_id})
@@ -452,9 +431,6 @@ class BeEnergisedProvider:
     async def block_card(self, card_id: str) -> m.Card:
         return await self._update_card(card_id, status="DEACTIVATE")
 
-    async def unblock_card(self, card_id: str) -> m.Card:
-        raise NotSupported("Cards cannot be re-activated from the app with this provider.")
-
     # ---------------------------------------------------------------- charging
 
     async def start_charging(
@@ -468,50 +444,30 @@ class BeEnergisedProvider:
         card = await self._card(card_id)
         if card.status is not m.CardStatus.ACTIVE:
             raise CardRejected(f"This card is {card.status.value.lower()}.", detail=card.id)
-        deadline = time.monotonic() + timeout_s
-        await _notify(progress, "requested", None)
-        data = await self.gql.execute(
-            Q.ATTEMPT_REMOTE_START,
-            {"input": {"connectorId": connector_id, "tagId": card.uid}},
-            safe=False,  # a second attempt could start a second session
-        )
-        attempt = w.AttemptRemoteStartResponse.model_validate(data["attemptRemoteStart"])
-        await _notify(progress, "sent", attempt.status)
-        last_status = attempt.status
-        interval = self.poll_interval_s
-        while True:
-            if attempt.isFailure:
-                await _notify(progress, "failed", attempt.failureReason)
-                raise from_start_failure(attempt.failureReason or attempt.status)
-            if attempt.chargeLogId and attempt.status.lower() not in _ATTEMPT_WAITING:
-                break
-            if time.monotonic() > deadline:
-                raise OperationTimedOut(detail=f"attempt {attempt.id} status {attempt.status}")
-            await asyncio.sleep(interval)
-            interval = min(interval * 1.5, 2.0)
+
+        async def begin() -> StartAttempt:
+            data = await self.gql.execute(
+                Q.ATTEMPT_REMOTE_START,
+                {"input": {"connectorId": connector_id, "tagId": card.uid}},
+                safe=False,  # a second attempt could start a second session
+            )
+            return _attempt(data["attemptRemoteStart"])
+
+        async def poll(attempt: StartAttempt) -> StartAttempt:
             data = await self.gql.execute(Q.REMOTE_START_ATTEMPT_STATUS, {"id": attempt.id})
-            attempt = w.AttemptRemoteStartResponse.model_validate(data["remoteStartAttemptStatus"])
-            if attempt.status != last_status:
-                last_status = attempt.status
-                if attempt.status.lower() in _ATTEMPT_OK or attempt.chargeLogId:
-                    await _notify(progress, "accepted", attempt.status)
-                else:
-                    await _notify(progress, "sent", attempt.status)
-        # Accepted by the charger; wait for energy to be allowed to flow (StartTransaction).
-        interval = self.poll_interval_s
-        while True:
-            session = await self.get_session(attempt.chargeLogId)
-            if session.state is m.SessionState.CHARGING or not session.state.is_active:
-                break
-            if time.monotonic() > deadline:
-                raise OperationTimedOut(detail=f"chargelog {session.id} {session.state}")
-            await asyncio.sleep(interval)
-            interval = min(interval * 1.5, 2.0)
-        if session.state is m.SessionState.FAILED:
-            await _notify(progress, "failed", session.failure_reason)
-            raise from_start_failure(session.failure_reason or "failed")
-        await _notify(progress, "charging", None)
-        return session
+            return _attempt(data["remoteStartAttemptStatus"])
+
+        return await start_and_wait(
+            begin=begin,
+            poll=poll,
+            get_session=self.get_session,
+            start_error=from_start_failure,
+            waiting=_ATTEMPT_WAITING,
+            accepted=_ATTEMPT_OK,
+            progress=progress,
+            timeout_s=timeout_s,
+            poll_interval_s=self.poll_interval_s,
+        )
 
     async def get_session(self, session_id: str) -> m.ChargingSession:
         data = await self.gql.execute(Q.CHARGELOG_LIVE, {"id": session_id, "uuid": session_id})
@@ -526,42 +482,25 @@ class BeEnergisedProvider:
     async def stop_charging(self, session_id: str, *, timeout_s: float = 60.0) -> m.ChargingSession:
         """remoteStop is idempotent (stopping a stopped session changes nothing), so it is
         repeated until the chargelog shows the session ended, or the deadline passes."""
-        deadline = time.monotonic() + timeout_s
         data = await self.gql.execute(Q.CHARGELOG_QUERY, {"id": session_id})
         if data.get("chargelog") is None:
             raise NotFound("This charging session was not found.", detail=session_id)
         log_ = w.Chargelog.model_validate(data["chargelog"])
         # Chargelog.sessionId: "Id of the Session. Needed to stop the transaction".
         transaction = log_.sessionId or log_.id
-        resend_every = 10.0
-        last_sent = -1e9
-        interval = self.poll_interval_s
-        session = adapter.session(log_)
-        while session.state.is_active:
-            now = time.monotonic()
-            if now > deadline:
-                raise OperationTimedOut(
-                    "The charger has not confirmed the stop yet. It will stop when you "
-                    "unplug; check the session again in a moment.",
-                    detail=f"chargelog {session_id} {session.state}",
-                )
-            if now - last_sent >= resend_every:
-                try:
-                    data = await self.gql.execute(
-                        Q.REMOTE_STOP, {"transaction": transaction}, safe=True
-                    )
-                    last_sent = now
-                    r = w.RemoteStopResponse.model_validate(data["remoteStop"] or {})
-                    log.info("remoteStop: %s %s", r.status, r.code)
-                except BackendUnavailable:
-                    pass  # keep trying until the deadline
-            await asyncio.sleep(interval)
-            interval = min(interval * 1.5, 2.0)
-            try:
-                session = await self.get_session(session_id)
-            except BackendUnavailable:
-                continue
-        return session
+
+        async def send_stop() -> None:
+            data = await self.gql.execute(Q.REMOTE_STOP, {"transaction": transaction}, safe=True)
+            r = w.RemoteStopResponse.model_validate(data["remoteStop"] or {})
+            log.info("remoteStop: %s %s", r.status, r.code)
+
+        return await stop_until_confirmed(
+            adapter.session(log_),
+            send_stop=send_stop,
+            refresh=lambda: self.get_session(session_id),
+            timeout_s=timeout_s,
+            poll_interval_s=self.poll_interval_s,
+        )
 
     async def active_sessions(self) -> list[m.ChargingSession]:
         data = await self.gql.execute(
@@ -678,9 +617,12 @@ class BeEnergisedProvider:
         return adapter.page(items, paged.pagination, offset, limit)
 
 
-async def _notify(progress: ProgressCallback | None, step: str, message: str | None) -> None:
-    if progress is None:
-        return
-    result = progress(m.StartProgress(step=step, message=message))
-    if inspect.isawaitable(result):
-        await result
+def _attempt(raw: dict) -> StartAttempt:
+    a = w.AttemptRemoteStartResponse.model_validate(raw)
+    return StartAttempt(
+        id=a.id,
+        status=a.status,
+        session_id=a.chargeLogId,
+        failed=bool(a.isFailure),
+        failure_reason=a.failureReason,
+    )

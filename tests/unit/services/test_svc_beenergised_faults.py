@@ -172,7 +172,7 @@ async def test_expired_token_mid_journey_is_renewed_with_refresh_token_and_reque
     )
     respx.post(URL).mock(side_effect=handle)
     seen = []
-    p = BeEnergisedProvider(BASE, retry=RetryPolicy(sleep=Sleeps()), on_tokens=seen.append)
+    p = BeEnergisedProvider(BASE, retry=RetryPolicy(sleep=Sleeps()), on_login_token=seen.append)
     profile = await p.login(Credentials(username="driver@example.com", password="driver-demo"))
     assert profile.email == "driver@example.com" and p.is_logged_in
     cards_ = await p.list_cards()
@@ -180,7 +180,7 @@ async def test_expired_token_mid_journey_is_renewed_with_refresh_token_and_reque
     renew = [c for c in calls if c[0] == "renewSession"]
     assert renew == [("renewSession", "Bearer r-1")]  # refresh token as bearer
     assert state["cards"] == 2 and calls[-1][1] == "Bearer s-2"
-    assert p.refresh_token == "r-2" and seen[-1].refresh == "r-2"
+    assert p.refresh_token == "r-2" and seen[-2:] == ["r-1", "r-2"]
     await p.close()
 
 
