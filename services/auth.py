@@ -198,8 +198,6 @@ class OAuth2Grant(_AsyncOnly):
     ``on_refresh_token`` hears each new refresh token (to remember the login) and None
     when the login is gone."""
 
-    requires_response_body = True
-
     def __init__(
         self,
         token_url: str,
@@ -313,17 +311,17 @@ class OAuth2Grant(_AsyncOnly):
             raise NotAuthenticated(detail=detail)
         raise ProviderError(detail=detail)
 
-    def _store(self, fresh: BearerToken) -> None:
-        old = self._token
-        if old is not None and not fresh.refresh:
-            fresh.refresh = old.refresh if old.refresh and old.access == "" else fresh.refresh
-        _forget(old)
+    def _store(self, fresh: BearerToken, *, kept_refresh: str | None = None) -> None:
+        # RFC 6749 6: without a new refresh token in the answer, the one used stays valid
+        fresh.refresh = fresh.refresh or kept_refresh
+        old_refresh = self._token.refresh if self._token else None
+        _forget(self._token)
         _remember(fresh)
         self._token = fresh
         if fresh.refresh:
             forget_secret(self._password)
             self._password = None  # the refresh token stands in for it from now on
-        if self._on_refresh_token is not None and fresh.refresh != (old.refresh if old else None):
+        if self._on_refresh_token is not None and fresh.refresh != old_refresh:
             self._on_refresh_token(fresh.refresh)
 
     async def _obtain(
@@ -338,7 +336,7 @@ class OAuth2Grant(_AsyncOnly):
                 {"grant_type": "refresh_token", "refresh_token": refresh}
             )
             try:
-                self._store(self._read_token(response, refreshing=True))
+                self._store(self._read_token(response, refreshing=True), kept_refresh=refresh)
                 return
             except SessionExpired:
                 if self._grant == "password" and not self._password:
@@ -357,31 +355,29 @@ class OAuth2Grant(_AsyncOnly):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        async with self._lock:
-            token = self._token
-            if token is None or not token.access or token.expiring(self._clock, self._margin_s):
-                steps = self._obtain(token)
-                try:
-                    step = await anext(steps)
-                    while True:
-                        response = yield step
-                        step = await steps.asend(response)
-                except StopAsyncIteration:
-                    pass
-        token = self._token
-        assert token is not None
-        request.headers["Authorization"] = f"Bearer {token.access}"
-        response = yield request
-        if response.status_code != 401:
-            return
-        async with self._lock:
-            steps = self._obtain(token)
-            try:
-                step = await anext(steps)
-                while True:
-                    response = yield step
-                    step = await steps.asend(response)
-            except StopAsyncIteration:
-                pass
-        request.headers["Authorization"] = f"Bearer {self._token.access}"
-        yield request
+        used: BearerToken | None = None
+        for after_401 in (False, True):
+            async with self._lock:
+                token = self._token
+                if (
+                    after_401
+                    or token is None
+                    or not token.access
+                    or token.expiring(self._clock, self._margin_s)
+                ):
+                    # the token requests go out through the client running this flow
+                    steps = self._obtain(used if after_401 else token)
+                    try:
+                        step = await anext(steps)
+                        while True:
+                            response = yield step
+                            await response.aread()
+                            step = await steps.asend(response)
+                    except StopAsyncIteration:
+                        pass
+            used = self._token
+            assert used is not None
+            request.headers["Authorization"] = f"Bearer {used.access}"
+            response = yield request
+            if response.status_code != 401:
+                return

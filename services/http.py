@@ -184,6 +184,8 @@ _JSON_SECRET = re.compile(
     r'(?i)("(?:password|sessionToken|refreshToken|token|apiKey|api_key|secret|'
     r'access_token|refresh_token)"\s*:\s*)"[^"]*"'
 )
+# header-style API keys in free text: "x-api-key: K", {'x-api-key': 'K'}, "X-Api-Key=K"
+_API_KEY_HEADER = re.compile(r"""(?i)(\bx-api-key['"]?\s*[:=]\s*['"]?)([^\s'",}]+)""")
 _known_secrets: set[str] = set()
 _MASK = "***"
 
@@ -203,6 +205,7 @@ def redact(text: str) -> str:
         if secret in text:
             text = text.replace(secret, _MASK)
     text = _BEARER.sub(lambda m: f"{m.group(1)} {_MASK}", text)
+    text = _API_KEY_HEADER.sub(lambda m: f"{m.group(1)}{_MASK}", text)
     text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}={_MASK}", text)
     return _JSON_SECRET.sub(lambda m: f'{m.group(1)}"{_MASK}"', text)
 

@@ -28,6 +28,7 @@ from .wire import ErrorBody
 
 __all__ = ["TOKEN_CODES", "from_error_body", "from_graphql_error", "from_start_failure"]
 
+
 def from_error_body(body: ErrorBody, *, login: bool = False) -> ProviderError:
     status = body.response.status if body.response else None
     message = None
