@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import logging
 import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
@@ -17,8 +16,6 @@ from services.provider import (
     ProgressCallback,
     ProviderError,
 )
-
-log = logging.getLogger("voltra.providers.common")
 
 MAX_POLL_INTERVAL_S = 2.0
 POLL_GROWTH = 1.5
