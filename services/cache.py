@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from services import models as m
 from services.geo import bbox_around, contains, distance_km
@@ -30,9 +33,12 @@ CREATE INDEX IF NOT EXISTS stations_pos ON stations(provider, lat, lon);
 CREATE TABLE IF NOT EXISTS history (
     provider TEXT NOT NULL, account TEXT NOT NULL, id TEXT NOT NULL, started_at TEXT,
     body TEXT NOT NULL, fetched_at TEXT NOT NULL, PRIMARY KEY (provider, account, id));
+CREATE TABLE IF NOT EXISTS catalogues (
+    key TEXT PRIMARY KEY, body BLOB NOT NULL, fetched_at TEXT NOT NULL);
 """
 MAX_SEARCHES = 50
 MAX_STATIONS = 20_000  # per provider; the least recently fetched go first
+_STATION_LIST = TypeAdapter(list[m.Station])
 
 
 def default_path() -> Path:
@@ -128,7 +134,25 @@ class OfflineCache:
                 "DELETE FROM history WHERE provider = ? AND account = ?", (provider, account)
             )
 
+    def put_catalogue(self, key: str, stations: list[m.Station]) -> None:
+        """Every station of a back end without a geo search, kept whole under ``key`` (one
+        compressed row: it is read and written all at once, and may be 100,000 stations)."""
+        body = zlib.compress(_STATION_LIST.dump_json(stations), 1)
+        with self._lock, self._conn:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO catalogues VALUES (?, ?, ?)", (key, body, _now())
+            )
+
     # ---------------------------------------------------------------- reads
+
+    def get_catalogue(self, key: str) -> tuple[list[m.Station], datetime] | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT body, fetched_at FROM catalogues WHERE key = ?", (key,)
+            ).fetchone()
+        if row is None:
+            return None
+        return _STATION_LIST.validate_json(zlib.decompress(row[0])), datetime.fromisoformat(row[1])
 
     def get_search(self, provider: str, query: m.SearchQuery) -> m.Page[m.Station] | None:
         with self._lock:

@@ -1,0 +1,209 @@
+"""Every charge point of the back end, paged through once and searched on the device.
+
+GP JOULE CONNECT has no geo search: ``getChargepoints`` only pages through all charge points.
+So the whole list is fetched once, kept in the offline cache (a restart starts from it), and
+radius / bounding-box / filter queries are answered from an index sorted by latitude. A list
+older than ``refresh_after_s`` is fetched again in the background while searches go on
+answering from the one in hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
+
+from services import models as m
+from services.cache import OfflineCache
+from services.geo import haversine_km
+from services.provider import BackendUnavailable, ProviderError
+from services.providers.common import area, filtering
+
+log = logging.getLogger("voltra.providers.gpjoule.catalogue")
+
+Fetch = Callable[[], Awaitable[list[m.Station]]]
+
+
+class StationIndex:
+    """Stations sorted by latitude: a search area is a bisected latitude band, then a
+    longitude test, before any distance is computed."""
+
+    def __init__(self, stations: list[m.Station]) -> None:
+        self.stations = sorted(stations, key=lambda s: s.coordinates.latitude)
+        self.lats = [s.coordinates.latitude for s in self.stations]
+        self.by_id = {s.id: i for i, s in enumerate(self.stations)}
+        self.by_connector = {c.id: s.id for s in self.stations for c in s.connectors}
+
+    def __len__(self) -> int:
+        return len(self.stations)
+
+    def within(self, box: m.BoundingBox) -> Iterator[m.Station]:
+        lo = bisect.bisect_left(self.lats, box.south)
+        hi = bisect.bisect_right(self.lats, box.north)
+        for s in self.stations[lo:hi]:
+            if box.west <= s.coordinates.longitude <= box.east:
+                yield s
+
+    def get(self, station_id: str) -> m.Station | None:
+        i = self.by_id.get(station_id)
+        return self.stations[i] if i is not None else None
+
+    def replace(self, station: m.Station) -> bool:
+        """Put a station read live in place of its entry; False when it is not in the
+        index or has moved (then the next full refresh places it)."""
+        i = self.by_id.get(station.id)
+        if i is None or self.lats[i] != station.coordinates.latitude:
+            return False
+        self.stations[i] = station
+        for c in station.connectors:
+            self.by_connector[c.id] = station.id
+        return True
+
+
+class Catalogue:
+    def __init__(
+        self,
+        fetch: Fetch,
+        *,
+        cache: OfflineCache | None = None,
+        key: str,
+        refresh_after_s: float = 300.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._fetch = fetch
+        self._cache = cache
+        self._key = key
+        self.refresh_after_s = refresh_after_s
+        self._clock = clock
+        self._index: StationIndex | None = None
+        self._fetched_at: float | None = None  # clock() of the list in hand
+        self._fresh = False  # the list in hand came from the back end, not the disk
+        self._lock = asyncio.Lock()
+        self._background: asyncio.Task | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._index is not None
+
+    @property
+    def as_of(self) -> datetime | None:
+        if self._fetched_at is None:
+            return None
+        return datetime.fromtimestamp(self._fetched_at, UTC)
+
+    # ---------------------------------------------------------------- loading
+
+    async def refresh(self) -> None:
+        """Fetch the whole list now (one fetch at a time; a caller that waited for another's
+        fetch does not repeat it)."""
+        started = self._clock()
+        async with self._lock:
+            if self._fetched_at is not None and self._fresh and self._fetched_at >= started:
+                return
+            stations = await self._fetch()
+            self._install(StationIndex(stations), self._clock(), fresh=True)
+            if self._cache is not None:
+                await asyncio.to_thread(self._cache.put_catalogue, self._key, stations)
+            log.info("catalogue: %d stations", len(stations))
+
+    def _install(self, index: StationIndex, fetched_at: float, *, fresh: bool) -> None:
+        self._index, self._fetched_at, self._fresh = index, fetched_at, fresh
+
+    async def _load_from_disk(self) -> bool:
+        if self._cache is None:
+            return False
+        kept = await asyncio.to_thread(self._cache.get_catalogue, self._key)
+        if kept is None:
+            return False
+        stations, fetched = kept
+        async with self._lock:
+            if self._index is None:
+                self._install(StationIndex(stations), fetched.timestamp(), fresh=False)
+        return True
+
+    async def index(self) -> StationIndex:
+        """The list in hand; the first call loads it from the disk or, failing that, from
+        the back end. A list past its age (or from the disk) is refreshed in the background."""
+        if self._index is None and not await self._load_from_disk():
+            await self.refresh()
+        assert self._index is not None
+        if not self._fresh or self._clock() - (self._fetched_at or 0) > self.refresh_after_s:
+            self.refresh_in_background()
+        return self._index
+
+    def refresh_in_background(self) -> None:
+        if self._background is not None and not self._background.done():
+            return
+        self._background = asyncio.get_running_loop().create_task(self._refresh_quietly())
+
+    async def _refresh_quietly(self) -> None:
+        try:
+            await self.refresh()
+        except BackendUnavailable as exc:
+            log.info("catalogue refresh: back end unreachable (%s)", exc.detail)
+        except ProviderError as exc:
+            log.warning("catalogue refresh failed: %s %s", exc.code, exc.detail)
+
+    async def wait_refreshed(self) -> None:
+        """Until a background refresh in progress (if any) has finished."""
+        task = self._background
+        if task is not None:
+            await asyncio.shield(task)
+
+    async def aclose(self) -> None:
+        task, self._background = self._background, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    # ---------------------------------------------------------------- reading
+
+    def station(self, station_id: str) -> m.Station | None:
+        return self._index.get(station_id) if self._index is not None else None
+
+    def station_of_connector(self, connector_id: str) -> m.Station | None:
+        if self._index is None:
+            return None
+        station_id = self._index.by_connector.get(connector_id)
+        return self._index.get(station_id) if station_id is not None else None
+
+    def update(self, station: m.Station) -> None:
+        if self._index is not None:
+            self._index.replace(station)
+
+    async def search(self, query: m.SearchQuery) -> m.Page[m.Station]:
+        """Stations in the query's circle or viewport that pass its filters, nearest to its
+        centre first; ``total`` counts them all. Answers from a list kept on the disk (not
+        yet refreshed) are marked stale."""
+        index = await self.index()
+        box = area.search_box(query)
+        circle = query.bbox is None
+        centre = query.centre if circle else query.bbox.centre
+        hits: list[tuple[float, m.Station]] = []
+        for s in index.within(box):
+            d = haversine_km(centre, s.coordinates)
+            if circle and d > query.radius_km:
+                continue
+            if filtering.keep(s, query):
+                hits.append((d, s))
+        hits.sort(key=lambda h: h[0])
+        stale, as_of = not self._fresh, self.as_of
+        marks = {"stale": True, "as_of": as_of} if stale else {}
+        items = [
+            s.model_copy(deep=True, update={"distance_km": round(d, 3), **marks})
+            for d, s in hits[query.offset : query.offset + query.limit]
+        ]
+        return m.Page[m.Station](
+            items=items,
+            offset=query.offset,
+            limit=query.limit,
+            total=len(hits),
+            is_last=query.offset + query.limit >= len(hits),
+            stale=stale,
+            as_of=as_of,
+        )
