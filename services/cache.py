@@ -16,8 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter
-
 from services import models as m
 from services.geo import bbox_around, contains, distance_km
 from services.provider import BackendUnavailable
@@ -38,7 +36,6 @@ CREATE TABLE IF NOT EXISTS catalogues (
 """
 MAX_SEARCHES = 50
 MAX_STATIONS = 20_000  # per provider; the least recently fetched go first
-_STATION_LIST = TypeAdapter(list[m.Station])
 
 
 def default_path() -> Path:
@@ -134,25 +131,26 @@ class OfflineCache:
                 "DELETE FROM history WHERE provider = ? AND account = ?", (provider, account)
             )
 
-    def put_catalogue(self, key: str, stations: list[m.Station]) -> None:
-        """Every station of a back end without a geo search, kept whole under ``key`` (one
-        compressed row: it is read and written all at once, and may be 100,000 stations)."""
-        body = zlib.compress(_STATION_LIST.dump_json(stations), 1)
+    def put_catalogue(self, key: str, body: bytes) -> None:
+        """Everything a back end without a geo search lists (all its stations, in the form
+        its provider chooses), kept whole under ``key``: it is read and written all at once
+        and may hold 100,000 stations, so it is one compressed row."""
+        packed = zlib.compress(body, 1)
         with self._lock, self._conn:
             self._conn.execute(
-                "INSERT OR REPLACE INTO catalogues VALUES (?, ?, ?)", (key, body, _now())
+                "INSERT OR REPLACE INTO catalogues VALUES (?, ?, ?)", (key, packed, _now())
             )
 
     # ---------------------------------------------------------------- reads
 
-    def get_catalogue(self, key: str) -> tuple[list[m.Station], datetime] | None:
+    def get_catalogue(self, key: str) -> tuple[bytes, datetime] | None:
         with self._lock:
             row = self._conn.execute(
                 "SELECT body, fetched_at FROM catalogues WHERE key = ?", (key,)
             ).fetchone()
         if row is None:
             return None
-        return _STATION_LIST.validate_json(zlib.decompress(row[0])), datetime.fromisoformat(row[1])
+        return zlib.decompress(row[0]), datetime.fromisoformat(row[1])
 
     def get_search(self, provider: str, query: m.SearchQuery) -> m.Page[m.Station] | None:
         with self._lock:

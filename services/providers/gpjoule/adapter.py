@@ -29,41 +29,57 @@ def connector_status(word: str | None) -> m.ConnectorStatus:
     return simple if simple is not m.ConnectorStatus.UNKNOWN else vocabulary.ocpp_status(word)
 
 
-def connector(c: w.Connector, station_id: str) -> m.Connector:
-    t = c.type
-    return m.Connector(
-        id=c.id,
-        evse_id=c.evse,
+# Chargepoints are read straight from the decoded JSON into models built without a second
+# validation: a catalogue holds up to 100,000 of them, and validating every nested model
+# twice (wire, then neutral) cost more than the whole search. Types are checked here.
+
+
+def _num(v: object) -> float | None:
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def _count(v: object) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None
+
+
+def _text(v: object) -> str | None:
+    return v if isinstance(v, str) and v else None
+
+
+def _obj(v: object) -> dict:
+    return v if isinstance(v, dict) else {}
+
+
+def connector(c: dict, station_id: str) -> m.Connector:
+    t, st = _obj(c.get("type")), _obj(c.get("status"))
+    word = _text(st.get("status"))
+    return m.Connector.model_construct(
+        id=str(c["id"]),
+        evse_id=_text(c.get("evse")),
         station_id=station_id,
-        label=c.name,
-        plug_type=vocabulary.plug_from_text(t.name, t.description) if t else m.PlugType.OTHER,
-        current_type=vocabulary.current_from_text(t.currentType) if t else None,
-        max_power_kw=t.maxPower if t else None,
-        status=connector_status(c.status.status if c.status else None),
-        status_detail=c.status.status if c.status else None,
-        status_since=parse_time(c.status.updatedAt) if c.status else None,
+        label=_text(c.get("name")),
+        plug_type=vocabulary.plug_from_text(_text(t.get("name")), _text(t.get("description"))),
+        current_type=vocabulary.current_from_text(_text(t.get("currentType"))),
+        max_power_kw=_num(t.get("maxPower")),
+        status=connector_status(word),
+        status_detail=word,
+        status_since=parse_time(_text(st.get("updatedAt"))),
     )
 
 
-def _summary(cp: w.Chargepoint, connectors: list[m.Connector]) -> m.StatusSummary:
+def _summary(cp: dict, connectors: list[m.Connector]) -> m.StatusSummary:
     """The live counts the chargepoint carries win over counting its connectors: they are
     what the back end itself considers free."""
-    total = cp.connectorsTotal if cp.connectorsTotal is not None else len(connectors)
-    free = (
-        cp.connectorsFree
-        if cp.connectorsFree is not None
-        else sum(c.status is m.ConnectorStatus.AVAILABLE for c in connectors)
-    )
-    occupied = (
-        cp.connectorsOccupied
-        if cp.connectorsOccupied is not None
-        else sum(c.status is m.ConnectorStatus.OCCUPIED for c in connectors)
-    )
-    unavailable = (
-        cp.connectorsUnavailable
-        if cp.connectorsUnavailable is not None
-        else sum(c.status is m.ConnectorStatus.OUT_OF_ORDER for c in connectors)
-    )
+
+    def count(field: str, status: m.ConnectorStatus) -> int:
+        given = _count(cp.get(field))
+        return given if given is not None else sum(c.status is status for c in connectors)
+
+    total = _count(cp.get("connectorsTotal"))
+    total = total if total is not None else len(connectors)
+    free = count("connectorsFree", m.ConnectorStatus.AVAILABLE)
+    occupied = count("connectorsOccupied", m.ConnectorStatus.OCCUPIED)
+    unavailable = count("connectorsUnavailable", m.ConnectorStatus.OUT_OF_ORDER)
     if free:
         status = m.ConnectorStatus.AVAILABLE
     elif occupied:
@@ -72,7 +88,7 @@ def _summary(cp: w.Chargepoint, connectors: list[m.Connector]) -> m.StatusSummar
         status = m.ConnectorStatus.OUT_OF_ORDER
     else:
         status = m.ConnectorStatus.UNKNOWN
-    return m.StatusSummary(status=status, available=free, total=total)
+    return m.StatusSummary.model_construct(status=status, available=free, total=total)
 
 
 def address(loc: w.Location | None) -> m.Address:
@@ -83,23 +99,48 @@ def address(loc: w.Location | None) -> m.Address:
     )
 
 
-def station(cp: w.Chargepoint) -> m.Station | None:
-    """None for a chargepoint without a position: it cannot be placed on a map or found
-    by a search around one."""
-    loc = cp.location
-    if loc is None or loc.latitude is None or loc.longitude is None:
+def position(cp: dict) -> tuple[float, float] | None:
+    """Latitude and longitude of a decoded ``Chargepoint``; None without an id or a valid
+    position (it can be neither placed on a map nor found by a search around one)."""
+    if cp.get("id") is None:
         return None
-    connectors = [connector(c, cp.id) for c in cp.connectors or () if c is not None]
+    loc = _obj(cp.get("location"))
+    lat, lon = _num(loc.get("latitude")), _num(loc.get("longitude"))
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
+
+
+def station(cp: dict) -> m.Station | None:
+    """A decoded ``Chargepoint``; None where :func:`position` is None."""
+    where = position(cp)
+    if where is None:
+        return None
+    lat, lon = where
+    station_id = str(cp["id"])
+    loc = _obj(cp.get("location"))
+    raw = cp.get("connectors")
+    connectors = [
+        connector(c, station_id)
+        for c in (raw if isinstance(raw, list) else ())
+        if isinstance(c, dict) and c.get("id") is not None
+    ]
     powers = [c.max_power_kw for c in connectors if c.max_power_kw is not None]
-    return m.Station(
-        id=cp.id,
-        name=cp.publicName or cp.name or cp.id,
-        address=address(loc),
-        coordinates=m.Coordinates(latitude=loc.latitude, longitude=loc.longitude),
+    return m.Station.model_construct(
+        id=station_id,
+        name=_text(cp.get("publicName")) or _text(cp.get("name")) or station_id,
+        address=m.Address.model_construct(
+            street=_text(loc.get("street")),
+            postal_code=_text(loc.get("postalCode")),
+            city=_text(loc.get("city")),
+            country=_text(loc.get("country")),
+        ),
+        coordinates=m.Coordinates.model_construct(latitude=lat, longitude=lon),
         connectors=connectors,
         status=_summary(cp, connectors),
         max_power_kw=max(powers) if powers else None,
         remote_start=True,
+        images=[],  # given: resolving a default factory here costs more than the rest
     )
 
 

@@ -1,10 +1,10 @@
 """Every charge point of the back end, paged through once and searched on the device.
 
 GP JOULE CONNECT has no geo search: ``getChargepoints`` only pages through all charge points.
-So the whole list is fetched once, kept in the offline cache (a restart starts from it), and
-radius / bounding-box / filter queries are answered from an index sorted by latitude. A list
-older than ``refresh_after_s`` is fetched again in the background while searches go on
-answering from the one in hand.
+So the whole list is fetched once, kept in the offline cache as the back end sent it (a
+restart starts from it), and radius / bounding-box / filter queries are answered from an index
+sorted by latitude. A list older than ``refresh_after_s`` is fetched again in the background
+while searches go on answering from the one in hand.
 """
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextlib
+import gc
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
+
+import orjson
 
 from services import models as m
 from services.cache import OfflineCache
@@ -25,32 +28,76 @@ from services.providers.common import area, filtering
 
 log = logging.getLogger("voltra.providers.gpjoule.catalogue")
 
-Fetch = Callable[[], Awaitable[list[m.Station]]]
+Fetch = Callable[[], Awaitable[list[dict]]]  # every item as the back end sends it
+ToStation = Callable[[dict], m.Station]  # for items Place found a position for
+Place = Callable[[dict], tuple[float, float] | None]  # None: not a usable station
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Building a list of 100,000 stations creates about a million objects; the cyclic
+    garbage collector would otherwise run full collections over all of them many times
+    on the way (none of them is garbage)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class StationIndex:
-    """Stations sorted by latitude: a search area is a bisected latitude band, then a
-    longitude test, before any distance is computed."""
+    """Charge points as the back end sent them, sorted by latitude: a search area is a
+    bisected latitude band, then a longitude test, before any distance is computed. Each
+    becomes a Station only when a search first reaches it, so a list of 100,000 is ready
+    as soon as it is sorted."""
 
-    def __init__(self, stations: list[m.Station]) -> None:
-        self.stations = sorted(stations, key=lambda s: s.coordinates.latitude)
-        self.lats = [s.coordinates.latitude for s in self.stations]
-        self.by_id = {s.id: i for i, s in enumerate(self.stations)}
-        self.by_connector = {c.id: s.id for s in self.stations for c in s.connectors}
+    def __init__(self, items: list[dict], to_station: ToStation, place: Place) -> None:
+        placed = []
+        for item in items:
+            where = place(item)
+            if where is not None:
+                placed.append((where[0], where[1], item))
+        placed.sort(key=lambda p: p[0])
+        self.lats = [p[0] for p in placed]
+        self.lons = [p[1] for p in placed]
+        self._items = [p[2] for p in placed]
+        self._stations: list[m.Station | None] = [None] * len(placed)
+        self._to_station = to_station
+        self._place = place
+        self.by_id = {str(item["id"]): i for i, item in enumerate(self._items)}
+        self.by_connector: dict[str, int] = {}
+        for i, item in enumerate(self._items):
+            conns = item.get("connectors")
+            for c in conns if isinstance(conns, list) else ():
+                if isinstance(c, dict) and c.get("id") is not None:
+                    self.by_connector[str(c["id"])] = i
 
     def __len__(self) -> int:
-        return len(self.stations)
+        return len(self._items)
+
+    def _at(self, i: int) -> m.Station:
+        s = self._stations[i]
+        if s is None:
+            s = self._stations[i] = self._to_station(self._items[i])
+        return s
 
     def within(self, box: m.BoundingBox) -> Iterator[m.Station]:
         lo = bisect.bisect_left(self.lats, box.south)
         hi = bisect.bisect_right(self.lats, box.north)
-        for s in self.stations[lo:hi]:
-            if box.west <= s.coordinates.longitude <= box.east:
-                yield s
+        lons = self.lons
+        for i in range(lo, hi):
+            if box.west <= lons[i] <= box.east:
+                yield self._at(i)
 
     def get(self, station_id: str) -> m.Station | None:
         i = self.by_id.get(station_id)
-        return self.stations[i] if i is not None else None
+        return self._at(i) if i is not None else None
+
+    def of_connector(self, connector_id: str) -> m.Station | None:
+        i = self.by_connector.get(connector_id)
+        return self._at(i) if i is not None else None
 
     def replace(self, station: m.Station) -> bool:
         """Put a station read live in place of its entry; False when it is not in the
@@ -58,9 +105,7 @@ class StationIndex:
         i = self.by_id.get(station.id)
         if i is None or self.lats[i] != station.coordinates.latitude:
             return False
-        self.stations[i] = station
-        for c in station.connectors:
-            self.by_connector[c.id] = station.id
+        self._stations[i] = station
         return True
 
 
@@ -68,6 +113,8 @@ class Catalogue:
     def __init__(
         self,
         fetch: Fetch,
+        to_station: ToStation,
+        place: Place,
         *,
         cache: OfflineCache | None = None,
         key: str,
@@ -75,6 +122,8 @@ class Catalogue:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._fetch = fetch
+        self._to_station = to_station
+        self._place = place
         self._cache = cache
         self._key = key
         self.refresh_after_s = refresh_after_s
@@ -84,6 +133,7 @@ class Catalogue:
         self._fresh = False  # the list in hand came from the back end, not the disk
         self._lock = asyncio.Lock()
         self._background: asyncio.Task | None = None
+        self._saving: asyncio.Task | None = None
 
     @property
     def loaded(self) -> bool:
@@ -97,18 +147,32 @@ class Catalogue:
 
     # ---------------------------------------------------------------- loading
 
+    def _index_of(self, items: list[dict]) -> StationIndex:
+        with _collection_paused():
+            return StationIndex(items, self._to_station, self._place)
+
     async def refresh(self) -> None:
         """Fetch the whole list now (one fetch at a time; a caller that waited for another's
-        fetch does not repeat it)."""
+        fetch does not repeat it). Converting and saving it run off the event loop."""
         started = self._clock()
         async with self._lock:
             if self._fetched_at is not None and self._fresh and self._fetched_at >= started:
                 return
-            stations = await self._fetch()
-            self._install(StationIndex(stations), self._clock(), fresh=True)
+            items = await self._fetch()
+            index = await asyncio.to_thread(self._index_of, items)
+            self._install(index, self._clock(), fresh=True)
+            log.info("catalogue: %d stations", len(index))
             if self._cache is not None:
-                await asyncio.to_thread(self._cache.put_catalogue, self._key, stations)
-            log.info("catalogue: %d stations", len(stations))
+                self._saving = asyncio.get_running_loop().create_task(self._save(items))
+
+    async def _save(self, items: list[dict]) -> None:
+        def write() -> None:
+            self._cache.put_catalogue(self._key, orjson.dumps(items))
+
+        try:
+            await asyncio.to_thread(write)
+        except Exception as exc:  # a full disk must not break searching
+            log.warning("catalogue not kept: %s", type(exc).__name__)
 
     def _install(self, index: StationIndex, fetched_at: float, *, fresh: bool) -> None:
         self._index, self._fetched_at, self._fresh = index, fetched_at, fresh
@@ -116,13 +180,23 @@ class Catalogue:
     async def _load_from_disk(self) -> bool:
         if self._cache is None:
             return False
-        kept = await asyncio.to_thread(self._cache.get_catalogue, self._key)
-        if kept is None:
+
+        def read() -> tuple[StationIndex, datetime] | None:
+            kept = self._cache.get_catalogue(self._key)
+            if kept is None:
+                return None
+            try:
+                items = orjson.loads(kept[0])
+            except orjson.JSONDecodeError:
+                return None  # unreadable: fetched again instead
+            return self._index_of(items if isinstance(items, list) else []), kept[1]
+
+        loaded = await asyncio.to_thread(read)
+        if loaded is None:
             return False
-        stations, fetched = kept
         async with self._lock:
             if self._index is None:
-                self._install(StationIndex(stations), fetched.timestamp(), fresh=False)
+                self._install(loaded[0], loaded[1].timestamp(), fresh=False)
         return True
 
     async def index(self) -> StationIndex:
@@ -160,6 +234,9 @@ class Catalogue:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        saving, self._saving = self._saving, None
+        if saving is not None:
+            await saving  # a list being written is finished, not left half-kept
 
     # ---------------------------------------------------------------- reading
 
@@ -167,10 +244,7 @@ class Catalogue:
         return self._index.get(station_id) if self._index is not None else None
 
     def station_of_connector(self, connector_id: str) -> m.Station | None:
-        if self._index is None:
-            return None
-        station_id = self._index.by_connector.get(connector_id)
-        return self._index.get(station_id) if station_id is not None else None
+        return self._index.of_connector(connector_id) if self._index is not None else None
 
     def update(self, station: m.Station) -> None:
         if self._index is not None:

@@ -107,7 +107,9 @@ class GpJouleProvider(BaseProvider):
                 None if catalogue_cache is True else catalogue_cache
             )
         self.catalogue = Catalogue(
-            self._all_stations,
+            self._all_chargepoints,
+            adapter.station,
+            adapter.position,
             cache=cache,
             key=f"{self.name}:{self.base_url}",
             refresh_after_s=refresh_after_s,
@@ -191,39 +193,44 @@ class GpJouleProvider(BaseProvider):
 
     # ---------------------------------------------------------------- stations
 
-    async def _chargepoints(self, offset: int, limit: int) -> w.PaginatedChargepoints:
+    async def _chargepoints(self, offset: int, limit: int) -> tuple[list[dict], int | None]:
         data = await self.gql.execute(Q.GET_CHARGEPOINTS, {"offset": offset, "limit": limit})
-        return w.PaginatedChargepoints.model_validate(data["getChargepoints"] or {})
+        page = data.get("getChargepoints") or {}
+        items = page.get("chargepoints")
+        count = page.get("count")
+        return (
+            [cp for cp in items if isinstance(cp, dict)] if isinstance(items, list) else [],
+            count if isinstance(count, int) else None,
+        )
 
-    async def _all_stations(self) -> list[m.Station]:
+    async def _all_chargepoints(self) -> list[dict]:
         """Every charge point, paged. The first page shows the page size the back end
         grants; when its ``count`` is larger than that page (a total), the remaining pages
         are fetched a few at a time, then pages follow until a short one."""
-        first = await self._chargepoints(0, self.catalogue_page_size)
-        size = len(first.chargepoints)
-        found = {cp.id: cp for cp in first.chargepoints}
+        first, count = await self._chargepoints(0, self.catalogue_page_size)
+        size = len(first)
+        found = {str(cp.get("id")): cp for cp in first}
         if size == 0:
             return []
         offset, last = size, size
-        if first.count is not None and first.count > size:
+        if count is not None and count > size:
             gate = asyncio.Semaphore(FETCH_CONCURRENCY)
 
-            async def page(at: int) -> w.PaginatedChargepoints:
+            async def page(at: int) -> list[dict]:
                 async with gate:
-                    return await self._chargepoints(at, size)
+                    return (await self._chargepoints(at, size))[0]
 
-            offsets = range(size, first.count, size)
-            for p in await asyncio.gather(*(page(o) for o in offsets)):
-                found.update((cp.id, cp) for cp in p.chargepoints)
-                last = len(p.chargepoints)
+            offsets = range(size, count, size)
+            for items in await asyncio.gather(*(page(o) for o in offsets)):
+                found.update((str(cp.get("id")), cp) for cp in items)
+                last = len(items)
             offset = size + len(offsets) * size
         while last == size:
-            p = await self._chargepoints(offset, size)
-            found.update((cp.id, cp) for cp in p.chargepoints)
-            last = len(p.chargepoints)
+            items, _ = await self._chargepoints(offset, size)
+            found.update((str(cp.get("id")), cp) for cp in items)
+            last = len(items)
             offset += size
-        stations = [adapter.station(cp) for cp in found.values()]
-        return [s for s in stations if s is not None]
+        return list(found.values())
 
     async def search_stations(self, query: m.SearchQuery) -> m.Page[m.Station]:
         return await self.catalogue.search(query)
@@ -237,19 +244,20 @@ class GpJouleProvider(BaseProvider):
         data = await self.gql.execute(Q.GET_CHARGEPOINT, {"evse": evse_id})
         return await self._live_station(data.get("getChargepoint"), evse_id)
 
-    async def _live_station(self, raw: dict | None, asked: str) -> m.Station:
-        if raw is None:
+    async def _live_station(self, raw: object, asked: str) -> m.Station:
+        if not isinstance(raw, dict):
             raise NotFound("This charging station no longer exists.", detail=asked)
-        cp = w.Chargepoint.model_validate(raw)
-        station = adapter.station(cp)
+        station = adapter.station(raw)
         if station is None:
-            known = self.catalogue.station(cp.id)
+            # a position missing from this answer: the one the list in hand has
+            known = self.catalogue.station(str(raw.get("id")))
             if known is None:
-                raise NotFound("This charging station has no position.", detail=cp.id)
-            cp.location = cp.location or w.Location()
-            cp.location.latitude = known.coordinates.latitude
-            cp.location.longitude = known.coordinates.longitude
-            station = adapter.station(cp)
+                raise NotFound("This charging station has no position.", detail=asked)
+            where = {
+                "latitude": known.coordinates.latitude,
+                "longitude": known.coordinates.longitude,
+            }
+            station = adapter.station({**raw, "location": {**(raw.get("location") or {}), **where}})
         self.catalogue.update(station)
         priced = station.model_copy(deep=True)
         tariff = await self._price_quietly(station.id)

@@ -1,5 +1,8 @@
 """GP JOULE CONNECT wire models: the document's type and field names.
 
+Chargepoints (and their connectors) have no model here: they are read from the decoded JSON
+by the adapter, because a catalogue holds all of them (see adapter.station).
+
 Every field the document leaves nullable is Optional here, and unknown fields are ignored so
 a newer back end does not break older apps. Where the document names a type without
 defining it, the reading is the minimum its examples imply:
@@ -30,45 +33,6 @@ class Location(W):
     country: str | None = None
     latitude: float | None = None
     longitude: float | None = None
-
-
-class ConnectorType(W):
-    currentType: str | None = None  # AC / DC
-    description: str | None = None
-    maxPower: float | None = None  # kW
-    name: str | None = None
-
-
-class ConnectorStatus(W):
-    status: str | None = None
-    updatedAt: str | None = None
-
-
-class Connector(W):
-    id: str
-    evse: str | None = None
-    name: str | None = None
-    status: ConnectorStatus | None = None
-    type: ConnectorType | None = None
-
-
-class Chargepoint(W):
-    id: str
-    connectors: list[Connector | None] | None = None
-    connectorsFree: int | None = None
-    connectorsOccupied: int | None = None
-    connectorsTotal: int | None = None
-    connectorsUnavailable: int | None = None
-    createdAt: str | None = None
-    location: Location | None = None
-    name: str | None = None
-    publicName: str | None = None
-    updatedAt: str | None = None
-
-
-class PaginatedChargepoints(W):
-    chargepoints: list[Chargepoint]
-    count: int | None = None
 
 
 class Card(W):

@@ -14,6 +14,7 @@ import respx
 from services import models as m
 from services.cache import OfflineCache
 from services.geo import haversine_km
+from services.providers.gpjoule import adapter
 from services.providers.gpjoule.catalogue import Catalogue
 from tests.providers.gpjoule.fake_backend import KEY, Backend, data, provider
 
@@ -178,46 +179,41 @@ async def test_a_list_past_its_age_is_refreshed_in_the_background():
     fetched = []
     gate = asyncio.Event()
 
-    async def fetch() -> list[m.Station]:
+    async def fetch() -> list[dict]:
         fetched.append(now[0])
         if len(fetched) > 1:
             await gate.wait()
-        return [
-            m.Station(
-                id=f"s{len(fetched)}",
-                name="x",
-                coordinates=BERLIN,
-                status=m.StatusSummary(available=len(fetched)),
-            )
-        ]
+        return [chargepoint(len(fetched), km_north=0)]
 
-    cat = Catalogue(fetch, key="k", refresh_after_s=60, clock=lambda: now[0])
+    cat = Catalogue(
+        fetch, adapter.station, adapter.position, key="k", refresh_after_s=60, clock=lambda: now[0]
+    )
     q = m.SearchQuery(centre=BERLIN, radius_km=1)
-    assert [s.id for s in (await cat.search(q)).items] == ["s1"]
+    assert [s.id for s in (await cat.search(q)).items] == ["cp-1"]
     now[0] += 30
-    assert [s.id for s in (await cat.search(q)).items] == ["s1"] and len(fetched) == 1
+    assert [s.id for s in (await cat.search(q)).items] == ["cp-1"] and len(fetched) == 1
     now[0] += 31
     # past its age: answered at once from the old list while the new one is fetched
-    assert [s.id for s in (await cat.search(q)).items] == ["s1"]
+    assert [s.id for s in (await cat.search(q)).items] == ["cp-1"]
     await asyncio.sleep(0)
     assert len(fetched) == 2
     await cat.search(q)  # a refresh in progress is not started twice
     assert len(fetched) == 2
     gate.set()
     await cat.wait_refreshed()
-    assert [s.id for s in (await cat.search(q)).items] == ["s2"]
+    assert [s.id for s in (await cat.search(q)).items] == ["cp-2"]
     await cat.aclose()
 
 
 async def test_concurrent_first_searches_fetch_once():
     calls = []
 
-    async def fetch() -> list[m.Station]:
+    async def fetch() -> list[dict]:
         calls.append(1)
         await asyncio.sleep(0.01)
-        return [m.Station(id="s", name="x", coordinates=BERLIN)]
+        return [chargepoint(0, km_north=0)]
 
-    cat = Catalogue(fetch, key="k")
+    cat = Catalogue(fetch, adapter.station, adapter.position, key="k")
     q = m.SearchQuery(centre=BERLIN, radius_km=1)
     pages = await asyncio.gather(*(cat.search(q) for _ in range(5)))
     assert all(p.total == 1 for p in pages) and len(calls) == 1

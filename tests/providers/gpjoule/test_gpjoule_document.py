@@ -11,8 +11,8 @@ import respx
 from graphql import OperationDefinitionNode, parse, print_ast
 
 from services import models as m
+from services.providers.gpjoule import adapter, wire
 from services.providers.gpjoule import queries as Q
-from services.providers.gpjoule import wire
 from tests.providers.gpjoule import doc_examples as doc
 from tests.providers.gpjoule.fake_backend import Backend, provider
 
@@ -128,11 +128,7 @@ def test_every_documented_field_of_a_chargepoint_and_session_is_read():
 def test_wire_models_read_every_type_example():
     for name, model in (
         ("Card", wire.Card),
-        ("Chargepoint", wire.Chargepoint),
-        ("Connector", wire.Connector),
-        ("ConnectorType", wire.ConnectorType),
         ("Contact", wire.Contact),
-        ("PaginatedChargepoints", wire.PaginatedChargepoints),
         ("RemoteStartResponse", wire.RemoteResponse),
         ("Session", wire.Session),
         ("SessionConnector", wire.SessionConnector),
@@ -140,6 +136,25 @@ def test_wire_models_read_every_type_example():
         example = doc.type_example(name)
         parsed = model.model_validate(example)
         assert set(parsed.model_dump(exclude_unset=True)) == set(example), name
+
+
+def test_the_chargepoint_example_reads_as_a_station_and_wrong_types_do_not_crash():
+    s = adapter.station(doc.type_example("Chargepoint"))
+    assert s is not None and s.name == "xyz789" and s.status.total == 987
+    (c,) = s.connectors
+    assert c.evse_id == "DE*CON*E1000229" and c.label == "xyz789"
+    assert c.current_type is None  # "abc123" is neither AC nor DC
+    assert m.Station.model_validate(s.model_dump()) == s  # built unvalidated, yet valid
+    broken = doc.type_example("Chargepoint") | {
+        "connectorsFree": "many",
+        "connectors": [None, {"id": 5, "type": "CCS", "status": 3}],
+    }
+    s = adapter.station(broken)
+    assert s.connectors[0].id == "5" and s.connectors[0].max_power_kw is None
+    assert s.status.available == 0
+    off_map = doc.type_example("Chargepoint") | {"location": {"latitude": 95, "longitude": 0}}
+    assert adapter.station(off_map) is None
+    assert adapter.station({"location": doc.UNDEFINED["Location"]}) is None  # no id
 
 
 @respx.mock
