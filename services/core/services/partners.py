@@ -4,11 +4,11 @@ Every function takes the store connection first, like the store and domain funct
 facade calls it as ``await core.db(partners.authenticate, "gpjoule", key)``.
 
 - ``authenticate(conn, api, secret)``: an API key/token -> ``Principal`` or None. The secret
-  is hashed (HMAC-SHA256, per-database pepper) and looked up by its hash; a hit is cached
-  for ``CACHE_SECONDS`` under the hash (never the secret), so the hot path is one small
-  SQL read (the pepper), one HMAC and a dict look-up. Revoking through this module drops
-  the cache entry at once; a revocation by another process (the CLI) takes effect in a
-  running core within ``CACHE_SECONDS``.
+  is hashed (HMAC-SHA256 under the database's pepper) and looked up by its hash: one index
+  probe, microseconds. What is cached is only what cannot go stale: the pepper, per
+  connection. Principals are not cached, so a revocation (also by the CLI in another
+  process) takes effect on the next request. The last-used time is written at most once a
+  minute per credential and process.
 - ``verify_client(conn, client_id, secret)`` / ``client_principal(conn, client_id)``:
   Wirelane OAuth clients (token endpoint / each Bearer JWT, so a revoked client's tokens die).
 - ``visible_user_ids`` / ``can_see_user`` / ``is_admin``: what a principal may see.
@@ -52,53 +52,47 @@ from services.core.store.db import transaction, utcnow
 
 log = logging.getLogger(__name__)
 
-CACHE_SECONDS = 5.0
-_CACHE_SIZE = 4096
+TOUCH_SECONDS = 60.0
+_TOUCHED_SIZE = 4096
 _PEPPER = "credential_pepper"
 _JWT_KEY = "jwt_signing_key"
 
 
-class _PrincipalCache:
-    """Bounded, expiring map from a credential hash (or client id) to its principal.
+class _PepperCache:
+    """The pepper of each recently used connection. Entries hold the connection itself, so
+    its id cannot be reused by another connection (another database) while cached."""
 
-    Keys are pepper-derived hashes, so two databases served by one process never share an
-    entry; failed look-ups are not cached (a new key works at once, garbage fills nothing).
-    """
-
-    def __init__(self) -> None:
-        self._items: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+    def __init__(self, size: int = 64) -> None:
+        self._items: OrderedDict[int, tuple[sqlite3.Connection, bytes]] = OrderedDict()
+        self._size = size
         self._lock = threading.Lock()
 
-    def get(self, key: str, now: float) -> Principal | None:
-        item = self._items.get(key)
-        if item is None or item[0] <= now:
-            return None
-        return item[1]
+    def get(self, conn: sqlite3.Connection) -> bytes | None:
+        item = self._items.get(id(conn))
+        return item[1] if item is not None and item[0] is conn else None
 
-    def put(self, key: str, principal: Principal, now: float) -> None:
+    def put(self, conn: sqlite3.Connection, value: bytes) -> None:
         with self._lock:
-            self._items[key] = (now + CACHE_SECONDS, principal)
-            self._items.move_to_end(key)
-            while len(self._items) > _CACHE_SIZE:
+            self._items[id(conn)] = (conn, value)
+            while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
-    def drop_credential(self, credential_id: int) -> None:
-        with self._lock:
-            for key in [k for k, (_t, p) in self._items.items()
-                        if p.credential_id == credential_id]:  # fmt: skip
-                del self._items[key]
 
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_cache = _PrincipalCache()
+_peppers = _PepperCache()
+# Hash of a credential -> when this process last recorded its use (time.monotonic). Keys
+# are pepper-derived, so databases served by one process never share an entry.
+_touched: OrderedDict[str, float] = OrderedDict()
+_touched_lock = threading.Lock()
+_clock = time.monotonic  # tests move it forward
 
 
 def pepper(conn: sqlite3.Connection) -> bytes:
-    """The database's HMAC key for credential hashes (created on first use)."""
-    return bytes.fromhex(store.key(conn, _PEPPER, new_pepper))
+    """The database's HMAC key for credential hashes (created on first use, then fixed)."""
+    value = _peppers.get(conn)
+    if value is None:
+        value = bytes.fromhex(store.key(conn, _PEPPER, new_pepper))
+        _peppers.put(conn, value)
+    return value
 
 
 def jwt_signing_key(conn: sqlite3.Connection) -> bytes:
@@ -119,16 +113,11 @@ def authenticate(conn: sqlite3.Connection, api: str, presented_secret: str | Non
         return None
     assert presented_secret is not None
     digest = hash_secret(pepper(conn), presented_secret)
-    now = time.monotonic()
-    cached = _cache.get(digest, now)
-    if cached is not None:
-        return cached if cached.api == api else None
     row = store.live_by_hash(conn, api, digest)
     if row is None or not same_hash(row["secret_hash"], digest):
         return None
     principal = store.principal_from_row(row)
-    _cache.put(digest, principal, now)
-    _touch(conn, principal)
+    _touch(conn, principal, digest)
     return principal
 
 
@@ -143,29 +132,30 @@ def verify_client(conn: sqlite3.Connection, client_id: str | None, secret: str |
     if row is None or not same_hash(row["secret_hash"], digest):
         return None
     principal = store.principal_from_row(row)
-    _touch(conn, principal)
+    _touch(conn, principal, digest)
     return principal
 
 
 def client_principal(conn: sqlite3.Connection, client_id: str) -> Principal | None:
     """The principal of an unrevoked OAuth client, by id: a JWT names its client, and a
     revoked client's tokens must stop working before they expire."""
-    key = "client:" + client_id
-    now = time.monotonic()
-    cached = _cache.get(key, now)
-    if cached is not None:
-        return cached
     row = store.live_by_client_id(conn, client_id)
-    if row is None:
-        return None
-    principal = store.principal_from_row(row)
-    _cache.put(key, principal, now)
-    return principal
+    return None if row is None else store.principal_from_row(row)
 
 
-def _touch(conn: sqlite3.Connection, principal: Principal) -> None:
-    # Written on cache misses only: at most once per CACHE_SECONDS per credential and
-    # process. Best effort: a busy database must not turn into a refused login.
+def _touch(conn: sqlite3.Connection, principal: Principal, digest: str) -> None:
+    # A write per request would queue every partner call behind the single SQLite writer;
+    # once a minute is precise enough for "last used". Best effort: a busy database must
+    # not turn into a refused request.
+    now = _clock()
+    last = _touched.get(digest)
+    if last is not None and now - last < TOUCH_SECONDS:
+        return
+    with _touched_lock:
+        _touched[digest] = now
+        _touched.move_to_end(digest)
+        while len(_touched) > _TOUCHED_SIZE:
+            _touched.popitem(last=False)
     try:
         store.touch(conn, principal.credential_id, utcnow())
     except sqlite3.OperationalError as exc:
@@ -287,7 +277,6 @@ def revoke_credential(conn: sqlite3.Connection, public_id: str) -> Credential:
             raise NotFound(f"id: no credential with id {public_id!r}", field="id")
         store.revoke(conn, credential.id, utcnow())
         revoked = store.credential_by_public_id(conn, public_id)
-    _cache.drop_credential(credential.id)
     assert revoked is not None
     log.info("revoked credential %s", public_id)
     return revoked
