@@ -38,8 +38,10 @@ COMMAND_GROUPS: dict[str, str] = {
     "api-key": "services.core.commands.api_keys",
 }
 
+# Also the partner APIs' header forms: ``x-api-key: K`` and OIOI's ``Authorization: key=K``.
 _CREDENTIAL = re.compile(
-    r"(?i)\b(authorization:\s*\w+\s+|bearer\s+|basic\s+)[A-Za-z0-9._~+/=-]{6,}"
+    r"(?i)\b(authorization:\s*\w+\s+|authorization:\s*key=|x-api-key['\"]?[:,]\s*b?['\"]?"
+    r"|bearer\s+|basic\s+)[A-Za-z0-9._~+/=-]{6,}"
 )
 
 
