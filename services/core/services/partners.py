@@ -11,7 +11,8 @@ facade calls it as ``await core.db(partners.authenticate, "gpjoule", key)``.
   minute per credential and process.
 - ``verify_client(conn, client_id, secret)`` / ``client_principal(conn, client_id)``:
   Wirelane OAuth clients (token endpoint / each Bearer JWT, so a revoked client's tokens die).
-- ``visible_user_ids`` / ``can_see_user`` / ``is_admin``: what a principal may see.
+- ``visible_user_ids`` / ``can_see_user`` / ``can_see_card`` / ``can_see_session`` /
+  ``is_admin``: what a principal may see (its members, their cards and sessions).
 - ``create_credential`` / ``list_credentials`` / ``revoke_credential``: the CLI's operations.
 - ``jwt_signing_key(conn)``: the database's own JWT key (see ``partner_tokens``).
 
@@ -173,6 +174,15 @@ def visible_user_ids(conn: sqlite3.Connection, principal: Principal) -> list[int
 
 def can_see_user(conn: sqlite3.Connection, principal: Principal, user_id: int) -> bool:
     return store.membership(conn, principal.partner_id, user_id) is not None
+
+
+def can_see_card(conn: sqlite3.Connection, principal: Principal, card_id: int) -> bool:
+    return store.owner_is_member(conn, principal.partner_id, "cards", card_id)
+
+
+def can_see_session(conn: sqlite3.Connection, principal: Principal, session_id: int) -> bool:
+    """Sessions of other drivers (no user) belong to no partner."""
+    return store.owner_is_member(conn, principal.partner_id, "sessions", session_id)
 
 
 def is_admin(conn: sqlite3.Connection, principal: Principal, user_id: int) -> bool:

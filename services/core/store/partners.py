@@ -158,6 +158,15 @@ def membership(conn: sqlite3.Connection, partner_id: int, user_id: int) -> bool 
     return None if row is None else bool(row[0])
 
 
+def owner_is_member(conn: sqlite3.Connection, partner_id: int, table: str, row_id: int) -> bool:
+    """Whether the row ``row_id`` of ``cards`` or ``sessions`` belongs to a member."""
+    if table not in ("cards", "sessions"):
+        raise ValueError(f"table: {table!r} has no owner column known here")
+    return conn.execute(
+        f"SELECT 1 FROM {table} t JOIN partner_members m ON m.user_id = t.user_id"
+        " WHERE t.id = ? AND m.partner_id = ?", (row_id, partner_id)).fetchone() is not None
+
+
 # ------------------------------------------------------------------ keys of the database
 
 

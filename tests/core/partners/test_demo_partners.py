@@ -101,3 +101,20 @@ def test_live_demo_credentials_follow_revocation(demo_conn: sqlite3.Connection):
     assert all(c.last_used_at is None for c, _p in partners.list_credentials(demo_conn))
     partners.revoke_credential(demo_conn, "demo-ampeco")
     assert "ampeco key ampeco-demo-token" not in live_demo_credentials(demo_conn)
+
+
+def test_partners_see_their_members_cards_and_sessions_only(demo_conn: sqlite3.Connection):
+    ampeco = partners.authenticate(demo_conn, "ampeco", "ampeco-demo-token")
+    cpo = partners.authenticate(demo_conn, "plugsurfing", "oioi-demo-cpo-key")
+    driver = _user_id(demo_conn, "driver@example.com")
+    card = demo_conn.execute("SELECT id FROM cards WHERE user_id = ?", (driver,)).fetchone()[0]
+    own = demo_conn.execute("SELECT id FROM sessions WHERE user_id = ? LIMIT 1",
+                            (driver,)).fetchone()[0]  # fmt: skip
+    anonymous = demo_conn.execute("SELECT id FROM sessions WHERE user_id IS NULL LIMIT 1"
+                                  ).fetchone()[0]  # fmt: skip
+    assert partners.can_see_card(demo_conn, ampeco, card)
+    assert partners.can_see_session(demo_conn, ampeco, own)
+    assert not partners.can_see_session(demo_conn, ampeco, anonymous)
+    assert not partners.can_see_card(demo_conn, cpo, card)
+    assert not partners.can_see_session(demo_conn, cpo, own)
+    assert not partners.can_see_card(demo_conn, ampeco, 10**9)
