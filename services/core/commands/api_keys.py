@@ -31,7 +31,9 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     create.add_argument("--name", required=True, help="the partner's name")
     create.add_argument("--role", choices=ROLES, help="plugsurfing only (required there)")
     create.add_argument("--organisation",
-                        help="organisation or operator the partner represents (e.g. DEMOTENANT)")
+                        help="what the partner represents: the organisation id for wirelane "
+                        "(required there, e.g. DEMOTENANT); for ampeco and a plugsurfing cpo an "
+                        "operator's name or party id links that operator's data")
     _db_option(create)
     create.set_defaults(run=_create)
 

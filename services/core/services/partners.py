@@ -239,6 +239,13 @@ def create_credential(
     with transaction(conn):
         partner = store.find_partner(conn, api, name)
         if partner is None:
+            if api == "wirelane" and organisation is None:
+                raise BadInput("organisation", "a new wirelane partner needs the id of the "
+                               "organisation it represents (e.g. DEMOTENANT)")  # fmt: skip
+            if operator_id is None and organisation and (api == "ampeco" or role == "cpo"):
+                # An AMPECO token or OIOI CPO key speaks for an operator: link it when the
+                # organisation names one of ours (by name or eMI3 party id).
+                operator_id = store.operator_named(conn, organisation)
             partner = store.insert_partner(conn, api, name, role=role, organisation=organisation,
                                            operator_id=operator_id, demo=demo,
                                            partner_uuid=partner_uuid,

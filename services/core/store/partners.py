@@ -68,6 +68,12 @@ def insert_partner(conn: sqlite3.Connection, api: str, name: str, *, role: str |
     return partner
 
 
+def operator_named(conn: sqlite3.Connection, name: str) -> int | None:
+    row = conn.execute("SELECT id FROM operators WHERE name = ? OR party_id = ? ORDER BY id"
+                       " LIMIT 1", (name, name)).fetchone()  # fmt: skip
+    return None if row is None else int(row[0])
+
+
 # ------------------------------------------------------------------ credentials
 
 

@@ -92,7 +92,7 @@ def test_revoked_key_is_refused_at_once(store_file: sqlite3.Connection):
 
 
 def test_revoked_client_loses_its_tokens(store_file: sqlite3.Connection):
-    new = partners.create_credential(store_file, "wirelane", "Org")
+    new = partners.create_credential(store_file, "wirelane", "Org", organisation="ORG")
     cid = new.credential.client_id
     assert partners.client_principal(store_file, cid) is not None
     partners.revoke_credential(store_file, new.credential.public_id)
@@ -156,6 +156,7 @@ def test_authentication_takes_microseconds(store_file: sqlite3.Connection):
     ("plugsurfing", {}, "role"),
     ("plugsurfing", {"role": "emsp"}, "role"),
     ("ampeco", {"organisation": "  "}, "organisation"),
+    ("wirelane", {}, "organisation"),
 ])
 def test_bad_partner_fields_name_the_field(store_file: sqlite3.Connection, api: str,
                                            kwargs: dict, field: str):
@@ -163,6 +164,18 @@ def test_bad_partner_fields_name_the_field(store_file: sqlite3.Connection, api: 
         partners.create_credential(store_file, api, "X", **kwargs)
     assert err.value.field == field
     assert store_file.execute("SELECT COUNT(*) FROM partners").fetchone()[0] == 0
+
+
+def test_operator_partners_link_the_operator_they_name(store_file: sqlite3.Connection):
+    store_file.execute("INSERT INTO operators(id, name, party_id, country)"
+                       " VALUES (7, 'Spree Power', 'SPP', 'DE')")
+    by_party = partners.create_credential(store_file, "ampeco", "Op", organisation="SPP")
+    by_name = partners.create_credential(store_file, "plugsurfing", "CPO", role="cpo",
+                                         organisation="Spree Power")
+    elsewhere = partners.create_credential(store_file, "ampeco", "Other", organisation="Nope")
+    gp = partners.create_credential(store_file, "gpjoule", "GP", organisation="SPP")
+    assert by_party.partner.operator_id == 7 and by_name.partner.operator_id == 7
+    assert elsewhere.partner.operator_id is None and gp.partner.operator_id is None
 
 
 def test_second_key_joins_the_partner_and_must_agree(store_file: sqlite3.Connection):
