@@ -242,6 +242,10 @@ def create_credential(
             if api == "wirelane" and organisation is None:
                 raise BadInput("organisation", "a new wirelane partner needs the id of the "
                                "organisation it represents (e.g. DEMOTENANT)")  # fmt: skip
+            taken = store.partner_for_organisation(conn, api, organisation)
+            if taken is not None:
+                raise BadInput("organisation", f"{organisation!r} is already represented by "
+                               f"{api} partner {taken.name!r}")  # fmt: skip
             if operator_id is None and organisation and (api == "ampeco" or role == "cpo"):
                 # An AMPECO token or OIOI CPO key speaks for an operator: link it when the
                 # organisation names one of ours (by name or eMI3 party id).

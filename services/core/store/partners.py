@@ -47,6 +47,15 @@ def find_partner(conn: sqlite3.Connection, api: str, name: str) -> Partner | Non
     return _partner(row) if row else None
 
 
+def partner_for_organisation(conn: sqlite3.Connection, api: str,
+                             organisation: str | None) -> Partner | None:  # fmt: skip
+    if organisation is None:
+        return None
+    row = conn.execute(f"SELECT {_PARTNER_COLS} FROM partners WHERE api = ? AND organisation = ?",
+                       (api, organisation)).fetchone()  # fmt: skip
+    return _partner(row) if row else None
+
+
 def partner_by_id(conn: sqlite3.Connection, partner_id: int) -> Partner | None:
     row = conn.execute(f"SELECT {_PARTNER_COLS} FROM partners WHERE id = ?",
                        (partner_id,)).fetchone()  # fmt: skip

@@ -186,3 +186,5 @@ def test_second_key_joins_the_partner_and_must_agree(store_file: sqlite3.Connect
     with pytest.raises(BadInput) as err:
         partners.create_credential(store_file, "wirelane", "Org", organisation="ORG2")
     assert err.value.field == "organisation"
+    with pytest.raises(BadInput, match="'ORG1' is already represented by wirelane partner 'Org'"):
+        partners.create_credential(store_file, "wirelane", "Other", organisation="ORG1")
