@@ -23,7 +23,7 @@ from services.core.store.db import to_iso, transaction
 
 _NAMESPACE = uuid.UUID("5d1c2b7e-8f4a-4c3b-9a6e-0b7d9e2f4a11")
 WIRELANE_ADMIN = "fleet@example.com"
-DEMO_OPERATOR_PARTY = "VOL"  # Voltra Charge, the demo catalogue's own operator
+DEMO_OPERATOR = "Voltra Charge"  # the demo catalogue's own operator (party id VOL)
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,6 @@ class DemoPartner:
     role: str | None = None
     organisation: str | None = None
     client_id: str | None = None
-    operator: bool = False  # represents the demo operator
     members: bool = True  # every demo user is visible to it
 
     @property
@@ -48,11 +47,11 @@ DEMO_PARTNERS = (
     DemoPartner("demo-wirelane", "wirelane", "Wirelane demo organisation", "voltra-demo-secret",
                 organisation="DEMOTENANT", client_id="voltra-demo"),
     DemoPartner("demo-ampeco", "ampeco", "AMPECO demo operator", "ampeco-demo-token",
-                organisation="Voltra Charge", operator=True),
+                organisation=DEMO_OPERATOR),
     DemoPartner("demo-oioi-oem", "plugsurfing", "Plugsurfing demo OEM", "oioi-demo-oem-key",
                 role="oem"),
     DemoPartner("demo-oioi-cpo", "plugsurfing", "Plugsurfing demo CPO", "oioi-demo-cpo-key",
-                role="cpo", organisation="Voltra Charge", operator=True, members=False),
+                role="cpo", organisation=DEMO_OPERATOR, members=False),
 )  # fmt: skip
 
 
@@ -62,14 +61,11 @@ def seed_partners(conn: sqlite3.Connection, anchor: datetime) -> None:
     everything is stamped with the demo's anchor day."""
     users = _demo_user_ids(conn)
     created = to_iso(anchor)
-    op = conn.execute("SELECT id FROM operators WHERE party_id = ? ORDER BY id LIMIT 1",
-                      (DEMO_OPERATOR_PARTY,)).fetchone()  # fmt: skip
     with transaction(conn):
         for demo in DEMO_PARTNERS:
             new = service.create_credential(
                 conn, demo.api, demo.name, role=demo.role, organisation=demo.organisation,
-                operator_id=op[0] if op and demo.operator else None, demo=True,
-                secret=demo.secret, client_id=demo.client_id, public_id=demo.public_id,
+                demo=True, secret=demo.secret, client_id=demo.client_id, public_id=demo.public_id,
                 partner_uuid=demo.partner_uuid, created_at=created,
             )
             if not demo.members:
