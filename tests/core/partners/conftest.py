@@ -1,31 +1,17 @@
-"""Fixtures for partner tests: a small demo database on disk (generated once) and fresh
-empty stores."""
+"""Fixtures of the partner tests: a demo database (generated once, copied per test) and an
+empty migrated store in a file."""
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from services.core.demo import generate
 from services.core.store.db import connect, migrate
-
-ANCHOR = datetime(2026, 11, 21, tzinfo=UTC)
-DEMO_STATIONS = 400
-
-
-def make_demo_db(path: Path, seed: int = 42) -> Path:
-    conn = connect(path)
-    try:
-        migrate(conn)
-        generate(conn, stations=DEMO_STATIONS, seed=seed, anchor=ANCHOR)
-    finally:
-        conn.close()
-    return path
+from tests.core.partners.partner_support import make_demo_db
 
 
 @pytest.fixture(scope="session")
@@ -55,11 +41,3 @@ def store_file(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     migrate(c)
     yield c
     c.close()
-
-
-def add_user(conn: sqlite3.Connection, email: str) -> int:
-    cur = conn.execute(
-        "INSERT INTO users(uuid, email, password_hash, created_at) VALUES (?, ?, 'x', ?)",
-        (email + "-uuid", email, "2026-11-01T00:00:00.000Z"),
-    )
-    return int(cur.lastrowid)

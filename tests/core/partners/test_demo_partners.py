@@ -11,7 +11,7 @@ from services.core.demo.partners import DEMO_PARTNERS, ensure_demo_partners
 from services.core.demo.people import USERS
 from services.core.services import partners
 from services.core.store.db import connect
-from tests.core.partners.conftest import make_demo_db
+from tests.core.partners.partner_support import make_demo_db
 
 DEMO_EMAILS = sorted(u.email for u in USERS)
 

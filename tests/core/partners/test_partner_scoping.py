@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from services.core.services import partners
-from tests.core.partners.conftest import add_user
+from tests.core.partners.partner_support import add_user
 
 
 def test_partners_see_only_their_own_members(store_file: sqlite3.Connection):
