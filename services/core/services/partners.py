@@ -30,6 +30,7 @@ from collections import OrderedDict
 
 from services.core.domain.errors import BadInput, NotFound
 from services.core.domain.partners import (
+    API_KEY,
     APIS,
     CREDENTIAL_KIND,
     DEFAULT_SCOPES,
@@ -110,7 +111,7 @@ def authenticate(conn: sqlite3.Connection, api: str, presented_secret: str | Non
                  ) -> Principal | None:  # fmt: skip
     """The principal of an API key/token presented to ``api``; None when unknown, revoked,
     of another API, or of an API that authenticates with OAuth clients (Wirelane)."""
-    if CREDENTIAL_KIND.get(api) != "api_key" or not plausible_secret(presented_secret):
+    if CREDENTIAL_KIND.get(api) != API_KEY or not plausible_secret(presented_secret):
         return None
     assert presented_secret is not None
     digest = hash_secret(pepper(conn), presented_secret)
