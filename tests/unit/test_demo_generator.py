@@ -33,12 +33,15 @@ def _digest(conn) -> str:
     h = hashlib.sha256()
     tables = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        " AND name NOT LIKE 'station_rtree_%' AND name <> 'schema_migrations' ORDER BY name"
+        " AND name NOT LIKE 'station_rtree_%' AND name NOT IN ('schema_migrations',"
+        " 'partner_keys') ORDER BY name"
     )]  # fmt: skip
     for t in tables:
         cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')]
-        # scrypt hashes carry a random salt by design: the only non-deterministic column
-        cols = [c for c in cols if not (t == "users" and c == "password_hash")]
+        # Random by design: scrypt salts, and each database's own keys (partner_keys) with
+        # the credential hashes keyed by them.
+        cols = [c for c in cols if (t, c) not in (("users", "password_hash"),
+                                                  ("partner_credentials", "secret_hash"))]
         h.update(t.encode())
         for row in conn.execute(f'SELECT {", ".join(cols)} FROM "{t}" ORDER BY 1, 2'):
             h.update(repr(tuple(row)).encode())

@@ -525,4 +525,65 @@ CREATE INDEX remote_start_attempts_session ON remote_start_attempts(session_id);
 CREATE INDEX remote_start_attempts_status ON remote_start_attempts(status);
 """,
     ),
+    (
+        7,
+        "partners of the partner APIs: credentials (hashed), OAuth clients, members, keys",
+        """
+-- A partner is one client organisation of one partner API (GP JOULE key holder, Wirelane
+-- organisation, AMPECO operator, OIOI OEM or CPO). It sees only its members' data.
+CREATE TABLE partners (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    api TEXT NOT NULL CHECK (api IN ('gpjoule', 'wirelane', 'ampeco', 'plugsurfing')),
+    name TEXT NOT NULL,
+    role TEXT CHECK (role IN ('oem', 'cpo')),    -- OIOI only
+    organisation TEXT,                           -- as its API names it, e.g. DEMOTENANT
+    operator_id INTEGER REFERENCES operators(id) ON DELETE SET NULL,
+    demo INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    UNIQUE (api, name)
+);
+CREATE INDEX partners_operator ON partners(operator_id);
+CREATE UNIQUE INDEX partners_api_organisation ON partners(api, organisation)
+    WHERE organisation IS NOT NULL;
+
+-- API keys/tokens and OAuth clients. Only HMAC-SHA256(pepper, secret) is stored; the
+-- prefix (a few leading characters) lets a person tell keys apart.
+CREATE TABLE partner_credentials (
+    id INTEGER PRIMARY KEY,
+    public_id TEXT NOT NULL UNIQUE,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('api_key', 'oauth_client')),
+    client_id TEXT UNIQUE,                       -- oauth_client only; public
+    secret_hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    scopes TEXT NOT NULL DEFAULT '',             -- space separated
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT,
+    CHECK ((kind = 'oauth_client') = (client_id IS NOT NULL))
+);
+CREATE INDEX partner_credentials_partner ON partner_credentials(partner_id);
+
+-- Users a partner may see (GP JOULE contacts, Wirelane members, AMPECO users, OIOI users);
+-- admin marks an organisation's administrators (Wirelane password grant).
+CREATE TABLE partner_members (
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    admin INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (partner_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX partner_members_user ON partner_members(user_id);
+
+-- The database's own secrets for partner access (credential pepper, JWT signing key):
+-- generated on first use, never in code. Kept apart from ``settings``, which the
+-- be.ENERGISED ``settings`` query serves.
+CREATE TABLE partner_keys (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+""",
+    ),
 ]
