@@ -1,5 +1,5 @@
 """Shared fixtures: a real core subprocess (``core_url``), GraphQL clients, a migrated
-in-memory store connection (``conn``). Helpers live in ``tests/support.py``."""
+in-memory store connection (``conn``). Helpers live in ``tests/core_launcher.py``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from services.core.store.db import connect, migrate
-from tests.support import Gql, core_process
+from tests.core_launcher import Gql, core_process
 
 CORE_STATIONS = 3000
 CORE_SEED = 42

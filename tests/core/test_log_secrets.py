@@ -23,8 +23,8 @@ from services.core.domain.passwords import hash_password
 from services.core.store.db import connect
 from services.hardware.charger import ConnectorSpec, StationSpec
 from services.hardware.simulator import Simulator
-from tests.integration.charging_support import PASSWORD, Api, Seeded, eventually, seed
-from tests.support import core_process
+from tests.core.charging.world import PASSWORD, Api, Seeded, eventually, seed
+from tests.core_launcher import core_process
 
 ROOT = Path(__file__).resolve().parents[2]
 BOX_PASSWORD = "box-Secret-77"  # the charger's OCPP Basic auth password
@@ -214,7 +214,7 @@ async def test_status_walk_of_a_session_reaches_every_documented_state(debug_cor
     import asyncio
 
     from services.hardware.ev import Vehicle
-    from tests.support import WsClient
+    from tests.core_launcher import WsClient
 
     url, seeded, _log = debug_core
     st = seeded.stations[0]

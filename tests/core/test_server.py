@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support import READY, _wait_ready
+from tests.core_launcher import READY, _wait_ready
 
 
 def test_healthz_reports_schema_version_and_station_count(core_url: str) -> None:

@@ -8,7 +8,7 @@ import re
 
 import httpx
 
-from tests.integration.account_support import (
+from tests.contract.beenergised.accounts import (
     ADDITIONAL_FIELDS,
     CARD,
     CONTACT,

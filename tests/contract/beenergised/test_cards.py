@@ -3,7 +3,7 @@ billing contact, cards usable on a connector; each user sees only their own card
 
 from __future__ import annotations
 
-from tests.integration.account_support import (
+from tests.contract.beenergised.accounts import (
     CARD,
     CARDS_PAGED,
     CREATE_AUTH_MEDIA,

@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 pytest.importorskip("services.hardware.simulator")
-support = pytest.importorskip("tests.integration.charging_support")
+support = pytest.importorskip("tests.core.charging.world")
 
 from services.hardware.simulator import Simulator  # noqa: E402
-from tests.integration.account_support import DIRECT_STATUS, INIT_DIRECT  # noqa: E402
+from tests.contract.beenergised.accounts import DIRECT_STATUS, INIT_DIRECT  # noqa: E402
 
 SPEED = 600
 CARD_FORM = {"holder": "Ann Tester", "number": "4111111111111111", "expiry_month": "12",

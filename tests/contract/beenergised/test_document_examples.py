@@ -1,7 +1,7 @@
 """Conformance: a client written from the be.ENERGISED document alone works unchanged.
 
 Every example operation of the document (tests/data holds a verbatim copy; fragments
-expanded by ``tests.doc_queries``) is sent, as written, to the real core over HTTP (the
+expanded by ``doc_queries``) is sent, as written, to the real core over HTTP (the
 subscription over graphql-transport-ws). Variables come only from what the API itself
 returned earlier (ids of stations, connectors, cards, chargelogs, documents, terms, rate
 options, payment options), the way a document-only client would find them. Reads run as
@@ -40,10 +40,10 @@ from graphql import (
     parse,
 )
 
-from tests.doc_queries import _examples, _schema, doc_query
-from tests.support import Gql, WsClient
+from tests.contract.beenergised.doc_queries import _examples, _schema, doc_query
+from tests.core_launcher import Gql, WsClient
 
-DOC_COPY = Path(__file__).resolve().parents[1] / "data" / "beenergised-driver-graphql.txt"
+DOC_COPY = Path(__file__).resolve().parents[2] / "data" / "beenergised-driver-graphql.txt"
 DEPTH = 3  # fragments nest three levels: e.g. Chargelog -> Connector -> Cp -> leaves
 BERLIN = {"latitude": 52.52, "longitude": 13.405, "radius": 5.0}
 DRIVER = ("driver@example.com", "driver-demo")

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from services.core.store.db import to_iso, transaction, utcnow
-from tests.integration.account_support import (
+from tests.contract.beenergised.accounts import (
     CHARGELOG,
     CHARGELOGS_PAGED,
     add_meter_values,

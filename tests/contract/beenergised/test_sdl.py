@@ -175,7 +175,7 @@ def test_generator_is_reproducible(tmp_path: Path) -> None:
 
 
 def test_vendored_copy_matches_the_shared_document() -> None:
-    copy = Path(__file__).resolve().parents[1] / "data" / sdl_from_doc.DOC_NAME
+    copy = Path(__file__).resolve().parents[2] / "data" / sdl_from_doc.DOC_NAME
     assert copy.exists()
     if copy != DOC:  # the team's shared seeds are present: the copy must be verbatim
         assert copy.read_bytes() == DOC.read_bytes()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from services.core.domain.auth import hash_token
 from services.core.store.db import to_iso
-from tests.integration.account_support import (
+from tests.contract.beenergised.accounts import (
     CONTACT,
     ERROR_BODY,
     INIT_SESSION,

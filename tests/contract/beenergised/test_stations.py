@@ -9,8 +9,8 @@ import re
 import httpx
 import pytest
 
-from tests.doc_queries import doc_query
-from tests.support import Gql
+from tests.contract.beenergised.doc_queries import doc_query
+from tests.core_launcher import Gql
 
 BERLIN = {"latitude": 52.52, "longitude": 13.405}
 EVSE_ID = re.compile(r"^[A-Z]{2}\*[A-Z0-9]{3}\*E[A-Z0-9*]+$")

@@ -26,8 +26,8 @@ from services.core.store.db import connect, migrate, transaction
 from services.hardware.charger import StationSpec
 from services.hardware.simulator import Simulator
 from tests import factories as f
-from tests.doc_queries import doc_query
-from tests.support import AsyncGql, WsClient, core_in_process
+from tests.contract.beenergised.doc_queries import doc_query
+from tests.core_launcher import AsyncGql, WsClient, core_in_process
 
 CENTRE = {"latitude": 52.52, "longitude": 13.405}
 

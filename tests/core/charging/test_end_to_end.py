@@ -12,7 +12,7 @@ import pytest
 
 from services.hardware.charger import StationSpec
 from services.hardware.simulator import Simulator
-from tests.integration.charging_support import (
+from tests.core.charging.world import (
     PER_KWH,
     START_FEE,
     Api,
@@ -328,7 +328,7 @@ async def test_basic_auth_per_station(charging_core) -> None:
 async def test_status_feed_capabilities_and_catalog(charging_core, sim) -> None:
     """Faulted/Available reach feedStatusUpdate subscribers; hasRemoteCommands follows the
     connection; the simulator can find its stations through the public API by id."""
-    from tests.support import WsClient
+    from tests.core_launcher import WsClient
 
     url, seeded = charging_core
     st = seeded.stations[3]

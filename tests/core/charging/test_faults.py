@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from services.hardware.simulator import Simulator
-from tests.integration.charging_support import (
+from tests.core.charging.world import (
     PER_KWH,
     START_FEE,
     Api,

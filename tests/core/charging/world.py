@@ -22,9 +22,9 @@ import httpx
 from services.core.domain.passwords import hash_password
 from services.core.store.db import connect, migrate, utcnow
 from services.hardware.charger import ConnectorSpec, StationSpec
-from tests.support import _wait_ready
+from tests.core_launcher import _wait_ready
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "charge-Me-2026"
 # Tariff of every test connector: 1.00 start + 0.50/kWh, 19 % VAT, no time components, so
 # the expected bill depends on the metered energy only.

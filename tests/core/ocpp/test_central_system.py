@@ -18,8 +18,8 @@ from ocpp.v16 import call
 from services.hardware.charger import SimStation
 from services.hardware.ev import random_vehicle
 from services.hardware.simulator import Simulator
-from tests.integration.charging_support import Api, Seeded, eventually, seed
-from tests.support import core_in_process
+from tests.core.charging.world import Api, Seeded, eventually, seed
+from tests.core_launcher import core_in_process
 
 SPEED = 600
 

@@ -11,7 +11,7 @@ from services.http import RetryPolicy
 from services.models import Coordinates, Credentials, SearchQuery
 from services.provider import BackendUnavailable, InvalidCredentials
 from services.registry import open_provider
-from tests.support import core_process
+from tests.core_launcher import core_process
 
 BERLIN = Coordinates(latitude=52.52, longitude=13.405)
 
