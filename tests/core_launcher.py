@@ -1,16 +1,20 @@
-"""Test helpers that talk to a real core: GraphQL over HTTP (httpx), subscriptions over
-graphql-transport-ws (websockets), and an in-process core for tests that must reach the
-store and event bus of the very server they call.
+"""The one way tests start an embedded core: ``python -m services.core`` as a subprocess on a
+free (or given) loopback port, or served inside the test's own event loop for tests that must
+reach the store and event bus of the very server they call. The session-wide core is the
+``core_url`` fixture in ``tests/conftest.py``, built on :func:`core_process`.
+
+Start-up and shutdown waits are generous (a busy 2-core machine may take a minute to import
+and seed) but return as soon as the core reports ready or exits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,41 +22,60 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
-import websockets
-
 READY = re.compile(r"^Voltra core listening on (http://\S+)$")
+ROOT = Path(__file__).resolve().parents[1]
+START_WITHIN_S = 180.0
+STOP_WITHIN_S = 60.0
 
 
 # ------------------------------------------------------------ core subprocess
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch_core(db: Path, *, port: int = 0, stations: int = 3000, seed: int | None = 42,
+                extra: list[str] | None = None, env: dict[str, str] | None = None,
+                log_path: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """Start ``python -m services.core`` and return ``(process, base URL)`` once it reports
+    ready; the caller stops it (:func:`stop_process`). stderr is appended to ``log_path``
+    (default ``<db>.log``: a core restarted over the same store continues the same log)."""
+    log_path = log_path or db.with_suffix(".log")
+    cmd = [sys.executable, "-m", "services.core", "--port", str(port), "--db", str(db),
+           "--stations", str(stations)]
+    if seed is not None:
+        cmd += ["--seed", str(seed)]
+    cmd += extra or []
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, cwd=ROOT,
+                                env={**os.environ, **(env or {})})
+    try:
+        return proc, wait_ready(proc, START_WITHIN_S, log_path)
+    except BaseException:
+        stop_process(proc, hard=True)
+        raise
+
+
 @contextlib.contextmanager
-def core_process(db: Path, stations: int = 3000, seed: int = 42,
-                 timeout: float = 180.0, extra: list[str] | None = None) -> Iterator[str]:
-    """Run ``python -m services.core`` on a free port; yield its base URL; stop it."""
-    log_path = db.with_suffix(".log")
-    cmd = [sys.executable, "-m", "services.core", "--port", "0", "--db", str(db),
-           "--stations", str(stations), "--seed", str(seed), *(extra or [])]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log,
-                                cwd=Path(__file__).resolve().parents[1])
-        try:
-            url = _wait_ready(proc, timeout, log_path)
-            yield url
-        finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-            if proc.stdout:
-                proc.stdout.close()
+def core_process(db: Path, *, port: int = 0, stations: int = 3000, seed: int | None = 42,
+                 extra: list[str] | None = None,
+                 env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run a core over ``db`` (seeded with ``stations`` demo stations if it is new; 0 keeps
+    a store the test wrote itself); yield its base URL; SIGTERM it at exit. A fixed ``port``
+    lets a test restart the core under the same URL."""
+    proc, url = launch_core(db, port=port, stations=stations, seed=seed, extra=extra, env=env)
+    try:
+        yield url
+    finally:
+        stop_process(proc)
 
 
-def _wait_ready(proc: subprocess.Popen, timeout: float, log_path: Path) -> str:
+def wait_ready(proc: subprocess.Popen, timeout: float, log_path: Path) -> str:
+    """The base URL from the core's readiness line; fails with the core's log if it exits or
+    stays silent for ``timeout`` seconds."""
     assert proc.stdout is not None
     deadline = time.monotonic() + timeout
     os.set_blocking(proc.stdout.fileno(), True)
@@ -69,93 +92,18 @@ def _wait_ready(proc: subprocess.Popen, timeout: float, log_path: Path) -> str:
     )
 
 
-# ------------------------------------------------------------ GraphQL over HTTP
-
-
-class Gql:
-    """``gql(query, variables)`` -> the whole response body ``{"data":..., "errors":...}``."""
-
-    def __init__(self, base_url: str, token: str | None = None) -> None:
-        self.base_url = base_url
-        self.endpoint = base_url.rstrip("/") + "/graphql/"
-        self.token = token
-        self.client = httpx.Client(timeout=30)
-
-    def with_token(self, token: str | None) -> Gql:
-        other = Gql(self.base_url, token)
-        other.client = self.client
-        return other
-
-    def __call__(self, query: str, variables: dict | None = None,
-                 token: str | None = None, headers: dict | None = None) -> dict[str, Any]:
-        hdrs = {"Content-Type": "application/json", **(headers or {})}
-        bearer = token or self.token
-        if bearer:
-            hdrs["Authorization"] = f"Bearer {bearer}"
-        r = self.client.post(self.endpoint, json={"query": query, "variables": variables or {}},
-                             headers=hdrs)
-        assert r.headers["content-type"].startswith("application/json"), r.text[:500]
-        return r.json()
-
-    def data(self, query: str, variables: dict | None = None, **kw: Any) -> dict[str, Any]:
-        body = self(query, variables, **kw)
-        assert not body.get("errors"), json.dumps(body["errors"], indent=1)
-        return body["data"]
-
-    def error(self, query: str, variables: dict | None = None, **kw: Any) -> dict[str, Any]:
-        """The first error; asserts there is one."""
-        body = self(query, variables, **kw)
-        assert body.get("errors"), f"expected an error, got {body}"
-        return body["errors"][0]
-
-    def close(self) -> None:
-        self.client.close()
-
-
-# ------------------------------------------------------------ graphql-transport-ws
-
-
-class WsClient:
-    """Minimal graphql-transport-ws client (the protocol the core serves on /graphql/)."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-
-    @classmethod
-    @contextlib.asynccontextmanager
-    async def connect(cls, base_url: str, payload: dict | None = None) -> AsyncIterator[WsClient]:
-        url = base_url.replace("http://", "ws://").rstrip("/") + "/graphql/"
-        async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:
-            await ws.send(json.dumps({"type": "connection_init", "payload": payload or {}}))
-            ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
-            assert ack["type"] == "connection_ack", ack
-            yield cls(ws)
-
-    async def subscribe(self, op_id: str, query: str, variables: dict | None = None) -> None:
-        await self.ws.send(json.dumps({"id": op_id, "type": "subscribe",
-                                       "payload": {"query": query,
-                                                   "variables": variables or {}}}))
-
-    async def receive(self, wait: float = 10.0) -> dict[str, Any]:
-        """Next protocol message, answering server pings on the way."""
-        while True:
-            msg = json.loads(await asyncio.wait_for(self.ws.recv(), wait))
-            if msg.get("type") == "ping":
-                await self.ws.send(json.dumps({"type": "pong"}))
-                continue
-            return msg
-
-    async def next(self, op_id: str, wait: float = 10.0) -> dict[str, Any]:
-        """The next ``next`` payload of one operation (errors fail the test)."""
-        while True:
-            msg = await self.receive(wait)
-            if msg.get("id") != op_id:
-                continue
-            assert msg["type"] == "next", msg
-            return msg["payload"]
-
-    async def complete(self, op_id: str) -> None:
-        await self.ws.send(json.dumps({"id": op_id, "type": "complete"}))
+def stop_process(proc: subprocess.Popen, hard: bool = False) -> None:
+    """SIGTERM (or SIGKILL when ``hard``), wait for the exit, kill if it hangs."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL if hard else signal.SIGTERM)
+        try:
+            proc.wait(timeout=STOP_WITHIN_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for stream in (proc.stdout, proc.stderr):
+        if stream:
+            stream.close()
 
 
 # ------------------------------------------------------------ in-process core
@@ -185,45 +133,16 @@ async def core_in_process(db: Path) -> AsyncIterator[tuple[Any, str]]:
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
+        deadline = time.monotonic() + START_WITHIN_S
         while not server.started:
             if task.done():
                 task.result()
                 raise RuntimeError("in-process core stopped during startup")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"in-process core not started within {START_WITHIN_S}s")
             await asyncio.sleep(0.01)
         yield core, config.base_url
     finally:
         server.should_exit = True
-        await asyncio.wait_for(task, 20)
+        await asyncio.wait_for(task, STOP_WITHIN_S)
         sock.close()
-
-
-class AsyncGql:
-    """Async twin of :class:`Gql`, for tests that run the core in their own event loop."""
-
-    def __init__(self, base_url: str, token: str | None = None) -> None:
-        self.endpoint = base_url.rstrip("/") + "/graphql/"
-        self.token = token
-        self.client = httpx.AsyncClient(timeout=30)
-
-    async def __call__(self, query: str, variables: dict | None = None,
-                       token: str | None = None) -> dict[str, Any]:
-        headers = {"Content-Type": "application/json"}
-        if token or self.token:
-            headers["Authorization"] = f"Bearer {token or self.token}"
-        r = await self.client.post(self.endpoint,
-                                   json={"query": query, "variables": variables or {}},
-                                   headers=headers)
-        return r.json()
-
-    async def data(self, query: str, variables: dict | None = None, **kw: Any) -> dict:
-        body = await self(query, variables, **kw)
-        assert not body.get("errors"), json.dumps(body["errors"], indent=1)
-        return body["data"]
-
-    async def error(self, query: str, variables: dict | None = None, **kw: Any) -> dict:
-        body = await self(query, variables, **kw)
-        assert body.get("errors"), f"expected an error, got {body}"
-        return body["errors"][0]
-
-    async def aclose(self) -> None:
-        await self.client.aclose()

@@ -7,13 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
-
-from tests.core_launcher import READY, _wait_ready
+from tests.clients import http
+from tests.core_launcher import READY, STOP_WITHIN_S, launch_core, stop_process
 
 
 def test_healthz_reports_schema_version_and_station_count(core_url: str) -> None:
-    body = httpx.get(core_url + "/healthz").json()
+    body = http.get(core_url + "/healthz").json()
     assert body["status"] == "ok"
     from services.core.store.migrations import MIGRATIONS
 
@@ -22,7 +21,7 @@ def test_healthz_reports_schema_version_and_station_count(core_url: str) -> None
 
 
 def test_graphql_get_has_no_playground(core_url: str) -> None:
-    r = httpx.get(core_url + "/graphql/")
+    r = http.get(core_url + "/graphql/")
     assert r.status_code == 405
 
 
@@ -38,15 +37,15 @@ def test_bad_variable_is_bad_user_input(gql) -> None:  # type: ignore[no-untyped
 
 
 def test_images_refuse_traversal_and_unknown_names(core_url: str) -> None:
-    assert httpx.get(core_url + "/images/..%2Fpyproject.toml").status_code == 404
-    assert httpx.get(core_url + "/images/nope.png").status_code == 404
+    assert http.get(core_url + "/images/..%2Fpyproject.toml").status_code == 404
+    assert http.get(core_url + "/images/nope.png").status_code == 404
 
 
 def test_image_served_from_assets(core_url: str) -> None:
     images = sorted((Path(__file__).resolve().parents[2] / "assets" / "stations").glob("*.*"))
     if not images:
         return  # the demo data images are not in the tree yet; traversal test still runs
-    r = httpx.get(core_url + "/images/" + images[0].name)
+    r = http.get(core_url + "/images/" + images[0].name)
     assert r.status_code == 200
     assert r.content == images[0].read_bytes()
 
@@ -61,29 +60,19 @@ def test_help_lists_the_options() -> None:
 def test_sigterm_and_sigint_stop_cleanly(tmp_path: Path) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         db = tmp_path / f"{sig.name}.sqlite3"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "services.core", "--port", "0", "--db", str(db),
-             "--stations", "0"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )
+        proc, url = launch_core(db, stations=0, seed=None)
         try:
-            url = _wait_ready(proc, 60, db)
             assert READY.match(f"Voltra core listening on {url}")
-            assert httpx.get(url + "/healthz").json()["stations"] == 0
+            assert http.get(url + "/healthz").json()["stations"] == 0
             proc.send_signal(sig)
-            assert proc.wait(timeout=20) == 0, proc.stderr.read().decode() if proc.stderr else ""
+            assert proc.wait(timeout=STOP_WITHIN_S) == 0, db.with_suffix(".log").read_text()
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            for stream in (proc.stdout, proc.stderr):
-                if stream:
-                    stream.close()
+            stop_process(proc, hard=True)
 
 
 def test_oversized_bodies_are_refused(core_url: str) -> None:
     big = '{"query": "{ settings { key } }", "pad": "' + "x" * (1 << 20) + '"}'
-    r = httpx.post(core_url + "/graphql/", content=big,
+    r = http.post(core_url + "/graphql/", content=big,
                    headers={"content-type": "application/json"})
     assert r.status_code == 413
     assert r.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
@@ -92,8 +81,8 @@ def test_oversized_bodies_are_refused(core_url: str) -> None:
         for _ in range(20):
             yield b"x" * 100_000
 
-    r = httpx.post(core_url + "/graphql/", content=chunks(),
+    r = http.post(core_url + "/graphql/", content=chunks(),
                    headers={"content-type": "application/json"})
     assert r.status_code == 413
-    ok = httpx.post(core_url + "/graphql/", json={"query": "{ settings { key } }"})
+    ok = http.post(core_url + "/graphql/", json={"query": "{ settings { key } }"})
     assert ok.status_code == 200 and ok.json()["data"]["settings"]

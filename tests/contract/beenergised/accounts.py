@@ -13,7 +13,7 @@ from typing import Any
 
 from services.core.domain import tariffs
 from services.core.store.db import connect, to_iso, transaction, utcnow
-from tests.core_launcher import Gql
+from tests.clients.beenergised import Gql
 
 PAGINATION = "pagination { isLastPage offset limit totalCount }"
 ERROR_BODY = "error { code response { status statusText body { status message } } }"

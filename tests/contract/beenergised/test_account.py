@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 
-import httpx
-
+from tests.clients import http
 from tests.contract.beenergised.accounts import (
     ADDITIONAL_FIELDS,
     CARD,
@@ -378,7 +377,7 @@ def test_terms_and_pdf(gql, core_url):
     token, _ = new_user(gql, "terms")
     terms = gql.data(TERMS, token=token)["termsAndConditions"]
     assert terms["version"] and terms["url"].endswith(f"/terms/{terms['id']}.pdf")
-    pdf = httpx.get(terms["url"])
+    pdf = http.get(terms["url"])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     german = gql.data(TERMS, headers={"Accept-Language": "de-DE,de;q=0.9"})
     assert german["termsAndConditions"]["id"] != terms["id"]
@@ -516,16 +515,16 @@ def test_register_payment_method_through_hosted_page(gql, core_db):
     tx = gql.data(REGISTER_PAYMENT, {"rateId": rate, "customerReference": "Card via PSP"},
                   token=token)["registerPaymentMethod"]
     assert tx["absoluteLink"].endswith(tx["link"]) and tx["id"] in tx["link"]
-    page = httpx.get(tx["absoluteLink"])
+    page = http.get(tx["absoluteLink"])
     assert page.status_code == 200 and "Card number" in page.text
-    tampered = httpx.get(re.sub(r"sig=\w+", "sig=" + "0" * 64, tx["absoluteLink"]))
+    tampered = http.get(re.sub(r"sig=\w+", "sig=" + "0" * 64, tx["absoluteLink"]))
     assert tampered.status_code == 404
-    bad = httpx.post(tx["absoluteLink"], data={**TEST_CARD, "number": "4111111111111112"})
+    bad = http.post(tx["absoluteLink"], data={**TEST_CARD, "number": "4111111111111112"})
     assert bad.status_code == 400 and "check digit" in bad.text
-    done = httpx.post(tx["absoluteLink"], data=TEST_CARD)
+    done = http.post(tx["absoluteLink"], data=TEST_CARD)
     assert done.status_code == 200 and "REGISTERED" in done.text
     assert "4111111111111111" not in done.text
-    assert httpx.post(tx["absoluteLink"], data=TEST_CARD).status_code == 409  # paid once
+    assert http.post(tx["absoluteLink"], data=TEST_CARD).status_code == 409  # paid once
     assert gql.data(HAS_PAYMENT_MEDIUM, token=token)["hasPaymentMedium"] is True
     methods = gql.data(PAYMENT_METHODS, token=token)["paymentMethods"]
     registered = methods["nativeSession"]["registeredPaymentsMethods"]
@@ -537,8 +536,8 @@ def test_register_payment_method_through_hosted_page(gql, core_db):
     assert {"label": "Card via PSP", "rate": {"id": rate}} in cards["cardsPaged"]["data"]
     # the hosted session page stores a second method
     hosted = methods["hostedSession"]["link"]
-    assert httpx.get(hosted).status_code == 200
-    second = httpx.post(hosted, data={**TEST_CARD, "number": "5555 5555 5555 4444"})
+    assert http.get(hosted).status_code == 200
+    second = http.post(hosted, data={**TEST_CARD, "number": "5555 5555 5555 4444"})
     assert second.status_code == 200 and "REGISTERED" in second.text
     again = gql.data(PAYMENT_METHODS, token=token)["paymentMethods"]
     assert len(again["nativeSession"]["registeredPaymentsMethods"]) == 2
@@ -561,7 +560,7 @@ def test_direct_payment_charging_status(gql, core_db):
     err = gql.error(DIRECT_STATUS, {"evseId": con["evse_id"], "transactionId": tx["id"]},
                     token=other)
     assert err["extensions"]["code"] == "NOT_FOUND"
-    declined = httpx.post(tx["absoluteLink"], data={**TEST_CARD, "number": "4000000000000002"})
+    declined = http.post(tx["absoluteLink"], data={**TEST_CARD, "number": "4000000000000002"})
     assert "declined" in declined.text
     after = gql.data(DIRECT_STATUS, {"evseId": con["evse_id"], "transactionId": tx["id"]},
                      token=token)["directPaymentChargingStatus"]

@@ -2,7 +2,7 @@
 payment page -> payment -> the core starts charging over OCPP on a simulated charger ->
 directPaymentChargingStatus STARTED with the chargelog -> remoteStop -> FINISHED.
 
-Needs the OCPP central system and the simulator (issue 3); skipped where they are absent.
+Real core subprocess, real hosted payment page over HTTP, real simulated charger over OCPP.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ import uuid as uuidlib
 import httpx
 import pytest
 
-pytest.importorskip("services.hardware.simulator")
-support = pytest.importorskip("tests.core.charging.world")
-
-from services.hardware.simulator import Simulator  # noqa: E402
-from tests.contract.beenergised.accounts import DIRECT_STATUS, INIT_DIRECT  # noqa: E402
+from services.hardware.simulator import Simulator
+from tests.clients.beenergised import HTTP_TIMEOUT_S, Api
+from tests.contract.beenergised.accounts import DIRECT_STATUS, INIT_DIRECT
+from tests.core.charging import world
+from tests.core_launcher import core_process
+from tests.waits import WITHIN_S, eventually
 
 SPEED = 600
 CARD_FORM = {"holder": "Ann Tester", "number": "4111111111111111", "expiry_month": "12",
@@ -27,14 +28,15 @@ CARD_FORM = {"holder": "Ann Tester", "number": "4111111111111111", "expiry_month
 @pytest.fixture(scope="module")
 def paying_core(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     db = tmp_path_factory.mktemp("direct") / "core.sqlite3"
-    seeded = support.seed(db, stations=2)
+    seeded = world.seed(db, stations=2)
     rate = str(uuidlib.uuid4())
     conn = sqlite3.connect(db)
     with conn:
         conn.execute("INSERT INTO rate_options(uuid, name, tariff_id) VALUES (?, 'Ad hoc', 1)",
                      (rate,))
     conn.close()
-    with support.core_on(db, support.free_port(), {"VOLTRA_REMOTE_START_TIMEOUT": "20"}) as url:
+    with core_process(db, stations=0, seed=None,
+                      env={"VOLTRA_REMOTE_START_TIMEOUT": "20"}) as url:
         yield url, seeded, rate
 
 
@@ -44,9 +46,9 @@ async def test_pay_then_charge_then_stop(paying_core) -> None:
     connector = seeded.connectors[station][0]
     sim = Simulator(url, specs=seeded.specs([station]), speed=SPEED, seed=3)
     await sim.start()
-    api = await support.Api(url).login("b@example.com")
+    api = await Api(url).login("b@example.com", world.PASSWORD)
     try:
-        await sim.wait_online()
+        await sim.wait_online(within_s=WITHIN_S)
         tx = (await api.data(INIT_DIRECT, {"connectorId": str(connector),
                                            "rateId": rate}))["initDirectPaymentCharging"]
         evse = f"DE*VOL*ET1*{connector % 10}"
@@ -56,7 +58,7 @@ async def test_pay_then_charge_then_stop(paying_core) -> None:
                                    ))["directPaymentChargingStatus"]
 
         assert (await status())["status"] == "OPEN"
-        async with httpx.AsyncClient(timeout=30) as http:
+        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_S) as http:
             page = await http.post(tx["absoluteLink"], data=CARD_FORM)
         assert page.status_code == 200
         assert "STARTED" in page.text, page.text
@@ -70,14 +72,14 @@ async def test_pay_then_charge_then_stop(paying_core) -> None:
             s = await api.summary(started["chargeLogId"])
             return s if (s["sumEnergy"] or 0) > 0.5 else None
 
-        await support.eventually(charging)
+        await eventually(charging)
         await api.remote_stop(log["sessionId"])
 
         async def finished():
             s = await status()
             return s if s["status"] == "FINISHED" else None
 
-        done = await support.eventually(finished)
+        done = await eventually(finished)
         assert done["chargeLogId"] == started["chargeLogId"]
         final = await api.chargelog(started["chargeLogId"])
         assert final["status"] == "stopped" and final["energyConsumption"] > 0.5

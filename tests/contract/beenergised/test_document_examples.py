@@ -16,7 +16,6 @@ Each answer is checked two ways:
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import re
@@ -40,8 +39,9 @@ from graphql import (
     parse,
 )
 
+from tests.clients.beenergised import Gql, WsClient
 from tests.contract.beenergised.doc_queries import _examples, _schema, doc_query
-from tests.core_launcher import Gql, WsClient
+from tests.waits import WITHIN_S
 
 DOC_COPY = Path(__file__).resolve().parents[2] / "data" / "beenergised-driver-graphql.txt"
 DEPTH = 3  # fragments nest three levels: e.g. Chargelog -> Connector -> Cp -> leaves
@@ -718,10 +718,9 @@ async def test_feed_status_update_example(world: World, core_url: str) -> None:
     sim = Simulator(core_url, [far["id"]], speed=60)
     await sim.start()
     try:
-        await sim.wait_online(within_s=15)
+        await sim.wait_online(within_s=WITHIN_S)
         async with WsClient.connect(core_url, {"Authorization": f"Bearer {world.driver}"}) as ws:
             await ws.subscribe("doc", query, {"connectors": [connector["id"]]})
-            await asyncio.sleep(0.3)
             sim.station(far["id"]).set_faulted(1, True)
             payload = await ws.next("doc")
             assert not payload.get("errors"), payload

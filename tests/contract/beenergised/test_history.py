@@ -9,9 +9,8 @@ import re
 import zlib
 from datetime import UTC, datetime, timedelta
 
-import httpx
-
 from services.core.store.db import to_iso, transaction, utcnow
+from tests.clients import http
 from tests.contract.beenergised.accounts import (
     CHARGELOG,
     CHARGELOGS_PAGED,
@@ -213,7 +212,7 @@ def test_invoice_documents_and_pdf(gql, core_db, core_url):
     assert doc["type"] == "invoice" and doc["title"] == "Invoice March 2026"
     assert doc["downloadLink"].startswith(f"{core_url}/documents/{doc_uuid}.pdf?")
 
-    pdf = httpx.get(doc["downloadLink"])
+    pdf = http.get(doc["downloadLink"])
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     text = _pdf_text(pdf.content)
@@ -223,15 +222,15 @@ def test_invoice_documents_and_pdf(gql, core_db, core_url):
     assert "Sessions: 3" in text
 
     bare = f"{core_url}/documents/{doc_uuid}.pdf"
-    assert httpx.get(bare).status_code == 401
-    assert httpx.get(bare, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert http.get(bare).status_code == 401
+    assert http.get(bare, headers={"Authorization": f"Bearer {token}"}).status_code == 200
     tampered = re.sub(r"sig=\w+", "sig=" + "0" * 64, doc["downloadLink"])
-    assert httpx.get(tampered).status_code == 403
+    assert http.get(tampered).status_code == 403
     expired = re.sub(r"expires=\d+", "expires=1000", doc["downloadLink"])
-    assert httpx.get(expired).status_code == 403
+    assert http.get(expired).status_code == 403
 
     other, _ = new_user(gql, "invoice-other")
     assert gql.error(DOCUMENT, {"id": doc_uuid}, token=other)["extensions"]["code"] == (
         "NOT_FOUND")
-    assert httpx.get(bare, headers={"Authorization": f"Bearer {other}"}).status_code == 404
+    assert http.get(bare, headers={"Authorization": f"Bearer {other}"}).status_code == 404
     assert gql.data(DOCUMENTS_PAGED, token=other)["accountDocumentsPaged"]["data"] == []

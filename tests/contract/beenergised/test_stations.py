@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 import re
 
-import httpx
 import pytest
 
+from tests.clients import http
+from tests.clients.beenergised import Gql
 from tests.contract.beenergised.doc_queries import doc_query
-from tests.core_launcher import Gql
 
 BERLIN = {"latitude": 52.52, "longitude": 13.405}
 EVSE_ID = re.compile(r"^[A-Z]{2}\*[A-Z0-9]{3}\*E[A-Z0-9*]+$")
@@ -36,7 +36,7 @@ def near(gql: Gql):  # type: ignore[no-untyped-def]
 
 
 def test_demo_data_is_served(core_url: str) -> None:
-    assert httpx.get(core_url + "/healthz").json()["stations"] == 3000
+    assert http.get(core_url + "/healthz").json()["stations"] == 3000
 
 
 def test_berlin_search_is_within_radius_and_nearest_first(near) -> None:  # type: ignore[no-untyped-def]
@@ -132,7 +132,7 @@ def test_images_are_served(core_url: str, near) -> None:  # type: ignore[no-unty
     urls = [img["url"] for cp in near(10.0, pagination={"limit": 50})["data"]
             for img in cp["images"]]
     assert urls, "demo stations have images"
-    r = httpx.get(urls[0])
+    r = http.get(urls[0])
     assert r.status_code == 200 and r.headers["content-type"].startswith("image/")
 
 

@@ -13,8 +13,7 @@ World (Berlin centre 52.5200, 13.4050):
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,10 @@ from services.core.store.db import connect, migrate, transaction
 from services.hardware.charger import StationSpec
 from services.hardware.simulator import Simulator
 from tests import factories as f
+from tests.clients.beenergised import AsyncGql, WsClient
 from tests.contract.beenergised.doc_queries import doc_query
-from tests.core_launcher import AsyncGql, WsClient, core_in_process
+from tests.core_launcher import core_in_process
+from tests.waits import eventually
 
 CENTRE = {"latitude": 52.52, "longitude": 13.405}
 
@@ -346,16 +347,19 @@ async def test_delete_cp_is_forbidden(served, world) -> None:  # type: ignore[no
     assert err["extensions"]["code"] == "UNAUTHENTICATED"
 
 
+def _no_subscriber(core: Any, topic: str) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return core.bus.subscriber_count(topic) == 0
+
+    return check
+
+
 async def test_feed_status_update_pushes_changes(served, world) -> None:  # type: ignore[no-untyped-def]
     core, gql = served
     watched, other = world["A"]["connector_ids"]
     async with WsClient.connect(gql.base_url) as ws:  # type: ignore[attr-defined]
         await ws.subscribe("1", doc_query("feedStatusUpdate"), {"connectors": [str(watched)]})
-        # wait until the subscription is registered on the bus before publishing
-        for _ in range(200):
-            if core.bus.subscriber_count(f"connector:{watched}"):
-                break
-            await asyncio.sleep(0.01)
+        assert core.bus.subscriber_count(f"connector:{watched}") == 1  # subscribe confirms
         await publish_connector_status(core, other, "Faulted")  # not subscribed: not sent
         await publish_connector_status(core, watched, "Charging")
         got = await ws.next("1")
@@ -371,11 +375,7 @@ async def test_feed_status_update_pushes_changes(served, world) -> None:  # type
     assert conn["status"]["ocpp"] == "Faulted" and conn["status"]["simple"] == "Faulted"
     cp = (await gql.data(doc_query("cp"), {"id": world["A"]["uuid"]}))["cp"]
     assert cp["status"]["simple"] == "Available"
-    for _ in range(200):
-        if not core.bus.subscriber_count(f"connector:{watched}"):
-            break
-        await asyncio.sleep(0.01)
-    assert core.bus.subscriber_count(f"connector:{watched}") == 0  # unsubscribed on complete
+    await eventually(_no_subscriber(core, f"connector:{watched}"))  # unsubscribed on complete
 
 
 async def test_feed_status_update_refuses_unknown_connectors(served) -> None:  # type: ignore[no-untyped-def]
@@ -393,17 +393,9 @@ async def test_dropped_websocket_releases_its_subscription(served, world) -> Non
     topic = f"connector:{watched}"
     async with WsClient.connect(gql.base_url) as ws:  # type: ignore[attr-defined]
         await ws.subscribe("1", doc_query("feedStatusUpdate"), {"connectors": [str(watched)]})
-        for _ in range(200):
-            if core.bus.subscriber_count(topic):
-                break
-            await asyncio.sleep(0.01)
         assert core.bus.subscriber_count(topic) == 1
     # the client went away without "complete": the server must drop the subscription
-    for _ in range(300):
-        if not core.bus.subscriber_count(topic):
-            break
-        await asyncio.sleep(0.01)
-    assert core.bus.subscriber_count(topic) == 0
+    await eventually(_no_subscriber(core, topic))
 
 
 async def test_image_links_follow_the_host_the_client_used(served, world) -> None:  # type: ignore[no-untyped-def]

@@ -12,15 +12,10 @@ import pytest
 
 from services.hardware.charger import StationSpec
 from services.hardware.simulator import Simulator
-from tests.core.charging.world import (
-    PER_KWH,
-    START_FEE,
-    Api,
-    core_on,
-    eventually,
-    free_port,
-    seed,
-)
+from tests.clients.beenergised import Api
+from tests.core.charging.world import PASSWORD, PER_KWH, START_FEE, seed
+from tests.core_launcher import core_process
+from tests.waits import WITHIN_S, eventually
 
 SPEED = 600  # one simulated minute per 0.1 s
 
@@ -31,7 +26,7 @@ def charging_core(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
     seeded = seed(db)
     # A "minute" of stopMinutes lasts 1 s here, so automatic stops happen within the test.
     env = {"VOLTRA_REMOTE_START_TIMEOUT": "20", "VOLTRA_MINUTE_SECONDS": "1"}
-    with core_on(db, free_port(), env) as url:
+    with core_process(db, stations=0, seed=None, env=env) as url:
         seeded.db = db  # type: ignore[attr-defined]
         yield url, seeded
 
@@ -42,13 +37,13 @@ async def sim(charging_core) -> AsyncIterator[Simulator]:  # type: ignore[no-unt
     # The last station stays unsimulated: it is the offline charger.
     s = Simulator(url, specs=seeded.specs(seeded.stations[:-1]), speed=SPEED, seed=7)
     await s.start()
-    await s.wait_online()
+    await s.wait_online(within_s=WITHIN_S)
     yield s
     await s.stop()
 
 
 async def _api(url: str, email: str) -> Api:
-    return await Api(url).login(email)
+    return await Api(url).login(email, PASSWORD)
 
 
 def _expected_cost(energy_kwh: float) -> float:
@@ -279,7 +274,7 @@ async def test_background_drivers_charge_with_guest_cards(charging_core) -> None
     )
     await others.start()
     try:
-        await others.wait_online()
+        await others.wait_online(within_s=WITHIN_S)
 
         async def guest_sessions():
             conn = sqlite3.connect(seeded.db)
@@ -312,11 +307,11 @@ async def test_basic_auth_per_station(charging_core) -> None:
         wrong = Simulator(url, specs=[StationSpec(st, password="nope")], speed=SPEED)
         await wrong.start()
         with pytest.raises(TimeoutError):
-            await wrong.wait_online(within_s=1.5)
+            await wrong.wait_online(within_s=WITHIN_S)
         await wrong.stop()
         right = Simulator(url, specs=[StationSpec(st, password="s3cret-box")], speed=SPEED)
         await right.start()
-        await right.wait_online(within_s=10)
+        await right.wait_online(within_s=WITHIN_S)
         await right.stop()
     finally:
         conn = sqlite3.connect(seeded.db)
@@ -328,7 +323,7 @@ async def test_basic_auth_per_station(charging_core) -> None:
 async def test_status_feed_capabilities_and_catalog(charging_core, sim) -> None:
     """Faulted/Available reach feedStatusUpdate subscribers; hasRemoteCommands follows the
     connection; the simulator can find its stations through the public API by id."""
-    from tests.core_launcher import WsClient
+    from tests.clients.beenergised import WsClient
 
     url, seeded = charging_core
     st = seeded.stations[3]
@@ -348,7 +343,6 @@ async def test_status_feed_capabilities_and_catalog(charging_core, sim) -> None:
                 " { connectorId ocpp calculated simple } }",
                 {"c": [str(connector)]},
             )
-            await asyncio.sleep(0.3)
             sim.station(st).set_faulted(2, True)
             ev = (await ws.next("s1"))["data"]["feedStatusUpdate"]
             assert ev == {
@@ -365,7 +359,7 @@ async def test_status_feed_capabilities_and_catalog(charging_core, sim) -> None:
         by_id = Simulator(url, [offline], speed=SPEED)
         await by_id.start()
         try:
-            await by_id.wait_online(within_s=10)
+            await by_id.wait_online(within_s=WITHIN_S)
             spec = by_id.station(offline).spec
             assert [(c.number, c.current_type, c.max_kw) for c in spec.connectors] == [
                 (1, "AC", 22.0),

@@ -10,15 +10,10 @@ from pathlib import Path
 import pytest
 
 from services.hardware.simulator import Simulator
-from tests.core.charging.world import (
-    PER_KWH,
-    START_FEE,
-    Api,
-    core_on,
-    eventually,
-    free_port,
-    seed,
-)
+from tests.clients.beenergised import Api
+from tests.core.charging.world import PASSWORD, PER_KWH, START_FEE, seed
+from tests.core_launcher import core_process, free_port
+from tests.waits import WITHIN_S, eventually
 
 SPEED = 600
 
@@ -71,11 +66,11 @@ async def test_charger_disconnect_mid_session(tmp_path: Path) -> None:
     db = tmp_path / "core.sqlite3"
     seeded = seed(db, stations=1)
     st = seeded.stations[0]
-    with core_on(db, free_port()) as url:
+    with core_process(db, stations=0, seed=None) as url:
         sim = Simulator(url, specs=seeded.specs(), speed=SPEED, seed=3)
         await sim.start()
-        await sim.wait_online()
-        api = await Api(url).login("a@example.com")
+        await sim.wait_online(within_s=WITHIN_S)
+        api = await Api(url).login("a@example.com", PASSWORD)
         try:
             chargelog, tx = await _start_charging(
                 api, seeded.connectors[st][0], seeded.users["a@example.com"]["cards"]["main"][0]
@@ -106,11 +101,11 @@ async def test_core_restart_mid_session(tmp_path: Path) -> None:
     sim = None
     api = None
     try:
-        with core_on(db, port) as url:
+        with core_process(db, port=port, stations=0, seed=None) as url:
             sim = Simulator(url, specs=seeded.specs(), speed=SPEED, seed=5)
             await sim.start()
-            await sim.wait_online()
-            api = await Api(url).login("b@example.com")
+            await sim.wait_online(within_s=WITHIN_S)
+            api = await Api(url).login("b@example.com", PASSWORD)
             chargelog, tx = await _start_charging(
                 api, seeded.connectors[st][1], seeded.users["b@example.com"]["cards"]["main"][0]
             )
@@ -120,9 +115,9 @@ async def test_core_restart_mid_session(tmp_path: Path) -> None:
         await eventually(lambda: _offline(station), within_s=10)
         queued_from = len(station.outbox)
         await eventually(lambda: _more_queued(station, queued_from + 3), within_s=10)
-        with core_on(db, port) as url2:
+        with core_process(db, port=port, stations=0, seed=None) as url2:
             assert url2 == url
-            await sim.wait_online(within_s=20)
+            await sim.wait_online(within_s=WITHIN_S)
             # the same session token works: sessions live in the store, not in memory
             stop = await api.remote_stop(tx)
             assert stop["status"] == "STOPPING", stop

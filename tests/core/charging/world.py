@@ -1,30 +1,20 @@
-"""Shared pieces of the charging integration tests: a small store of our own (so energy and
-cost are predictable), a core subprocess on a fixed port (so it can be restarted under the
-same URL), GraphQL helpers for the charging operations."""
+"""A small charging world written straight into a store (so energy and cost are
+predictable): stations with an AC and a DC connector on one flat tariff, two drivers with
+their cards. Cores serve it with ``core_process(db, stations=0, seed=None)``."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from services.core.domain.passwords import hash_password
 from services.core.store.db import connect, migrate, utcnow
-from services.hardware.charger import ConnectorSpec, StationSpec
-from tests.core_launcher import _wait_ready
+from services.hardware.charger import ConnectorSpec, SimStation, StationSpec
+from tests.clients.beenergised import Api
+from tests.waits import WITHIN_S, eventually
 
-ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "charge-Me-2026"
 # Tariff of every test connector: 1.00 start + 0.50/kWh, 19 % VAT, no time components, so
 # the expected bill depends on the metered energy only.
@@ -111,142 +101,33 @@ def seed(db: Path, stations: int = 6) -> Seeded:
     return Seeded(uuids, connectors, users)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+BOX_PASSWORD = "box-Secret-77"  # OCPP Basic auth password of station 0 in ``debug_core``
+CAPABILITIES = "query($id: String!) { cpCapabilities(id: $id) { hasRemoteCommands } }"
 
 
-@contextlib.contextmanager
-def core_on(db: Path, port: int, env: dict[str, str] | None = None) -> Iterator[str]:
-    """``python -m services.core`` on a fixed port over an existing store; SIGTERM at exit."""
-    log_path = db.with_name(f"core-{port}-{time.monotonic_ns()}.log")
-    cmd = [
-        sys.executable,
-        "-m",
-        "services.core",
-        "--port",
-        str(port),
-        "--db",
-        str(db),
-        "--stations",
-        "0",
-    ]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=log, cwd=ROOT, env={**os.environ, **(env or {})}
-        )
+def core_reaches(url: str, station: str) -> Callable[[], Awaitable[bool]]:
+    """A check for :func:`tests.waits.eventually`: the core has a live OCPP connection to
+    ``station`` (``hasRemoteCommands``)."""
+
+    async def check() -> bool:
+        api = Api(url)
         try:
-            yield _wait_ready(proc, 60, log_path)
+            d = await api.data(CAPABILITIES, {"id": station})
         finally:
-            stop_process(proc)
-            if proc.stdout:
-                proc.stdout.close()
+            await api.close()
+        return d["cpCapabilities"]["hasRemoteCommands"]
+
+    return check
 
 
-def stop_process(proc: subprocess.Popen, hard: bool = False) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGKILL if hard else signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+async def reconnected(url: str, station: SimStation, boots_before: int,
+                      within_s: float = WITHIN_S) -> None:
+    """Wait until ``station`` booted again after a drop and the core reaches it: the boot
+    count is the charger's own event, so a core that still shows the old connection
+    cannot pass for a reconnected one."""
+    reaches = core_reaches(url, station.identity)
 
+    async def check() -> bool:
+        return station.boots > boots_before and await reaches()
 
-class Api:
-    """Async be.ENERGISED client for one user."""
-
-    def __init__(self, base_url: str) -> None:
-        self.url = base_url.rstrip("/") + "/graphql/"
-        self.http = httpx.AsyncClient(timeout=30)
-        self.token: str | None = None
-
-    async def close(self) -> None:
-        await self.http.aclose()
-
-    async def raw(self, query: str, variables: dict | None = None) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        r = await self.http.post(
-            self.url, json={"query": query, "variables": variables or {}}, headers=headers
-        )
-        return r.json()
-
-    async def data(self, query: str, variables: dict | None = None) -> dict[str, Any]:
-        body = await self.raw(query, variables)
-        assert not body.get("errors"), body["errors"]
-        return body["data"]
-
-    async def login(self, email: str) -> Api:
-        d = await self.data(
-            "mutation($u: String!, $p: String!) { initSession(username: $u, password: $p)"
-            " { sessionToken } }",
-            {"u": email, "p": PASSWORD},
-        )
-        self.token = d["initSession"]["sessionToken"]
-        return self
-
-    async def remote_start(
-        self, connector: int | str, card: str, kind: str = "RFID"
-    ) -> dict[str, Any]:
-        d = await self.data(
-            "mutation($a: Authorization, $c: String) { remoteStart(authorization: $a,"
-            " connector: $c) { id status message session transaction code } }",
-            {"a": {"identifier": card, "type": kind}, "c": str(connector)},
-        )
-        return d["remoteStart"]
-
-    async def attempt(
-        self, connector: int | str, tag: str, config: dict | None = None
-    ) -> dict[str, Any]:
-        d = await self.data(
-            "mutation($i: AttemptRemoteStartInput!) { attemptRemoteStart(input: $i)"
-            " { id status isFailure failureReason chargeLogId connectorId lastSentAt } }",
-            {"i": {"connectorId": str(connector), "tagId": tag, "config": config}},
-        )
-        return d["attemptRemoteStart"]
-
-    async def attempt_status(self, attempt_id: str) -> dict[str, Any]:
-        d = await self.data(
-            "query($id: String!) { remoteStartAttemptStatus(id: $id)"
-            " { id status isFailure failureReason chargeLogId connectorId lastSentAt } }",
-            {"id": attempt_id},
-        )
-        return d["remoteStartAttemptStatus"]
-
-    async def remote_stop(self, transaction: str) -> dict[str, Any]:
-        d = await self.data(
-            "mutation($t: String) { remoteStop(transaction: $t) { status code title message } }",
-            {"t": transaction},
-        )
-        return d["remoteStop"]
-
-    async def summary(self, chargelog: str) -> dict[str, Any]:
-        d = await self.data(
-            "query($u: String!) { chargelogMeterValuesSummary(uuid: $u) { sumEnergy"
-            " currentPower currentStateOfCharge initialStateOfCharge energyLastValue } }",
-            {"u": chargelog},
-        )
-        return d["chargelogMeterValuesSummary"]
-
-    async def chargelog(self, chargelog: str) -> dict[str, Any]:
-        d = await self.data(
-            "query($id: ID!) { chargelog(id: $id) { id status authId meterStart meterEnd"
-            " energyConsumption co2Saving dateStart dateEnd sessionId rateName"
-            " cost { total currency grossAmount costItems { description netAmount taxAmount"
-            " grossAmount taxRate } } } }",
-            {"id": chargelog},
-        )
-        return d["chargelog"]
-
-
-async def eventually(check, within_s: float = 20.0, interval: float = 0.1):  # type: ignore[no-untyped-def]
-    """Poll an async ``check`` until it returns something truthy; return that."""
-    deadline = time.monotonic() + within_s
-    last = None
-    while time.monotonic() < deadline:
-        last = await check()
-        if last:
-            return last
-        await asyncio.sleep(interval)
-    raise AssertionError(f"condition not met within {within_s}s; last value: {last!r}")
+    await eventually(check, within_s=within_s)

@@ -18,8 +18,10 @@ from ocpp.v16 import call
 from services.hardware.charger import SimStation
 from services.hardware.ev import random_vehicle
 from services.hardware.simulator import Simulator
-from tests.core.charging.world import Api, Seeded, eventually, seed
+from tests.clients.beenergised import Api
+from tests.core.charging.world import PASSWORD, Seeded, seed
 from tests.core_launcher import core_in_process
+from tests.waits import WITHIN_S, eventually
 
 SPEED = 600
 
@@ -33,7 +35,7 @@ async def world(
     async with core_in_process(db) as (core, url):
         sim = Simulator(url, specs=seeded.specs(), speed=SPEED, seed=9)
         await sim.start()
-        await sim.wait_online()
+        await sim.wait_online(within_s=WITHIN_S)
         try:
             yield core, url, seeded, sim, db
         finally:
@@ -71,7 +73,7 @@ async def test_local_rfid_start_belongs_to_the_card_owner(world) -> None:
     assert c.tx is None
     assert await c.swipe("B2B2B2B2") == "Accepted"
     await eventually(lambda: _has_tx_id(c))
-    b = await Api(url).login("b@example.com")
+    b = await Api(url).login("b@example.com", PASSWORD)
     try:
         logs = await b.data("{ chargelogsPaged { data { id status authId sessionId } } }")
         mine = [x for x in logs["chargelogsPaged"]["data"] if x["sessionId"] == str(c.tx.id)]
@@ -143,7 +145,7 @@ async def test_slow_charger_still_starts(world) -> None:
     ident = seeded.stations[2]
     await sim.station(ident).online.wait()
     sim.station(ident).faults.slow_s = 1.0
-    a = await Api(url).login("a@example.com")
+    a = await Api(url).login("a@example.com", PASSWORD)
     try:
         res = await a.remote_start(
             seeded.connectors[ident][1], seeded.users["a@example.com"]["cards"]["main"][0]
