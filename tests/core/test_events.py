@@ -6,6 +6,7 @@ import asyncio
 import threading
 
 from services.core.events import EventBus, connector_topic
+from tests.waits import WITHIN_S
 
 
 async def test_routes_by_topic_and_unsubscribes() -> None:
@@ -37,7 +38,7 @@ async def test_publish_from_worker_thread_reaches_loop_subscriber() -> None:
     worker = threading.Thread(target=lambda: [bus.publish("t", i) for i in range(5)])
     worker.start()
     worker.join()
-    got = [(await asyncio.wait_for(sub.get(), 2)).payload for _ in range(5)]
+    got = [(await asyncio.wait_for(sub.get(), WITHIN_S)).payload for _ in range(5)]
     assert got == [0, 1, 2, 3, 4]
     sub.close()
 
@@ -58,5 +59,5 @@ async def test_async_iteration_ends_subscription_when_consumer_stops() -> None:
     await asyncio.sleep(0)
     bus.publish("t", 1)
     bus.publish("t", 2)
-    assert await asyncio.wait_for(task, 2) == [1, 2]
+    assert await asyncio.wait_for(task, WITHIN_S) == [1, 2]
     assert bus.subscriber_count("t") == 0

@@ -21,6 +21,7 @@ from graphql import (
 
 from services.core.api.beenergised.schema import SDL_PATH
 from services.core.api.beenergised.sdl_from_doc import DOC
+from tests.contract.document_examples import examples_between
 
 
 @lru_cache(maxsize=1)
@@ -30,20 +31,10 @@ def _schema() -> GraphQLSchema:
 
 @lru_cache(maxsize=1)
 def _examples() -> dict[str, str]:
-    lines = DOC.read_text(encoding="utf-8").splitlines()
-    out: dict[str, str] = {}
-    i = 0
-    while i < len(lines):
-        if lines[i] == "Query" and i + 1 < len(lines) and re.match(
-                r"^(query|mutation|subscription) \w+", lines[i + 1]):
-            name = re.match(r"^\w+ (\w+)", lines[i + 1]).group(1)  # type: ignore[union-attr]
-            j = i + 1
-            while lines[j] not in ("Variables", "Response"):
-                j += 1
-            out.setdefault(name, "\n".join(lines[i + 1 : j]))
-            i = j
-        i += 1
-    return out
+    # The document shows each example as a "Query" line, the operation, then its
+    # "Variables" and/or "Response".
+    return examples_between(DOC.read_text(encoding="utf-8").splitlines(), "Query",
+                            r"^(?:query|mutation|subscription) (\w+)", ("Variables", "Response"))
 
 
 def selection(type_name: str, depth: int) -> str:

@@ -12,6 +12,10 @@ Each answer is checked two ways:
   shape is asserted (``extensions.code``, or the result's own ``error`` / status fields);
 - every value in ``data`` matches schema.graphql: nullability, list-ness, scalar kinds,
   enum values, and exactly the selected keys (``check_result`` walks the selection).
+
+The sending and checking are the shared template of every API's contract tests
+(``tests/contract/document_examples.py``); what is specific here is the be.ENERGISED world
+the variables come from and the cases per example.
 """
 
 from __future__ import annotations
@@ -22,25 +26,21 @@ import re
 import uuid as uuidlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from graphql import (
-    FieldNode,
-    GraphQLEnumType,
-    GraphQLInterfaceType,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLScalarType,
-    OperationDefinitionNode,
-    parse,
-)
 
 from tests.clients.beenergised import Gql, WsClient
 from tests.contract.beenergised.doc_queries import _examples, _schema, doc_query
+from tests.contract.document_examples import (
+    ApiDocument,
+    ExampleRunner,
+    assert_every_example_has_a_case,
+    check_graphql_result,
+    check_graphql_value,
+    graphql_validator,
+)
 from tests.waits import WITHIN_S
 
 DOC_COPY = Path(__file__).resolve().parents[2] / "data" / "beenergised-driver-graphql.txt"
@@ -48,83 +48,19 @@ DEPTH = 3  # fragments nest three levels: e.g. Chargelog -> Connector -> Cp -> l
 BERLIN = {"latitude": 52.52, "longitude": 13.405, "radius": 5.0}
 DRIVER = ("driver@example.com", "driver-demo")
 PASSWORD = "Conformance-pw-1"
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
-# ------------------------------------------------------------------ schema walk
-
-
-def _is_datetime(value: str) -> bool:
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _check_scalar(t: GraphQLScalarType, value: Any, path: str) -> None:
-    name = t.name
-    if name in ("String", "ID"):
-        assert isinstance(value, str), f"{path}: {name} expected, got {value!r}"
-    elif name == "Int":
-        assert isinstance(value, int) and not isinstance(value, bool), f"{path}: {value!r}"
-        assert INT_MIN <= value <= INT_MAX, f"{path}: Int out of 32-bit range: {value}"
-    elif name == "Float":
-        assert isinstance(value, int | float) and not isinstance(value, bool), (
-            f"{path}: Float expected, got {value!r}"
-        )
-    elif name == "Boolean":
-        assert isinstance(value, bool), f"{path}: Boolean expected, got {value!r}"
-    elif name == "DateTime":
-        assert isinstance(value, str) and _is_datetime(value), f"{path}: DateTime {value!r}"
-    else:  # pragma: no cover - the document declares no other scalars
-        raise AssertionError(f"{path}: unknown scalar {name}")
-
-
-def _check(t: Any, value: Any, node: FieldNode, path: str) -> None:
-    if isinstance(t, GraphQLNonNull):
-        assert value is not None, f"{path}: null for non-null {t}"
-        t = t.of_type
-    if value is None:
-        return
-    if isinstance(t, GraphQLList):
-        assert isinstance(value, list), f"{path}: list expected, got {type(value).__name__}"
-        for i, item in enumerate(value):
-            _check(t.of_type, item, node, f"{path}[{i}]")
-    elif isinstance(t, GraphQLEnumType):
-        assert value in t.values, f"{path}: {value!r} is not a value of enum {t.name}"
-    elif isinstance(t, GraphQLScalarType):
-        _check_scalar(t, value, path)
-    else:
-        assert isinstance(t, GraphQLObjectType | GraphQLInterfaceType), t
-        assert isinstance(value, dict), f"{path}: object expected, got {value!r}"
-        _check_selection(t, value, node.selection_set.selections, path)  # type: ignore[union-attr]
-
-
-def _check_selection(parent: Any, value: dict[str, Any], selections: Any, path: str) -> None:
-    keys = set()
-    for sel in selections:
-        assert isinstance(sel, FieldNode), f"{path}: unexpanded {sel}"
-        key = sel.alias.value if sel.alias else sel.name.value
-        keys.add(key)
-        assert key in value, f"{path}.{key}: missing from the response"
-        if sel.name.value == "__typename":
-            continue
-        fdef = parent.fields[sel.name.value]
-        _check(fdef.type, value[key], sel, f"{path}.{key}")
-    assert set(value) == keys, f"{path}: unexpected keys {set(value) - keys}"
+DOCUMENT = ApiDocument(
+    name="be.ENERGISED driver GraphQL",
+    examples=_examples,
+    request=lambda name: doc_query(name, DEPTH),
+    validate=graphql_validator(_schema),
+)
 
 
 def check_result(query: str, data: dict[str, Any]) -> None:
     """Assert ``data`` (the response's ``data``) fits schema.graphql along ``query``."""
-    schema = _schema()
-    op = next(d for d in parse(query).definitions if isinstance(d, OperationDefinitionNode))
-    root = {
-        "query": schema.query_type,
-        "mutation": schema.mutation_type,
-        "subscription": schema.subscription_type,
-    }[op.operation.value]
-    _check_selection(root, data, op.selection_set.selections, op.operation.value)
+    check_graphql_result(_schema(), query, data)
 
 
 def test_the_walk_catches_a_wrong_type() -> None:
@@ -139,7 +75,7 @@ def test_the_walk_catches_a_wrong_type() -> None:
     with pytest.raises(AssertionError, match="unexpected keys"):
         check_result(q, {"cpCapabilities": {"hasRemoteCommands": True, "x": 1}})
     with pytest.raises(AssertionError, match="enum"):
-        _check(_schema().get_type("CardStatus"), "blocked", None, "card.status")  # type: ignore[arg-type]
+        check_graphql_value(_schema().get_type("CardStatus"), "blocked", "card.status")
     occ = doc_query("cpOccupancyRate", DEPTH)
     with pytest.raises(AssertionError, match="Float"):
         check_result(
@@ -162,13 +98,8 @@ class World:
     ) -> dict[str, Any]:
         """Send the document's example ``name``; the whole body comes back after its
         ``data`` was checked against the schema."""
-        query = doc_query(name, DEPTH)
-        body = self.gql(query, variables or {}, token=token)
-        assert "data" in body, body
-        if body["data"] is not None:
-            # With errors, failed nullable fields are null; everything else must conform.
-            check_result(query, body["data"])
-        return body
+        runner = ExampleRunner(DOCUMENT, lambda q, v, t: self.gql(q, v, token=t))
+        return runner.run(name, variables, token)
 
     def ok(
         self, name: str, variables: dict[str, Any] | None = None, token: str | None = None
@@ -258,9 +189,8 @@ def world(core_url: str) -> Iterator[World]:
 
 
 def test_every_document_example_has_a_case() -> None:
-    covered = set(PUBLIC) | set(DRIVER_READS) | {n for n, _ in SPECIAL}
-    assert covered == set(_examples()), (
-        f"not run: {set(_examples()) - covered}; unknown: {covered - set(_examples())}"
+    assert_every_example_has_a_case(
+        DOCUMENT, set(PUBLIC) | set(DRIVER_READS) | {n for n, _ in SPECIAL}
     )
 
 

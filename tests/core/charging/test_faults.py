@@ -47,12 +47,12 @@ async def _start_charging(api: Api, connector: int, card: str) -> tuple[str, str
     return res["session"], res["transaction"]
 
 
-async def _finished(api: Api, chargelog: str, within_s: float = 30.0) -> dict:
+async def _finished(api: Api, chargelog: str) -> dict:
     async def done():
         log = await api.chargelog(chargelog)
         return log if log["status"] == "stopped" else None
 
-    return await eventually(done, within_s=within_s)
+    return await eventually(done)
 
 
 def _check_bill(log: dict, register_wh: int) -> None:
@@ -112,9 +112,9 @@ async def test_core_restart_mid_session(tmp_path: Path) -> None:
             down = _now()
         station = sim.station(st)
         # core is gone; the charger keeps charging and queues its meter values
-        await eventually(lambda: _offline(station), within_s=10)
+        await eventually(lambda: _offline(station))
         queued_from = len(station.outbox)
-        await eventually(lambda: _more_queued(station, queued_from + 3), within_s=10)
+        await eventually(lambda: _more_queued(station, queued_from + 3))
         with core_process(db, port=port, stations=0, seed=None) as url2:
             assert url2 == url
             await sim.wait_online(within_s=WITHIN_S)

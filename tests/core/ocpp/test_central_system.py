@@ -182,10 +182,10 @@ async def test_data_transfer_and_handshake_rules(world) -> None:
     ) as ws:
         assert ws.subprotocol == "ocpp1.6"
         await ws.send(json.dumps([2, "m1", "MeterValues", {"connectorId": "one"}]))
-        answer = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        answer = json.loads(await asyncio.wait_for(ws.recv(), WITHIN_S))
         assert answer[0] == 4 and answer[1] == "m1"
         await ws.send(json.dumps([2, "h1", "Heartbeat", {}]))
-        answer = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        answer = json.loads(await asyncio.wait_for(ws.recv(), WITHIN_S))
         assert answer[0] == 3 and "currentTime" in answer[2]
 
 

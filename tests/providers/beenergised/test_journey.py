@@ -8,12 +8,12 @@ import asyncio
 import contextlib
 import importlib.util
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from services.models import (
@@ -36,6 +36,9 @@ from services.provider import (
     NoVehicle,
 )
 from services.registry import implemented_providers, open_provider
+from tests.clients.http import TIMEOUT_S as HTTP_TIMEOUT_S
+from tests.core_launcher import stop_process
+from tests.waits import WITHIN_S, eventually
 
 BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
 DRIVER = Credentials(username="driver@example.com", password="driver-demo")
@@ -85,7 +88,7 @@ def simulated_chargers(core_url):
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + WITHIN_S
         ready = False
         while time.monotonic() < deadline:
             line = proc.stdout.readline().decode()
@@ -100,13 +103,7 @@ def simulated_chargers(core_url):
             raise RuntimeError(f"simulator did not start (exit {proc.poll()}): {err}")
         yield control
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc)
 
 
 @pytest.fixture
@@ -241,7 +238,7 @@ async def test_charging_journey_with_live_meter_history_statistics_and_status_fe
 ):
     await _login(provider)
     cards = [c for c in await provider.list_cards() if c.status.value == "ACTIVE"]
-    _station, connector = await _charging_target(provider)
+    station, connector = await _charging_target(provider)
     stats_before = await provider.statistics()
 
     changes = []
@@ -254,7 +251,7 @@ async def test_charging_journey_with_live_meter_history_statistics_and_status_fe
     watcher = asyncio.create_task(watch())
     steps: list[StartProgress] = []
     try:
-        await asyncio.sleep(0.5)  # let the subscription be acknowledged
+        await _until_feed_is_live(simulated_chargers, station.id, connector, changes)
         try:
             session = await provider.start_charging(
                 connector.id, cards[0].id, progress=steps.append, timeout_s=60
@@ -266,13 +263,12 @@ async def test_charging_journey_with_live_meter_history_statistics_and_status_fe
 
         # live energy increases
         first = await provider.get_session(session.id)
-        later = first
-        for _ in range(60):
-            await asyncio.sleep(0.5)
+
+        async def more_energy():  # type: ignore[no-untyped-def]
             later = await provider.get_session(session.id)
-            if later.energy_kwh > first.energy_kwh:
-                break
-        assert later.energy_kwh > first.energy_kwh
+            return later.energy_kwh > first.energy_kwh
+
+        await eventually(more_energy, interval=0.5)
         assert session.id in {s.id for s in await provider.active_sessions()}
 
         stopped = await provider.stop_charging(session.id)
@@ -289,11 +285,12 @@ async def test_charging_journey_with_live_meter_history_statistics_and_status_fe
         assert stats.energy_kwh == pytest.approx(
             stats_before.energy_kwh + stopped.energy_kwh, abs=0.05
         )
-        for _ in range(40):
-            if {c.status.value for c in changes} >= {"OCCUPIED"}:
-                break
-            await asyncio.sleep(0.25)
-        assert any(c.connector_id == connector.id and c.status.value == "OCCUPIED" for c in changes)
+
+        async def occupied_seen() -> bool:
+            return any(c.connector_id == connector.id and c.status.value == "OCCUPIED"
+                       for c in changes)
+
+        await eventually(occupied_seen)
     finally:
         watcher.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -370,6 +367,34 @@ async def test_register_login_renew_cards_profile_against_real_core(provider):
         pytest.skip(cards_missing)
 
 
+async def _until_feed_is_live(control: str, station_id: str, connector, changes: list) -> None:  # type: ignore[no-untyped-def]
+    """The feed carries no acknowledgement of a subscription, so the test makes its own
+    event: it faults and clears the connector through the simulator's control API until the
+    watcher has seen a change of it, then waits for AVAILABLE again. From then on no status
+    change is missed."""
+    url = f"{control}/stations/{station_id}/faults"
+    number = connector.sort_order or 1
+
+    def seen() -> list:
+        return [c for c in changes if c.connector_id == connector.id]
+
+    async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_S) as http:
+
+        async def toggled_and_seen() -> bool:
+            if not seen():
+                for action in ("faulted", "clear"):
+                    r = await http.post(url, json={"action": action, "connector": number})
+                    assert r.status_code == 200, r.text
+            return bool(seen())
+
+        await eventually(toggled_and_seen, interval=0.5)
+
+    async def available_again() -> bool:
+        return seen()[-1].status.value == "AVAILABLE"
+
+    await eventually(available_again)
+
+
 def _fault(control: str, station_id: str, connector: int, action: str, off: bool = False):
     cmd = [
         sys.executable,
@@ -386,7 +411,7 @@ def _fault(control: str, station_id: str, connector: int, action: str, off: bool
     if off:
         cmd.append("--off")
     done = subprocess.run(
-        cmd, capture_output=True, timeout=30, cwd=Path(__file__).resolve().parents[3]
+        cmd, capture_output=True, timeout=WITHIN_S, cwd=Path(__file__).resolve().parents[3]
     )
     assert done.returncode == 0, done.stderr.decode(errors="replace")
 

@@ -16,6 +16,7 @@ from websockets.asyncio.server import serve
 from services.models import ConnectorStatus
 from services.provider import Forbidden
 from services.providers.beenergised import BeEnergisedProvider
+from tests.waits import WITHIN_S
 
 
 class FeedServer:
@@ -109,7 +110,7 @@ async def test_feed_reconnects_after_a_drop_and_keeps_the_stream(respx_mock):
                     if len(seen) == 2:
                         return
 
-        await asyncio.wait_for(consume(), 20)
+        await asyncio.wait_for(consume(), WITHIN_S)
         await p.close()
     assert [c.status for c in seen] == [ConnectorStatus.OCCUPIED, ConnectorStatus.OUT_OF_ORDER]
     assert seen[1].status_detail == "Faulted" and seen[0].at is not None
