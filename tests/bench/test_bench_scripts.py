@@ -1,6 +1,6 @@
-"""(H7 review) The benchmark commands behind the issues' figures keep running: tiny sizes,
-a smoke test of each script's whole path (seed, store query, HTTP against a real core;
-simulated chargers over OCPP), not a measurement."""
+"""The benchmark commands keep running: tiny sizes, a smoke test of each script's whole path
+(seed, store query, HTTP against a real core; simulated chargers over OCPP), not a
+measurement."""
 
 from __future__ import annotations
 

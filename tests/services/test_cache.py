@@ -1,6 +1,10 @@
-"""Offline cache bounds and privacy."""
+"""Offline cache bounds, privacy, and where it lives."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
 
 from services import cache as cache_mod
 from services.cache import OfflineCache
@@ -53,3 +57,8 @@ def test_logout_clears_that_drivers_history_only(tmp_path):
     page = c.get_history("p", "ben@example.com")
     assert page.stale and [x.id for x in page.items] == ["x"]
     c.close()
+
+
+def test_default_cache_is_in_the_platform_user_cache_dir() -> None:
+    cache = Path(platformdirs.user_cache_dir("voltra", appauthor=False))
+    assert cache_mod.default_path().parent == cache

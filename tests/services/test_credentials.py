@@ -199,7 +199,7 @@ async def test_resume_saved_login_uses_refresh_token_and_forgets_a_rejected_one(
 
 
 def test_chained_plaintext_backend_never_receives_the_secret(monkeypatch, tmp_path):
-    """(H7 review) A keyring chain holding a safe backend AND a higher-priority plaintext
+    """A keyring chain holding a safe backend AND a higher-priority plaintext
     file backend (keyrings.alt style): the secret goes to the safe one, no file is written."""
     from keyring.backends import chainer
 

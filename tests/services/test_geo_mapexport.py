@@ -1,4 +1,4 @@
-"""Geo helpers, place search ranking, clustering, and the folium exports."""
+"""Geo functions, place search ranking, clustering, and the folium exports."""
 
 from __future__ import annotations
 

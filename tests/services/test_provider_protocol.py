@@ -1,7 +1,7 @@
-"""(H7 review) Issue 4's lists, checked against the code: every ChargingProvider operation the
-issue names exists on the protocol and on each provider (be.ENERGISED and the offline-cache
-wrapper), async where it talks to a back end; the neutral models carry the fields the issue
-lists; each typed error has its own machine code and a driver-readable default message."""
+"""The provider contract the app relies on: every ChargingProvider operation exists on the
+protocol and on each provider (be.ENERGISED and the offline-cache wrapper), async where it
+talks to a back end; the neutral models carry the fields the screens use; each typed error
+has its own machine code and a driver-readable default message."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ ERRORS = [
 ]
 
 
-def test_protocol_names_every_operation_of_the_issue() -> None:
+def test_protocol_names_every_operation() -> None:
     members = dict(inspect.getmembers(provider.ChargingProvider))
     missing = [op for op in OPERATIONS if op not in members]
     assert not missing, missing
@@ -102,7 +102,7 @@ def test_be_energised_provider_is_a_charging_provider() -> None:
 
 
 @pytest.mark.parametrize("model", list(FIELDS), ids=lambda m: m.__name__)
-def test_models_carry_the_fields_the_issue_lists(model: type) -> None:
+def test_models_carry_the_fields_the_screens_use(model: type) -> None:
     missing = set(FIELDS[model].split()) - set(model.model_fields)
     assert not missing, missing
 

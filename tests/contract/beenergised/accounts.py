@@ -1,6 +1,6 @@
-"""Helpers for the account / cards / history integration tests: documented operations
-(copied from the be.ENERGISED document, fragments expanded), users created through the
-API, and store fixtures written straight into the running core's database (WAL)."""
+"""What the account, cards, history and payment tests share: documented operations (copied
+from the be.ENERGISED document, fragments expanded), users created through the API, and
+store fixtures written straight into the running core's database (WAL)."""
 
 from __future__ import annotations
 

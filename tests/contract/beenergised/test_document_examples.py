@@ -690,7 +690,7 @@ ID_ARGS: dict[str, Callable[[World, str], dict[str, Any]]] = {
 def test_odd_ids_are_client_errors_not_crashes(world: World, name: str) -> None:
     """Ids beyond SQLite's INTEGER range, non-ASCII digits, empty or quoted strings are the
     client's mistake: BAD_USER_INPUT or NOT_FOUND naming the argument, never an internal
-    error (found by this review: a 24-digit connector id crashed five resolvers)."""
+    error."""
     for value in ODD_IDS:
         body = world.run(name, ID_ARGS[name](world, value), world.driver)
         assert body.get("errors"), (name, value, body)
@@ -699,9 +699,8 @@ def test_odd_ids_are_client_errors_not_crashes(world: World, name: str) -> None:
 
 
 def test_settings_never_serve_the_link_signing_key(world: World, core_db: Any) -> None:
-    """(H7 review) ``settings`` merged every row of the settings table, so anyone, without a
-    login, read the HMAC key that signs document and payment-page links (and could forge
-    links to other drivers' invoices). Public settings only."""
+    """``settings`` serves public settings only: never the HMAC key that signs document and
+    payment-page links (with it, anyone could forge links to other drivers' invoices)."""
     from services.core.store.db import connect
 
     world.ok("accountDocumentsPaged", {}, world.driver)  # a signed link exists: key made

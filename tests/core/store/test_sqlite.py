@@ -1,7 +1,7 @@
-"""(H7 review) Issue 2's store bullets, each checked: SQLite in WAL mode with foreign keys on,
-an R*Tree for station coordinates kept by triggers, versioned idempotent migrations, one
-transaction per state change (a failure leaves nothing half-written), and the default
-database / offline cache under the platformdirs user data / cache directories."""
+"""The SQLite store: WAL mode with foreign keys on, an R*Tree for station coordinates kept by
+triggers, versioned idempotent migrations, one transaction per state change (a failure
+leaves nothing half-written), the default database under the platformdirs user data
+directory."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from services.cache import default_path
 from services.core.store.db import connect, default_db_path, migrate, schema_version, transaction
 from services.core.store.migrations import MIGRATIONS
 from tests import factories as f
@@ -70,8 +69,6 @@ def test_a_failed_transaction_leaves_nothing_behind(conn: sqlite3.Connection) ->
     assert conn.execute("SELECT COUNT(*) FROM sites").fetchone()[0] == before
 
 
-def test_default_locations_are_the_platform_user_dirs() -> None:
+def test_default_database_is_in_the_platform_user_data_dir() -> None:
     data = Path(platformdirs.user_data_dir("voltra", appauthor=False))
-    cache = Path(platformdirs.user_cache_dir("voltra", appauthor=False))
     assert default_db_path().parent == data and default_db_path().suffix == ".sqlite3"
-    assert default_path().parent == cache

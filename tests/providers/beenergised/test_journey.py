@@ -1,12 +1,11 @@
 """The driver journey through the services layer against the real embedded core
 (``core_url``: a ``python -m services.core`` subprocess on 127.0.0.1), over real HTTP and
-WebSocket. Steps that need parts of the core not yet running skip with the reason."""
+WebSocket, with simulated chargers connected to it over OCPP."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import os
 import subprocess
 import sys
@@ -32,7 +31,6 @@ from services.provider import (
     InvalidCredentials,
     InvalidInput,
     NotAuthenticated,
-    NotSupported,
     NoVehicle,
 )
 from services.registry import implemented_providers, open_provider
@@ -42,26 +40,11 @@ from tests.waits import WITHIN_S, eventually
 
 BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
 DRIVER = Credentials(username="driver@example.com", password="driver-demo")
-CHARGING_MISSING = (
-    "charging is not available on this core: the be.ENERGISED charging resolvers answer "
-    "CHARGING_UNAVAILABLE until H4's OCPP central system + simulator (issue 3, branch "
-    "'hardware') is merged to main"
-)
-
-
-HARDWARE_MISSING = (
-    "no OCPP charge point simulator in this tree: services.hardware (H4, branch 'hardware', "
-    "issue 3) is not merged yet"
-)
-
-
 @pytest.fixture(scope="module")
 def simulated_chargers(core_url):
     """``python -m services.hardware`` for the stations around Berlin centre: real OCPP 1.6J
     clients connected to the session core; no background drivers, so connectors stay free,
     and a fast clock so energy grows quickly."""
-    if importlib.util.find_spec("services.hardware.__main__") is None:
-        pytest.skip(HARDWARE_MISSING)
     cmd = [
         sys.executable,
         "-m",
@@ -113,28 +96,12 @@ async def provider(core_url):
     await p.close()
 
 
-SEARCH_MISSING = (
-    "station search is not served by this core yet: cpsPagedLocationBased answers "
-    "NOT_IMPLEMENTED until H1's station resolvers (resolvers_stations) are on main"
-)
-DRIVER_MISSING = (
-    "the demo driver driver@example.com / driver-demo is not seeded in this core yet "
-    "(H2's demo data generator)"
-)
-
-
 async def _search(provider, **kw):
-    try:
-        return await provider.search_stations(SearchQuery(centre=BERLIN, radius_km=10, **kw))
-    except NotSupported:
-        pytest.skip(SEARCH_MISSING)
+    return await provider.search_stations(SearchQuery(centre=BERLIN, radius_km=10, **kw))
 
 
 async def _login(provider):
-    try:
-        return await provider.login(DRIVER)
-    except InvalidCredentials:
-        pytest.skip(DRIVER_MISSING)
+    return await provider.login(DRIVER)
 
 
 async def test_registry_lists_the_five_documents_and_opens_beenergised(provider):
@@ -227,10 +194,7 @@ async def _charging_target(provider):
         for c in detail.connectors:
             if c.status.value == "AVAILABLE":
                 return detail, c
-    pytest.skip(
-        "no remotely startable station with an available connector near Berlin: needs "
-        "simulated charge points connected over OCPP (H4, branch hardware, issue 3)"
-    )
+    pytest.fail("no remotely startable station with an available connector near Berlin")
 
 
 async def test_charging_journey_with_live_meter_history_statistics_and_status_feed(
@@ -252,12 +216,9 @@ async def test_charging_journey_with_live_meter_history_statistics_and_status_fe
     steps: list[StartProgress] = []
     try:
         await _until_feed_is_live(simulated_chargers, station.id, connector, changes)
-        try:
-            session = await provider.start_charging(
-                connector.id, cards[0].id, progress=steps.append, timeout_s=60
-            )
-        except NotSupported:
-            pytest.skip(CHARGING_MISSING)
+        session = await provider.start_charging(
+            connector.id, cards[0].id, progress=steps.append, timeout_s=60
+        )
         assert session.state is SessionState.CHARGING
         assert steps[0].step == "requested" and steps[-1].step == "charging"
 
@@ -336,22 +297,14 @@ async def test_register_login_renew_cards_profile_against_real_core(provider):
     assert updated.first_name == "Johanna" and updated.language == "de"
     assert (await provider.profile()).first_name == "Johanna"
 
-    cards_missing = None
-    try:
-        card = await provider.add_card("", label="My first card")
-    except NotSupported:
-        cards_missing = (
-            "contractRateOptions not served by this core yet (H3) and the new user has no "
-            "card whose rate could be reused"
-        )
-    if cards_missing is None:
-        assert card.uid and card.label == "My first card"
-        renamed = await provider.rename_card(card.id, "Work card")
-        assert renamed.label == "Work card"
-        listed = {c.id: c for c in await provider.list_cards()}
-        assert listed[card.id].label == "Work card"
-        blocked = await provider.block_card(card.id)
-        assert blocked.status.value == "BLOCKED"
+    card = await provider.add_card("", label="My first card")
+    assert card.uid and card.label == "My first card"
+    renamed = await provider.rename_card(card.id, "Work card")
+    assert renamed.label == "Work card"
+    listed = {c.id: c for c in await provider.list_cards()}
+    assert listed[card.id].label == "Work card"
+    blocked = await provider.block_card(card.id)
+    assert blocked.status.value == "BLOCKED"
 
     # a saved refresh token logs in again without the password (on another device: the
     # refresh token rotates, so this one's session ends)
@@ -363,8 +316,6 @@ async def test_register_login_renew_cards_profile_against_real_core(provider):
         assert not other.is_logged_in
     finally:
         await other.close()
-    if cards_missing:
-        pytest.skip(cards_missing)
 
 
 async def _until_feed_is_live(control: str, station_id: str, connector, changes: list) -> None:  # type: ignore[no-untyped-def]
