@@ -32,15 +32,3 @@ async def eventually(check: Callable[[], Awaitable[T]], within_s: float = WITHIN
         await asyncio.sleep(interval)
     raise AssertionError(f"condition not met within {within_s}s; last value: {last!r}")
 
-
-def eventually_sync(check: Callable[[], T], within_s: float = WITHIN_S,
-                    interval: float = 0.1) -> T:
-    """Blocking twin of :func:`eventually` for synchronous tests."""
-    deadline = time.monotonic() + within_s
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {within_s}s; last value: {last!r}")
