@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tests.doc_queries import doc_query
+    from tests.contract.beenergised.doc_queries import doc_query
 
     tmp = None
     db = args.db

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from services.core.services import partners
 from services.core.store.db import connect
-from tests.support import core_process
+from tests.core_launcher import core_process
 
 REPO = Path(__file__).resolve().parents[3]
 
