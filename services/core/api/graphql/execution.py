@@ -123,10 +123,11 @@ class _ContextInfo:
 
 
 class _Slow(Exception):
-    """Raised inside the fast path: something needs graphql-core's own handling."""
+    """Raised inside the fast path: something needs graphql-core's own handling.
 
-
-_SLOW = _Slow()
+    Always a new instance (``raise _Slow``): a raised exception keeps the frames it passed
+    through on its traceback, so one shared instance would collect the frames, and through
+    them the results, of every operation that ever fell back to the normal path."""
 
 # (parent type, field name) -> (resolver or None, leaf type, non-null) or None (slow path)
 _LeafPlan = tuple[Any, Any, bool] | None
@@ -357,7 +358,7 @@ class FastExecutionContext(ExecutionContext):
     def _complete(self, shape: tuple, value: Any) -> Any:
         if value is None:
             if shape[1]:
-                raise _SLOW
+                raise _Slow
             return None
         kind = shape[0]
         if kind == _LEAF:
@@ -366,9 +367,9 @@ class FastExecutionContext(ExecutionContext):
             try:
                 out = shape[2](value)
             except Exception:
-                raise _SLOW from None
+                raise _Slow from None
             if out is None or out is Undefined:
-                raise _SLOW
+                raise _Slow
             return out
         cls = value.__class__
         if kind == _OBJECT:
@@ -447,7 +448,7 @@ def _discard(value: Any) -> None:
     resolver again)."""
     if value.__class__ is CoroutineType:
         value.close()
-    raise _SLOW
+    raise _Slow
 
 
 # ------------------------------------------------------------------ depth limit
