@@ -16,6 +16,7 @@ from graphql import GraphQLSchema
 from starlette.responses import Response
 
 from services.core.api.graphql import errors
+from services.core.api.graphql.cost import CostBudget, check_cost
 from services.core.api.graphql.errors import AriadneErrorLog, format_error
 from services.core.api.graphql.execution import (
     FastExecutionContext,
@@ -28,9 +29,26 @@ from services.core.api.graphql.http_json import OrjsonGraphQLHTTPHandler
 ContextFn = Callable[..., dict[str, Any]]  # (request, data) -> a fresh dict per operation
 OnConnect = Callable[[Any, Any], Any]       # (websocket, connection_init payload)
 
+# The budget of one operation (see cost.py and the README): about 100 stations with every
+# field of the document's CpFragment and its connectors, or the standard introspection
+# query, fit; many aliases of a search or pages of pages do not.
+DEFAULT_BUDGET = CostBudget(maximum=60_000)
+
+
+def budgeted_parser(schema: GraphQLSchema, budget: CostBudget) -> Callable[[Any, dict], Any]:
+    """The cached parser, then the cost check: an over-budget operation is refused before
+    validation and execution."""
+    def parse_within_budget(context: Any, data: dict) -> Any:
+        document = cached_parser(context, data)
+        check_cost(schema, document, data, budget)
+        return document
+
+    return parse_within_budget
+
 
 def graphql_app(schema: GraphQLSchema, context: ContextFn, *,
                 on_ws_connect: OnConnect | None = None, introspection: bool = True,
+                budget: CostBudget = DEFAULT_BUDGET,
                 logger: str = "services.core.graphql") -> GraphQL:
     """``context`` must return a new dict per operation: resolvers cache per-request facts
     (the viewer, batch loaders) in it. With ``on_ws_connect`` the app also serves
@@ -44,7 +62,7 @@ def graphql_app(schema: GraphQLSchema, context: ContextFn, *,
         explorer=ExplorerHttp405(),
         http_handler=OrjsonGraphQLHTTPHandler(),
         error_formatter=format_error,
-        query_parser=cached_parser,
+        query_parser=budgeted_parser(schema, budget),
         query_validator=cached_validator,
         validation_rules=[MaxDepthRule],
         execution_context_class=FastExecutionContext,
