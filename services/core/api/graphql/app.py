@@ -29,10 +29,11 @@ from services.core.api.graphql.http_json import OrjsonGraphQLHTTPHandler
 ContextFn = Callable[..., dict[str, Any]]  # (request, data) -> a fresh dict per operation
 OnConnect = Callable[[Any, Any], Any]       # (websocket, connection_init payload)
 
-# The budget of one operation (see cost.py and the README): about 100 stations with every
-# field of the document's CpFragment and its connectors, or the standard introspection
-# query, fit; many aliases of a search or pages of pages do not.
-DEFAULT_BUDGET = CostBudget(maximum=60_000)
+# The budget of one operation (see cost.py and the README): a page of 100 stations with
+# every field of the document's fragments three levels deep, or the standard introspection
+# query, fit (each costs what ~60 ms of the core's work produce); many aliases of a search,
+# or pages of pages, do not.
+DEFAULT_BUDGET = CostBudget(maximum=100_000)
 
 
 def budgeted_parser(schema: GraphQLSchema, budget: CostBudget) -> Callable[[Any, dict], Any]:

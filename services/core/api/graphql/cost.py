@@ -6,8 +6,9 @@ a root field (a store query or a domain operation of its own) costs ``root_field
 Inside a list, everything is multiplied by the list's size: a paging argument
 (``limit``/``first``/``last`` or ``pagination.limit``) gives it, capped at the facade's page
 size maximum, its default page size when omitted; lists without such an argument count
-``default_list_size`` items. A paged field that returns an object (``cpsPaged { cps }``)
-hands its size to the list fields directly inside it.
+``default_list_size`` items (``list_sizes`` names exceptions, ``"Type.field": n``;
+introspection lists count what the schema holds). A paged field that returns an object
+(``cpsPaged { data }``) hands its size to the list fields directly inside it.
 
 Each fragment is costed once per (fragment, pending page size) and reused at every spread,
 so nested spreads cannot make the analysis itself expensive. The analysis reads the
@@ -22,8 +23,10 @@ request's variables it would defeat the validation cache.
 
 from __future__ import annotations
 
+import math
+import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -31,7 +34,9 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLError,
+    GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
@@ -45,6 +50,7 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
     get_named_type,
+    is_abstract_type,
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 
@@ -54,11 +60,12 @@ COST_LIMIT_EXCEEDED = "COST_LIMIT_EXCEEDED"
 @dataclass(frozen=True)
 class CostBudget:
     maximum: int
-    root_field_cost: int = 2_000
+    root_field_cost: int = 5_000
     default_page_size: int = 20
     max_page_size: int = 100
-    default_list_size: int = 10
+    default_list_size: int = 5
     size_args: Sequence[str] = ("limit", "first", "last", "pagination.limit")
+    list_sizes: Mapping[str, int] = field(default_factory=dict)
 
 
 def _is_list(type_: Any) -> bool:
@@ -92,6 +99,7 @@ class _Analysis:
         self._fragment_cost: dict[tuple[str, int | None], int] = {}
         self._in_progress: set[str] = set()
         self._paged_args = {path.split(".")[0] for path in budget.size_args}
+        self.list_sizes = {**introspection_sizes(schema), **budget.list_sizes}
         self.roots = {t for t in (schema.query_type, schema.mutation_type,
                                   schema.subscription_type) if t is not None}
 
@@ -155,7 +163,8 @@ class _Analysis:
         size = self.page_size(field_def, node)
         if _is_list(field_def.type):
             items = size if size is not None else (
-                pending if pending is not None else self.budget.default_list_size)
+                pending if pending is not None else self.list_sizes.get(
+                    f"{parent.name}.{name}", self.budget.default_list_size))
             inner = self.selection_cost(node.selection_set, get_named_type(field_def.type),
                                         None)
             return 1 + items * inner
@@ -164,6 +173,39 @@ class _Analysis:
 
 
 _META = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
+
+
+def _mean(counts: list[int]) -> int:
+    return max(1, math.ceil(sum(counts) / max(1, len(counts))))
+
+
+def introspection_sizes(schema: GraphQLSchema) -> dict[str, int]:
+    """The introspection lists' sizes as this schema has them (all types; per type or field
+    the mean over the schema), so an introspection query costs what it produces."""
+    sizes = _INTROSPECTION_SIZES.get(schema)
+    if sizes is None:
+        types = list(schema.type_map.values())
+        fields = [f for t in types for f in (getattr(t, "fields", None) or {}).values()]
+        sizes = _INTROSPECTION_SIZES[schema] = {
+            "__Schema.types": len(types),
+            "__Schema.directives": len(schema.directives),
+            "__Type.fields": _mean([len(getattr(t, "fields", None) or {}) for t in types]),
+            "__Type.inputFields": _mean([len(t.fields) if isinstance(t, GraphQLInputObjectType)
+                                         else 0 for t in types]),
+            "__Type.enumValues": _mean([len(t.values) if isinstance(t, GraphQLEnumType) else 0
+                                        for t in types]),
+            "__Type.interfaces": _mean([len(getattr(t, "interfaces", None) or ())
+                                        for t in types]),
+            "__Type.possibleTypes": _mean([len(schema.get_possible_types(t))
+                                           if is_abstract_type(t) else 0 for t in types]),
+            "__Field.args": _mean([len(getattr(f, "args", None) or {}) for f in fields]),
+            "__Directive.args": _mean([len(d.args) for d in schema.directives]),
+        }
+    return sizes
+
+
+_INTROSPECTION_SIZES: weakref.WeakKeyDictionary[GraphQLSchema, dict[str, int]] = (
+    weakref.WeakKeyDictionary())
 
 
 def _root(schema: GraphQLSchema, operation: OperationDefinitionNode) -> Any:
