@@ -2,8 +2,9 @@
 
 Every error a client sees carries ``extensions.code``: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND,
 BAD_USER_INPUT (``extensions.field`` names the offending argument/input field), CONFLICT,
-NOT_IMPLEMENTED, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, INTERNAL_SERVER_ERROR, or a
-domain error's own code. Resolvers either raise the helpers below or let a domain error
+NOT_IMPLEMENTED, GRAPHQL_PARSE_FAILED and COST_LIMIT_EXCEEDED (request limits, see
+execution.py and cost.py), GRAPHQL_VALIDATION_FAILED, INTERNAL_SERVER_ERROR, or a domain
+error's own code. Resolvers either raise the helpers below or let a domain error
 (``services.core.domain.errors.DomainError``) propagate; ``format_error`` maps those. Anything
 else is a bug: it is logged with its traceback and the client gets a generic message, so
 internals (SQL, paths, secrets) never leak.
