@@ -21,13 +21,13 @@ from pathlib import Path
 
 from ariadne import graphql
 
-from services.core.api.beenergised.execution import (
+from services.core.api.beenergised.schema import build_schema
+from services.core.api.beenergised.station_types import Parents, prepare_cps
+from services.core.api.graphql.execution import (
     FastExecutionContext,
     cached_parser,
     cached_validator,
 )
-from services.core.api.beenergised.schema import build_schema
-from services.core.api.beenergised.station_types import Parents, prepare_cps
 from services.core.demo import generate
 from services.core.state import Core, CoreConfig
 from services.core.store.db import connect, migrate

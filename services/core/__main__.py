@@ -25,6 +25,7 @@ from pathlib import Path
 
 import uvicorn
 
+from services.core import logs
 from services.core.state import Core, CoreConfig
 from services.core.store.db import connect, default_db_path, migrate
 
@@ -235,6 +236,7 @@ async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warni
                        access_log=False, timeout_graceful_shutdown=5)
     )
     _redact_log_handlers()
+    logs.install()
     server.ready_line = READY_PREFIX + config.base_url
     await server.serve(sockets=[sock])
 

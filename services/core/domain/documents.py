@@ -1,7 +1,7 @@
 """Account documents (invoices and other PDFs) and their download authorisation.
 
 Download links: ``/documents/{uuid}.pdf`` is served by the core
-(``services.core.api.documents``). A request is authorised EITHER by a short-lived signed
+(``services.core.api.hosted.documents``). A request is authorised EITHER by a short-lived signed
 link (``?expires=<unix>&sig=<hex>``; HMAC-SHA256 over the document uuid, its owner's uuid
 and the expiry, valid ``LINK_TTL_SECONDS`` = 15 minutes) OR by the owner's session token as
 ``Authorization: Bearer``. ``AccountDocument.downloadLink`` always carries a fresh signed

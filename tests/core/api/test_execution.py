@@ -5,7 +5,7 @@ from __future__ import annotations
 from ariadne import ObjectType, QueryType, make_executable_schema
 from graphql import ExecutionContext, graphql_sync
 
-from services.core.api.beenergised.execution import (
+from services.core.api.graphql.execution import (
     FastExecutionContext,
     cached_parser,
     cached_validator,
@@ -74,8 +74,8 @@ def test_parse_and_validation_are_cached() -> None:
 def test_depth_limit() -> None:
     from graphql import get_introspection_query, parse, specified_rules, validate
 
-    from services.core.api.beenergised.execution import MAX_DEPTH, MaxDepthRule
     from services.core.api.beenergised.schema import build_schema
+    from services.core.api.graphql.execution import MAX_DEPTH, MaxDepthRule
 
     real = build_schema()
     rules = [*specified_rules, MaxDepthRule]

@@ -12,8 +12,8 @@ import pytest
 from ariadne import ObjectType, QueryType, make_executable_schema
 from graphql import ExecutionContext, execute, parse
 
-from services.core.api.beenergised import execution
-from services.core.api.beenergised.execution import (
+from services.core.api.graphql import execution
+from services.core.api.graphql.execution import (
     FastExecutionContext,
     context_only,
     plain_leaf,

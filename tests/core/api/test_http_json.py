@@ -9,7 +9,7 @@ import json
 from ariadne.asgi.handlers import GraphQLHTTPHandler
 from starlette.requests import Request
 
-from services.core.api.beenergised.http_json import OrjsonGraphQLHTTPHandler
+from services.core.api.graphql.http_json import OrjsonGraphQLHTTPHandler
 
 REQUEST = Request({"type": "http", "method": "POST", "headers": []})
 

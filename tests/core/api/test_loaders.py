@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from services.core.api.beenergised.loaders import BatchLoader
+from services.core.api.graphql.loaders import BatchLoader
 from services.core.state import Core, CoreConfig
 
 

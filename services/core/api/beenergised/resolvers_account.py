@@ -12,9 +12,9 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised import errors
 from services.core.api.beenergised.context import core, optional_viewer, viewer
 from services.core.api.beenergised.userdata import as_user, domain_error_body, error_body, run
+from services.core.api.graphql import errors
 from services.core.domain import accounts, auth, favourites
 from services.core.domain.errors import DomainError
 from services.core.store import stations as station_store

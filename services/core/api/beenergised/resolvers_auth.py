@@ -15,9 +15,9 @@ from typing import Any
 from ariadne import MutationType
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised import errors
 from services.core.api.beenergised.context import raw_bearer
 from services.core.api.beenergised.userdata import error_body, run
+from services.core.api.graphql import errors
 from services.core.domain import auth
 
 mutation = MutationType()

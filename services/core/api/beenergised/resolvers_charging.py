@@ -29,8 +29,8 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from services.core.api.beenergised import errors
 from services.core.api.beenergised.context import core, viewer
+from services.core.api.graphql import errors
 from services.core.domain import cards as cards_domain
 from services.core.domain import charging, history
 from services.core.domain.charging import Failure

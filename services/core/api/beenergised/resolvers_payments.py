@@ -1,6 +1,6 @@
 """paymentMethods, hasPaymentMedium, registerPaymentMethod, initDirectPaymentCharging,
 directPaymentChargingStatus. The links point at the core's hosted payment page
-(``services.core.api.payments``); flows and statuses: ``services.core.domain.payments``.
+(``services.core.api.hosted.payments``); flows and statuses: ``services.core.domain.payments``.
 
 ``OptileTransaction.link`` is the page's path (relative to the core), ``absoluteLink`` the
 full URL, ``id`` the transaction id that ``directPaymentChargingStatus`` takes.

@@ -40,7 +40,6 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised import errors
 from services.core.api.beenergised.context import core, optional_viewer, viewer
 from services.core.api.beenergised.station_types import (
     Parents,
@@ -49,6 +48,7 @@ from services.core.api.beenergised.station_types import (
     prepare_sites,
 )
 from services.core.api.beenergised.userdata import DEFAULT_LIMIT, MAX_LIMIT, page_args, paged
+from services.core.api.graphql import errors
 from services.core.domain import occupancy
 from services.core.domain.auth import REFRESH_TTL, SESSION_TTL
 from services.core.domain.cards import ROAMING_CARD_TYPES, is_expired, rate_option_dict

@@ -18,8 +18,8 @@ from typing import Any
 from ariadne import SubscriptionType
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised import errors
 from services.core.api.beenergised.context import core
+from services.core.api.graphql import errors
 from services.core.events import ConnectorStatusEvent, connector_topic
 
 MAX_CONNECTORS = 500

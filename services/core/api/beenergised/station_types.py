@@ -36,8 +36,8 @@ from ariadne import ObjectType
 from graphql import GraphQLResolveInfo
 
 from services.core.api.beenergised.context import absolute_url, optional_viewer
-from services.core.api.beenergised.execution import context_only, plain_leaf
-from services.core.api.beenergised.loaders import loader
+from services.core.api.graphql.execution import context_only, plain_leaf
+from services.core.api.graphql.loaders import loader
 from services.core.domain.favourites import favoured_among
 from services.core.domain.status import simple_connector, simple_cp
 from services.core.domain.tariffs import price_summary

@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised import errors
 from services.core.api.beenergised.context import core, viewer
+from services.core.api.graphql import errors
 from services.core.domain.errors import DomainError
 
 T = TypeVar("T")

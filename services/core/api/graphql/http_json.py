@@ -11,9 +11,11 @@ Starlette's JSONResponse.
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 import orjson
 from ariadne.asgi.handlers import GraphQLHTTPHandler
+from ariadne.exceptions import HttpBadRequestError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -21,6 +23,15 @@ _OPTIONS = orjson.OPT_NON_STR_KEYS
 
 
 class OrjsonGraphQLHTTPHandler(GraphQLHTTPHandler):
+    async def extract_data_from_request(self, request: Request) -> Any:
+        # The JSON decoder recurses per nesting level: a body (or GET variables) of a few
+        # thousand "[" exhausts the stack. That is the client's malformed input, not ours.
+        try:
+            return await super().extract_data_from_request(request)
+        except RecursionError:
+            raise HttpBadRequestError("Request body is not a valid JSON: nested too "
+                                      "deeply") from None
+
     async def create_json_response(self, request: Request, result: dict, success: bool
                                    ) -> Response:
         # Same status rule as ariadne's handler.

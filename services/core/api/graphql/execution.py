@@ -30,8 +30,10 @@ from graphql import (
     parse,
     validate,
 )
+from graphql.error import GraphQLSyntaxError
 from graphql.execution import ExecutionContext
 from graphql.execution.execute import default_field_resolver
+from graphql.language import Lexer, Source, TokenKind
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils import is_awaitable as default_is_awaitable
 from graphql.type.scalars import (
@@ -47,17 +49,66 @@ from graphql.type.scalars import (
 MAX_CACHED = 512
 MAX_QUERY_CHARS = 50_000  # longer documents are parsed every time, not cached
 
+# Parse limits. graphql-core's parser recurses once per nesting level ({ [ (), so a few KB
+# of brackets would exhaust Python's stack; the document's deepest operations nest about 12
+# levels, the standard introspection query 10. The largest operations the apps send are a
+# few hundred tokens, the document's examples with fragments expanded three levels about
+# 3,000.
+MAX_NESTING = 48
+MAX_TOKENS = 15_000
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+
+_OPEN = frozenset({TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L})
+_CLOSE = frozenset({TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R})
+
 _documents: OrderedDict[str, DocumentNode] = OrderedDict()
 _validated: OrderedDict[tuple, tuple[DocumentNode, list[GraphQLError]]] = OrderedDict()
+
+
+def _parse_failed(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": PARSE_FAILED})
+
+
+def _check_shape(query: str) -> None:
+    """Refuse documents over MAX_TOKENS or nested deeper than MAX_NESTING before the parser
+    sees them (the lexer reads strings and comments properly, so brackets inside them do
+    not count; a lexer error is left for parse() to report with its location)."""
+    lexer = Lexer(Source(query))
+    depth = tokens = 0
+    try:
+        while True:
+            token = lexer.advance()
+            kind = token.kind
+            if kind is TokenKind.EOF:
+                return
+            tokens += 1
+            if tokens > MAX_TOKENS:
+                raise _parse_failed(f"document longer than {MAX_TOKENS} tokens")
+            if kind in _OPEN:
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise _parse_failed(f"document nested deeper than {MAX_NESTING} levels "
+                                        f"(at character {token.start})")
+            elif kind in _CLOSE:
+                depth -= 1
+    except GraphQLSyntaxError:
+        return
+
+
+def parse_limited(query: str) -> DocumentNode:
+    """``graphql.parse`` within the limits above: over them, a GraphQL error naming the
+    limit (code GRAPHQL_PARSE_FAILED) instead of a stack overflow or seconds of work."""
+    _check_shape(query)
+    return parse(query, max_tokens=MAX_TOKENS)
 
 
 def cached_parser(_context: Any, data: dict) -> DocumentNode:
     query = data["query"]
     if not isinstance(query, str) or len(query) > MAX_QUERY_CHARS:
-        return parse(query)
+        return parse_limited(query)
     doc = _documents.get(query)
     if doc is None:
-        doc = parse(query)  # a syntax error raises and is not cached
+        doc = parse_limited(query)  # a syntax error raises and is not cached
         _documents[query] = doc
         if len(_documents) > MAX_CACHED:
             _documents.popitem(last=False)
@@ -123,10 +174,11 @@ class _ContextInfo:
 
 
 class _Slow(Exception):
-    """Raised inside the fast path: something needs graphql-core's own handling."""
+    """Raised inside the fast path: something needs graphql-core's own handling.
 
-
-_SLOW = _Slow()
+    Always a new instance (``raise _Slow``): a raised exception keeps the frames it passed
+    through on its traceback, so one shared instance would collect the frames, and through
+    them the results, of every operation that ever fell back to the normal path."""
 
 # (parent type, field name) -> (resolver or None, leaf type, non-null) or None (slow path)
 _LeafPlan = tuple[Any, Any, bool] | None
@@ -357,7 +409,7 @@ class FastExecutionContext(ExecutionContext):
     def _complete(self, shape: tuple, value: Any) -> Any:
         if value is None:
             if shape[1]:
-                raise _SLOW
+                raise _Slow
             return None
         kind = shape[0]
         if kind == _LEAF:
@@ -366,9 +418,9 @@ class FastExecutionContext(ExecutionContext):
             try:
                 out = shape[2](value)
             except Exception:
-                raise _SLOW from None
+                raise _Slow from None
             if out is None or out is Undefined:
-                raise _SLOW
+                raise _Slow
             return out
         cls = value.__class__
         if kind == _OBJECT:
@@ -447,7 +499,7 @@ def _discard(value: Any) -> None:
     resolver again)."""
     if value.__class__ is CoroutineType:
         value.close()
-    raise _SLOW
+    raise _Slow
 
 
 # ------------------------------------------------------------------ depth limit
@@ -458,20 +510,28 @@ def _discard(value: Any) -> None:
 MAX_DEPTH = 15
 
 
-def _depth(node: Any, fragments: dict[str, Any], depth: int, seen: frozenset[str]) -> int:
+def _depth(node: Any, fragments: dict[str, Any], memo: dict[str, int],
+           visiting: set[str]) -> int:
+    """How many fields deep ``node``'s selection goes. A fragment's depth does not depend on
+    where it is spread, so it is computed once per fragment: re-walking it at every spread
+    made documents of nested spreads cost exponential time here."""
     selection_set = getattr(node, "selection_set", None)
     if selection_set is None:
-        return depth
-    deepest = depth
+        return 0
+    deepest = 0
     for sel in selection_set.selections:
         if isinstance(sel, FragmentSpreadNode):
             name = sel.name.value
-            if name in fragments and name not in seen:
-                deepest = max(deepest, _depth(fragments[name], fragments, depth, seen | {name}))
+            depth = memo.get(name)
+            if depth is None and name in fragments and name not in visiting:
+                visiting.add(name)
+                depth = memo[name] = _depth(fragments[name], fragments, memo, visiting)
+                visiting.discard(name)
+            deepest = max(deepest, depth or 0)
         elif isinstance(sel, InlineFragmentNode):
-            deepest = max(deepest, _depth(sel, fragments, depth, seen))
+            deepest = max(deepest, _depth(sel, fragments, memo, visiting))
         else:
-            deepest = max(deepest, _depth(sel, fragments, depth + 1, seen))
+            deepest = max(deepest, 1 + _depth(sel, fragments, memo, visiting))
     return deepest
 
 
@@ -479,7 +539,7 @@ class MaxDepthRule(ValidationRule):
     def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
         fragments = {d.name.value: d for d in self.context.document.definitions
                      if isinstance(d, FragmentDefinitionNode)}
-        depth = _depth(node, fragments, 0, frozenset())
+        depth = _depth(node, fragments, {}, set())
         if depth > MAX_DEPTH:
             self.report_error(GraphQLError(
                 f"query depth {depth} exceeds the limit of {MAX_DEPTH}", node))

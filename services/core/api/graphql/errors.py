@@ -1,9 +1,10 @@
-"""GraphQL errors of the be.ENERGISED facade.
+"""GraphQL errors of the core's GraphQL facades.
 
 Every error a client sees carries ``extensions.code``: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND,
 BAD_USER_INPUT (``extensions.field`` names the offending argument/input field), CONFLICT,
-CHARGING_UNAVAILABLE, NOT_IMPLEMENTED, GRAPHQL_VALIDATION_FAILED, INTERNAL_SERVER_ERROR.
-Resolvers either raise the helpers below or let a domain error
+NOT_IMPLEMENTED, GRAPHQL_PARSE_FAILED and COST_LIMIT_EXCEEDED (request limits, see
+execution.py and cost.py), GRAPHQL_VALIDATION_FAILED, INTERNAL_SERVER_ERROR, or a domain
+error's own code. Resolvers either raise the helpers below or let a domain error
 (``services.core.domain.errors.DomainError``) propagate; ``format_error`` maps those. Anything
 else is a bug: it is logged with its traceback and the client gets a generic message, so
 internals (SQL, paths, secrets) never leak.
@@ -43,8 +44,7 @@ def not_found(what: str, ident: object, field: str | None = None) -> GraphQLErro
     return error(NOT_FOUND, f"{what} '{ident}' not found", **ext)
 
 
-def unauthenticated(message: str = "this operation needs a logged-in session: send "
-                    "'Authorization: Bearer <sessionToken>' from initSession") -> GraphQLError:
+def unauthenticated(message: str = "this operation needs authentication") -> GraphQLError:
     return error(UNAUTHENTICATED, message)
 
 
