@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.doc_queries import doc_query
+from tests.contract.beenergised.doc_queries import doc_query
 
 NEAR = "location: {latitude: 52.52, longitude: 13.405, radius: 5}"
 

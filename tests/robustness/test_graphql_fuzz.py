@@ -25,8 +25,8 @@ from hypothesis_graphql import nodes
 from hypothesis_graphql.strategies import Mode, from_schema
 
 from services.core.api.beenergised.schema import build_schema
+from tests.core_launcher import core_process
 from tests.robustness.response_shape import shape_problems
-from tests.support import core_process
 
 VALID_EXAMPLES = 12
 INVALID_EXAMPLES = 3
