@@ -13,10 +13,12 @@ from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
 from services.core.api.beenergised import errors
-from services.core.api.beenergised.context import core, optional_viewer, viewer
+from services.core.api.beenergised.context import core, optional_viewer, raw_bearer, viewer
+from services.core.api.beenergised.resolvers_auth import limits, log_in, source_of, too_many
 from services.core.api.beenergised.userdata import as_user, domain_error_body, error_body, run
-from services.core.domain import accounts, auth, favourites
+from services.core.domain import accounts, auth, favourites, outbox, reactivation
 from services.core.domain.errors import DomainError
+from services.core.domain.validation import check_email
 from services.core.store import stations as station_store
 
 query = QueryType()
@@ -80,8 +82,7 @@ async def resolve_register_and_login(_obj: Any, info: GraphQLResolveInfo,
     except DomainError as exc:
         return {"contact": _failed(exc), "session": None}
     try:
-        pair = await run(info, auth.init_session, contactProfile["email"],
-                         contactProfile["password"])
+        pair = await log_in(info, contactProfile["email"], contactProfile["password"])
         session = {"sessionToken": pair.session_token, "refreshToken": pair.refresh_token,
                    "error": None}
     except auth.AuthError as exc:  # just registered, so only on races (deleted meanwhile)
@@ -98,7 +99,10 @@ async def resolve_additional_fields(_obj: Any, _info: GraphQLResolveInfo) -> lis
 @query.field("verifyEmail")
 async def resolve_verify_email(_obj: Any, info: GraphQLResolveInfo,
                                email: str | None = None) -> dict[str, Any]:
-    status, message = await run(info, accounts.verify_email, email)
+    wait = limits(info).email_checks.take(source_of(info))
+    if wait:
+        raise too_many(wait, "e-mail checks")
+    status, message = accounts.email_shape(email)
     return {"status": status, "message": message}
 
 
@@ -117,8 +121,20 @@ async def resolve_change_password(_obj: Any, info: GraphQLResolveInfo,
 @mutation.field("reactivateUser")
 async def resolve_reactivate(_obj: Any, info: GraphQLResolveInfo,
                              email: str | None = None) -> dict[str, Any]:
-    status, message = await run(info, accounts.reactivate, email)
-    return {"status": status, "message": message}
+    # Rules and the reading of the document: services.core.domain.reactivation.
+    token = raw_bearer(info)
+    if token:
+        status, message = await run(info, accounts.reactivate, email, token)
+        return {"status": status, "message": message}
+    address = check_email(email, "email")
+    wait = limits(info).reactivation_mails.take(source_of(info))
+    if wait:
+        raise too_many(wait, "reactivation mails")
+    mail = await run(info, reactivation.issue_token, address)
+    if mail is not None:
+        outbox.send(outbox.directory_for(core(info).config.db_path), mail.to, mail.subject,
+                    mail.body)
+    return {"status": 202, "message": accounts.REACTIVATION_SENT}
 
 
 @mutation.field("deleteContact")
