@@ -108,6 +108,18 @@ def prepare_database(path: Path, stations: int, seed: int) -> int:
         conn.close()
 
 
+def warn_demo_logins(path: Path, host: str) -> None:
+    from services.core.demo.credentials import exposure_warning
+
+    conn = connect(path)
+    try:
+        message = exposure_warning(conn, host)
+    finally:
+        conn.close()
+    if message:
+        log.warning(message)
+
+
 class _Server(uvicorn.Server):
     """uvicorn server that stops on SIGINT/SIGTERM and then returns normally.
 
@@ -215,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                         stations=args.stations, seed=args.seed,
                         base_url=base_url(args.host, sock))
     log.info("database %s with %d stations", db_path, count)
+    warn_demo_logins(db_path, args.host)
     try:
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
             runner.run(serve(config, sock, args.log_level))
