@@ -98,6 +98,8 @@ def reveal(value: str | None) -> str | None:
 
 def seal_existing(conn: sqlite3.Connection) -> int:
     """Seal every plain value of ``SEALED_COLUMNS``; returns how many rows changed."""
+    # Overwrite the freed plain text instead of leaving it in unused page space.
+    conn.execute("PRAGMA secure_delete = ON")
     changed = 0
     for table, columns in SEALED_COLUMNS.items():
         plain = " OR ".join(f"({c} IS NOT NULL AND {c} NOT LIKE '{PREFIX}%')" for c in columns)
