@@ -217,15 +217,18 @@ def register(
     conn: sqlite3.Connection,
     profile: dict[str, Any] | None,
     additional_fields: list[dict[str, Any]] | None = None,
+    password_hash: str | None = None,
 ) -> sqlite3.Row:
-    """Create a user from a RegisteringContactProfile; returns the new users row."""
+    """Create a user from a RegisteringContactProfile; returns the new users row.
+    ``password_hash``: the profile's password already hashed (by a caller that keeps the
+    slow hashing off the database threads)."""
     if not profile:
         raise BadInput("contactProfile", "is required")
     email = check_email(profile.get("email"), "contactProfile.email")
     password = check_password(profile.get("password"), "contactProfile.password")
     cols, extra = _profile_updates(profile, "contactProfile")
     fields = _check_additional(additional_fields)
-    pw_hash = hash_password(password)  # slow: outside the write transaction
+    pw_hash = password_hash or hash_password(password)  # slow: outside the transaction
     now = utcnow()
     with transaction(conn):
         if conn.execute("SELECT 1 FROM users WHERE email = ?", (email,)).fetchone():
@@ -286,15 +289,29 @@ def change_password(
     keep_session: int | None = None,
 ) -> None:
     """Check the current password, store the new hash, revoke the user's other sessions."""
+    new_pw = check_new_password(current, new)
+    if not verify_password(current or "", password_hash_of(conn, user_id)):
+        raise BadInput("currentPassword", "is not correct")
+    set_password_hash(conn, user_id, hash_password(new_pw), keep_session)
+
+
+def check_new_password(current: str | None, new: str | None) -> str:
+    """The checks of a password change that need no stored data; returns the new one."""
     if not current:
         raise BadInput("currentPassword", "is required")
     new_pw = check_password(new, "newPassword")
-    user = _user_row(conn, user_id)
-    if not verify_password(current, user["password_hash"]):
-        raise BadInput("currentPassword", "is not correct")
     if new_pw == current:
         raise BadInput("newPassword", "must differ from the current password")
-    new_hash = hash_password(new_pw)
+    return new_pw
+
+
+def password_hash_of(conn: sqlite3.Connection, user_id: int) -> str:
+    return _user_row(conn, user_id)["password_hash"]
+
+
+def set_password_hash(conn: sqlite3.Connection, user_id: int, new_hash: str,
+                      keep_session: int | None = None) -> None:
+    """Store a new password hash and revoke the user's other sessions."""
     with transaction(conn):
         conn.execute(
             "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",

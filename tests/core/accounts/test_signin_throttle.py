@@ -96,3 +96,22 @@ def test_deprecated_login_reports_the_wait_in_its_error_body(gql, core_url):
         assert out["error"]["response"]["body"]["status"] == "LOCKED"
     finally:
         client.close()
+
+
+def test_an_address_spraying_guesses_is_stopped_before_any_password_check(gql, core_url):
+    email = unique_email("sprayed")
+    register(gql, email)
+    sprayer = gql_from(core_url, fresh_source())
+    try:
+        codes = []
+        for i in range(101):
+            err = _attempt(sprayer, f"guess-{i}-{email}", WRONG)["errors"][0]
+            codes.append(err["extensions"].get("reason") or err["extensions"]["code"])
+        assert codes[:100] == ["INVALID_CREDENTIALS"] * 100
+        assert codes[100] == "TOO_MANY_REQUESTS"
+        # the budget covers the address, not an account: the account is reachable elsewhere
+        refused = _attempt(sprayer, email, RIGHT)["errors"][0]["extensions"]
+        assert refused["code"] == "TOO_MANY_REQUESTS" and refused["retryAfter"] > 0
+        assert login(gql, email)["sessionToken"]
+    finally:
+        sprayer.close()

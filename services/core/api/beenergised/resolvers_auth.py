@@ -15,7 +15,8 @@ hashing queue is full.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ariadne import MutationType
 from graphql import GraphQLResolveInfo
@@ -27,6 +28,7 @@ from services.core.cpu_pool import PoolBusy
 from services.core.domain import auth, throttle
 
 mutation = MutationType()
+T = TypeVar("T")
 
 _AUTH_STATUS = {"LOCKED": 423, "INACTIVE": 403, "TOO_MANY_REQUESTS": 429}
 TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS"
@@ -47,6 +49,14 @@ def too_many(retry_after: int, what: str = "requests") -> Exception:
     return errors.error(TOO_MANY_REQUESTS,
                         f"too many {what} from your address; retry in {retry_after} seconds",
                         retryAfter=retry_after)
+
+
+async def hashing(info: GraphQLResolveInfo, fn: Callable[..., T], *args: Any) -> T:
+    """Run password hashing work on the core's hashing pool (never the db threads)."""
+    try:
+        return await core(info).hashing.run(fn, *args)
+    except PoolBusy as exc:
+        raise too_many(exc.retry_after, "password operations in progress") from None
 
 
 async def log_in(info: GraphQLResolveInfo, username: str, password: str) -> auth.TokenPair:
