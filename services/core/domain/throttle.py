@@ -71,4 +71,4 @@ class SourceLimits:
     # verifyEmail calls: enough for a person typing, not for walking an address list.
     email_checks: SourceBudget = field(default_factory=lambda: SourceBudget(20, 600))
     # reactivateUser mails: each sends an e-mail to someone.
-    reactivation_mails: SourceBudget = field(default_factory=lambda: SourceBudget(5, 3600))
+    reactivation_mails: SourceBudget = field(default_factory=lambda: SourceBudget(10, 3600))
