@@ -109,7 +109,8 @@ class AuthError(Exception):
     """A login / refresh failure. ``reason`` is machine readable, ``str()`` is for users.
 
     reasons: INVALID_CREDENTIALS, LOCKED (``retry_after`` seconds), INACTIVE,
-    INVALID_TOKEN, EXPIRED.
+    INVALID_TOKEN, EXPIRED; the API adds TOO_MANY_REQUESTS (a per-source budget or the
+    hashing queue is exhausted, ``retry_after`` seconds).
     """
 
     def __init__(self, reason: str, message: str, retry_after: int | None = None) -> None:

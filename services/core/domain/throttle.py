@@ -9,10 +9,26 @@ a flood from many addresses cannot grow memory without bound.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+
+def source_key(host: str) -> str:
+    """The key a client address is counted under: an IPv4 address as such, an IPv6 address
+    by its /64 network (one subscriber usually holds a whole /64, so counting single IPv6
+    addresses would give an attacker billions of fresh budgets)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 class SourceBudget:

@@ -9,7 +9,7 @@ import pytest
 
 from services.core.domain import auth
 from services.core.domain.passwords import hash_password
-from services.core.domain.throttle import SourceBudget
+from services.core.domain.throttle import SourceBudget, source_key
 from services.core.store.db import utcnow
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -98,3 +98,14 @@ def test_source_budget_forgets_the_oldest_sources_beyond_its_cap():
         budget.spend(f"s{i}")
     assert len(budget._events) == 100
     assert budget.retry_after("s999") > 0 and budget.retry_after("s0") == 0
+
+
+@pytest.mark.parametrize(("host", "key"), [
+    ("203.0.113.9", "203.0.113.9"),
+    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:ffff::9", "2001:db8:1:2::/64"),
+    ("::ffff:203.0.113.9", "203.0.113.9"),
+    ("testclient", "testclient"),
+])
+def test_sources_are_counted_per_ipv4_address_and_ipv6_subnet(host, key):
+    assert source_key(host) == key

@@ -38,7 +38,9 @@ def source_of(info: GraphQLResolveInfo) -> str:
     """The client's address, the key of every per-source budget."""
     request = info.context.get("request")
     client = getattr(request, "client", None)
-    return client.host if client is not None and client.host else auth.LOCAL_SOURCE
+    if client is None or not client.host:
+        return auth.LOCAL_SOURCE
+    return throttle.source_key(client.host)
 
 
 def limits(info: GraphQLResolveInfo) -> throttle.SourceLimits:
