@@ -422,9 +422,13 @@ def bearer_token(authorization: str | None) -> str | None:
 
 def _purge_expired(conn: sqlite3.Connection, now: datetime) -> None:
     # Rows whose refresh token is dead can never be used again; drop them so the
-    # table does not grow without bound. Runs inside the login transaction.
+    # tables do not grow without bound. Runs inside the login transaction.
     conn.execute(
         "DELETE FROM auth_sessions WHERE refresh_expires_at < ?"
         " OR (refresh_expires_at IS NULL AND expires_at < ?)",
         (to_iso(now), to_iso(now)),
     )
+    # Failures past the memory window no longer count (``_record_failure`` starts over).
+    conn.execute("DELETE FROM login_failures WHERE last_failure_at < ?",
+                 (to_iso(now - FAILURE_MEMORY),))
+    conn.execute("DELETE FROM account_tokens WHERE expires_at < ?", (to_iso(now),))

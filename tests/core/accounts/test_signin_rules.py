@@ -109,3 +109,10 @@ def test_source_budget_forgets_the_oldest_sources_beyond_its_cap():
 ])
 def test_sources_are_counted_per_ipv4_address_and_ipv6_subnet(host, key):
     assert source_key(host) == key
+
+
+def test_a_login_drops_forgotten_failures(account):
+    _fail(account, "10.7.7.7", T0)
+    later = T0 + auth.FAILURE_MEMORY + timedelta(minutes=1)
+    auth.init_session(account, "owner@example.com", PASSWORD, now=later, source="10.7.7.8")
+    assert account.execute("SELECT COUNT(*) FROM login_failures").fetchone()[0] == 0
