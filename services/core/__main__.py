@@ -125,18 +125,15 @@ def warn_demo_credentials(path: Path, host: str) -> None:
     a demo database is served beyond this machine."""
     if is_loopback(host):
         return
-    from services.core.demo.credentials import live_demo_credentials
+    from services.core.demo.credentials import exposure_warning
 
     conn = connect(path)
     try:
-        live = live_demo_credentials(conn)
+        message = exposure_warning(conn, host)
     finally:
         conn.close()
-    if live:
-        print(f"voltra-core: WARNING: serving {path} on {host}, reachable from other machines, "
-              "with these published demo credentials still working (demo only; change or "
-              "revoke them: voltra-core api-key revoke ID):\n  " + "\n  ".join(live),
-              file=sys.stderr, flush=True)
+    if message:
+        log.warning(message)
 
 
 def prepare_database(path: Path, stations: int, seed: int) -> int:

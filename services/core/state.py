@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from services.core.cpu_pool import BoundedPool
 from services.core.events import EventBus
 from services.core.store.db import ConnectionPool, default_db_path
 
@@ -42,6 +43,12 @@ class CoreConfig:
     # absolute links (images, document downloads, payment pages).
     base_url: str = ""
     db_threads: int = DEFAULT_DB_THREADS
+    # Password hashing (scrypt) runs here, never on the db threads: one worker leaves the
+    # other core to everything else; logins beyond the queue are asked to retry.
+    hash_threads: int = field(default_factory=lambda: int(os.environ.get(
+        "VOLTRA_HASH_THREADS") or max(1, (os.cpu_count() or 2) // 2)))
+    hash_queue: int = field(default_factory=lambda: int(os.environ.get(
+        "VOLTRA_HASH_QUEUE") or 64))
 
 
 Hook = Callable[["Core"], Awaitable[None]]
@@ -59,6 +66,7 @@ class Core:
         self._executor = ThreadPoolExecutor(
             max_workers=config.db_threads, thread_name_prefix="core-db"
         )
+        self.hashing = BoundedPool(config.hash_threads, config.hash_queue, "core-hash")
         # Long-lived components other parts attach (e.g. "ocpp": the central system), so
         # resolvers can reach them through the core without import cycles.
         self.parts: dict[str, Any] = {}
@@ -95,4 +103,5 @@ class Core:
         self._closed = True
         # Each thread's connection is closed by the pool after the workers have finished.
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self.hashing.close()
         self.pool.close()

@@ -3,8 +3,9 @@
 Same seed and same anchor day -> identical rows (one ``random.Random(seed)`` drives every
 choice, in a fixed order). The anchor is the day history is relative to ("the last six
 months"); it defaults to today 00:00 UTC so the demo always looks recent, and can be pinned
-with ``anchor=``. The one exception to identical rows is ``users.password_hash``: scrypt
-hashes carry a fresh random salt by design.
+with ``anchor=``. The exceptions to identical rows are ``users.password_hash`` (scrypt
+hashes carry a fresh random salt by design) and the sealed bank fields of contracts (their
+ciphertext carries a random IV; what they hold is identical).
 
 What it fills: operators, tariffs, rate options and packages, sites (1-6 charge points each)
 and stations around real cities of DE/AT/CH/NL/BE/LU/FR/DK (Berlin boosted), connectors

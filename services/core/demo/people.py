@@ -15,6 +15,7 @@ from services.core.demo import catalog
 from services.core.demo.places import BERLIN
 from services.core.demo.stations import Catalogue, new_uuid
 from services.core.domain import occupancy, tariffs
+from services.core.domain.field_crypto import seal
 from services.core.domain.passwords import hash_password
 from services.core.store import stations as store
 from services.core.store.db import to_iso
@@ -356,8 +357,8 @@ def _contract(conn: sqlite3.Connection, rnd: random.Random, user_id: int, u: Dem
     conn.execute(
         "INSERT INTO contracts(uuid, user_id, kind, rate_option_id, iban, bic, account_holder,"
         " data, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (new_uuid(rnd), user_id, "SEPA", cat.rate_option_ids["Voltra Plus"], _iban_de(rnd),
-         "VOLTDEB1XXX", holder,
+        (new_uuid(rnd), user_id, "SEPA", cat.rate_option_ids["Voltra Plus"],
+         seal(_iban_de(rnd)), "VOLTDEB1XXX", seal(holder),
          json.dumps({"mandateReference": f"VOL-SEPA-{user_id:06d}",
                      "signedAt": to_iso(created + timedelta(days=1))}),
          "ACTIVE", to_iso(created + timedelta(days=1))),

@@ -25,6 +25,7 @@ from typing import Any
 
 from services.core.domain import cards
 from services.core.domain.errors import BadInput, Conflict, NotFound
+from services.core.domain.field_crypto import reveal, seal
 from services.core.domain.validation import check_bic, check_iban, check_text
 from services.core.store.db import transaction, utcnow
 
@@ -99,8 +100,9 @@ def _create(conn: sqlite3.Connection, user_id: int, kind: str, rate_id: str,
         conn.execute(
             "INSERT INTO contracts(uuid, user_id, kind, rate_option_id, iban, bic, account_holder,"
             " data, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?)",
-            (contract_uuid, user_id, kind, rate["id"], columns.get("iban"), columns.get("bic"),
-             columns.get("account_holder"), json.dumps(data), utcnow()),
+            (contract_uuid, user_id, kind, rate["id"], seal(columns.get("iban")),
+             columns.get("bic"), seal(columns.get("account_holder")), json.dumps(data),
+             utcnow()),
         )
         row = conn.execute("SELECT * FROM contracts WHERE uuid = ?", (contract_uuid,)).fetchone()
         return row, card
@@ -135,12 +137,12 @@ def update_sepa(conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | N
         raise BadInput(p, "is required")
     updates: dict[str, Any] = {}
     if data.get("iban") is not None:
-        updates["iban"] = check_iban(data["iban"], f"{p}.iban")
+        updates["iban"] = seal(check_iban(data["iban"], f"{p}.iban"))
     if data.get("bic") is not None:
         updates["bic"] = check_bic(data["bic"], f"{p}.bic")
     if data.get("accountHolder") is not None:
-        updates["account_holder"] = check_text(data["accountHolder"], f"{p}.accountHolder",
-                                               required=True, max_len=100)
+        updates["account_holder"] = seal(check_text(
+            data["accountHolder"], f"{p}.accountHolder", required=True, max_len=100))
     extra: dict[str, Any] = {}
     if data.get("bank") is not None:
         extra["bank"] = check_text(data["bank"], f"{p}.bank", required=True, max_len=100)
@@ -215,5 +217,5 @@ def bank_account(conn: sqlite3.Connection, user_id: int) -> dict[str, Any] | Non
     if row is None:
         return None
     data = json.loads(row["data"] or "{}")
-    return {"iban": row["iban"], "bic": row["bic"], "bank": data.get("bank"),
-            "accountHolder": row["account_holder"]}
+    return {"iban": reveal(row["iban"]), "bic": row["bic"], "bank": data.get("bank"),
+            "accountHolder": reveal(row["account_holder"])}

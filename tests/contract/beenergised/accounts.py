@@ -289,3 +289,18 @@ def add_meter_values(conn: sqlite3.Connection, session_id: int,
 
 def json_dump(value: Any) -> str:
     return json.dumps(value, indent=1, default=str)
+
+
+def reactivation_token(db_path: Path, email: str) -> str:
+    """The token of the newest reactivation mail the core wrote for ``email`` (its outbox is
+    beside its database)."""
+    from email import message_from_bytes, policy
+
+    mails = sorted((db_path.parent / "outbox").glob("*.eml"), reverse=True)
+    for path in mails:
+        mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if mail["To"] == email:
+            body = mail.get_content()
+            return next(line.strip() for line in body.splitlines()
+                        if len(line.strip()) >= 40 and " " not in line.strip())
+    raise AssertionError(f"no reactivation mail to {email} in the outbox")

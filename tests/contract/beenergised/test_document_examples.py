@@ -320,8 +320,12 @@ def _sessions(w: World) -> None:
     pair = w.ok("initSession", {"username": DRIVER[0], "password": DRIVER[1]})
     renewed = w.ok("renewSession", {}, pair["refreshToken"])
     assert renewed["sessionToken"] != pair["sessionToken"]
-    # rotation: the used refresh token is spent
+    # rotation: the used refresh token is spent, and presenting it again revokes its login's
+    # newer tokens too
     w.fails("renewSession", {}, pair["refreshToken"], "UNAUTHENTICATED")
+    w.fails("renewSession", {}, renewed["refreshToken"], "UNAUTHENTICATED")
+    pair = w.ok("initSession", {"username": DRIVER[0], "password": DRIVER[1]})
+    renewed = w.ok("renewSession", {}, pair["refreshToken"])
     again = w.ok("refreshSession", {}, renewed["refreshToken"])
     assert again["error"] is None and again["sessionToken"]
     spent = w.ok("refreshSession", {}, renewed["refreshToken"])

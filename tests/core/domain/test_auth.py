@@ -59,37 +59,42 @@ def test_wrong_password_and_unknown_user_look_the_same(conn):
     assert str(e1.value) == str(e2.value)
 
 
-def test_throttling_locks_and_grows_and_resets(conn):
+def test_throttling_makes_the_source_wait_and_grows_and_resets(conn):
     for _ in range(auth.FREE_ATTEMPTS - 1):
         with pytest.raises(auth.AuthError) as e:
-            auth.init_session(conn, "a@example.com", "bad", now=T0)
+            auth.init_session(conn, "a@example.com", "bad", now=T0, source="10.0.0.1")
         assert e.value.reason == "INVALID_CREDENTIALS"
-    with pytest.raises(auth.AuthError):  # 5th failure: locks 30 s
-        auth.init_session(conn, "a@example.com", "bad", now=T0)
-    # even the right password is refused while locked
+    with pytest.raises(auth.AuthError):  # 5th failure: this source waits 5 s
+        auth.init_session(conn, "a@example.com", "bad", now=T0, source="10.0.0.1")
+    # even the right password is refused from that source meanwhile
     with pytest.raises(auth.AuthError) as e:
-        auth.init_session(conn, "a@example.com", "secret-pw-1", now=T0 + timedelta(seconds=10))
-    assert e.value.reason == "LOCKED" and e.value.retry_after == 20
-    # other users are unaffected
-    auth.init_session(conn, "b@example.com", "secret-pw-1", now=T0)
-    # after the lock, another failure doubles it to 60 s
-    t1 = T0 + timedelta(seconds=31)
+        auth.init_session(conn, "a@example.com", "secret-pw-1", now=T0 + timedelta(seconds=1),
+                          source="10.0.0.1")
+    assert e.value.reason == "LOCKED" and e.value.retry_after == 4
+    # other users, and the same user from elsewhere, are unaffected
+    auth.init_session(conn, "b@example.com", "secret-pw-1", now=T0, source="10.0.0.1")
+    auth.init_session(conn, "a@example.com", "secret-pw-1", now=T0, source="10.0.0.2")
+    # after the wait, another failure doubles it to 10 s
+    t1 = T0 + timedelta(seconds=6)
     with pytest.raises(auth.AuthError):
-        auth.init_session(conn, "a@example.com", "bad", now=t1)
+        auth.init_session(conn, "a@example.com", "bad", now=t1, source="10.0.0.1")
     with pytest.raises(auth.AuthError) as e:
-        auth.init_session(conn, "a@example.com", "secret-pw-1", now=t1 + timedelta(seconds=59))
+        auth.init_session(conn, "a@example.com", "secret-pw-1", now=t1 + timedelta(seconds=9),
+                          source="10.0.0.1")
     assert e.value.reason == "LOCKED"
-    auth.init_session(conn, "a@example.com", "secret-pw-1", now=t1 + timedelta(seconds=61))
+    auth.init_session(conn, "a@example.com", "secret-pw-1", now=t1 + timedelta(seconds=11),
+                      source="10.0.0.1")
+    left = conn.execute("SELECT COUNT(*) FROM login_failures").fetchone()[0]
     row = conn.execute(
         "SELECT failed_logins, locked_until FROM users WHERE uuid = 'uuid-a'"
     ).fetchone()
-    assert row["failed_logins"] == 0 and row["locked_until"] is None
+    assert left == 0 and row["failed_logins"] == 0 and row["locked_until"] is None
 
 
 def test_lock_seconds_is_capped():
     assert auth.lock_seconds(4) == 0
-    assert auth.lock_seconds(5) == 30
-    assert auth.lock_seconds(7) == 120
+    assert auth.lock_seconds(5) == 5
+    assert auth.lock_seconds(7) == 20
     assert auth.lock_seconds(500) == auth.LOCK_MAX_SECONDS
 
 
@@ -101,11 +106,11 @@ def test_renew_rotates_both_tokens_once(conn):
     assert auth.resolve_token(conn, pair.session_token, now=T0) is None  # old pair revoked
     assert isinstance(auth.resolve_token(conn, new.session_token, now=t), auth.AuthContext)
     with pytest.raises(auth.AuthError) as e:
-        auth.renew_session(conn, pair.refresh_token, now=t)
-    assert e.value.reason == "INVALID_TOKEN"
-    with pytest.raises(auth.AuthError) as e:
         auth.renew_session(conn, new.refresh_token, now=t + timedelta(days=31))
     assert e.value.reason == "EXPIRED"
+    with pytest.raises(auth.AuthError) as e:
+        auth.renew_session(conn, pair.refresh_token, now=t)
+    assert e.value.reason == "INVALID_TOKEN"
 
 
 def test_invalidate(conn):

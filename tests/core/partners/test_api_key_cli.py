@@ -96,7 +96,7 @@ def test_demo_warning_only_beyond_loopback(demo_db: Path):
     # Port 0: a free port on every interface, for the few seconds of this test.
     with core_process(demo_db, stations=400, extra=["--host", "0.0.0.0"]):  # noqa: S104
         log = demo_db.with_suffix(".log").read_text()
-    assert "WARNING: serving" in log and "demo credentials" in log
+    assert "WARNING" in log and "serving on 0.0.0.0" in log and "demo credentials" in log
     for credential in ("ampeco key ampeco-demo-token",
                        "wirelane client voltra-demo / voltra-demo-secret",
                        "plugsurfing key oioi-demo-cpo-key", "gpjoule key gpjoule-demo-key",
