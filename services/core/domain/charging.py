@@ -89,12 +89,18 @@ _REVIVE_LATE = (Failure.NO_ANSWER, Failure.NO_VEHICLE)
 
 
 class ChargingError(Exception):
-    """A request the domain refuses; ``code`` is machine-readable, ``message`` for drivers."""
+    """A request the domain refuses; ``code`` is machine-readable, ``reason`` for drivers.
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    ``field`` names the offending input in the domain's words (``StartRequest`` attribute
+    names); each facade translates it to the name its clients sent.
+    """
+
+    def __init__(self, code: str, reason: str, field: str | None = None) -> None:
         self.code = code
-        self.message = message
+        self.reason = reason
+        self.field = field
+        self.message = f"{field}: {reason}" if field else reason
+        super().__init__(self.message)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -145,6 +151,38 @@ def authorize_tag(conn: sqlite3.Connection, tag: str, now: datetime | None = Non
 
 
 @dataclass(frozen=True)
+class StartRequest:
+    """A remote start as every facade asks for it.
+
+    ``card_id`` names one of the user's cards; without it ``tag_id`` is a tag that is not
+    (or not yet) one of the user's cards, recorded so the failure is visible. The options
+    narrow the session: a rate package (by uuid) bills a fixed amount and may stop it
+    automatically, ``valid_until`` bounds how long the start may take, ``stop_minutes``
+    stops charging after that many minutes.
+    """
+
+    user_id: int
+    connector_id: int
+    card_id: int | None
+    tag_id: str | None = None
+    rate_package: str | None = None
+    valid_until: datetime | None = None
+    stop_minutes: int | None = None
+    invoiced: bool = True
+
+    def options(self) -> dict[str, Any]:
+        """The options as stored with the attempt (only those given)."""
+        out: dict[str, Any] = {}
+        if self.rate_package:
+            out["rate_package"] = self.rate_package
+        if self.valid_until is not None:
+            out["valid_until"] = to_iso(self.valid_until)
+        if self.stop_minutes is not None:
+            out["stop_minutes"] = self.stop_minutes
+        return out
+
+
+@dataclass(frozen=True)
 class StartPlan:
     """What the OCPP side needs to send RemoteStartTransaction (or why it must not)."""
 
@@ -167,7 +205,7 @@ def _connector(conn: sqlite3.Connection, connector_id: int) -> sqlite3.Row:
         (connector_id,),
     ).fetchone()
     if row is None:
-        raise ChargingError("NOT_FOUND", f"connector: no connector with id {connector_id}")
+        raise ChargingError("NOT_FOUND", f"no connector with id {connector_id}", "connector")
     return row
 
 
@@ -182,24 +220,19 @@ def _tariff_snapshot(conn: sqlite3.Connection, tariff_id: int | None) -> tuple[s
 
 def request_remote_start(
     conn: sqlite3.Connection,
+    request: StartRequest,
     *,
-    user_id: int,
-    connector_id: int,
-    card_id: int | None,
-    tag_id: str | None = None,
-    config: dict[str, Any] | None = None,
-    invoiced: bool = True,
     timeout_s: float = DEFAULT_START_TIMEOUT_S,
     now: datetime | None = None,
 ) -> StartPlan:
     """Record a remote start attempt and, when nothing prevents it, a ``requested`` session.
 
-    One transaction: the attempt row always lands (failed attempts are visible through
-    ``remoteStartAttemptStatus`` too); the session row lands only if the connector is free.
-    ``config`` is the AttemptRemoteStartConfig (camelCase keys as on the wire).
+    One transaction: the attempt row always lands (failed attempts are visible through the
+    attempt status too); the session row lands only if the connector is free.
     """
     now = _now(now)
-    config = dict(config or {})
+    user_id, connector_id, card_id = request.user_id, request.connector_id, request.card_id
+    invoiced = request.invoiced
     with transaction(conn):
         con = _connector(conn, connector_id)
         card = None
@@ -208,46 +241,41 @@ def request_remote_start(
                 "SELECT * FROM cards WHERE id = ? AND user_id = ?", (card_id, user_id)
             ).fetchone()
             if card is None:
-                raise ChargingError("NOT_FOUND", "card: no such card for this user")
-        elif not tag_id:
-            raise ChargingError("BAD_USER_INPUT", "tagId: is required")
+                raise ChargingError("NOT_FOUND", "no such card for this user", "card")
+        elif not request.tag_id:
+            raise ChargingError("BAD_USER_INPUT", "is required", "tag_id")
         # An unknown card is still recorded as an attempt (failed: card unknown), so the
-        # driver can see why through remoteStartAttemptStatus like any other failure.
-        tag = card["tag_id"] if card is not None else str(tag_id).upper()
+        # driver can see why through the attempt status like any other failure.
+        tag = card["tag_id"] if card is not None else str(request.tag_id).upper()
         package = None
-        if config.get("ratePackage"):
+        if request.rate_package:
             package = conn.execute(
                 "SELECT p.*, o.tariff_id FROM rate_packages p"
                 " JOIN rate_options o ON o.id = p.rate_option_id WHERE p.uuid = ?",
-                (config["ratePackage"],),
+                (request.rate_package,),
             ).fetchone()
             if package is None:
                 raise ChargingError(
                     "BAD_USER_INPUT",
-                    f"config.ratePackage: no rate package {config['ratePackage']!r}",
+                    f"no rate package {request.rate_package!r}",
+                    "rate_package",
                 )
         deadline = now + timedelta(seconds=timeout_s)
-        if config.get("validUntil"):
-            try:
-                valid_until = from_iso(str(config["validUntil"]))
-            except ValueError as exc:
-                raise ChargingError(
-                    "BAD_USER_INPUT", "config.validUntil: must be an ISO 8601 date string"
-                ) from exc
+        if request.valid_until is not None:
+            valid_until = request.valid_until
             if valid_until.tzinfo is None:
                 valid_until = valid_until.replace(tzinfo=UTC)
             deadline = min(deadline, valid_until)
-        stop_minutes = config.get("stopMinutes")
+        stop_minutes = request.stop_minutes
         if stop_minutes is not None and int(stop_minutes) <= 0:
-            raise ChargingError("BAD_USER_INPUT", "config.stopMinutes: must be a positive number")
+            raise ChargingError("BAD_USER_INPUT", "must be a positive number", "stop_minutes")
         if package is not None and package["automatic_stop"]:
             stop_minutes = (
                 min(int(stop_minutes), package["automatic_stop"])
                 if stop_minutes
                 else package["automatic_stop"]
             )
-        if "markedAsInvoiced" in config and config["markedAsInvoiced"] is not None:
-            invoiced = bool(config["markedAsInvoiced"])
+        options = request.options()
 
         attempt_uuid = str(uuidlib.uuid4())
         ts = to_iso(now)
@@ -262,7 +290,7 @@ def request_remote_start(
                 card_id,
                 tag,
                 PENDING,
-                json.dumps(config) if config else None,
+                json.dumps(options) if options else None,
                 to_iso(deadline),
                 ts,
                 ts,
@@ -431,7 +459,7 @@ def expired_attempts(conn: sqlite3.Connection, now: datetime | None = None) -> l
         cfg = json.loads(r["config"]) if r["config"] else {}
         if r["status"] == ACCEPTED:
             reason = Failure.NO_VEHICLE
-        elif cfg.get("validUntil"):
+        elif cfg.get("valid_until"):
             reason = Failure.EXPIRED_BEFORE_START
         else:
             reason = Failure.NO_ANSWER
@@ -644,7 +672,7 @@ def request_stop(
     with transaction(conn):
         s = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if s is None:
-            raise ChargingError("NOT_FOUND", f"transaction: no session {session_id}")
+            raise ChargingError("NOT_FOUND", f"no session {session_id}", "session")
         if s["state"] == "charging":
             conn.execute(
                 "UPDATE sessions SET state = 'stopping', updated_at = ? WHERE id = ?",

@@ -17,6 +17,7 @@ from graphql import GraphQLResolveInfo
 from services.core.api.beenergised.context import core
 from services.core.api.beenergised.userdata import as_user, page_args, paged
 from services.core.domain import history
+from services.core.services import charging as charging_service
 from services.core.store import stations as station_store
 
 query = QueryType()
@@ -26,10 +27,7 @@ async def _fresh(info: GraphQLResolveInfo) -> None:
     """Write meter values the OCPP central system still buffers (it batches them), so live
     figures show the newest reading. Same as the charging module's summary resolver; which
     of the two binds chargelogMeterValuesSummary last does not matter."""
-    central = core(info).parts.get("ocpp")
-    flush = getattr(central, "flush_meter_values", None)
-    if flush is not None:
-        await flush()
+    await charging_service.flush(core(info))
 
 
 def _with_connectors(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict]:

@@ -1,0 +1,60 @@
+"""be.ENERGISED wire inputs -> typed domain inputs, and the domain's field names back to the
+names a be.ENERGISED client sent (for error messages and ``extensions.field``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.core.domain.charging import ChargingError, StartRequest
+from services.core.store.db import from_iso
+
+# StartRequest attribute -> the argument path of AttemptRemoteStartInput
+_START_FIELDS = {
+    "tag_id": "tagId",
+    "rate_package": "config.ratePackage",
+    "valid_until": "config.validUntil",
+    "stop_minutes": "config.stopMinutes",
+    "session": "transaction",
+}
+
+
+def start_request(
+    *,
+    user_id: int,
+    connector_id: int,
+    card_id: int | None,
+    tag_id: str | None,
+    config: dict[str, Any] | None,
+    invoiced: bool,
+) -> StartRequest:
+    """An AttemptRemoteStartConfig (camelCase keys; absent or null entries ignored) and the
+    flavour's invoicing default -> StartRequest."""
+    config = config or {}
+    valid_until = None
+    if config.get("validUntil"):
+        try:
+            valid_until = from_iso(str(config["validUntil"]))
+        except ValueError as exc:
+            raise ChargingError(
+                "BAD_USER_INPUT", "must be an ISO 8601 date string", "valid_until"
+            ) from exc
+    stop_minutes = config.get("stopMinutes")
+    if config.get("markedAsInvoiced") is not None:
+        invoiced = bool(config["markedAsInvoiced"])
+    return StartRequest(
+        user_id=user_id,
+        connector_id=connector_id,
+        card_id=card_id,
+        tag_id=tag_id,
+        rate_package=config.get("ratePackage") or None,
+        valid_until=valid_until,
+        stop_minutes=int(stop_minutes) if stop_minutes is not None else None,
+        invoiced=invoiced,
+    )
+
+
+def wire_charging_error(exc: ChargingError) -> ChargingError:
+    """The same refusal, its field named as on the wire."""
+    if exc.field is None:
+        return exc
+    return ChargingError(exc.code, exc.reason, _START_FIELDS.get(exc.field, exc.field))
