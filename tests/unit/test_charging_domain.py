@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.core.api.beenergised import parsers
+from services.core.api.beenergised import parsers, renderers
 from services.core.domain import charging, history
 from services.core.domain.charging import Failure
 from services.core.store.db import connect, migrate, to_iso
@@ -93,7 +93,7 @@ def test_full_remote_session_is_billed_from_the_meter(conn):
         for m in range(1, 21)
     ]
     assert charging.record_meter_values(conn, rows) == 20
-    summary = history.meter_summary(conn, 1, plan.session_uuid)
+    summary = renderers.meter_summary(history.meter_summary(conn, 1, plan.session_uuid))
     assert summary["sumEnergy"] == 10.0 and summary["currentPower"] == 11000
     assert summary["initialStateOfCharge"] == 41 and summary["currentStateOfCharge"] == 60
     # energy stopped at minute 20; the car stays 40 more minutes: 30 billable parking minutes

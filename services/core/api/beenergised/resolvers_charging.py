@@ -27,7 +27,7 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from services.core.api.beenergised import errors, parsers
+from services.core.api.beenergised import errors, parsers, renderers
 from services.core.api.beenergised.context import core, viewer
 from services.core.domain import charging
 from services.core.domain.charging import Failure
@@ -268,7 +268,8 @@ async def resolve_remote_stop(
 @query.field("chargelogMeterValuesSummary")
 async def resolve_meter_summary(_obj: Any, info: GraphQLResolveInfo, uuid: str) -> dict[str, Any]:
     who = await viewer(info)
-    return await charging_service.live_meter(core(info), who.user_id, uuid)
+    return renderers.meter_summary(
+        await charging_service.live_meter(core(info), who.user_id, uuid))
 
 
 bindables = [query, mutation]
