@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from services.core.api.beenergised import parsers
 from services.core.domain import accounts, cards, contracts, documents, favourites
 from services.core.domain.errors import BadInput, Conflict, NotFound
 from services.core.store.db import transaction, utcnow
@@ -31,7 +32,7 @@ def test_register_rejects_duplicates_case_insensitively(conn, data):
         accounts.register(conn, {"email": "A@EXAMPLE.COM", "password": "secret-pw-1"})
     with pytest.raises(BadInput) as e:
         accounts.register(conn, None)
-    assert e.value.field == "contactProfile"
+    assert parsers.wire_error(e.value).field == "contactProfile"
 
 
 def test_cards_belong_to_their_owner(conn, data):

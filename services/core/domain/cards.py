@@ -47,38 +47,6 @@ def card_can_charge(card: sqlite3.Row | dict, access_type: str | None,
     return access_type != "ROAMING" or card["card_type"] in ROAMING_CARD_TYPES
 
 
-def rate_option_dict(row: sqlite3.Row | dict | None) -> dict[str, Any] | None:
-    """A rate_options row (or a card row joined with rate_* columns) as ``RateOption``."""
-    if row is None:
-        return None
-    keys = row.keys()
-    if "rate_uuid" in keys:
-        if row["rate_uuid"] is None:
-            return None
-        uuid, name, description = row["rate_uuid"], row["rate_name"], row["rate_description"]
-    else:
-        uuid, name, description = row["uuid"], row["name"], row["description"]
-    short = (description or name or "").split(". ")[0] or None
-    # RateOption.id is String! and RateOption.uuid is deprecated: both carry the uuid.
-    return {"id": uuid, "uuid": uuid, "name": name, "description": description,
-            "shortDescription": short}
-
-
-def card_dict(row: sqlite3.Row) -> dict[str, Any]:
-    """A cards row as the document's ``Card`` (status lower case, as CardStatus spells it)."""
-    return {
-        "id": row["uuid"],
-        "tagId": row["tag_id"],
-        "number": row["number"],
-        "label": row["label"],
-        "expiryDate": row["expiry_date"],
-        "status": "active" if str(row["status"]).upper() == "ACTIVE" else "inactive",
-        "type": row["card_type"] if row["card_type"] in CARD_TYPES else "default",
-        "rate": rate_option_dict(row),
-        "_row": row,
-    }
-
-
 def list_cards(conn: sqlite3.Connection, user_id: int, limit: int, offset: int
                ) -> tuple[list[sqlite3.Row], int]:
     total = conn.execute("SELECT COUNT(*) FROM cards WHERE user_id = ?", (user_id,)).fetchone()[0]
@@ -106,7 +74,9 @@ def get_card(conn: sqlite3.Connection, user_id: int, ident: str, field: str = "i
 
 def cards_for_connector(conn: sqlite3.Connection, user_id: int, connector_id: str
                         ) -> list[dict[str, Any]]:
-    """The user's cards that can start a session on this connector, with the rate text."""
+    """The user's cards that can start a session on this connector: ``card`` (the row),
+    ``rate_name`` (the card's rate, else the connector's price) and ``price_text`` (the
+    connector's price in words)."""
     from services.core.domain.tariffs import price_summary  # tariffs is H2's pure module
 
     try:
@@ -136,12 +106,8 @@ def cards_for_connector(conn: sqlite3.Connection, user_id: int, connector_id: st
     ):
         if not card_can_charge(row, conn_row["access_type"], now):
             continue
-        card = card_dict(row)
-        card["rate"] = {
-            "shortDescription": row["rate_name"] or tariff_text,
-            "description": tariff_text,
-        }
-        out.append(card)
+        out.append({"card": row, "rate_name": row["rate_name"] or tariff_text,
+                    "price_text": tariff_text})
     return out
 
 

@@ -525,4 +525,26 @@ CREATE INDEX remote_start_attempts_session ON remote_start_attempts(session_id);
 CREATE INDEX remote_start_attempts_status ON remote_start_attempts(status);
 """,
     ),
+    (
+        7,
+        "stored JSON uses the domain's names, not one API's",
+        # users.profile and remote_start_attempts.config were written with be.ENERGISED
+        # input names; rename them so every facade reads the same vocabulary.
+        """
+UPDATE users SET profile = json_remove(json_set(profile,
+        '$.is_company', json(profile -> '$.isCompany')), '$.isCompany')
+    WHERE json_valid(profile) AND json_type(profile, '$.isCompany') IS NOT NULL;
+UPDATE users SET profile = json_remove(json_set(profile,
+        '$.company_id', json(profile -> '$.companyId')), '$.companyId')
+    WHERE json_valid(profile) AND json_type(profile, '$.companyId') IS NOT NULL;
+UPDATE users SET profile = json_remove(json_set(profile,
+        '$.suspended_cards', json(profile -> '$.suspendedCards')), '$.suspendedCards')
+    WHERE json_valid(profile) AND json_type(profile, '$.suspendedCards') IS NOT NULL;
+UPDATE remote_start_attempts SET config = json_object(
+        'rate_package', json_extract(config, '$.ratePackage'),
+        'valid_until', json_extract(config, '$.validUntil'),
+        'stop_minutes', json_extract(config, '$.stopMinutes'))
+    WHERE json_valid(config);
+""",
+    ),
 ]

@@ -3,9 +3,11 @@ names a be.ENERGISED client sent (for error messages and ``extensions.field``)."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from services.core.domain.charging import ChargingError, StartRequest
+from services.core.domain.errors import DomainError
 from services.core.store.db import from_iso
 
 # StartRequest attribute -> the argument path of AttemptRemoteStartInput
@@ -58,3 +60,58 @@ def wire_charging_error(exc: ChargingError) -> ChargingError:
     if exc.field is None:
         return exc
     return ChargingError(exc.code, exc.reason, _START_FIELDS.get(exc.field, exc.field))
+
+
+# ------------------------------------------------------------------ field names
+
+# The domain's names for input fields -> this API's, one path segment at a time.
+WIRE_NAMES = {
+    "profile": "contactProfile",
+    "first_name": "firstName",
+    "last_name": "name",
+    "is_company": "isCompany",
+    "company_id": "companyId",
+    "current_password": "currentPassword",
+    "new_password": "newPassword",
+    "additional_fields": "additionalFields",
+}
+
+_SEGMENT = re.compile(r"^([A-Za-z_]+)(.*)$")
+
+
+def wire_path(path: str) -> str:
+    """``profile.first_name`` -> ``contactProfile.firstName``; ``additional_fields[2].name``
+    -> ``additionalFields[2].name``."""
+    out = []
+    for segment in path.split("."):
+        m = _SEGMENT.match(segment)
+        if m is None:
+            out.append(segment)
+            continue
+        out.append(WIRE_NAMES.get(m.group(1), m.group(1)) + m.group(2))
+    return ".".join(out)
+
+
+def wire_error(exc: DomainError) -> DomainError:
+    """Rename the field a domain error names (its ``field`` and its message's leading
+    ``path:``) in this API's words; the same exception, changed in place."""
+    if exc.field:
+        exc.field = wire_path(exc.field)
+    head, sep, rest = exc.message.partition(": ")
+    if sep and " " not in head:
+        exc.message = wire_path(head) + sep + rest
+        exc.args = (exc.message,)
+    return exc
+
+
+# ------------------------------------------------------------------ contacts
+
+_CONTACT_KEYS = {"firstName": "first_name", "name": "last_name", "isCompany": "is_company",
+                 "companyId": "company_id"}
+
+
+def contact_profile(wire: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A (Registering)ContactProfile input -> the domain's contact profile."""
+    if wire is None:
+        return None
+    return {_CONTACT_KEYS.get(k, k): v for k, v in wire.items()}

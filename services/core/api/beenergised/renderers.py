@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.core.domain.cards import CARD_TYPES
+from services.core.domain.documents import DOC_TYPES
+
 
 def cost_item(item: dict[str, Any]) -> dict[str, Any]:
     """A cost line (``CostItem.as_row()`` or a ``session_cost_items`` row) as ``CdrCostItem``."""
@@ -82,3 +85,80 @@ def meter_summary(m: dict[str, Any]) -> dict[str, Any]:
         "currentStateOfCharge": m["soc"],
         "initialStateOfCharge": m["initial_soc"],
     }
+
+
+def contact(c: dict[str, Any]) -> dict[str, Any]:
+    """``accounts.contact_dict`` as ``Contact``."""
+    return {
+        "id": c["uuid"],
+        "isCompany": c["is_company"],
+        "firstName": c["first_name"],
+        "name": c["last_name"],
+        "displayName": c["display_name"],
+        "address": c["address"],
+        "vat": c["vat"],
+        "phone": c["phone"],
+        "mobile": c["mobile"],
+        "email": c["email"],
+        "language": c["language"],
+        "gender": c["gender"],
+        "birthday": c["birthday"],
+        "companyId": c["company_id"],
+        "createdAt": c["created_at"],
+        "updatedAt": c["updated_at"],
+        "termsAndConditionsAccepted": c["terms_accepted"],
+    }
+
+
+def rate_option(row: Any) -> dict[str, Any] | None:
+    """A rate_options row (or a card row joined with rate_* columns) as ``RateOption``."""
+    if row is None:
+        return None
+    keys = row.keys()
+    if "rate_uuid" in keys:
+        if row["rate_uuid"] is None:
+            return None
+        uuid, name, description = row["rate_uuid"], row["rate_name"], row["rate_description"]
+    else:
+        uuid, name, description = row["uuid"], row["name"], row["description"]
+    short = (description or name or "").split(". ")[0] or None
+    # RateOption.id is String! and RateOption.uuid is deprecated: both carry the uuid.
+    return {"id": uuid, "uuid": uuid, "name": name, "description": description,
+            "shortDescription": short}
+
+
+def card(row: Any) -> dict[str, Any]:
+    """A card (as ``domain.cards`` returns it) as ``Card`` (status lower case, as
+    CardStatus spells it)."""
+    return {
+        "id": row["uuid"],
+        "tagId": row["tag_id"],
+        "number": row["number"],
+        "label": row["label"],
+        "expiryDate": row["expiry_date"],
+        "status": "active" if str(row["status"]).upper() == "ACTIVE" else "inactive",
+        "type": row["card_type"] if row["card_type"] in CARD_TYPES else "default",
+        "rate": rate_option(row),
+    }
+
+
+def usable_card(u: dict[str, Any]) -> dict[str, Any]:
+    """One of ``cards.cards_for_connector``: the card, its rate described by the price
+    that applies on that connector."""
+    out = card(u["card"])
+    out["rate"] = {"shortDescription": u["rate_name"], "description": u["price_text"]}
+    return out
+
+
+def document(row: Any, download_link: str) -> dict[str, Any]:
+    return {
+        "id": row["uuid"],
+        "type": row["doc_type"] if row["doc_type"] in DOC_TYPES else "invoice",
+        "title": row["title"],
+        "documentDate": row["document_date"],
+        "downloadLink": download_link,
+    }
+
+
+def favourites(uuids: list[str], favoured: bool) -> list[dict[str, Any]]:
+    return [{"id": uuid, "isFavoured": favoured} for uuid in uuids]

@@ -42,6 +42,7 @@ from graphql import GraphQLResolveInfo
 
 from services.core.api.beenergised import errors
 from services.core.api.beenergised.context import core, optional_viewer, viewer
+from services.core.api.beenergised.renderers import rate_option as rate_option_dict
 from services.core.api.beenergised.station_types import (
     Parents,
     parents_of,
@@ -51,7 +52,7 @@ from services.core.api.beenergised.station_types import (
 from services.core.api.beenergised.userdata import DEFAULT_LIMIT, MAX_LIMIT, page_args, paged
 from services.core.domain import occupancy
 from services.core.domain.auth import REFRESH_TTL, SESSION_TTL
-from services.core.domain.cards import ROAMING_CARD_TYPES, is_expired, rate_option_dict
+from services.core.domain.cards import ROAMING_CARD_TYPES, is_expired
 from services.core.domain.documents import PRIVATE_SETTINGS
 from services.core.domain.tariffs import CO2_KG_PER_KWH
 from services.core.store import stations as store
