@@ -80,10 +80,10 @@ def test_document_signatures(conn, data):
 
 def test_sepa_contract_issues_card_and_cancel_blocks_it(conn, data):
     a, b = data
-    contract, card = contracts.create_sepa(conn, a, {
+    contract, card = contracts.create_sepa(conn, a, parsers.contract_input({
         "id": contracts.SEPA_OPTION, "rateId": "rate-1", "iban": "DE89370400440532013000",
         "bic": "COBADEFFXXX", "bank": "B", "debitType": "CORE", "accountHolder": "A",
-        "useParent": False})
+        "useParent": False}))
     assert card["status"] == "ACTIVE" and contract["kind"] == "SEPA"
     with pytest.raises(NotFound):
         contracts.cancel(conn, b, "SEPA", contract["uuid"], "id")

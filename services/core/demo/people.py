@@ -358,8 +358,8 @@ def _contract(conn: sqlite3.Connection, rnd: random.Random, user_id: int, u: Dem
         " data, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
         (new_uuid(rnd), user_id, "SEPA", cat.rate_option_ids["Voltra Plus"], _iban_de(rnd),
          "VOLTDEB1XXX", holder,
-         json.dumps({"mandateReference": f"VOL-SEPA-{user_id:06d}",
-                     "signedAt": to_iso(created + timedelta(days=1))}),
+         json.dumps({"mandate_reference": f"VOL-SEPA-{user_id:06d}",
+                     "signed_at": to_iso(created + timedelta(days=1))}),
          "ACTIVE", to_iso(created + timedelta(days=1))),
     )  # fmt: skip
     conn.execute(

@@ -84,7 +84,7 @@ def cards_for_connector(conn: sqlite3.Connection, user_id: int, connector_id: st
         if not 0 < cid < 2**63:  # SQLite INTEGER range
             raise ValueError(connector_id)
     except ValueError:
-        raise BadInput("connectorId", f"'{connector_id}' is not a connector id") from None
+        raise BadInput("connector_id", f"'{connector_id}' is not a connector id") from None
     conn_row = conn.execute(
         "SELECT k.id, k.free_of_charge, s.access_type, t.* FROM connectors k"
         " JOIN stations s ON s.id = k.station_id LEFT JOIN tariffs t ON t.id = k.tariff_id"
@@ -92,7 +92,7 @@ def cards_for_connector(conn: sqlite3.Connection, user_id: int, connector_id: st
         (cid,),
     ).fetchone()
     if conn_row is None:
-        raise NotFound(f"connectorId: no connector '{connector_id}'", field="connectorId")
+        raise NotFound(f"connector_id: no connector '{connector_id}'", field="connector_id")
     if conn_row["free_of_charge"]:
         tariff_text = "Free of charge"
     elif conn_row["name"] is not None:
@@ -119,7 +119,7 @@ def _new_tag(conn: sqlite3.Connection) -> str:
             return tag
 
 
-def find_rate_option(conn: sqlite3.Connection, rate_id: str, field: str = "rateId"
+def find_rate_option(conn: sqlite3.Connection, rate_id: str, field: str = "rate_id"
                      ) -> sqlite3.Row:
     rate_id = (rate_id or "").strip()
     if not rate_id:
@@ -134,12 +134,12 @@ def find_rate_option(conn: sqlite3.Connection, rate_id: str, field: str = "rateI
 
 def create_card(conn: sqlite3.Connection, user_id: int, rate_id: str,
                 customer_reference: str | None, *, card_type: str = "virtual",
-                prefix: str = "authenticationMedia") -> sqlite3.Row:
+                prefix: str = "new_card") -> sqlite3.Row:
     """A new virtual card on the given rate (createAuthenticationMedia)."""
-    reference = check_text(customer_reference, f"{prefix}.customerReference", required=True,
+    reference = check_text(customer_reference, f"{prefix}.customer_reference", required=True,
                            max_len=100)
     with transaction(conn):
-        rate = find_rate_option(conn, rate_id, f"{prefix}.rateId")
+        rate = find_rate_option(conn, rate_id, f"{prefix}.rate_id")
         tag = _new_tag(conn)
         count = conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
         number = f"VOL-{count + 1:06d}-{tag[-4:]}"
@@ -162,7 +162,7 @@ def update_card(conn: sqlite3.Connection, user_id: int, card_id: str, label: str
     this API (as with a blocked RFID card at a real operator).
     """
     with transaction(conn):
-        card = get_card(conn, user_id, card_id, field="input.cardId")
+        card = get_card(conn, user_id, card_id, field="input.card_id")
         updates: dict[str, Any] = {}
         if label is not None:
             updates["label"] = check_text(label, "input.label", max_len=60)
@@ -181,12 +181,13 @@ def update_billing_contact(conn: sqlite3.Connection, user_id: int, card_id: str,
     """Point a card's billing at a contact. The only contact a driver may bill to here is
     themselves (the core has no company / fleet contacts), so any other id is NOT_FOUND."""
     with transaction(conn):
-        card = get_card(conn, user_id, card_id, field="cardId")
+        card = get_card(conn, user_id, card_id, field="card_id")
         user = conn.execute("SELECT uuid FROM users WHERE id = ?", (user_id,)).fetchone()
         contact = (billing_contact_id or "").strip()
         if not contact:
-            raise BadInput("billingContactId", "is required")
+            raise BadInput("billing_contact_id", "is required")
         if contact != user["uuid"]:
-            raise NotFound(f"billingContactId: no contact '{contact}'", field="billingContactId")
+            raise NotFound(f"billing_contact_id: no contact '{contact}'",
+                           field="billing_contact_id")
         conn.execute("UPDATE cards SET billing_contact_id = ? WHERE id = ?", (contact, card["id"]))
         return get_card(conn, user_id, card["uuid"])

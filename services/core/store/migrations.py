@@ -95,6 +95,16 @@ END;
 """
 
 
+def _rename_json_keys(table: str, column: str, names: dict[str, str]) -> str:
+    """SQL renaming top-level keys of the JSON objects in ``table.column``."""
+    return "".join(
+        f"UPDATE {table} SET {column} = json_remove(json_set({column}, '$.{new}',"
+        f" json({column} -> '$.{old}')), '$.{old}')"
+        f" WHERE json_valid({column}) AND json_type({column}, '$.{old}') IS NOT NULL;\n"
+        for old, new in names.items()
+    )
+
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
         1,
@@ -528,23 +538,17 @@ CREATE INDEX remote_start_attempts_status ON remote_start_attempts(status);
     (
         7,
         "stored JSON uses the domain's names, not one API's",
-        # users.profile and remote_start_attempts.config were written with be.ENERGISED
-        # input names; rename them so every facade reads the same vocabulary.
-        """
-UPDATE users SET profile = json_remove(json_set(profile,
-        '$.is_company', json(profile -> '$.isCompany')), '$.isCompany')
-    WHERE json_valid(profile) AND json_type(profile, '$.isCompany') IS NOT NULL;
-UPDATE users SET profile = json_remove(json_set(profile,
-        '$.company_id', json(profile -> '$.companyId')), '$.companyId')
-    WHERE json_valid(profile) AND json_type(profile, '$.companyId') IS NOT NULL;
-UPDATE users SET profile = json_remove(json_set(profile,
-        '$.suspended_cards', json(profile -> '$.suspendedCards')), '$.suspendedCards')
-    WHERE json_valid(profile) AND json_type(profile, '$.suspendedCards') IS NOT NULL;
-UPDATE remote_start_attempts SET config = json_object(
-        'rate_package', json_extract(config, '$.ratePackage'),
-        'valid_until', json_extract(config, '$.validUntil'),
-        'stop_minutes', json_extract(config, '$.stopMinutes'))
-    WHERE json_valid(config);
-""",
+        # users.profile, contracts.data and remote_start_attempts.config were written with
+        # be.ENERGISED input names; rename them so every facade reads the same vocabulary.
+        _rename_json_keys("users", "profile", {
+            "isCompany": "is_company", "companyId": "company_id",
+            "suspendedCards": "suspended_cards"})
+        + _rename_json_keys("contracts", "data", {
+            "customerReference": "customer_reference", "debitType": "debit_type",
+            "useParent": "use_parent", "mandateReference": "mandate_reference",
+            "signedAt": "signed_at"})
+        + _rename_json_keys("remote_start_attempts", "config", {
+            "ratePackage": "rate_package", "validUntil": "valid_until",
+            "stopMinutes": "stop_minutes", "markedAsInvoiced": "invoiced"}),
     ),
 ]

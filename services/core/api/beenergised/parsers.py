@@ -74,7 +74,25 @@ WIRE_NAMES = {
     "current_password": "currentPassword",
     "new_password": "newPassword",
     "additional_fields": "additionalFields",
+    "connector_id": "connectorId",
+    "rate_id": "rateId",
+    "rate_package_id": "ratePackageId",
+    "card_id": "cardId",
+    "billing_contact_id": "billingContactId",
+    "transaction_id": "transactionId",
+    "evse_id": "evseId",
+    "customer_reference": "customerReference",
+    "debit_type": "debitType",
+    "account_holder": "accountHolder",
+    "use_parent": "useParent",
+    "new_card": "authenticationMedia",
+    "sepa_contract": "sepaContract",
+    "update_sepa_contract": "updateSepaContract",
+    "postpaid_contract": "postpaidContract",
+    "register_payment_method": "registerPaymentMethod",
+    "init_direct_payment_charging": "initDirectPaymentCharging",
 }
+_NAMED_IN_TEXT = re.compile(r"\b(" + "|".join(k for k in WIRE_NAMES if "_" in k) + r")\b")
 
 _SEGMENT = re.compile(r"^([A-Za-z_]+)(.*)$")
 
@@ -99,6 +117,8 @@ def wire_error(exc: DomainError) -> DomainError:
         exc.field = wire_path(exc.field)
     head, sep, rest = exc.message.partition(": ")
     if sep and " " not in head:
+        # a reason may name another input too ("does not belong to the rate rate_id")
+        rest = _NAMED_IN_TEXT.sub(lambda m: WIRE_NAMES[m.group(1)], rest)
         exc.message = wire_path(head) + sep + rest
         exc.args = (exc.message,)
     return exc
@@ -115,3 +135,18 @@ def contact_profile(wire: dict[str, Any] | None) -> dict[str, Any] | None:
     if wire is None:
         return None
     return {_CONTACT_KEYS.get(k, k): v for k, v in wire.items()}
+
+
+# ------------------------------------------------------------------ contracts
+
+_CONTRACT_KEYS = {"rateId": "rate_id", "debitType": "debit_type",
+                  "accountHolder": "account_holder", "useParent": "use_parent",
+                  "customerReference": "customer_reference"}
+
+
+def contract_input(wire: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A SepaContractInput / UpdateSepaContractInput / PostpaidContractInput -> the
+    domain's contract data."""
+    if wire is None:
+        return None
+    return {_CONTRACT_KEYS.get(k, k): v for k, v in wire.items()}

@@ -162,3 +162,20 @@ def document(row: Any, download_link: str) -> dict[str, Any]:
 
 def favourites(uuids: list[str], favoured: bool) -> list[dict[str, Any]]:
     return [{"id": uuid, "isFavoured": favoured} for uuid in uuids]
+
+
+def contract_option(o: dict[str, Any]) -> dict[str, Any]:
+    """One of ``contracts.contract_options`` as ``ContractPaymentMethod``."""
+    return {
+        "uuid": o["uuid"],
+        "applicationId": o["application"],
+        "paymentType": o["payment_type"],
+        "paymentName": o["name"],
+        "directPaymentMethod": o["direct_payment_method"],
+        "cardCreateMode": o["card_create_mode"],
+        "emp": o["emp"],
+        "termsOfServiceUrl": o["terms_url"],
+        "termsOfUseUrl": o["terms_url"],
+        "createdAt": o["since"],
+        "updatedAt": o["since"],
+    }
