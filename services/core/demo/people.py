@@ -16,8 +16,10 @@ from services.core.demo.places import BERLIN
 from services.core.demo.stations import Catalogue, new_uuid
 from services.core.domain import occupancy, tariffs
 from services.core.domain.passwords import hash_password
-from services.core.store import stations as store
+from services.core.store import connectors as connector_store
+from services.core.store import geo
 from services.core.store.db import to_iso
+from services.core.store.station_filter import StationFilter
 
 DRIVER_EMAIL = "driver@example.com"
 DRIVER_PASSWORD = "driver-demo"  # noqa: S105 - the documented demo login, not a secret
@@ -100,13 +102,13 @@ def _near(
     paying: bool = True,
     limit: int = 20,
 ) -> list[Picked]:
-    flt = store.StationFilter.build(current_types=[current] if current else ())
-    page = store.stations_near(conn, point[0], point[1], radius_m, limit=200, flt=flt)
+    flt = StationFilter.build(current_types=[current] if current else ())
+    page = geo.stations_near(conn, point[0], point[1], radius_m, limit=200, flt=flt)
     rows = [
         r for r in page.items
         if (not internal or r["access_type"] == "INTERNAL")
     ][: limit * 3]  # fmt: skip
-    cons = store.connectors_of_stations(conn, [r["id"] for r in rows])
+    cons = connector_store.connectors_of_stations(conn, [r["id"] for r in rows])
     out = []
     for r in rows:
         cs = [c for c in cons[r["id"]] if not current or c["current_type"] == current]

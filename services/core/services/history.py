@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from services.core.domain import history
 from services.core.services.charging import flush
-from services.core.store import stations as station_store
+from services.core.store import connectors as connector_store
 
 if TYPE_CHECKING:
     from services.core.state import Core
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def _with_connectors(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
     """Sessions with ``connector`` replaced by the connector row (as the store returns it)."""
-    connectors = {c["id"]: c for c in station_store.connectors_by_ids(
+    connectors = {c["id"]: c for c in connector_store.connectors_by_ids(
         conn, list({r["connector_id"] for r in rows}))}
     out = []
     for row in rows:

@@ -1,8 +1,13 @@
-"""Connectors: identity lookups and the per-station connection flag the charging rules read."""
+"""Connectors: rows (with their tariff's prices) by id, EVSE id and station; identity
+lookups; the per-station connection flag the charging rules read."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from services.core.store.rows import chunks, dict_rows, rows_by_key
 
 
 def id_by_ref(conn: sqlite3.Connection, ref: str) -> int | None:
@@ -18,3 +23,49 @@ def id_by_ref(conn: sqlite3.Connection, ref: str) -> int | None:
 def station_connected(conn: sqlite3.Connection, station_id: int) -> bool:
     row = conn.execute("SELECT connected FROM stations WHERE id = ?", (station_id,)).fetchone()
     return bool(row and row[0])
+
+
+_CONNECTOR_COLS = (
+    "c.*, s.uuid AS station_uuid, t.name AS tariff_name, t.currency AS tariff_currency,"
+    " t.start_fee, t.per_kwh, t.per_minute, t.parking_per_minute, t.parking_grace_minutes,"
+    " t.tax_rate"
+)
+_CONNECTOR_FROM = (
+    "connectors c JOIN stations s ON s.id = c.station_id LEFT JOIN tariffs t ON t.id = c.tariff_id"
+)
+
+
+def connectors_of_stations(
+    conn: sqlite3.Connection, station_ids: Sequence[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """Connectors (with their tariff's prices) per station id, by sort order; one query
+    per 500 stations, so a page of stations never costs a query per station."""
+    out: dict[int, list[dict[str, Any]]] = {sid: [] for sid in station_ids}
+    for chunk in chunks(list(dict.fromkeys(station_ids)), 500):
+        marks = ",".join("?" * len(chunk))
+        for row in dict_rows(
+            conn,
+            f"SELECT {_CONNECTOR_COLS} FROM {_CONNECTOR_FROM}"
+            f" WHERE c.station_id IN ({marks}) ORDER BY c.station_id, c.sort_order",
+            chunk,
+        ):
+            out[row["station_id"]].append(row)
+    return out
+
+
+def connectors_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
+    return rows_by_key(
+        conn, f"SELECT {_CONNECTOR_COLS} FROM {_CONNECTOR_FROM}", "c.id", "id", ids
+    )
+
+
+def connector_by_id(conn: sqlite3.Connection, connector_id: int) -> dict[str, Any] | None:
+    rows = connectors_by_ids(conn, [connector_id])
+    return rows[0] if rows else None
+
+
+def connector_by_evse_id(conn: sqlite3.Connection, evse_id: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        f"SELECT {_CONNECTOR_COLS} FROM {_CONNECTOR_FROM} WHERE c.evse_id = ?", (evse_id,)
+    ).fetchone()
+    return dict(row) if row else None

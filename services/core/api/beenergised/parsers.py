@@ -9,6 +9,7 @@ from typing import Any
 from services.core.domain.charging import ChargingError, StartRequest
 from services.core.domain.errors import DomainError
 from services.core.store.db import from_iso
+from services.core.store.station_filter import FilterError, StationFilter
 
 # StartRequest attribute -> the argument path of AttemptRemoteStartInput
 _START_FIELDS = {
@@ -150,3 +151,71 @@ def contract_input(wire: dict[str, Any] | None) -> dict[str, Any] | None:
     if wire is None:
         return None
     return {_CONTRACT_KEYS.get(k, k): v for k, v in wire.items()}
+
+
+# ------------------------------------------------------------------ station filters
+
+
+def _option(slug: str, label: str, icon: str, value: str) -> dict[str, Any]:
+    return {"slug": slug, "label": label, "icon": icon, "default": False, "value": value}
+
+
+# The options the ``filters`` query returns and ``ConnectorFilter`` accepts; ``criterion``
+# and ``value`` say what each selects in the core's terms.
+CONNECTOR_FILTERS: list[dict[str, Any]] = [
+    {
+        "slug": "TYPE_OF_CURRENT", "label": "Type of current", "type": "multiselect",
+        "criterion": "current_type",
+        "options": [_option("AC", "AC", "ac", "AC"), _option("DC", "DC", "dc", "DC")],
+    },
+    {
+        "slug": "POWER_CLASS", "label": "Charging power", "type": "multiselect",
+        "criterion": "power_class",
+        "options": [
+            _option("UP_TO_22_KW", "up to 22 kW", "power-slow", "up_to_22_kw"),
+            _option("FROM_50_KW", "50 kW and more", "power-fast", "from_50_kw"),
+            _option("FROM_150_KW", "150 kW and more", "power-rapid", "from_150_kw"),
+            _option("FROM_300_KW", "300 kW and more", "power-ultra", "from_300_kw"),
+        ],
+    },
+    {
+        "slug": "FILTER_BY_CONNECTOR_TYPE", "label": "Plug type", "type": "multiselect",
+        "criterion": "plug_type",
+        "options": [
+            _option("TYPE2", "Type 2", "type2", "TYPE2"),
+            _option("CCS", "CCS", "ccs", "CCS"),
+            _option("CHADEMO", "CHAdeMO", "chademo", "CHADEMO"),
+            _option("SCHUKO", "Schuko", "schuko", "SCHUKO"),
+        ],
+    },
+]
+_BY_SLUG = {f["slug"]: f for f in CONNECTOR_FILTERS}
+
+
+def station_filter(filters: list[dict] | None, free_of_charge: bool | None = None
+                   ) -> StationFilter:
+    """``[ConnectorFilter]`` (``{slug, options}``) and ``freeOfCharge`` -> StationFilter.
+
+    ``freeOfCharge: false`` reads as "no restriction" (the document gives no other
+    meaning). Unknown slugs/options raise FilterError naming the argument."""
+    given = [f or {} for f in (filters or ())]
+    for i, f in enumerate(given):  # every slug first, then the options
+        if f.get("slug") not in _BY_SLUG:
+            raise FilterError(
+                f"filter[{i}].slug",
+                f"unknown filter {f.get('slug')!r}; expected one of {sorted(_BY_SLUG)}",
+            )
+    groups = []
+    for f in given:
+        slug = f["slug"]
+        values = {o["slug"]: o["value"] for o in _BY_SLUG[slug]["options"]}
+        chosen = []
+        for opt in f.get("options") or ():
+            if opt not in values:
+                raise FilterError(
+                    f"filter.{slug}.options",
+                    f"unknown option {opt!r}; expected one of {sorted(values)}",
+                )
+            chosen.append(values[opt])
+        groups.append((_BY_SLUG[slug]["criterion"], chosen))
+    return StationFilter.build(groups, free_of_charge=free_of_charge)

@@ -179,3 +179,13 @@ def contract_option(o: dict[str, Any]) -> dict[str, Any]:
         "createdAt": o["since"],
         "updatedAt": o["since"],
     }
+
+
+def filter_catalogue(catalogue: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``parsers.CONNECTOR_FILTERS`` as the ``filters`` query answers it."""
+    return [
+        {"slug": f["slug"], "label": f["label"], "type": f["type"],
+         "options": [{k: o[k] for k in ("slug", "label", "icon", "default")}
+                     for o in f["options"]]}
+        for f in catalogue
+    ]

@@ -40,7 +40,7 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised import errors
+from services.core.api.beenergised import errors, parsers, renderers
 from services.core.api.beenergised.context import core, optional_viewer, viewer
 from services.core.api.beenergised.renderers import rate_option as rate_option_dict
 from services.core.api.beenergised.station_types import (
@@ -55,14 +55,16 @@ from services.core.domain.auth import REFRESH_TTL, SESSION_TTL
 from services.core.domain.cards import ROAMING_CARD_TYPES, is_expired
 from services.core.domain.documents import PRIVATE_SETTINGS
 from services.core.domain.tariffs import CO2_KG_PER_KWH
+from services.core.store import connectors as connector_store
+from services.core.store import geo
 from services.core.store import stations as store
+from services.core.store.station_filter import FilterError, StationFilter
 from services.core.store.station_listing import (
     CardAccess,
     connector_ids_paged,
     search_stations,
     sites_paged,
 )
-from services.core.store.stations import FilterError, StationFilter
 
 MAX_RADIUS_KM = 1000.0
 DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
@@ -77,8 +79,7 @@ mutation = MutationType()
 
 def station_filter(filter: list[dict] | None, free_of_charge: bool | None) -> StationFilter:
     try:
-        return StationFilter.build([f or {} for f in (filter or [])],
-                                   free_of_charge=free_of_charge)
+        return parsers.station_filter(filter, free_of_charge)
     except FilterError as exc:
         raise errors.bad_input(exc.field, exc.reason) from None
 
@@ -195,7 +196,7 @@ def _sites_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, off
         page = sites_paged(conn, flt=flt, offset=offset, limit=limit)
     else:
         lat, lon, radius_m = location
-        page = store.sites_near(conn, lat, lon, radius_m, offset=offset, limit=limit, flt=flt)
+        page = geo.sites_near(conn, lat, lon, radius_m, offset=offset, limit=limit, flt=flt)
     return paged(prepare_sites(conn, page.items, user_id, parents), page.total, limit, offset)
 
 
@@ -293,11 +294,11 @@ def connector_id_arg(value: Any, field: str = "id") -> int:
 
 def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | None = None,
                user_id: int | None = None, parents: Parents) -> dict | None:
-    row = store.connector_by_id(conn, cid) if cid is not None else None
+    row = connector_store.connector_by_id(conn, cid) if cid is not None else None
     if evse is not None:
-        row = store.connector_by_evse_id(conn, evse)
+        row = connector_store.connector_by_evse_id(conn, evse)
         if row is None and evse != evse.strip().upper():
-            row = store.connector_by_evse_id(conn, evse.strip().upper())
+            row = connector_store.connector_by_evse_id(conn, evse.strip().upper())
     if row is None:
         return None
     station = store.station_by_id(conn, row["station_id"])
@@ -329,7 +330,7 @@ async def resolve_connector_by_evse(_obj: Any, info: GraphQLResolveInfo, evseId:
 def _connectors_page(conn: sqlite3.Connection, *, limit: int, offset: int,
                      user_id: int | None, parents: Parents) -> dict:
     ids, total = connector_ids_paged(conn, offset=offset, limit=limit)
-    rows = store.connectors_by_ids(conn, ids)
+    rows = connector_store.connectors_by_ids(conn, ids)
     station_ids = list({r["station_id"] for r in rows})
     stations = prepare_cps(conn, store.stations_by_ids(conn, station_ids), user_id, parents)
     by_id = {c["id"]: c for cp in stations for c in cp["_connectors"]}
@@ -349,7 +350,7 @@ async def resolve_connectors_paged(_obj: Any, info: GraphQLResolveInfo,
 
 @query.field("filters")
 def resolve_filters(_obj: Any, _info: GraphQLResolveInfo) -> list[dict]:
-    return store.FILTERS
+    return renderers.filter_catalogue(parsers.CONNECTOR_FILTERS)
 
 
 def _capabilities(conn: sqlite3.Connection, uuid: str) -> dict | None:

@@ -41,6 +41,7 @@ from services.core.api.beenergised.loaders import loader
 from services.core.domain.favourites import favoured_among
 from services.core.domain.status import simple_connector, simple_cp
 from services.core.domain.tariffs import price_summary
+from services.core.store import connectors as connector_store
 from services.core.store import stations as store
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -80,7 +81,7 @@ def prepare_cps(conn: sqlite3.Connection, rows: list[dict[str, Any]], user_id: i
     """Attach connectors and isFavoured to station rows and register them (and their
     sites) as parents: at most three queries per page."""
     ids = [r["id"] for r in rows]
-    connectors = store.connectors_of_stations(conn, ids)
+    connectors = connector_store.connectors_of_stations(conn, ids)
     missing = list({r["site_id"] for r in rows} - parents.sites.keys())
     if missing:
         parents.sites.update((s["id"], s) for s in store.sites_by_ids(conn, missing))
@@ -107,7 +108,7 @@ def prepare_sites(conn: sqlite3.Connection, sites: list[dict[str, Any]],
 
 
 def _connectors_batch(conn: sqlite3.Connection, station_ids: Sequence[int]) -> dict:
-    return store.connectors_of_stations(conn, station_ids)
+    return connector_store.connectors_of_stations(conn, station_ids)
 
 
 def _stations_batch(conn: sqlite3.Connection, station_ids: Sequence[int]) -> dict:
