@@ -1,6 +1,7 @@
 """Charging sessions as a state machine, remote start attempts, and finishing a session.
 
-States of a ``sessions`` row (one transaction per transition, see ``transaction``)::
+States of a ``sessions`` row (``sessions.SessionState``; one transaction per transition,
+every move checked against ``sessions.TRANSITIONS``)::
 
     requested -> accepted -> charging -> stopping -> finished
         \\            \\           \\___________________/
@@ -40,10 +41,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.core.domain import tariffs
+from services.core.domain.sessions import TRANSITIONS, SessionState, check, sources, sql_list
 from services.core.store.db import from_iso, to_iso, transaction
 
-ACTIVE_STATES = ("requested", "accepted", "charging", "stopping")
-_ACTIVE_SQL = "('requested', 'accepted', 'charging', 'stopping')"
+_ACTIVE_SQL = "('requested', 'accepted', 'charging', 'stopping')"  # the partial indexes' term
 
 # Tags of "other drivers" (roaming guests) start with this prefix. The embedded core
 # plays the role of a roaming hub for them: they are accepted without a card row and
@@ -101,6 +102,15 @@ class ChargingError(Exception):
         self.field = field
         self.message = f"{field}: {reason}" if field else reason
         super().__init__(self.message)
+
+
+def _move(conn: sqlite3.Connection, s: sqlite3.Row | dict[str, Any], new: SessionState,
+          **cols: Any) -> None:
+    """Move a session to ``new`` (if its state allows) and set ``cols`` with it."""
+    check(s["state"], new)
+    sets = "".join(f", {c} = ?" for c in cols)
+    conn.execute(f"UPDATE sessions SET state = ?{sets} WHERE id = ?",
+                 (new, *cols.values(), s["id"]))
 
 
 def _now(now: datetime | None) -> datetime:
@@ -392,10 +402,10 @@ def attempt_accepted(
         )
         if cur.rowcount:
             conn.execute(
-                "UPDATE sessions SET state = 'accepted', updated_at = ? WHERE id = ("
+                "UPDATE sessions SET state = ?, updated_at = ? WHERE id = ("
                 "SELECT session_id FROM remote_start_attempts WHERE id = ?)"
-                " AND state = 'requested'",
-                (ts, attempt_id),
+                f" AND state IN {sql_list(sources(SessionState.ACCEPTED))}",
+                (SessionState.ACCEPTED, ts, attempt_id),
             )
         return bool(cur.rowcount)
 
@@ -414,10 +424,10 @@ def fail_attempt(
         if not cur.rowcount:
             return False
         conn.execute(
-            "UPDATE sessions SET state = 'failed', failure_reason = ?, updated_at = ?"
+            "UPDATE sessions SET state = ?, failure_reason = ?, updated_at = ?"
             " WHERE id = (SELECT session_id FROM remote_start_attempts WHERE id = ?)"
-            " AND state IN ('requested', 'accepted')",
-            (reason, ts, attempt_id),
+            f" AND state IN {sql_list(sources(SessionState.FAILED))}",
+            (SessionState.FAILED, reason, ts, attempt_id),
         )
         return True
 
@@ -512,12 +522,9 @@ def start_transaction(
         ).fetchone()
         if active is not None:
             same_tag = active["auth_id"].upper() == tag
-            if same_tag and active["state"] in ("requested", "accepted"):
-                conn.execute(
-                    "UPDATE sessions SET state = 'charging', date_start = ?, meter_start = ?,"
-                    " updated_at = ? WHERE id = ?",
-                    (start_ts, meter_start, ts, active["id"]),
-                )
+            if same_tag and active["state"] in (SessionState.REQUESTED, SessionState.ACCEPTED):
+                _move(conn, active, SessionState.CHARGING, date_start=start_ts,
+                      meter_start=meter_start, updated_at=ts)
                 conn.execute(
                     "UPDATE remote_start_attempts SET status = ?, updated_at = ?"
                     " WHERE session_id = ? AND status IN (?, ?, ?)",
@@ -535,7 +542,7 @@ def start_transaction(
         # A remote start of this card on this connector that failed moments ago: the
         # charger's start decides what happens to it.
         recent = conn.execute(
-            "SELECT id, failure_reason FROM sessions WHERE connector_id = ? AND auth_id = ?"
+            "SELECT id, state, failure_reason FROM sessions WHERE connector_id = ? AND auth_id = ?"
             " AND state = 'failed' AND updated_at >= ? ORDER BY id DESC LIMIT 1",
             (con["id"], tag, to_iso(now - timedelta(minutes=5))),
         ).fetchone()
@@ -547,11 +554,8 @@ def start_transaction(
         if recent is not None and recent["failure_reason"] in _REVIVE_LATE:
             # We gave up waiting (no answer in time, or our plug-in timer ran out first) but
             # the charger did start: the attempt succeeded after all, and says so.
-            conn.execute(
-                "UPDATE sessions SET state = 'charging', failure_reason = NULL, date_start = ?,"
-                " meter_start = ?, updated_at = ? WHERE id = ?",
-                (start_ts, meter_start, ts, recent["id"]),
-            )
+            _move(conn, recent, SessionState.CHARGING, failure_reason=None, date_start=start_ts,
+                  meter_start=meter_start, updated_at=ts)
             conn.execute(
                 "UPDATE remote_start_attempts SET status = ?, is_failure = 0,"
                 " failure_reason = NULL, updated_at = ? WHERE session_id = ?",
@@ -590,12 +594,9 @@ def start_transaction(
 
 
 def _close_stale(conn: sqlite3.Connection, active: sqlite3.Row, now: datetime) -> None:
-    if active["state"] in ("requested", "accepted"):
+    if active["state"] in (SessionState.REQUESTED, SessionState.ACCEPTED):
         reason = Failure.CONNECTOR_OCCUPIED
-        conn.execute(
-            "UPDATE sessions SET state = 'failed', failure_reason = ?, updated_at = ? WHERE id = ?",
-            (reason, to_iso(now), active["id"]),
-        )
+        _move(conn, active, SessionState.FAILED, failure_reason=reason, updated_at=to_iso(now))
         conn.execute(
             "UPDATE remote_start_attempts SET status = ?, is_failure = 1, failure_reason = ?,"
             " updated_at = ? WHERE session_id = ? AND status IN (?, ?, ?)",
@@ -673,18 +674,11 @@ def request_stop(
         s = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if s is None:
             raise ChargingError("NOT_FOUND", f"no session {session_id}", "session")
-        if s["state"] == "charging":
-            conn.execute(
-                "UPDATE sessions SET state = 'stopping', updated_at = ? WHERE id = ?",
-                (ts, session_id),
-            )
+        if s["state"] == SessionState.CHARGING:
+            _move(conn, s, SessionState.STOPPING, updated_at=ts)
             return "stop", dict(s)
-        if s["state"] in ("requested", "accepted"):
-            conn.execute(
-                "UPDATE sessions SET state = 'failed', failure_reason = ?, updated_at = ?"
-                " WHERE id = ?",
-                (Failure.CANCELLED, ts, session_id),
-            )
+        if s["state"] in (SessionState.REQUESTED, SessionState.ACCEPTED):
+            _move(conn, s, SessionState.FAILED, failure_reason=Failure.CANCELLED, updated_at=ts)
             conn.execute(
                 "UPDATE remote_start_attempts SET status = ?, is_failure = 1,"
                 " failure_reason = ?, updated_at = ? WHERE session_id = ? AND status IN (?, ?, ?)",
@@ -711,9 +705,10 @@ def finish_transaction(
         s = conn.execute("SELECT * FROM sessions WHERE id = ?", (transaction_id,)).fetchone()
         if s is None:
             return None
-        if s["state"] == "failed" or (
-            s["state"] == "finished" and s["stop_reason"] != STALE_REASON
+        if SessionState.FINISHED not in TRANSITIONS[SessionState(s["state"])] or (
+            s["state"] == SessionState.FINISHED and s["stop_reason"] != STALE_REASON
         ):
+            # failed, or never started at the charger: there is nothing it could stop
             return dict(s)
         # (a session we closed ourselves as stale is re-billed from the charger's own
         # StopTransaction when it turns up after all: its register is the better figure)
@@ -775,6 +770,7 @@ def _finish(
     else:
         cost = tariffs.Cost(currency="EUR")
     ts = to_iso(now)
+    check(s["state"], SessionState.FINISHED)
     conn.execute("DELETE FROM session_cost_items WHERE session_id = ?", (s["id"],))
     conn.executemany(
         "INSERT INTO session_cost_items(session_id, description, net_amount, tax_rate,"

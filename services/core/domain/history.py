@@ -23,11 +23,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.core.domain.errors import BadInput, NotFound
+from services.core.domain.sessions import ACTIVE, SessionState
 from services.core.domain.tariffs import co2_saving_kg, session_cost, tariff_from
 from services.core.store.db import from_iso, to_iso
 
-RUNNING = ("requested", "accepted", "charging", "stopping")
-STATUS_FILTERS = {"started": RUNNING, "stopped": ("finished", "failed")}
+RUNNING = ACTIVE
+STATUS_FILTERS = {"started": RUNNING, "stopped": (SessionState.FINISHED, SessionState.FAILED)}
 
 
 def chargelog_status(state: str) -> str:
