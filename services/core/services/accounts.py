@@ -1,12 +1,13 @@
 """Accounts as the facades need them: contacts (with their additional fields), favourite
-stations, documents with signed download links."""
+stations, documents with signed download links and as PDF, the terms as PDF."""
 
 from __future__ import annotations
 
 import sqlite3
 from typing import Any
 
-from services.core.domain import accounts, documents, favourites
+from services.core.domain import accounts, documents, favourites, invoice_pdf
+from services.core.store import documents as document_store
 from services.core.store import stations as station_store
 from services.core.store import users as user_store
 
@@ -63,3 +64,19 @@ def documents_page(conn: sqlite3.Connection, user_id: int, limit: int, offset: i
     rows, total = documents.list_documents(conn, user_id, limit, offset)
     return _documents(conn, user_id, rows, base), total
 
+
+
+def owned_document(conn: sqlite3.Connection, user_id: int, uuid: str) -> sqlite3.Row | None:
+    return document_store.document_of_user(conn, user_id, uuid)
+
+
+def document_pdf(conn: sqlite3.Connection, doc: sqlite3.Row) -> bytes:
+    """The document as PDF: invoices are built from the sessions they bill."""
+    if doc["doc_type"] == "invoice":
+        return invoice_pdf.render_invoice(documents.invoice_data(conn, doc))
+    return invoice_pdf.render_plain(doc, user_store.user_by_id(conn, doc["user_id"]))
+
+
+def terms_pdf(conn: sqlite3.Connection, terms_uuid: str) -> bytes | None:
+    row = user_store.terms_by_uuid(conn, terms_uuid)
+    return invoice_pdf.render_terms(row) if row is not None else None

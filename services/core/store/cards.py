@@ -17,3 +17,10 @@ def cards_of_user(conn: sqlite3.Connection, user_id: int) -> list[sqlite3.Row]:
 def rate_package_uuid(conn: sqlite3.Connection, package_id: int) -> str | None:
     row = conn.execute("SELECT uuid FROM rate_packages WHERE id = ?", (package_id,)).fetchone()
     return row["uuid"] if row is not None else None
+
+
+def card_by_tag(conn: sqlite3.Connection, tag: str) -> sqlite3.Row | None:
+    """status, expiry_date and card_type of the card with this tag (upper case)."""
+    return conn.execute(
+        "SELECT status, expiry_date, card_type FROM cards WHERE tag_id = ?", (tag,)
+    ).fetchone()

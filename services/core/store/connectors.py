@@ -69,3 +69,19 @@ def connector_by_evse_id(conn: sqlite3.Connection, evse_id: str) -> dict[str, An
         f"SELECT {_CONNECTOR_COLS} FROM {_CONNECTOR_FROM} WHERE c.evse_id = ?", (evse_id,)
     ).fetchone()
     return dict(row) if row else None
+
+
+def stations_of(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, int]:
+    """connector id -> station id for the ids that exist."""
+    found: dict[int, int] = {}
+    for chunk in chunks(list(ids), 500):
+        marks = ",".join("?" * len(chunk))
+        found.update(conn.execute(
+            f"SELECT id, station_id FROM connectors WHERE id IN ({marks})", chunk).fetchall())
+    return found
+
+
+def pricing(conn: sqlite3.Connection, connector_id: int) -> sqlite3.Row | None:
+    """The connector's tariff id and whether it charges free of charge."""
+    return conn.execute("SELECT tariff_id, free_of_charge FROM connectors WHERE id = ?",
+                        (connector_id,)).fetchone()

@@ -150,3 +150,14 @@ def refresh_features(conn: sqlite3.Connection, station_ids: Iterable[int] | None
         " WHERE c.station_id = ?) WHERE id = ?",
         ((sid, sid) for sid in station_ids),
     )
+
+
+def station_id_by_uuid(conn: sqlite3.Connection, uuid: str) -> int | None:
+    row = conn.execute("SELECT id FROM stations WHERE uuid = ?", (uuid,)).fetchone()
+    return None if row is None else int(row["id"])
+
+
+def connected_by_uuid(conn: sqlite3.Connection, uuid: str) -> bool | None:
+    """Whether the station's charger is connected now; None for an unknown station."""
+    row = conn.execute("SELECT connected FROM stations WHERE uuid = ?", (uuid,)).fetchone()
+    return None if row is None else bool(row["connected"])
