@@ -13,7 +13,7 @@ Readings of the document, where it is silent:
 - ``PaginationFilter``: limit defaults to 20 and is capped at 100 ("Will be overruled from
   the api if too high"); the returned ``pagination.limit`` is the limit actually applied.
 - ``ConnectorFilter``: options within one slug are OR-ed, slugs AND-ed, at station level
-  (see services/core/store/stations.py); the option slugs are exactly what ``filters``
+  (see services/core/store/station_filter.py); the option slugs are exactly what ``filters``
   returns; unknown slugs/options are BAD_USER_INPUT. ``freeOfCharge: true`` keeps stations
   with at least one free connector; false/null restrict nothing.
 - ``tagId``: only stations where that card can start charging (the rule of
@@ -53,15 +53,7 @@ from services.core.api.beenergised.userdata import DEFAULT_LIMIT, MAX_LIMIT, pag
 from services.core.domain.auth import REFRESH_TTL, SESSION_TTL
 from services.core.domain.tariffs import CO2_KG_PER_KWH
 from services.core.services import lookups
-from services.core.store import connectors as connector_store
-from services.core.store import geo
-from services.core.store import stations as store
 from services.core.store.station_filter import FilterError, StationFilter
-from services.core.store.station_listing import (
-    connector_ids_paged,
-    search_stations,
-    sites_paged,
-)
 
 MAX_RADIUS_KM = 1000.0
 DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
@@ -119,8 +111,8 @@ async def _user_id(info: GraphQLResolveInfo) -> int | None:
 def _cps_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
               location: tuple[float, float, float] | None, ordered: bool,
               tag_id: str | None, user_id: int | None, parents: Parents) -> dict:
-    page = search_stations(conn, flt=flt, offset=offset, limit=limit, location=location,
-                           ordered=ordered, access=lookups.card_access(conn, tag_id))
+    page = lookups.stations_page(conn, flt=flt, offset=offset, limit=limit,
+                                 location=location, ordered=ordered, tag_id=tag_id)
     return paged(prepare_cps(conn, page.items, user_id, parents), page.total, limit, offset)
 
 
@@ -152,7 +144,7 @@ async def resolve_cps_location(_obj: Any, info: GraphQLResolveInfo,
 
 def _cp(conn: sqlite3.Connection, uuid: str, user_id: int | None, parents: Parents
         ) -> dict | None:
-    row = store.station_by_uuid(conn, uuid)
+    row = lookups.station_by_uuid(conn, uuid)
     return prepare_cps(conn, [row], user_id, parents)[0] if row else None
 
 
@@ -177,11 +169,7 @@ async def resolve_delete_cp(_obj: Any, info: GraphQLResolveInfo, id: str) -> dic
 def _sites_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
                 location: tuple[float, float, float] | None, user_id: int | None,
                 parents: Parents) -> dict:
-    if location is None:
-        page = sites_paged(conn, flt=flt, offset=offset, limit=limit)
-    else:
-        lat, lon, radius_m = location
-        page = geo.sites_near(conn, lat, lon, radius_m, offset=offset, limit=limit, flt=flt)
+    page = lookups.sites_page(conn, flt=flt, offset=offset, limit=limit, location=location)
     return paged(prepare_sites(conn, page.items, user_id, parents), page.total, limit, offset)
 
 
@@ -208,7 +196,7 @@ async def resolve_sites_location(_obj: Any, info: GraphQLResolveInfo,
 
 def _site(conn: sqlite3.Connection, uuid: str, user_id: int | None, parents: Parents
           ) -> dict | None:
-    row = store.site_by_uuid(conn, uuid)
+    row = lookups.site_by_uuid(conn, uuid)
     return prepare_sites(conn, [row], user_id, parents)[0] if row else None
 
 
@@ -279,14 +267,10 @@ def connector_id_arg(value: Any, field: str = "id") -> int:
 
 def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | None = None,
                user_id: int | None = None, parents: Parents) -> dict | None:
-    row = connector_store.connector_by_id(conn, cid) if cid is not None else None
-    if evse is not None:
-        row = connector_store.connector_by_evse_id(conn, evse)
-        if row is None and evse != evse.strip().upper():
-            row = connector_store.connector_by_evse_id(conn, evse.strip().upper())
-    if row is None:
+    found = lookups.connector(conn, connector_id=cid, evse_id=evse)
+    if found is None:
         return None
-    station = store.station_by_id(conn, row["station_id"])
+    row, station = found
     cp = prepare_cps(conn, [station], user_id, parents)[0]
     # The connector object inside its Cp, so connector.cp.connectors shows the same data.
     return next(c for c in cp["_connectors"] if c["id"] == row["id"])
@@ -314,10 +298,8 @@ async def resolve_connector_by_evse(_obj: Any, info: GraphQLResolveInfo, evseId:
 
 def _connectors_page(conn: sqlite3.Connection, *, limit: int, offset: int,
                      user_id: int | None, parents: Parents) -> dict:
-    ids, total = connector_ids_paged(conn, offset=offset, limit=limit)
-    rows = connector_store.connectors_by_ids(conn, ids)
-    station_ids = list({r["station_id"] for r in rows})
-    stations = prepare_cps(conn, store.stations_by_ids(conn, station_ids), user_id, parents)
+    ids, total, station_rows = lookups.connectors_page(conn, offset=offset, limit=limit)
+    stations = prepare_cps(conn, station_rows, user_id, parents)
     by_id = {c["id"]: c for cp in stations for c in cp["_connectors"]}
     return paged([by_id[i] for i in ids if i in by_id], total, limit, offset)
 
