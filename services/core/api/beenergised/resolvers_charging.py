@@ -27,37 +27,15 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from services.core.api.beenergised import errors, parsers, renderers
+from services.core.api.beenergised import errors, parsers, renderers, renderers_charging
 from services.core.api.beenergised.context import core, viewer
 from services.core.domain import charging
-from services.core.domain.charging import Failure
 from services.core.services import charging as charging_service
 
 CHARGING_UNAVAILABLE = "CHARGING_UNAVAILABLE"
 
 query = QueryType()
 mutation = MutationType()
-
-_FAILURE_CODES = {
-    Failure.CONNECTOR_OCCUPIED: 409,
-    Failure.CONNECTOR_OUT_OF_ORDER: 503,
-    Failure.CHARGER_OFFLINE: 503,
-    Failure.REJECTED: 422,
-    Failure.NO_ANSWER: 504,
-    Failure.NO_VEHICLE: 408,
-    Failure.EXPIRED_BEFORE_START: 408,
-    Failure.CARD_BLOCKED: 403,
-    Failure.CARD_UNKNOWN: 403,
-    Failure.CARD_EXPIRED: 403,
-    Failure.CANCELLED: 410,
-}
-_STATUS_MESSAGES = {
-    charging.PENDING: "Start request received.",
-    charging.SENT: "Start request sent to the charger; waiting for its answer.",
-    charging.ACCEPTED: "The charger accepted: plug in your vehicle to start charging.",
-    charging.STARTED: "Charging started.",
-}
-
 
 def _unavailable(exc: charging_service.ChargingUnavailable) -> GraphQLError:
     return errors.error(CHARGING_UNAVAILABLE, str(exc))
@@ -67,27 +45,6 @@ def _charging_error(exc: charging.ChargingError, prefix: str = "") -> GraphQLErr
     exc = parsers.wire_charging_error(exc)
     ext = {"field": prefix + exc.field} if exc.field else {}
     return errors.error(exc.code, prefix + exc.message, **ext)
-
-
-def _attempt_response(a: dict[str, Any]) -> dict[str, Any]:
-    started = a["status"] == charging.STARTED or a.get("session_state") in (
-        "charging",
-        "stopping",
-        "finished",
-    )
-    return {
-        "id": a["uuid"],
-        "status": a["status"],
-        "isFailure": bool(a["is_failure"]),
-        "failureReason": a["failure_reason"],
-        "connectorId": str(a["connector_id"]),
-        "lastSentAt": a["last_sent_at"],
-        # The chargelog exists for the driver once charging began.
-        "chargeLogId": a["session_uuid"] if started else None,
-    }
-
-
-# ------------------------------------------------------------------ starts
 
 
 async def _start(
@@ -121,24 +78,6 @@ async def _start(
     return await charging_service.attempt(c, plan.attempt_uuid)
 
 
-def _remote_start_response(a: dict[str, Any]) -> dict[str, Any]:
-    if a["is_failure"]:
-        code = _FAILURE_CODES.get(a["failure_reason"], 422)
-        message = a["failure_reason"]
-    else:
-        code = 202 if a["status"] in (charging.PENDING, charging.SENT) else 200
-        message = _STATUS_MESSAGES.get(a["status"], a["status"])
-    has_session = a["session_id"] is not None and not a["is_failure"]
-    return {
-        "id": a["uuid"],
-        "status": a["status"],
-        "message": message,
-        "session": a["session_uuid"] if has_session else None,
-        "transaction": str(a["session_id"]) if has_session else None,
-        "code": code,
-    }
-
-
 async def _remote_start(
     info: GraphQLResolveInfo, authorization: dict | None, connector: str | None, invoiced: bool
 ) -> dict[str, Any]:
@@ -154,7 +93,7 @@ async def _remote_start(
         invoiced=invoiced,
         wait_s=10.0,
     )
-    return _remote_start_response(a)
+    return renderers_charging.remote_start(a)
 
 
 @mutation.field("remoteStart")
@@ -196,7 +135,7 @@ async def resolve_attempt_remote_start(
         wait_s=2.0,
         prefix="input.",
     )
-    return _attempt_response(a)
+    return renderers_charging.attempt(a)
 
 
 @query.field("remoteStartAttemptStatus")
@@ -206,7 +145,8 @@ async def resolve_attempt_status(
     id: str,
 ) -> dict[str, Any]:
     who = await viewer(info)
-    return _attempt_response(await charging_service.attempt_of_user(core(info), who.user_id, id))
+    found = await charging_service.attempt_of_user(core(info), who.user_id, id)
+    return renderers_charging.attempt(found)
 
 
 # ------------------------------------------------------------------ stop
@@ -224,42 +164,7 @@ async def resolve_remote_stop(
         result = await charging_service.stop(core(info), who.user_id, ref, "transaction")
     except charging_service.ChargingUnavailable as exc:
         raise _unavailable(exc) from None
-    outcome, state, online = result.outcome, result.state, result.online
-    if outcome == "cancelled":
-        return {
-            "status": "CANCELLED",
-            "code": 200,
-            "title": "Start cancelled",
-            "message": "The session had not started yet; the start was cancelled.",
-        }
-    if state == "stopping":
-        if not online:
-            return {
-                "status": "STOPPING",
-                "code": 202,
-                "title": "Charger offline",
-                "message": "The charger is offline; the session stops as soon as it reconnects.",
-            }
-        title = "Stopping" if outcome == "stop" else "Already stopping"
-        return {
-            "status": "STOPPING",
-            "code": 200,
-            "title": title,
-            "message": "The charger was asked to stop charging.",
-        }
-    if state == "finished":
-        return {
-            "status": "STOPPED",
-            "code": 200,
-            "title": "Already stopped",
-            "message": "This session has already ended.",
-        }
-    return {
-        "status": state.upper(),
-        "code": 200,
-        "title": "Nothing to stop",
-        "message": "This session is not running.",
-    }
+    return renderers_charging.stop_response(result)
 
 
 # ------------------------------------------------------------------ live meter
