@@ -2,9 +2,12 @@
 
 Prints: scrypt hash time (the login cost floor), p50/p95 of initSession, contact,
 cardsPaged, chargelogsPaged (limit 20, the demo driver's history) and chargingStatistics,
-and the time to generate + download one invoice PDF.
+the time to generate + download one invoice PDF, and ``/healthz`` latency while 40 logins
+run at once (password hashing must not hold up other requests).
 
-    python bench/account_latency.py [--db PATH] [--stations 3000] [--n 100]
+    python bench/account_latency.py [--db PATH] [--stations 3000] [--n 100] [--core-root DIR]
+
+``--core-root`` runs the core from another checkout (e.g. an older commit, to compare).
 
 Without --db a temporary database is seeded (--stations, seed 42). No goals are set in the
 issue for these; they show the account API is not a bottleneck next to station search.
@@ -13,6 +16,7 @@ issue for these; they show the account API is not a bottleneck next to station s
 from __future__ import annotations
 
 import argparse
+import asyncio
 import re
 import statistics
 import subprocess
@@ -54,11 +58,54 @@ def report(name: str, samples: list[float]) -> None:
           f"  mean {statistics.fmean(ms):7.2f} ms")
 
 
+async def health_under_logins(url: str, username: str, password: str, logins: int = 40,
+                              min_probes: int = 8) -> dict[str, list[float] | int]:
+    """Fire ``logins`` initSession calls at once and probe ``/healthz`` one after another
+    until they are all answered (at least ``min_probes`` probes). Returns the probe and
+    login latencies in seconds, and how many logins were refused (TOO_MANY_REQUESTS) or
+    failed otherwise (a 5xx or a body that is not a GraphQL answer counts as failed; the
+    facade answers 400 with the error when the whole result is null)."""
+    creds = {"username": username, "password": password}
+    limits = httpx.Limits(max_connections=logins + 1)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client, \
+            httpx.AsyncClient(base_url=url, timeout=60) as prober:
+        await prober.get("/healthz")  # connection open before the burst
+
+        async def one_login() -> tuple[float, str]:
+            t = time.perf_counter()
+            r = await client.post("/graphql/", json={"query": LOGIN, "variables": creds})
+            took = time.perf_counter() - t
+            if r.status_code >= 500 or not r.headers.get("content-type", "").startswith(
+                    "application/json"):
+                return took, f"http {r.status_code}"
+            errors = r.json().get("errors")
+            if not errors:
+                return took, "ok"
+            return took, errors[0].get("extensions", {}).get("code", "?")
+
+        tasks = [asyncio.create_task(one_login()) for _ in range(logins)]
+        await asyncio.sleep(0.05)  # let the burst reach the core first
+        probes: list[float] = []
+        while len(probes) < min_probes or not all(t.done() for t in tasks):
+            t = time.perf_counter()
+            r = await prober.get("/healthz")
+            probes.append(time.perf_counter() - t)
+            if r.status_code != 200:
+                raise RuntimeError(f"/healthz answered {r.status_code}")
+            await asyncio.sleep(0.05)
+        results = [await t for t in tasks]
+    outcomes = [o for _, o in results]
+    return {"health": probes, "logins": [t for t, o in results if o == "ok"],
+            "refused": outcomes.count("TOO_MANY_REQUESTS"),
+            "failed": sum(o not in ("ok", "TOO_MANY_REQUESTS") for o in outcomes)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path)
     ap.add_argument("--stations", type=int, default=3000)
     ap.add_argument("--n", type=int, default=100)
+    ap.add_argument("--core-root", type=Path, default=ROOT)
     args = ap.parse_args()
 
     hashes = []
@@ -74,7 +121,7 @@ def main() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "services.core", "--port", "0", "--db", str(db),
          "--stations", str(args.stations), "--seed", "42"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        cwd=args.core_root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         url = None
         for line in proc.stdout:  # type: ignore[union-attr]
@@ -120,6 +167,10 @@ def main() -> None:
                     pdfs.append(time.perf_counter() - t)
                     assert r.content.startswith(b"%PDF")
                 report(f"invoice PDF ({len(r.content) // 1024} KiB)", pdfs)
+        burst = asyncio.run(health_under_logins(url, creds["username"], creds["password"]))
+        report("/healthz during 40 logins", burst["health"])  # type: ignore[arg-type]
+        report("initSession in the burst", burst["logins"])  # type: ignore[arg-type]
+        print(f"burst: {burst['refused']} logins asked to retry, {burst['failed']} failed")
     finally:
         proc.terminate()
         proc.wait(timeout=15)

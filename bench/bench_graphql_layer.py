@@ -21,18 +21,18 @@ from pathlib import Path
 
 from ariadne import graphql
 
-from services.core.api.beenergised.execution import (
+from services.core.api.beenergised.schema import build_schema
+from services.core.api.beenergised.station_types import Parents, prepare_cps
+from services.core.api.graphql.execution import (
     FastExecutionContext,
     cached_parser,
     cached_validator,
 )
-from services.core.api.beenergised.schema import build_schema
-from services.core.api.beenergised.station_types import Parents, prepare_cps
 from services.core.demo import generate
 from services.core.state import Core, CoreConfig
 from services.core.store.db import connect, migrate
+from services.core.store.station_filter import StationFilter
 from services.core.store.station_listing import search_stations
-from services.core.store.stations import StationFilter
 
 CITIES = [(52.52, 13.405), (48.137, 11.575), (53.55, 9.99), (50.94, 6.96), (50.11, 8.68),
           (48.86, 2.35), (52.37, 4.9), (48.21, 16.37), (47.38, 8.54), (55.68, 12.57)]
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tests.doc_queries import doc_query
+    from tests.contract.beenergised.doc_queries import doc_query
 
     tmp = None
     db = args.db

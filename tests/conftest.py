@@ -1,5 +1,6 @@
-"""Shared fixtures: a real core subprocess (``core_url``), GraphQL clients, a migrated
-in-memory store connection (``conn``). Helpers live in ``tests/support.py``."""
+"""Shared fixtures: the session's core subprocess (``core_url``, started by
+``tests/core_launcher.py``), a be.ENERGISED GraphQL client on it (``gql``), a migrated
+in-memory store connection (``conn``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from services.core.store.db import connect, migrate
-from tests.support import Gql, core_process
+from tests.clients.beenergised import Gql
+from tests.core_launcher import core_process
 
 CORE_STATIONS = 3000
 CORE_SEED = 42

@@ -10,6 +10,8 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import importlib
+import ipaddress
 import logging
 import re
 import signal
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import uvicorn
 
+from services.core import logs
 from services.core.state import Core, CoreConfig
 from services.core.store.db import connect, default_db_path, migrate
 
@@ -30,8 +33,16 @@ log = logging.getLogger("services.core")
 
 READY_PREFIX = "Voltra core listening on "
 
+# ``voltra-core GROUP COMMAND ...``: group name -> module with ``HELP``,
+# ``add_commands(parser)`` and ``run(args) -> exit code``. Add a group with one line here.
+COMMAND_GROUPS: dict[str, str] = {
+    "api-key": "services.core.commands.api_keys",
+}
+
+# Also the partner APIs' header forms: ``x-api-key: K`` and OIOI's ``Authorization: key=K``.
 _CREDENTIAL = re.compile(
-    r"(?i)\b(authorization:\s*\w+\s+|bearer\s+|basic\s+)[A-Za-z0-9._~+/=-]{6,}"
+    r"(?i)\b(authorization:\s*\w+\s+|authorization:\s*key=|x-api-key['\"]?[:,]\s*b?['\"]?"
+    r"|bearer\s+|basic\s+)[A-Za-z0-9._~+/=-]{6,}"
 )
 
 
@@ -69,6 +80,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Voltra embedded back end: be.ENERGISED driver GraphQL at /graphql/ "
         "and an OCPP 1.6J central system at /ocpp/{chargePointId}. Does not start simulated "
         "hardware (see voltra-hardware).",
+        epilog="Commands: " + ", ".join(f"voltra-core {name} ..." for name in COMMAND_GROUPS)
+        + " (each with --help).",
     )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one (default)")
@@ -87,9 +100,46 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def run_command(argv: list[str]) -> int:
+    """``voltra-core GROUP COMMAND ...`` (argv[0] is a key of COMMAND_GROUPS)."""
+    p = argparse.ArgumentParser(prog="voltra-core")
+    groups = p.add_subparsers(dest="group", required=True, metavar="GROUP")
+    for name, module_name in COMMAND_GROUPS.items():
+        module = importlib.import_module(module_name)
+        module.add_commands(groups.add_parser(name, help=module.HELP, description=module.HELP))
+    args = p.parse_args(argv)
+    return importlib.import_module(COMMAND_GROUPS[args.group]).run(args)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def warn_demo_credentials(path: Path, host: str) -> None:
+    """Anyone who can reach the core can use the published demo credentials: say so when
+    a demo database is served beyond this machine."""
+    if is_loopback(host):
+        return
+    from services.core.demo.credentials import exposure_warning
+
+    conn = connect(path)
+    try:
+        message = exposure_warning(conn, host)
+    finally:
+        conn.close()
+    if message:
+        log.warning(message)
+
+
 def prepare_database(path: Path, stations: int, seed: int) -> int:
     """Migrate, and fill an empty database with demo data. Returns the station count."""
     from services.core.demo import generate
+    from services.core.demo.partners import ensure_demo_partners
 
     conn = connect(path)
     try:
@@ -103,6 +153,8 @@ def prepare_database(path: Path, stations: int, seed: int) -> int:
             generate(conn, stations=stations, seed=seed)
             log.info("seeded %d stations in %.1fs", stations, time.perf_counter() - started)
             count = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
+        elif ensure_demo_partners(conn):
+            log.info("added the demo partners to the demo database %s", path)
         return count
     finally:
         conn.close()
@@ -181,6 +233,7 @@ async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warni
                        access_log=False, timeout_graceful_shutdown=5)
     )
     _redact_log_handlers()
+    logs.install()
     server.ready_line = READY_PREFIX + config.base_url
     await server.serve(sockets=[sock])
 
@@ -197,12 +250,16 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in COMMAND_GROUPS:
+        return run_command(argv)
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db_path = args.db or default_db_path()
     try:
         count = prepare_database(db_path, args.stations, args.seed)
+        warn_demo_credentials(db_path, args.host)
     except sqlite3.Error as exc:
         print(f"voltra-core: cannot use database {db_path}: {exc}", file=sys.stderr)
         return 2

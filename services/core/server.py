@@ -1,42 +1,50 @@
-"""The core's ASGI application: health, the be.ENERGISED GraphQL endpoint, images, and the
-routes other parts of the core contribute.
+"""The core's ASGI application: health, images, the API facades and the other parts of the
+core that serve routes.
 
-Adding routes: put a ``routes(core) -> list[BaseRoute]`` function in your module and add the
-module's dotted name to ``ROUTE_MODULES``. A module that does not exist yet is skipped (the
-parts of the core land at different times); any other import error is raised. ``routes(core)``
+``FACADES`` lists the API facades, one module each, mounted at its own prefix. A facade
+module exposes:
+
+- ``PREFIX``: where its paths start (e.g. ``"/graphql/"``, ``"/wirelane/"``); every route
+  it returns must lie under it;
+- ``routes(core) -> list[BaseRoute]``;
+- ``error_response(status, message) -> Response``: a refusal in that API's own error format
+  (the server answers oversized bodies under ``PREFIX`` with it).
+
+``PARTS`` lists the other modules with ``routes(core)`` (hosted pages, the OCPP central
+system). Adding one = one line. A module that fails to import fails start-up. ``routes(core)``
 runs before the server starts, so it may also append background work to
 ``core.on_startup`` / ``core.on_shutdown`` (awaited in the app's lifespan) and register
-long-lived components in ``core.parts``.
+long-lived components as typed attributes of the core (e.g. ``core.gateway``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
-import json
-import logging
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from types import ModuleType
 from typing import Any
 
-from ariadne.asgi import GraphQL
-from ariadne.asgi.handlers import GraphQLTransportWSHandler
-from ariadne.explorer import ExplorerHttp405
+import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from services.core.state import Core
 from services.core.store.db import schema_version
 
-log = logging.getLogger(__name__)
+# The API facades; a new API joins with one line.
+FACADES: list[str] = [
+    "services.core.api.beenergised",
+]
 
-# Modules exposing ``routes(core)``; add yours here (one line).
-ROUTE_MODULES: list[str] = [
-    "services.core.api.documents",
-    "services.core.api.payments",
+# Everything else that serves routes.
+PARTS: list[str] = [
+    "services.core.api.hosted.documents",
+    "services.core.api.hosted.payments",
     "services.core.ocpp.server",
 ]
 
@@ -50,50 +58,55 @@ def _health(conn: Any) -> dict[str, Any]:
     return {"status": "ok", "schemaVersion": schema_version(conn), "stations": stations}
 
 
-def graphql_app(core: Core) -> GraphQL:
-    from services.core.api.beenergised.context import on_ws_connect
-    from services.core.api.beenergised.errors import AriadneErrorLog, format_error
-    from services.core.api.beenergised.execution import (
-        FastExecutionContext,
-        MaxDepthRule,
-        cached_parser,
-        cached_validator,
-    )
-    from services.core.api.beenergised.http_json import OrjsonGraphQLHTTPHandler
-    from services.core.api.beenergised.schema import build_schema
-
-    def context(request: Any, _data: Any = None) -> dict[str, Any]:
-        # A fresh dict per operation: resolvers may cache per-request facts in it (viewer).
-        return {"core": core, "request": request}
-
-    return GraphQL(
-        build_schema(),
-        context_value=context,
-        explorer=ExplorerHttp405(),
-        http_handler=OrjsonGraphQLHTTPHandler(),
-        websocket_handler=GraphQLTransportWSHandler(on_connect=on_ws_connect),
-        error_formatter=format_error,
-        query_parser=cached_parser,
-        query_validator=cached_validator,
-        validation_rules=[MaxDepthRule],
-        execution_context_class=FastExecutionContext,
-        introspection=True,
-        logger=AriadneErrorLog(logging.getLogger("services.core.graphql"), {}),
-    )
+Refusal = Callable[[int, str], Response]
 
 
-def _extra_routes(core: Core, modules: Iterable[str]) -> list[BaseRoute]:
-    routes: list[BaseRoute] = []
-    for name in modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and name.startswith(exc.name):
-                log.debug("route module %s not present", name)
-                continue
-            raise
-        routes.extend(module.routes(core))
+def plain_error(status: int, message: str) -> Response:
+    """Refusals on paths no facade owns."""
+    return Response(orjson.dumps({"error": message}), status_code=status,
+                    media_type="application/json")
+
+
+class FacadeRouting:
+    """Which facade a path belongs to (longest matching prefix), for answers given before
+    the request reaches it."""
+
+    def __init__(self) -> None:
+        self._prefixes: list[tuple[str, Refusal]] = []
+
+    def add(self, prefix: str, refusal: Refusal) -> None:
+        self._prefixes.append((prefix, refusal))
+        self._prefixes.sort(key=lambda item: len(item[0]), reverse=True)
+
+    def refusal(self, path: str) -> Refusal:
+        for prefix, refusal in self._prefixes:
+            if path.startswith(prefix) or path == prefix.rstrip("/"):
+                return refusal
+        return plain_error
+
+
+def _route_paths(route: BaseRoute) -> Iterable[str]:
+    if isinstance(route, Mount):
+        yield route.path + "/"
+    elif isinstance(route, Route | WebSocketRoute):
+        yield route.path
+
+
+def _facade_routes(core: Core, name: str, routing: FacadeRouting) -> list[BaseRoute]:
+    module: ModuleType = importlib.import_module(name)
+    prefix: str = module.PREFIX
+    routes = module.routes(core)
+    for route in routes:
+        for path in _route_paths(route):
+            if not path.startswith(prefix):
+                raise RuntimeError(f"facade {name}: route {path} lies outside its "
+                                   f"prefix {prefix}")
+    routing.add(prefix, module.error_response)
     return routes
+
+
+def _part_routes(core: Core, name: str) -> list[BaseRoute]:
+    return importlib.import_module(name).routes(core)
 
 
 # No documented request needs more; bigger bodies are refused before they are buffered.
@@ -102,10 +115,12 @@ MAX_BODY_BYTES = 1 << 20
 
 class BodyLimit:
     """ASGI middleware: HTTP request bodies above ``limit`` bytes get 413 (declared length
-    checked up front, streamed bodies counted as they arrive)."""
+    checked up front, streamed bodies counted as they arrive), in the error format of the
+    facade the path belongs to."""
 
-    def __init__(self, app: Any, limit: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: Any, routing: FacadeRouting, limit: int = MAX_BODY_BYTES) -> None:
         self.app = app
+        self.routing = routing
         self.limit = limit
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
@@ -114,7 +129,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)
             return
         seen = 0
         started = False
@@ -137,21 +152,20 @@ class BodyLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
             if not started:  # else the handler already answered; nothing more to say
-                await self._refuse(send)
+                await self._refuse(scope, receive, send)
 
-    async def _refuse(self, send: Any) -> None:
-        body = json.dumps({"errors": [{"message": f"request body larger than {self.limit} "
-                                       "bytes", "extensions": {"code": "BAD_USER_INPUT"}}]})
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json")]})
-        await send({"type": "http.response.body", "body": body.encode()})
+    async def _refuse(self, scope: dict, receive: Any, send: Any) -> None:
+        refusal = self.routing.refusal(scope.get("path", ""))
+        response = refusal(413, f"request body larger than {self.limit} bytes")
+        await response(scope, receive, send)
 
 
 class _TooLarge(Exception):
     pass
 
 
-def create_app(core: Core, extra_modules: Iterable[str] | None = None) -> Starlette:
+def create_app(core: Core, facades: Iterable[str] | None = None,
+               parts: Iterable[str] | None = None) -> Starlette:
     async def healthz(_request: Request) -> Response:
         return JSONResponse(await core.db(_health))
 
@@ -165,8 +179,6 @@ def create_app(core: Core, extra_modules: Iterable[str] | None = None) -> Starle
             path, media_type=_IMAGE_TYPES[suffix], headers={"Cache-Control": "max-age=86400"}
         )
 
-    gql = graphql_app(core)
-
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await core.start()
@@ -175,11 +187,14 @@ def create_app(core: Core, extra_modules: Iterable[str] | None = None) -> Starle
         finally:
             await core.stop()
 
+    routing = FacadeRouting()
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
-        Route("/graphql/", gql, methods=["GET", "POST"]),
-        WebSocketRoute("/graphql/", gql),
         Route("/images/{name}", image, methods=["GET"]),
     ]
-    routes.extend(_extra_routes(core, ROUTE_MODULES if extra_modules is None else extra_modules))
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimit)])
+    for name in FACADES if facades is None else facades:
+        routes.extend(_facade_routes(core, name, routing))
+    for name in PARTS if parts is None else parts:
+        routes.extend(_part_routes(core, name))
+    return Starlette(routes=routes, lifespan=lifespan,
+                     middleware=[Middleware(BodyLimit, routing=routing)])

@@ -14,10 +14,15 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from services.core.cpu_pool import BoundedPool
+from services.core.domain.throttle import SourceLimits
 from services.core.events import EventBus
 from services.core.store.db import ConnectionPool, default_db_path
+
+if TYPE_CHECKING:
+    from services.core.services.gateway import ChargerGateway
 
 T = TypeVar("T")
 
@@ -42,6 +47,12 @@ class CoreConfig:
     # absolute links (images, document downloads, payment pages).
     base_url: str = ""
     db_threads: int = DEFAULT_DB_THREADS
+    # Password hashing (scrypt) runs here, never on the db threads: one worker leaves the
+    # other core to everything else; logins beyond the queue are asked to retry.
+    hash_threads: int = field(default_factory=lambda: int(os.environ.get(
+        "VOLTRA_HASH_THREADS") or max(1, (os.cpu_count() or 2) // 2)))
+    hash_queue: int = field(default_factory=lambda: int(os.environ.get(
+        "VOLTRA_HASH_QUEUE") or 64))
 
 
 Hook = Callable[["Core"], Awaitable[None]]
@@ -59,9 +70,12 @@ class Core:
         self._executor = ThreadPoolExecutor(
             max_workers=config.db_threads, thread_name_prefix="core-db"
         )
-        # Long-lived components other parts attach (e.g. "ocpp": the central system), so
-        # resolvers can reach them through the core without import cycles.
-        self.parts: dict[str, Any] = {}
+        self.hashing = BoundedPool(config.hash_threads, config.hash_queue, "core-hash")
+        # Per-client-address budgets (sign-in failures, e-mail checks, reactivation mails).
+        self.source_limits = SourceLimits()
+        # How the core commands chargers; set at start-up by the OCPP central system
+        # (None: this core runs without one, and remote charging is unavailable).
+        self.gateway: ChargerGateway | None = None
         self.on_startup: list[Hook] = []
         self.on_shutdown: list[Hook] = []
         self._closed = False
@@ -95,4 +109,5 @@ class Core:
         self._closed = True
         # Each thread's connection is closed by the pool after the workers have finished.
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self.hashing.close()
         self.pool.close()

@@ -3,15 +3,17 @@
 Same seed and same anchor day -> identical rows (one ``random.Random(seed)`` drives every
 choice, in a fixed order). The anchor is the day history is relative to ("the last six
 months"); it defaults to today 00:00 UTC so the demo always looks recent, and can be pinned
-with ``anchor=``. The one exception to identical rows is ``users.password_hash``: scrypt
-hashes carry a fresh random salt by design.
+with ``anchor=``. The exceptions to identical rows are ``users.password_hash`` (scrypt
+hashes carry a fresh random salt by design) and the sealed bank fields of contracts (their
+ciphertext carries a random IV; what they hold is identical).
 
 What it fills: operators, tariffs, rate options and packages, sites (1-6 charge points each)
 and stations around real cities of DE/AT/CH/NL/BE/LU/FR/DK (Berlin boosted), connectors
 with EVSE ids ``CC*PTY*E<station id>*<n>`` and initial statuses, the R*Tree, demo users
 (``driver@example.com`` / ``driver-demo`` and a few more) with cards, favourites, a SEPA
 contract, a payment method, monthly invoices and six months of costed history, plus other
-drivers' sessions near Berlin and the measured occupancy of those stations. Stations
+drivers' sessions near Berlin and the measured occupancy of those stations, and the demo
+partners of the partner APIs with their documented demo credentials (demo/partners.py). Stations
 without history report their occupancy profile (services/core/domain/occupancy.py).
 
 Speed: the whole seed is one transaction (all or nothing); per-row triggers and the
@@ -27,7 +29,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from services.core.demo import people
+from services.core.demo import partners, people
 from services.core.demo.stations import generate_stations, insert_catalogue
 from services.core.store.db import transaction
 from services.core.store.migrations import expand_cells
@@ -89,6 +91,7 @@ def generate(
             t_index = time.perf_counter() - started - t_stations
             people.seed_users(conn, rnd, cat, anchor)
             people.seed_berlin_traffic(conn, rnd, anchor)
+            partners.seed_partners(conn, anchor)
     finally:
         if journal == "wal->delete":
             conn.execute("PRAGMA journal_mode=WAL")

@@ -1,7 +1,7 @@
 """Account documents (invoices and other PDFs) and their download authorisation.
 
 Download links: ``/documents/{uuid}.pdf`` is served by the core
-(``services.core.api.documents``). A request is authorised EITHER by a short-lived signed
+(``services.core.api.hosted.documents``). A request is authorised EITHER by a short-lived signed
 link (``?expires=<unix>&sig=<hex>``; HMAC-SHA256 over the document uuid, its owner's uuid
 and the expiry, valid ``LINK_TTL_SECONDS`` = 15 minutes) OR by the owner's session token as
 ``Authorization: Bearer``. ``AccountDocument.downloadLink`` always carries a fresh signed
@@ -106,16 +106,6 @@ def get_document(conn: sqlite3.Connection, user_id: int, ident: str | None,
     if row is None:
         raise NotFound(f"{field}: no document '{ident}'", field=field)
     return row
-
-
-def document_dict(row: sqlite3.Row, download_link: str) -> dict[str, Any]:
-    return {
-        "id": row["uuid"],
-        "type": row["doc_type"] if row["doc_type"] in DOC_TYPES else "invoice",
-        "title": row["title"],
-        "documentDate": row["document_date"],
-        "downloadLink": download_link,
-    }
 
 
 def _period(doc: sqlite3.Row) -> tuple[str, str]:

@@ -92,8 +92,11 @@ def migrate(conn: sqlite3.Connection) -> int:
         if version <= current:
             continue
         with transaction(conn):
-            for statement in _split_sql(sql):
-                conn.execute(statement)
+            if callable(sql):  # a migration that must also rewrite rows in Python
+                sql(conn)
+            else:
+                for statement in _split_sql(sql):
+                    conn.execute(statement)
             conn.execute(
                 "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
                 (version, name, utcnow()),

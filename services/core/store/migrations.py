@@ -14,6 +14,7 @@ Conventions (shared by every part of the core):
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # Feature bits of a station, OR-ed over its connectors (migration 3; the bit meanings are
 # documented in services/core/store/stations.py, which reuses this expression). Frozen with
@@ -95,7 +96,69 @@ END;
 """
 
 
-MIGRATIONS: list[tuple[int, str, str]] = [
+_M8_SQL = """
+-- Every session of one login shares a family: replaying a rotated refresh token revokes
+-- the whole family (the thief's copy and the owner's newer one alike).
+ALTER TABLE auth_sessions ADD COLUMN family_id INTEGER;
+UPDATE auth_sessions SET family_id = id;
+CREATE INDEX auth_sessions_family ON auth_sessions(family_id);
+
+-- Wrong passwords per (account, client address): a stranger's guesses slow down only the
+-- stranger; services/core/domain/auth.py holds the rules.
+CREATE TABLE login_failures (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    blocked_until TEXT,
+    last_failure_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, source)
+) WITHOUT ROWID;
+
+-- Addresses an account signed in from with the right password: they pass an account-wide
+-- lock that a distributed guessing attack triggers.
+CREATE TABLE login_sources (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    last_success_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, source)
+) WITHOUT ROWID;
+
+-- Single-use tokens sent to an account's e-mail address (reactivation); only sha256 kept.
+CREATE TABLE account_tokens (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    expires_at TEXT NOT NULL,
+    used_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX account_tokens_user ON account_tokens(user_id, purpose);
+"""
+
+
+def _accounts_v8(conn: Any) -> None:
+    # Python, not only SQL: bank details written before sealing existed are encrypted in
+    # place, in the same transaction as the schema change.
+    from services.core.domain.field_crypto import seal_existing
+
+    for statement in _M8_SQL.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+    seal_existing(conn)
+
+
+def _rename_json_keys(table: str, column: str, names: dict[str, str]) -> str:
+    """SQL renaming top-level keys of the JSON objects in ``table.column``."""
+    return "".join(
+        f"UPDATE {table} SET {column} = json_remove(json_set({column}, '$.{new}',"
+        f" json({column} -> '$.{old}')), '$.{old}')"
+        f" WHERE json_valid({column}) AND json_type({column}, '$.{old}') IS NOT NULL;\n"
+        for old, new in names.items()
+    )
+
+
+MIGRATIONS: list[tuple[int, str, Any]] = [
     (
         1,
         "stations, users, cards, sessions",
@@ -524,5 +587,88 @@ ALTER TABLE remote_start_attempts ADD COLUMN updated_at TEXT;
 CREATE INDEX remote_start_attempts_session ON remote_start_attempts(session_id);
 CREATE INDEX remote_start_attempts_status ON remote_start_attempts(status);
 """,
+    ),
+    (
+        7,
+        "partners of the partner APIs: credentials (hashed), OAuth clients, members, keys",
+        """
+-- A partner is one client organisation of one partner API (GP JOULE key holder, Wirelane
+-- organisation, AMPECO operator, OIOI OEM or CPO). It sees only its members' data.
+CREATE TABLE partners (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    api TEXT NOT NULL CHECK (api IN ('gpjoule', 'wirelane', 'ampeco', 'plugsurfing')),
+    name TEXT NOT NULL,
+    role TEXT CHECK (role IN ('oem', 'cpo')),    -- OIOI only
+    organisation TEXT,                           -- as its API names it, e.g. DEMOTENANT
+    operator_id INTEGER REFERENCES operators(id) ON DELETE SET NULL,
+    demo INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    UNIQUE (api, name)
+);
+CREATE INDEX partners_operator ON partners(operator_id);
+CREATE UNIQUE INDEX partners_api_organisation ON partners(api, organisation)
+    WHERE organisation IS NOT NULL;
+
+-- API keys/tokens and OAuth clients. Only HMAC-SHA256(pepper, secret) is stored; the
+-- prefix (a few leading characters) lets a person tell keys apart.
+CREATE TABLE partner_credentials (
+    id INTEGER PRIMARY KEY,
+    public_id TEXT NOT NULL UNIQUE,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('api_key', 'oauth_client')),
+    client_id TEXT UNIQUE,                       -- oauth_client only; public
+    secret_hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    scopes TEXT NOT NULL DEFAULT '',             -- space separated
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT,
+    CHECK ((kind = 'oauth_client') = (client_id IS NOT NULL))
+);
+CREATE INDEX partner_credentials_partner ON partner_credentials(partner_id);
+
+-- Users a partner may see (GP JOULE contacts, Wirelane members, AMPECO users, OIOI users);
+-- admin marks an organisation's administrators (Wirelane password grant).
+CREATE TABLE partner_members (
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    admin INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (partner_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX partner_members_user ON partner_members(user_id);
+
+-- The database's own secrets for partner access (credential pepper, JWT signing key):
+-- generated on first use, never in code. Kept apart from ``settings``, which the
+-- be.ENERGISED ``settings`` query serves.
+CREATE TABLE partner_keys (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+""",
+    ),
+    (
+        8,
+        "accounts: refresh token families, sign-in throttling by source, e-mailed tokens,"
+        " sealed bank fields",
+        _accounts_v8,
+    ),
+    (
+        9,
+        "stored JSON uses the domain's names, not one API's",
+        # users.profile, contracts.data and remote_start_attempts.config were written with
+        # be.ENERGISED input names; rename them so every facade reads the same vocabulary.
+        _rename_json_keys("users", "profile", {
+            "isCompany": "is_company", "companyId": "company_id",
+            "suspendedCards": "suspended_cards"})
+        + _rename_json_keys("contracts", "data", {
+            "customerReference": "customer_reference", "debitType": "debit_type",
+            "useParent": "use_parent", "mandateReference": "mandate_reference",
+            "signedAt": "signed_at"})
+        + _rename_json_keys("remote_start_attempts", "config", {
+            "ratePackage": "rate_package", "validUntil": "valid_until",
+            "stopMinutes": "stop_minutes", "markedAsInvoiced": "invoiced"}),
     ),
 ]

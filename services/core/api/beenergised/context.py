@@ -12,12 +12,14 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised import errors
+from services.core.api.graphql import errors
 from services.core.domain.auth import EXPIRED, AuthContext, bearer_token, resolve_token
 from services.core.state import Core
 
 CONNECTION_PARAMS = "voltra.connection_params"
 _AUTH_KEY = "_auth"
+NEEDS_SESSION = ("this operation needs a logged-in session: send "
+                 "'Authorization: Bearer <sessionToken>' from initSession")
 
 
 def core(info: GraphQLResolveInfo) -> Core:
@@ -75,7 +77,7 @@ async def session(info: GraphQLResolveInfo) -> AuthContext:
                            "session token expired: renew it with renewSession",
                            reason="SESSION_EXPIRED")
     if not isinstance(found, AuthContext):
-        raise errors.unauthenticated()
+        raise errors.unauthenticated(NEEDS_SESSION)
     return found
 
 

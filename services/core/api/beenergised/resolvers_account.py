@@ -12,22 +12,31 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised import errors
-from services.core.api.beenergised.context import core, optional_viewer, viewer
+from services.core.api.beenergised import parsers, renderers
+from services.core.api.beenergised.context import core, optional_viewer, raw_bearer, viewer
+from services.core.api.beenergised.resolvers_auth import (
+    hashing,
+    limits,
+    log_in,
+    source_of,
+    too_many,
+)
 from services.core.api.beenergised.userdata import as_user, domain_error_body, error_body, run
-from services.core.domain import accounts, auth, favourites
-from services.core.domain.errors import DomainError
-from services.core.store import stations as station_store
+from services.core.api.graphql import errors
+from services.core.domain import accounts, auth, favourites, outbox, reactivation
+from services.core.domain.errors import BadInput, DomainError
+from services.core.domain.passwords import hash_password, verify_password
+from services.core.domain.validation import check_email, check_password
+from services.core.services import accounts as account_service
 
 query = QueryType()
 mutation = MutationType()
 
 
-def _contact_response(conn: Any, user_id: int) -> dict[str, Any]:
-    row = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+def _contact_response(c: dict[str, Any]) -> dict[str, Any]:
     return {
-        "profile": accounts.contact_dict(conn, row),
-        "additionalFields": accounts.additional_fields_of(row),
+        "profile": renderers.contact(c["contact"]),
+        "additionalFields": c["additional_fields"],
         "error": None,
     }
 
@@ -38,27 +47,38 @@ def _failed(exc: DomainError) -> dict[str, Any]:
 
 @query.field("contact")
 async def resolve_contact(_obj: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
-    return await as_user(info, accounts.get_contact)
+    return renderers.contact(await as_user(info, accounts.get_contact))
 
 
 @mutation.field("updateContact")
 async def resolve_update_contact(_obj: Any, info: GraphQLResolveInfo,
                                  contactProfile: dict[str, Any]) -> dict[str, Any]:
     me = await viewer(info)
-
-    def work(conn: Any) -> dict[str, Any]:
-        accounts.update_contact(conn, me.user_id, contactProfile)
-        return _contact_response(conn, me.user_id)
-
     try:
-        return await run(info, work)
+        return _contact_response(
+            await run(info, account_service.update_contact, me.user_id,
+                      parsers.contact_profile(contactProfile)))
     except DomainError as exc:
         return _failed(exc)
 
 
-def _register(conn: Any, profile: dict | None, fields: list | None) -> dict[str, Any]:
-    row = accounts.register(conn, profile, fields)
-    return _contact_response(conn, row["id"])
+async def _register(info: GraphQLResolveInfo, profile: dict | None, fields: list | None,
+                    password_hash: str | None = None) -> dict[str, Any]:
+    return _contact_response(
+        await run(info, account_service.register, parsers.contact_profile(profile), fields,
+                  password_hash))
+
+
+async def _registered(info: GraphQLResolveInfo, profile: dict | None,
+                      fields: list | None) -> dict[str, Any]:
+    password_hash = None
+    try:
+        password = check_password((profile or {}).get("password"), "contactProfile.password")
+    except DomainError:
+        pass  # register reports it, in its order of checks
+    else:
+        password_hash = await hashing(info, hash_password, password)
+    return await _register(info, profile, fields, password_hash)
 
 
 @mutation.field("registerContact")
@@ -66,7 +86,7 @@ async def resolve_register(_obj: Any, info: GraphQLResolveInfo,
                            contactProfile: dict | None = None,
                            additionalFields: list | None = None) -> dict[str, Any]:
     try:
-        return await run(info, _register, contactProfile, additionalFields)
+        return await _registered(info, contactProfile, additionalFields)
     except DomainError as exc:
         return _failed(exc)
 
@@ -76,12 +96,11 @@ async def resolve_register_and_login(_obj: Any, info: GraphQLResolveInfo,
                                      contactProfile: dict | None = None,
                                      additionalFields: list | None = None) -> dict[str, Any]:
     try:
-        contact = await run(info, _register, contactProfile, additionalFields)
+        contact = await _registered(info, contactProfile, additionalFields)
     except DomainError as exc:
         return {"contact": _failed(exc), "session": None}
     try:
-        pair = await run(info, auth.init_session, contactProfile["email"],
-                         contactProfile["password"])
+        pair = await log_in(info, contactProfile["email"], contactProfile["password"])
         session = {"sessionToken": pair.session_token, "refreshToken": pair.refresh_token,
                    "error": None}
     except auth.AuthError as exc:  # just registered, so only on races (deleted meanwhile)
@@ -98,7 +117,10 @@ async def resolve_additional_fields(_obj: Any, _info: GraphQLResolveInfo) -> lis
 @query.field("verifyEmail")
 async def resolve_verify_email(_obj: Any, info: GraphQLResolveInfo,
                                email: str | None = None) -> dict[str, Any]:
-    status, message = await run(info, accounts.verify_email, email)
+    wait = limits(info).email_checks.take(source_of(info))
+    if wait:
+        raise too_many(wait, "e-mail checks")
+    status, message = accounts.email_shape(email)
     return {"status": status, "message": message}
 
 
@@ -107,9 +129,14 @@ async def resolve_change_password(_obj: Any, info: GraphQLResolveInfo,
                                   currentPassword: str | None = None,
                                   newPassword: str | None = None) -> dict[str, Any]:
     me = await viewer(info)
+    new = accounts.check_new_password(currentPassword, newPassword)
+    # Both scrypt steps on the hashing pool; the db threads only read and write.
+    stored = await run(info, accounts.password_hash_of, me.user_id)
+    if not await hashing(info, verify_password, currentPassword, stored):
+        raise BadInput("currentPassword", "is not correct")
+    new_hash = await hashing(info, hash_password, new)
     # Other sessions of the user are revoked; the one making the change stays valid.
-    await run(info, accounts.change_password, me.user_id, currentPassword, newPassword,
-              keep_session=me.session_id)
+    await run(info, accounts.set_password_hash, me.user_id, new_hash, me.session_id)
     return {"code": 200, "status": "success",
             "message": "password changed; other sessions were logged out"}
 
@@ -117,20 +144,27 @@ async def resolve_change_password(_obj: Any, info: GraphQLResolveInfo,
 @mutation.field("reactivateUser")
 async def resolve_reactivate(_obj: Any, info: GraphQLResolveInfo,
                              email: str | None = None) -> dict[str, Any]:
-    status, message = await run(info, accounts.reactivate, email)
-    return {"status": status, "message": message}
+    # Rules and the reading of the document: services.core.domain.reactivation.
+    token = raw_bearer(info)
+    if token:
+        status, message = await run(info, accounts.reactivate, email, token)
+        return {"status": status, "message": message}
+    address = check_email(email, "email")
+    wait = limits(info).reactivation_mails.take(source_of(info))
+    if wait:
+        raise too_many(wait, "reactivation mails")
+    mail = await run(info, reactivation.issue_token, address)
+    if mail is not None:
+        outbox.send(outbox.directory_for(core(info).config.db_path), mail.to, mail.subject,
+                    mail.body)
+    return {"status": 202, "message": accounts.REACTIVATION_SENT}
 
 
 @mutation.field("deleteContact")
 async def resolve_delete_contact(_obj: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
     me = await viewer(info)
-
-    def work(conn: Any) -> dict[str, Any]:
-        row = accounts.delete_contact(conn, me.user_id)
-        return {"status": "deleted", "profile": accounts.contact_dict(conn, row),
-                "additionalFields": accounts.additional_fields_of(row), "error": None}
-
-    return await run(info, work)
+    c = await run(info, account_service.delete_contact, me.user_id)
+    return {"status": "deleted", **_contact_response(c)}
 
 
 def _request_language(info: GraphQLResolveInfo) -> str | None:
@@ -164,30 +198,21 @@ async def resolve_accept_terms(_obj: Any, info: GraphQLResolveInfo, id: str
     return {"message": f"terms and conditions version {version} accepted", "status": "success"}
 
 
-def _favourite_cps(conn: Any, user_id: int) -> list[dict[str, Any]]:
-    rows = favourites.favourite_station_rows(conn, user_id)
-    cps = station_store.stations_by_ids(conn, [r["id"] for r in rows])
-    for cp in cps:
-        # Known here without another lookup; the Cp resolvers may use it for isFavoured.
-        cp["is_favoured"] = True
-    return cps
-
-
 @query.field("getFavouriteCps")
 async def resolve_favourite_cps(_obj: Any, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
-    return await as_user(info, _favourite_cps)
+    return await as_user(info, account_service.favourite_stations)
 
 
 @mutation.field("setFavouriteCps")
 async def resolve_set_favourites(_obj: Any, info: GraphQLResolveInfo, ids: list[str]
                                  ) -> list[dict]:
-    return await as_user(info, favourites.set_favourites, ids)
+    return renderers.favourites(await as_user(info, favourites.set_favourites, ids), True)
 
 
 @mutation.field("unsetFavouriteCps")
 async def resolve_unset_favourites(_obj: Any, info: GraphQLResolveInfo, ids: list[str]
                                    ) -> list[dict]:
-    return await as_user(info, favourites.unset_favourites, ids)
+    return renderers.favourites(await as_user(info, favourites.unset_favourites, ids), False)
 
 
 bindables = [query, mutation]

@@ -1,24 +1,18 @@
-"""The executable be.ENERGISED schema: the generated SDL plus every resolver module's
-``bindables``.
-
-Resolver modules (``RESOLVER_MODULES``) each expose ``bindables: list`` of ariadne bindables
-(``QueryType()``, ``MutationType()``, ``ObjectType("Cp")``, ...). Several modules may bind
-fields of the same type. A module that does not exist yet is skipped. Any root operation no
-module resolves answers NOT_IMPLEMENTED instead of a silent ``null``.
-"""
+"""The executable be.ENERGISED schema: the SDL generated from the document, its DateTime
+scalar and the ``bindables`` of every module in ``RESOLVER_MODULES``."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ariadne import ScalarType, make_executable_schema
+from ariadne import ScalarType
 from graphql import GraphQLError, GraphQLSchema
 
-from services.core.api.beenergised import errors
+from services.core.api.graphql import errors
+from services.core.api.graphql.schema import schema_from_sdl
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
@@ -64,45 +58,10 @@ def parse_datetime(value: Any) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def collect_bindables(modules: list[str] | None = None) -> list[Any]:
-    bindables: list[Any] = [date_time]
-    for name in RESOLVER_MODULES if modules is None else modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and name.startswith(exc.name):
-                continue
-            raise
-        bindables.extend(module.bindables)
-    return bindables
-
-
-def _not_served(field_name: str):  # type: ignore[no-untyped-def]
-    def resolve(*_args: Any, **_kw: Any) -> Any:
-        raise errors.error(errors.NOT_IMPLEMENTED,
-                           f"{field_name} is not served by this core yet")
-
-    return resolve
-
-
-def _guard_unresolved(schema: GraphQLSchema) -> None:
-    for root in (schema.query_type, schema.mutation_type, schema.subscription_type):
-        if root is None:
-            continue
-        for name, field in root.fields.items():
-            if root is schema.subscription_type:
-                if field.subscribe is None:
-                    field.subscribe = _not_served(name)
-            elif field.resolve is None:
-                field.resolve = _not_served(name)
-
-
 @lru_cache(maxsize=1)
 def sdl() -> str:
     return SDL_PATH.read_text(encoding="utf-8")
 
 
 def build_schema(modules: list[str] | None = None) -> GraphQLSchema:
-    schema = make_executable_schema(sdl(), *collect_bindables(modules))
-    _guard_unresolved(schema)
-    return schema
+    return schema_from_sdl(sdl(), RESOLVER_MODULES if modules is None else modules, date_time)

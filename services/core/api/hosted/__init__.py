@@ -1,0 +1,1 @@
+"""Pages the core serves to people (not to API clients): the payment page and documents."""

@@ -1,0 +1,52 @@
+"""The benchmark commands keep running: tiny sizes, a smoke test of each script's whole path
+(seed, store query, HTTP against a real core; simulated chargers over OCPP), not a
+measurement."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(*args: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", *args], capture_output=True, text=True, timeout=240, cwd=ROOT
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+def test_bench_core_prints_seed_store_and_http_figures() -> None:
+    out = _run(
+        "bench.bench_core",
+        "--stations",
+        "1200",
+        "--small",
+        "400",
+        "--requests",
+        "10",
+        "--store-queries",
+        "30",
+    )
+    result = json.loads(out.split("RESULT ", 1)[1].splitlines()[0])
+    for key in (
+        "seed_s",
+        "store_p50_ms",
+        "store_p95_ms",
+        "http_small_list_p95_ms",
+        "http_big_full_p95_ms",
+    ):
+        assert result[key] > 0, (key, result)
+    assert result["stations"] == 1200
+
+
+def test_bench_ocpp_prints_throughput_latency_and_cpu() -> None:
+    out = _run("bench.bench_ocpp", "--chargers", "8", "--seconds", "2", "--no-idle")
+    assert "goal" in out and "MET" in out, out[-2000:]
+    figures = json.loads(out[out.index("{") : out.rindex("}") + 1])
+    assert figures["sessions_finished"] == 8, figures
+    assert figures["meter_rows_stored"] > 0 and figures["core_cpu_cores"] >= 0, figures
