@@ -28,6 +28,8 @@ from services.providers.common import area, filtering
 
 log = logging.getLogger("voltra.providers.gpjoule.catalogue")
 
+RETRY_AFTER_S = 30.0
+
 Fetch = Callable[[], Awaitable[list[dict]]]  # every item as the back end sends it
 ToStation = Callable[[dict], m.Station]  # for items Place found a position for
 Place = Callable[[dict], tuple[float, float] | None]  # None: not a usable station
@@ -130,10 +132,13 @@ class Catalogue:
         self._clock = clock
         self._index: StationIndex | None = None
         self._fetched_at: float | None = None  # clock() of the list in hand
-        self._fresh = False  # the list in hand came from the back end, not the disk
+        # the list in hand came from the back end (not the disk) and the back end has not
+        # been unreachable since
+        self._fresh = False
         self._lock = asyncio.Lock()
         self._background: asyncio.Task | None = None
         self._saving: asyncio.Task | None = None
+        self._failed_at: float | None = None  # clock() of the last failed refresh
 
     @property
     def loaded(self) -> bool:
@@ -210,16 +215,24 @@ class Catalogue:
         return self._index
 
     def refresh_in_background(self) -> None:
+        """Start a refresh unless one runs, or one failed less than RETRY_AFTER_S ago (a
+        back end that is down is not asked again on every search)."""
         if self._background is not None and not self._background.done():
+            return
+        if self._failed_at is not None and self._clock() - self._failed_at < RETRY_AFTER_S:
             return
         self._background = asyncio.get_running_loop().create_task(self._refresh_quietly())
 
     async def _refresh_quietly(self) -> None:
         try:
             await self.refresh()
+            self._failed_at = None
         except BackendUnavailable as exc:
+            # what is in hand is now served as what was kept while the back end is away
+            self._failed_at, self._fresh = self._clock(), False
             log.info("catalogue refresh: back end unreachable (%s)", exc.detail)
         except ProviderError as exc:
+            self._failed_at = self._clock()
             log.warning("catalogue refresh failed: %s %s", exc.code, exc.detail)
 
     async def wait_refreshed(self) -> None:

@@ -14,8 +14,9 @@ import respx
 from services import models as m
 from services.cache import OfflineCache
 from services.geo import haversine_km
+from services.provider import BackendUnavailable
 from services.providers.gpjoule import adapter
-from services.providers.gpjoule.catalogue import Catalogue
+from services.providers.gpjoule.catalogue import RETRY_AFTER_S, Catalogue
 from tests.providers.gpjoule.fake_backend import KEY, Backend, data, provider
 
 BERLIN = m.Coordinates(latitude=52.52, longitude=13.405)
@@ -217,4 +218,33 @@ async def test_concurrent_first_searches_fetch_once():
     q = m.SearchQuery(centre=BERLIN, radius_km=1)
     pages = await asyncio.gather(*(cat.search(q) for _ in range(5)))
     assert all(p.total == 1 for p in pages) and len(calls) == 1
+    await cat.aclose()
+
+
+async def test_a_back_end_gone_away_makes_answers_stale_and_is_not_asked_on_every_search():
+    now = [1000.0]
+    calls = []
+
+    async def fetch() -> list[dict]:
+        calls.append(now[0])
+        if len(calls) > 1:
+            raise BackendUnavailable(detail="down")
+        return [chargepoint(1, km_north=0)]
+
+    cat = Catalogue(
+        fetch, adapter.station, adapter.position, key="k", refresh_after_s=60, clock=lambda: now[0]
+    )
+    q = m.SearchQuery(centre=BERLIN, radius_km=1)
+    assert not (await cat.search(q)).stale
+    now[0] += 61
+    await cat.search(q)
+    await cat.wait_refreshed()
+    page = await cat.search(q)
+    assert page.stale and page.items[0].stale and page.total == 1
+    await cat.wait_refreshed()
+    assert len(calls) == 2  # not asked again within RETRY_AFTER_S
+    now[0] += RETRY_AFTER_S + 1
+    await cat.search(q)
+    await cat.wait_refreshed()
+    assert len(calls) == 3
     await cat.aclose()
