@@ -158,12 +158,18 @@ def card(c: w.Card) -> m.Card:
 
 
 def session_state(s: w.Session) -> m.SessionState:
-    """``SessionStatus`` has two values the document leaves unnamed: ongoing and stopped.
-    Whatever words the back end uses are read through the shared vocabulary; without a
-    status, an end time means stopped."""
-    if s.status and s.status.strip():
-        return vocabulary.session_state(s.status)
-    return m.SessionState.FINISHED if s.endTime else m.SessionState.CHARGING
+    """``SessionStatus`` has two values the document leaves unnamed, ongoing and stopped,
+    read through the shared vocabulary. The start time tells the rest: an ongoing session
+    without one has not begun to charge (the charger accepted, the vehicle is awaited), and
+    a stopped one without one never charged (its start failed)."""
+    state = vocabulary.session_state(s.status) if s.status and s.status.strip() else None
+    if state is None:
+        state = m.SessionState.FINISHED if s.endTime else m.SessionState.CHARGING
+    if s.startTime:
+        return state
+    if state is m.SessionState.CHARGING:
+        return m.SessionState.ACCEPTED
+    return m.SessionState.FAILED if state is m.SessionState.FINISHED else state
 
 
 def energy_kwh(s: w.Session) -> float:
@@ -187,15 +193,20 @@ def cost(s: w.Session) -> m.Cost | None:
     )
 
 
+NEVER_CHARGED = "The charger ended the session before charging began."
+
+
 def session(s: w.Session, fallback_id: str | None = None) -> m.ChargingSession:
     conn = s.connector
+    state = session_state(s)
     return m.ChargingSession(
         id=s.id or fallback_id or "",
         connector_id=conn.connectorId if conn else None,
         evse_id=conn.evse if conn else None,
         card_id=s.cardId,
         card_uid=s.cardId,
-        state=session_state(s),
+        state=state,
+        failure_reason=NEVER_CHARGED if state is m.SessionState.FAILED else None,
         started_at=parse_time(s.startTime),
         ended_at=parse_time(s.endTime),
         energy_kwh=energy_kwh(s),

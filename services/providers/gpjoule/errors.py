@@ -40,7 +40,7 @@ _NO_VEHICLE = ("no vehicle", "no_vehicle", "novehicle", "not plugged", "no ev", 
 _CARD = ("blocked", "inactive", "deactivated", "invalid", "expired", "card", "tag")
 _FAULTED = ("fault", "out of order", "out_of_order")
 _OFFLINE = ("offline", "not connected", "unreachable", "disconnected")
-_OCCUPIED = ("occupied", "in use", "busy", "reserved", "charging")
+_OCCUPIED = ("occupied", "in use", "busy", "reserved")
 _TIMEOUT = ("timeout", "timed out", "did not answer", "timed_out")
 _NOT_FOUND = ("not found", "not_found", "unknown connector")
 

@@ -357,7 +357,7 @@ class GpJouleProvider(BaseProvider):
             r = w.RemoteResponse.model_validate(data["remoteStart"] or {})
             status = (r.status or "").strip()
             refused = not r.session and status.lower() not in _START_PENDING
-            return StartAttempt(
+            return StartAttempt(  # the session then tells whether it charges
                 id=r.session or "",
                 status=status or ("accepted" if r.session else "failed"),
                 session_id=r.session,

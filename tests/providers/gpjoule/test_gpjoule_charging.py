@@ -22,7 +22,7 @@ CONTACT = {"id": "contact-7", "email": "driver@example.com"}
 CARD = {"tagId": "TAG1", "active": True, "name": "Mine"}
 
 
-def session(sid: str, status: str, *, start: str, end: str | None = None, wh: int = 0, **kw):
+def session(sid: str, status: str, *, start: str | None, end: str | None = None, wh: int = 0, **kw):
     return {
         "id": sid,
         "cardId": "TAG1",
@@ -50,13 +50,38 @@ async def test_start_follows_the_session_until_it_charges():
     backend = Backend(respx.mock)
     p = await signed_in(backend)
     backend.on("remoteStart", data("remoteStart", {"session": "s-1", "status": "ACCEPTED"}))
+    waiting = session("s-1", "ACTIVE", start=None)  # accepted, vehicle not plugged in yet
     ongoing = session("s-1", "ACTIVE", start="2026-11-30T10:00:00Z", wh=120)
-    backend.on("getChargingSession", data("getChargingSession", ongoing))
+    backend.on(
+        "getChargingSession",
+        data("getChargingSession", waiting),
+        data("getChargingSession", waiting),
+        data("getChargingSession", ongoing),
+    )
     steps = []
     s = await p.start_charging("conn-1", "TAG1", progress=lambda st: steps.append(st.step))
     assert backend.sent("remoteStart") == [{"connectorId": "conn-1", "tagId": "TAG1"}]
     assert s.id == "s-1" and s.state is m.SessionState.CHARGING and s.energy_kwh == 0.12
+    assert len(backend.sent("getChargingSession")) == 3
     assert steps == ["requested", "sent", "charging"]
+    await p.close()
+
+
+@respx.mock
+async def test_a_session_that_stops_before_charging_is_a_failed_start():
+    backend = Backend(respx.mock)
+    p = await signed_in(backend)
+    backend.on("remoteStart", data("remoteStart", {"session": "s-2", "status": "ACCEPTED"}))
+    backend.on(
+        "getChargingSession",
+        data("getChargingSession", session("s-2", "ACTIVE", start=None)),
+        data(
+            "getChargingSession", session("s-2", "STOPPED", start=None, end="2026-11-30T10:01:00Z")
+        ),
+    )
+    with pytest.raises(ChargerRejected) as failed:
+        await p.start_charging("conn-1", "TAG1")
+    assert "before charging began" in failed.value.detail
     await p.close()
 
 
@@ -92,7 +117,20 @@ async def test_a_start_answered_without_a_session_id_is_found_by_card_and_connec
         ("OFFLINE", "Charge point is offline", ConnectorUnavailable, "offline"),
         ("REJECTED", "Card is blocked", CardRejected, None),
         ("NO_VEHICLE", "No vehicle connected", NoVehicle, None),
-        ("REJECTED", "Charger said no", ChargerRejected, None),
+        (
+            "REJECTED",
+            "Rejected by the charger: it refused to start charging.",
+            ChargerRejected,
+            None,
+        ),
+        ("CANCELLED", "Cancelled by the driver before charging began.", ChargerRejected, None),
+        ("CARD_EXPIRED", "Card expired: this card is past its expiry date.", CardRejected, None),
+        (
+            "OUT_OF_ORDER",
+            "Connector out of order: the charger reports it unavailable.",
+            ConnectorUnavailable,
+            "faulted",
+        ),
     ],
 )
 @respx.mock

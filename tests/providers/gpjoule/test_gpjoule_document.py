@@ -5,10 +5,11 @@ document's own example responses become the neutral models they describe."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import respx
-from graphql import OperationDefinitionNode, parse, print_ast
+from graphql import OperationDefinitionNode, build_schema, parse, print_ast, validate
 
 from services import models as m
 from services.providers.gpjoule import adapter, wire
@@ -16,6 +17,7 @@ from services.providers.gpjoule import queries as Q
 from tests.providers.gpjoule import doc_examples as doc
 from tests.providers.gpjoule.fake_backend import Backend, provider
 
+REPO = Path(__file__).resolve().parents[3]
 OURS = {
     name: getattr(Q, const)
     for name, const in {
@@ -83,6 +85,12 @@ def test_the_provider_sends_all_twelve_documented_operations():
 @pytest.mark.parametrize("name", sorted(doc.operations()))
 def test_operation_has_the_documented_name_variables_and_arguments(name):
     assert _signature(OURS[name]) == _signature(doc.operations()[name])
+
+
+@pytest.mark.parametrize("name", sorted(doc.operations()))
+def test_operation_validates_against_the_schema_the_core_serves(name):
+    schema = build_schema((REPO / "services/core/api/gpjoule/schema.graphql").read_text())
+    assert validate(schema, parse(OURS[name])) == []
 
 
 def _fields_of(type_name: str) -> set[str]:
