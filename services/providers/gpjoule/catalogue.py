@@ -281,8 +281,9 @@ class Catalogue:
         hits.sort(key=lambda h: h[0])
         stale, as_of = not self._fresh, self.as_of
         marks = {"stale": True, "as_of": as_of} if stale else {}
+        # shallow copies: stations in the index are replaced whole, never changed in place
         items = [
-            s.model_copy(deep=True, update={"distance_km": round(d, 3), **marks})
+            s.model_copy(update={"distance_km": round(d, 3), **marks})
             for d, s in hits[query.offset : query.offset + query.limit]
         ]
         return m.Page[m.Station](
