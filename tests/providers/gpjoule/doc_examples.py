@@ -48,8 +48,7 @@ _PLACEHOLDER = re.compile(r"(?<=: )(\[?)([A-Z][A-Za-z]*)(\]?)(?=\s*[,}\]]|\s*$)"
 def doc_path() -> Path:
     candidates = [
         REPO.parent / "shared" / "seeds" / DOC_NAME,
-        Path("/work/shared/seeds") / DOC_NAME,
-        REPO / "tests" / "data" / DOC_NAME,
+        REPO / "tests" / "data" / DOC_NAME,  # a verbatim copy, for a fresh checkout
     ]
     if os.environ.get("VOLTRA_SEEDS_DIR"):
         candidates.insert(0, Path(os.environ["VOLTRA_SEEDS_DIR"]) / DOC_NAME)
