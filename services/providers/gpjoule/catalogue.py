@@ -37,9 +37,9 @@ Place = Callable[[dict], tuple[float, float] | None]  # None: not a usable stati
 
 @contextlib.contextmanager
 def _collection_paused() -> Iterator[None]:
-    """Building a list of 100,000 stations creates about a million objects; the cyclic
-    garbage collector would otherwise run full collections over all of them many times
-    on the way (none of them is garbage)."""
+    """Decoding and indexing a list of 100,000 stations creates millions of objects; the
+    cyclic garbage collector would otherwise run full collections over all of them many
+    times on the way (none of them is garbage). Nested uses keep it paused."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -190,11 +190,12 @@ class Catalogue:
             kept = self._cache.get_catalogue(self._key)
             if kept is None:
                 return None
-            try:
-                items = orjson.loads(kept[0])
-            except orjson.JSONDecodeError:
-                return None  # unreadable: fetched again instead
-            return self._index_of(items if isinstance(items, list) else []), kept[1]
+            with _collection_paused():
+                try:
+                    items = orjson.loads(kept[0])
+                except orjson.JSONDecodeError:
+                    return None  # unreadable: fetched again instead
+                return self._index_of(items if isinstance(items, list) else []), kept[1]
 
         loaded = await asyncio.to_thread(read)
         if loaded is None:
