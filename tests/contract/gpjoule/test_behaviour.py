@@ -270,3 +270,15 @@ def test_session_filters(gpj: Gpj, driver: dict[str, Any]) -> None:
     assert all(s["status"] == "ACTIVE" for s in active)
     assert [s["id"] for s in _sessions(gpj, driver["id"], offset=2, limit=3)] == \
         [s["id"] for s in every[2:5]]  # fmt: skip
+
+
+def test_a_full_page_with_every_field_fits_the_budget(gpj: Gpj) -> None:
+    """The largest page (1,000 chargepoints, the document's fragments expanded) is served;
+    two of them in one request exceed the request budget."""
+    full = doc_query("getChargepoints")
+    page = gpj.data(full, {"offset": 0, "limit": MAX_LIMIT})["getChargepoints"]
+    assert len(page["chargepoints"]) == MAX_LIMIT
+    inner = full.split("{", 1)[1].rsplit("}", 1)[0]
+    twice = "query($offset: Int, $limit: Int) {" + inner + " again: " + inner.strip() + "}"
+    err = gpj.error(twice, {"offset": 0, "limit": MAX_LIMIT})
+    assert err["extensions"]["code"] == "COST_LIMIT_EXCEEDED"

@@ -83,7 +83,7 @@ async def test_start_charge_stop_bills_the_metered_energy(charging_core, sim, gp
     st = seeded.stations[0]
     connector = seeded.connectors[st][0]  # AC 22 kW
     started = await _start(gpj, connector, "a1a1a1a1")
-    assert started["status"] in ("ACCEPTED", "STARTED") and started["session"], started
+    assert started["status"] in ("PENDING", "ACCEPTED", "STARTED") and started["session"], started
     session = started["session"]
 
     async def charging() -> dict[str, Any] | None:
@@ -164,6 +164,23 @@ async def test_a_deactivated_card_is_refused_at_the_charger(charging_core, sim, 
     assert await authorize("B2B2B2B2") == "Accepted"
 
 
+async def _refused(gpj: AsyncGpj, res: dict[str, Any], status: str, word: str) -> None:
+    """A start the charger turns down: normally within remoteStart's wait, so the answer
+    says why; on a machine too busy for that, the start was answered as pending and its
+    session must end without ever charging."""
+    if res["session"] is None:
+        assert res["status"] == status and word in res["message"].lower(), res
+        return
+    assert res["status"] in ("PENDING", "ACCEPTED"), res
+
+    async def ended() -> dict[str, Any] | None:
+        s = await _session(gpj, res["session"])
+        return s if s["status"] == "STOPPED" else None
+
+    s = await eventually(ended)
+    assert s["startTime"] is None and s["meterTotal"] is None and s["costs"] == 0, s
+
+
 async def test_refusals_come_back_in_status_and_message(charging_core, sim, gpj) -> None:
     _url, seeded = charging_core
     offline = seeded.stations[-1]
@@ -177,8 +194,7 @@ async def test_refusals_come_back_in_status_and_message(charging_core, sim, gpj)
         res = await _start(gpj, seeded.connectors[st][0], "B2B2B2B2")
     finally:
         station.faults.no_vehicle = False
-    assert (res["status"], res["session"]) == ("NO_VEHICLE", None), res
-    assert "vehicle" in res["message"].lower()
+    await _refused(gpj, res, "NO_VEHICLE", "vehicle")
 
     st = seeded.stations[3]
     sim.station(st).faults.reject_remote_start = True
@@ -186,7 +202,7 @@ async def test_refusals_come_back_in_status_and_message(charging_core, sim, gpj)
         res = await _start(gpj, "DE*VOL*ET4*2", "B2B2B2B2")  # by EVSE ID
     finally:
         sim.station(st).faults.reject_remote_start = False
-    assert (res["status"], res["session"]) == ("REJECTED", None), res
+    await _refused(gpj, res, "REJECTED", "refused")
 
     body = await gpj(START, {"connectorId": "DE*VOL*NOPE", "tagId": "B2B2B2B2"})
     assert body["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "connectorId"}
