@@ -68,7 +68,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="voltra-core",
         description="Voltra embedded back end: be.ENERGISED driver GraphQL at /graphql/ "
         "and an OCPP 1.6J central system at /ocpp/{chargePointId}. Does not start simulated "
-        "hardware (see voltra-hardware).",
+        "hardware (see voltra-hardware). 'voltra-core charger set-password ID' sets a "
+        "charger's password.",
     )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one (default)")
@@ -197,6 +198,11 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["charger"]:
+        from services.core.ocpp.cli import main as charger_main
+
+        return charger_main(argv[1:])
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

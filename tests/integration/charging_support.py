@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from services.core.demo import chargers as demo_chargers
 from services.core.domain.passwords import hash_password
 from services.core.store.db import connect, migrate, utcnow
 from services.hardware.charger import ConnectorSpec, StationSpec
@@ -81,6 +82,7 @@ def seed(db: Path, stations: int = 6) -> Seeded:
                 (cid, i, n, f"DE*VOL*ET{i}*{n}", plug, cur, kw),
             )
             connectors[u].append(cid)
+    demo_chargers.provision(conn)
     users: dict[str, dict[str, Any]] = {}
     pw = hash_password(PASSWORD)
     cards = {

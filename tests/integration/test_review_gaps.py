@@ -52,8 +52,11 @@ def debug_core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     )
     conn.commit()
     conn.close()
-    with core_process(db, stations=0, extra=["--log-level", "debug"]) as url:
-        yield url, seeded, db.with_suffix(".log")
+    with pytest.MonkeyPatch.context() as env:
+        # the charger has its own password but runs SPEED times faster than real time
+        env.setenv("VOLTRA_METER_TIME_FACTOR", str(SPEED))
+        with core_process(db, stations=0, extra=["--log-level", "debug"]) as url:
+            yield url, seeded, db.with_suffix(".log")
 
 
 @pytest.fixture(scope="module")

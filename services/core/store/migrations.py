@@ -525,4 +525,17 @@ CREATE INDEX remote_start_attempts_session ON remote_start_attempts(session_id);
 CREATE INDEX remote_start_attempts_status ON remote_start_attempts(status);
 """,
     ),
+    (
+        7,
+        "ocpp: per-session transaction ids that cannot be guessed across chargers",
+        """
+-- The OCPP transactionId a charger is told (random, unique) instead of the sequential
+-- session id: a charger can only name transactions it was given. Sessions already running
+-- keep their id, which their charger already holds.
+ALTER TABLE sessions ADD COLUMN ocpp_tx_id INTEGER;
+UPDATE sessions SET ocpp_tx_id = id
+    WHERE state IN ('requested', 'accepted', 'charging', 'stopping');
+CREATE UNIQUE INDEX sessions_ocpp_tx ON sessions(ocpp_tx_id) WHERE ocpp_tx_id IS NOT NULL;
+""",
+    ),
 ]
