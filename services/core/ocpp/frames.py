@@ -116,6 +116,8 @@ def parse(raw: str) -> list[Any]:
         )
     try:
         msg = _decoder.decode(raw)
+    except RecursionError:
+        raise FrameError("FormationViolation", "nested too deeply", unique_id_of(raw)) from None
     except ValueError as exc:
         raise FrameError("FormationViolation", f"not JSON: {exc}", unique_id_of(raw)) from None
     if not isinstance(msg, list) or len(msg) < 3:
