@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import websockets
 
-READY = re.compile(r"^Voltra core listening on (http://\S+)$")
+READY = re.compile(r"^Voltra core listening on (https?://\S+)$")
 
 
 # ------------------------------------------------------------ core subprocess

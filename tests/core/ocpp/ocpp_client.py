@@ -147,15 +147,17 @@ class RawCharger:
 
     @classmethod
     async def connect(
-        cls, base_url: str, identity: str, password: str | None = "demo"
+        cls, base_url: str, identity: str, password: str | None = "demo", ssl: Any = None
     ) -> RawCharger:
         headers = {}
         if password is not None:
             pw = demo_password(identity) if password == "demo" else password
             token = base64.b64encode(f"{identity}:{pw}".encode()).decode()
             headers["Authorization"] = f"Basic {token}"
+        ws_url = base_url.replace("http://", "ws://").replace("https://", "wss://")
         ws = await websockets.connect(
-            base_url.replace("http://", "ws://") + "/ocpp/" + identity,
+            ws_url + "/ocpp/" + identity,
+            ssl=ssl,
             subprotocols=["ocpp1.6"],
             additional_headers=headers,
             max_size=None,
