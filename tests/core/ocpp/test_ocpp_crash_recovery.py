@@ -111,7 +111,7 @@ async def test_kill_9_mid_session_keeps_the_final_energy(tmp_path: Path) -> None
             await sim.wait_online(within_s=30)
             await _until(lambda: _drained(station))
             assert station.delivered > acknowledged
-            n, wh = await asyncio.to_thread(_stored, store.db, s["id"])
+            _n, wh = await asyncio.to_thread(_stored, store.db, s["id"])
             assert wh > wh_before_restart  # the live view caught up from the outbox
             meter_start = s["meter_start"]
             c.unplug()  # StopTransaction with the register's final value
