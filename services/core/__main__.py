@@ -95,6 +95,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def prepare_database(path: Path, stations: int, seed: int) -> int:
     """Migrate, and fill an empty database with demo data. Returns the station count."""
+    from services.core.demo import chargers as demo_chargers
     from services.core.demo import generate
 
     conn = connect(path)
@@ -109,6 +110,8 @@ def prepare_database(path: Path, stations: int, seed: int) -> int:
             generate(conn, stations=stations, seed=seed)
             log.info("seeded %d stations in %.1fs", stations, time.perf_counter() - started)
             count = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
+        elif upgraded := demo_chargers.upgrade_demo_store(conn):
+            log.warning("gave %d demo stations their demo charger credentials", upgraded)
         return count
     finally:
         conn.close()

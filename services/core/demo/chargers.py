@@ -16,6 +16,7 @@ import hmac
 import sqlite3
 
 from services.core.ocpp.credentials import hash_machine_secret
+from services.core.store.db import transaction
 
 DEMO_CHARGER_SECRET = b"voltra-demo-chargers-v1"
 
@@ -26,6 +27,20 @@ def demo_password(identity: str) -> str:
 
 def is_demo_password(identity: str, password: str) -> bool:
     return hmac.compare_digest(demo_password(identity), password)
+
+
+def upgrade_demo_store(conn: sqlite3.Connection) -> int:
+    """A demo store generated before chargers had credentials: give its stations their demo
+    credentials, so the demo's simulated chargers still connect. A store is a demo store when
+    it holds the documented demo login (an example.com address no operator uses)."""
+    from services.core.demo.people import DRIVER_EMAIL
+
+    if not conn.execute("SELECT 1 FROM users WHERE email = ?", (DRIVER_EMAIL,)).fetchone():
+        return 0
+    if not conn.execute("SELECT 1 FROM stations WHERE ocpp_password_hash IS NULL").fetchone():
+        return 0
+    with transaction(conn):
+        return provision(conn)
 
 
 def provision(conn: sqlite3.Connection) -> int:

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import os
 import sqlite3
@@ -280,11 +279,7 @@ class CentralSystem:
 
     def _warn_demo_beyond_loopback(self, ws: WebSocket, identity: str) -> None:
         host = ws.client.host if ws.client else ""
-        try:
-            loopback = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = host in ("localhost", "testclient")
-        if not loopback and identity not in self._warned_demo:
+        if not credentials.is_loopback(host) and identity not in self._warned_demo:
             self._warned_demo.add(identity)
             log.warning(
                 "ocpp: %s authenticated from %s with the public demo credentials: anyone can"
