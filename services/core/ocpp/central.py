@@ -204,13 +204,13 @@ class CentralSystem:
         if not station["ocpp_password_hash"]:
             log.warning(
                 "ocpp: rejected %s: no credentials provisioned"
-                " (voltra-core charger set-password %s)", identity, identity
+                " (voltra-core charger set-password %s)", identity[:64], identity[:64]
             )
             await ws.close(code=1008)
             return
         password = await self._basic_auth(ws, identity, station["ocpp_password_hash"])
         if password is None:
-            log.warning("ocpp: rejected %s: bad or missing Basic credentials", identity)
+            log.warning("ocpp: rejected %s: bad or missing Basic credentials", identity[:64])
             await ws.close(code=1008)
             return
         demo = is_demo_password(identity, password)
