@@ -45,13 +45,8 @@ def upgrade_demo_store(conn: sqlite3.Connection) -> int:
 
 def provision(conn: sqlite3.Connection) -> int:
     """Give every station without credentials its demo credentials. Returns how many."""
-    conn.create_function(
-        "voltra_demo_charger_hash",
-        1,
-        lambda identity: hash_machine_secret(demo_password(identity)),
-        deterministic=True,
-    )
-    return conn.execute(
-        "UPDATE stations SET ocpp_password_hash = voltra_demo_charger_hash(uuid)"
-        " WHERE ocpp_password_hash IS NULL"
+    rows = conn.execute("SELECT id, uuid FROM stations WHERE ocpp_password_hash IS NULL")
+    return conn.executemany(
+        "UPDATE stations SET ocpp_password_hash = ? WHERE id = ?",
+        ((hash_machine_secret(demo_password(uuid)), sid) for sid, uuid in rows.fetchall()),
     ).rowcount
