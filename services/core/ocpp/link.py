@@ -134,8 +134,13 @@ class StationLink(ChargePoint):
         try:
             msg = frames.parse(raw_msg)
             if msg[0] != frames.CALL:
-                # a reply to one of our calls: the library matches it to the waiting call
-                await super().route_message(raw_msg)
+                if self._call_lock.locked():
+                    # a reply to our call in flight: the library matches it by id
+                    await super().route_message(raw_msg)
+                else:
+                    # nothing asked: queued, it would wait for the next call (memory)
+                    log.info("ocpp %s: unsolicited reply dropped: %s", self.id,
+                             frames.prefix(raw_msg))
                 return
             c = frames.check_call(msg)
         except FrameError as err:

@@ -128,3 +128,4 @@ async def test_one_unstorable_row_does_not_block_the_queue(tmp_path) -> None:
             assert (await asyncio.to_thread(session_row, store.db, tx))["energy_kwh"] == 0.2
         finally:
             await c.close()
+
