@@ -125,7 +125,7 @@ def parse(raw: str) -> list[Any]:
     uid = msg[1]
     if not isinstance(uid, str) or not uid or len(uid) > MAX_ID_CHARS:
         raise FrameError("FormationViolation", "unique id: must be a string of 1-36", None)
-    if msg[0] not in (CALL, CALLRESULT, CALLERROR) or isinstance(msg[0], bool):
+    if type(msg[0]) is not int or msg[0] not in (CALL, CALLRESULT, CALLERROR):
         # OCPP-J 4.1.3: a message type the receiver does not know is ignored.
         raise FrameError("FormationViolation", f"unknown message type {msg[0]!r}", None)
     return msg
