@@ -5,16 +5,19 @@ from __future__ import annotations
 import argparse
 import atexit
 import dataclasses
+import functools
 import logging
 import os
 import signal
 import socket
 import sys
 import threading
+from collections.abc import Sequence
 from concurrent import futures
 
 from app.context import AppConfig
 from app.processes import Processes, StartupError, module_exists
+from services.settings import get_settings
 
 log = logging.getLogger("voltra")
 
@@ -23,20 +26,57 @@ HARDWARE_DELAY_S = 8.0
 CORE_HEAD_START_S = 2.0
 
 
+class ProviderNames(Sequence[str]):
+    """The registry's provider names, read when argparse first needs them: importing the
+    registry (geo, cache, keyring) costs a noticeable part of a second before the core can
+    start, and most runs never pass --provider."""
+
+    @functools.cached_property
+    def _names(self) -> list[str]:
+        from services.registry import known_providers
+
+        return [info.name for info in known_providers()]
+
+    def __getitem__(self, index):
+        return self._names[index]
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+class DefaultsHelp(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows a default where there is one (not "None" or "False" for unset options and flags)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default in (None, False):
+            return action.help
+        return super()._get_help_string(action)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="voltra",
         description="Voltra EV charging app. Without --provider/--url it starts the embedded "
         "back end and simulated chargers on this machine.",
+        formatter_class=DefaultsHelp,
     )
     p.add_argument("--web", action="store_true", help="serve the UI to a browser")
-    p.add_argument("--port", type=int, default=0, help="web UI port (default: a free one)")
+    p.add_argument("--port", type=int, default=0, help="web UI port (0: a free one)")
     p.add_argument("--kiosk", action="store_true", help="fullscreen kiosk mode, idle reset")
     p.add_argument("--speed", type=float, default=1.0, help="simulated time factor")
     p.add_argument(
-        "--stations", type=int, default=None, help="demo stations to generate in the embedded core"
+        "--stations",
+        type=int,
+        default=None,
+        help="demo stations to generate in the embedded core (default: the core's, 3000)",
     )
-    p.add_argument("--provider", default=None, help="provider name for a real back end")
+    p.add_argument(
+        "--provider",
+        default=None,
+        choices=ProviderNames(),
+        metavar="NAME",  # argparse would list the choices while adding the option
+        help="charging service of a real back end (with --url): %(choices)s",
+    )
     p.add_argument("--url", default=None, help="back-end base URL (with --provider)")
     p.add_argument("--db", default=None, help="embedded core database path")
     p.add_argument("--near", default=DEFAULT_NEAR, help="where simulated chargers are")
@@ -45,8 +85,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--idle-timeout",
         type=float,
-        default=float(os.environ.get("VOLTRA_IDLE_TIMEOUT", "90")),
-        help="kiosk idle seconds before reset (default 90)",
+        default=get_settings().idle_timeout,
+        help="kiosk idle seconds before reset (env VOLTRA_IDLE_TIMEOUT)",
     )
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)

@@ -9,6 +9,7 @@ import flet as ft
 from app import format as fmt
 from app.components.charts import monthly_chart
 from app.components.common import empty_state, error_banner, metric, safe_update, section
+from app.host import Host
 from app.screens.base import Screen
 from app.theme import ENERGY_COLOUR, SOC_COLOUR
 from app.viewmodels.history_vm import HistoryViewModel
@@ -21,14 +22,14 @@ def month_title(t, key: str) -> str:
 
 
 class HistoryScreen(Screen):
-    def __init__(self, shell) -> None:
-        super().__init__(shell)
-        self.vm: HistoryViewModel = shell.history_vm
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.vm: HistoryViewModel = host.history_vm
         self.vm.subscribe(self.redraw)
 
     def on_show(self) -> None:
         if self.ctx.logged_in:
-            self.shell.run(self.vm.load())
+            self.host.run(self.vm.load())
 
     def content(self) -> ft.Control:
         t = self.t
@@ -42,7 +43,7 @@ class HistoryScreen(Screen):
                         t("history.login_text"),
                         ft.FilledButton(
                             t("account.login"),
-                            on_click=lambda e: self.shell.go("/account"),
+                            on_click=lambda e: self.host.go("/account"),
                             tooltip=t("account.go_login"),
                         ),
                     ),
@@ -53,12 +54,12 @@ class HistoryScreen(Screen):
             ft.IconButton(
                 icon=ft.Icons.TABLE_VIEW,
                 tooltip=t("history.export_csv"),
-                on_click=lambda e: self.shell.run(self.export_csv()),
+                on_click=lambda e: self.host.run(self.export_csv()),
             ),
             ft.IconButton(
                 icon=ft.Icons.TRAVEL_EXPLORE,
                 tooltip=t("history.export_map"),
-                on_click=lambda e: self.shell.run(self.export_map()),
+                on_click=lambda e: self.host.run(self.export_map()),
             ),
         ]
         items: list[ft.Control] = []
@@ -99,7 +100,7 @@ class HistoryScreen(Screen):
                 ft.TextButton(
                     t("history.more"),
                     tooltip=t("history.more"),
-                    on_click=lambda e: self.shell.run(self.vm.load_more()),
+                    on_click=lambda e: self.host.run(self.vm.load_more()),
                 )
             )
         return ft.Column(
@@ -227,7 +228,7 @@ class HistoryScreen(Screen):
             border_radius=16,
             bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
             ink=True,
-            on_click=lambda e, sid=s.id: self.shell.go(f"/history/{sid}"),
+            on_click=lambda e, sid=s.id: self.host.go(f"/history/{sid}"),
         )
         return ft.Semantics(
             identifier="history-first" if first else "history-item",
@@ -243,7 +244,7 @@ class HistoryScreen(Screen):
             await picker.save_file(
                 file_name=name, src_bytes=data, dialog_title=self.t("history.save_as")
             )
-            self.shell.snack(self.t("history.exported", name=name))
+            self.host.snack(self.t("history.exported", name=name))
         except Exception as exc:
             self.vm.error = self.t("history.export_failed", reason=str(exc))
             self.vm.notify()
@@ -258,9 +259,9 @@ class HistoryScreen(Screen):
 
 
 class SessionDetailScreen(Screen):
-    def __init__(self, shell, session_id: str) -> None:
-        super().__init__(shell)
-        self.vm: HistoryViewModel = shell.history_vm
+    def __init__(self, host: Host, session_id: str) -> None:
+        super().__init__(host)
+        self.vm: HistoryViewModel = host.history_vm
         self.session_id = session_id
         self._unsub = self.vm.subscribe(self.redraw)
 
@@ -269,7 +270,7 @@ class SessionDetailScreen(Screen):
 
     def view(self, route: str) -> ft.View:
         self.root = ft.Container(content=self.content(), expand=True)
-        self.shell.run(self.vm.open(self.session_id))
+        self.host.run(self.vm.open(self.session_id))
         return ft.View(
             route=route,
             appbar=ft.AppBar(title=ft.Text(self.t("history.detail"))),

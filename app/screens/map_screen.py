@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 
 import flet as ft
 import flet_map as fm
 
 from app import format as fmt
 from app.components.common import error_banner, safe_update, status_chip
+from app.host import Host
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
 from app.viewmodels.clusters import MarkerItem, cluster_status
 from app.viewmodels.map_vm import POWER_STEPS
 from services.models import ConnectorStatus, CurrentType, PlugType, Station
+from services.settings import get_settings
 
 try:  # "near me" where the platform gives a position (browser, phone)
     import flet_geolocator
@@ -27,8 +28,6 @@ except ImportError:
 log = logging.getLogger(__name__)
 LOCATION_TIMEOUT_S = 15.0
 
-# Public OSM tiles by default; VOLTRA_TILE_URL="" turns tiles off (kiosks with no internet).
-TILE_URL = os.environ.get("VOLTRA_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 PLUG_ICONS = {
     PlugType.TYPE2: ft.Icons.ELECTRICAL_SERVICES,
     PlugType.CCS: ft.Icons.EV_STATION,
@@ -39,9 +38,9 @@ PLUG_ICONS = {
 
 
 class MapScreen(Screen):
-    def __init__(self, shell) -> None:
-        super().__init__(shell)
-        self.vm = shell.map_vm
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.vm = host.map_vm
         self.vm.subscribe(self.on_vm)
         self.vm.subscribe_status(self.on_status)
         self._marker_index: list = []
@@ -57,19 +56,20 @@ class MapScreen(Screen):
 
     # ------------------------------------------------------------------ build
     def on_show(self) -> None:
-        page = self.shell.page
+        page = self.host.page
         self.vm.view_size = (float(page.width or 1000), float(page.height or 700))
         if not self.vm.searched_once and not self.vm.busy:
-            self.shell.run(self.vm.search())
+            self.host.run(self.vm.search())
 
     def content(self) -> ft.Control:
         t = self.t
-        narrow = self.shell.narrow
+        narrow = self.host.narrow
         self.marker_layer = fm.MarkerLayer(markers=self.build_markers())
         layers: list = []
-        if TILE_URL:
+        # Public OSM tiles by default; VOLTRA_TILE_URL="" turns tiles off (offline kiosks).
+        if tile_url := get_settings().tile_url:
             # no on_image_error handler: offline, each failed tile would be one more event
-            layers.append(fm.TileLayer(url_template=TILE_URL, user_agent_package_name="app.voltra"))
+            layers.append(fm.TileLayer(url_template=tile_url, user_agent_package_name="app.voltra"))
         layers.append(self.marker_layer)
         self.map = fm.Map(
             expand=True,
@@ -87,7 +87,7 @@ class MapScreen(Screen):
             content=ft.FilledTonalButton(
                 t("map.search_area"),
                 icon=ft.Icons.REFRESH,
-                on_click=lambda e: self.shell.run(self.vm.search_this_area()),
+                on_click=lambda e: self.host.run(self.vm.search_this_area()),
                 tooltip=t("map.search_area"),
             ),
             visible=self.vm.moved,
@@ -185,7 +185,7 @@ class MapScreen(Screen):
             border=ft.InputBorder.NONE,
             dense=True,
             expand=True,
-            on_submit=lambda e: self.shell.run(self.vm.search_place(e.control.value or "")),
+            on_submit=lambda e: self.host.run(self.vm.search_place(e.control.value or "")),
         )
         n = self.vm.active_filter_count
         self.filter_badge = ft.IconButton(
@@ -201,10 +201,10 @@ class MapScreen(Screen):
                 ft.IconButton(
                     icon=ft.Icons.MY_LOCATION,
                     tooltip=t("map.near_me"),
-                    on_click=lambda e: self.shell.run(self.near_me()),
+                    on_click=lambda e: self.host.run(self.near_me()),
                 ),
             )
-        if self.shell.narrow:
+        if self.host.narrow:
             actions.append(
                 ft.IconButton(
                     icon=ft.Icons.MAP if self.vm.show_list else ft.Icons.LIST,
@@ -238,7 +238,7 @@ class MapScreen(Screen):
                 border_radius=size,
                 border=ft.Border.all(3, ft.Colors.with_opacity(0.5, ft.Colors.WHITE)),
                 tooltip=self.t("map.cluster", n=item.count),
-                on_click=lambda e, it=item: self.shell.run(self.zoom_into(it)),
+                on_click=lambda e, it=item: self.host.run(self.zoom_into(it)),
             )
         else:
             size = 34
@@ -282,7 +282,7 @@ class MapScreen(Screen):
 
     def station_tile(self, s: Station) -> ft.Control:
         t = self.t
-        units = self.ctx.settings.units
+        units, lang = self.ctx.settings.units, self.ctx.settings.language
         plugs = sorted({c.plug_type for c in s.connectors}, key=lambda p: p.value)
         power = s.max_power_kw or max((c.max_power_kw or 0 for c in s.connectors), default=0)
         colour = STATUS_COLOURS[s.status.status]
@@ -325,7 +325,7 @@ class MapScreen(Screen):
                                 " · ".join(
                                     x
                                     for x in (
-                                        fmt.distance(s.distance_km, units),
+                                        fmt.distance(s.distance_km, units, lang),
                                         s.address.one_line(),
                                     )
                                     if x
@@ -402,8 +402,8 @@ class MapScreen(Screen):
 
     # ------------------------------------------------------------------ actions
     def open_station(self, s: Station) -> None:
-        self.shell.station_seed = s
-        self.shell.go(f"/station/{s.id}")
+        self.host.station_seed = s
+        self.host.go(f"/station/{s.id}")
 
     def toggle_list(self) -> None:
         self.vm.show_list = not self.vm.show_list
@@ -411,11 +411,11 @@ class MapScreen(Screen):
 
     def on_position(self, e) -> None:
         if getattr(e, "has_gesture", False):
-            self.shell.touch()
+            self.host.touch()
         self.vm.camera_moved(e.coordinates.latitude, e.coordinates.longitude, e.camera.zoom)
 
     def on_resize(self) -> None:
-        page = self.shell.page
+        page = self.host.page
         self.vm.view_size = (float(page.width or 1000), float(page.height or 700))
 
     def on_vm(self) -> None:
@@ -452,7 +452,7 @@ class MapScreen(Screen):
     def open_filters(self) -> None:
         t = self.t
         vm = self.vm
-        page = self.shell.page
+        page = self.host.page
         f = vm.filters
 
         def chip(label: str, selected: bool, on_select) -> ft.Chip:
@@ -517,7 +517,7 @@ class MapScreen(Screen):
             vm.clear_filters()
             page.pop_dialog()
             self.redraw()
-            self.shell.run(vm.apply_filters())
+            self.host.run(vm.apply_filters())
 
         body = ft.Column(
             [

@@ -9,6 +9,7 @@ import flet as ft
 from app import format as fmt
 from app.components.charts import occupancy_chart
 from app.components.common import error_banner, safe_update, section, show_snack, status_chip
+from app.host import Host
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
 from app.viewmodels.opening import STATION_TZ, week_lines
@@ -25,36 +26,11 @@ PLUG_ICONS = {
 }
 
 
-def tariff_text(t, tariff, language: str) -> str:
-    if tariff is None:
-        return t("station.price_unknown")
-    if tariff.free_of_charge:
-        return t("station.free")
-    parts = []
-    if tariff.per_kwh:
-        parts.append(f"{fmt.money(tariff.per_kwh, tariff.currency, language)}/kWh")
-    if tariff.per_minute:
-        parts.append(f"{fmt.money(tariff.per_minute, tariff.currency, language)}/min")
-    if tariff.start_fee:
-        parts.append(
-            t("station.start_fee", fee=fmt.money(tariff.start_fee, tariff.currency, language))
-        )
-    if tariff.parking_per_minute:
-        parts.append(
-            t(
-                "station.parking",
-                fee=fmt.money(tariff.parking_per_minute, tariff.currency, language),
-                grace=tariff.parking_grace_minutes,
-            )
-        )
-    return " · ".join(parts) or t("station.free")
-
-
 class StationScreen(Screen):
-    def __init__(self, shell, station_id: str) -> None:
-        super().__init__(shell)
-        seed = shell.station_seed if getattr(shell.station_seed, "id", None) == station_id else None
-        self.vm = StationViewModel(shell.ctx, station_id, seed)
+    def __init__(self, host: Host, station_id: str) -> None:
+        super().__init__(host)
+        seed = host.station_seed if getattr(host.station_seed, "id", None) == station_id else None
+        self.vm = StationViewModel(host.ctx, station_id, seed)
         self._unsub = self.vm.subscribe(self.redraw)
         self.fav_button: ft.IconButton | None = None
 
@@ -74,7 +50,7 @@ class StationScreen(Screen):
             selected=bool(s and s.favourite),
             selected_icon_color=ft.Colors.AMBER,
             tooltip=t("station.favourite"),
-            on_click=lambda e: self.shell.run(self.vm.toggle_favourite()),
+            on_click=lambda e: self.host.run(self.vm.toggle_favourite()),
             visible=self.ctx.can(Capability.FAVOURITES),
         )
         actions = [
@@ -82,16 +58,16 @@ class StationScreen(Screen):
             ft.IconButton(
                 icon=ft.Icons.DIRECTIONS,
                 tooltip=t("station.navigate"),
-                on_click=lambda e: self.shell.run(self.navigate()),
+                on_click=lambda e: self.host.run(self.navigate()),
             ),
             ft.IconButton(
                 icon=ft.Icons.SHARE,
                 tooltip=t("station.share"),
-                on_click=lambda e: self.shell.run(self.share()),
+                on_click=lambda e: self.host.run(self.share()),
             ),
         ]
         self.root = ft.Container(content=self.content(), expand=True)
-        self.shell.run(self.vm.load())
+        self.host.run(self.vm.load())
         return ft.View(
             route=route,
             appbar=ft.AppBar(title=self.title, actions=actions),
@@ -121,7 +97,7 @@ class StationScreen(Screen):
         except Exception:
             # Web browsers without the share sheet: copy the text instead
             await ft.Clipboard().set(text)
-            show_snack(self.shell.page, self.t("station.copied"))
+            show_snack(self.host.page, self.t("station.copied"))
 
     # ------------------------------------------------------------------ content
     def content(self) -> ft.Control:
@@ -221,7 +197,10 @@ class StationScreen(Screen):
             lines.append(ft.Text(s.operator, color=ft.Colors.PRIMARY, weight=ft.FontWeight.W_600))
         addr = " · ".join(
             x
-            for x in (s.address.one_line(), fmt.distance(s.distance_km, self.ctx.settings.units))
+            for x in (
+                s.address.one_line(),
+                fmt.distance(s.distance_km, self.ctx.settings.units, self.ctx.settings.language),
+            )
             if x
         )
         lines.append(
@@ -271,7 +250,7 @@ class StationScreen(Screen):
                         [
                             ft.Text(name, weight=ft.FontWeight.W_600),
                             ft.Text(spec, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
-                            ft.Text(tariff_text(t, c.price, lang), size=12),
+                            ft.Text(fmt.tariff_text(t, c.price, lang), size=12),
                         ],
                         spacing=2,
                         expand=True,
@@ -308,5 +287,5 @@ class StationScreen(Screen):
         return section(t("station.hours"), *rows)
 
     def start(self, s: Station, c: Connector) -> None:
-        self.shell.run(self.shell.charging_vm.prepare(s, c))
-        self.shell.go("/charging")
+        self.host.run(self.host.charging_vm.prepare(s, c))
+        self.host.go("/charging")

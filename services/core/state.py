@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from services.core.events import EventBus
 from services.core.store.db import ConnectionPool, default_db_path
+from services.settings import get_settings
 
 T = TypeVar("T")
 
@@ -37,7 +38,7 @@ class CoreConfig:
     seed: int = 42
     # VOLTRA_ASSETS_DIR lets an installed (non-editable) core find the images elsewhere.
     assets_dir: Path = field(
-        default_factory=lambda: Path(os.environ.get("VOLTRA_ASSETS_DIR") or REPO_ROOT / "assets"))
+        default_factory=lambda: get_settings().assets_dir or REPO_ROOT / "assets")
     # Set once the listening socket is bound, e.g. "http://127.0.0.1:8123". Used to build
     # absolute links (images, document downloads, payment pages).
     base_url: str = ""

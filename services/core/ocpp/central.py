@@ -5,7 +5,7 @@ point identity (station uuid), batches meter values into one transaction per flu
 a sweeper that fails remote starts that never began and stops sessions whose stopMinutes /
 rate package automaticStop has elapsed.
 
-Tunables (environment, read at start; defaults are production values):
+Tunables (``services.settings``, from the environment; defaults are production values):
 - ``VOLTRA_OCPP_HEARTBEAT`` heartbeat interval sent in BootNotification (s, default 300);
 - ``VOLTRA_OCPP_CALL_TIMEOUT`` how long to wait for a charger's reply (s, default 30);
 - ``VOLTRA_REMOTE_START_TIMEOUT`` how long a remote start may wait for the vehicle (s, 120);
@@ -22,7 +22,6 @@ import base64
 import binascii
 import contextlib
 import logging
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -38,19 +37,13 @@ from services.core.events import session_topic
 from services.core.ocpp import status as status_store
 from services.core.ocpp.link import StationLink
 from services.core.store.db import to_iso
+from services.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 SUBPROTOCOL = "ocpp1.6"
 METER_FLUSH_S = 0.25
 SWEEP_S = 1.0
-
-
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
 
 
 class StarletteConnection:
@@ -78,13 +71,12 @@ class CentralSystem:
     def __init__(self, core: Any) -> None:
         self.core = core
         self.links: dict[str, StationLink] = {}
-        self.heartbeat_interval = int(_env_float("VOLTRA_OCPP_HEARTBEAT", 300))
-        self.call_timeout = _env_float("VOLTRA_OCPP_CALL_TIMEOUT", 30)
-        self.start_timeout = _env_float(
-            "VOLTRA_REMOTE_START_TIMEOUT", charging.DEFAULT_START_TIMEOUT_S
-        )
-        self.minute_seconds = _env_float("VOLTRA_MINUTE_SECONDS", 60)
-        self.stale_grace = _env_float("VOLTRA_STALE_SESSION_GRACE", 120)
+        env = get_settings()
+        self.heartbeat_interval = int(env.ocpp_heartbeat)
+        self.call_timeout = env.ocpp_call_timeout
+        self.start_timeout = env.remote_start_timeout
+        self.minute_seconds = env.minute_seconds
+        self.stale_grace = env.stale_session_grace
         self._meter_rows: list[tuple] = []
         self._flush_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task] = set()
