@@ -238,11 +238,11 @@ class AccountScreen(Screen):
             label=t("settings.provider"),
             value=s.provider,
             options=[ft.DropdownOption(key=n, text=t(f"provider.{n}")) for n in known_providers()],
-            width=260,
+            width=300,
         )
-        url = ft.TextField(
-            label=t("settings.url"), value=s.url or ctx.config.base_url or "", expand=True
-        )
+        # Full width under the dropdown: an expanding field inside a wrapping Row has no
+        # width to expand into, and Flutter draws an error box instead of it.
+        url = ft.TextField(label=t("settings.url"), value=s.url or ctx.config.base_url or "")
         error = ft.Text(
             self.vm.error or "",
             color=ft.Colors.ERROR,
@@ -283,7 +283,8 @@ class AccountScreen(Screen):
             ),
             ft.Divider(),
             ft.Text(t("settings.backend"), weight=ft.FontWeight.W_600),
-            ft.Row([provider, url], spacing=10, wrap=True),
+            provider,
+            url,
             error,
             ft.FilledTonalButton(
                 t("settings.apply"), icon=ft.Icons.SYNC, on_click=apply, tooltip=t("settings.apply")

@@ -213,15 +213,18 @@ class CardsScreen(Screen):
     def add_dialog(self) -> None:
         t = self.t
         page = self.host.page
+        asks_uid = self.vm.asks_for_uid
         uid = ft.TextField(
             label=t("cards.uid"),
             capitalization=ft.TextCapitalization.CHARACTERS,
             prefix_icon=ft.Icons.CONTACTLESS,
             autofocus=True,
         )
-        label = ft.TextField(label=t("cards.label"), prefix_icon=ft.Icons.LABEL_OUTLINE)
+        label = ft.TextField(
+            label=t("cards.label"), prefix_icon=ft.Icons.LABEL_OUTLINE, autofocus=not asks_uid
+        )
         error = ft.Text("", color=ft.Colors.ERROR, visible=False)
-        self.uid_field = uid
+        self.uid_field = uid if asks_uid else None
 
         def check(_=None):
             uid.error = self.vm.validate_uid(uid.value or "") if uid.value else None
@@ -230,12 +233,11 @@ class CardsScreen(Screen):
         uid.on_blur = check
 
         async def save(_=None):
-            problem = self.vm.validate_uid(uid.value or "")
-            if problem:
+            if asks_uid and (problem := self.vm.validate_uid(uid.value or "")):
                 uid.error = problem
                 safe_update(uid)
                 return
-            if await self.vm.add(uid.value or "", label.value):
+            if await self.vm.add(uid.value if asks_uid else None, label.value):
                 self.uid_field = None
                 close_dialog(dlg)
             else:
@@ -243,14 +245,16 @@ class CardsScreen(Screen):
                 safe_update(error)
 
         uid.on_submit = lambda e: self.host.run(save())
+        label.on_submit = lambda e: self.host.run(save())
+        fields: list[ft.Control] = (
+            [ft.Text(t("cards.uid_rules"), size=12), uid, label]
+            if asks_uid
+            else [ft.Text(t("cards.issued_rules"), size=12), label]
+        )
         dlg = ft.AlertDialog(
             title=ft.Text(t("cards.add")),
             content=ft.Container(
-                ft.Column(
-                    [ft.Text(t("cards.uid_rules"), size=12), uid, label, error],
-                    tight=True,
-                    spacing=12,
-                ),
+                ft.Column([*fields, error], tight=True, spacing=12),
                 width=400,
             ),
             actions=dialog_actions(

@@ -176,6 +176,9 @@ class FakeProvider:
 
     async def add_card(self, uid, label=None):
         self._auth()
+        if Capability.CHOOSE_CARD_UID not in self.capabilities:
+            # Like be.ENERGISED: the back end issues a virtual card with a UID of its own
+            uid = f"V{len(self.cards) + 1:07d}"
         card = Card(id=f"c{len(self.cards) + 1}", uid=uid, label=label)
         self.cards.append(card)
         return card.model_copy()

@@ -38,7 +38,7 @@ def test_a_bad_value_names_the_variable(monkeypatch, fresh_settings):
         get_settings()
     monkeypatch.setenv("VOLTRA_OCPP_CALL_TIMEOUT", "-3")
     get_settings.cache_clear()
-    with pytest.raises(SettingsError, match="VOLTRA_OCPP_CALL_TIMEOUT: .*greater than 0"):
+    with pytest.raises(SettingsError, match=r"VOLTRA_OCPP_CALL_TIMEOUT: .*greater than 0"):
         get_settings()
 
 

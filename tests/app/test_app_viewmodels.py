@@ -28,7 +28,7 @@ from services.models import (
     PlugType,
     SessionState,
 )
-from services.provider import ConnectorUnavailable, NoVehicle
+from services.provider import Capability, ConnectorUnavailable, NoVehicle
 
 
 @pytest.fixture
@@ -294,6 +294,7 @@ async def test_cards_add_rename_block_unblock(ctx):
     vm = CardsViewModel(ctx)
     await vm.load()
     assert len(vm.cards) == 3
+    assert vm.asks_for_uid
     assert not await vm.add("12 34", "Bad") and "8, 14 or 20" in vm.error
     assert await vm.add("0a0b0c0d", "Work")
     added = vm.cards[-1]
@@ -305,6 +306,22 @@ async def test_cards_add_rename_block_unblock(ctx):
     assert vm.is_blocked(vm.get(added.id))
     assert await vm.unblock(added.id)
     assert not vm.is_blocked(vm.get(added.id))
+
+
+async def test_a_back_end_that_issues_cards_is_not_asked_for_a_uid(ctx):
+    ctx.provider.capabilities = frozenset(Capability) - {Capability.CHOOSE_CARD_UID}
+    await login(ctx)
+    vm = CardsViewModel(ctx)
+    await vm.load()
+    assert not vm.asks_for_uid
+    assert await vm.add(None, "  Weekend ")
+    added = vm.cards[-1]
+    assert added.label == "Weekend"
+    assert ctx.provider.cards[-1].uid == "V0000004"  # the back end's, not one we made up
+    assert vm.message == (
+        "Weekend added: a virtual charge card, number V0000004. "
+        "Use it to start charging from the app."
+    )
 
 
 # ---------------------------------------------------------------- history
