@@ -19,6 +19,14 @@ def safe_update(*controls: ft.Control) -> None:
             c.update()
 
 
+def is_mounted(control: ft.Control) -> bool:
+    """Whether the control is on a page (Flet raises on calls to one that is not)."""
+    try:
+        return control.page is not None
+    except RuntimeError:
+        return False
+
+
 def status_label(t: Translator, status: ConnectorStatus) -> str:
     return t(f"status.{status.value}")
 

@@ -9,7 +9,7 @@ import flet as ft
 import flet_map as fm
 
 from app import format as fmt
-from app.components.common import error_banner, safe_update, status_chip
+from app.components.common import error_banner, is_mounted, safe_update, status_chip
 from app.host import Host
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
@@ -64,6 +64,7 @@ class MapScreen(Screen):
     def content(self) -> ft.Control:
         t = self.t
         narrow = self.host.narrow
+        self.vm.take_camera_request()  # the new map starts where the request points
         self.marker_layer = fm.MarkerLayer(markers=self.build_markers())
         layers: list = []
         # Public OSM tiles by default; VOLTRA_TILE_URL="" turns tiles off (offline kiosks).
@@ -434,6 +435,19 @@ class MapScreen(Screen):
             self.error.visible = bool(self.vm.error)
             self.error.content = error_banner(self.vm.error)
         safe_update(self.root)
+        self.follow_camera()
+
+    def follow_camera(self) -> None:
+        """Fly the map to a place or position the view model asked for. A map that is not
+        on the page (the phone shows the list) cannot move; it is rebuilt there later."""
+        if self.map is None or not is_mounted(self.map) or self.vm.camera_request is None:
+            return
+        centre, zoom = self.vm.take_camera_request()
+        self.host.run(
+            self.map.move_to(
+                destination=fm.MapLatitudeLongitude(centre.latitude, centre.longitude), zoom=zoom
+            )
+        )
 
     async def near_me(self) -> None:
         """Ask the platform for the position (browser/phone permission prompt)."""
@@ -445,8 +459,7 @@ class MapScreen(Screen):
             lat, lon = pos.latitude, pos.longitude
         except Exception as exc:  # denied, no GPS, unsupported platform, timeout
             log.info("no position: %s", type(exc).__name__)
-        if await self.vm.near_me(lat, lon) and self.map is not None:
-            await self.map.move_to(destination=fm.MapLatitudeLongitude(lat, lon), zoom=14)
+        await self.vm.near_me(lat, lon)
 
     # ------------------------------------------------------------------ filters
     def open_filters(self) -> None:

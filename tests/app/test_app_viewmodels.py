@@ -92,6 +92,19 @@ async def test_filters_reach_the_provider_and_available_only_filters(ctx):
     vm.stop_watch()
 
 
+async def test_place_search_moves_the_map_there_once(ctx):
+    vm = MapViewModel(ctx)
+    assert await vm.search_place("Hamburg")
+    centre, zoom = vm.camera_request
+    assert (round(centre.latitude), round(centre.longitude), zoom) == (54, 10, 13.0)
+    assert vm.searched_centre == centre
+    assert vm.take_camera_request() == (centre, zoom)
+    assert vm.take_camera_request() is None  # one flight per request
+    assert await vm.near_me(52.52, 13.405)
+    assert vm.camera_request[1] == 14.0
+    vm.stop_watch()
+
+
 async def test_favourites_filter_needs_login(ctx):
     vm = MapViewModel(ctx)
     vm.set_flag("favourites_only", True)

@@ -9,6 +9,8 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 TIMEOUT_MS = 30_000
+# A screen taller than this is broken (or a list that should page), not a screenshot
+MAX_SHOT_HEIGHT = 4000
 
 
 class UI:
@@ -105,8 +107,35 @@ class UI:
         )
         time.sleep(0.8)
 
-    def shot(self, name: str) -> Path:
+    def overflow_px(self) -> int:
+        """How far the tallest scrolling area reaches below what the window shows."""
+        return self.page.evaluate(
+            "() => Math.max(0, ...[...document.querySelectorAll('flt-semantics')]"
+            ".filter(e => getComputedStyle(e).overflowY === 'scroll')"
+            ".map(e => e.scrollHeight - e.clientHeight))"
+        )
+
+    def shot(self, name: str, full: bool = True, max_height: int = MAX_SHOT_HEIGHT) -> Path:
+        """A screenshot; ``full``: of the whole scroll height, not only the top of the screen
+        (Flutter scrolls inside its canvas, so the window grows until nothing scrolls)."""
         self.settle()
+        viewport = self.page.viewport_size
+        if full and viewport:
+            height = viewport["height"]
+            for _ in range(4):
+                extra = self.overflow_px()
+                if extra <= 1 or height >= max_height:
+                    break
+                height = min(max_height, height + extra)
+                self.page.set_viewport_size({"width": viewport["width"], "height": height})
+                self.settle()
+        path = self.save_shot(name)
+        if viewport and self.page.viewport_size != viewport:
+            self.page.set_viewport_size(viewport)
+            self.settle()
+        return path
+
+    def save_shot(self, name: str) -> Path:
         self.shots.mkdir(parents=True, exist_ok=True)
         path = self.shots / f"{name}.jpg"
         self.page.screenshot(path=str(path), type="jpeg", quality=70)
