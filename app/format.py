@@ -68,17 +68,19 @@ def percent(value: float | None, language: str = "en") -> str:
 
 
 def duration(seconds: float | None) -> str:
-    """Unambiguous at a glance: "45 s", "1 min 53 s", "3 h 14 min"."""
+    """Unambiguous at a glance: "45 s", "1 min 53 s", "5 min", "3 h 14 min", "2 h"."""
     if seconds is None:
         return "–"
     s = max(0, int(seconds))
     h, rem = divmod(s, 3600)
     m, sec = divmod(rem, 60)
     if h:
-        return f"{h}{NBSP}h {m}{NBSP}min"
-    if m:
-        return f"{m}{NBSP}min {sec}{NBSP}s"
-    return f"{sec}{NBSP}s"
+        parts = [(h, "h"), (m, "min")]
+    elif m:
+        parts = [(m, "min"), (sec, "s")]
+    else:
+        return f"{sec}{NBSP}s"
+    return " ".join(f"{n}{NBSP}{unit}" for n, unit in parts if n or unit == parts[0][1])
 
 
 def date_time(value: datetime | None, language: str = "en") -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 import flet_charts as fch
 
+from app import format as fmt
 from app.theme import POWER_COLOUR, SOC_COLOUR
 
 
@@ -44,14 +45,14 @@ def occupancy_chart(rates: list[float], current_hour: int, label: str) -> ft.Con
 
 
 def live_chart(points: list[tuple[float, float | None, float | None]], label: str) -> ft.Control:
-    """Power (kW) and SoC (%) over the session's seconds, labelled m:ss."""
+    """Power (kW, left axis) and SoC (0-100 %, right axis) over the session's time."""
     power = [
         fch.LineChartDataPoint(x=round(s), y=round(p, 2)) for s, p, _ in points if p is not None
     ]
-    soc = [fch.LineChartDataPoint(x=round(s), y=round(c, 1)) for s, _, c in points if c is not None]
+    soc = [(round(s), c) for s, _, c in points if c is not None]
     span = max((pt.x for pt in power), default=60)
     step = next((st for st in (10, 30, 60, 300, 600, 1800, 3600) if span / st <= 6), 7200)
-    max_power = max((pt.y for pt in power), default=10)
+    top = live_chart_top(max((pt.y for pt in power), default=10))
     series = [
         fch.LineChartData(
             points=power or [fch.LineChartDataPoint(x=0, y=0)],
@@ -62,11 +63,11 @@ def live_chart(points: list[tuple[float, float | None, float | None]], label: st
         ),
     ]
     if soc:
-        # SoC shares the axis: scale 0..100 % onto 0..max power
-        scale = max_power / 100
+        # One plotting range: SoC is drawn scaled so that 100 % is the top of the chart,
+        # and the right axis is labelled in % at the same heights.
         series.append(
             fch.LineChartData(
-                points=[fch.LineChartDataPoint(x=pt.x, y=round(pt.y * scale, 2)) for pt in soc],
+                points=[fch.LineChartDataPoint(x=x, y=soc_y(pct, top)) for x, pct in soc],
                 color=SOC_COLOUR,
                 stroke_width=2,
                 dash_pattern=[6, 4],
@@ -74,21 +75,46 @@ def live_chart(points: list[tuple[float, float | None, float | None]], label: st
         )
     chart = fch.LineChart(
         data_series=series,
-        height=200,
+        height=220,
         min_y=0,
-        max_y=max_power * 1.15 or 1,
+        max_y=top,
         interactive=False,
-        left_axis=fch.ChartAxis(label_size=44, show_max=False),
+        left_axis=fch.ChartAxis(
+            title=ft.Text("kW", size=11, color=POWER_COLOUR), title_size=18, label_size=40
+        ),
+        right_axis=fch.ChartAxis(
+            title=ft.Text("SoC", size=11, color=SOC_COLOUR),
+            title_size=18,
+            label_size=44,
+            labels=[
+                fch.ChartAxisLabel(value=soc_y(pct, top), label=ft.Text(f"{pct} %", size=10))
+                for pct in SOC_TICKS
+            ],
+            show_labels=bool(soc),
+        ),
         bottom_axis=fch.ChartAxis(
             label_size=24,
             labels=[
-                fch.ChartAxisLabel(value=x, label=ft.Text(f"{x // 60}:{x % 60:02d}", size=10))
+                fch.ChartAxisLabel(value=x, label=ft.Text(fmt.duration(x), size=10))
                 for x in range(0, int(span) + 1, step)
             ],
         ),
         horizontal_grid_lines=fch.ChartGridLines(width=0.4, color=ft.Colors.OUTLINE_VARIANT),
     )
     return ft.Semantics(label=label, content=chart, container=True)
+
+
+SOC_TICKS = (0, 25, 50, 75, 100)
+
+
+def live_chart_top(max_power_kw: float) -> float:
+    """The kW at the top of the live chart: some headroom above the highest power."""
+    return round(max_power_kw * 1.15, 2) or 1.0
+
+
+def soc_y(pct: float, top: float) -> float:
+    """Where a state of charge sits on the chart's kW range (100 % at the top)."""
+    return round(max(0.0, min(100.0, pct)) * top / 100, 2)
 
 
 def month_label(month: str) -> str:

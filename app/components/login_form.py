@@ -27,6 +27,7 @@ class LoginForm:
             keyboard_type=ft.KeyboardType.EMAIL,
             autofill_hints=None if kiosk else [ft.AutofillHint.EMAIL],
             prefix_icon=ft.Icons.EMAIL_OUTLINED,
+            value=self.vm.email_draft,
             error=self.vm.field_errors.get("email"),
             text_size=20 if kiosk else None,
         )

@@ -450,9 +450,10 @@ class ChargingScreen(Screen):
                         ),
                         metric(t("charging.duration"), fmt.duration(s.duration_s), ft.Icons.TIMER),
                         metric(
-                            t("charging.cost"),
+                            t(vm.cost_label_key),
                             fmt.money(vm.cost_so_far, vm.currency, lang) or "–",
                             ft.Icons.EURO,
+                            ident="final-cost",
                         ),
                     ],
                     spacing=12,

@@ -164,6 +164,7 @@ class Shell:
         self.charging_vm.reset()
         self.cards_vm.cards = []
         self.history_vm.sessions = []
+        self.account_vm.email_draft = ""
         if self.ctx.profile is not None or self.ctx.provider.is_logged_in:
             try:
                 await self.ctx.sign_out()

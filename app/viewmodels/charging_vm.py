@@ -235,6 +235,15 @@ class ChargingViewModel(ViewModel):
         return estimate_cost(self.tariff, s.energy_kwh, s.duration_s)
 
     @property
+    def cost_label_key(self) -> str:
+        """Running cost while charging; the billed total once finished, or an estimate
+        from the tariff when the back end has not billed the session yet."""
+        s = self.session
+        if s is None or s.state.is_active:
+            return "charging.cost"
+        return "charging.cost_total" if s.cost is not None else "charging.cost_estimated"
+
+    @property
     def currency(self) -> str:
         if self.session and self.session.cost:
             return self.session.cost.currency

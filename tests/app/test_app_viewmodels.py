@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import flet as ft
 import pytest
 from fake_provider import FakeProvider
 
+from app.components.login_form import LoginForm
 from app.context import AppConfig, AppContext
 from app.i18n import Translator, catalogue
 from app.settings import Settings
@@ -236,8 +238,12 @@ async def test_charging_journey_with_default_last_used_card(ctx):
     assert vm.session.energy_kwh > first
     assert vm.cost_so_far is not None and vm.cost_so_far >= 0.5
     assert len(vm.points) >= 2
+    assert vm.cost_label_key == "charging.cost"  # "Cost so far"
     await vm.stop()
     assert vm.phase == Phase.FINISHED and vm.session.state is SessionState.FINISHED
+    assert vm.cost_label_key == "charging.cost_total"
+    vm.session.cost = None  # not billed yet: the tariff's estimate, said as such
+    assert ctx.t(vm.cost_label_key) == "Estimated cost"
     assert ctx.settings.last_card_id == "c2"
 
 
@@ -370,6 +376,10 @@ async def test_login_validation_and_errors(ctx):
     assert set(vm.field_errors) == {"email", "password"}
     assert not await vm.login("driver@example.com", "wrong")
     assert vm.error == "Email or password is not correct."
+    # The form redrawn after the failure keeps the email the driver typed
+    form = LoginForm(vm, lambda coro: coro.close()).build()
+    fields = [c for c in form.content.controls if isinstance(c, ft.TextField)]
+    assert [f.value for f in fields][:1] == ["driver@example.com"]
     assert await vm.login("driver@example.com", "driver-demo")
     assert ctx.logged_in and "Dana" in vm.message
     assert [d.title for d in vm.documents] == ["Invoice 1"]  # loaded with the login
