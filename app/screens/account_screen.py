@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from app import format as fmt
-from app.components.common import error_banner, safe_update, section
+from app.components.common import error_banner, icon_button, safe_update, section
 from app.components.login_form import LoginForm
 from app.host import Host
 from app.i18n import LANGUAGES
@@ -173,9 +173,9 @@ class AccountScreen(Screen):
                             expand=True,
                             tight=True,
                         ),
-                        ft.IconButton(
-                            icon=ft.Icons.DOWNLOAD,
-                            tooltip=t("account.download", title=d.title),
+                        icon_button(
+                            ft.Icons.DOWNLOAD,
+                            t("account.download", title=d.title),
                             disabled=not d.download_url,
                             on_click=lambda e, url=d.download_url: self.host.run(
                                 ft.UrlLauncher().launch_url(url)

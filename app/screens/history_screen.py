@@ -8,7 +8,14 @@ import flet as ft
 
 from app import format as fmt
 from app.components.charts import monthly_chart
-from app.components.common import empty_state, error_banner, metric, safe_update, section
+from app.components.common import (
+    empty_state,
+    error_banner,
+    icon_button,
+    metric,
+    safe_update,
+    section,
+)
 from app.host import Host
 from app.screens.base import Screen
 from app.theme import ENERGY_COLOUR, SOC_COLOUR
@@ -51,15 +58,15 @@ class HistoryScreen(Screen):
                 expand=True,
             )
         exports = [
-            ft.IconButton(
-                icon=ft.Icons.TABLE_VIEW,
-                tooltip=t("history.export_csv"),
-                on_click=lambda e: self.host.run(self.export_csv()),
+            icon_button(
+                ft.Icons.TABLE_VIEW,
+                t("history.export_csv"),
+                lambda e: self.host.run(self.export_csv()),
             ),
-            ft.IconButton(
-                icon=ft.Icons.TRAVEL_EXPLORE,
-                tooltip=t("history.export_map"),
-                on_click=lambda e: self.host.run(self.export_map()),
+            icon_button(
+                ft.Icons.TRAVEL_EXPLORE,
+                t("history.export_map"),
+                lambda e: self.host.run(self.export_map()),
             ),
         ]
         items: list[ft.Control] = []

@@ -9,7 +9,13 @@ import flet as ft
 import flet_map as fm
 
 from app import format as fmt
-from app.components.common import error_banner, is_mounted, safe_update, status_chip
+from app.components.common import (
+    error_banner,
+    icon_button,
+    is_mounted,
+    safe_update,
+    status_chip,
+)
 from app.host import Host
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
@@ -128,7 +134,9 @@ class MapScreen(Screen):
         )
         overlay = ft.Stack(
             [
-                self.map,
+                ft.Semantics(
+                    label=t("map.map_label"), container=True, content=self.map, expand=True
+                ),
                 ft.Container(self.search_bar(), left=12, right=12, top=12),
                 ft.Container(self.progress, left=0, right=0, top=0),
                 ft.Container(self.area_button, left=0, right=0, top=0),
@@ -189,28 +197,26 @@ class MapScreen(Screen):
             on_submit=lambda e: self.host.run(self.vm.search_place(e.control.value or "")),
         )
         n = self.vm.active_filter_count
-        self.filter_badge = ft.IconButton(
-            icon=ft.Icons.TUNE,
-            tooltip=t("map.filters"),
-            on_click=lambda e: self.open_filters(),
+        self.filter_badge = icon_button(
+            ft.Icons.TUNE,
+            t("map.filters_active", n=n) if n else t("map.filters"),
+            lambda e: self.open_filters(),
             badge=str(n) if n else None,
         )
         actions: list[ft.Control] = [self.filter_badge]
         if GEOLOCATION and not self.ctx.config.kiosk:  # a kiosk stands still
             actions.insert(
                 0,
-                ft.IconButton(
-                    icon=ft.Icons.MY_LOCATION,
-                    tooltip=t("map.near_me"),
-                    on_click=lambda e: self.host.run(self.near_me()),
+                icon_button(
+                    ft.Icons.MY_LOCATION, t("map.near_me"), lambda e: self.host.run(self.near_me())
                 ),
             )
         if self.host.narrow:
             actions.append(
-                ft.IconButton(
-                    icon=ft.Icons.MAP if self.vm.show_list else ft.Icons.LIST,
-                    tooltip=t("map.show_map") if self.vm.show_list else t("map.show_list"),
-                    on_click=lambda e: self.toggle_list(),
+                icon_button(
+                    ft.Icons.MAP if self.vm.show_list else ft.Icons.LIST,
+                    t("map.show_map") if self.vm.show_list else t("map.show_list"),
+                    lambda e: self.toggle_list(),
                 )
             )
         return ft.Container(
@@ -230,32 +236,36 @@ class MapScreen(Screen):
         colour = STATUS_COLOURS[item.status]
         if item.is_cluster:
             size = 34 + min(20, item.count)
-            content = ft.Container(
+            # The count is drawn; the tooltip (the button's name) says it in words
+            symbol: ft.Control = ft.Semantics(
+                exclude_semantics=True,
                 content=ft.Text(
                     str(item.count), color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=13
                 ),
-                alignment=ft.Alignment.CENTER,
-                bgcolor=colour,
-                border_radius=size,
-                border=ft.Border.all(3, ft.Colors.with_opacity(0.5, ft.Colors.WHITE)),
-                tooltip=self.t("map.cluster", n=item.count),
-                on_click=lambda e, it=item: self.host.run(self.zoom_into(it)),
             )
+            label = self.t("map.cluster", n=item.count)
+            action = lambda e, it=item: self.host.run(self.zoom_into(it))  # noqa: E731
+            ring = ft.Border.all(3, ft.Colors.with_opacity(0.5, ft.Colors.WHITE))
         else:
             size = 34
             station = item.stations[0]
-            content = ft.Container(
-                content=ft.Icon(ft.Icons.EV_STATION, color=ft.Colors.WHITE, size=18),
-                alignment=ft.Alignment.CENTER,
-                bgcolor=colour,
-                border_radius=size,
-                border=ft.Border.all(2, ft.Colors.WHITE),
-                tooltip=station.name,
-                on_click=lambda e, s=station: self.open_station(s),
-            )
+            symbol = ft.Icon(ft.Icons.EV_STATION, color=ft.Colors.WHITE, size=18)
+            label = self.t("map.marker", name=station.name, status=self.badge_text(station))
+            action = lambda e, s=station: self.open_station(s)  # noqa: E731
+            ring = ft.Border.all(2, ft.Colors.WHITE)
+        content = ft.Container(
+            content=symbol,
+            alignment=ft.Alignment.CENTER,
+            bgcolor=colour,
+            border_radius=size,
+            border=ring,
+            tooltip=label,
+            on_click=action,
+        )
         self._marker_index.append((item, content))
         return fm.Marker(
-            content=content,
+            # One node: a button named by its tooltip, keeping its tap and keyboard focus
+            content=ft.MergeSemantics(content=ft.Semantics(button=True, content=content)),
             coordinates=fm.MapLatitudeLongitude(item.latitude, item.longitude),
             width=size,
             height=size,
@@ -367,14 +377,14 @@ class MapScreen(Screen):
             identifier="station-item", label=s.name, button=True, content=tile, container=True
         )
 
-    def badge(self, s: Station) -> ft.Control:
+    def badge_text(self, s: Station) -> str:
         t = self.t
-        text = (
-            t("map.free_of", free=s.status.available, total=s.status.total)
-            if s.status.total
-            else t(f"status.{s.status.status.value}")
-        )
-        return status_chip(t, s.status.status, text)
+        if s.status.total:
+            return t("map.free_of", free=s.status.available, total=s.status.total)
+        return t(f"status.{s.status.status.value}")
+
+    def badge(self, s: Station) -> ft.Control:
+        return status_chip(self.t, s.status.status, self.badge_text(s))
 
     def on_status(self, station_ids: set[str]) -> None:
         """Live status: recolour the affected markers and list rows in place (rebuilding

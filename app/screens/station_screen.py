@@ -8,7 +8,14 @@ import flet as ft
 
 from app import format as fmt
 from app.components.charts import occupancy_chart
-from app.components.common import error_banner, safe_update, section, show_snack, status_chip
+from app.components.common import (
+    error_banner,
+    icon_button,
+    safe_update,
+    section,
+    show_snack,
+    status_chip,
+)
 from app.host import Host
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
@@ -32,7 +39,7 @@ class StationScreen(Screen):
         seed = host.station_seed if getattr(host.station_seed, "id", None) == station_id else None
         self.vm = StationViewModel(host.ctx, station_id, seed)
         self._unsub = self.vm.subscribe(self.redraw)
-        self.fav_button: ft.IconButton | None = None
+        self.fav_box: ft.Container | None = None
 
     def close(self) -> None:
         self._unsub()
@@ -44,27 +51,13 @@ class StationScreen(Screen):
         self.title = ft.Text(
             s.name if s else t("station.title"), max_lines=1, overflow=ft.TextOverflow.ELLIPSIS
         )
-        self.fav_button = ft.IconButton(
-            icon=ft.Icons.STAR_BORDER,
-            selected_icon=ft.Icons.STAR,
-            selected=bool(s and s.favourite),
-            selected_icon_color=ft.Colors.AMBER,
-            tooltip=t("station.favourite"),
-            on_click=lambda e: self.host.run(self.vm.toggle_favourite()),
-            visible=self.ctx.can(Capability.FAVOURITES),
-        )
+        self.fav_box = ft.Container(self.favourite_button())
         actions = [
-            self.fav_button,
-            ft.IconButton(
-                icon=ft.Icons.DIRECTIONS,
-                tooltip=t("station.navigate"),
-                on_click=lambda e: self.host.run(self.navigate()),
+            self.fav_box,
+            icon_button(
+                ft.Icons.DIRECTIONS, t("station.navigate"), lambda e: self.host.run(self.navigate())
             ),
-            ft.IconButton(
-                icon=ft.Icons.SHARE,
-                tooltip=t("station.share"),
-                on_click=lambda e: self.host.run(self.share()),
-            ),
+            icon_button(ft.Icons.SHARE, t("station.share"), lambda e: self.host.run(self.share())),
         ]
         self.root = ft.Container(content=self.content(), expand=True)
         self.host.run(self.vm.load())
@@ -79,10 +72,24 @@ class StationScreen(Screen):
         s = self.vm.station
         if s is not None:
             self.title.value = s.name
-            if self.fav_button:
-                self.fav_button.selected = s.favourite
-            safe_update(self.title, self.fav_button)
+            if self.fav_box is not None:
+                self.fav_box.content = self.favourite_button()
+            safe_update(self.title, self.fav_box)
         super().redraw()
+
+    def favourite_button(self) -> ft.Control:
+        """A switch named for what it does; screen readers announce whether it is on."""
+        on = bool(self.vm.station and self.vm.station.favourite)
+        return icon_button(
+            ft.Icons.STAR_BORDER,
+            self.t("station.favourite"),
+            lambda e: self.host.run(self.vm.toggle_favourite()),
+            selected=on,
+            selected_icon=ft.Icons.STAR,
+            selected_icon_color=ft.Colors.AMBER,
+            visible=self.ctx.can(Capability.FAVOURITES),
+            ident="favourite",
+        )
 
     async def navigate(self) -> None:
         if self.vm.station:

@@ -77,7 +77,7 @@ def test_golden_journey(app_server, ui_factory):
 
     # Export CSV: the browser receives a file listing this session first
     with ui.page.expect_download() as download:
-        ui.click(ui.labelled("Export CSV"))
+        ui.click(ui.button("Export CSV"))
     rows = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("id,started_at,ended_at,station")
     assert station_name in rows[1], rows[1]

@@ -24,9 +24,9 @@ def test_screens(app_server, ui_factory, theme, size):
     if size == "narrow":
         expect(tabs).to_have_count(5)
         expect(page.get_by_role("tab", name="Map")).to_have_attribute("aria-selected", "true")
-        expect(ui.labelled("Show list")).to_be_visible(timeout=60_000)
+        expect(ui.button("Show list")).to_be_visible(timeout=60_000)
         ui.shot(f"map-{suffix}")
-        ui.click(ui.labelled("Show list"))
+        ui.click(ui.button("Show list"))
     else:
         expect(tabs).to_have_count(0)
     expect(ui.test_id("station-item").first).to_be_visible(timeout=60_000)
@@ -60,6 +60,6 @@ def test_screens(app_server, ui_factory, theme, size):
     ui.shot(f"cards-{suffix}")
 
     ui.tab("History")
-    expect(ui.labelled("Export CSV")).to_be_visible()
+    expect(ui.button("Export CSV")).to_be_visible()
     expect(ui.test_id("history-first")).to_be_attached(timeout=30_000)
     ui.shot(f"history-{suffix}")
