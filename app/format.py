@@ -6,6 +6,7 @@ unit are joined by a no-break space, so a narrow screen never wraps "0,39" away 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -60,6 +61,12 @@ def kw(value: float | None, language: str = "en") -> str:
     return with_unit(value, "kW", 1, language)
 
 
+def power_rating(value: float | None, language: str = "en") -> str:
+    """A connector's rated power: "22 kW", "3,7 kW" (no ".0" on whole numbers)."""
+    whole = value is not None and float(value).is_integer()
+    return with_unit(value, "kW", 0 if whole else 1, language)
+
+
 def percent(value: float | None, language: str = "en") -> str:
     if value is None:
         return "–"
@@ -95,6 +102,36 @@ def date(value: datetime | None, language: str = "en") -> str:
         return ""
     local = value.astimezone()
     return local.strftime("%d.%m.%Y" if language == "de" else "%Y-%m-%d")
+
+
+def month_title(t: Translate, key: str) -> str:
+    """ "2026-10" -> "October 2026" / "Oktober 2026"."""
+    year, month = key.split("-")
+    return f"{t(f'month.{int(month)}')} {year}"
+
+
+def document_title(t: Translate, kind: str, title: str) -> str:
+    """A bill's title in the UI language ("Rechnung Oktober 2026"), built from its type and
+    the month its back-end title names; titles we cannot read are shown as they are."""
+    key = f"document.{kind}"
+    name = t(key)
+    if name == key:
+        return title
+    if m := re.search(r"(\d{4})-(\d{2})", title):
+        return f"{name} {month_title(t, m.group(0))}"
+    return name
+
+
+def document_kind(t: Translate, kind: str) -> str:
+    key = f"document.{kind}"
+    name = t(key)
+    return kind if name == key else name
+
+
+def connector_title(t: Translate, plug: str, power_kw: float | None, language: str) -> str:
+    """ "Typ 2 · 22 kW": in our words (a back end's own connector label is English data)."""
+    parts = [t(f"plug.{plug}"), power_rating(power_kw, language) if power_kw else ""]
+    return " · ".join(p for p in parts if p)
 
 
 def tariff_text(t: Translate, tariff: Any, language: str) -> str:

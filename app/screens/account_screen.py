@@ -156,15 +156,23 @@ class AccountScreen(Screen):
         lang = self.ctx.settings.language
         rows: list[ft.Control] = []
         for d in self.vm.documents:
+            title = fmt.document_title(t, d.type, d.title)
             rows.append(
                 ft.Row(
                     [
                         ft.Icon(ft.Icons.DESCRIPTION_OUTLINED, color=ft.Colors.PRIMARY),
                         ft.Column(
                             [
-                                ft.Text(d.title, weight=ft.FontWeight.W_600),
+                                ft.Text(title, weight=ft.FontWeight.W_600),
                                 ft.Text(
-                                    " · ".join(x for x in (d.type, fmt.date(d.date, lang)) if x),
+                                    " · ".join(
+                                        x
+                                        for x in (
+                                            fmt.document_kind(t, d.type),
+                                            fmt.date(d.date, lang),
+                                        )
+                                        if x
+                                    ),
                                     size=12,
                                     color=ft.Colors.ON_SURFACE_VARIANT,
                                 ),
@@ -175,7 +183,7 @@ class AccountScreen(Screen):
                         ),
                         icon_button(
                             ft.Icons.DOWNLOAD,
-                            t("account.download", title=d.title),
+                            t("account.download", title=title),
                             disabled=not d.download_url,
                             on_click=lambda e, url=d.download_url: self.host.run(
                                 ft.UrlLauncher().launch_url(url)

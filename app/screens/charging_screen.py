@@ -134,8 +134,7 @@ class ChargingScreen(Screen):
         spec = " · ".join(
             x
             for x in (
-                t(f"plug.{c.plug_type.value}"),
-                fmt.kw(c.max_power_kw, lang) if c.max_power_kw else "",
+                fmt.connector_title(t, c.plug_type.value, c.max_power_kw, lang),
                 c.evse_id or "",
             )
             if x

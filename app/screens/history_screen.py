@@ -23,11 +23,6 @@ from app.viewmodels.history_vm import HistoryViewModel
 from services.models import ChargingSession
 
 
-def month_title(t, key: str) -> str:
-    year, month = key.split("-")
-    return f"{t(f'month.{int(month)}')} {year}"
-
-
 class HistoryScreen(Screen):
     def __init__(self, host: Host) -> None:
         super().__init__(host)
@@ -90,7 +85,10 @@ class HistoryScreen(Screen):
                 ft.Row(
                     [
                         ft.Text(
-                            month_title(t, month), size=16, weight=ft.FontWeight.BOLD, expand=True
+                            fmt.month_title(t, month),
+                            size=16,
+                            weight=ft.FontWeight.BOLD,
+                            expand=True,
                         ),
                         ft.Text(
                             f"{fmt.kwh(kwh, lang)} · {fmt.money(cost, cur, lang)}",

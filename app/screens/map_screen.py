@@ -478,6 +478,11 @@ class MapScreen(Screen):
         page = self.host.page
         f = vm.filters
 
+        def power_label(k: float | None) -> str:
+            if k is None:
+                return t("filters.any")
+            return f"≥{fmt.NBSP}{fmt.power_rating(k, self.ctx.settings.language)}"
+
         def chip(label: str, selected: bool, on_select) -> ft.Chip:
             return ft.Chip(
                 label=label,
@@ -502,8 +507,8 @@ class MapScreen(Screen):
                 [
                     ft.Radio(
                         value="any" if k is None else str(k),
-                        label=t("filters.any") if k is None else f"≥ {k:.0f} kW",
-                        tooltip=t("filters.any") if k is None else f"≥ {k:.0f} kW",
+                        label=power_label(k),
+                        tooltip=power_label(k),
                     )
                     for k in POWER_STEPS
                 ],

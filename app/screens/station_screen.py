@@ -222,13 +222,12 @@ class StationScreen(Screen):
         t = self.t
         lang = self.ctx.settings.language
         colour = STATUS_COLOURS[c.status]
-        name = c.label or c.evse_id or t("station.connector", id=c.id)
+        name = fmt.connector_title(t, c.plug_type.value, c.max_power_kw, lang)
         spec = " · ".join(
             x
             for x in (
-                t(f"plug.{c.plug_type.value}"),
-                fmt.kw(c.max_power_kw, lang) if c.max_power_kw else "",
                 c.current_type.value if c.current_type else "",
+                c.evse_id or t("station.connector", id=c.id),
             )
             if x
         )

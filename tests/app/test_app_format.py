@@ -6,6 +6,7 @@ import flet_charts as fch
 
 from app import format as fmt
 from app.components.charts import live_chart, live_chart_top, soc_y
+from app.i18n import Translator
 
 NB = "\u00a0"
 
@@ -49,3 +50,15 @@ def test_live_chart_gives_soc_its_own_percent_axis():
     assert chart.left_axis.title.value == "kW"
     ticks = [a.label.value for a in chart.bottom_axis.labels]
     assert ticks[:3] == [f"0{NB}s", f"30{NB}s", f"1{NB}min"]
+
+
+def test_german_names_connectors_bills_and_tabs_in_german():
+    de, en = Translator("de"), Translator("en")
+    assert fmt.connector_title(de, "TYPE2", 22.0, "de") == f"Typ 2 · 22{NB}kW"
+    assert fmt.connector_title(en, "CCS", 3.7, "en") == f"CCS · 3.7{NB}kW"
+    assert fmt.document_title(de, "invoice", "Invoice 2026-10") == "Rechnung Oktober 2026"
+    assert fmt.document_title(en, "invoice", "Invoice 2026-10") == "Invoice October 2026"
+    assert fmt.document_title(de, "contract", "Vertrag 7") == "Vertrag 7"  # unknown: as given
+    assert fmt.document_kind(de, "invoice") == "Rechnung"
+    # The map and the cards tab must not read alike
+    assert (de("nav.map"), de("nav.cards")) == ("Karte", "Ladekarten")
