@@ -232,6 +232,16 @@ class StationScreen(Screen):
             if x
         )
         right: list[ft.Control] = [status_chip(t, c.status)]
+        if hint := self.vm.start_hint(c):
+            right.append(
+                ft.Text(
+                    hint,
+                    size=12,
+                    color=ft.Colors.ON_SURFACE_VARIANT,
+                    text_align=ft.TextAlign.END,
+                    width=160,
+                )
+            )
         if self.vm.can_start(c):
             right.append(
                 ft.FilledButton(

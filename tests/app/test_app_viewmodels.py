@@ -213,6 +213,34 @@ async def test_station_detail_start_only_on_available_connector(ctx):
     vm.close()
 
 
+async def test_a_free_connector_without_remote_start_says_why(ctx, monkeypatch):
+    import app.viewmodels.station_vm as station_vm
+
+    monkeypatch.setattr(station_vm, "CHARGER_RECHECK_S", 0.01)
+    ctx.provider.stations[0].remote_start = False  # not connected to the core yet
+    vm = StationViewModel(ctx, "S1")
+    await vm.load()
+    free = vm.station.connectors[0]
+    assert not vm.can_start(free)
+    assert vm.start_hint(free) == "Connecting to the charger…"
+    ctx.provider.stations[0].remote_start = True  # the simulated charger connected
+    for _ in range(200):
+        if vm.can_start(free):
+            break
+        await asyncio.sleep(0.01)
+    assert vm.can_start(free) and vm.start_hint(free) is None
+    vm.close()
+
+    # Long after start (or on a real back end) it is a charger without remote start
+    ctx.config.started_at -= 3600
+    ctx.provider.stations[0].remote_start = False
+    vm = StationViewModel(ctx, "S1")
+    await vm.load()
+    assert vm.start_hint(vm.station.connectors[0]) == "Start with your card at the charger"
+    assert vm.start_hint(vm.station.connectors[1]) is None  # occupied: its status says so
+    vm.close()
+
+
 # ---------------------------------------------------------------- charging
 
 
