@@ -12,9 +12,11 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from concurrent import futures
 
+from app import logs
 from app.context import AppConfig
 from app.processes import Processes, StartupError, module_exists
 from services.settings import get_settings
@@ -101,6 +103,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def announce_when_listening(url: str, port: int, timeout_s: float = 120.0) -> None:
+    """Print the UI's URL once its server accepts connections (opening it earlier is
+    refused), from a thread: the server itself starts in this one."""
+
+    def wait() -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                s.settimeout(0.5)
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    print(f"Voltra UI at {url}", flush=True)
+                    return
+            time.sleep(0.1)
+        log.error("the web UI did not start listening on port %d", port)
+
+    threading.Thread(target=wait, name="voltra-ui-url", daemon=True).start()
+
+
 def desktop_available() -> bool:
     """A Flet desktop client needs a display and an installed client binary."""
     if sys.platform.startswith("linux") and not (
@@ -116,13 +136,7 @@ def desktop_available() -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # -v is for Voltra's own modules: Flet's debug log repeats every control diff.
-    for noisy in ("flet", "flet_transport", "flet_controls", "flet_object_patch", "websockets"):
-        logging.getLogger(noisy).setLevel(logging.INFO)
+    logs.configure(args.verbose)
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")  # offline: the client is bundled
     from app import prewarm
 
@@ -211,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if web:
             port = args.port or free_port()
-            print(f"Voltra UI at http://127.0.0.1:{port}/", flush=True)
+            announce_when_listening(f"http://127.0.0.1:{port}/", port)
             ft.run(
                 ui_main,
                 view=ft.AppView.WEB_BROWSER,
