@@ -78,9 +78,7 @@ class HistoryScreen(Screen):
         lang = self.ctx.settings.language
         first = True
         for month, sessions in groups.items():
-            kwh = sum(s.energy_kwh for s in sessions)
-            cost = sum(s.cost.total for s in sessions if s.cost)
-            cur = next((s.cost.currency for s in sessions if s.cost), "EUR")
+            kwh, cost, cur = self.vm.month_totals(month)
             items.append(
                 ft.Row(
                     [

@@ -16,6 +16,7 @@ from services.models import (
     Cost,
     CurrentType,
     Document,
+    MonthlyStatistics,
     OccupancySlot,
     Page,
     PlugType,
@@ -269,8 +270,22 @@ class FakeProvider:
 
     async def statistics(self, *, since=None, until=None):
         self._auth()
+        months: dict[str, list] = {}
+        for s in self.sessions:
+            months.setdefault(s.started_at.astimezone().strftime("%Y-%m"), []).append(s)
         return Statistics(
-            sessions=len(self.sessions), energy_kwh=sum(s.energy_kwh for s in self.sessions)
+            sessions=len(self.sessions),
+            energy_kwh=sum(s.energy_kwh for s in self.sessions),
+            months=[
+                MonthlyStatistics(
+                    month=m,
+                    sessions=len(items),
+                    energy_kwh=sum(s.energy_kwh for s in items),
+                    cost=sum(s.cost.total for s in items if s.cost),
+                    co2_saved_kg=0.0,
+                )
+                for m, items in sorted(months.items())
+            ],
         )
 
     async def documents(self, *, offset=0, limit=20):

@@ -374,6 +374,27 @@ async def test_a_back_end_that_issues_cards_is_not_asked_for_a_uid(ctx):
 # ---------------------------------------------------------------- history
 
 
+async def test_month_totals_count_the_whole_month_not_the_loaded_page(ctx, monkeypatch):
+    import app.viewmodels.history_vm as history_vm
+
+    monkeypatch.setattr(history_vm, "PAGE", 2)
+    await login(ctx)
+    for _ in range(5):
+        s = await ctx.provider.start_charging("S1-1", "c1")
+        await ctx.provider.get_session(s.id)
+        await ctx.provider.stop_charging(s.id)
+    vm = HistoryViewModel(ctx)
+    await vm.load()
+    assert len(vm.sessions) == 2 and not vm.is_last
+    month = next(iter(vm.groups()))
+    kwh, cost, currency = vm.month_totals(month)
+    assert kwh == pytest.approx(sum(s.energy_kwh for s in ctx.provider.sessions))
+    assert cost == pytest.approx(sum(s.cost.total for s in ctx.provider.sessions))
+    assert currency == "EUR"
+    vm.statistics = None  # a back end without statistics: the sessions loaded
+    assert vm.month_totals(month)[0] == pytest.approx(sum(s.energy_kwh for s in vm.sessions))
+
+
 async def test_history_groups_stats_and_csv(ctx):
     await login(ctx)
     for conn in ("S1-1",):
