@@ -8,14 +8,22 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
+from app.i18n import Translator
+
 TIMEOUT_MS = 30_000
 # A screen taller than this is broken (or a list that should page), not a screenshot
 MAX_SHOT_HEIGHT = 4000
 
 
+# Tabs by their English name -> route
+TABS = {"Map": "map", "Charging": "charging", "Cards": "cards", "History": "history",
+        "Account": "account"}
+
+
 class UI:
     def __init__(self, page: Page, url: str, shots: Path) -> None:
         self.page, self.url, self.shots = page, url, shots
+        self.t = Translator("en")  # the UI's language: what buttons and tabs are called
         page.set_default_timeout(TIMEOUT_MS)
         # No tile server in tests: abort tile requests so the map shows markers on plain
         # background without waiting on the network.
@@ -44,10 +52,13 @@ class UI:
 
     # ------------------------------------------------------------------ acting
     def tab(self, name: str) -> None:
-        """Bottom bar (role tab) on narrow screens, rail destination (button) on wide.
+        """Bottom bar (role tab) on narrow screens, rail destination (button) on wide;
+        ``name`` is the English one, the tab is found by its name in the UI's language.
         The route shows in the URL; a tap that lands during a page transition is lost
         (Flutter ignores input while routes animate), so tap again until it arrives."""
-        path = "/" + name.lower()
+        key = TABS[name]
+        path = "/" + key
+        name = self.t(f"nav.{key}")
         for _ in range(4):
             tab = self.page.get_by_role("tab", name=re.compile(rf"^{name}\b"))
             if tab.count():
@@ -91,10 +102,21 @@ class UI:
         time.sleep(0.5)
 
     def login(self, email: str = "driver@example.com", password: str = "driver-demo") -> None:
-        self.type_into("Email", email)
-        self.type_into("Password", password)
-        self.click(self.button("Log in"))
-        expect(self.button("Log in")).to_have_count(0, timeout=TIMEOUT_MS)
+        self.type_into(self.t("account.email"), email)
+        self.type_into(self.t("account.password"), password)
+        self.click(self.button(self.t("account.login")))
+        expect(self.button(self.t("account.login"))).to_have_count(0, timeout=TIMEOUT_MS)
+
+    def set_language(self, language: str) -> None:
+        """Switch the UI language in Account settings (the segment is named twice: its
+        label and its tooltip)."""
+        self.tab("Account")
+        name = Translator(language)(f"language.{language}")
+        self.click(self.button(f"{name} {name}").or_(self.button(name)).first)
+        self.t = Translator(language)
+        expect(self.page.get_by_role("tab", name=re.compile(rf"^{self.t('nav.account')}\b")).or_(
+            self.page.get_by_role("button", name=re.compile(rf"^{self.t('nav.account')}\s+Tab"))
+        ).first).to_be_visible()
 
     def go_home(self) -> None:
         self.tab("Map")
