@@ -26,7 +26,7 @@ def test_cards_add_rename_block(app_server, ui_factory):
     ui.type_into("Name", label)
     ui.click(ui.button("Add"))
     issued = re.compile(rf"{label} added: a virtual charge card, number \w+")
-    expect(ui.text(issued)).to_be_visible()
+    expect(ui.text(issued).first).to_be_visible()
 
     # Find the new card by its name. Each card is one group named by its texts, holding
     # its buttons.
