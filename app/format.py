@@ -122,10 +122,18 @@ def document_title(t: Translate, kind: str, title: str) -> str:
     return name
 
 
-def document_kind(t: Translate, kind: str) -> str:
-    key = f"document.{kind}"
+def known_word(t: Translate, group: str, word: str | None) -> str:
+    """A back end's word for a kind of thing ("invoice", "virtual") in the UI language, or
+    the word itself when the catalogue does not know it."""
+    if not word:
+        return ""
+    key = f"{group}.{word}"
     name = t(key)
-    return kind if name == key else name
+    return word if name == key else name
+
+
+def document_kind(t: Translate, kind: str) -> str:
+    return known_word(t, "document", kind)
 
 
 def connector_title(t: Translate, plug: str, power_kw: float | None, language: str) -> str:

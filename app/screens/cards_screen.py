@@ -100,7 +100,7 @@ class CardsScreen(Screen):
         details = [
             x
             for x in (
-                card.type,
+                fmt.known_word(t, "card_type", card.type),
                 card.rate,
                 t("cards.expires", date=fmt.date(card.expiry, lang)) if card.expiry else "",
             )

@@ -231,19 +231,15 @@ class StationScreen(Screen):
             )
             if x
         )
-        right: list[ft.Control] = [status_chip(t, c.status)]
+        actions: list[ft.Control] = []
         if hint := self.vm.start_hint(c):
-            right.append(
+            actions.append(
                 ft.Text(
-                    hint,
-                    size=12,
-                    color=ft.Colors.ON_SURFACE_VARIANT,
-                    text_align=ft.TextAlign.END,
-                    width=160,
+                    hint, size=12, color=ft.Colors.ON_SURFACE_VARIANT, text_align=ft.TextAlign.END
                 )
             )
         if self.vm.can_start(c):
-            right.append(
+            actions.append(
                 ft.FilledButton(
                     t("station.start"),
                     icon=ft.Icons.BOLT,
@@ -251,33 +247,37 @@ class StationScreen(Screen):
                     on_click=lambda e, conn=c: self.start(s, conn),
                 )
             )
+        details = ft.Row(
+            [
+                ft.Container(
+                    ft.Icon(PLUG_ICONS.get(c.plug_type.value, ft.Icons.POWER), color=colour),
+                    width=44,
+                    height=44,
+                    border_radius=12,
+                    bgcolor=ft.Colors.with_opacity(0.12, colour),
+                    alignment=ft.Alignment.CENTER,
+                ),
+                ft.Column(
+                    [
+                        ft.Text(name, weight=ft.FontWeight.W_600),
+                        ft.Text(spec, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                        ft.Text(fmt.tariff_text(t, c.price, lang), size=12),
+                    ],
+                    spacing=2,
+                    expand=True,
+                    tight=True,
+                ),
+                status_chip(t, c.status),
+            ],
+            spacing=12,
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        )
+        # Start (or why not) under the details: beside them a phone squeezes the price
+        rows: list[ft.Control] = [details]
+        if actions:
+            rows.append(ft.Row(actions, alignment=ft.MainAxisAlignment.END, wrap=True))
         return ft.Container(
-            content=ft.Row(
-                [
-                    ft.Container(
-                        ft.Icon(PLUG_ICONS.get(c.plug_type.value, ft.Icons.POWER), color=colour),
-                        width=44,
-                        height=44,
-                        border_radius=12,
-                        bgcolor=ft.Colors.with_opacity(0.12, colour),
-                        alignment=ft.Alignment.CENTER,
-                    ),
-                    ft.Column(
-                        [
-                            ft.Text(name, weight=ft.FontWeight.W_600),
-                            ft.Text(spec, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
-                            ft.Text(fmt.tariff_text(t, c.price, lang), size=12),
-                        ],
-                        spacing=2,
-                        expand=True,
-                        tight=True,
-                    ),
-                    ft.Column(
-                        right, spacing=6, tight=True, horizontal_alignment=ft.CrossAxisAlignment.END
-                    ),
-                ],
-                spacing=12,
-            ),
+            content=ft.Column(rows, spacing=6, tight=True),
             padding=ft.Padding.symmetric(vertical=6),
         )
 

@@ -62,3 +62,5 @@ def test_german_names_connectors_bills_and_tabs_in_german():
     assert fmt.document_kind(de, "invoice") == "Rechnung"
     # The map and the cards tab must not read alike
     assert (de("nav.map"), de("nav.cards")) == ("Karte", "Ladekarten")
+    assert fmt.known_word(de, "card_type", "virtual") == "Virtuell"
+    assert fmt.known_word(de, "card_type", "fleet") == "fleet"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from pathlib import Path
@@ -137,25 +138,35 @@ class UI:
             ".map(e => e.scrollHeight - e.clientHeight))"
         )
 
-    def shot(self, name: str, full: bool = True, max_height: int = MAX_SHOT_HEIGHT) -> Path:
-        """A screenshot; ``full``: of the whole scroll height, not only the top of the screen
-        (Flutter scrolls inside its canvas, so the window grows until nothing scrolls)."""
-        self.settle()
+    @contextlib.contextmanager
+    def full_height(self, max_height: int = MAX_SHOT_HEIGHT):
+        """Grow the window until nothing scrolls (Flutter scrolls inside its canvas and
+        builds only what is near the screen), then restore it."""
         viewport = self.page.viewport_size
-        if full and viewport:
-            height = viewport["height"]
-            for _ in range(4):
-                extra = self.overflow_px()
-                if extra <= 1 or height >= max_height:
-                    break
-                height = min(max_height, height + extra)
-                self.page.set_viewport_size({"width": viewport["width"], "height": height})
+        self.settle()
+        try:
+            if viewport:
+                height = viewport["height"]
+                for _ in range(4):
+                    extra = self.overflow_px()
+                    if extra <= 1 or height >= max_height:
+                        break
+                    height = min(max_height, height + extra)
+                    self.page.set_viewport_size({"width": viewport["width"], "height": height})
+                    self.settle()
+            yield
+        finally:
+            if viewport and self.page.viewport_size != viewport:
+                self.page.set_viewport_size(viewport)
                 self.settle()
-        path = self.save_shot(name)
-        if viewport and self.page.viewport_size != viewport:
-            self.page.set_viewport_size(viewport)
+
+    def shot(self, name: str, full: bool = True) -> Path:
+        """A screenshot; ``full``: of the whole scroll height, not only the top."""
+        if not full:
             self.settle()
-        return path
+            return self.save_shot(name)
+        with self.full_height():
+            return self.save_shot(name)
 
     def save_shot(self, name: str) -> Path:
         self.shots.mkdir(parents=True, exist_ok=True)
