@@ -80,12 +80,17 @@ def live_chart(points: list[tuple[float, float | None, float | None]], label: st
         max_y=top,
         interactive=False,
         left_axis=fch.ChartAxis(
-            title=ft.Text("kW", size=11, color=POWER_COLOUR), title_size=18, label_size=40
+            title=ft.Text("kW", size=11, color=POWER_COLOUR),
+            title_size=18,
+            label_size=40,
+            show_max=False,  # the headroom's odd value ("12.7") says nothing
         ),
         right_axis=fch.ChartAxis(
             title=ft.Text("SoC", size=11, color=SOC_COLOUR),
             title_size=18,
             label_size=44,
+            # The chart asks for a label at each interval: 25 % steps of the range
+            label_spacing=top / 4,
             labels=[
                 fch.ChartAxisLabel(value=soc_y(pct, top), label=ft.Text(f"{pct} %", size=10))
                 for pct in SOC_TICKS

@@ -19,6 +19,7 @@ from app.components.common import (
 from app.host import Host
 from app.screens.base import Screen
 from app.theme import ENERGY_COLOUR, SOC_COLOUR
+from app.viewmodels.charging_vm import cost_label_key
 from app.viewmodels.history_vm import HistoryViewModel
 from services.models import ChargingSession
 
@@ -308,7 +309,7 @@ class SessionDetailScreen(Screen):
                     ),
                     metric(t("charging.duration"), fmt.duration(s.duration_s), ft.Icons.TIMER),
                     metric(
-                        t("charging.cost"),
+                        t(cost_label_key(s) if s.cost else "history.cost"),
                         fmt.money(s.cost.total, s.cost.currency, lang) if s.cost else "–",
                         ft.Icons.EURO,
                     ),
