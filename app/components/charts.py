@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import flet as ft
 import flet_charts as fch
 
@@ -113,8 +115,10 @@ SOC_TICKS = (0, 25, 50, 75, 100)
 
 
 def live_chart_top(max_power_kw: float) -> float:
-    """The kW at the top of the live chart: some headroom above the highest power."""
-    return round(max_power_kw * 1.15, 2) or 1.0
+    """The kW at the top of the live chart: some headroom above the highest power, and a
+    multiple of 4 so the 25 % steps of the SoC axis fall on exact values (the chart matches
+    axis labels to its ticks exactly)."""
+    return float(max(1, math.ceil(max_power_kw * 1.15 / 4)) * 4)
 
 
 def soc_y(pct: float, top: float) -> float:

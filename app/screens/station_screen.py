@@ -277,7 +277,9 @@ class StationScreen(Screen):
         if actions:
             rows.append(ft.Row(actions, alignment=ft.MainAxisAlignment.END, wrap=True))
         return ft.Container(
-            content=ft.Column(rows, spacing=6, tight=True),
+            content=ft.Column(
+                rows, spacing=6, tight=True, horizontal_alignment=ft.CrossAxisAlignment.END
+            ),
             padding=ft.Padding.symmetric(vertical=6),
         )
 

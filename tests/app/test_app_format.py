@@ -47,7 +47,9 @@ def test_live_chart_gives_soc_its_own_percent_axis():
     assert [p.y for p in soc.points] == [soc_y(v, top) for v in (20, 50, 80)]
     right = {label.label.value: label.value for label in chart.right_axis.labels}
     assert right["100 %"] == top and right["0 %"] == 0 and right["50 %"] == top / 2
-    assert chart.right_axis.label_spacing == top / 4  # ticks at 0, 25, 50, 75, 100 %
+    spacing = chart.right_axis.label_spacing
+    assert spacing == top / 4  # ticks at 0, 25, 50, 75, 100 %
+    assert all(label.value % spacing == 0 for label in chart.right_axis.labels)
     assert chart.left_axis.title.value == "kW"
     ticks = [a.label.value for a in chart.bottom_axis.labels]
     assert ticks[:3] == [f"0{NB}s", f"30{NB}s", f"1{NB}min"]
