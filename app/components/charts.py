@@ -131,7 +131,9 @@ def month_label(month: str) -> str:
     return f"{month[5:7]}/{month[2:4]}"
 
 
-def monthly_chart(series: list[tuple[str, float, float]], label: str) -> ft.Control:
+def monthly_chart(
+    series: list[tuple[str, float, float]], label: str, language: str = "en"
+) -> ft.Control:
     top = max((kwh for _, kwh, _ in series), default=1) or 1
     groups = [
         fch.BarChartGroup(
@@ -142,7 +144,7 @@ def monthly_chart(series: list[tuple[str, float, float]], label: str) -> ft.Cont
                     width=16,
                     color=ft.Colors.PRIMARY,
                     border_radius=4,
-                    tooltip=f"{month}: {kwh:.1f} kWh",
+                    tooltip=f"{month_label(month)}: {fmt.kwh(kwh, language)}",
                 )
             ],
         )

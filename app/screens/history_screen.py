@@ -153,7 +153,7 @@ class HistoryScreen(Screen):
                 ft.Container(
                     metric(
                         t("history.co2"),
-                        f"{fmt.number(st.co2_saved_kg, 0, lang)} kg",
+                        fmt.with_unit(st.co2_saved_kg, "kg", 0, lang),
                         ft.Icons.ECO,
                         SOC_COLOUR,
                     ),
@@ -164,7 +164,7 @@ class HistoryScreen(Screen):
             run_spacing=10,
         )
         series = self.vm.monthly_series()
-        chart = monthly_chart(series, t("history.chart")) if series else ft.Container()
+        chart = monthly_chart(series, t("history.chart"), lang) if series else ft.Container()
         return section(
             t("history.statistics"),
             row,
