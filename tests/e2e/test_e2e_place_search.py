@@ -14,8 +14,10 @@ MARKER = re.compile(r"(: open|stations: zoom in)$")
 
 
 def visible_markers(ui) -> list[str]:
+    # One snapshot: markers are redrawn while the map moves, so counting and then reading
+    # them one by one races with the redraw
     buttons = ui.page.get_by_role("button", name=MARKER)
-    return [buttons.nth(i).inner_text() for i in range(buttons.count())]
+    return buttons.evaluate_all("els => els.map(e => e.innerText)")
 
 
 def test_searching_a_place_moves_the_map_there(app_server, ui_factory):
