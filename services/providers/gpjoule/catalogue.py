@@ -29,6 +29,7 @@ from services.providers.common import area, filtering
 log = logging.getLogger("voltra.providers.gpjoule.catalogue")
 
 RETRY_AFTER_S = 30.0
+KEPT_FORMAT = b"voltra-station-index-1\n"
 
 Fetch = Callable[[], Awaitable[list[dict]]]  # every item as the back end sends it
 ToStation = Callable[[dict], m.Station]  # for items Place found a position for
@@ -53,28 +54,90 @@ class StationIndex:
     """Charge points as the back end sent them, sorted by latitude: a search area is a
     bisected latitude band, then a longitude test, before any distance is computed. Each
     becomes a Station only when a search first reaches it, so a list of 100,000 is ready
-    as soon as it is sorted."""
+    as soon as it is sorted. Kept on the disk, the positions and ids are stored apart from
+    the items, which are decoded one by one when first reached."""
 
-    def __init__(self, items: list[dict], to_station: ToStation, place: Place) -> None:
+    def __init__(
+        self,
+        lats: list[float],
+        lons: list[float],
+        ids: list[str],
+        connector_ids: list[list[str]],
+        items: list[dict | memoryview],
+        to_station: ToStation,
+    ) -> None:
+        self.lats, self.lons, self._ids, self._connector_ids = lats, lons, ids, connector_ids
+        self._items = items
+        self._stations: list[m.Station | None] = [None] * len(items)
+        self._to_station = to_station
+        self.by_id = {sid: i for i, sid in enumerate(ids)}
+        self.by_connector = {c: i for i, conns in enumerate(connector_ids) for c in conns}
+
+    @classmethod
+    def of(cls, items: list[dict], to_station: ToStation, place: Place) -> StationIndex:
         placed = []
         for item in items:
             where = place(item)
             if where is not None:
                 placed.append((where[0], where[1], item))
         placed.sort(key=lambda p: p[0])
-        self.lats = [p[0] for p in placed]
-        self.lons = [p[1] for p in placed]
-        self._items = [p[2] for p in placed]
-        self._stations: list[m.Station | None] = [None] * len(placed)
-        self._to_station = to_station
-        self._place = place
-        self.by_id = {str(item["id"]): i for i, item in enumerate(self._items)}
-        self.by_connector: dict[str, int] = {}
-        for i, item in enumerate(self._items):
+        connector_ids = []
+        for _lat, _lon, item in placed:
             conns = item.get("connectors")
-            for c in conns if isinstance(conns, list) else ():
-                if isinstance(c, dict) and c.get("id") is not None:
-                    self.by_connector[str(c["id"])] = i
+            connector_ids.append(
+                [
+                    str(c["id"])
+                    for c in (conns if isinstance(conns, list) else ())
+                    if isinstance(c, dict) and c.get("id") is not None
+                ]
+            )
+        return cls(
+            [p[0] for p in placed],
+            [p[1] for p in placed],
+            [str(p[2]["id"]) for p in placed],
+            connector_ids,
+            [p[2] for p in placed],
+            to_station,
+        )
+
+    def kept(self) -> bytes:
+        """The index as kept on the disk: a header (positions, ids, connector ids, where
+        each item ends) and the items' JSON one after another."""
+        bodies = [
+            bytes(item) if isinstance(item, memoryview) else orjson.dumps(item)
+            for item in self._items
+        ]
+        ends, at = [], 0
+        for body in bodies:
+            at += len(body)
+            ends.append(at)
+        header = orjson.dumps(
+            {
+                "lats": self.lats,
+                "lons": self.lons,
+                "ids": self._ids,
+                "connectors": self._connector_ids,
+                "ends": ends,
+            }
+        )
+        return KEPT_FORMAT + len(header).to_bytes(8, "big") + header + b"".join(bodies)
+
+    @classmethod
+    def from_kept(cls, blob: bytes, to_station: ToStation) -> StationIndex:
+        """Raises ValueError for anything not written by :meth:`kept`."""
+        if not blob.startswith(KEPT_FORMAT):
+            raise ValueError("not a kept station index")
+        start = len(KEPT_FORMAT) + 8
+        size = int.from_bytes(blob[len(KEPT_FORMAT) : start], "big")
+        header = orjson.loads(blob[start : start + size])
+        body = memoryview(blob)[start + size :]
+        ends = header["ends"]
+        starts = [0, *ends[:-1]] if ends else []
+        items = [body[b:e] for b, e in zip(starts, ends, strict=True)]
+        columns = (header["lats"], header["lons"], header["ids"], header["connectors"])
+        if any(len(col) != len(items) for col in columns):
+            raise ValueError("kept station index: columns of different lengths")
+        return cls(*columns, items, to_station)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -82,7 +145,10 @@ class StationIndex:
     def _at(self, i: int) -> m.Station:
         s = self._stations[i]
         if s is None:
-            s = self._stations[i] = self._to_station(self._items[i])
+            item = self._items[i]
+            s = self._stations[i] = self._to_station(
+                item if isinstance(item, dict) else orjson.loads(item)
+            )
         return s
 
     def within(self, box: m.BoundingBox) -> Iterator[m.Station]:
@@ -154,7 +220,7 @@ class Catalogue:
 
     def _index_of(self, items: list[dict]) -> StationIndex:
         with _collection_paused():
-            return StationIndex(items, self._to_station, self._place)
+            return StationIndex.of(items, self._to_station, self._place)
 
     async def refresh(self) -> None:
         """Fetch the whole list now (one fetch at a time; a caller that waited for another's
@@ -168,11 +234,11 @@ class Catalogue:
             self._install(index, self._clock(), fresh=True)
             log.info("catalogue: %d stations", len(index))
             if self._cache is not None:
-                self._saving = asyncio.get_running_loop().create_task(self._save(items))
+                self._saving = asyncio.get_running_loop().create_task(self._save(index))
 
-    async def _save(self, items: list[dict]) -> None:
+    async def _save(self, index: StationIndex) -> None:
         def write() -> None:
-            self._cache.put_catalogue(self._key, orjson.dumps(items))
+            self._cache.put_catalogue(self._key, index.kept())
 
         try:
             await asyncio.to_thread(write)
@@ -192,10 +258,10 @@ class Catalogue:
                 return None
             with _collection_paused():
                 try:
-                    items = orjson.loads(kept[0])
-                except orjson.JSONDecodeError:
-                    return None  # unreadable: fetched again instead
-                return self._index_of(items if isinstance(items, list) else []), kept[1]
+                    return StationIndex.from_kept(kept[0], self._to_station), kept[1]
+                except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError included
+                    log.info("kept catalogue unreadable (%s): fetched again", exc)
+                    return None
 
         loaded = await asyncio.to_thread(read)
         if loaded is None:

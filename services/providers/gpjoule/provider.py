@@ -205,14 +205,14 @@ class GpJouleProvider(BaseProvider):
 
     async def _all_chargepoints(self) -> list[dict]:
         """Every charge point, paged. The first page shows the page size the back end
-        grants; when its ``count`` is larger than that page (a total), the remaining pages
-        are fetched a few at a time, then pages follow until a short one."""
+        grants. A ``count`` larger than that page can only be the total: the remaining
+        pages are then fetched a few at a time. Otherwise pages follow one by one until a
+        short one (``count`` may also be read as the size of the page)."""
         first, count = await self._chargepoints(0, self.catalogue_page_size)
         size = len(first)
         found = {str(cp.get("id")): cp for cp in first}
         if size == 0:
             return []
-        offset, last = size, size
         if count is not None and count > size:
             gate = asyncio.Semaphore(FETCH_CONCURRENCY)
 
@@ -220,11 +220,10 @@ class GpJouleProvider(BaseProvider):
                 async with gate:
                     return (await self._chargepoints(at, size))[0]
 
-            offsets = range(size, count, size)
-            for items in await asyncio.gather(*(page(o) for o in offsets)):
+            for items in await asyncio.gather(*(page(o) for o in range(size, count, size))):
                 found.update((str(cp.get("id")), cp) for cp in items)
-                last = len(items)
-            offset = size + len(offsets) * size
+            return list(found.values())
+        offset, last = size, size
         while last == size:
             items, _ = await self._chargepoints(offset, size)
             found.update((str(cp.get("id")), cp) for cp in items)

@@ -16,7 +16,7 @@ from services.cache import OfflineCache
 from services.geo import haversine_km
 from services.provider import BackendUnavailable
 from services.providers.gpjoule import adapter
-from services.providers.gpjoule.catalogue import RETRY_AFTER_S, Catalogue
+from services.providers.gpjoule.catalogue import RETRY_AFTER_S, Catalogue, StationIndex
 from tests.providers.gpjoule.fake_backend import KEY, Backend, data, provider
 
 BERLIN = m.Coordinates(latitude=52.52, longitude=13.405)
@@ -248,3 +248,35 @@ async def test_a_back_end_gone_away_makes_answers_stale_and_is_not_asked_on_ever
     await cat.wait_refreshed()
     assert len(calls) == 3
     await cat.aclose()
+
+
+def test_the_kept_index_reads_back_the_same_and_decodes_items_when_reached():
+    cps = [*ring(5), chargepoint(9, km_north=0.2, location=None)]
+    index = StationIndex.of(cps, adapter.station, adapter.position)
+    again = StationIndex.from_kept(index.kept(), adapter.station)
+    assert len(again) == 5 and again.lats == index.lats and again.by_id == index.by_id
+    assert again.of_connector("conn-3").id == "cp-3"
+    box = m.BoundingBox(south=52.50, west=13.39, north=52.54, east=13.42)
+    assert [s.model_dump() for s in again.within(box)] == [
+        s.model_dump() for s in index.within(box)
+    ]
+    empty = StationIndex.from_kept(
+        StationIndex.of([], adapter.station, adapter.position).kept(), adapter.station
+    )
+    assert len(empty) == 0
+    with pytest.raises(ValueError):
+        StationIndex.from_kept(b"[1, 2, 3]", adapter.station)
+
+
+@respx.mock
+async def test_an_unreadable_kept_list_is_fetched_again(tmp_path):
+    cache = OfflineCache(tmp_path / "offline.sqlite3")
+    p = provider(api_key=KEY, catalogue_cache=cache)
+    cache.put_catalogue(p.catalogue._key, b"voltra-station-index-1\n\x00\x00garbage")
+    backend = Backend(respx.mock).on(
+        "getChargepoints", paged(ring(3), cap=100, count_is_total=True)
+    )
+    page = await p.search_stations(m.SearchQuery(centre=BERLIN, radius_km=1))
+    assert page.total == 3 and not page.stale
+    assert backend.sent("getChargepoints")[0]["offset"] == 0
+    await p.close()
