@@ -112,4 +112,5 @@ def check(operation: str, item: Any, extra: tuple[str, ...] = ()) -> None:
         f" unexpected {set(item) - set(fields) - set(extra)}")
     for name, kind in fields.items():
         kind = READINGS.get(name, kind)
-        assert _type_ok(kind, item[name]), f"{operation}.{name}: {kind} expected, got {item[name]!r}"
+        assert _type_ok(kind, item[name]), (
+            f"{operation}.{name}: {kind} expected, got {item[name]!r}")
