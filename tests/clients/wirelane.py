@@ -58,8 +58,9 @@ class Wirelane:
     def get(self, path: str, token: str | None, params: Any = None, **kw: Any) -> httpx.Response:
         return self.request("GET", path, token, params=params, **kw)
 
-    def ok(self, path: str, token: str, params: Any = None) -> Any:
-        r = self.get(path, token, params)
+    def ok(self, path: str, token: str, params: Any = None,
+           organisation: str = DEMO_ORGANISATION) -> Any:
+        r = self.get(path, token, params, organisation=organisation)
         assert r.status_code == 200, (path, params, r.status_code, r.text)
         return r.json()
 
