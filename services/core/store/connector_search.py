@@ -180,8 +180,12 @@ def search(conn: sqlite3.Connection, q: ConnectorQuery, *, offset: int, limit: i
     if q.near is not None:
         args["radius"] = q.near[2]
         sql += " WHERE r <= :radius"
-    sort = "d" if q.order == "distance" else "k"
     direction = "DESC" if q.descending else "ASC"
     args.update(lim=limit, off=offset)
-    sql += f" ORDER BY {sort} IS NULL, {sort} {direction}, id LIMIT :lim OFFSET :off"
+    if q.order == "id":
+        # the connectors' own order: SQLite walks the rowid and stops at the page's end
+        sql += f" ORDER BY id {direction} LIMIT :lim OFFSET :off"
+    else:
+        sort = "d" if q.order == "distance" else "k"
+        sql += f" ORDER BY {sort} IS NULL, {sort} {direction}, id LIMIT :lim OFFSET :off"
     return [(r[0], r[1]) for r in conn.execute(sql, args)]
