@@ -119,7 +119,10 @@ def _where(q: ConnectorQuery, args: dict[str, Any]) -> list[str]:
         where.append(_in("c.current_type", q.current_types, args, "cur"))
     if q.station_statuses:
         inner = _in("COALESCE(x.calculated_status, 'Unknown')", q.station_statuses, args, "st")
-        where.append(f"c.station_id IN (SELECT x.station_id FROM connectors x WHERE {inner})")
+        # per candidate station (the UNIQUE (station_id, sort_order) index), not one pass
+        # over every connector of the network
+        where.append(f"EXISTS (SELECT 1 FROM connectors x WHERE x.station_id = c.station_id"
+                     f" AND {inner})")
     if q.min_power_kw is not None:
         args["min_power"] = q.min_power_kw
         where.append("c.max_power_kw >= :min_power")
