@@ -1,0 +1,17 @@
+"""Users: plain lookups the services need beside the account rules in the domain."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def user_by_id(conn: sqlite3.Connection, user_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+
+
+def user_uuid(conn: sqlite3.Connection, user_id: int) -> str:
+    return conn.execute("SELECT uuid FROM users WHERE id = ?", (user_id,)).fetchone()["uuid"]
+
+
+def terms_by_uuid(conn: sqlite3.Connection, terms_uuid: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM terms WHERE uuid = ?", (terms_uuid,)).fetchone()
