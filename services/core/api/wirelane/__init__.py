@@ -1,0 +1,33 @@
+"""The Wirelane API 2.0 (an organisation's fleet API) at ``/wirelane/``: the OAuth2 token
+endpoint ``/wirelane/token`` and the operations under
+``/wirelane/apis/emc/organizations/id/{organizationId}/``. A facade the server mounts
+(``PREFIX``, ``routes``, ``error_response``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import BaseRoute, Route
+
+from services.core.api.rest.app import mount
+from services.core.api.wirelane.errors import envelope, error_response
+
+PREFIX = "/wirelane/"
+ORGANISATION = "/apis/emc/organizations/id/{organizationId}"
+
+__all__ = ["PREFIX", "error_response", "routes"]
+
+
+def routes(core: Any) -> list[BaseRoute]:
+    from services.core.api.wirelane import points, token
+    from services.core.api.wirelane.access import bearer
+
+    auth = bearer(core)
+    point = points.handlers(core, auth)
+    o = ORGANISATION
+    inner = [
+        Route("/token", token.endpoint(core), methods=["POST"]),
+        Route(f"{o}/points", point["list"], methods=["GET"]),
+        Route(f"{o}/points/{{pointTypeId}}/{{pointId}}", point["get"], methods=["GET"]),
+    ]
+    return [mount(PREFIX, inner, envelope)]

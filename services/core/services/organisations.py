@@ -1,0 +1,113 @@
+"""Organisations (Wirelane-style partners) as their API needs them: who holds a token, the
+connectors they can search, their members with payment methods and contracts.
+
+Functions take the store connection first (``await core.db(fn, ...)``). An organisation
+is a partner; its own infrastructure is the stations of the operator linked to it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from services.core.domain.partners import Principal
+from services.core.services import partners
+from services.core.store import connector_details as details_store
+from services.core.store import connectors as connector_store
+from services.core.store import members as member_store
+from services.core.store import stations as station_store
+from services.core.store import users as user_store
+from services.core.store.connector_search import ConnectorQuery, search
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds an organisation token: the client's principal and, for the password grant,
+    the admin user it was issued to."""
+
+    principal: Principal
+    user_id: int | None
+    user_uuid: str | None
+    scopes: tuple[str, ...]
+
+
+def admin_of(conn: sqlite3.Connection, principal: Principal, user_id: int) -> str | None:
+    """The uuid of ``user_id`` when it administers the principal's organisation."""
+    if not partners.is_admin(conn, principal, user_id):
+        return None
+    row = member_store.member(conn, principal.partner_id, user_store.user_uuid(conn, user_id))
+    return row["uuid"] if row is not None and row["state"] != "terminated" else None
+
+
+def holder(conn: sqlite3.Connection, client_id: str, user_uuid: str | None,
+           scopes: tuple[str, ...]) -> Holder | None:
+    """The holder of a token naming ``client_id`` (and ``user_uuid`` for an admin's token);
+    None when the client was revoked or the user is no longer an active admin."""
+    principal = partners.client_principal(conn, client_id)
+    if principal is None:
+        return None
+    if user_uuid is None:
+        return Holder(principal, None, None, scopes)
+    user_id = member_store.user_id_by_uuid(conn, user_uuid)
+    if user_id is None or admin_of(conn, principal, user_id) is None:
+        return None
+    return Holder(principal, user_id, user_uuid, scopes)
+
+
+# ------------------------------------------------------------------ connectors
+
+
+def _points(conn: sqlite3.Connection, found: list[tuple[int, float | None]]
+            ) -> list[dict[str, Any]]:
+    """Connector rows with ``station`` (its station row), ``groups`` and ``distance_m``."""
+    ids = [cid for cid, _ in found]
+    connectors = {r["id"]: r for r in connector_store.connectors_by_ids(conn, ids)}
+    stations = {s["id"]: s for s in station_store.stations_by_ids(
+        conn, list({c["station_id"] for c in connectors.values()}))}
+    groups = details_store.groups_of(conn, ids)
+    out = []
+    for cid, distance in found:
+        row = connectors.get(cid)
+        if row is None:
+            continue
+        out.append({**row, "station": stations[row["station_id"]], "groups": groups[cid],
+                    "distance_m": distance})
+    return out
+
+
+def points(conn: sqlite3.Connection, query: ConnectorQuery, offset: int, limit: int
+           ) -> list[dict[str, Any]]:
+    return _points(conn, search(conn, query, offset=offset, limit=limit))
+
+
+def point(conn: sqlite3.Connection, key: str, value: str) -> dict[str, Any] | None:
+    cid = details_store.connector_id_by(conn, key, value)
+    found = _points(conn, [(cid, None)]) if cid is not None else []
+    return found[0] if found else None
+
+
+# ------------------------------------------------------------------ members
+
+
+def members(conn: sqlite3.Connection, principal: Principal, **query: Any
+            ) -> list[dict[str, Any]]:
+    return member_store.members(conn, principal.partner_id, **query)
+
+
+def member(conn: sqlite3.Connection, principal: Principal, user_uuid: str
+           ) -> dict[str, Any] | None:
+    return member_store.member(conn, principal.partner_id, user_uuid)
+
+
+def member_payment_methods(conn: sqlite3.Connection, principal: Principal, user_uuid: str
+                           ) -> list[dict[str, Any]] | None:
+    row = member_store.member(conn, principal.partner_id, user_uuid)
+    return None if row is None else member_store.payment_methods(conn, row["id"])
+
+
+def member_contract(conn: sqlite3.Connection, principal: Principal, user_uuid: str
+                    ) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+    """(member, current contract or None); None for someone who is not a member."""
+    row = member_store.member(conn, principal.partner_id, user_uuid)
+    return None if row is None else (row, member_store.current_contract(conn, row["id"]))
