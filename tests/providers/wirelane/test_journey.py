@@ -1,0 +1,85 @@
+"""The fleet manager's journey through the Wirelane provider against the real embedded core
+(``core_url``: ``python -m services.core`` on 127.0.0.1, demo data), over real HTTP: sign in
+with the demo client and admin, search near Berlin by radius and by box, open a station,
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from services.geo import contains, haversine_km
+from services.models import (
+    BoundingBox,
+    Coordinates,
+    Credentials,
+    PlugType,
+    SearchQuery,
+    StationFilters,
+)
+from services.provider import Capability, Forbidden, InvalidCredentials
+from services.registry import open_provider
+
+BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
+ADMIN = Credentials(username="fleet@example.com", password="fleet-demo")
+CLIENT = {"client_id": "voltra-demo", "client_secret": "voltra-demo-secret"}
+
+
+@pytest.fixture(scope="module")
+async def fleet(core_url):
+    provider = await open_provider("wirelane", f"{core_url}/wirelane", ADMIN, **CLIENT)
+    yield provider
+    await provider.close()
+
+
+async def test_signed_in_for_the_demo_organisation(fleet):
+    assert fleet.is_logged_in and fleet.organisation_id == "DEMOTENANT"
+    assert Capability.CHARGING not in fleet.capabilities
+    assert Capability.FLEET in fleet.capabilities
+    assert (await fleet.profile()).email == "fleet@example.com"
+
+
+async def test_refused_sign_ins_are_typed(core_url):
+    wrong = Credentials(username="fleet@example.com", password="not-the-password")
+    with pytest.raises(InvalidCredentials):
+        await open_provider("wirelane", f"{core_url}/wirelane", wrong, **CLIENT)
+    with pytest.raises(Forbidden):
+        await open_provider("wirelane", f"{core_url}/wirelane", ADMIN,
+                            client_id="voltra-demo", client_secret="not-the-secret")
+
+
+async def test_radius_search_is_inside_and_nearest_first(fleet):
+    page = await fleet.search_stations(SearchQuery(centre=BERLIN, radius_km=5, limit=20))
+    assert page.items, "the demo organisation has stations near Berlin"
+    distances = [haversine_km(BERLIN, s.coordinates) for s in page.items]
+    assert max(distances) <= 5.0 + 0.01
+    # nearest first; geodesic vs haversine may swap stations a few metres apart
+    assert all(b >= a - 0.01 for a, b in itertools.pairwise(distances))
+    for s, d in zip(page.items, distances, strict=True):
+        assert s.distance_km == pytest.approx(d, abs=0.05)  # metres on the wire
+        assert s.connectors and all(c.station_id == s.id for c in s.connectors)
+    more = await fleet.search_stations(
+        SearchQuery(centre=BERLIN, radius_km=5, limit=20, offset=20)
+    )
+    assert not {s.id for s in page.items} & {s.id for s in more.items}
+
+
+async def test_box_search_and_plug_filter(fleet):
+    box = BoundingBox(south=52.48, west=13.33, north=52.56, east=13.48)
+    page = await fleet.search_stations(SearchQuery(bbox=box, limit=30))
+    assert page.items
+    assert all(contains(box, s.coordinates) for s in page.items)
+    ccs = await fleet.search_stations(
+        SearchQuery(bbox=box, limit=30, filters=StationFilters(plug_types=[PlugType.CCS]))
+    )
+    assert ccs.items
+    assert all(any(c.plug_type is PlugType.CCS for c in s.connectors) for s in ccs.items)
+
+
+async def test_station_detail_matches_the_search(fleet):
+    [found] = (await fleet.search_stations(SearchQuery(centre=BERLIN, radius_km=5, limit=1))).items
+    station = await fleet.get_station(found.id)
+    assert station.id == found.id
+    assert [c.id for c in station.connectors] == [c.id for c in found.connectors]
+    assert station.address.city and station.max_power_kw
