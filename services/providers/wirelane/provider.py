@@ -67,6 +67,7 @@ class WirelaneProvider(BaseProvider):
         on_login_token: Callable[[str | None], None] | None = None,
         poll_interval_s: float = 5.0,
         send_min_power: bool = True,
+        own_points_only: bool = False,
         **client_kw,
     ) -> None:
         """``client_id``/``client_secret``: the app's OAuth client (kept as secrets).
@@ -75,7 +76,8 @@ class WirelaneProvider(BaseProvider):
         the refresh token whenever the server issues a new one (never the password), and
         None when the login ends. ``send_min_power``: send a minimum power filter as
         ``max_power`` (read as the least charging speed); the device filters by power either
-        way."""
+        way. ``own_points_only``: search only the organisation's own infrastructure
+        (``infrastructure_only=1``), not every point it can use."""
         self.base_url = base_url.rstrip("/")
         self.api = WirelaneClient(
             self.base_url,
@@ -88,6 +90,7 @@ class WirelaneProvider(BaseProvider):
         )
         self.poll_interval_s = poll_interval_s
         self.send_min_power = send_min_power
+        self.own_points_only = own_points_only
         self._username: str | None = None
         self._station_of: dict[str, str] = {}  # connector id -> station id, from answers seen
 
@@ -150,6 +153,8 @@ class WirelaneProvider(BaseProvider):
             *area,
             *R.filter_params(query.filters, send_min_power=self.send_min_power),
         ]
+        if self.own_points_only:
+            params.append(("infrastructure_only", "1"))
         want = query.offset + query.limit
         groups: dict[str, list[w.ChargingPoint]] = {}
         ended = False

@@ -1,7 +1,7 @@
 """The fleet manager's journey through the Wirelane provider against the real embedded core
 (``core_url``: ``python -m services.core`` on 127.0.0.1, demo data), over real HTTP: sign in
 with the demo client and admin, search near Berlin by radius and by box, open a station,
-"""
+read the organisation's sessions as history, its members, one member's sessions."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from services.models import (
     SearchQuery,
     StationFilters,
 )
-from services.provider import Capability, Forbidden, InvalidCredentials
+from services.provider import Capability, Forbidden, InvalidCredentials, InvalidInput
+from services.providers.wirelane import requests as R
 from services.registry import open_provider
 
 BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
@@ -83,3 +84,23 @@ async def test_station_detail_matches_the_search(fleet):
     assert station.id == found.id
     assert [c.id for c in station.connectors] == [c.id for c in found.connectors]
     assert station.address.city and station.max_power_kw
+
+
+async def test_the_cores_refusals_name_the_parameter(fleet):
+    path = R.points_path(fleet.organisation_id)
+    with pytest.raises(InvalidInput) as caught:
+        await fleet.api.get(path, [("lat", "52.5"), ("lon", "13.4"), ("distance", "5km")])
+    assert caught.value.field == "distance" and "distance" in caught.value.message
+    with pytest.raises(Forbidden):
+        await fleet.api.get(R.points_path("OTHERTENANT"))
+
+
+async def test_own_points_only(core_url):
+    own = await open_provider("wirelane", f"{core_url}/wirelane", ADMIN, own_points_only=True,
+                              **CLIENT)
+    try:
+        everything = await own.search_stations(SearchQuery(centre=BERLIN, radius_km=50))
+    finally:
+        await own.close()
+    # the demo organisation owns no infrastructure of its own
+    assert everything.items == [] and everything.is_last
