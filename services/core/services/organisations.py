@@ -11,14 +11,17 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from services.core.domain import history
 from services.core.domain.partners import Principal
 from services.core.services import partners
 from services.core.store import connector_details as details_store
 from services.core.store import connectors as connector_store
 from services.core.store import members as member_store
+from services.core.store import organisation_sessions as session_store
 from services.core.store import stations as station_store
 from services.core.store import users as user_store
 from services.core.store.connector_search import ConnectorQuery, search
+from services.core.store.organisation_sessions import SessionQuery
 
 
 @dataclass(frozen=True)
@@ -111,3 +114,30 @@ def member_contract(conn: sqlite3.Connection, principal: Principal, user_uuid: s
     """(member, current contract or None); None for someone who is not a member."""
     row = member_store.member(conn, principal.partner_id, user_uuid)
     return None if row is None else (row, member_store.current_contract(conn, row["id"]))
+
+
+# ------------------------------------------------------------------ sessions
+
+
+def _with_figures(conn: sqlite3.Connection, row: dict[str, Any]) -> dict[str, Any]:
+    """A session row with its live figures (``history.session_dict``) as ``figures``."""
+    return {**row, "figures": history.session_dict(conn, row)}
+
+
+def sessions(conn: sqlite3.Connection, query: SessionQuery, offset: int, limit: int
+             ) -> list[dict[str, Any]]:
+    return [_with_figures(conn, r)
+            for r in session_store.sessions(conn, query, offset=offset, limit=limit)]
+
+
+def session(conn: sqlite3.Connection, query: SessionQuery, session_uuid: str
+            ) -> dict[str, Any] | None:
+    row = session_store.session(conn, query, session_uuid)
+    return None if row is None else _with_figures(conn, row)
+
+
+def connector_ids(conn: sqlite3.Connection, key: str, values: tuple[str, ...]) -> tuple[int, ...]:
+    """The ids of the connectors ``values`` name (by ``key``, see ``point``); unknown ones
+    are left out."""
+    found = (details_store.connector_id_by(conn, key, v) for v in values)
+    return tuple(i for i in found if i is not None)

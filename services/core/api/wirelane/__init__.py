@@ -19,15 +19,24 @@ __all__ = ["PREFIX", "error_response", "routes"]
 
 
 def routes(core: Any) -> list[BaseRoute]:
-    from services.core.api.wirelane import points, token
+    from services.core.api.wirelane import members, points, sessions, token
     from services.core.api.wirelane.access import bearer
 
     auth = bearer(core)
     point = points.handlers(core, auth)
+    member = members.handlers(core, auth)
+    session = sessions.handlers(core, auth)
     o = ORGANISATION
     inner = [
         Route("/token", token.endpoint(core), methods=["POST"]),
         Route(f"{o}/points", point["list"], methods=["GET"]),
         Route(f"{o}/points/{{pointTypeId}}/{{pointId}}", point["get"], methods=["GET"]),
+        Route(f"{o}/members", member["list"], methods=["GET"]),
+        Route(f"{o}/members/{{accountId}}", member["get"], methods=["GET"]),
+        Route(f"{o}/members/{{accountId}}/payments", member["payments"], methods=["GET"]),
+        Route(f"{o}/members/{{accountId}}/subscriptions", member["subscriptions"],
+              methods=["GET"]),
+        Route(f"{o}/sessions", session["list"], methods=["GET"]),
+        Route(f"{o}/sessions/{{sessionId}}", session["get"], methods=["GET"]),
     ]
     return [mount(PREFIX, inner, envelope)]
