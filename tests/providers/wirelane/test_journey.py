@@ -5,6 +5,9 @@ read the organisation's sessions as history, its members, one member's sessions.
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import io
 import itertools
 
 import pytest
@@ -21,6 +24,7 @@ from services.models import (
 from services.provider import Capability, Forbidden, InvalidCredentials, InvalidInput
 from services.providers.wirelane import requests as R
 from services.registry import open_provider
+from tests.waits import WITHIN_S
 
 BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
 ADMIN = Credentials(username="fleet@example.com", password="fleet-demo")
@@ -104,3 +108,45 @@ async def test_own_points_only(core_url):
         await own.close()
     # the demo organisation owns no infrastructure of its own
     assert everything.items == [] and everything.is_last
+
+
+async def test_history_is_the_organisations_sessions(fleet):
+    first = await fleet.history(limit=10)
+    assert first.items, "demo drivers have months of history"
+    starts = [s.started_at for s in first.items]
+    assert starts == sorted(starts, reverse=True)
+    finished = [s for s in first.items if not s.state.is_active]
+    assert finished and all(s.energy_kwh > 0 and s.cost is not None for s in finished)
+    second = await fleet.history(offset=10, limit=10)
+    assert not {s.id for s in first.items} & {s.id for s in second.items}
+    detail = await fleet.get_session(first.items[0].id)
+    assert detail.id == first.items[0].id and detail.energy_kwh == first.items[0].energy_kwh
+
+
+async def test_members_and_one_members_sessions(fleet):
+    members = await fleet.fleet_members()
+    by_email = {x.email: x for x in members}
+    driver = by_email["driver@example.com"]
+    assert driver.status.value == "ACTIVE" and driver.has_payment_method is not None
+    page = await fleet.member_sessions(driver.id, limit=5)
+    assert page.items and page.total is not None and page.total >= len(page.items)
+    rows = list(csv.DictReader(io.StringIO(await fleet.export_sessions_csv(member_id=driver.id))))
+    assert len(rows) == page.total
+    assert {r["member_email"] for r in rows} == {"driver@example.com"}
+    stats = await fleet.statistics(member_id=driver.id)
+    assert 0 < stats.sessions <= page.total and stats.energy_kwh > 0
+
+
+async def test_live_status_by_polling(fleet):
+    [found] = (await fleet.search_stations(SearchQuery(centre=BERLIN, radius_km=5, limit=1))).items
+    wanted = {c.id: c.status for c in found.connectors}
+    seen = {}
+
+    async def first_statuses():
+        async for change in fleet.watch_status(list(wanted)):
+            seen[change.connector_id] = change.status
+            if len(seen) == len(wanted):
+                return
+
+    await asyncio.wait_for(first_statuses(), WITHIN_S)
+    assert set(seen) == set(wanted)
