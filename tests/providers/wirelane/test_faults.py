@@ -23,6 +23,7 @@ from services.provider import (
     RateLimited,
 )
 from services.providers.wirelane import WirelaneProvider
+from services.registry import open_provider
 from tests.providers.wirelane.fakes import (
     ADMIN,
     BASE,
@@ -209,6 +210,9 @@ async def test_charging_and_cards_are_not_offered():
     with pytest.raises(InvalidInput) as missing:
         WirelaneProvider(BASE, client_id="x", client_secret="")
     assert missing.value.field == "client_secret"
+    with pytest.raises(InvalidInput) as unnamed:
+        await open_provider("wirelane", BASE, ADMIN)  # settings without the app's client
+    assert unnamed.value.field == "client_id"
     await p.close()
 
 
