@@ -19,6 +19,7 @@ from services.models import (
     Credentials,
     PlugType,
     SearchQuery,
+    SessionState,
     StationFilters,
 )
 from services.provider import Capability, Forbidden, InvalidCredentials, InvalidInput
@@ -115,8 +116,10 @@ async def test_history_is_the_organisations_sessions(fleet):
     assert first.items, "demo drivers have months of history"
     starts = [s.started_at for s in first.items]
     assert starts == sorted(starts, reverse=True)
-    finished = [s for s in first.items if not s.state.is_active]
-    assert finished and all(s.energy_kwh > 0 and s.cost is not None for s in finished)
+    finished = [s for s in first.items if s.state is SessionState.FINISHED]
+    # other tests' short sessions on the shared core may have delivered nothing
+    assert finished and all(s.energy_kwh >= 0 and s.cost is not None for s in finished)
+    assert any(s.energy_kwh > 0 and s.cost.total > 0 for s in finished)
     second = await fleet.history(offset=10, limit=10)
     assert not {s.id for s in first.items} & {s.id for s in second.items}
     detail = await fleet.get_session(first.items[0].id)
