@@ -8,19 +8,24 @@ is a partner; its own infrastructure is the stations of the operator linked to i
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from services.core.domain import history
+from services.core.domain import own_stations as own
+from services.core.domain.errors import BadInput, Forbidden, NotFound
+from services.core.domain.own_stations import ConnectorInput, StationInput
 from services.core.domain.partners import Principal
 from services.core.services import partners
 from services.core.store import connector_details as details_store
 from services.core.store import connectors as connector_store
 from services.core.store import members as member_store
 from services.core.store import organisation_sessions as session_store
+from services.core.store import own_stations as own_store
 from services.core.store import stations as station_store
 from services.core.store import users as user_store
 from services.core.store.connector_search import ConnectorQuery, search
+from services.core.store.db import transaction, utcnow
 from services.core.store.organisation_sessions import SessionQuery
 
 
@@ -141,3 +146,89 @@ def connector_ids(conn: sqlite3.Connection, key: str, values: tuple[str, ...]) -
     are left out."""
     found = (details_store.connector_id_by(conn, key, v) for v in values)
     return tuple(i for i in found if i is not None)
+
+
+# ------------------------------------------------------------------ own stations
+
+
+def _ensure_free(conn: sqlite3.Connection, connector: ConnectorInput,
+                 other_than: int | None = None) -> None:  # fmt: skip
+    if own_store.code_taken(conn, connector.code, other_than):
+        raise BadInput("code", f"{connector.code!r} is already the code of another point")
+    if connector.evse_id and own_store.evse_taken(conn, connector.evse_id, other_than):
+        raise BadInput("evse_id", f"{connector.evse_id!r} is already the EVSE id of another"
+                       " point")  # fmt: skip
+
+
+def create_point(conn: sqlite3.Connection, principal: Principal, station: StationInput,
+                 connector: ConnectorInput) -> dict[str, Any]:  # fmt: skip
+    """A connector of the organisation's own: on its station ``station.uuid`` when that
+    exists, else on a new station (which needs a position). Returns it as ``point``."""
+    own.check(station, connector)
+    now = utcnow()
+    with transaction(conn):
+        existing = own_store.station_owner(conn, station.uuid) if station.uuid else None
+        operator_id = principal.operator_id
+        if existing is not None and existing[1] != operator_id:
+            raise BadInput("station_id", f"station {station.uuid!r} is not the organisation's"
+                           " own; choose another id")  # fmt: skip
+        _ensure_free(conn, connector)
+        country2 = station.country2 or "DE"
+        party = own.operator_party_id(principal.organisation or principal.name)
+        if existing is None:
+            for name, value in (("latitude", station.latitude),
+                                ("longitude", station.longitude)):
+                if value is None:
+                    raise BadInput(name, "is required to create a station")
+            operator_id = own_store.link_operator(conn, principal.partner_id,
+                                                  principal.organisation or principal.name,
+                                                  party, country2)  # fmt: skip
+            label = " ".join(x for x in (station.address, station.city) if x) or connector.code
+            station_id = own_store.insert_station(
+                conn, operator_id, replace(station, country3=station.country3 or "DEU"), label,
+                now)  # fmt: skip
+        else:
+            station_id = existing[0]
+            own_store.update_station(conn, station_id, station)
+        current_type = connector.current_type or own.default_current_type(connector.plug_type)
+        plug_type = connector.plug_type or own.default_plug(current_type)
+        own.check(StationInput(), replace(connector, plug_type=plug_type,
+                                          current_type=current_type))
+        power = connector.max_power_kw or (22.0 if current_type == "AC" else 50.0)
+        sort_order = own_store.next_sort_order(conn, station_id)
+        evse = connector.evse_id or own.evse_id(country2, party, station_id, sort_order)
+        if own_store.evse_taken(conn, evse):
+            raise BadInput("evse_id", f"{evse!r} is already the EVSE id of another point")
+        connector_id = own_store.insert_connector(conn, station_id, sort_order, evse, connector,
+                                                  plug_type, current_type, power, now)
+    found = point(conn, "id", str(connector_id))
+    assert found is not None
+    return found
+
+
+def update_point(conn: sqlite3.Connection, principal: Principal, connector_id: int,
+                 station: StationInput, connector: ConnectorInput) -> dict[str, Any]:
+    """Change a connector of the organisation's own (and the station it is on)."""
+    own.check(station, connector)
+    with transaction(conn):
+        current = own_store.connector_owner(conn, connector_id)
+        if current is None:
+            raise NotFound("point: not found", field="point")
+        if principal.operator_id is None or current["operator_id"] != principal.operator_id:
+            raise Forbidden("point: not the organisation's own infrastructure", field="point")
+        if station.uuid is not None and station.uuid != current["station_uuid"]:
+            raise BadInput("station_id", "a point stays on its station; create a point on the"
+                           " other station instead")  # fmt: skip
+        own.check(StationInput(), replace(
+            connector, plug_type=connector.plug_type or current["plug_type"],
+            current_type=connector.current_type or current["current_type"]))
+        _ensure_free(conn, connector, connector_id)
+        own_store.update_station(conn, current["station_id"], station)
+        own_store.update_connector(conn, connector_id, connector, utcnow())
+    found = point(conn, "id", str(connector_id))
+    assert found is not None
+    return found
+
+
+def connector_id(conn: sqlite3.Connection, key: str, value: str) -> int | None:
+    return details_store.connector_id_by(conn, key, value)

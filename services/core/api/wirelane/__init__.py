@@ -30,7 +30,9 @@ def routes(core: Any) -> list[BaseRoute]:
     inner = [
         Route("/token", token.endpoint(core), methods=["POST"]),
         Route(f"{o}/points", point["list"], methods=["GET"]),
+        Route(f"{o}/points", point["create"], methods=["POST"]),
         Route(f"{o}/points/{{pointTypeId}}/{{pointId}}", point["get"], methods=["GET"]),
+        Route(f"{o}/points/{{pointTypeId}}/{{pointId}}", point["update"], methods=["PUT"]),
         Route(f"{o}/members", member["list"], methods=["GET"]),
         Route(f"{o}/members/{{accountId}}", member["get"], methods=["GET"]),
         Route(f"{o}/members/{{accountId}}/payments", member["payments"], methods=["GET"]),
