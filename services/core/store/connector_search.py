@@ -68,15 +68,17 @@ class ConnectorQuery:
         return (self.near[0], self.near[1]) if self.near is not None else None
 
 
-def _distance_sql(centre: tuple[float, float] | None, args: dict[str, Any]) -> str:
+def _distance_sql(centre: tuple[float, float] | None, args: dict[str, Any],
+                  name: str = "c") -> str:  # fmt: skip
     if centre is None:
         return "NULL"
-    args.update(earth=EARTH_RADIUS_M, clat=centre[0], clon=centre[1])
+    args.update({"earth": EARTH_RADIUS_M, f"{name}lat": centre[0], f"{name}lon": centre[1]})
+    lat, lon = f":{name}lat", f":{name}lon"
     return (
         "(2 * :earth * asin(min(1.0, sqrt("
-        " pow(sin(radians(s.latitude - :clat) / 2), 2)"
-        " + cos(radians(:clat)) * cos(radians(s.latitude))"
-        " * pow(sin(radians(s.longitude - :clon) / 2), 2)))))"
+        f" pow(sin(radians(s.latitude - {lat}) / 2), 2)"
+        f" + cos(radians({lat})) * cos(radians(s.latitude))"
+        f" * pow(sin(radians(s.longitude - {lon}) / 2), 2)))))"
     )
 
 
@@ -165,14 +167,19 @@ def search(conn: sqlite3.Connection, q: ConnectorQuery, *, offset: int, limit: i
     distance = _distance_sql(centre, args)
     where = _where(q, args)
     key = "NULL" if q.order == "distance" else ORDERS[q.order]
-    inner = (f"SELECT c.id AS id, {distance} AS d, {key} AS k FROM connectors c"
+    # the radius is measured from the circle's centre, even when distances are reported
+    # from another point (sort_lat/sort_lon)
+    reach = distance
+    if q.near is not None and (q.near[0], q.near[1]) != centre:
+        reach = _distance_sql((q.near[0], q.near[1]), args, "n")
+    inner = (f"SELECT c.id AS id, {distance} AS d, {reach} AS r, {key} AS k FROM connectors c"
              " JOIN stations s ON s.id = c.station_id JOIN operators o ON o.id = s.operator_id")
     if where:
         inner += " WHERE " + " AND ".join(where)
     sql = f"SELECT id, d FROM ({inner})"
     if q.near is not None:
         args["radius"] = q.near[2]
-        sql += " WHERE d <= :radius"
+        sql += " WHERE r <= :radius"
     sort = "d" if q.order == "distance" else "k"
     direction = "DESC" if q.descending else "ASC"
     args.update(lim=limit, off=offset)

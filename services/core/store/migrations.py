@@ -699,14 +699,14 @@ CREATE TABLE connector_groups (
 CREATE INDEX connector_groups_group ON connector_groups(group_id);
 
 -- Callback URLs a partner registered for events; deliveries are signed with the secret
--- (kept so it can sign, shown to the partner once).
+-- (shown to the partner once).
 CREATE TABLE webhooks (
     id INTEGER PRIMARY KEY,
     uuid TEXT NOT NULL UNIQUE,
     partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
     url TEXT NOT NULL,
     events TEXT NOT NULL,                -- space separated event names
-    secret TEXT NOT NULL,
+    secret TEXT NOT NULL,                -- sealed (field_crypto): needed to sign, never shown
     active INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL
 );
@@ -717,12 +717,14 @@ CREATE TABLE webhook_deliveries (
     uuid TEXT NOT NULL UNIQUE,
     webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
     event TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,            -- one delivery per webhook and happening
     payload TEXT NOT NULL,               -- JSON as sent
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT,                -- NULL once delivered or given up
     delivered_at TEXT,
     last_error TEXT,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    UNIQUE (webhook_id, dedupe_key)
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at)
     WHERE next_attempt_at IS NOT NULL;

@@ -9,6 +9,7 @@ operation, the reading the core chose is listed in ``READINGS`` and checked inst
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from functools import cache
@@ -114,3 +115,13 @@ def check(operation: str, item: Any, extra: tuple[str, ...] = ()) -> None:
         kind = READINGS.get(name, kind)
         assert _type_ok(kind, item[name]), (
             f"{operation}.{name}: {kind} expected, got {item[name]!r}")
+
+
+def query_parameters(operation: str) -> list[str]:
+    """The query parameter names the document lists for the operation titled ``operation``."""
+    body = text()
+    start = body.index("query Parameters", body.index(operation))
+    lines = body[start:body.index("Responses", start)].splitlines()[1:]
+    return [name for name, kind in itertools.pairwise(lines)
+            if re.fullmatch(r"[a-z_]+", name)
+            and kind.startswith(("string", "integer", "Array"))]

@@ -13,6 +13,8 @@ OPERATIONS = [
     ("PUT", "/points/id/1"), ("GET", "/members"), ("GET", "/members/x"),
     ("GET", "/members/x/payments"), ("GET", "/members/x/subscriptions"),
     ("GET", "/sessions"), ("GET", "/sessions/x"),
+    ("GET", "/webhooks"), ("POST", "/webhooks"), ("GET", "/webhooks/x"),
+    ("DELETE", "/webhooks/x"),
 ]
 
 

@@ -226,3 +226,15 @@ def test_unknown_paths_answer_in_the_apis_format(wl: Wirelane, admin: str) -> No
     r = wl.get("/chargers", admin)
     assert r.status_code == 404
     assert r.json()["status"] == 404
+
+
+def test_sort_point_moves_distances_but_not_the_radius(wl: Wirelane, admin: str) -> None:
+    sort_at = (52.50, 13.45)
+    plain = wl.ok("/points", admin, near(2000, ("page_size", "2000")))
+    moved = wl.ok("/points", admin, near(2000, ("sort_lat", str(sort_at[0])),
+                                        ("sort_lon", str(sort_at[1])), ("page_size", "2000")))
+    assert {p["id"] for p in moved} == {p["id"] for p in plain}
+    for p in moved:
+        exact = haversine_m(sort_at[0], sort_at[1], p["latitude"], p["longitude"])
+        assert abs(p["distance"] - exact) < 1.0
+    assert [p["distance"] for p in moved] == sorted(p["distance"] for p in moved)

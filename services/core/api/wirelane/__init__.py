@@ -19,13 +19,18 @@ __all__ = ["PREFIX", "error_response", "routes"]
 
 
 def routes(core: Any) -> list[BaseRoute]:
-    from services.core.api.wirelane import members, points, sessions, token
+    from services.core.api.wirelane import members, points, sessions, token, webhooks
     from services.core.api.wirelane.access import bearer
+    from services.core.api.wirelane.webhook_dispatch import Dispatch
 
     auth = bearer(core)
     point = points.handlers(core, auth)
     member = members.handlers(core, auth)
     session = sessions.handlers(core, auth)
+    dispatch = Dispatch(core)
+    core.on_startup.append(dispatch.start)
+    core.on_shutdown.append(dispatch.stop)
+    hook = webhooks.handlers(core, auth, dispatch.wake)
     o = ORGANISATION
     inner = [
         Route("/token", token.endpoint(core), methods=["POST"]),
@@ -40,5 +45,9 @@ def routes(core: Any) -> list[BaseRoute]:
               methods=["GET"]),
         Route(f"{o}/sessions", session["list"], methods=["GET"]),
         Route(f"{o}/sessions/{{sessionId}}", session["get"], methods=["GET"]),
+        Route(f"{o}/webhooks", hook["list"], methods=["GET"]),
+        Route(f"{o}/webhooks", hook["create"], methods=["POST"]),
+        Route(f"{o}/webhooks/{{webhookId}}", hook["get"], methods=["GET"]),
+        Route(f"{o}/webhooks/{{webhookId}}", hook["delete"], methods=["DELETE"]),
     ]
     return [mount(PREFIX, inner, envelope)]

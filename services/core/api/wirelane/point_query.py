@@ -81,13 +81,11 @@ def parse(params: QueryParams, principal: Principal) -> ConnectorQuery:
     statuses = p.array(params, "status", words.POINT_STATUSES)
     domain_plugs = tuple(words.PLUG_IN[v] for v in plugs if v in words.PLUG_IN)
     domain_statuses = tuple(s for v in statuses for s in words.STATUS_IN[v])
-    if (plugs and not domain_plugs) or (statuses and not domain_statuses):
-        raise NoMatch
     max_power = p.number(params, "max_power", 0, 1_000_000)
     if max_power is not None and max_power <= 0:
         raise bad_parameter("max_power", "must be greater than 0")
     infrastructure_only = p.flag(params, "infrastructure_only")
-    return ConnectorQuery(
+    query = ConnectorQuery(
         near=(centre[0], centre[1], float(radius)) if centre and radius is not None else None,
         box=box,
         centre=measure_from,
@@ -108,3 +106,6 @@ def parse(params: QueryParams, principal: Principal) -> ConnectorQuery:
         order=order,
         descending=descending,
     )
+    if (plugs and not domain_plugs) or (statuses and not domain_statuses):
+        raise NoMatch
+    return query

@@ -73,7 +73,9 @@ def handlers(core: Any, auth: BearerAuth) -> dict[str, Any]:
         point = p.matching(q, "charging_point_id", p.SESSION_POINT_PATTERN,
                            "a point id or EVSE id")
         order_by = p.enum(q, "order_by", ORDERS)
-        descending = p.direction(q) if order_by else p.text(q, "order_direction") != "asc"
+        direction = p.enum(q, "order_direction", ("asc", "desc", ""))
+        # newest first unless asked otherwise; with an order_by, ascending by default
+        descending = direction == "desc" if order_by else direction != "asc"
         connectors: tuple[int, ...] | None = None
         if codes:
             connectors = await core.db(organisations.connector_ids, "code", codes)

@@ -99,7 +99,7 @@ async def _client(core: Any, request: Request, form: dict[str, str]) -> Principa
     return principal
 
 
-def _scopes(form: dict[str, str], grant: str, principal: Principal) -> tuple[str, ...]:
+def _scopes(form: dict[str, str], grant: str) -> tuple[str, ...]:
     allowed = _SCOPES[grant]
     asked = form.get("scope", "").split() or [allowed]
     unknown = [s for s in asked if s != allowed]
@@ -158,7 +158,7 @@ def endpoint(core: Any) -> Callable[[Request], Awaitable[Response]]:
             raise oauth_error(400, "unsupported_grant_type", f"grant_type: {grant[:40]!r} is"
                               " not supported; use password or client_credentials")
         principal = await _client(core, request, form)
-        scopes = _scopes(form, grant, principal)
+        scopes = _scopes(form, grant)
         user_uuid = None
         if grant == "password":
             _, user_uuid = await _admin(core, request, form, principal)
