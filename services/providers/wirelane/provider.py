@@ -32,13 +32,14 @@ from . import requests as R
 from . import wire as w
 from .client import WirelaneClient
 from .export import sessions_csv
+from .fleet import FleetReader
+from .sessions import SessionReader
+from .sessions import statistics as session_statistics
 
 log = logging.getLogger("voltra.providers.wirelane")
 log.addFilter(RedactingFilter())
 
 MAX_SEARCH_PAGES = 20  # points read for one station search at most (x PAGE_SIZE)
-DETAIL_CONCURRENCY = 4  # member detail requests in flight at once
-STATISTICS_MAX_PAGES = 50
 MAX_POLL_INTERVAL_S = 60.0
 
 
@@ -88,6 +89,8 @@ class WirelaneProvider(BaseProvider):
             on_refresh_token=on_login_token,
             **client_kw,
         )
+        self.fleet = FleetReader(self.api)
+        self.sessions = SessionReader(self.api, self.fleet)
         self.poll_interval_s = poll_interval_s
         self.send_min_power = send_min_power
         self.own_points_only = own_points_only
@@ -273,43 +276,6 @@ class WirelaneProvider(BaseProvider):
 
     # ---------------------------------------------------------------- sessions
 
-    async def _sessions_window(
-        self, params: R.Params, offset: int, limit: int
-    ) -> tuple[list[w.Session], bool]:
-        """``limit`` sessions from ``offset`` as pages of ``limit``: one request when the
-        offset falls on a page boundary, else the two pages it spans."""
-        path = R.sessions_path(self.organisation_id)
-        first = offset // limit + 1
-        skip = offset - (first - 1) * limit
-        rows = await self.api.get_list(path, params, first, limit)
-        short = len(rows) < limit
-        if skip and not short:
-            more = await self.api.get_list(path, params, first + 1, limit)
-            rows += more
-            short = len(more) < limit
-        window = rows[skip : skip + limit]
-        is_last = short and len(rows) - skip <= limit
-        return [w.Session.model_validate(r) for r in window], is_last
-
-    async def _member_sessions_all(
-        self, member_id: str, since: datetime | None, until: datetime | None
-    ) -> list[w.Session]:
-        """A member's sessions: the server narrows by ``search`` (the member's e-mail), the
-        device keeps only exact matches of account id or e-mail."""
-        member = await self.fleet_member(member_id, details=False)
-        term = member.email or member.id
-        raw = await self.api.get_all(
-            R.sessions_path(self.organisation_id),
-            R.session_params(since=since, until=until, search=term),
-        )
-        sessions = [w.Session.model_validate(r) for r in raw]
-        email = (member.email or "").casefold()
-        return [
-            s for s in sessions
-            if s.customer_id == member.id
-            or (email and (s.customer_email or "").casefold() == email)
-        ]
-
     async def history(
         self,
         *,
@@ -323,7 +289,7 @@ class WirelaneProvider(BaseProvider):
         if limit < 1 or offset < 0:
             raise InvalidInput("offset must be >= 0 and limit >= 1", field="limit")
         if member_id:
-            rows = await self._member_sessions_all(member_id, since, until)
+            rows = await self.sessions.of_member(member_id, since, until)
             window = rows[offset : offset + limit]
             return m.Page(
                 items=[adapter.session(s) for s in window],
@@ -332,7 +298,7 @@ class WirelaneProvider(BaseProvider):
                 total=len(rows),
                 is_last=offset + limit >= len(rows),
             )
-        window, is_last = await self._sessions_window(
+        window, is_last = await self.sessions.window(
             R.session_params(since=since, until=until), offset, limit
         )
         return m.Page(
@@ -361,18 +327,6 @@ class WirelaneProvider(BaseProvider):
         raw = await self.api.get(R.session_path(self.organisation_id, session_id))
         return adapter.session(w.Session.model_validate(raw))
 
-    async def _all_sessions(
-        self, since: datetime | None, until: datetime | None, member_id: str | None
-    ) -> list[w.Session]:
-        if member_id:
-            return await self._member_sessions_all(member_id, since, until)
-        raw = await self.api.get_all(
-            R.sessions_path(self.organisation_id),
-            R.session_params(since=since, until=until),
-            max_pages=STATISTICS_MAX_PAGES,
-        )
-        return [w.Session.model_validate(r) for r in raw]
-
     async def statistics(
         self,
         *,
@@ -380,34 +334,8 @@ class WirelaneProvider(BaseProvider):
         until: datetime | None = None,
         member_id: str | None = None,
     ) -> m.Statistics:
-        """Summed from the sessions of the period: the document has no statistics."""
-        sessions = [adapter.session(s) for s in await self._all_sessions(since, until, member_id)]
-        months: dict[str, m.MonthlyStatistics] = {}
-        stats = m.Statistics()
-        currency = None
-        for s in sessions:
-            if s.state.is_active or s.started_at is None:
-                continue
-            key = s.started_at.strftime("%Y-%m")
-            mo = months.setdefault(
-                key,
-                m.MonthlyStatistics(month=key, sessions=0, energy_kwh=0.0, cost=0.0,
-                                    co2_saved_kg=0.0),
-            )
-            mo.sessions += 1
-            stats.sessions += 1
-            mo.energy_kwh = round(mo.energy_kwh + s.energy_kwh, 3)
-            stats.energy_kwh += s.energy_kwh
-            if s.cost is not None:
-                mo.cost = round(mo.cost + s.cost.total, 2)
-                stats.cost += s.cost.total
-                currency = currency or s.cost.currency
-            stats.duration_s += s.duration_s or 0.0
-        stats.energy_kwh = round(stats.energy_kwh, 3)
-        stats.cost = round(stats.cost, 2)
-        stats.currency = currency or "EUR"
-        stats.months = sorted(months.values(), key=lambda x: x.month)
-        return stats
+        rows = await self.sessions.all(since, until, member_id)
+        return session_statistics(adapter.session(s) for s in rows)
 
     async def export_sessions_csv(
         self,
@@ -417,7 +345,7 @@ class WirelaneProvider(BaseProvider):
         member_id: str | None = None,
     ) -> str:
         """The period's sessions (all members, or one) as CSV text, newest first."""
-        return sessions_csv(await self._all_sessions(since, until, member_id))
+        return sessions_csv(await self.sessions.all(since, until, member_id))
 
     # ---------------------------------------------------------------- fleet
 
@@ -429,61 +357,8 @@ class WirelaneProvider(BaseProvider):
         details: bool = True,
     ) -> list[m.FleetMember]:
         """The organisation's members by e-mail; ``details``: with how many payment
-        methods each has and their subscription (two requests per member)."""
-        raw = await self.api.get_all(
-            R.members_path(self.organisation_id),
-            R.member_params(statuses=[s.value.lower() for s in statuses], search=search),
-        )
-        members = [w.Member.model_validate(r) for r in raw]
-        if not details:
-            return [adapter.member(x) for x in members]
-        gate = asyncio.Semaphore(DETAIL_CONCURRENCY)
-
-        async def detailed(x: w.Member) -> m.FleetMember:
-            async with gate:
-                return await self._with_details(x)
-
-        return list(await asyncio.gather(*(detailed(x) for x in members)))
+        methods each has and their subscription."""
+        return await self.fleet.members(statuses=statuses, search=search, details=details)
 
     async def fleet_member(self, member_id: str, *, details: bool = True) -> m.FleetMember:
-        if not member_id:
-            raise InvalidInput("No member given.", field="member_id")
-        try:
-            raw = await self.api.get(R.member_path(self.organisation_id, member_id))
-        except NotFound:
-            raise NotFound("This member is not in the organisation.", detail=member_id) from None
-        member = w.Member.model_validate(raw)
-        if not details:
-            found = adapter.member(member)
-            found.id = found.id or member_id
-            return found
-        return await self._with_details(member, member_id)
-
-    async def _with_details(self, member: w.Member, account_id: str | None = None
-                            ) -> m.FleetMember:
-        account_id = member.account_id or account_id or ""
-        path = R.member_path(self.organisation_id, account_id)
-        payments, subscription = await asyncio.gather(
-            self.api.get(path + "/payments"), self._subscription(path)
-        )
-        found = adapter.member(
-            member,
-            payment_methods=len(payments) if isinstance(payments, list) else None,
-            subscription_=subscription,
-        )
-        found.id = found.id or account_id
-        return found
-
-    async def _subscription(self, member_path: str) -> m.FleetSubscription | None:
-        try:
-            raw = await self.api.get(member_path + "/subscriptions")
-        except NotFound:
-            return None  # no subscription
-        if isinstance(raw, list):  # tolerated: a list of them, the current one first
-            subs = [adapter.subscription(w.Subscription.model_validate(s)) for s in raw]
-            now = datetime.now(UTC)
-            current = [s for s in subs if adapter.is_current(s, now)]
-            return (current or subs or [None])[0]
-        if not raw:
-            return None
-        return adapter.subscription(w.Subscription.model_validate(raw))
+        return await self.fleet.member(member_id, details=details)
