@@ -184,3 +184,15 @@ async def test_members_with_payment_methods_and_subscriptions(signed_in):
     assert (b.status, b.has_payment_method, b.subscription) == (
         m.FleetMemberStatus.REVOKED, False, None
     )
+
+
+async def test_status_polling_rides_out_an_unreachable_back_end(signed_in):
+    answers = [httpx.Response(503)] * 4 + [httpx.Response(200, json=point("c9", "S9", "IN_USE"))]
+    route = respx.get(f"{ORG_PATH}/points/id/c9").mock(side_effect=answers)
+
+    async def first():
+        async for change in signed_in.watch_status(["c9"]):
+            return change
+
+    change = await asyncio.wait_for(first(), 30)
+    assert change.status is m.ConnectorStatus.OCCUPIED and route.call_count == 5
