@@ -671,4 +671,17 @@ CREATE TABLE partner_keys (
             "ratePackage": "rate_package", "validUntil": "valid_until",
             "stopMinutes": "stop_minutes", "markedAsInvoiced": "invoiced"}),
     ),
+    (
+        10,
+        "ocpp: per-session transaction ids that cannot be guessed across chargers",
+        """
+-- The OCPP transactionId a charger is told (random, unique) instead of the sequential
+-- session id: a charger can only name transactions it was given. Sessions already running
+-- keep their id, which their charger already holds.
+ALTER TABLE sessions ADD COLUMN ocpp_tx_id INTEGER;
+UPDATE sessions SET ocpp_tx_id = id
+    WHERE state IN ('requested', 'accepted', 'charging', 'stopping');
+CREATE UNIQUE INDEX sessions_ocpp_tx ON sessions(ocpp_tx_id) WHERE ocpp_tx_id IS NOT NULL;
+""",
+    ),
 ]
