@@ -282,3 +282,18 @@ def test_a_full_page_with_every_field_fits_the_budget(gpj: Gpj) -> None:
     twice = "query($offset: Int, $limit: Int) {" + inner + " again: " + inner.strip() + "}"
     err = gpj.error(twice, {"offset": 0, "limit": MAX_LIMIT})
     assert err["extensions"]["code"] == "COST_LIMIT_EXCEEDED"
+
+
+def test_refusals_before_graphql_speak_graphql(gpj: Gpj, core_url: str) -> None:
+    """Oversized bodies and broken documents are answered in GraphQL's error shape with a
+    code, never a 5xx or another API's format."""
+    big = '{"query": "{ getChargepoints { count } }", "pad": "' + "x" * (1 << 20) + '"}'
+    r = gpj.client.post(gpj.endpoint, content=big, headers={
+        "content-type": "application/json", "x-api-key": gpj.key})  # fmt: skip
+    assert r.status_code == 413
+    assert r.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    err = gpj.error("{ getChargepoints { count ")
+    assert err["message"].startswith("Syntax Error") and err["extensions"]["code"]
+    err = gpj.error("{ getChargepoints { total } }")
+    assert err["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert 400 <= gpj.last_status < 500
