@@ -98,8 +98,8 @@ def tariff(p: w.Prices | None, free: bool | None) -> m.Tariff | None:
         currency=p.currency or "EUR",
         start_fee=money(p.starting_fee) or 0.0,
         per_kwh=money(p.charging_per_kwh) or 0.0,
-        per_minute=round(per_hour / 60, 6),
-        parking_per_minute=round(parking_per_hour / 60, 6),
+        per_minute=per_hour / 60,
+        parking_per_minute=parking_per_hour / 60,
     )
 
 
