@@ -130,8 +130,9 @@ class PlugsurfingProvider(BaseProvider):
 
     async def _as_user(self, kind: str, fields: dict | None = None, *, safe: bool) -> dict:
         try:
-            return await self.client.request(kind, {"user": self._user(), **(fields or {})},
-                                             safe=safe)  # fmt: skip
+            return await self.client.request(
+                kind, {"user": self._user(), **(fields or {})}, safe=safe
+            )
         except SessionExpired:
             self._forget_login()
             raise
@@ -281,8 +282,9 @@ class PlugsurfingProvider(BaseProvider):
                 continue
             candidates.append(s)
         candidates.sort(key=lambda s: (s.distance_km, s.id))
-        after_detail = bool(query.filters.operator or query.filters.free_only
-                            or query.filters.favourites_only)  # fmt: skip
+        after_detail = bool(
+            query.filters.operator or query.filters.free_only or query.filters.favourites_only
+        )
         window = candidates[query.offset : query.offset + query.limit]
         detailed = await self._detail(window)
         items = []
@@ -465,8 +467,9 @@ class PlugsurfingProvider(BaseProvider):
     async def _find_started(self, connector_id: str, since: datetime) -> str:
         """A start answered without a session-id: the newest running session is it."""
         sessions = await self._recent()
-        running = [s for s in sessions if s.state.is_active and
-                   (s.connector_id in (None, connector_id))]  # fmt: skip
+        running = [
+            s for s in sessions if s.state.is_active and (s.connector_id in (None, connector_id))
+        ]
         running.sort(key=lambda s: s.started_at or since, reverse=True)
         if running:
             return running[0].id
@@ -568,8 +571,9 @@ class PlugsurfingProvider(BaseProvider):
     async def statistics(
         self, *, since: datetime | None = None, until: datetime | None = None
     ) -> m.Statistics:
-        sessions = [s for s in _in_range(await self._recent(), since, until)
-                    if not s.state.is_active]  # fmt: skip
+        sessions = [
+            s for s in _in_range(await self._recent(), since, until) if not s.state.is_active
+        ]
         months: dict[str, m.MonthlyStatistics] = {}
         stats = m.Statistics()
         for s in sessions:
@@ -587,8 +591,9 @@ class PlugsurfingProvider(BaseProvider):
                 mo.cost = round(mo.cost + s.cost.total, 2)
                 stats.cost = round(stats.cost + s.cost.total, 2)
                 stats.currency = s.cost.currency
-        stats.months = sorted((v for k, v in months.items() if k != "unknown"),
-                              key=lambda x: x.month)  # fmt: skip
+        stats.months = sorted(
+            (v for k, v in months.items() if k != "unknown"), key=lambda x: x.month
+        )
         return stats
 
     async def documents(self, *, offset: int = 0, limit: int = 20) -> m.Page[m.Document]:

@@ -42,9 +42,23 @@ CONNECTOR_TYPES: dict[m.PlugType, tuple[str, ...]] = {
 }
 DC_TYPES = ("Combo", "Chademo", "Tesla")
 AC_TYPES = (
-    "Type2", "Type1", "Type3", "Schuko", "TypeE", "CeeBlue", "CeeRed", "Cee2Poles", "CeePlus",
-    "3PinSquare", "Scame", "Nema5", "T13", "T15", "T23", "Marechal",
-)  # fmt: skip
+    "Type2",
+    "Type1",
+    "Type3",
+    "Schuko",
+    "TypeE",
+    "CeeBlue",
+    "CeeRed",
+    "Cee2Poles",
+    "CeePlus",
+    "3PinSquare",
+    "Scame",
+    "Nema5",
+    "T13",
+    "T15",
+    "T23",
+    "Marechal",
+)
 
 _UID = re.compile(r"^[0-9A-F]+$")
 UID_LENGTHS = (8, 14, 20)
@@ -128,8 +142,13 @@ def details(p: m.Profile) -> dict:
         if not a.country:
             raise InvalidInput("Choose the country of your address.", field="address.country")
         street, number = split_street(a.street)
-        address = {"street": street, "street-number": number, "zip": a.postal_code,
-                   "city": a.city, "country": a.country}  # fmt: skip
+        address = {
+            "street": street,
+            "street-number": number,
+            "zip": a.postal_code,
+            "city": a.city,
+            "country": a.country,
+        }
         out["address"] = {k: v for k, v in address.items() if v is not None}
     return out
 

@@ -27,10 +27,16 @@ def test_station_get_by_ids_becomes_stations_with_operator_prices_and_hours():
     assert geldern.payment_info == "PARKING CHARGE"
     chademo, type2 = geldern.connectors
     assert (chademo.id, chademo.plug_type, chademo.current_type) == (
-        "11451", m.PlugType.CHADEMO, m.CurrentType.DC)  # fmt: skip
+        "11451",
+        m.PlugType.CHADEMO,
+        m.CurrentType.DC,
+    )
     assert chademo.max_power_kw == 52.0 and chademo.evse_id == "DE*123*E000000002"
     assert (type2.plug_type, type2.current_type, type2.max_power_kw) == (
-        m.PlugType.TYPE2, m.CurrentType.AC, 22.2)  # fmt: skip
+        m.PlugType.TYPE2,
+        m.CurrentType.AC,
+        22.2,
+    )
     assert type2.status is m.ConnectorStatus.OCCUPIED
     assert type2.status_since == datetime(2014, 7, 1, 13, 25, 40, tzinfo=UTC)
     assert type2.price.per_kwh == 0.36 and type2.price.start_fee == 0.0
@@ -77,7 +83,11 @@ def test_user_details_become_the_profile():
     p = adapter.profile(w.UserDetails.model_validate(data), "driver@example.com")
     assert p.email == "driver@example.com" and p.id == "DE*8PS*156456730*9"
     assert (p.first_name, p.last_name, p.phone, p.language) == (
-        "Firstname", "Lastname", "+49 151 84512991", "de")  # fmt: skip
+        "Firstname",
+        "Lastname",
+        "+49 151 84512991",
+        "de",
+    )
     assert p.address == m.Address(
         street="Warschauer Str. 1", postal_code="10247", city="Berlin", country="Germany"
     )
