@@ -103,17 +103,18 @@ class OioiClient:
             body = None
         body = body if isinstance(body, dict) else None
         result = body.get("result") if body else None
+        if status == 429:  # whatever the code says (a throttled sign-in): wait, then retry
+            message = result.get("message") if isinstance(result, dict) else None
+            raise RateLimited(
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
+                detail=f"{kind}: HTTP 429 {message or ''}".strip(),
+            )
         if isinstance(result, dict) and result.get("code") is not None:
             r = w.Result.model_validate(result)
             if status == 200 and r.code in SUCCESS_CODES:
                 return r.code, payload(body, kind)
             if r.code not in SUCCESS_CODES:
                 raise from_result(r.code, r.message, request=kind)
-        if status == 429:
-            raise RateLimited(
-                retry_after=parse_retry_after(response.headers.get("Retry-After")),
-                detail=f"{kind}: HTTP 429",
-            )
         if status >= 500:
             raise BackendUnavailable(detail=f"{kind}: HTTP {status}")
         detail = f"{kind}: HTTP {status}"

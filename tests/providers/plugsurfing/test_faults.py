@@ -260,3 +260,12 @@ def test_codes_are_read_specific_first_then_by_their_group():
     assert from_result(102, None).code == "TIMED_OUT"
     assert "payment" in from_result(850, None).message
     assert "145" in from_result(145, "x", request="user-get-details").detail
+
+
+async def test_a_throttled_sign_in_is_rate_limited_not_a_wrong_password(oioi, sleeps):
+    throttled = httpx.Response(429, headers={"Retry-After": "120"}, json=result(140, "wait 120 s"))
+    oioi.on("user-verify", throttled)
+    with pytest.raises(RateLimited) as limited:
+        await _open(sleeps)
+    assert limited.value.retry_after == 120
+    assert len(oioi.fields("user-verify")) == 1  # longer than the policy waits for
