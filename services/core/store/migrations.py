@@ -671,4 +671,26 @@ CREATE TABLE partner_keys (
             "ratePackage": "rate_package", "validUntil": "valid_until",
             "stopMinutes": "stop_minutes", "markedAsInvoiced": "invoiced"}),
     ),
+    (
+        10,
+        "partner user tokens and user names (partner APIs that sign users in for an app)",
+        """
+-- A token a partner API hands out when one of its users signs in or registers through it
+-- (OIOI user-verify / user-register). It works for that partner only; sha256 stored.
+CREATE TABLE partner_user_tokens (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX partner_user_tokens_user ON partner_user_tokens(user_id);
+
+-- A name a user chose to sign in with besides the e-mail address (OIOI user-register).
+ALTER TABLE users ADD COLUMN username TEXT COLLATE NOCASE;
+CREATE UNIQUE INDEX users_username ON users(username) WHERE username IS NOT NULL;
+""",
+    ),
 ]
