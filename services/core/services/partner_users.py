@@ -11,10 +11,12 @@ neither use nor probe another's users.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from services.core.domain import accounts, evco
 from services.core.domain.errors import Conflict
@@ -121,6 +123,8 @@ def register(conn: sqlite3.Connection, principal: Principal, *, username: str | 
     if language:
         profile["language"] = accounts.language_code(language)
     with transaction(conn):
+        if user_store.username_taken(conn, email):
+            raise Conflict("email: an account with this address already exists", field="email")
         if username and username.lower() != email.lower() and user_store.username_taken(
                 conn, username):
             raise Conflict(f"username: '{username}' is taken", field="username")
@@ -136,3 +140,49 @@ def member_by_uid(conn: sqlite3.Connection, principal: Principal, tag: str) -> i
     if owner is None or partner_store.membership(conn, principal.partner_id, owner) is None:
         return None
     return owner
+
+
+def _street_parts(street: str | None) -> tuple[str | None, str | None]:
+    """'Torgauer Str. 12 - 15' -> ('Torgauer Str.', '12 - 15'): the number starts at the
+    first word after the first that starts with a digit."""
+    if not street:
+        return None, None
+    words = street.split()
+    for i, word in enumerate(words[1:], start=1):
+        if word[:1].isdigit():
+            return " ".join(words[:i]), " ".join(words[i:])
+    return street, None
+
+
+def _address_of(street: str | None, zipcode: str | None, city: str | None,
+                country: str | None) -> dict[str, Any] | None:  # fmt: skip
+    if not any((street, zipcode, city, country)):
+        return None
+    name, number = _street_parts(street)
+    return {"street": name, "street_number": number, "zip": zipcode, "city": city,
+            "country": country}  # fmt: skip
+
+
+def details(conn: sqlite3.Connection, user_id: int) -> dict[str, Any]:
+    """The user's personal and billing details (neutral names)."""
+    row = user_store.user_by_id(conn, user_id)
+    profile = json.loads(row["profile"] or "{}")
+    billing = profile.get("billing_address") or None
+    return {
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        "address": _address_of(row["street"], row["zip"], row["city"], row["country"]),
+        "billing_name": profile.get("billing_name"),
+        "billing_address": _address_of(billing.get("street"), billing.get("zip"),
+                                       billing.get("city"), billing.get("country"))
+        if isinstance(billing, dict) else None,
+        "language": accounts.short_language(row["language"]),
+        "vat": profile.get("vat"),
+        "phone": row["phone"],
+        "evco_id": evco.user_evco(user_id),
+    }
+
+
+def update_details(conn: sqlite3.Connection, user_id: int, profile: dict[str, Any]) -> None:
+    """``profile`` as ``accounts.update_contact`` takes it (None values leave a field)."""
+    accounts.update_contact(conn, user_id, profile)
