@@ -57,10 +57,10 @@ class Oioi:
         return {"Authorization": f"key={key}"} if key is not None else {}
 
     def __call__(self, kind: str, fields: dict[str, Any] | None = None, *,
-                 key: str | None | bool = True) -> Answer:  # fmt: skip
+                 key: str | bool | None = True) -> Answer:  # fmt: skip
         return self.send({kind: {} if fields is None else fields}, key=key)
 
-    def send(self, body: Any, *, key: str | None | bool = True) -> Answer:
+    def send(self, body: Any, *, key: str | bool | None = True) -> Answer:
         k = self.key if key is True else key
         return _answer(self.client.post(self.endpoint, json=body, headers=self.headers(k)))
 

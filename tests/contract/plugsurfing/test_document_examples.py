@@ -80,16 +80,16 @@ def written(kind: str, **replace: Callable[[dict[str, Any]], None] | Any) -> dic
 
 def test_the_shape_check_can_fail() -> None:
     doc = copy.deepcopy(examples()["station-get-by-ids"].responses[0])
-    # Stations 1770 and 2057 of the example write "times" as the string "[24h]" against
-    # the field list (an array of strings): the first two are consistent.
-    doc["stations"] = doc["stations"][:2]
+    # Lists are checked against their first item: station 1169 is the example's fullest
+    # (1770 and 2057 write "times" as the string "[24h]" against the field list).
+    doc["stations"] = [doc["stations"][1]]
     check_shape(doc, doc, "doc")
     bad = copy.deepcopy(doc)
     bad["stations"][0]["connectors"][0]["speed"] = 22.0
     with pytest.raises(AssertionError, match="string expected"):
         check_shape(doc, bad, "doc")
     bad = copy.deepcopy(doc)
-    bad["stations"][1]["connectors"][0]["prices"]["charging-per-kwh"] = "0.3"
+    bad["stations"][0]["connectors"][0]["prices"]["charging-per-kwh"] = "0.3"
     with pytest.raises(AssertionError, match="price"):
         check_shape(doc, bad, "doc")
     bad = copy.deepcopy(doc)
