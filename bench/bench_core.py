@@ -50,7 +50,8 @@ if str(ROOT) not in sys.path:  # python bench/bench_core.py from anywhere
 
 from services.core.demo import generate  # noqa: E402
 from services.core.demo.places import cities  # noqa: E402
-from services.core.store import stations as store  # noqa: E402
+from services.core.store import connectors as connector_store  # noqa: E402
+from services.core.store import geo  # noqa: E402
 from services.core.store.db import connect, migrate  # noqa: E402
 
 READY = re.compile(r"^Voltra core listening on (http://\S+)$")
@@ -175,7 +176,7 @@ def bench_store(path: Path, centres: list[tuple[float, float]], max_s: float) ->
     conn = connect(path)
     try:
         for lat, lon in centres[:20]:  # warm the page cache
-            store.stations_near(conn, lat, lon, 5000, limit=50)
+            geo.stations_near(conn, lat, lon, 5000, limit=50)
         plain, with_conn, cpu, totals = [], [], [], []
         deadline = time.perf_counter() + max_s
         for lat, lon in centres:
@@ -183,10 +184,10 @@ def bench_store(path: Path, centres: list[tuple[float, float]], max_s: float) ->
                 break
             c0 = time.thread_time()
             t0 = time.perf_counter()
-            page = store.stations_near(conn, lat, lon, 5000, limit=50)
+            page = geo.stations_near(conn, lat, lon, 5000, limit=50)
             t1 = time.perf_counter()
             c1 = time.thread_time()
-            store.connectors_of_stations(conn, [r["id"] for r in page.items])
+            connector_store.connectors_of_stations(conn, [r["id"] for r in page.items])
             t2 = time.perf_counter()
             plain.append((t1 - t0) * 1000)
             cpu.append((c1 - c0) * 1000)

@@ -31,8 +31,8 @@ from services.core.api.graphql.execution import (
 from services.core.demo import generate
 from services.core.state import Core, CoreConfig
 from services.core.store.db import connect, migrate
+from services.core.store.station_filter import StationFilter
 from services.core.store.station_listing import search_stations
-from services.core.store.stations import StationFilter
 
 CITIES = [(52.52, 13.405), (48.137, 11.575), (53.55, 9.99), (50.94, 6.96), (50.11, 8.68),
           (48.86, 2.35), (52.37, 4.9), (48.21, 16.37), (47.38, 8.54), (55.68, 12.57)]

@@ -140,6 +140,7 @@ def prepare_database(path: Path, stations: int, seed: int) -> int:
     """Migrate, and fill an empty database with demo data. Returns the station count."""
     from services.core.demo import generate
     from services.core.demo.partners import ensure_demo_partners
+    from services.core.demo.plugsurfing_accounts import ensure_test_accounts
 
     conn = connect(path)
     try:
@@ -153,8 +154,11 @@ def prepare_database(path: Path, stations: int, seed: int) -> int:
             generate(conn, stations=stations, seed=seed)
             log.info("seeded %d stations in %.1fs", stations, time.perf_counter() - started)
             count = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
-        elif ensure_demo_partners(conn):
-            log.info("added the demo partners to the demo database %s", path)
+        else:
+            if ensure_demo_partners(conn):
+                log.info("added the demo partners to the demo database %s", path)
+            if ensure_test_accounts(conn):
+                log.info("added the OIOI test accounts to the demo database %s", path)
         return count
     finally:
         conn.close()

@@ -14,7 +14,7 @@ module exposes:
 system). Adding one = one line. A module that fails to import fails start-up. ``routes(core)``
 runs before the server starts, so it may also append background work to
 ``core.on_startup`` / ``core.on_shutdown`` (awaited in the app's lifespan) and register
-long-lived components in ``core.parts``.
+long-lived components as typed attributes of the core (e.g. ``core.gateway``).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from services.core.store.db import schema_version
 # The API facades; a new API joins with one line.
 FACADES: list[str] = [
     "services.core.api.beenergised",
+    "services.core.api.plugsurfing",
 ]
 
 # Everything else that serves routes.

@@ -14,11 +14,15 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from services.core.cpu_pool import BoundedPool
+from services.core.domain.throttle import SourceLimits
 from services.core.events import EventBus
 from services.core.store.db import ConnectionPool, default_db_path
+
+if TYPE_CHECKING:
+    from services.core.services.gateway import ChargerGateway
 
 T = TypeVar("T")
 
@@ -67,9 +71,11 @@ class Core:
             max_workers=config.db_threads, thread_name_prefix="core-db"
         )
         self.hashing = BoundedPool(config.hash_threads, config.hash_queue, "core-hash")
-        # Long-lived components other parts attach (e.g. "ocpp": the central system), so
-        # resolvers can reach them through the core without import cycles.
-        self.parts: dict[str, Any] = {}
+        # Per-client-address budgets (sign-in failures, e-mail checks, reactivation mails).
+        self.source_limits = SourceLimits()
+        # How the core commands chargers; set at start-up by the OCPP central system
+        # (None: this core runs without one, and remote charging is unavailable).
+        self.gateway: ChargerGateway | None = None
         self.on_startup: list[Hook] = []
         self.on_shutdown: list[Hook] = []
         self._closed = False

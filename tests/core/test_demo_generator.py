@@ -14,9 +14,10 @@ from services.core.demo import generate
 from services.core.demo.catalog import STATUSES
 from services.core.domain import field_crypto, tariffs
 from services.core.domain.passwords import verify_password
-from services.core.store import stations as st
+from services.core.store import geo
 from services.core.store.db import connect, from_iso, migrate
 from services.core.store.migrations import expand_cells
+from services.core.store.station_filter import FEATURES_SQL
 
 ANCHOR = datetime(2026, 11, 21, tzinfo=UTC)
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "stations"
@@ -70,7 +71,7 @@ def test_same_seed_same_data_other_seed_other_data():
 
 
 def test_berlin_is_dense(demo):
-    assert st.count_near(demo, 52.52, 13.405, 10_000) >= 100
+    assert geo.count_near(demo, 52.52, 13.405, 10_000) >= 100
 
 
 def test_refuses_a_seeded_store(demo):
@@ -85,7 +86,7 @@ def test_schema_objects_restored_and_consistent(demo):
     assert demo.execute("PRAGMA foreign_key_check").fetchall() == []
     # features computed in Python during the bulk load equal the triggers' SQL
     mismatched = demo.execute(
-        f"SELECT COUNT(*) FROM station_rtree r WHERE features <> (SELECT {st.FEATURES_SQL}"
+        f"SELECT COUNT(*) FROM station_rtree r WHERE features <> (SELECT {FEATURES_SQL}"
         " FROM connectors c WHERE c.station_id = r.id)"
     ).fetchone()[0]
     assert mismatched == 0
@@ -102,9 +103,9 @@ def test_schema_objects_restored_and_consistent(demo):
         brute = sum(
             1
             for la, lo in demo.execute("SELECT latitude, longitude FROM stations")
-            if st.haversine_m(lat, lon, la, lo) <= r
+            if geo.haversine_m(lat, lon, la, lo) <= r
         )
-        assert st.count_near(demo, lat, lon, r) == brute
+        assert geo.count_near(demo, lat, lon, r) == brute
 
 
 def test_connectors_evse_ids_and_statuses(demo):
@@ -232,4 +233,4 @@ def test_occupancy_measured_near_berlin(demo):
     sid = rows[0][0]
     lat, lon = demo.execute("SELECT latitude, longitude FROM stations WHERE id = ?",
                             (sid,)).fetchone()  # fmt: skip
-    assert st.haversine_m(52.52, 13.405, lat, lon) <= 12_000
+    assert geo.haversine_m(52.52, 13.405, lat, lon) <= 12_000

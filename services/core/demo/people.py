@@ -17,8 +17,10 @@ from services.core.demo.stations import Catalogue, new_uuid
 from services.core.domain import occupancy, tariffs
 from services.core.domain.field_crypto import seal
 from services.core.domain.passwords import hash_password
-from services.core.store import stations as store
+from services.core.store import connectors as connector_store
+from services.core.store import geo
 from services.core.store.db import to_iso
+from services.core.store.station_filter import StationFilter
 
 DRIVER_EMAIL = "driver@example.com"
 DRIVER_PASSWORD = "driver-demo"  # noqa: S105 - the documented demo login, not a secret
@@ -101,13 +103,13 @@ def _near(
     paying: bool = True,
     limit: int = 20,
 ) -> list[Picked]:
-    flt = store.StationFilter.build(current_types=[current] if current else ())
-    page = store.stations_near(conn, point[0], point[1], radius_m, limit=200, flt=flt)
+    flt = StationFilter.build(current_types=[current] if current else ())
+    page = geo.stations_near(conn, point[0], point[1], radius_m, limit=200, flt=flt)
     rows = [
         r for r in page.items
         if (not internal or r["access_type"] == "INTERNAL")
     ][: limit * 3]  # fmt: skip
-    cons = store.connectors_of_stations(conn, [r["id"] for r in rows])
+    cons = connector_store.connectors_of_stations(conn, [r["id"] for r in rows])
     out = []
     for r in rows:
         cs = [c for c in cons[r["id"]] if not current or c["current_type"] == current]
@@ -357,10 +359,10 @@ def _contract(conn: sqlite3.Connection, rnd: random.Random, user_id: int, u: Dem
     conn.execute(
         "INSERT INTO contracts(uuid, user_id, kind, rate_option_id, iban, bic, account_holder,"
         " data, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (new_uuid(rnd), user_id, "SEPA", cat.rate_option_ids["Voltra Plus"],
-         seal(_iban_de(rnd)), "VOLTDEB1XXX", seal(holder),
-         json.dumps({"mandateReference": f"VOL-SEPA-{user_id:06d}",
-                     "signedAt": to_iso(created + timedelta(days=1))}),
+        (new_uuid(rnd), user_id, "SEPA", cat.rate_option_ids["Voltra Plus"], seal(_iban_de(rnd)),
+         "VOLTDEB1XXX", seal(holder),
+         json.dumps({"mandate_reference": f"VOL-SEPA-{user_id:06d}",
+                     "signed_at": to_iso(created + timedelta(days=1))}),
          "ACTIVE", to_iso(created + timedelta(days=1))),
     )  # fmt: skip
     conn.execute(

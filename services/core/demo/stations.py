@@ -18,7 +18,7 @@ from itertools import accumulate
 
 from services.core.demo import catalog, places
 from services.core.store.db import to_iso
-from services.core.store.stations import connector_features
+from services.core.store.station_filter import connector_features
 
 BATCH = 20_000  # stations per executemany batch: bounded memory at any size
 

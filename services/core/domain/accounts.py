@@ -56,8 +56,9 @@ ADDITIONAL_FIELDS: list[dict[str, str]] = [
 ]
 _FIELD_DEFS = {f["name"]: f for f in ADDITIONAL_FIELDS}
 
-# ContactProfile / RegisteringContactProfile fields kept in users.profile (JSON).
-_PROFILE_KEYS = ("isCompany", "vat", "fax", "title", "birthday", "companyId")
+# Contact fields kept in users.profile (JSON) rather than in columns.
+_PROFILE_KEYS = ("is_company", "vat", "fax", "title", "birthday", "company_id", "billing_name",
+                 "billing_address")
 
 
 def language_code(stored: str | None) -> str:
@@ -102,16 +103,17 @@ def terms_accepted(conn: sqlite3.Connection, user: sqlite3.Row) -> bool:
 
 
 def contact_dict(conn: sqlite3.Connection, user: sqlite3.Row) -> dict[str, Any]:
-    """A user row as the document's ``Contact`` type."""
+    """A user as a contact: person or company, address, language, whether the newest terms
+    are accepted."""
     profile = json.loads(user["profile"] or "{}")
     first, last = user["first_name"], user["last_name"]
     display = " ".join(p for p in (first, last) if p) or user["email"]
     return {
-        "id": user["uuid"],
-        "isCompany": bool(profile.get("isCompany", user["gender"] == "company")),
-        "firstName": first,
-        "name": last,
-        "displayName": display,
+        "uuid": user["uuid"],
+        "is_company": bool(profile.get("is_company", user["gender"] == "company")),
+        "first_name": first,
+        "last_name": last,
+        "display_name": display,
         "address": {
             "street": user["street"],
             "zip": user["zip"],
@@ -126,10 +128,10 @@ def contact_dict(conn: sqlite3.Connection, user: sqlite3.Row) -> dict[str, Any]:
         "language": language_code(user["language"]),
         "gender": user["gender"] if user["gender"] in GENDERS else None,
         "birthday": profile.get("birthday"),
-        "companyId": profile.get("companyId"),
-        "createdAt": user["created_at"],
-        "updatedAt": user["updated_at"] or user["created_at"],
-        "termsAndConditionsAccepted": terms_accepted(conn, user),
+        "company_id": profile.get("company_id"),
+        "created_at": user["created_at"],
+        "updated_at": user["updated_at"] or user["created_at"],
+        "terms_accepted": terms_accepted(conn, user),
     }
 
 
@@ -158,7 +160,7 @@ def _check_additional(fields: list[dict[str, Any]] | None) -> list[dict[str, str
     given: dict[str, dict[str, Any]] = {}
     for i, item in enumerate(fields or []):
         name = (item.get("name") or "").strip()
-        where = f"additionalFields[{i}]"
+        where = f"additional_fields[{i}]"
         if name not in _FIELD_DEFS:
             known = ", ".join(_FIELD_DEFS)
             raise BadInput(f"{where}.name", f"unknown field '{name}' (known: {known})")
@@ -172,18 +174,18 @@ def _check_additional(fields: list[dict[str, Any]] | None) -> list[dict[str, str
         given[name] = {"name": name, "value": value}
     for name, definition in _FIELD_DEFS.items():
         if definition["required"] == "true" and not given.get(name, {}).get("value"):
-            raise BadInput("additionalFields", f"field '{name}' is required")
+            raise BadInput("additional_fields", f"field '{name}' is required")
     return list(given.values())
 
 
 def _profile_updates(profile: dict[str, Any], prefix: str) -> tuple[dict[str, Any], dict]:
-    """Split a (Registering)ContactProfile input into user columns and profile JSON."""
+    """Split a contact profile (first_name, last_name, phone, mobile, gender, language,
+    address, and the ``_PROFILE_KEYS``) into user columns and profile JSON."""
     cols: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    for key, column in (("firstName", "first_name"), ("name", "last_name"),
-                        ("phone", "phone"), ("mobile", "mobile")):
+    for key in ("first_name", "last_name", "phone", "mobile"):
         if key in profile and profile[key] is not None:
-            cols[column] = check_text(profile[key], f"{prefix}.{key}", max_len=100)
+            cols[key] = check_text(profile[key], f"{prefix}.{key}", max_len=100)
     if profile.get("gender") is not None:
         if profile["gender"] not in GENDERS:
             raise BadInput(f"{prefix}.gender", f"must be one of {', '.join(GENDERS)}")
@@ -219,22 +221,22 @@ def register(
     additional_fields: list[dict[str, Any]] | None = None,
     password_hash: str | None = None,
 ) -> sqlite3.Row:
-    """Create a user from a RegisteringContactProfile; returns the new users row.
-    ``password_hash``: the profile's password already hashed (by a caller that keeps the
-    slow hashing off the database threads)."""
+    """Create a user from a contact profile with e-mail and password; returns the new
+    users row. ``password_hash``: the profile's password already hashed (by a caller that
+    keeps the slow hashing off the database threads)."""
     if not profile:
-        raise BadInput("contactProfile", "is required")
-    email = check_email(profile.get("email"), "contactProfile.email")
-    password = check_password(profile.get("password"), "contactProfile.password")
-    cols, extra = _profile_updates(profile, "contactProfile")
+        raise BadInput("profile", "is required")
+    email = check_email(profile.get("email"), "profile.email")
+    password = check_password(profile.get("password"), "profile.password")
+    cols, extra = _profile_updates(profile, "profile")
     fields = _check_additional(additional_fields)
     pw_hash = password_hash or hash_password(password)  # slow: outside the transaction
     now = utcnow()
     with transaction(conn):
         if conn.execute("SELECT 1 FROM users WHERE email = ?", (email,)).fetchone():
             raise Conflict(
-                f"contactProfile.email: an account with '{email}' already exists",
-                field="contactProfile.email",
+                f"profile.email: an account with '{email}' already exists",
+                field="profile.email",
             )
         cols.setdefault("language", "en_US")
         columns = {
@@ -254,15 +256,15 @@ def register(
 
 
 def update_contact(conn: sqlite3.Connection, user_id: int, profile: dict[str, Any]) -> sqlite3.Row:
-    """Apply every non-null field of a ContactProfile (the document's rule)."""
+    """Apply every non-null field of a contact profile."""
     if profile.get("id") is not None:
         own = _user_row(conn, user_id)
         if profile["id"] != own["uuid"]:
             # Another user's id: do not confirm it exists (NOT_FOUND everywhere).
-            raise NotFound("contactProfile.id: no such contact")
-    cols, extra = _profile_updates(profile, "contactProfile")
+            raise NotFound("profile.id: no such contact")
+    cols, extra = _profile_updates(profile, "profile")
     if profile.get("email") is not None:
-        cols["email"] = check_email(profile["email"], "contactProfile.email")
+        cols["email"] = check_email(profile["email"], "profile.email")
     with transaction(conn):
         user = _user_row(conn, user_id)
         if "email" in cols and cols["email"].lower() != user["email"].lower():
@@ -271,8 +273,8 @@ def update_contact(conn: sqlite3.Connection, user_id: int, profile: dict[str, An
             ).fetchone()
             if taken:
                 raise Conflict(
-                    "contactProfile.email: another account uses this address",
-                    field="contactProfile.email",
+                    "profile.email: another account uses this address",
+                    field="profile.email",
                 )
             cols["email_verified"] = 0
         if extra:
@@ -291,17 +293,17 @@ def change_password(
     """Check the current password, store the new hash, revoke the user's other sessions."""
     new_pw = check_new_password(current, new)
     if not verify_password(current or "", password_hash_of(conn, user_id)):
-        raise BadInput("currentPassword", "is not correct")
+        raise BadInput("current_password", "is not correct")
     set_password_hash(conn, user_id, hash_password(new_pw), keep_session)
 
 
 def check_new_password(current: str | None, new: str | None) -> str:
     """The checks of a password change that need no stored data; returns the new one."""
     if not current:
-        raise BadInput("currentPassword", "is required")
-    new_pw = check_password(new, "newPassword")
+        raise BadInput("current_password", "is required")
+    new_pw = check_password(new, "new_password")
     if new_pw == current:
-        raise BadInput("newPassword", "must differ from the current password")
+        raise BadInput("new_password", "must differ from the current password")
     return new_pw
 
 
@@ -329,7 +331,7 @@ def delete_contact(conn: sqlite3.Connection, user_id: int) -> sqlite3.Row:
             "SELECT uuid FROM cards WHERE user_id = ? AND status = 'ACTIVE'", (user_id,))]
         conn.execute("UPDATE cards SET status = 'INACTIVE' WHERE user_id = ? AND status = 'ACTIVE'",
                      (user_id,))
-        profile = {**json.loads(user["profile"] or "{}"), "suspendedCards": suspended}
+        profile = {**json.loads(user["profile"] or "{}"), "suspended_cards": suspended}
         conn.execute(
             "UPDATE users SET active = 0, deactivated_at = ?, updated_at = ?, profile = ?"
             " WHERE id = ?",
@@ -355,7 +357,7 @@ def reactivate(conn: sqlite3.Connection, email: str | None, token: str | None
 
 def _restore(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
     profile = json.loads(row["profile"] or "{}")
-    for card_uuid in profile.pop("suspendedCards", []):
+    for card_uuid in profile.pop("suspended_cards", []):
         conn.execute("UPDATE cards SET status = 'ACTIVE' WHERE uuid = ? AND user_id = ?",
                      (card_uuid, row["id"]))
     conn.execute("UPDATE users SET profile = ? WHERE id = ?", (json.dumps(profile), row["id"]))

@@ -47,38 +47,6 @@ def card_can_charge(card: sqlite3.Row | dict, access_type: str | None,
     return access_type != "ROAMING" or card["card_type"] in ROAMING_CARD_TYPES
 
 
-def rate_option_dict(row: sqlite3.Row | dict | None) -> dict[str, Any] | None:
-    """A rate_options row (or a card row joined with rate_* columns) as ``RateOption``."""
-    if row is None:
-        return None
-    keys = row.keys()
-    if "rate_uuid" in keys:
-        if row["rate_uuid"] is None:
-            return None
-        uuid, name, description = row["rate_uuid"], row["rate_name"], row["rate_description"]
-    else:
-        uuid, name, description = row["uuid"], row["name"], row["description"]
-    short = (description or name or "").split(". ")[0] or None
-    # RateOption.id is String! and RateOption.uuid is deprecated: both carry the uuid.
-    return {"id": uuid, "uuid": uuid, "name": name, "description": description,
-            "shortDescription": short}
-
-
-def card_dict(row: sqlite3.Row) -> dict[str, Any]:
-    """A cards row as the document's ``Card`` (status lower case, as CardStatus spells it)."""
-    return {
-        "id": row["uuid"],
-        "tagId": row["tag_id"],
-        "number": row["number"],
-        "label": row["label"],
-        "expiryDate": row["expiry_date"],
-        "status": "active" if str(row["status"]).upper() == "ACTIVE" else "inactive",
-        "type": row["card_type"] if row["card_type"] in CARD_TYPES else "default",
-        "rate": rate_option_dict(row),
-        "_row": row,
-    }
-
-
 def list_cards(conn: sqlite3.Connection, user_id: int, limit: int, offset: int
                ) -> tuple[list[sqlite3.Row], int]:
     total = conn.execute("SELECT COUNT(*) FROM cards WHERE user_id = ?", (user_id,)).fetchone()[0]
@@ -106,7 +74,9 @@ def get_card(conn: sqlite3.Connection, user_id: int, ident: str, field: str = "i
 
 def cards_for_connector(conn: sqlite3.Connection, user_id: int, connector_id: str
                         ) -> list[dict[str, Any]]:
-    """The user's cards that can start a session on this connector, with the rate text."""
+    """The user's cards that can start a session on this connector: ``card`` (the row),
+    ``rate_name`` (the card's rate, else the connector's price) and ``price_text`` (the
+    connector's price in words)."""
     from services.core.domain.tariffs import price_summary  # tariffs is H2's pure module
 
     try:
@@ -114,7 +84,7 @@ def cards_for_connector(conn: sqlite3.Connection, user_id: int, connector_id: st
         if not 0 < cid < 2**63:  # SQLite INTEGER range
             raise ValueError(connector_id)
     except ValueError:
-        raise BadInput("connectorId", f"'{connector_id}' is not a connector id") from None
+        raise BadInput("connector_id", f"'{connector_id}' is not a connector id") from None
     conn_row = conn.execute(
         "SELECT k.id, k.free_of_charge, s.access_type, t.* FROM connectors k"
         " JOIN stations s ON s.id = k.station_id LEFT JOIN tariffs t ON t.id = k.tariff_id"
@@ -122,7 +92,7 @@ def cards_for_connector(conn: sqlite3.Connection, user_id: int, connector_id: st
         (cid,),
     ).fetchone()
     if conn_row is None:
-        raise NotFound(f"connectorId: no connector '{connector_id}'", field="connectorId")
+        raise NotFound(f"connector_id: no connector '{connector_id}'", field="connector_id")
     if conn_row["free_of_charge"]:
         tariff_text = "Free of charge"
     elif conn_row["name"] is not None:
@@ -136,12 +106,8 @@ def cards_for_connector(conn: sqlite3.Connection, user_id: int, connector_id: st
     ):
         if not card_can_charge(row, conn_row["access_type"], now):
             continue
-        card = card_dict(row)
-        card["rate"] = {
-            "shortDescription": row["rate_name"] or tariff_text,
-            "description": tariff_text,
-        }
-        out.append(card)
+        out.append({"card": row, "rate_name": row["rate_name"] or tariff_text,
+                    "price_text": tariff_text})
     return out
 
 
@@ -153,7 +119,7 @@ def _new_tag(conn: sqlite3.Connection) -> str:
             return tag
 
 
-def find_rate_option(conn: sqlite3.Connection, rate_id: str, field: str = "rateId"
+def find_rate_option(conn: sqlite3.Connection, rate_id: str, field: str = "rate_id"
                      ) -> sqlite3.Row:
     rate_id = (rate_id or "").strip()
     if not rate_id:
@@ -168,12 +134,12 @@ def find_rate_option(conn: sqlite3.Connection, rate_id: str, field: str = "rateI
 
 def create_card(conn: sqlite3.Connection, user_id: int, rate_id: str,
                 customer_reference: str | None, *, card_type: str = "virtual",
-                prefix: str = "authenticationMedia") -> sqlite3.Row:
+                prefix: str = "new_card") -> sqlite3.Row:
     """A new virtual card on the given rate (createAuthenticationMedia)."""
-    reference = check_text(customer_reference, f"{prefix}.customerReference", required=True,
+    reference = check_text(customer_reference, f"{prefix}.customer_reference", required=True,
                            max_len=100)
     with transaction(conn):
-        rate = find_rate_option(conn, rate_id, f"{prefix}.rateId")
+        rate = find_rate_option(conn, rate_id, f"{prefix}.rate_id")
         tag = _new_tag(conn)
         count = conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
         number = f"VOL-{count + 1:06d}-{tag[-4:]}"
@@ -196,7 +162,7 @@ def update_card(conn: sqlite3.Connection, user_id: int, card_id: str, label: str
     this API (as with a blocked RFID card at a real operator).
     """
     with transaction(conn):
-        card = get_card(conn, user_id, card_id, field="input.cardId")
+        card = get_card(conn, user_id, card_id, field="input.card_id")
         updates: dict[str, Any] = {}
         if label is not None:
             updates["label"] = check_text(label, "input.label", max_len=60)
@@ -215,12 +181,13 @@ def update_billing_contact(conn: sqlite3.Connection, user_id: int, card_id: str,
     """Point a card's billing at a contact. The only contact a driver may bill to here is
     themselves (the core has no company / fleet contacts), so any other id is NOT_FOUND."""
     with transaction(conn):
-        card = get_card(conn, user_id, card_id, field="cardId")
+        card = get_card(conn, user_id, card_id, field="card_id")
         user = conn.execute("SELECT uuid FROM users WHERE id = ?", (user_id,)).fetchone()
         contact = (billing_contact_id or "").strip()
         if not contact:
-            raise BadInput("billingContactId", "is required")
+            raise BadInput("billing_contact_id", "is required")
         if contact != user["uuid"]:
-            raise NotFound(f"billingContactId: no contact '{contact}'", field="billingContactId")
+            raise NotFound(f"billing_contact_id: no contact '{contact}'",
+                           field="billing_contact_id")
         conn.execute("UPDATE cards SET billing_contact_id = ? WHERE id = ?", (contact, card["id"]))
         return get_card(conn, user_id, card["uuid"])

@@ -1,6 +1,7 @@
 """Charging sessions as a state machine, remote start attempts, and finishing a session.
 
-States of a ``sessions`` row (one transaction per transition, see ``transaction``)::
+States of a ``sessions`` row (``sessions.SessionState``; one transaction per transition,
+every move checked against ``sessions.TRANSITIONS``)::
 
     requested -> accepted -> charging -> stopping -> finished
         \\            \\           \\___________________/
@@ -40,10 +41,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.core.domain import tariffs
+from services.core.domain.sessions import TRANSITIONS, SessionState, check, sources, sql_list
 from services.core.store.db import from_iso, to_iso, transaction
 
-ACTIVE_STATES = ("requested", "accepted", "charging", "stopping")
-_ACTIVE_SQL = "('requested', 'accepted', 'charging', 'stopping')"
+_ACTIVE_SQL = "('requested', 'accepted', 'charging', 'stopping')"  # the partial indexes' term
 
 # Tags of "other drivers" (roaming guests) start with this prefix. The embedded core
 # plays the role of a roaming hub for them: they are accepted without a card row and
@@ -89,12 +90,27 @@ _REVIVE_LATE = (Failure.NO_ANSWER, Failure.NO_VEHICLE)
 
 
 class ChargingError(Exception):
-    """A request the domain refuses; ``code`` is machine-readable, ``message`` for drivers."""
+    """A request the domain refuses; ``code`` is machine-readable, ``reason`` for drivers.
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    ``field`` names the offending input in the domain's words (``StartRequest`` attribute
+    names); each facade translates it to the name its clients sent.
+    """
+
+    def __init__(self, code: str, reason: str, field: str | None = None) -> None:
         self.code = code
-        self.message = message
+        self.reason = reason
+        self.field = field
+        self.message = f"{field}: {reason}" if field else reason
+        super().__init__(self.message)
+
+
+def _move(conn: sqlite3.Connection, s: sqlite3.Row | dict[str, Any], new: SessionState,
+          **cols: Any) -> None:
+    """Move a session to ``new`` (if its state allows) and set ``cols`` with it."""
+    check(s["state"], new)
+    sets = "".join(f", {c} = ?" for c in cols)
+    conn.execute(f"UPDATE sessions SET state = ?{sets} WHERE id = ?",
+                 (new, *cols.values(), s["id"]))
 
 
 def _now(now: datetime | None) -> datetime:
@@ -145,6 +161,38 @@ def authorize_tag(conn: sqlite3.Connection, tag: str, now: datetime | None = Non
 
 
 @dataclass(frozen=True)
+class StartRequest:
+    """A remote start as every facade asks for it.
+
+    ``card_id`` names one of the user's cards; without it ``tag_id`` is a tag that is not
+    (or not yet) one of the user's cards, recorded so the failure is visible. The options
+    narrow the session: a rate package (by uuid) bills a fixed amount and may stop it
+    automatically, ``valid_until`` bounds how long the start may take, ``stop_minutes``
+    stops charging after that many minutes.
+    """
+
+    user_id: int
+    connector_id: int
+    card_id: int | None
+    tag_id: str | None = None
+    rate_package: str | None = None
+    valid_until: datetime | None = None
+    stop_minutes: int | None = None
+    invoiced: bool = True
+
+    def options(self) -> dict[str, Any]:
+        """The options as stored with the attempt (only those given)."""
+        out: dict[str, Any] = {}
+        if self.rate_package:
+            out["rate_package"] = self.rate_package
+        if self.valid_until is not None:
+            out["valid_until"] = to_iso(self.valid_until)
+        if self.stop_minutes is not None:
+            out["stop_minutes"] = self.stop_minutes
+        return out
+
+
+@dataclass(frozen=True)
 class StartPlan:
     """What the OCPP side needs to send RemoteStartTransaction (or why it must not)."""
 
@@ -167,7 +215,7 @@ def _connector(conn: sqlite3.Connection, connector_id: int) -> sqlite3.Row:
         (connector_id,),
     ).fetchone()
     if row is None:
-        raise ChargingError("NOT_FOUND", f"connector: no connector with id {connector_id}")
+        raise ChargingError("NOT_FOUND", f"no connector with id {connector_id}", "connector")
     return row
 
 
@@ -182,24 +230,19 @@ def _tariff_snapshot(conn: sqlite3.Connection, tariff_id: int | None) -> tuple[s
 
 def request_remote_start(
     conn: sqlite3.Connection,
+    request: StartRequest,
     *,
-    user_id: int,
-    connector_id: int,
-    card_id: int | None,
-    tag_id: str | None = None,
-    config: dict[str, Any] | None = None,
-    invoiced: bool = True,
     timeout_s: float = DEFAULT_START_TIMEOUT_S,
     now: datetime | None = None,
 ) -> StartPlan:
     """Record a remote start attempt and, when nothing prevents it, a ``requested`` session.
 
-    One transaction: the attempt row always lands (failed attempts are visible through
-    ``remoteStartAttemptStatus`` too); the session row lands only if the connector is free.
-    ``config`` is the AttemptRemoteStartConfig (camelCase keys as on the wire).
+    One transaction: the attempt row always lands (failed attempts are visible through the
+    attempt status too); the session row lands only if the connector is free.
     """
     now = _now(now)
-    config = dict(config or {})
+    user_id, connector_id, card_id = request.user_id, request.connector_id, request.card_id
+    invoiced = request.invoiced
     with transaction(conn):
         con = _connector(conn, connector_id)
         card = None
@@ -208,46 +251,41 @@ def request_remote_start(
                 "SELECT * FROM cards WHERE id = ? AND user_id = ?", (card_id, user_id)
             ).fetchone()
             if card is None:
-                raise ChargingError("NOT_FOUND", "card: no such card for this user")
-        elif not tag_id:
-            raise ChargingError("BAD_USER_INPUT", "tagId: is required")
+                raise ChargingError("NOT_FOUND", "no such card for this user", "card")
+        elif not request.tag_id:
+            raise ChargingError("BAD_USER_INPUT", "is required", "tag_id")
         # An unknown card is still recorded as an attempt (failed: card unknown), so the
-        # driver can see why through remoteStartAttemptStatus like any other failure.
-        tag = card["tag_id"] if card is not None else str(tag_id).upper()
+        # driver can see why through the attempt status like any other failure.
+        tag = card["tag_id"] if card is not None else str(request.tag_id).upper()
         package = None
-        if config.get("ratePackage"):
+        if request.rate_package:
             package = conn.execute(
                 "SELECT p.*, o.tariff_id FROM rate_packages p"
                 " JOIN rate_options o ON o.id = p.rate_option_id WHERE p.uuid = ?",
-                (config["ratePackage"],),
+                (request.rate_package,),
             ).fetchone()
             if package is None:
                 raise ChargingError(
                     "BAD_USER_INPUT",
-                    f"config.ratePackage: no rate package {config['ratePackage']!r}",
+                    f"no rate package {request.rate_package!r}",
+                    "rate_package",
                 )
         deadline = now + timedelta(seconds=timeout_s)
-        if config.get("validUntil"):
-            try:
-                valid_until = from_iso(str(config["validUntil"]))
-            except ValueError as exc:
-                raise ChargingError(
-                    "BAD_USER_INPUT", "config.validUntil: must be an ISO 8601 date string"
-                ) from exc
+        if request.valid_until is not None:
+            valid_until = request.valid_until
             if valid_until.tzinfo is None:
                 valid_until = valid_until.replace(tzinfo=UTC)
             deadline = min(deadline, valid_until)
-        stop_minutes = config.get("stopMinutes")
+        stop_minutes = request.stop_minutes
         if stop_minutes is not None and int(stop_minutes) <= 0:
-            raise ChargingError("BAD_USER_INPUT", "config.stopMinutes: must be a positive number")
+            raise ChargingError("BAD_USER_INPUT", "must be a positive number", "stop_minutes")
         if package is not None and package["automatic_stop"]:
             stop_minutes = (
                 min(int(stop_minutes), package["automatic_stop"])
                 if stop_minutes
                 else package["automatic_stop"]
             )
-        if "markedAsInvoiced" in config and config["markedAsInvoiced"] is not None:
-            invoiced = bool(config["markedAsInvoiced"])
+        options = request.options()
 
         attempt_uuid = str(uuidlib.uuid4())
         ts = to_iso(now)
@@ -262,7 +300,7 @@ def request_remote_start(
                 card_id,
                 tag,
                 PENDING,
-                json.dumps(config) if config else None,
+                json.dumps(options) if options else None,
                 to_iso(deadline),
                 ts,
                 ts,
@@ -364,10 +402,10 @@ def attempt_accepted(
         )
         if cur.rowcount:
             conn.execute(
-                "UPDATE sessions SET state = 'accepted', updated_at = ? WHERE id = ("
+                "UPDATE sessions SET state = ?, updated_at = ? WHERE id = ("
                 "SELECT session_id FROM remote_start_attempts WHERE id = ?)"
-                " AND state = 'requested'",
-                (ts, attempt_id),
+                f" AND state IN {sql_list(sources(SessionState.ACCEPTED))}",
+                (SessionState.ACCEPTED, ts, attempt_id),
             )
         return bool(cur.rowcount)
 
@@ -386,10 +424,10 @@ def fail_attempt(
         if not cur.rowcount:
             return False
         conn.execute(
-            "UPDATE sessions SET state = 'failed', failure_reason = ?, updated_at = ?"
+            "UPDATE sessions SET state = ?, failure_reason = ?, updated_at = ?"
             " WHERE id = (SELECT session_id FROM remote_start_attempts WHERE id = ?)"
-            " AND state IN ('requested', 'accepted')",
-            (reason, ts, attempt_id),
+            f" AND state IN {sql_list(sources(SessionState.FAILED))}",
+            (SessionState.FAILED, reason, ts, attempt_id),
         )
         return True
 
@@ -431,7 +469,7 @@ def expired_attempts(conn: sqlite3.Connection, now: datetime | None = None) -> l
         cfg = json.loads(r["config"]) if r["config"] else {}
         if r["status"] == ACCEPTED:
             reason = Failure.NO_VEHICLE
-        elif cfg.get("validUntil"):
+        elif cfg.get("valid_until"):
             reason = Failure.EXPIRED_BEFORE_START
         else:
             reason = Failure.NO_ANSWER
@@ -484,12 +522,9 @@ def start_transaction(
         ).fetchone()
         if active is not None:
             same_tag = active["auth_id"].upper() == tag
-            if same_tag and active["state"] in ("requested", "accepted"):
-                conn.execute(
-                    "UPDATE sessions SET state = 'charging', date_start = ?, meter_start = ?,"
-                    " updated_at = ? WHERE id = ?",
-                    (start_ts, meter_start, ts, active["id"]),
-                )
+            if same_tag and active["state"] in (SessionState.REQUESTED, SessionState.ACCEPTED):
+                _move(conn, active, SessionState.CHARGING, date_start=start_ts,
+                      meter_start=meter_start, updated_at=ts)
                 conn.execute(
                     "UPDATE remote_start_attempts SET status = ?, updated_at = ?"
                     " WHERE session_id = ? AND status IN (?, ?, ?)",
@@ -507,7 +542,7 @@ def start_transaction(
         # A remote start of this card on this connector that failed moments ago: the
         # charger's start decides what happens to it.
         recent = conn.execute(
-            "SELECT id, failure_reason FROM sessions WHERE connector_id = ? AND auth_id = ?"
+            "SELECT id, state, failure_reason FROM sessions WHERE connector_id = ? AND auth_id = ?"
             " AND state = 'failed' AND updated_at >= ? ORDER BY id DESC LIMIT 1",
             (con["id"], tag, to_iso(now - timedelta(minutes=5))),
         ).fetchone()
@@ -519,11 +554,8 @@ def start_transaction(
         if recent is not None and recent["failure_reason"] in _REVIVE_LATE:
             # We gave up waiting (no answer in time, or our plug-in timer ran out first) but
             # the charger did start: the attempt succeeded after all, and says so.
-            conn.execute(
-                "UPDATE sessions SET state = 'charging', failure_reason = NULL, date_start = ?,"
-                " meter_start = ?, updated_at = ? WHERE id = ?",
-                (start_ts, meter_start, ts, recent["id"]),
-            )
+            _move(conn, recent, SessionState.CHARGING, failure_reason=None, date_start=start_ts,
+                  meter_start=meter_start, updated_at=ts)
             conn.execute(
                 "UPDATE remote_start_attempts SET status = ?, is_failure = 0,"
                 " failure_reason = NULL, updated_at = ? WHERE session_id = ?",
@@ -562,12 +594,9 @@ def start_transaction(
 
 
 def _close_stale(conn: sqlite3.Connection, active: sqlite3.Row, now: datetime) -> None:
-    if active["state"] in ("requested", "accepted"):
+    if active["state"] in (SessionState.REQUESTED, SessionState.ACCEPTED):
         reason = Failure.CONNECTOR_OCCUPIED
-        conn.execute(
-            "UPDATE sessions SET state = 'failed', failure_reason = ?, updated_at = ? WHERE id = ?",
-            (reason, to_iso(now), active["id"]),
-        )
+        _move(conn, active, SessionState.FAILED, failure_reason=reason, updated_at=to_iso(now))
         conn.execute(
             "UPDATE remote_start_attempts SET status = ?, is_failure = 1, failure_reason = ?,"
             " updated_at = ? WHERE session_id = ? AND status IN (?, ?, ?)",
@@ -644,19 +673,12 @@ def request_stop(
     with transaction(conn):
         s = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if s is None:
-            raise ChargingError("NOT_FOUND", f"transaction: no session {session_id}")
-        if s["state"] == "charging":
-            conn.execute(
-                "UPDATE sessions SET state = 'stopping', updated_at = ? WHERE id = ?",
-                (ts, session_id),
-            )
+            raise ChargingError("NOT_FOUND", f"no session {session_id}", "session")
+        if s["state"] == SessionState.CHARGING:
+            _move(conn, s, SessionState.STOPPING, updated_at=ts)
             return "stop", dict(s)
-        if s["state"] in ("requested", "accepted"):
-            conn.execute(
-                "UPDATE sessions SET state = 'failed', failure_reason = ?, updated_at = ?"
-                " WHERE id = ?",
-                (Failure.CANCELLED, ts, session_id),
-            )
+        if s["state"] in (SessionState.REQUESTED, SessionState.ACCEPTED):
+            _move(conn, s, SessionState.FAILED, failure_reason=Failure.CANCELLED, updated_at=ts)
             conn.execute(
                 "UPDATE remote_start_attempts SET status = ?, is_failure = 1,"
                 " failure_reason = ?, updated_at = ? WHERE session_id = ? AND status IN (?, ?, ?)",
@@ -683,9 +705,10 @@ def finish_transaction(
         s = conn.execute("SELECT * FROM sessions WHERE id = ?", (transaction_id,)).fetchone()
         if s is None:
             return None
-        if s["state"] == "failed" or (
-            s["state"] == "finished" and s["stop_reason"] != STALE_REASON
+        if SessionState.FINISHED not in TRANSITIONS[SessionState(s["state"])] or (
+            s["state"] == SessionState.FINISHED and s["stop_reason"] != STALE_REASON
         ):
+            # failed, or never started at the charger: there is nothing it could stop
             return dict(s)
         # (a session we closed ourselves as stale is re-billed from the charger's own
         # StopTransaction when it turns up after all: its register is the better figure)
@@ -747,6 +770,7 @@ def _finish(
     else:
         cost = tariffs.Cost(currency="EUR")
     ts = to_iso(now)
+    check(s["state"], SessionState.FINISHED)
     conn.execute("DELETE FROM session_cost_items WHERE session_id = ?", (s["id"],))
     conn.executemany(
         "INSERT INTO session_cost_items(session_id, description, net_amount, tax_rate,"

@@ -34,25 +34,24 @@ POSTPAID_OPTION = "7d3f2a10-5b7c-4e8a-9f01-5e9a0c1b2d02"
 CREDIT_CARD_OPTION = "7d3f2a10-5b7c-4e8a-9f01-5e9a0c1b2d03"
 _OPTIONS_SINCE = "2026-01-01T00:00:00.000Z"
 
+# How a driver may pay: ``kind`` is the contract a payment option creates (None: paid
+# directly per session, no contract).
 CONTRACT_OPTIONS: list[dict[str, Any]] = [
-    {"uuid": SEPA_OPTION, "applicationId": "voltra", "paymentType": "SEPA",
-     "paymentName": "SEPA direct debit", "directPaymentMethod": None,
-     "cardCreateMode": "CREATE_CARD", "emp": "VOL", "kind": "SEPA"},
-    {"uuid": POSTPAID_OPTION, "applicationId": "voltra", "paymentType": "POSTPAID",
-     "paymentName": "Monthly invoice (postpaid)", "directPaymentMethod": None,
-     "cardCreateMode": "CREATE_CARD", "emp": "VOL", "kind": "POSTPAID"},
-    {"uuid": CREDIT_CARD_OPTION, "applicationId": "voltra", "paymentType": "CREDIT_CARD",
-     "paymentName": "Credit card", "directPaymentMethod": "CREDIT_CARD",
-     "cardCreateMode": "CREATE_CARD", "emp": "VOL", "kind": None},
+    {"uuid": SEPA_OPTION, "application": "voltra", "payment_type": "SEPA",
+     "name": "SEPA direct debit", "direct_payment_method": None,
+     "card_create_mode": "CREATE_CARD", "emp": "VOL", "kind": "SEPA"},
+    {"uuid": POSTPAID_OPTION, "application": "voltra", "payment_type": "POSTPAID",
+     "name": "Monthly invoice (postpaid)", "direct_payment_method": None,
+     "card_create_mode": "CREATE_CARD", "emp": "VOL", "kind": "POSTPAID"},
+    {"uuid": CREDIT_CARD_OPTION, "application": "voltra", "payment_type": "CREDIT_CARD",
+     "name": "Credit card", "direct_payment_method": "CREDIT_CARD",
+     "card_create_mode": "CREATE_CARD", "emp": "VOL", "kind": None},
 ]
 
 
 def contract_options(terms_url: str | None) -> list[dict[str, Any]]:
-    return [
-        {**{k: v for k, v in o.items() if k != "kind"}, "termsOfServiceUrl": terms_url,
-         "termsOfUseUrl": terms_url, "createdAt": _OPTIONS_SINCE, "updatedAt": _OPTIONS_SINCE}
-        for o in CONTRACT_OPTIONS
-    ]
+    """The payment options with the terms that apply and since when they are offered."""
+    return [{**o, "terms_url": terms_url, "since": _OPTIONS_SINCE} for o in CONTRACT_OPTIONS]
 
 
 def _check_option(option_id: str | None, kind: str, field: str) -> None:
@@ -91,12 +90,12 @@ def _create(conn: sqlite3.Connection, user_id: int, kind: str, rate_id: str,
                         " AND status = 'ACTIVE'", (user_id, kind)).fetchone():
             raise Conflict(f"{prefix}.id: an active {kind} contract exists; update or delete it",
                            field=f"{prefix}.id")
-        rate = cards.find_rate_option(conn, rate_id, f"{prefix}.rateId")
+        rate = cards.find_rate_option(conn, rate_id, f"{prefix}.rate_id")
         label = reference or rate["name"]
         card = cards.create_card(conn, user_id, rate["uuid"], label, card_type="default",
                                  prefix=prefix)
         contract_uuid = str(uuidlib.uuid4())
-        data = {"card": card["uuid"], "customerReference": reference, **extra}
+        data = {"card": card["uuid"], "customer_reference": reference, **extra}
         conn.execute(
             "INSERT INTO contracts(uuid, user_id, kind, rate_option_id, iban, bic, account_holder,"
             " data, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?)",
@@ -110,29 +109,32 @@ def _create(conn: sqlite3.Connection, user_id: int, kind: str, rate_id: str,
 
 def create_sepa(conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | None
                 ) -> tuple[sqlite3.Row, sqlite3.Row]:
-    p = "sepaContract"
+    """A SEPA contract from ``data``: id (the SEPA option), rate_id, iban, bic, bank,
+    debit_type, account_holder, use_parent, customer_reference."""
+    p = "sepa_contract"
     if not data:
         raise BadInput(p, "is required")
     _check_option(data.get("id"), "SEPA", f"{p}.id")
     iban = check_iban(data.get("iban"), f"{p}.iban")
     bic = check_bic(data.get("bic"), f"{p}.bic")
     bank = check_text(data.get("bank"), f"{p}.bank", required=True, max_len=100)
-    debit_type = check_text(data.get("debitType"), f"{p}.debitType", required=True, max_len=40)
-    holder = check_text(data.get("accountHolder"), f"{p}.accountHolder", required=True,
+    debit_type = check_text(data.get("debit_type"), f"{p}.debit_type", required=True,
+                            max_len=40)
+    holder = check_text(data.get("account_holder"), f"{p}.account_holder", required=True,
                         max_len=100)
-    if data.get("useParent") is None:
-        raise BadInput(f"{p}.useParent", "is required")
-    reference = check_text(data.get("customerReference"), f"{p}.customerReference",
+    if data.get("use_parent") is None:
+        raise BadInput(f"{p}.use_parent", "is required")
+    reference = check_text(data.get("customer_reference"), f"{p}.customer_reference",
                            max_len=100)
-    return _create(conn, user_id, "SEPA", data.get("rateId"), reference, p,
+    return _create(conn, user_id, "SEPA", data.get("rate_id"), reference, p,
                    {"iban": iban, "bic": bic, "account_holder": holder},
-                   {"bank": bank, "debitType": debit_type, "useParent": bool(data["useParent"]),
-                    "option": SEPA_OPTION})
+                   {"bank": bank, "debit_type": debit_type,
+                    "use_parent": bool(data["use_parent"]), "option": SEPA_OPTION})
 
 
 def update_sepa(conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | None
                 ) -> sqlite3.Row:
-    p = "updateSepaContract"
+    p = "update_sepa_contract"
     if not data:
         raise BadInput(p, "is required")
     updates: dict[str, Any] = {}
@@ -140,15 +142,15 @@ def update_sepa(conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | N
         updates["iban"] = seal(check_iban(data["iban"], f"{p}.iban"))
     if data.get("bic") is not None:
         updates["bic"] = check_bic(data["bic"], f"{p}.bic")
-    if data.get("accountHolder") is not None:
+    if data.get("account_holder") is not None:
         updates["account_holder"] = seal(check_text(
-            data["accountHolder"], f"{p}.accountHolder", required=True, max_len=100))
+            data["account_holder"], f"{p}.account_holder", required=True, max_len=100))
     extra: dict[str, Any] = {}
     if data.get("bank") is not None:
         extra["bank"] = check_text(data["bank"], f"{p}.bank", required=True, max_len=100)
-    if data.get("customerReference") is not None:
-        extra["customerReference"] = check_text(data["customerReference"],
-                                                f"{p}.customerReference", max_len=100)
+    if data.get("customer_reference") is not None:
+        extra["customer_reference"] = check_text(data["customer_reference"],
+                                                 f"{p}.customer_reference", max_len=100)
     with transaction(conn):
         row = _find(conn, user_id, "SEPA", data.get("id"), f"{p}.id")
         _apply(conn, row, updates, extra)
@@ -160,11 +162,11 @@ def _apply(conn: sqlite3.Connection, row: sqlite3.Row, updates: dict[str, Any],
     if extra:
         merged = {**json.loads(row["data"] or "{}"), **extra}
         updates["data"] = json.dumps(merged)
-        if extra.get("customerReference") and merged.get("card"):
+        if extra.get("customer_reference") and merged.get("card"):
             conn.execute(
                 "UPDATE cards SET label = ?, customer_reference = ? WHERE uuid = ?"
                 " AND user_id = ?",
-                (extra["customerReference"], extra["customerReference"], merged["card"],
+                (extra["customer_reference"], extra["customer_reference"], merged["card"],
                  row["user_id"]),
             )
     if updates:
@@ -186,26 +188,26 @@ def cancel(conn: sqlite3.Connection, user_id: int, kind: str, ident: str | None,
 
 def create_postpaid(conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | None
                     ) -> tuple[sqlite3.Row, sqlite3.Row]:
-    p = "postpaidContract"
+    p = "postpaid_contract"
     if not data:
         raise BadInput(p, "is required")
     _check_option(data.get("id"), "POSTPAID", f"{p}.id")
-    reference = check_text(data.get("customerReference"), f"{p}.customerReference",
+    reference = check_text(data.get("customer_reference"), f"{p}.customer_reference",
                            max_len=100)
-    return _create(conn, user_id, "POSTPAID", data.get("rateId"), reference, p, {},
+    return _create(conn, user_id, "POSTPAID", data.get("rate_id"), reference, p, {},
                    {"option": POSTPAID_OPTION})
 
 
 def update_postpaid(conn: sqlite3.Connection, user_id: int, data: dict[str, Any] | None
                     ) -> sqlite3.Row:
-    p = "postpaidContract"
+    p = "postpaid_contract"
     if not data:
         raise BadInput(p, "is required")
-    reference = check_text(data.get("customerReference"), f"{p}.customerReference",
+    reference = check_text(data.get("customer_reference"), f"{p}.customer_reference",
                            required=True, max_len=100)
     with transaction(conn):
         row = _find(conn, user_id, "POSTPAID", data.get("id"), f"{p}.id")
-        _apply(conn, row, {}, {"customerReference": reference})
+        _apply(conn, row, {}, {"customer_reference": reference})
         return conn.execute("SELECT * FROM contracts WHERE id = ?", (row["id"],)).fetchone()
 
 
@@ -218,4 +220,4 @@ def bank_account(conn: sqlite3.Connection, user_id: int) -> dict[str, Any] | Non
         return None
     data = json.loads(row["data"] or "{}")
     return {"iban": reveal(row["iban"]), "bic": row["bic"], "bank": data.get("bank"),
-            "accountHolder": reveal(row["account_holder"])}
+            "account_holder": reveal(row["account_holder"])}

@@ -108,16 +108,6 @@ def get_document(conn: sqlite3.Connection, user_id: int, ident: str | None,
     return row
 
 
-def document_dict(row: sqlite3.Row, download_link: str) -> dict[str, Any]:
-    return {
-        "id": row["uuid"],
-        "type": row["doc_type"] if row["doc_type"] in DOC_TYPES else "invoice",
-        "title": row["title"],
-        "documentDate": row["document_date"],
-        "downloadLink": download_link,
-    }
-
-
 def _period(doc: sqlite3.Row) -> tuple[str, str]:
     if doc["period_start"] and doc["period_end"]:
         return doc["period_start"], doc["period_end"]

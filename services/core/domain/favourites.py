@@ -29,8 +29,9 @@ def _station_ids(conn: sqlite3.Connection, uuids: list[str]) -> dict[str, int]:
 
 
 def set_favourites(conn: sqlite3.Connection, user_id: int, uuids: list[str]
-                   ) -> list[dict[str, object]]:
-    """Mark stations as favourites (idempotent); all ids must exist or nothing changes."""
+                   ) -> list[str]:
+    """Mark stations as favourites (idempotent); all ids must exist or nothing changes.
+    Returns the station uuids marked."""
     with transaction(conn):
         ids = _station_ids(conn, uuids)
         now = utcnow()
@@ -38,18 +39,18 @@ def set_favourites(conn: sqlite3.Connection, user_id: int, uuids: list[str]
             "INSERT OR IGNORE INTO favourites(user_id, station_id, created_at) VALUES (?, ?, ?)",
             [(user_id, sid, now) for sid in ids.values()],
         )
-    return [{"id": uuid, "isFavoured": True} for uuid in ids]
+    return list(ids)
 
 
 def unset_favourites(conn: sqlite3.Connection, user_id: int, uuids: list[str]
-                     ) -> list[dict[str, object]]:
+                     ) -> list[str]:
     with transaction(conn):
         ids = _station_ids(conn, uuids)
         conn.executemany(
             "DELETE FROM favourites WHERE user_id = ? AND station_id = ?",
             [(user_id, sid) for sid in ids.values()],
         )
-    return [{"id": uuid, "isFavoured": False} for uuid in ids]
+    return list(ids)
 
 
 def favourite_station_rows(conn: sqlite3.Connection, user_id: int) -> list[sqlite3.Row]:

@@ -7,7 +7,7 @@ Chargelog ``status`` (the document types it as a free String; its filter enum
 - ``failed`` when it never delivered (rejected start, charger fault before start).
 Filter ``started`` selects running sessions, ``stopped`` finished and failed ones.
 
-``sessionId`` is the OCPP transaction id (``sessions.id``), the value ``remoteStop``
+``transaction_id`` is the OCPP transaction id (``sessions.id``), the value a stop
 takes. Times: ``TimeFrameFilter`` selects sessions whose start lies in ``[start, end)``;
 either bound may be missing. Newest first.
 
@@ -23,11 +23,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.core.domain.errors import BadInput, NotFound
+from services.core.domain.sessions import ACTIVE, SessionState
 from services.core.domain.tariffs import co2_saving_kg, session_cost, tariff_from
 from services.core.store.db import from_iso, to_iso
 
-RUNNING = ("requested", "accepted", "charging", "stopping")
-STATUS_FILTERS = {"started": RUNNING, "stopped": ("finished", "failed")}
+RUNNING = ACTIVE
+STATUS_FILTERS = {"started": RUNNING, "stopped": (SessionState.FINISHED, SessionState.FAILED)}
 
 
 def chargelog_status(state: str) -> str:
@@ -115,10 +116,9 @@ def live_energy_kwh(conn: sqlite3.Connection, row: sqlite3.Row) -> float | None:
 def _cost_items(conn: sqlite3.Connection, row: sqlite3.Row) -> list[dict[str, Any]]:
     return [
         {
-            "netAmount": i["net_amount"], "netAmountLocalCurrency": i["net_amount"],
-            "grossAmount": i["gross_amount"], "grossAmountLocalCurrency": i["gross_amount"],
-            "taxAmount": i["tax_amount"], "taxAmountLocalCurrency": i["tax_amount"],
-            "taxRate": i["tax_rate"], "description": i["description"],
+            "net_amount": i["net_amount"], "gross_amount": i["gross_amount"],
+            "tax_amount": i["tax_amount"], "tax_rate": i["tax_rate"],
+            "description": i["description"],
         }
         for i in conn.execute(
             "SELECT * FROM session_cost_items WHERE session_id = ? ORDER BY id", (row["id"],)
@@ -134,8 +134,9 @@ def _tax_rate(row: sqlite3.Row) -> float | None:
 
 def cost_dict(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime | None = None
               ) -> dict[str, Any] | None:
-    """The document's ``Cost``. ``total`` and ``grossAmount`` are what the driver pays;
-    deprecated ``taxAmount`` is the tax in it and deprecated ``tax`` the tax rate (%)."""
+    """What the session costs: ``total`` is what the driver pays (gross), ``tax_amount``
+    the tax in it, ``tax_rate`` the tariff's rate (%), ``items`` the cost lines. Running
+    sessions show what they cost so far."""
     if row["state"] in RUNNING and row["tariff_snapshot"] and row["date_start"]:
         now = now or datetime.now(UTC)
         free = bool(conn.execute(
@@ -146,26 +147,24 @@ def cost_dict(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime | None =
             start=from_iso(row["date_start"]), end=now, free_of_charge=free,
         )
         return {
-            "costItems": [i.as_cdr() for i in live.items], "total": live.total,
-            "currency": live.currency, "tax": _tax_rate(row), "taxAmount": live.tax,
-            "grossAmount": live.total, "grossAmountLocalCurrency": live.total,
+            "items": [i.as_row() for i in live.items], "total": live.total,
+            "currency": live.currency, "tax_rate": _tax_rate(row), "tax_amount": live.tax,
         }
     if row["cost_total"] is None:
         return None
     return {
-        "costItems": _cost_items(conn, row),
+        "items": _cost_items(conn, row),
         "total": row["cost_total"],
         "currency": row["currency"],
-        "tax": _tax_rate(row),
-        "taxAmount": row["cost_tax"],
-        "grossAmount": row["cost_total"],
-        "grossAmountLocalCurrency": row["cost_total"],
+        "tax_rate": _tax_rate(row),
+        "tax_amount": row["cost_tax"],
     }
 
 
-def chargelog_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
-    """A sessions row as ``Chargelog``; ``connector`` is the integer connector id, the
-    API layer turns it into a Connector object."""
+def session_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+    """A sessions row with its live figures: energy (kWh), CO2 saved (kg), the meter
+    register (Wh), cost. ``connector`` is the connector id; ``transaction_id`` the id the
+    charger knows the session by."""
     energy = live_energy_kwh(conn, row)
     if row["co2_kg"] is not None and row["state"] not in RUNNING:
         co2 = row["co2_kg"]
@@ -179,19 +178,17 @@ def chargelog_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]
         "id": row["uuid"],
         "status": chargelog_status(row["state"]),
         "connector": row["connector_id"],
-        "authId": row["auth_id"],
-        "authType": row["auth_type"],
-        "dateStart": row["date_start"],
-        "dateEnd": row["date_end"],
-        "meterStart": row["meter_start"],
-        "meterEnd": meter_end,
-        "energyConsumption": energy,
-        "co2Saving": co2,
+        "auth_id": row["auth_id"],
+        "auth_type": row["auth_type"],
+        "date_start": row["date_start"],
+        "date_end": row["date_end"],
+        "meter_start": row["meter_start"],
+        "meter_end": meter_end,
+        "energy_kwh": energy,
+        "co2_kg": co2,
         "cost": cost_dict(conn, row),
-        "sessionId": str(row["id"]),
-        "rateName": row["rate_name"],
-        # No calibration-law (Eichrecht) signed meter data in the core: nothing to link.
-        "calibrationDetails": None,
+        "transaction_id": str(row["id"]),
+        "rate_name": row["rate_name"],
     }
 
 
@@ -205,17 +202,17 @@ def statistics(conn: sqlite3.Connection, user_id: int, timeframe: dict | None
         " AND s.state = 'finished'",
         args,
     ).fetchone()
-    return {"number": int(row["n"]), "energyConsumption": round(float(row["e"]), 3),
-            "co2Saving": round(float(row["c"]), 3)}
+    return {"number": int(row["n"]), "energy_kwh": round(float(row["e"]), 3),
+            "co2_kg": round(float(row["c"]), 3)}
 
 
 def meter_summary(conn: sqlite3.Connection, user_id: int, session_uuid: str
                   ) -> dict[str, Any]:
-    """``chargelogMeterValuesSummary`` from the session's meter values (kWh, W, % SoC).
+    """The live figures of a session from its meter values (kWh, W, % SoC).
 
-    ``sumEnergy`` is the energy delivered so far in kWh (last - first reading; the
-    session's meter start when known); ``energy*Value`` are meter register readings in kWh;
-    ``*LastChanged`` are when the value last changed, not when it was last reported.
+    ``energy_kwh`` is the energy delivered so far (last - first reading; the session's
+    meter start when known); ``energy_first/last_kwh`` are meter register readings;
+    ``*_changed_at`` are when the value last changed, not when it was last reported.
     """
     row = get_session(conn, user_id, session_uuid, field="uuid")
     values = conn.execute(
@@ -248,18 +245,18 @@ def meter_summary(conn: sqlite3.Connection, user_id: int, session_uuid: str
     soc, soc_since = last_change("soc")
     socs = [v["soc"] for v in values if v["soc"] is not None]
     return {
-        "sumEnergy": sum_energy,
-        "updatedAt": values[-1]["ts"] if values else None,
-        "energyLastValue": last["energy_wh"] / 1000.0 if last else None,
-        "energyLastValueTime": last["ts"] if last else None,
-        "energyUpdatedAt": energy_changed,
-        "energyFirstValue": first["energy_wh"] / 1000.0 if first else None,
-        "energyFirstValueTime": first["ts"] if first else None,
-        "stateOfChargeLastChanged": soc_since,
-        "currentPowerLastChanged": power_since,
+        "energy_kwh": sum_energy,
+        "updated_at": values[-1]["ts"] if values else None,
+        "energy_last_kwh": last["energy_wh"] / 1000.0 if last else None,
+        "energy_last_at": last["ts"] if last else None,
+        "energy_changed_at": energy_changed,
+        "energy_first_kwh": first["energy_wh"] / 1000.0 if first else None,
+        "energy_first_at": first["ts"] if first else None,
+        "soc_changed_at": soc_since,
+        "power_changed_at": power_since,
         # A finished session draws no power any more, whatever the last sample said.
-        "currentPower": (round(power) if power is not None and row["state"] in RUNNING
-                         else (0 if values else None)),
-        "currentStateOfCharge": round(soc) if soc is not None else None,
-        "initialStateOfCharge": round(socs[0]) if socs else None,
+        "power_w": (round(power) if power is not None and row["state"] in RUNNING
+                    else (0 if values else None)),
+        "soc": round(soc) if soc is not None else None,
+        "initial_soc": round(socs[0]) if socs else None,
     }

@@ -176,7 +176,7 @@ def _store_method(conn: sqlite3.Connection, user_id: int, card: dict[str, Any],
 def create_register(conn: sqlite3.Connection, user_id: int, rate_id: str,
                     reference: str | None) -> sqlite3.Row:
     with transaction(conn):
-        rate = cards.find_rate_option(conn, rate_id, "rateId")
+        rate = cards.find_rate_option(conn, rate_id, "rate_id")
         return _insert_tx(conn, user_id, "REGISTER", rate_option_id=rate["id"],
                           customer_reference=(reference or "").strip()[:100] or None)
 
@@ -188,29 +188,29 @@ def create_direct(conn: sqlite3.Connection, user_id: int, connector_id: str, rat
         if not 0 < cid < 2**63:  # SQLite INTEGER range
             raise ValueError(connector_id)
     except ValueError:
-        raise BadInput("connectorId", f"'{connector_id}' is not a connector id") from None
+        raise BadInput("connector_id", f"'{connector_id}' is not a connector id") from None
     with transaction(conn):
         connector = conn.execute(
             "SELECT k.id, t.currency FROM connectors k LEFT JOIN tariffs t ON t.id = k.tariff_id"
             " WHERE k.id = ?", (cid,)).fetchone()
         if connector is None:
-            raise NotFound(f"connectorId: no connector '{connector_id}'", field="connectorId")
-        rate = cards.find_rate_option(conn, rate_id, "rateId")
+            raise NotFound(f"connector_id: no connector '{connector_id}'", field="connector_id")
+        rate = cards.find_rate_option(conn, rate_id, "rate_id")
         amount, package_row = PREAUTH_AMOUNT, None
         if package_id:
             package_row = conn.execute(
                 "SELECT * FROM rate_packages WHERE uuid = ?", (package_id,)).fetchone()
             if package_row is None:
-                raise NotFound(f"ratePackageId: no rate package '{package_id}'",
-                               field="ratePackageId")
+                raise NotFound(f"rate_package_id: no rate package '{package_id}'",
+                               field="rate_package_id")
             if package_row["rate_option_id"] != rate["id"]:
-                raise BadInput("ratePackageId", "does not belong to the rate rateId")
+                raise BadInput("rate_package_id", "does not belong to the rate rate_id")
             amount = float(package_row["amount"])
         card_row = None
         if card_id:
-            card_row = cards.get_card(conn, user_id, card_id, field="cardId")
+            card_row = cards.get_card(conn, user_id, card_id, field="card_id")
             if str(card_row["status"]).upper() != "ACTIVE":
-                raise BadInput("cardId", "the card is deactivated")
+                raise BadInput("card_id", "the card is deactivated")
         return _insert_tx(
             conn, user_id, "DIRECT_CHARGING", rate_option_id=rate["id"],
             rate_package_id=package_row["id"] if package_row else None, connector_id=cid,
@@ -278,14 +278,14 @@ def pay(conn: sqlite3.Connection, tx: dict[str, Any], form: dict[str, str]) -> d
                                         (tx["rate_option_id"],)).fetchone()
                     new = cards.create_card(conn, tx["user_id"], rate["uuid"],
                                             tx["customer_reference"] or rate["name"],
-                                            prefix="registerPaymentMethod")
+                                            prefix="register_payment_method")
                     card_id = new["id"]
                     message += f"; card {new['number']} issued"
             elif card_id is None:
                 rate = conn.execute("SELECT uuid FROM rate_options WHERE id = ?",
                                     (tx["rate_option_id"],)).fetchone()
                 card_id = cards.create_card(conn, tx["user_id"], rate["uuid"],
-                                            "Direct payment", prefix="initDirectPaymentCharging"
+                                            "Direct payment", prefix="init_direct_payment_charging"
                                             )["id"]
             conn.execute(
                 "UPDATE payment_transactions SET status = ?, message = ?, payment_method_id = ?,"
@@ -323,10 +323,10 @@ def direct_status(conn: sqlite3.Connection, user_id: int, evse_id: str, tx_uuid:
         " WHERE t.uuid = ? AND t.user_id = ? AND t.kind = 'DIRECT_CHARGING'",
         ((tx_uuid or "").strip(), user_id)).fetchone()
     if row is None:
-        raise NotFound(f"transactionId: no direct payment '{tx_uuid}'", field="transactionId")
+        raise NotFound(f"transaction_id: no direct payment '{tx_uuid}'", field="transaction_id")
     if (row["evse_id"] or "").upper() != (evse_id or "").strip().upper():
-        raise NotFound(f"evseId: transaction '{tx_uuid}' is not for EVSE '{evse_id}'",
-                       field="evseId")
+        raise NotFound(f"evse_id: transaction '{tx_uuid}' is not for EVSE '{evse_id}'",
+                       field="evse_id")
     status, message = row["status"], row["message"]
     if status == "OPEN":
         expired = from_iso(row["created_at"]) + TX_TTL < datetime.now(UTC)
@@ -336,8 +336,21 @@ def direct_status(conn: sqlite3.Connection, user_id: int, evse_id: str, tx_uuid:
         status, message = "FAILED", row["failure_reason"] or "the charger did not start"
     elif status == "STARTED" and row["session_state"] == "finished":
         status, message = "FINISHED", "charging finished"
-    return {"status": status, "message": message, "chargeLogId": row["session_uuid"]}
+    return {"status": status, "message": message, "session_uuid": row["session_uuid"]}
 
 
 def expires_at(tx: dict[str, Any]) -> str:
     return to_iso(from_iso(tx["created_at"]) + TX_TTL)
+
+
+def add_encrypted_card(conn: sqlite3.Connection, user_id: int, fingerprint: str) -> int:
+    """A credit card that reached the core encrypted for the payment provider (client-side
+    encryption): the core cannot read number, holder or expiry, so it keeps a method the
+    provider charges by reference, labelled with a fingerprint of the encrypted data."""
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO payment_methods(uuid, user_id, network, display_label, status,"
+            " created_at) VALUES (?, ?, 'CREDITCARD', ?, 'ACTIVE', ?)",
+            (str(uuidlib.uuid4()), user_id, f"Credit card {fingerprint}", utcnow()),
+        )
+        return int(cur.lastrowid)

@@ -18,13 +18,20 @@ Status vocabulary (be.ENERGISED ``ConnectorStatus`` / ``CpStatus``):
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from services.core.events import ConnectorStatusEvent, connector_topic
+from services.core.events import ConnectorStatusEvent, EventBus, connector_topic
 from services.core.store.db import transaction, utcnow
 
-if TYPE_CHECKING:
-    from services.core.state import Core
+
+class _Runtime(Protocol):
+    """The parts of ``services.core.state.Core`` publishing needs (the domain does not
+    import the runtime that wires it)."""
+
+    bus: EventBus
+
+    async def db(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any: ...
 
 OCPP_STATUSES = (
     "Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV", "Finishing",
@@ -123,7 +130,7 @@ def set_connector_status(
 
 
 async def publish_connector_status(
-    core: Core,
+    core: _Runtime,
     connector_id: int,
     ocpp: str | None,
     calculated: str | None = None,

@@ -99,20 +99,6 @@ class CostItem:
             "gross_amount": self.gross_amount,
         }
 
-    def as_cdr(self) -> dict[str, Any]:
-        """The be.ENERGISED ``CdrCostItem`` fields. The core bills in the station's own
-        currency, so the ``...LocalCurrency`` amounts equal the plain ones."""
-        return {
-            "netAmount": self.net_amount,
-            "netAmountLocalCurrency": self.net_amount,
-            "grossAmount": self.gross_amount,
-            "grossAmountLocalCurrency": self.gross_amount,
-            "taxAmount": self.tax_amount,
-            "taxAmountLocalCurrency": self.tax_amount,
-            "taxRate": self.tax_rate,
-            "description": self.description,
-        }
-
 
 @dataclass(frozen=True)
 class Cost:

@@ -1,9 +1,9 @@
-"""The OCPP 1.6J central system: connected charge points, commands, charging orchestration.
+"""The OCPP 1.6J central system: connected charge points and the commands sent to them.
 
-One ``CentralSystem`` per core (``core.parts["ocpp"]``). It keeps the live links by charge
-point identity (station uuid), batches meter values into one transaction per flush, and runs
-a sweeper that fails remote starts that never began and stops sessions whose stopMinutes /
-rate package automaticStop has elapsed.
+One ``CentralSystem`` per core; it is the core's ``ChargerGateway`` (``core.gateway``). It
+keeps the live links by charge point identity (station uuid), batches meter values into one
+transaction per flush, and runs a sweeper that fails remote starts that never began and
+stops sessions whose stopMinutes / rate package automaticStop has elapsed.
 
 Tunables (environment, read at start; defaults are production values):
 - ``VOLTRA_OCPP_HEARTBEAT`` heartbeat interval sent in BootNotification (s, default 300);
@@ -23,7 +23,6 @@ import binascii
 import contextlib
 import logging
 import os
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
@@ -64,14 +63,6 @@ class StarletteConnection:
 
     async def send(self, message: str) -> None:
         await self.ws.send_text(message)
-
-
-@dataclass
-class StartOutcome:
-    attempt_uuid: str
-    session_uuid: str | None
-    session_id: int | None
-    failure: str | None
 
 
 class CentralSystem:
@@ -295,37 +286,22 @@ class CentralSystem:
 
     # ------------------------------------------------------------- charging
 
-    def connected(self, station_uuid: str) -> bool:
+    # ChargerGateway (services.core.services.gateway)
+
+    @property
+    def start_timeout_s(self) -> float:
+        return self.start_timeout
+
+    def is_connected(self, station_uuid: str) -> bool:
         return station_uuid in self.links
 
-    async def start_charging(
-        self,
-        *,
-        user_id: int,
-        connector_id: int,
-        card_id: int | None,
-        tag_id: str | None = None,
-        config: dict[str, Any] | None = None,
-        invoiced: bool = True,
-        wait_s: float = 10.0,
-    ) -> StartOutcome:
-        """Record the attempt, send RemoteStartTransaction, and wait up to ``wait_s`` for
-        the charger's answer (the attempt keeps progressing afterwards either way)."""
-        plan = await self.core.db(
-            charging.request_remote_start,
-            user_id=user_id,
-            connector_id=connector_id,
-            card_id=card_id,
-            tag_id=tag_id,
-            config=config,
-            invoiced=invoiced,
-            timeout_s=self.start_timeout,
-        )
-        if plan.failure is None:
-            task = self.spawn(self._send_start(plan))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(task), wait_s)
-        return StartOutcome(plan.attempt_uuid, plan.session_uuid, plan.session_id, plan.failure)
+    async def send_remote_start(self, plan: charging.StartPlan, wait_s: float) -> None:
+        task = self.spawn(self._send_start(plan))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(task), wait_s)
+
+    def send_remote_stop(self, session_id: int) -> None:
+        self.spawn(self.send_stop(session_id))
 
     async def _send_start(self, plan: charging.StartPlan) -> None:
         link = self.links.get(plan.station_uuid)
@@ -342,16 +318,6 @@ class CentralSystem:
         else:
             await self.core.db(charging.fail_attempt, plan.attempt_id, Failure.REJECTED)
         self.session_changed(plan.session_id or 0)
-
-    async def stop_charging(self, session_id: int) -> str:
-        """Returns 'stop' (sent), 'already' (already stopping/ended) or 'cancelled'."""
-        outcome, _s = await self.core.db(charging.request_stop, session_id)
-        if outcome == "stop":
-            self.spawn(self.send_stop(session_id))
-        elif outcome == "already" and _s["state"] == "stopping":
-            # A repeated stop re-sends: the first may have been lost in a disconnect.
-            self.spawn(self.send_stop(session_id))
-        return outcome
 
     async def send_stop(self, session_id: int) -> str | None:
         where = await self.core.db(charging.session_station, session_id)

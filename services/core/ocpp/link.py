@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint, call, call_result
@@ -32,10 +32,23 @@ from services.core.domain.status import publish_connector_status
 from services.core.ocpp import status as status_store
 from services.core.store.db import from_iso, to_iso
 
-if TYPE_CHECKING:
-    from services.core.ocpp.central import CentralSystem
-
 log = logging.getLogger(__name__)
+
+
+class LinkHost(Protocol):
+    """What a link needs from the central system that holds it (kept here, not imported
+    from ``central``, so the two modules do not import each other)."""
+
+    core: Any
+    heartbeat_interval: int
+
+    def queue_meter_value(self, row: tuple) -> None: ...
+
+    def after_status(self, station_id: int, connector_no: int, new: str) -> None: ...
+
+    def session_changed(self, session_id: int) -> None: ...
+
+    async def flush_meter_values(self) -> None: ...
 
 VENDOR_ID = "org.voltra"
 
@@ -84,7 +97,7 @@ class StationLink(ChargePoint):
         self,
         identity: str,
         connection: Any,
-        central: CentralSystem,
+        central: LinkHost,
         station_id: int,
         response_timeout: float,
     ) -> None:

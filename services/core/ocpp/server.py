@@ -1,8 +1,8 @@
 """Plugs the OCPP central system into the core's server (``services.core.server``).
 
 ``routes(core)`` is called once by ``create_app``: it creates the central system, makes it
-reachable as ``core.parts["ocpp"]`` (resolvers use it to start and stop charging) and
-registers its start/stop with the core's lifecycle hooks.
+the core's charger gateway (``core.gateway``: the charging service commands chargers through
+it) and registers its start/stop with the core's lifecycle hooks.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from services.core.ocpp.central import CentralSystem
 
 def routes(core: Any) -> list[BaseRoute]:
     central = CentralSystem(core)
-    core.parts["ocpp"] = central
+    core.gateway = central
     core.on_startup.append(central.start)
     core.on_shutdown.append(central.stop)
     # {rest:path} so identities with encoded slashes still reach us; the endpoint takes the

@@ -148,6 +148,16 @@ def _accounts_v8(conn: Any) -> None:
     seal_existing(conn)
 
 
+def _rename_json_keys(table: str, column: str, names: dict[str, str]) -> str:
+    """SQL renaming top-level keys of the JSON objects in ``table.column``."""
+    return "".join(
+        f"UPDATE {table} SET {column} = json_remove(json_set({column}, '$.{new}',"
+        f" json({column} -> '$.{old}')), '$.{old}')"
+        f" WHERE json_valid({column}) AND json_type({column}, '$.{old}') IS NOT NULL;\n"
+        for old, new in names.items()
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Any]] = [
     (
         1,
@@ -644,5 +654,43 @@ CREATE TABLE partner_keys (
         "accounts: refresh token families, sign-in throttling by source, e-mailed tokens,"
         " sealed bank fields",
         _accounts_v8,
+    ),
+    (
+        9,
+        "stored JSON uses the domain's names, not one API's",
+        # users.profile, contracts.data and remote_start_attempts.config were written with
+        # be.ENERGISED input names; rename them so every facade reads the same vocabulary.
+        _rename_json_keys("users", "profile", {
+            "isCompany": "is_company", "companyId": "company_id",
+            "suspendedCards": "suspended_cards"})
+        + _rename_json_keys("contracts", "data", {
+            "customerReference": "customer_reference", "debitType": "debit_type",
+            "useParent": "use_parent", "mandateReference": "mandate_reference",
+            "signedAt": "signed_at"})
+        + _rename_json_keys("remote_start_attempts", "config", {
+            "ratePackage": "rate_package", "validUntil": "valid_until",
+            "stopMinutes": "stop_minutes", "markedAsInvoiced": "invoiced"}),
+    ),
+    (
+        10,
+        "partner user tokens and user names (partner APIs that sign users in for an app)",
+        """
+-- A token a partner API hands out when one of its users signs in or registers through it
+-- (OIOI user-verify / user-register). It works for that partner only; sha256 stored.
+CREATE TABLE partner_user_tokens (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX partner_user_tokens_user ON partner_user_tokens(user_id);
+
+-- A name a user chose to sign in with besides the e-mail address (OIOI user-register).
+ALTER TABLE users ADD COLUMN username TEXT COLLATE NOCASE;
+CREATE UNIQUE INDEX users_username ON users(username) WHERE username IS NOT NULL;
+""",
     ),
 ]

@@ -12,15 +12,10 @@ import sqlite3
 from enum import Enum
 from typing import Any
 
-from services.core.store.stations import (
-    StationFilter,
-    StationPage,
-    near_ids,
-    sites_by_ids,
-    stations_by_ids,
-    stations_near,
-    stations_paged,
-)
+from services.core.store.geo import near_ids, stations_near
+from services.core.store.rows import StationPage
+from services.core.store.station_filter import StationFilter
+from services.core.store.stations import sites_by_ids, stations_by_ids, stations_paged
 
 ALL_RESULTS = 10**9
 

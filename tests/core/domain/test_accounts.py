@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from services.core.api.beenergised import parsers
 from services.core.domain import accounts, cards, contracts, documents, favourites
 from services.core.domain.errors import BadInput, Conflict, NotFound
 from services.core.store.db import transaction, utcnow
@@ -31,7 +32,7 @@ def test_register_rejects_duplicates_case_insensitively(conn, data):
         accounts.register(conn, {"email": "A@EXAMPLE.COM", "password": "secret-pw-1"})
     with pytest.raises(BadInput) as e:
         accounts.register(conn, None)
-    assert e.value.field == "contactProfile"
+    assert parsers.wire_error(e.value).field == "contactProfile"
 
 
 def test_cards_belong_to_their_owner(conn, data):
@@ -79,10 +80,10 @@ def test_document_signatures(conn, data):
 
 def test_sepa_contract_issues_card_and_cancel_blocks_it(conn, data):
     a, b = data
-    contract, card = contracts.create_sepa(conn, a, {
+    contract, card = contracts.create_sepa(conn, a, parsers.contract_input({
         "id": contracts.SEPA_OPTION, "rateId": "rate-1", "iban": "DE89370400440532013000",
         "bic": "COBADEFFXXX", "bank": "B", "debitType": "CORE", "accountHolder": "A",
-        "useParent": False})
+        "useParent": False}))
     assert card["status"] == "ACTIVE" and contract["kind"] == "SEPA"
     with pytest.raises(NotFound):
         contracts.cancel(conn, b, "SEPA", contract["uuid"], "id")

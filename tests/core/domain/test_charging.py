@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.core.api.beenergised import parsers, renderers
 from services.core.domain import charging, history
 from services.core.domain.charging import Failure
 from services.core.store.db import connect, migrate, to_iso
@@ -59,10 +60,15 @@ def conn() -> sqlite3.Connection:
     return c
 
 
-def _start(conn, user=1, card=1, connector=11, **kw):
-    return charging.request_remote_start(
-        conn, user_id=user, connector_id=connector, card_id=card, now=T0, **kw
-    )
+def _start(conn, user=1, card=1, connector=11, tag_id=None, config=None):
+    try:
+        request = parsers.start_request(
+            user_id=user, connector_id=connector, card_id=card, tag_id=tag_id, config=config,
+            invoiced=True,
+        )
+        return charging.request_remote_start(conn, request, now=T0)
+    except charging.ChargingError as exc:
+        raise parsers.wire_charging_error(exc) from None
 
 
 def test_full_remote_session_is_billed_from_the_meter(conn):
@@ -87,7 +93,7 @@ def test_full_remote_session_is_billed_from_the_meter(conn):
         for m in range(1, 21)
     ]
     assert charging.record_meter_values(conn, rows) == 20
-    summary = history.meter_summary(conn, 1, plan.session_uuid)
+    summary = renderers.meter_summary(history.meter_summary(conn, 1, plan.session_uuid))
     assert summary["sumEnergy"] == 10.0 and summary["currentPower"] == 11000
     assert summary["initialStateOfCharge"] == 41 and summary["currentStateOfCharge"] == 60
     # energy stopped at minute 20; the car stays 40 more minutes: 30 billable parking minutes

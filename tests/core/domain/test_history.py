@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.core.api.beenergised import renderers
 from services.core.domain import accounts, history, tariffs
 from services.core.domain.errors import BadInput, NotFound
 from services.core.store.db import to_iso, transaction, utcnow
@@ -79,7 +80,7 @@ def test_list_newest_first_filters_and_isolation(conn, world):
 
 def test_statistics_count_finished_only(conn, world):
     a, _, _ = world
-    stats = history.statistics(conn, a, None)
+    stats = renderers.statistics(history.statistics(conn, a, None))
     assert stats == {"number": 2, "energyConsumption": 30.0,
                      "co2Saving": round(tariffs.co2_saving_kg(10) + tariffs.co2_saving_kg(20), 3)}
 
@@ -91,15 +92,16 @@ def test_meter_summary_and_live_chargelog(conn, world):
             "INSERT INTO meter_values(session_id, ts, energy_wh, power_w, soc) VALUES (?,?,?,?,?)",
             [(ids["live"], to_iso(T0 + timedelta(days=12, minutes=m)), 1000 + 500 * m, p, s)
              for m, p, s in ((1, 50000.0, 20.0), (2, 50000.0, 22.0), (3, 42000.0, 24.0))])
-    summary = history.meter_summary(conn, a, "live")
+    summary = renderers.meter_summary(history.meter_summary(conn, a, "live"))
     assert summary["sumEnergy"] == 1.5 and summary["currentPower"] == 42000
     assert summary["initialStateOfCharge"] == 20 and summary["currentStateOfCharge"] == 24
     assert summary["currentPowerLastChanged"] == to_iso(T0 + timedelta(days=12, minutes=3))
     row = history.get_session(conn, a, "live")
-    log = history.chargelog_dict(conn, row)
+    log = renderers.chargelog(history.session_dict(conn, row))
     assert log["status"] == "started" and log["energyConsumption"] == 1.5
     assert log["meterEnd"] == 2500 and log["sessionId"] == str(ids["live"])
-    live_cost = history.cost_dict(conn, row, now=T0 + timedelta(days=12, minutes=3))
+    live_cost = renderers.cost(
+        history.cost_dict(conn, row, now=T0 + timedelta(days=12, minutes=3)))
     assert live_cost["total"] == 0.75  # 1.5 kWh x 0.50
-    finished = history.meter_summary(conn, a, "mid")
+    finished = renderers.meter_summary(history.meter_summary(conn, a, "mid"))
     assert finished["sumEnergy"] == 20.0 and finished["currentPower"] is None

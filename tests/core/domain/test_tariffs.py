@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.core.api.beenergised import renderers
 from services.core.domain import tariffs
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -94,7 +95,7 @@ def test_energy_only_austrian_vat():
         2.0,
         20.0,
     )
-    cdr = item.as_cdr()
+    cdr = renderers.cost_item(item.as_row())
     assert cdr["grossAmount"] == 12.0 and cdr["netAmount"] == 10.0 and cdr["taxRate"] == 20.0
     assert set(cdr) == {
         "netAmount",

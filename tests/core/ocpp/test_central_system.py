@@ -43,7 +43,7 @@ async def world(
 
 
 def _central(core):  # type: ignore[no-untyped-def]
-    return core.parts["ocpp"]
+    return core.gateway
 
 
 async def test_authorize_answers_per_card(world) -> None:

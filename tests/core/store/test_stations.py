@@ -6,6 +6,9 @@ import random
 
 import pytest
 
+from services.core.api.beenergised import parsers
+from services.core.store import connectors as connector_store
+from services.core.store import geo, station_filter
 from services.core.store import stations as st
 from services.core.store.db import transaction
 
@@ -72,7 +75,7 @@ def db(conn):
 def brute(conn, lat, lon, radius, pred=lambda sid: True):
     out = []
     for sid, la, lo in conn.execute("SELECT id, latitude, longitude FROM stations"):
-        d = st.haversine_m(lat, lon, la, lo)
+        d = geo.haversine_m(lat, lon, la, lo)
         if d <= radius and pred(sid):
             out.append((d, sid))
     return sorted(out)
@@ -92,8 +95,8 @@ def test_radius_matches_brute_force(db, radius):
         lat = CENTRE[0] + rnd.uniform(-0.05, 0.05)
         lon = CENTRE[1] + rnd.uniform(-0.05, 0.05)
         expected = brute(db, lat, lon, radius)
-        assert st.count_near(db, lat, lon, radius) == len(expected)
-        page = st.stations_near(db, lat, lon, radius, limit=1000)
+        assert geo.count_near(db, lat, lon, radius) == len(expected)
+        page = geo.stations_near(db, lat, lon, radius, limit=1000)
         assert page.total == len(expected)
         assert [r["id"] for r in page.items] == [sid for _, sid in expected]
         assert all(
@@ -105,9 +108,9 @@ def test_boundary_is_exact(db):
     # a radius that lands exactly on a station: it is inside (<=), a hair less excludes it
     lat, lon = 52.53, 13.41
     d, sid = brute(db, lat, lon, 5000)[-1]
-    assert sid in [s for _, s in st.near_ids(db, lat, lon, d, limit=1000)[1]]
-    assert sid not in [s for _, s in st.near_ids(db, lat, lon, d - 0.01, limit=1000)[1]]
-    assert st.count_near(db, lat, lon, d) - st.count_near(db, lat, lon, d - 0.01) >= 1
+    assert sid in [s for _, s in geo.near_ids(db, lat, lon, d, limit=1000)[1]]
+    assert sid not in [s for _, s in geo.near_ids(db, lat, lon, d - 0.01, limit=1000)[1]]
+    assert geo.count_near(db, lat, lon, d) - geo.count_near(db, lat, lon, d - 0.01) >= 1
 
 
 def test_paging_is_ordered_and_complete(db):
@@ -116,7 +119,7 @@ def test_paging_is_ordered_and_complete(db):
     assert len(expected) > 120
     got, offset = [], 0
     while True:
-        page = st.stations_near(db, lat, lon, 5000, offset=offset, limit=50)
+        page = geo.stations_near(db, lat, lon, 5000, offset=offset, limit=50)
         assert page.total == len(expected)
         got += [r["id"] for r in page.items]
         distances = [r["distance_m"] for r in page.items]
@@ -125,14 +128,14 @@ def test_paging_is_ordered_and_complete(db):
             break
         offset += 50
     assert got == expected
-    beyond = st.stations_near(db, lat, lon, 5000, offset=len(expected) + 5, limit=50)
+    beyond = geo.stations_near(db, lat, lon, 5000, offset=len(expected) + 5, limit=50)
     assert beyond.items == [] and beyond.is_last_page
 
 
 def test_unordered_is_by_id(db):
     lat, lon = CENTRE
     expected = sorted(sid for _, sid in brute(db, lat, lon, 4000))
-    page = st.stations_near(db, lat, lon, 4000, offset=10, limit=20, ordered=False)
+    page = geo.stations_near(db, lat, lon, 4000, offset=10, limit=20, ordered=False)
     assert [r["id"] for r in page.items] == expected[10:30]
 
 
@@ -145,17 +148,17 @@ def test_filters_match_connectors(db):
 
     cases = [
         (
-            st.StationFilter.build([{"slug": "TYPE_OF_CURRENT", "options": ["DC"]}]),
+            parsers.station_filter([{"slug": "TYPE_OF_CURRENT", "options": ["DC"]}]),
             lambda s: has(s, lambda c: c["current_type"] == "DC"),
         ),
         (
-            st.StationFilter.build(
+            parsers.station_filter(
                 [{"slug": "FILTER_BY_CONNECTOR_TYPE", "options": ["CHADEMO", "SCHUKO"]}]
             ),
             lambda s: has(s, lambda c: c["plug_type"] in ("CHADEMO", "SCHUKO")),
         ),
         (
-            st.StationFilter.build(
+            parsers.station_filter(
                 [
                     {"slug": "POWER_CLASS", "options": ["FROM_150_KW"]},
                     {"slug": "TYPE_OF_CURRENT", "options": ["DC"]},
@@ -164,48 +167,48 @@ def test_filters_match_connectors(db):
             lambda s: has(s, lambda c: c["max_power_kw"] >= 150),
         ),
         (
-            st.StationFilter.build([{"slug": "POWER_CLASS", "options": ["UP_TO_22_KW"]}]),
+            parsers.station_filter([{"slug": "POWER_CLASS", "options": ["UP_TO_22_KW"]}]),
             lambda s: has(s, lambda c: c["max_power_kw"] <= 22),
         ),
         (
-            st.StationFilter.build(free_of_charge=True),
+            station_filter.StationFilter.build(free_of_charge=True),
             lambda s: has(s, lambda c: c["free_of_charge"]),
         ),
         (
-            st.StationFilter.build(available_only=True),
+            station_filter.StationFilter.build(available_only=True),
             lambda s: has(s, lambda c: c["simple_status"] == "Available"),
         ),
-        (st.StationFilter.build(operator_ids=[2]), lambda s: s % 2 == 1),
+        (station_filter.StationFilter.build(operator_ids=[2]), lambda s: s % 2 == 1),
     ]
     for flt, pred in cases:
         expected = [sid for _, sid in brute(db, lat, lon, 6000, pred)]
-        page = st.stations_near(db, lat, lon, 6000, limit=1000, flt=flt)
+        page = geo.stations_near(db, lat, lon, 6000, limit=1000, flt=flt)
         assert [r["id"] for r in page.items] == expected
         assert 0 < page.total == len(expected)
 
 
 def test_features_follow_status_changes(db):
     lat, lon = CENTRE
-    flt = st.StationFilter.build(available_only=True)
-    before = st.count_near(db, lat, lon, 50_000, flt)
+    flt = station_filter.StationFilter.build(available_only=True)
+    before = geo.count_near(db, lat, lon, 50_000, flt)
     with transaction(db):
         db.execute("UPDATE connectors SET simple_status = 'Occupied'")
-    assert st.count_near(db, lat, lon, 50_000, flt) == 0
+    assert geo.count_near(db, lat, lon, 50_000, flt) == 0
     with transaction(db):
         db.execute("UPDATE connectors SET simple_status = 'Available' WHERE id % 2 = 0")
-    after = st.count_near(db, lat, lon, 50_000, flt)
+    after = geo.count_near(db, lat, lon, 50_000, flt)
     assert after > 0 and before != 0
 
 
 def test_bad_filters_name_the_field(db):
-    with pytest.raises(st.FilterError) as e:
-        st.StationFilter.build([{"slug": "COLOUR", "options": []}])
+    with pytest.raises(station_filter.FilterError) as e:
+        parsers.station_filter([{"slug": "COLOUR", "options": []}])
     assert e.value.field == "filter[0].slug"
-    with pytest.raises(st.FilterError) as e:
-        st.StationFilter.build([{"slug": "POWER_CLASS", "options": ["WARP"]}])
+    with pytest.raises(station_filter.FilterError) as e:
+        parsers.station_filter([{"slug": "POWER_CLASS", "options": ["WARP"]}])
     assert "WARP" in str(e.value)
-    with pytest.raises(st.FilterError) as e:
-        st.count_near(db, 95, 0, 10)
+    with pytest.raises(station_filter.FilterError) as e:
+        geo.count_near(db, 95, 0, 10)
     assert e.value.field == "location.latitude"
 
 
@@ -218,7 +221,7 @@ def test_bbox_and_lookups(db):
             (s, n, w, e),
         )
     )
-    page = st.stations_in_bbox(db, s, w, n, e, offset=5, limit=10)
+    page = geo.stations_in_bbox(db, s, w, n, e, offset=5, limit=10)
     assert page.total == len(expected) > 20
     assert [r["id"] for r in page.items] == expected[5:15]
     rows = st.stations_by_ids(db, [5, 3, 999999, 4])
@@ -226,18 +229,18 @@ def test_bbox_and_lookups(db):
     assert rows[0]["site_uuid"] == "s1" and rows[0]["operator_party_id"] in ("AAA", "BBB")
     assert st.station_by_uuid(db, "u7")["id"] == 7
     assert st.station_by_uuid(db, "nope") is None
-    cons = st.connectors_of_stations(db, [1, 2, 3])
+    cons = connector_store.connectors_of_stations(db, [1, 2, 3])
     assert set(cons) == {1, 2, 3}
     assert all(c["station_id"] == sid for sid, lst in cons.items() for c in lst)
     assert [c["sort_order"] for c in cons[1]] == sorted(c["sort_order"] for c in cons[1])
     evse = cons[2][0]["evse_id"]
-    assert st.connector_by_evse_id(db, evse)["id"] == cons[2][0]["id"]
-    assert st.connector_by_evse_id(db, evse)["per_kwh"] == 0.5
-    assert st.connector_by_id(db, cons[3][0]["id"])["station_uuid"] == "u3"
+    assert connector_store.connector_by_evse_id(db, evse)["id"] == cons[2][0]["id"]
+    assert connector_store.connector_by_evse_id(db, evse)["per_kwh"] == 0.5
+    assert connector_store.connector_by_id(db, cons[3][0]["id"])["station_uuid"] == "u3"
 
 
 def test_sites_near(db):
-    page = st.sites_near(db, *CENTRE, 50_000)
+    page = geo.sites_near(db, *CENTRE, 50_000)
     assert page.total == 1 and page.items[0]["uuid"] == "s1"
     assert page.items[0]["distance_m"] == brute(db, *CENTRE, 50_000)[0][0]
 
@@ -250,8 +253,8 @@ def test_counts_follow_moves_and_deletes(db):
         db.execute("DELETE FROM stations WHERE id % 7 = 0")
     for radius in (3000, 15000, 40000):
         expected = brute(db, lat, lon, radius)
-        assert st.count_near(db, lat, lon, radius) == len(expected)
-        page = st.stations_near(db, lat, lon, radius, limit=30)
+        assert geo.count_near(db, lat, lon, radius) == len(expected)
+        page = geo.stations_near(db, lat, lon, radius, limit=30)
         assert [r["id"] for r in page.items] == [sid for _, sid in expected[:30]]
     assert db.execute("SELECT SUM(n) FROM station_cell_counts").fetchone()[0] == db.execute(
         "SELECT COUNT(*) FROM stations"
@@ -270,7 +273,7 @@ def test_many_ties_at_one_spot(db):
             )
     expected = [sid for _, sid in brute(db, 52.6001, 13.5001, 20_000)]
     for offset in (0, 50, 280):
-        page = st.stations_near(db, 52.6001, 13.5001, 20_000, offset=offset, limit=50)
+        page = geo.stations_near(db, 52.6001, 13.5001, 20_000, offset=offset, limit=50)
         assert page.total == len(expected)
         assert [r["id"] for r in page.items] == expected[offset : offset + 50]
     assert expected[:300] == list(range(5000, 5300))

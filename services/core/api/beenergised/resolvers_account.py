@@ -12,6 +12,7 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
+from services.core.api.beenergised import parsers, renderers
 from services.core.api.beenergised.context import core, optional_viewer, raw_bearer, viewer
 from services.core.api.beenergised.resolvers_auth import (
     hashing,
@@ -26,17 +27,16 @@ from services.core.domain import accounts, auth, favourites, outbox, reactivatio
 from services.core.domain.errors import BadInput, DomainError
 from services.core.domain.passwords import hash_password, verify_password
 from services.core.domain.validation import check_email, check_password
-from services.core.store import stations as station_store
+from services.core.services import accounts as account_service
 
 query = QueryType()
 mutation = MutationType()
 
 
-def _contact_response(conn: Any, user_id: int) -> dict[str, Any]:
-    row = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+def _contact_response(c: dict[str, Any]) -> dict[str, Any]:
     return {
-        "profile": accounts.contact_dict(conn, row),
-        "additionalFields": accounts.additional_fields_of(row),
+        "profile": renderers.contact(c["contact"]),
+        "additionalFields": c["additional_fields"],
         "error": None,
     }
 
@@ -47,28 +47,26 @@ def _failed(exc: DomainError) -> dict[str, Any]:
 
 @query.field("contact")
 async def resolve_contact(_obj: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
-    return await as_user(info, accounts.get_contact)
+    return renderers.contact(await as_user(info, accounts.get_contact))
 
 
 @mutation.field("updateContact")
 async def resolve_update_contact(_obj: Any, info: GraphQLResolveInfo,
                                  contactProfile: dict[str, Any]) -> dict[str, Any]:
     me = await viewer(info)
-
-    def work(conn: Any) -> dict[str, Any]:
-        accounts.update_contact(conn, me.user_id, contactProfile)
-        return _contact_response(conn, me.user_id)
-
     try:
-        return await run(info, work)
+        return _contact_response(
+            await run(info, account_service.update_contact, me.user_id,
+                      parsers.contact_profile(contactProfile)))
     except DomainError as exc:
         return _failed(exc)
 
 
-def _register(conn: Any, profile: dict | None, fields: list | None,
-              password_hash: str | None = None) -> dict[str, Any]:
-    row = accounts.register(conn, profile, fields, password_hash)
-    return _contact_response(conn, row["id"])
+async def _register(info: GraphQLResolveInfo, profile: dict | None, fields: list | None,
+                    password_hash: str | None = None) -> dict[str, Any]:
+    return _contact_response(
+        await run(info, account_service.register, parsers.contact_profile(profile), fields,
+                  password_hash))
 
 
 async def _registered(info: GraphQLResolveInfo, profile: dict | None,
@@ -80,7 +78,7 @@ async def _registered(info: GraphQLResolveInfo, profile: dict | None,
         pass  # register reports it, in its order of checks
     else:
         password_hash = await hashing(info, hash_password, password)
-    return await run(info, _register, profile, fields, password_hash)
+    return await _register(info, profile, fields, password_hash)
 
 
 @mutation.field("registerContact")
@@ -165,13 +163,8 @@ async def resolve_reactivate(_obj: Any, info: GraphQLResolveInfo,
 @mutation.field("deleteContact")
 async def resolve_delete_contact(_obj: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
     me = await viewer(info)
-
-    def work(conn: Any) -> dict[str, Any]:
-        row = accounts.delete_contact(conn, me.user_id)
-        return {"status": "deleted", "profile": accounts.contact_dict(conn, row),
-                "additionalFields": accounts.additional_fields_of(row), "error": None}
-
-    return await run(info, work)
+    c = await run(info, account_service.delete_contact, me.user_id)
+    return {"status": "deleted", **_contact_response(c)}
 
 
 def _request_language(info: GraphQLResolveInfo) -> str | None:
@@ -205,30 +198,21 @@ async def resolve_accept_terms(_obj: Any, info: GraphQLResolveInfo, id: str
     return {"message": f"terms and conditions version {version} accepted", "status": "success"}
 
 
-def _favourite_cps(conn: Any, user_id: int) -> list[dict[str, Any]]:
-    rows = favourites.favourite_station_rows(conn, user_id)
-    cps = station_store.stations_by_ids(conn, [r["id"] for r in rows])
-    for cp in cps:
-        # Known here without another lookup; the Cp resolvers may use it for isFavoured.
-        cp["is_favoured"] = True
-    return cps
-
-
 @query.field("getFavouriteCps")
 async def resolve_favourite_cps(_obj: Any, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
-    return await as_user(info, _favourite_cps)
+    return await as_user(info, account_service.favourite_stations)
 
 
 @mutation.field("setFavouriteCps")
 async def resolve_set_favourites(_obj: Any, info: GraphQLResolveInfo, ids: list[str]
                                  ) -> list[dict]:
-    return await as_user(info, favourites.set_favourites, ids)
+    return renderers.favourites(await as_user(info, favourites.set_favourites, ids), True)
 
 
 @mutation.field("unsetFavouriteCps")
 async def resolve_unset_favourites(_obj: Any, info: GraphQLResolveInfo, ids: list[str]
                                    ) -> list[dict]:
-    return await as_user(info, favourites.unset_favourites, ids)
+    return renderers.favourites(await as_user(info, favourites.unset_favourites, ids), False)
 
 
 bindables = [query, mutation]

@@ -44,7 +44,7 @@ def source_of(info: GraphQLResolveInfo) -> str:
 
 
 def limits(info: GraphQLResolveInfo) -> throttle.SourceLimits:
-    return core(info).parts.setdefault("source_limits", throttle.SourceLimits())
+    return core(info).source_limits
 
 
 def too_many(retry_after: int, what: str = "requests") -> Exception:

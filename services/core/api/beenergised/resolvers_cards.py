@@ -12,6 +12,7 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
+from services.core.api.beenergised import renderers
 from services.core.api.beenergised.userdata import as_user, page_args, paged
 from services.core.domain import cards
 
@@ -24,18 +25,19 @@ async def resolve_cards_paged(_obj: Any, info: GraphQLResolveInfo,
                               pagination: dict | None = None) -> dict[str, Any]:
     limit, offset = page_args(pagination)
     rows, total = await as_user(info, cards.list_cards, limit, offset)
-    return paged([cards.card_dict(r) for r in rows], total, limit, offset)
+    return paged([renderers.card(r) for r in rows], total, limit, offset)
 
 
 @query.field("card")
 async def resolve_card(_obj: Any, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
-    return cards.card_dict(await as_user(info, cards.get_card, id))
+    return renderers.card(await as_user(info, cards.get_card, id))
 
 
 @query.field("availableCardsForChargingProcess")
 async def resolve_available(_obj: Any, info: GraphQLResolveInfo, connectorId: str
                             ) -> list[dict[str, Any]]:
-    return await as_user(info, cards.cards_for_connector, connectorId)
+    usable = await as_user(info, cards.cards_for_connector, connectorId)
+    return [renderers.usable_card(u) for u in usable]
 
 
 @mutation.field("createAuthenticationMedia")
@@ -52,7 +54,7 @@ async def resolve_update(_obj: Any, info: GraphQLResolveInfo, input: dict[str, A
                          ) -> dict[str, Any]:
     row = await as_user(info, cards.update_card, input.get("cardId"), input.get("label"),
                         input.get("status"))
-    card = cards.card_dict(row)
+    card = renderers.card(row)
     changed = []
     if input.get("label") is not None:
         changed.append("label updated")

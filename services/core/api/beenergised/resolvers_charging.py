@@ -1,5 +1,5 @@
 """be.ENERGISED charging operations: remote start (three flavours), attempt status, remote
-stop, live meter summary. They drive the OCPP central system (``core.parts["ocpp"]``).
+stop, live meter summary, over the core's charging service (``services.core.services.charging``).
 
 Readings of what the document leaves open (it types most fields as plain String/Int):
 - ``RemoteStartResponse``: ``id`` = the start attempt id (usable with
@@ -22,132 +22,30 @@ Readings of what the document leaves open (it types most fields as plain String/
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime
 from typing import Any
 
 from ariadne import MutationType, QueryType
 from graphql import GraphQLError, GraphQLResolveInfo
 
+from services.core.api.beenergised import parsers, renderers, renderers_charging
 from services.core.api.beenergised.context import core, viewer
 from services.core.api.graphql import errors
-from services.core.domain import cards as cards_domain
-from services.core.domain import charging, history
-from services.core.domain.charging import Failure
-from services.core.domain.errors import NotFound
+from services.core.domain import charging
+from services.core.services import charging as charging_service
 
 CHARGING_UNAVAILABLE = "CHARGING_UNAVAILABLE"
 
 query = QueryType()
 mutation = MutationType()
 
-_FAILURE_CODES = {
-    Failure.CONNECTOR_OCCUPIED: 409,
-    Failure.CONNECTOR_OUT_OF_ORDER: 503,
-    Failure.CHARGER_OFFLINE: 503,
-    Failure.REJECTED: 422,
-    Failure.NO_ANSWER: 504,
-    Failure.NO_VEHICLE: 408,
-    Failure.EXPIRED_BEFORE_START: 408,
-    Failure.CARD_BLOCKED: 403,
-    Failure.CARD_UNKNOWN: 403,
-    Failure.CARD_EXPIRED: 403,
-    Failure.CANCELLED: 410,
-}
-_STATUS_MESSAGES = {
-    charging.PENDING: "Start request received.",
-    charging.SENT: "Start request sent to the charger; waiting for its answer.",
-    charging.ACCEPTED: "The charger accepted: plug in your vehicle to start charging.",
-    charging.STARTED: "Charging started.",
-}
-
-
-def _central(info: GraphQLResolveInfo) -> Any:
-    central = core(info).parts.get("ocpp")
-    if central is None:
-        raise errors.error(
-            CHARGING_UNAVAILABLE,
-            "remote charging needs the OCPP central system, which this core is not running",
-        )
-    return central
+def _unavailable(exc: charging_service.ChargingUnavailable) -> GraphQLError:
+    return errors.error(CHARGING_UNAVAILABLE, str(exc))
 
 
 def _charging_error(exc: charging.ChargingError, prefix: str = "") -> GraphQLError:
-    field = exc.message.split(":", 1)[0] if ":" in exc.message else None
-    ext = {"field": prefix + field} if field else {}
+    exc = parsers.wire_charging_error(exc)
+    ext = {"field": prefix + exc.field} if exc.field else {}
     return errors.error(exc.code, prefix + exc.message, **ext)
-
-
-# ------------------------------------------------------------------ lookups (sync)
-
-
-def _connector_id(conn: sqlite3.Connection, ref: str | None, field: str) -> int:
-    ref = (ref or "").strip()
-    if not ref:
-        raise GraphQLError(
-            f"{field}: is required", extensions={"code": errors.BAD_USER_INPUT, "field": field}
-        )
-    row = None
-    if ref.isascii() and ref.isdigit() and len(ref) < 19:  # an id SQLite can hold
-        row = conn.execute("SELECT id FROM connectors WHERE id = ?", (int(ref),)).fetchone()
-    if row is None:
-        row = conn.execute("SELECT id FROM connectors WHERE evse_id = ?", (ref,)).fetchone()
-    if row is None:
-        raise NotFound(f"{field}: no connector '{ref}'", field=field)
-    return int(row["id"])
-
-
-def _card_for(
-    conn: sqlite3.Connection, user_id: int, identifier: str | None, kind: str, field: str
-) -> tuple[int | None, str | None]:
-    """(card id, tag) for the Authorization input; (None, tag) for an unknown tag."""
-    ident = (identifier or "").strip()
-    if ident:
-        try:
-            row = cards_domain.get_card(conn, user_id, ident, field=field)
-            return int(row["id"]), row["tag_id"]
-        except NotFound:
-            if kind == "RFID":
-                return None, ident.upper()
-    for row in conn.execute(
-        "SELECT id, tag_id, status, expiry_date FROM cards WHERE user_id = ?"
-        " ORDER BY created_at, id",
-        (user_id,),
-    ):
-        if charging.card_problem(row, datetime.now(UTC)) is None:
-            return int(row["id"]), row["tag_id"]
-    raise GraphQLError(
-        f"{field}: you have no active card to start charging with",
-        extensions={"code": errors.BAD_USER_INPUT, "field": field},
-    )
-
-
-def _attempt_for_user(conn: sqlite3.Connection, user_id: int, attempt_uuid: str) -> dict[str, Any]:
-    a = charging.get_attempt(conn, attempt_uuid)
-    if a is None or a["user_id"] != user_id:
-        raise NotFound(f"id: no remote start attempt '{attempt_uuid}'", field="id")
-    return a
-
-
-def _attempt_response(a: dict[str, Any]) -> dict[str, Any]:
-    started = a["status"] == charging.STARTED or a.get("session_state") in (
-        "charging",
-        "stopping",
-        "finished",
-    )
-    return {
-        "id": a["uuid"],
-        "status": a["status"],
-        "isFailure": bool(a["is_failure"]),
-        "failureReason": a["failure_reason"],
-        "connectorId": str(a["connector_id"]),
-        "lastSentAt": a["last_sent_at"],
-        # The chargelog exists for the driver once charging began.
-        "chargeLogId": a["session_uuid"] if started else None,
-    }
-
-
-# ------------------------------------------------------------------ starts
 
 
 async def _start(
@@ -164,41 +62,21 @@ async def _start(
     prefix: str = "",
 ) -> dict[str, Any]:
     who = await viewer(info)
-    central = _central(info)
     c = core(info)
-    connector_id = await c.db(_connector_id, connector_ref, connector_field)
-    card_id, tag = await c.db(_card_for, who.user_id, identifier, kind, auth_field)
     try:
-        outcome = await central.start_charging(
-            user_id=who.user_id,
-            connector_id=connector_id,
-            card_id=card_id,
-            tag_id=tag,
-            config=config,
-            invoiced=invoiced,
-            wait_s=wait_s,
-        )
+        charging_service.gateway(c)
+        connector_id = await charging_service.connector_id(c, connector_ref, connector_field)
+        card_id, tag = await charging_service.card_for(
+            c, who.user_id, identifier, allow_unknown_tag=kind == "RFID", field=auth_field)
+        request = parsers.start_request(
+            user_id=who.user_id, connector_id=connector_id, card_id=card_id, tag_id=tag,
+            config=config, invoiced=invoiced)
+        plan = await charging_service.start(c, request, wait_s=wait_s)
+    except charging_service.ChargingUnavailable as exc:
+        raise _unavailable(exc) from None
     except charging.ChargingError as exc:
         raise _charging_error(exc, prefix) from None
-    return await c.db(charging.get_attempt, outcome.attempt_uuid)
-
-
-def _remote_start_response(a: dict[str, Any]) -> dict[str, Any]:
-    if a["is_failure"]:
-        code = _FAILURE_CODES.get(a["failure_reason"], 422)
-        message = a["failure_reason"]
-    else:
-        code = 202 if a["status"] in (charging.PENDING, charging.SENT) else 200
-        message = _STATUS_MESSAGES.get(a["status"], a["status"])
-    has_session = a["session_id"] is not None and not a["is_failure"]
-    return {
-        "id": a["uuid"],
-        "status": a["status"],
-        "message": message,
-        "session": a["session_uuid"] if has_session else None,
-        "transaction": str(a["session_id"]) if has_session else None,
-        "code": code,
-    }
+    return await charging_service.attempt(c, plan.attempt_uuid)
 
 
 async def _remote_start(
@@ -216,7 +94,7 @@ async def _remote_start(
         invoiced=invoiced,
         wait_s=10.0,
     )
-    return _remote_start_response(a)
+    return renderers_charging.remote_start(a)
 
 
 @mutation.field("remoteStart")
@@ -258,7 +136,7 @@ async def resolve_attempt_remote_start(
         wait_s=2.0,
         prefix="input.",
     )
-    return _attempt_response(a)
+    return renderers_charging.attempt(a)
 
 
 @query.field("remoteStartAttemptStatus")
@@ -268,17 +146,11 @@ async def resolve_attempt_status(
     id: str,
 ) -> dict[str, Any]:
     who = await viewer(info)
-    return _attempt_response(await core(info).db(_attempt_for_user, who.user_id, id))
+    found = await charging_service.attempt_of_user(core(info), who.user_id, id)
+    return renderers_charging.attempt(found)
 
 
 # ------------------------------------------------------------------ stop
-
-
-def _session_for_user(conn: sqlite3.Connection, user_id: int, ref: str) -> dict[str, Any]:
-    s = charging.find_session(conn, ref)
-    if s is None or s["user_id"] != user_id:
-        raise NotFound(f"transaction: no charging session '{ref}'", field="transaction")
-    return s
 
 
 @mutation.field("remoteStop")
@@ -289,53 +161,11 @@ async def resolve_remote_stop(
     ref = (transaction or "").strip()
     if not ref:
         raise errors.bad_input("transaction", "is required (Chargelog.sessionId)")
-    central = _central(info)
-    c = core(info)
-    s = await c.db(_session_for_user, who.user_id, ref)
-    outcome = await central.stop_charging(int(s["id"]))
-    fresh = await c.db(charging.find_session, s["uuid"])
-    state = fresh["state"]
-    online = await c.db(_station_connected, fresh["station_id"])
-    if outcome == "cancelled":
-        return {
-            "status": "CANCELLED",
-            "code": 200,
-            "title": "Start cancelled",
-            "message": "The session had not started yet; the start was cancelled.",
-        }
-    if state == "stopping":
-        if not online:
-            return {
-                "status": "STOPPING",
-                "code": 202,
-                "title": "Charger offline",
-                "message": "The charger is offline; the session stops as soon as it reconnects.",
-            }
-        title = "Stopping" if outcome == "stop" else "Already stopping"
-        return {
-            "status": "STOPPING",
-            "code": 200,
-            "title": title,
-            "message": "The charger was asked to stop charging.",
-        }
-    if state == "finished":
-        return {
-            "status": "STOPPED",
-            "code": 200,
-            "title": "Already stopped",
-            "message": "This session has already ended.",
-        }
-    return {
-        "status": state.upper(),
-        "code": 200,
-        "title": "Nothing to stop",
-        "message": "This session is not running.",
-    }
-
-
-def _station_connected(conn: sqlite3.Connection, station_id: int) -> bool:
-    row = conn.execute("SELECT connected FROM stations WHERE id = ?", (station_id,)).fetchone()
-    return bool(row and row[0])
+    try:
+        result = await charging_service.stop(core(info), who.user_id, ref, "transaction")
+    except charging_service.ChargingUnavailable as exc:
+        raise _unavailable(exc) from None
+    return renderers_charging.stop_response(result)
 
 
 # ------------------------------------------------------------------ live meter
@@ -344,11 +174,8 @@ def _station_connected(conn: sqlite3.Connection, station_id: int) -> bool:
 @query.field("chargelogMeterValuesSummary")
 async def resolve_meter_summary(_obj: Any, info: GraphQLResolveInfo, uuid: str) -> dict[str, Any]:
     who = await viewer(info)
-    central = core(info).parts.get("ocpp")
-    if central is not None:
-        # Values may wait up to a flush interval in memory; show the newest.
-        await central.flush_meter_values()
-    return await core(info).db(history.meter_summary, who.user_id, uuid)
+    return renderers.meter_summary(
+        await charging_service.live_meter(core(info), who.user_id, uuid))
 
 
 bindables = [query, mutation]

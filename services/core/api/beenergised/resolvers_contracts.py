@@ -14,6 +14,7 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
+from services.core.api.beenergised import parsers, renderers
 from services.core.api.beenergised.context import core, viewer
 from services.core.api.beenergised.userdata import as_user, domain_error_body, run
 from services.core.domain import accounts, contracts
@@ -25,7 +26,11 @@ mutation = MutationType()
 
 @query.field("bankAccount")
 async def resolve_bank_account(_obj: Any, info: GraphQLResolveInfo) -> dict[str, Any] | None:
-    return await as_user(info, contracts.bank_account)
+    account = await as_user(info, contracts.bank_account)
+    if account is None:
+        return None
+    return {"iban": account["iban"], "bic": account["bic"], "bank": account["bank"],
+            "accountHolder": account["account_holder"]}
 
 
 @query.field("contractPaymentMethods")
@@ -33,7 +38,7 @@ async def resolve_contract_payment_methods(_obj: Any, info: GraphQLResolveInfo
                                            ) -> list[dict[str, Any]]:
     terms = await run(info, accounts.latest_terms, None)
     url = core(info).url(f"/terms/{terms['uuid']}.pdf") if terms is not None else None
-    return contracts.contract_options(url)
+    return [renderers.contract_option(o) for o in contracts.contract_options(url)]
 
 
 async def _contract_call(info: GraphQLResolveInfo, fn: Callable[..., Any], *args: Any,
@@ -56,14 +61,15 @@ def _created(kind: str) -> Callable[[Any], str]:
 @mutation.field("createSepaContract")
 async def resolve_create_sepa(_obj: Any, info: GraphQLResolveInfo,
                               sepaContract: dict | None = None) -> dict[str, Any]:
-    return await _contract_call(info, contracts.create_sepa, sepaContract,
+    return await _contract_call(info, contracts.create_sepa, parsers.contract_input(sepaContract),
                                 message=_created("SEPA"))
 
 
 @mutation.field("updateSepaContract")
 async def resolve_update_sepa(_obj: Any, info: GraphQLResolveInfo,
                               updateSepaContract: dict | None = None) -> dict[str, Any]:
-    return await _contract_call(info, contracts.update_sepa, updateSepaContract,
+    return await _contract_call(info, contracts.update_sepa,
+                                parsers.contract_input(updateSepaContract),
                                 message=lambda c: f"SEPA contract {c['uuid']} updated")
 
 
@@ -76,14 +82,16 @@ async def resolve_delete_sepa(_obj: Any, info: GraphQLResolveInfo, id: str) -> d
 @mutation.field("createPostpaidContract")
 async def resolve_create_postpaid(_obj: Any, info: GraphQLResolveInfo,
                                   postpaidContract: dict | None = None) -> dict[str, Any]:
-    return await _contract_call(info, contracts.create_postpaid, postpaidContract,
+    return await _contract_call(info, contracts.create_postpaid,
+                                parsers.contract_input(postpaidContract),
                                 message=_created("postpaid"))
 
 
 @mutation.field("updatePostpaidContract")
 async def resolve_update_postpaid(_obj: Any, info: GraphQLResolveInfo,
                                   postpaidContract: dict | None = None) -> dict[str, Any]:
-    return await _contract_call(info, contracts.update_postpaid, postpaidContract,
+    return await _contract_call(info, contracts.update_postpaid,
+                                parsers.contract_input(postpaidContract),
                                 message=lambda c: f"postpaid contract {c['uuid']} updated")
 
 

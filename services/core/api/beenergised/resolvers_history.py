@@ -8,46 +8,24 @@ which the station resolvers render as ``Connector``.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from ariadne import QueryType
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised.context import core
-from services.core.api.beenergised.userdata import as_user, page_args, paged
-from services.core.domain import history
-from services.core.store import stations as station_store
+from services.core.api.beenergised import renderers
+from services.core.api.beenergised.context import core, viewer
+from services.core.api.beenergised.userdata import page_args, paged
+from services.core.services import charging as charging_service
+from services.core.services import history as history_service
 
 query = QueryType()
 
 
-async def _fresh(info: GraphQLResolveInfo) -> None:
-    """Write meter values the OCPP central system still buffers (it batches them), so live
-    figures show the newest reading. Same as the charging module's summary resolver; which
-    of the two binds chargelogMeterValuesSummary last does not matter."""
-    central = core(info).parts.get("ocpp")
-    flush = getattr(central, "flush_meter_values", None)
-    if flush is not None:
-        await flush()
-
-
-def _with_connectors(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict]:
-    connectors = {c["id"]: c for c in station_store.connectors_by_ids(
-        conn, list({r["connector_id"] for r in rows}))}
-    out = []
-    for row in rows:
-        log = history.chargelog_dict(conn, row)
-        log["connector"] = connectors.get(row["connector_id"])
-        out.append(log)
-    return out
-
-
-def _page(conn: sqlite3.Connection, user_id: int, limit: int, offset: int,
-          status: str | None, timeframe: dict | None) -> dict[str, Any]:
-    rows, total = history.list_sessions(conn, user_id, limit=limit, offset=offset,
-                                        status=status, timeframe=timeframe)
-    return paged(_with_connectors(conn, rows), total, limit, offset)
+def _chargelog(s: dict[str, Any]) -> dict[str, Any]:
+    log = renderers.chargelog(s)
+    log["connector"] = s["connector"]
+    return log
 
 
 @query.field("chargelogsPaged")
@@ -59,31 +37,33 @@ async def resolve_chargelogs(_obj: Any, info: GraphQLResolveInfo,
     # scope there is.
     limit, offset = page_args(pagination)
     status = (filters or {}).get("status")
-    await _fresh(info)
-    return await as_user(info, _page, limit, offset, status, timeframe)
-
-
-def _one(conn: sqlite3.Connection, user_id: int, ident: str) -> dict[str, Any]:
-    return _with_connectors(conn, [history.get_session(conn, user_id, ident)])[0]
+    who = await viewer(info)
+    rows, total = await history_service.sessions_page(
+        core(info), who.user_id, limit=limit, offset=offset, status=status,
+        timeframe=timeframe)
+    return paged([_chargelog(s) for s in rows], total, limit, offset)
 
 
 @query.field("chargelog")
 async def resolve_chargelog(_obj: Any, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
-    await _fresh(info)
-    return await as_user(info, _one, id)
+    who = await viewer(info)
+    return _chargelog(await history_service.session(core(info), who.user_id, id))
 
 
 @query.field("chargingStatistics")
 async def resolve_statistics(_obj: Any, info: GraphQLResolveInfo,
                              timeframe: dict | None = None) -> dict[str, Any]:
-    return await as_user(info, history.statistics, timeframe)
+    who = await viewer(info)
+    return renderers.statistics(
+        await history_service.statistics(core(info), who.user_id, timeframe))
 
 
 @query.field("chargelogMeterValuesSummary")
 async def resolve_meter_summary(_obj: Any, info: GraphQLResolveInfo, uuid: str
                                 ) -> dict[str, Any]:
-    await _fresh(info)
-    return await as_user(info, history.meter_summary, uuid)
+    who = await viewer(info)
+    return renderers.meter_summary(
+        await charging_service.live_meter(core(info), who.user_id, uuid))
 
 
 bindables = [query]

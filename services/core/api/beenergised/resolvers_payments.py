@@ -14,18 +14,18 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised.context import core, viewer
-from services.core.api.beenergised.userdata import as_user, run
+from services.core.api.beenergised.context import core
+from services.core.api.beenergised.userdata import as_user
 from services.core.domain import payments
+from services.core.services import payments as payment_service
 
 query = QueryType()
 mutation = MutationType()
 
 
-def _optile(conn: sqlite3.Connection, tx: sqlite3.Row, base: str) -> dict[str, Any]:
-    owner = conn.execute("SELECT uuid FROM users WHERE id = ?", (tx["user_id"],)).fetchone()
-    path = f"/payments/{tx['uuid']}?sig={payments.tx_signature(conn, tx['uuid'], owner[0])}"
-    return {"link": path, "absoluteLink": base + path, "id": tx["uuid"]}
+def _optile(tx: tuple[str, str], base: str) -> dict[str, Any]:
+    tx_uuid, path = tx
+    return {"link": path, "absoluteLink": base + path, "id": tx_uuid}
 
 
 def _method(row: sqlite3.Row, index: int, operation: str) -> dict[str, Any]:
@@ -65,11 +65,9 @@ def _applicable(operation: str) -> list[dict[str, Any]]:
     ]
 
 
-def _methods(conn: sqlite3.Connection, user_id: int, base: str) -> dict[str, Any]:
-    user_uuid = conn.execute("SELECT uuid FROM users WHERE id = ?", (user_id,)).fetchone()[0]
-    session_id = payments.hosted_session_id(conn, user_uuid)
+def _methods(found: dict[str, Any], base: str) -> dict[str, Any]:
+    session_id, rows = found["session_id"], found["methods"]
     link = f"{base}/payments/methods/new?session={session_id}"
-    rows = payments.method_rows(conn, user_id)
     return {
         "hostedSession": {"sessionId": session_id, "link": link},
         "nativeSession": {
@@ -86,7 +84,7 @@ def _base(info: GraphQLResolveInfo) -> str:
 
 @query.field("paymentMethods")
 async def resolve_payment_methods(_obj: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
-    return await as_user(info, _methods, _base(info))
+    return _methods(await as_user(info, payment_service.methods), _base(info))
 
 
 @query.field("hasPaymentMedium")
@@ -97,35 +95,25 @@ async def resolve_has_payment_medium(_obj: Any, info: GraphQLResolveInfo) -> boo
 @mutation.field("registerPaymentMethod")
 async def resolve_register(_obj: Any, info: GraphQLResolveInfo, rateId: str,
                            customerReference: str | None = None) -> dict[str, Any]:
-    me = await viewer(info)
-    base = _base(info)
-
-    def work(conn: sqlite3.Connection) -> dict[str, Any]:
-        return _optile(conn, payments.create_register(conn, me.user_id, rateId,
-                                                      customerReference), base)
-
-    return await run(info, work)
+    tx = await as_user(info, payment_service.register_method, rateId, customerReference)
+    return _optile(tx, _base(info))
 
 
 @mutation.field("initDirectPaymentCharging")
 async def resolve_init_direct(_obj: Any, info: GraphQLResolveInfo, connectorId: str,
                               rateId: str, ratePackageId: str | None = None,
                               cardId: str | None = None) -> dict[str, Any]:
-    me = await viewer(info)
-    base = _base(info)
-
-    def work(conn: sqlite3.Connection) -> dict[str, Any]:
-        tx = payments.create_direct(conn, me.user_id, connectorId, rateId, ratePackageId,
-                                    cardId)
-        return _optile(conn, tx, base)
-
-    return await run(info, work)
+    tx = await as_user(info, payment_service.direct_charging, connectorId, rateId,
+                       ratePackageId, cardId)
+    return _optile(tx, _base(info))
 
 
 @query.field("directPaymentChargingStatus")
 async def resolve_direct_status(_obj: Any, info: GraphQLResolveInfo, evseId: str,
                                 transactionId: str) -> dict[str, Any]:
-    return await as_user(info, payments.direct_status, evseId, transactionId)
+    status = await as_user(info, payments.direct_status, evseId, transactionId)
+    return {"status": status["status"], "message": status["message"],
+            "chargeLogId": status["session_uuid"]}
 
 
 bindables = [query, mutation]

@@ -13,7 +13,7 @@ Readings of the document, where it is silent:
 - ``PaginationFilter``: limit defaults to 20 and is capped at 100 ("Will be overruled from
   the api if too high"); the returned ``pagination.limit`` is the limit actually applied.
 - ``ConnectorFilter``: options within one slug are OR-ed, slugs AND-ed, at station level
-  (see services/core/store/stations.py); the option slugs are exactly what ``filters``
+  (see services/core/store/station_filter.py); the option slugs are exactly what ``filters``
   returns; unknown slugs/options are BAD_USER_INPUT. ``freeOfCharge: true`` keeps stations
   with at least one free connector; false/null restrict nothing.
 - ``tagId``: only stations where that card can start charging (the rule of
@@ -40,7 +40,9 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
+from services.core.api.beenergised import parsers, renderers
 from services.core.api.beenergised.context import core, optional_viewer, viewer
+from services.core.api.beenergised.renderers import rate_option as rate_option_dict
 from services.core.api.beenergised.station_types import (
     Parents,
     parents_of,
@@ -49,19 +51,10 @@ from services.core.api.beenergised.station_types import (
 )
 from services.core.api.beenergised.userdata import DEFAULT_LIMIT, MAX_LIMIT, page_args, paged
 from services.core.api.graphql import errors
-from services.core.domain import occupancy
 from services.core.domain.auth import REFRESH_TTL, SESSION_TTL
-from services.core.domain.cards import ROAMING_CARD_TYPES, is_expired, rate_option_dict
-from services.core.domain.documents import PRIVATE_SETTINGS
 from services.core.domain.tariffs import CO2_KG_PER_KWH
-from services.core.store import stations as store
-from services.core.store.station_listing import (
-    CardAccess,
-    connector_ids_paged,
-    search_stations,
-    sites_paged,
-)
-from services.core.store.stations import FilterError, StationFilter
+from services.core.services import lookups
+from services.core.store.station_filter import FilterError, StationFilter
 
 MAX_RADIUS_KM = 1000.0
 DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
@@ -76,8 +69,7 @@ mutation = MutationType()
 
 def station_filter(filter: list[dict] | None, free_of_charge: bool | None) -> StationFilter:
     try:
-        return StationFilter.build([f or {} for f in (filter or [])],
-                                   free_of_charge=free_of_charge)
+        return parsers.station_filter(filter, free_of_charge)
     except FilterError as exc:
         raise errors.bad_input(exc.field, exc.reason) from None
 
@@ -109,18 +101,6 @@ def tag_arg(tag_id: str | None) -> str | None:
     return tag_id
 
 
-def card_access(conn: sqlite3.Connection, tag_id: str | None) -> CardAccess:
-    if tag_id is None:
-        return CardAccess.ALL
-    row = conn.execute(
-        "SELECT status, expiry_date, card_type FROM cards WHERE tag_id = ?",
-        (tag_id.strip().upper(),),
-    ).fetchone()
-    if row is None or str(row["status"]).upper() != "ACTIVE" or is_expired(row["expiry_date"]):
-        return CardAccess.NONE
-    return CardAccess.ALL if row["card_type"] in ROAMING_CARD_TYPES else CardAccess.INTERNAL
-
-
 async def _user_id(info: GraphQLResolveInfo) -> int | None:
     me = await optional_viewer(info)
     return me.user_id if me else None
@@ -132,8 +112,8 @@ async def _user_id(info: GraphQLResolveInfo) -> int | None:
 def _cps_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
               location: tuple[float, float, float] | None, ordered: bool,
               tag_id: str | None, user_id: int | None, parents: Parents) -> dict:
-    page = search_stations(conn, flt=flt, offset=offset, limit=limit, location=location,
-                           ordered=ordered, access=card_access(conn, tag_id))
+    page = lookups.stations_page(conn, flt=flt, offset=offset, limit=limit,
+                                 location=location, ordered=ordered, tag_id=tag_id)
     return paged(prepare_cps(conn, page.items, user_id, parents), page.total, limit, offset)
 
 
@@ -165,7 +145,7 @@ async def resolve_cps_location(_obj: Any, info: GraphQLResolveInfo,
 
 def _cp(conn: sqlite3.Connection, uuid: str, user_id: int | None, parents: Parents
         ) -> dict | None:
-    row = store.station_by_uuid(conn, uuid)
+    row = lookups.station_by_uuid(conn, uuid)
     return prepare_cps(conn, [row], user_id, parents)[0] if row else None
 
 
@@ -190,11 +170,7 @@ async def resolve_delete_cp(_obj: Any, info: GraphQLResolveInfo, id: str) -> dic
 def _sites_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
                 location: tuple[float, float, float] | None, user_id: int | None,
                 parents: Parents) -> dict:
-    if location is None:
-        page = sites_paged(conn, flt=flt, offset=offset, limit=limit)
-    else:
-        lat, lon, radius_m = location
-        page = store.sites_near(conn, lat, lon, radius_m, offset=offset, limit=limit, flt=flt)
+    page = lookups.sites_page(conn, flt=flt, offset=offset, limit=limit, location=location)
     return paged(prepare_sites(conn, page.items, user_id, parents), page.total, limit, offset)
 
 
@@ -221,7 +197,7 @@ async def resolve_sites_location(_obj: Any, info: GraphQLResolveInfo,
 
 def _site(conn: sqlite3.Connection, uuid: str, user_id: int | None, parents: Parents
           ) -> dict | None:
-    row = store.site_by_uuid(conn, uuid)
+    row = lookups.site_by_uuid(conn, uuid)
     return prepare_sites(conn, [row], user_id, parents)[0] if row else None
 
 
@@ -292,14 +268,10 @@ def connector_id_arg(value: Any, field: str = "id") -> int:
 
 def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | None = None,
                user_id: int | None = None, parents: Parents) -> dict | None:
-    row = store.connector_by_id(conn, cid) if cid is not None else None
-    if evse is not None:
-        row = store.connector_by_evse_id(conn, evse)
-        if row is None and evse != evse.strip().upper():
-            row = store.connector_by_evse_id(conn, evse.strip().upper())
-    if row is None:
+    found = lookups.connector(conn, connector_id=cid, evse_id=evse)
+    if found is None:
         return None
-    station = store.station_by_id(conn, row["station_id"])
+    row, station = found
     cp = prepare_cps(conn, [station], user_id, parents)[0]
     # The connector object inside its Cp, so connector.cp.connectors shows the same data.
     return next(c for c in cp["_connectors"] if c["id"] == row["id"])
@@ -327,10 +299,8 @@ async def resolve_connector_by_evse(_obj: Any, info: GraphQLResolveInfo, evseId:
 
 def _connectors_page(conn: sqlite3.Connection, *, limit: int, offset: int,
                      user_id: int | None, parents: Parents) -> dict:
-    ids, total = connector_ids_paged(conn, offset=offset, limit=limit)
-    rows = store.connectors_by_ids(conn, ids)
-    station_ids = list({r["station_id"] for r in rows})
-    stations = prepare_cps(conn, store.stations_by_ids(conn, station_ids), user_id, parents)
+    ids, total, station_rows = lookups.connectors_page(conn, offset=offset, limit=limit)
+    stations = prepare_cps(conn, station_rows, user_id, parents)
     by_id = {c["id"]: c for cp in stations for c in cp["_connectors"]}
     return paged([by_id[i] for i in ids if i in by_id], total, limit, offset)
 
@@ -348,55 +318,37 @@ async def resolve_connectors_paged(_obj: Any, info: GraphQLResolveInfo,
 
 @query.field("filters")
 def resolve_filters(_obj: Any, _info: GraphQLResolveInfo) -> list[dict]:
-    return store.FILTERS
-
-
-def _capabilities(conn: sqlite3.Connection, uuid: str) -> dict | None:
-    row = conn.execute("SELECT connected FROM stations WHERE uuid = ?", (uuid,)).fetchone()
-    return None if row is None else {"hasRemoteCommands": bool(row["connected"])}
+    return renderers.filter_catalogue(parsers.CONNECTOR_FILTERS)
 
 
 @query.field("cpCapabilities")
 async def resolve_capabilities(_obj: Any, info: GraphQLResolveInfo, id: str) -> dict:
     # hasRemoteCommands: the charge point is connected to the OCPP central system right now
     # (kept current by services.core.ocpp); only then can remote start/stop reach it.
-    found = await core(info).db(_capabilities, id)
+    found = await core(info).db(lookups.remote_commands, id)
     if found is None:
         raise errors.not_found("Cp", id, field="id")
-    return found
+    return {"hasRemoteCommands": found}
 
 
 # ------------------------------------------------------------------ occupancy
 
 
-def _occupancy(conn: sqlite3.Connection, station_ids: list[int], day: str) -> list[dict]:
-    weekday = None if day == "ALL" else DAYS.index(day)
-    return [{"day": DAYS[wd], "hour": hour, "occupancyRate": rate}
-            for wd, hour, rate in occupancy.rates(conn, station_ids, weekday)]
+def _weekday(day: str) -> int | None:
+    return None if day == "ALL" else DAYS.index(day)
 
 
-def _cp_occupancy(conn: sqlite3.Connection, uuid: str, day: str) -> list[dict] | None:
-    row = conn.execute("SELECT id FROM stations WHERE uuid = ?", (uuid,)).fetchone()
-    return None if row is None else _occupancy(conn, [row["id"]], day)
+def _occupancy(rates: list[tuple[int, int, float]]) -> list[dict]:
+    return [{"day": DAYS[wd], "hour": hour, "occupancyRate": rate} for wd, hour, rate in rates]
 
 
 @query.field("cpOccupancyRate")
 async def resolve_cp_occupancy(_obj: Any, info: GraphQLResolveInfo, cpId: str,
                                day: str) -> list[dict]:
-    found = await core(info).db(_cp_occupancy, cpId, day)
+    found = await core(info).db(lookups.station_occupancy, cpId, _weekday(day))
     if found is None:
         raise errors.not_found("Cp", cpId, field="cpId")
-    return found
-
-
-def _connector_occupancy(conn: sqlite3.Connection, ids: list[int], day: str
-                         ) -> list[dict] | int:
-    found = {r["id"]: r["station_id"] for r in conn.execute(
-        f"SELECT id, station_id FROM connectors WHERE id IN ({','.join('?' * len(ids))})", ids)}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        return missing[0]
-    return _occupancy(conn, sorted(set(found.values())), day)
+    return _occupancy(found)
 
 
 @query.field("occupancyRate")
@@ -407,31 +359,19 @@ async def resolve_occupancy(_obj: Any, info: GraphQLResolveInfo, connectors: lis
         raise errors.bad_input("connectors", "at least one connector id is required")
     if len(ids) > MAX_OCCUPANCY_CONNECTORS:
         raise errors.bad_input("connectors", f"at most {MAX_OCCUPANCY_CONNECTORS} ids")
-    found = await core(info).db(_connector_occupancy, ids, day)
+    found = await core(info).db(lookups.connectors_occupancy, ids, _weekday(day))
     if isinstance(found, int):
         raise errors.not_found("Connector", found, field="connectors")
-    return found
+    return _occupancy(found)
 
 
 # ------------------------------------------------------------------ rates, settings
 
 
-def _rate_packages(conn: sqlite3.Connection, cid: int) -> list[dict] | None:
-    row = conn.execute("SELECT tariff_id, free_of_charge FROM connectors WHERE id = ?",
-                       (cid,)).fetchone()
-    if row is None:
-        return None
-    if row["free_of_charge"] or row["tariff_id"] is None:
-        return []  # nothing to buy where charging is free
-    out = []
-    for p in conn.execute(
-        "SELECT p.uuid AS package_uuid, p.visible_runtime, p.automatic_stop, p.amount, o.*"
-        " FROM rate_packages p JOIN rate_options o ON o.id = p.rate_option_id"
-        " WHERE o.tariff_id = ? ORDER BY p.amount, p.id", (row["tariff_id"],)):
-        out.append({"id": p["package_uuid"], "visibleRuntime": p["visible_runtime"],
-                    "automaticStop": p["automatic_stop"], "amount": p["amount"],
-                    "rate": rate_option_dict(p)})
-    return out
+def _rate_package(p: Any) -> dict[str, Any]:
+    return {"id": p["package_uuid"], "visibleRuntime": p["visible_runtime"],
+            "automaticStop": p["automatic_stop"], "amount": p["amount"],
+            "rate": rate_option_dict(p)}
 
 
 @query.field("ratePackageByConnectorId")
@@ -439,20 +379,15 @@ async def resolve_rate_packages(_obj: Any, info: GraphQLResolveInfo,
                                 id: str | None = None) -> list[dict]:
     if id is None:
         raise errors.bad_input("id", "the connector id is required")
-    found = await core(info).db(_rate_packages, connector_id_arg(id))
+    found = await core(info).db(lookups.rate_packages, connector_id_arg(id))
     if found is None:
         raise errors.not_found("Connector", id, field="id")
-    return found
-
-
-def _contract_rate_options(conn: sqlite3.Connection) -> list[dict]:
-    return [rate_option_dict(r) for r in conn.execute(
-        "SELECT * FROM rate_options WHERE for_contracts = 1 ORDER BY name, id")]
+    return [_rate_package(p) for p in found]
 
 
 @query.field("contractRateOptions")
 async def resolve_contract_rate_options(_obj: Any, info: GraphQLResolveInfo) -> list[dict]:
-    return await core(info).db(_contract_rate_options)
+    return [rate_option_dict(r) for r in await core(info).db(lookups.contract_rate_options)]
 
 
 def builtin_settings() -> dict[str, str]:
@@ -471,18 +406,12 @@ def builtin_settings() -> dict[str, str]:
     }
 
 
-def _settings(conn: sqlite3.Connection, key: str | None) -> list[dict]:
-    merged = builtin_settings()
-    merged.update({r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM settings")
-                   if r["key"] not in PRIVATE_SETTINGS})
-    return [{"key": k, "value": v} for k, v in sorted(merged.items())
-            if key is None or k == key]
-
-
 @query.field("settings")
 async def resolve_settings(_obj: Any, info: GraphQLResolveInfo,
                            key: str | None = None) -> list[dict]:
-    return await core(info).db(_settings, key)
+    merged = await core(info).db(lookups.public_settings, builtin_settings())
+    return [{"key": k, "value": v} for k, v in sorted(merged.items())
+            if key is None or k == key]
 
 
 bindables = [query, mutation]

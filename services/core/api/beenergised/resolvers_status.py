@@ -11,7 +11,6 @@ all station data. A slow client loses the oldest queued changes, never blocks th
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,19 +20,11 @@ from graphql import GraphQLResolveInfo
 from services.core.api.beenergised.context import core
 from services.core.api.graphql import errors
 from services.core.events import ConnectorStatusEvent, connector_topic
+from services.core.services import lookups
 
 MAX_CONNECTORS = 500
 
 subscription = SubscriptionType()
-
-
-def _missing(conn: sqlite3.Connection, ids: list[int]) -> list[int]:
-    found: set[int] = set()
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        found.update(r[0] for r in conn.execute(
-            f"SELECT id FROM connectors WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-    return [i for i in ids if i not in found]
 
 
 def _ids(connectors: list[Any]) -> list[int]:
@@ -58,7 +49,7 @@ async def feed_source(_obj: Any, info: GraphQLResolveInfo,
         raise errors.bad_input("connectors", f"at most {MAX_CONNECTORS} connectors per "
                                "subscription")
     the_core = core(info)
-    missing = await the_core.db(_missing, ids)
+    missing = await the_core.db(lookups.missing_connectors, ids)
     if missing:
         raise errors.not_found("Connector", missing[0], field="connectors")
     return _events(the_core.bus.subscribe([connector_topic(i) for i in ids]))

@@ -1,7 +1,7 @@
 """How store rows render as the document's station types: Cp, Connector, ConnectorType,
 Site, CpInfo / OpeningTimes.
 
-Objects passed around are the rows ``services.core.store.stations`` returns (plain dicts).
+Objects passed around are the station/site/connector rows the store returns (plain dicts).
 Root resolvers that return many stations pre-attach what the page needs in one store call
 (``prepare_cps``): ``_connectors`` (a station's connector rows), ``is_favoured``, and for
 sites ``_cps``. Child-to-parent links (connector -> its Cp, Cp -> its Site) are NOT stored
@@ -41,7 +41,7 @@ from services.core.api.graphql.loaders import loader
 from services.core.domain.favourites import favoured_among
 from services.core.domain.status import simple_connector, simple_cp
 from services.core.domain.tariffs import price_summary
-from services.core.store import stations as store
+from services.core.services import lookups
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -80,10 +80,10 @@ def prepare_cps(conn: sqlite3.Connection, rows: list[dict[str, Any]], user_id: i
     """Attach connectors and isFavoured to station rows and register them (and their
     sites) as parents: at most three queries per page."""
     ids = [r["id"] for r in rows]
-    connectors = store.connectors_of_stations(conn, ids)
+    connectors = lookups.connectors_of_stations(conn, ids)
     missing = list({r["site_id"] for r in rows} - parents.sites.keys())
     if missing:
-        parents.sites.update((s["id"], s) for s in store.sites_by_ids(conn, missing))
+        parents.sites.update((s["id"], s) for s in lookups.sites_by_ids(conn, missing))
     favoured = favoured_among(conn, user_id, ids) if user_id is not None else set()
     for row in rows:
         row["_connectors"] = connectors.get(row["id"], [])
@@ -96,7 +96,7 @@ def prepare_sites(conn: sqlite3.Connection, sites: list[dict[str, Any]],
                   user_id: int | None, parents: Parents) -> list[dict[str, Any]]:
     """Attach each site's stations (prepared as above) as ``_cps``."""
     parents.sites.update((s["id"], s) for s in sites)
-    by_site = store.stations_of_sites(conn, [s["id"] for s in sites])
+    by_site = lookups.stations_of_sites(conn, [s["id"] for s in sites])
     prepare_cps(conn, [cp for s in sites for cp in by_site.get(s["id"], [])], user_id, parents)
     for site in sites:
         site["_cps"] = by_site.get(site["id"], [])
@@ -107,19 +107,19 @@ def prepare_sites(conn: sqlite3.Connection, sites: list[dict[str, Any]],
 
 
 def _connectors_batch(conn: sqlite3.Connection, station_ids: Sequence[int]) -> dict:
-    return store.connectors_of_stations(conn, station_ids)
+    return lookups.connectors_of_stations(conn, station_ids)
 
 
 def _stations_batch(conn: sqlite3.Connection, station_ids: Sequence[int]) -> dict:
-    return {r["id"]: r for r in store.stations_by_ids(conn, station_ids)}
+    return {r["id"]: r for r in lookups.stations_by_ids(conn, station_ids)}
 
 
 def _sites_batch(conn: sqlite3.Connection, site_ids: Sequence[int]) -> dict:
-    return {r["id"]: r for r in store.sites_by_ids(conn, site_ids)}
+    return {r["id"]: r for r in lookups.sites_by_ids(conn, site_ids)}
 
 
 def _site_stations_batch(conn: sqlite3.Connection, site_ids: Sequence[int]) -> dict:
-    return store.stations_of_sites(conn, site_ids)
+    return lookups.stations_of_sites(conn, site_ids)
 
 
 def _favoured_batch(conn: sqlite3.Connection, station_ids: Sequence[int], user_id: int) -> dict:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from graphql import GraphQLResolveInfo
 
+from services.core.api.beenergised import parsers
 from services.core.api.beenergised.context import core, viewer
 from services.core.api.graphql import errors
 from services.core.domain.errors import DomainError
@@ -81,10 +82,14 @@ def domain_error_body(exc: DomainError) -> dict[str, Any]:
 
 
 async def run(info: GraphQLResolveInfo, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
-    return await core(info).db(fn, *args, **kw)
+    """``fn(conn, *args)`` in a worker; domain errors name fields as this API does."""
+    try:
+        return await core(info).db(fn, *args, **kw)
+    except DomainError as exc:
+        raise parsers.wire_error(exc) from None
 
 
 async def as_user(info: GraphQLResolveInfo, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     """Run ``fn(conn, user_id, *args)`` for the signed-in user (UNAUTHENTICATED otherwise)."""
     me = await viewer(info)
-    return await core(info).db(fn, me.user_id, *args, **kw)
+    return await run(info, fn, me.user_id, *args, **kw)

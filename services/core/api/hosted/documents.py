@@ -16,15 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from services.core.domain import auth, documents, invoice_pdf
+from services.core.domain import auth, documents
+from services.core.services import accounts as account_service
 from services.core.state import Core
-
-
-def _render(conn: sqlite3.Connection, doc: sqlite3.Row) -> bytes:
-    if doc["doc_type"] == "invoice":
-        return invoice_pdf.render_invoice(documents.invoice_data(conn, doc))
-    user = conn.execute("SELECT * FROM users WHERE id = ?", (doc["user_id"],)).fetchone()
-    return invoice_pdf.render_plain(doc, user)
 
 
 def _download(conn: sqlite3.Connection, doc_uuid: str, token: str | None,
@@ -35,23 +29,16 @@ def _download(conn: sqlite3.Connection, doc_uuid: str, token: str | None,
             return 401, "session token expired: renew it with renewSession"
         if not isinstance(ctx, auth.AuthContext) or ctx.anonymous:
             return 401, "invalid session token"
-        doc = conn.execute(
-            "SELECT * FROM documents WHERE uuid = ? AND user_id = ?", (doc_uuid, ctx.user_id)
-        ).fetchone()
+        doc = account_service.owned_document(conn, ctx.user_id, doc_uuid)
         if doc is None:
             return 404, f"document '{doc_uuid}' not found"
-        return 200, _render(conn, doc)
+        return 200, account_service.document_pdf(conn, doc)
     if not (expires or sig):
         return 401, "send 'Authorization: Bearer <sessionToken>' or use a signed downloadLink"
     doc = documents.check_signature(conn, doc_uuid, expires, sig)
     if doc is None:
         return 403, "download link expired or invalid: query accountDocument for a fresh one"
-    return 200, _render(conn, doc)
-
-
-def _terms(conn: sqlite3.Connection, terms_uuid: str) -> bytes | None:
-    row = conn.execute("SELECT * FROM terms WHERE uuid = ?", (terms_uuid,)).fetchone()
-    return invoice_pdf.render_terms(row) if row is not None else None
+    return 200, account_service.document_pdf(conn, doc)
 
 
 def _pdf(body: bytes, name: str) -> Response:
@@ -74,7 +61,7 @@ def routes(core: Core) -> list[BaseRoute]:
 
     async def terms(request: Request) -> Response:
         terms_uuid = request.path_params["terms_uuid"]
-        body = await core.db(_terms, terms_uuid)
+        body = await core.db(account_service.terms_pdf, terms_uuid)
         if body is None:
             return JSONResponse({"error": f"terms '{terms_uuid}' not found"}, status_code=404)
         return _pdf(body, f"terms-{terms_uuid}.pdf")

@@ -6,7 +6,7 @@ Routes:
 - ``GET /payments/methods/new?session=..``: the paymentMethods.hostedSession page;
   ``POST`` stores a payment method.
 After a direct-charging payment the core asks the OCPP central system
-(``core.parts["ocpp"]``) to start charging and shows the outcome.
+(through the core's charging service) to start charging and shows the outcome.
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from services.core.domain import payments
+from services.core.domain.charging import StartRequest
 from services.core.domain.errors import DomainError
+from services.core.services import charging as charging_service
+from services.core.services import lookups
 from services.core.state import Core
 
 log = logging.getLogger(__name__)
@@ -81,26 +84,22 @@ async def _form_data(request: Request) -> dict[str, str]:
 
 
 async def _start_charging(core: Core, tx: dict[str, Any]) -> None:
-    central = core.parts.get("ocpp")
-    if central is None:
-        await core.db(payments.record_start, tx["id"], None,
-                      "remote charging needs the OCPP central system, which this core is "
-                      "not running")
-        return
-    config = {}
-    if tx.get("rate_package_id"):
-        row = await core.db(lambda c: c.execute(
-            "SELECT uuid FROM rate_packages WHERE id = ?", (tx["rate_package_id"],)).fetchone())
-        config["ratePackage"] = row["uuid"]
     try:
-        outcome = await central.start_charging(
+        package = None
+        if tx.get("rate_package_id"):
+            package = await lookups.rate_package_uuid(core, tx["rate_package_id"])
+        request = StartRequest(
             user_id=tx["user_id"], connector_id=tx["connector_id"], card_id=tx["card_id"],
-            config=config or None, invoiced=True, wait_s=5.0)
+            rate_package=package, invoiced=True)
+        plan = await charging_service.start(core, request, wait_s=5.0)
+    except charging_service.ChargingUnavailable as exc:
+        await core.db(payments.record_start, tx["id"], None, str(exc))
+        return
     except Exception as exc:  # the charging domain's typed errors, or a charger problem
         log.warning("direct payment %s: start failed: %s", tx["uuid"], exc)
         await core.db(payments.record_start, tx["id"], None, str(exc) or "start failed")
         return
-    await core.db(payments.record_start, tx["id"], outcome.session_id, outcome.failure)
+    await core.db(payments.record_start, tx["id"], plan.session_id, plan.failure)
 
 
 def routes(core: Core) -> list[BaseRoute]:

@@ -1,0 +1,201 @@
+"""Wire inputs of OIOI requests: pydantic models in the document's field names (kebab-case)
+and types. Unknown fields are ignored (the document may add optional ones); a missing or
+mistyped field is code 230 naming the field as the client wrote it."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
+
+from services.core.api.plugsurfing.results import EVCO_ERROR, OioiError, bad_format
+
+M = TypeVar("M", bound=BaseModel)
+
+# JSON numbers: integers are floats too (the examples write "min-lat": 0); booleans are not.
+Float = Annotated[float, Field(strict=True)]
+Text = Annotated[StrictStr, Field(max_length=1000)]
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(alias_generator=_kebab, extra="ignore", frozen=True)
+
+
+def parse(model: type[M], data: Any, where: str) -> M:
+    """``data`` (the object under the request type) as ``model``."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False, include_input=False)[0]
+        path = ".".join([where, *(str(p) for p in err["loc"])])
+        raise bad_format(path, err["msg"].lower()) from None
+
+
+# ------------------------------------------------------------------ the user block
+
+IdentifierType = Literal["evco-id", "rfid", "username"]
+
+
+class UserRef(Wire):
+    identifier_type: IdentifierType
+    identifier: Text
+    token: Text | None = None
+
+
+class WithUser(Wire):
+    user: UserRef
+
+
+# ------------------------------------------------------------------ users
+
+class UserVerify(Wire):
+    username: Text
+    password: Text
+    is_token: StrictBool = False
+    language: Text | None = None
+
+
+class UserRegister(Wire):
+    username: Text
+    email: Text
+    password: Text
+    language: Text | None = None
+
+
+class UserReset(Wire):
+    identifier: Text
+
+
+class UserChangePassword(Wire):
+    username: Text
+    current_password: Text
+    new_password: Text
+
+
+class Address(Wire):
+    street: Text | None = None
+    street_number: Text | None = None
+    zip: Text | None = None
+    city: Text | None = None
+    country: Text | None = None
+
+
+class Details(Wire):
+    first_name: Text | None = None
+    last_name: Text | None = None
+    address: Address | None = None
+    locale: Text | None = None
+    vat: Text | None = None
+    social_security_number: Text | None = None
+    billing_name: Text | None = None
+    billing_address: Address | None = None
+    phone: Text | None = None
+
+
+class UserPostDetails(WithUser):
+    details: Details
+
+
+class UserAddCreditCard(WithUser):
+    encrypted_data: Annotated[StrictStr, Field(max_length=20000)]
+
+
+class UserAddPayment(WithUser):
+    payment_type: Literal["paypal", "directEbanking", "ideal"]
+
+
+class UserRfid(WithUser):
+    rfid: Text
+
+
+class UserChargingKeyActivate(WithUser):
+    evco_id: Text
+
+
+class DateInterval(Wire):
+    start: Text
+    end: Text
+
+
+class UserGetBills(WithUser):
+    date_interval: DateInterval
+
+
+class UserRecentStations(WithUser):
+    limit: Annotated[StrictInt, Field(ge=1, le=100)] = 10
+
+
+# ------------------------------------------------------------------ stations
+
+ConnectorType = Literal[
+    "UNKNOWN", "Type1", "Type2", "Type3", "Schuko", "Combo", "CeeBlue", "CeeRed", "Cee2Poles",
+    "CeePlus", "3PinSquare", "Chademo", "Tesla", "Scame", "Nema5", "T13", "T15", "T23",
+    "Marechal", "TypeE",
+]  # fmt: skip
+
+
+class SurfaceFilters(Wire):
+    excludes: list[StrictInt] = Field(default_factory=list, max_length=10000)
+    company_types: list[Text] | None = None
+    connector_types: list[ConnectorType] | None = None
+    connector_speeds_greater: Float | None = None
+    connector_speeds_less: Float | None = None
+    operator_ids: list[StrictInt] | None = None
+    payable: list[Text] | None = None
+
+
+class StationGetSurface(Wire):
+    min_lat: Annotated[float, Field(strict=True, ge=-90, le=90)]
+    max_lat: Annotated[float, Field(strict=True, ge=-90, le=90)]
+    min_long: Annotated[float, Field(strict=True, ge=-180, le=180)]
+    max_long: Annotated[float, Field(strict=True, ge=-180, le=180)]
+    filters: SurfaceFilters = Field(default_factory=SurfaceFilters)
+
+
+class StationGetByIds(Wire):
+    # "The maximum number of IDs per call is ten."
+    station_ids: Annotated[list[StrictInt], Field(min_length=1, max_length=10)]
+
+
+class StationGetUsage(Wire):
+    station_id: StrictInt
+
+
+class CompanyGetImages(Wire):
+    company_id: StrictInt
+
+
+# ------------------------------------------------------------------ charging
+
+class SessionStart(WithUser):
+    connector_id: Text
+    payment_reference: Text | None = None
+
+
+class SessionStop(WithUser):
+    connector_id: Text
+    session_id: Text | None = None
+
+
+# ------------------------------------------------------------------ RFID UIDs
+
+_UID = re.compile(r"^[0-9A-F]+$")
+UID_LENGTHS = (8, 14, 20)
+
+
+def uid(value: str, field: str, code: int = EVCO_ERROR) -> str:
+    """A UID as the document requires it: hex digits, upper case, 8, 14 or 20 characters
+    (zero-padded on the left by the sender). Anything else is refused, not repaired."""
+    if not _UID.match(value):
+        reason = ("must be upper case" if _UID.match(value.upper())
+                  else "must be a hexadecimal string")
+        raise OioiError(code, f"{field}: {reason}")
+    if len(value) not in UID_LENGTHS:
+        raise OioiError(code, f"{field}: must be 8, 14 or 20 characters long "
+                              f"(zero-padded on the left), not {len(value)}")
+    return value

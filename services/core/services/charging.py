@@ -1,0 +1,143 @@
+"""Charging for every facade: remote start, attempt status, stop, live meter.
+
+The rules and the records are the domain's (``services.core.domain.charging``); commands to
+chargers go through the core's ``ChargerGateway``. Facades parse their wire input into a
+``StartRequest`` and render what these functions return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from services.core.domain import cards as cards_domain
+from services.core.domain import charging, history
+from services.core.domain.charging import StartPlan, StartRequest
+from services.core.domain.errors import BadInput, NotFound
+from services.core.services.gateway import ChargerGateway
+from services.core.store import cards as card_store
+from services.core.store import connectors as connector_store
+
+if TYPE_CHECKING:
+    from services.core.state import Core
+
+
+class ChargingUnavailable(Exception):
+    """The core runs without a charger gateway, so it cannot command chargers."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "remote charging needs the OCPP central system, which this core is not running"
+        )
+
+
+def gateway(core: Core) -> ChargerGateway:
+    if core.gateway is None:
+        raise ChargingUnavailable()
+    return core.gateway
+
+
+# ------------------------------------------------------------------ inputs
+
+
+async def connector_id(core: Core, ref: str | None, field: str) -> int:
+    """A connector by id or EVSE id; ``field`` names the input in the caller's words."""
+    ref = (ref or "").strip()
+    if not ref:
+        raise BadInput(field, "is required")
+    found = await core.db(connector_store.id_by_ref, ref)
+    if found is None:
+        raise NotFound(f"{field}: no connector '{ref}'", field=field)
+    return found
+
+
+def _card_for(conn: Any, user_id: int, identifier: str | None, allow_unknown_tag: bool,
+              field: str) -> tuple[int | None, str | None]:
+    ident = (identifier or "").strip()
+    if ident:
+        try:
+            row = cards_domain.get_card(conn, user_id, ident, field=field)
+            return int(row["id"]), row["tag_id"]
+        except NotFound:
+            if allow_unknown_tag:
+                return None, ident.upper()
+    for row in card_store.cards_of_user(conn, user_id):
+        if charging.card_problem(row, datetime.now(UTC)) is None:
+            return int(row["id"]), row["tag_id"]
+    raise BadInput(field, "you have no active card to start charging with")
+
+
+async def card_for(core: Core, user_id: int, identifier: str | None, *,
+                   allow_unknown_tag: bool, field: str) -> tuple[int | None, str | None]:
+    """(card id, tag) to start with: the named card if it is one of the user's; an unknown
+    tag as it is when ``allow_unknown_tag`` (the attempt then fails visibly: card unknown);
+    else the user's first card that can charge."""
+    return await core.db(_card_for, user_id, identifier, allow_unknown_tag, field)
+
+
+# ------------------------------------------------------------------ start
+
+
+async def start(core: Core, request: StartRequest, *, wait_s: float) -> StartPlan:
+    """Record the attempt, send the start to the charger, wait up to ``wait_s`` for its
+    answer. Raises ``ChargingError`` for requests the domain refuses."""
+    gw = gateway(core)
+    plan = await core.db(charging.request_remote_start, request, timeout_s=gw.start_timeout_s)
+    if plan.failure is None:
+        await gw.send_remote_start(plan, wait_s)
+    return plan
+
+
+async def attempt(core: Core, attempt_uuid: str) -> dict[str, Any]:
+    found = await core.db(charging.get_attempt, attempt_uuid)
+    if found is None:
+        raise NotFound(f"id: no remote start attempt '{attempt_uuid}'", field="id")
+    return found
+
+
+async def attempt_of_user(core: Core, user_id: int, attempt_uuid: str) -> dict[str, Any]:
+    found = await core.db(charging.get_attempt, attempt_uuid)
+    if found is None or found["user_id"] != user_id:
+        raise NotFound(f"id: no remote start attempt '{attempt_uuid}'", field="id")
+    return found
+
+
+# ------------------------------------------------------------------ stop
+
+
+@dataclass(frozen=True)
+class StopResult:
+    outcome: str  # 'stop' (sent), 'already' (stopping or ended before), 'cancelled'
+    state: str  # the session's state after the request
+    online: bool  # whether the charger is connected
+
+
+async def stop(core: Core, user_id: int, ref: str, field: str) -> StopResult:
+    """Stop the user's session named by uuid or transaction id. Stopping twice is harmless;
+    a session that had not started yet is cancelled."""
+    gw = gateway(core)
+    s = await core.db(charging.find_session, ref)
+    if s is None or s["user_id"] != user_id:
+        raise NotFound(f"{field}: no charging session '{ref}'", field=field)
+    outcome, before = await core.db(charging.request_stop, int(s["id"]))
+    if outcome == "stop" or (outcome == "already" and before["state"] == "stopping"):
+        # A repeated stop re-sends: the first may have been lost in a disconnect.
+        gw.send_remote_stop(int(s["id"]))
+    fresh = await core.db(charging.find_session, s["uuid"])
+    online = await core.db(connector_store.station_connected, fresh["station_id"])
+    return StopResult(outcome=outcome, state=fresh["state"], online=online)
+
+
+# ------------------------------------------------------------------ live figures
+
+
+async def flush(core: Core) -> None:
+    """Meter values the gateway still buffers are written, so live figures are current."""
+    if core.gateway is not None:
+        await core.gateway.flush_meter_values()
+
+
+async def live_meter(core: Core, user_id: int, session_uuid: str) -> dict[str, Any]:
+    await flush(core)
+    return await core.db(history.meter_summary, user_id, session_uuid)

@@ -1,0 +1,5 @@
+"""OIOI CPO role against the core."""
+
+from __future__ import annotations
+
+EXAMPLES: set[str] = set()
