@@ -9,6 +9,7 @@ import secrets
 
 import pytest
 
+from services.credentials import LoginVault, MemoryStore
 from services.models import (
     Coordinates,
     Credentials,
@@ -161,13 +162,20 @@ async def test_charging_journey_start_energy_grows_stop_in_history(provider):
     assert all(d.download_url for d in docs.items)
 
 
-async def test_a_logged_out_token_is_session_expired(core_url):
-    p = await open_provider("plugsurfing", core_url, TEST_USER)
-    other = await open_provider("plugsurfing", core_url, TEST_USER)
+async def test_a_token_logged_out_elsewhere_is_session_expired(core_url):
+    vault = LoginVault(MemoryStore())
+    p = await open_provider("plugsurfing", core_url, TEST_USER, vault=vault)
+    other = await open_provider("plugsurfing", core_url)
     try:
+        saved = vault.load("plugsurfing", core_url)
+        assert saved is not None and TEST_USER.password not in saved.refresh_token
+        await other.login(Credentials(username=saved.username, refresh_token=saved.refresh_token))
+        assert await other.list_cards()
         await p.logout()
+        assert vault.load("plugsurfing", core_url) is None
         with pytest.raises(SessionExpired):
             await other.list_cards()
+        assert not other.is_logged_in
     finally:
         await p.close()
         await other.close()
