@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from urllib.parse import unquote, urlsplit
 
 from services import models as m
 
@@ -255,11 +256,19 @@ def session(s: w.RecentSession, index: int = 0) -> m.ChargingSession:
 
 
 def document(b: w.Bill, index: int) -> m.Document:
+    """A bill is a link and the sessions it covers; the file name (signed links carry a
+    query) is the stable part, so it names the document."""
     url = b.bill or ""
-    name = url.rstrip("/").rsplit("/", 1)[-1] or f"Invoice {index + 1}"
+    name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    if "invoice" in stem.lower() or "bill" in stem.lower():
+        title = stem
+    else:
+        count = len(b.external_session_ids)
+        title = f"Invoice for {count} session{'s' if count != 1 else ''}" if count else "Invoice"
     return m.Document(
-        id=url or f"bill-{index}",
+        id=stem or f"bill-{index}",
         type="INVOICE",
-        title=name.removesuffix(".pdf"),
+        title=title,
         download_url=url or None,
     )

@@ -335,10 +335,13 @@ class PlugsurfingProvider(BaseProvider):
         raise NotFound("This charging station no longer exists.", detail=station_id)
 
     async def recent_stations(self, limit: int = 10) -> list[m.Station]:
-        """The stations the driver used last (``user-get-recent-stations``), for a
-        "Recent" list on the map. Not part of the ChargingProvider protocol."""
+        """The stations the driver used last (``user-get-recent-stations``), newest
+        first, for a "Recent" list on the map. Not part of the ChargingProvider protocol."""
         data = await self._as_user(R.USER_GET_RECENT_STATIONS, {"limit": limit}, safe=True)
-        return [adapter.surface_station(s) for s in w.Surface.model_validate(data).stations]
+        recent = [adapter.surface_station(s) for s in w.Surface.model_validate(data).stations]
+        # the list shows addresses and connectors, which only the detail answer has
+        detailed = await self._detail(recent)
+        return [detailed.get(s.id, s) for s in recent]
 
     # ---------------------------------------------------------------- cards
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 
+import httpx
 import pytest
 
 from services.credentials import LoginVault, MemoryStore
@@ -28,6 +29,7 @@ from services.provider import (
     SessionExpired,
 )
 from services.registry import open_provider
+from tests.clients.http import TIMEOUT_S as HTTP_TIMEOUT_S
 from tests.providers.beenergised.test_journey import simulated_chargers  # noqa: F401
 from tests.waits import eventually
 
@@ -48,6 +50,34 @@ async def test_the_documents_test_user_signs_in_and_has_its_charging_key(provide
     cards = await provider.list_cards()
     assert "04523022AA4881" in {c.uid for c in cards}
     assert Capability.RENAME_CARD not in provider.capabilities
+
+
+async def test_the_demo_drivers_history_statistics_and_bills(core_url):
+    p = await open_provider(
+        "plugsurfing",
+        core_url,
+        Credentials(username="driver@example.com", password="driver-demo", api_key=OEM_KEY),
+    )
+    try:
+        page = await p.history(limit=5)
+        assert len(page.items) == 5 and page.total >= 5 and not page.is_last
+        starts = [s.started_at for s in page.items]
+        assert starts == sorted(starts, reverse=True)
+        done = [s for s in page.items if s.state is SessionState.FINISHED]
+        assert done and all(s.cost and s.cost.total > 0 and s.energy_kwh > 0 for s in done)
+        assert all(s.station_id and s.station_name for s in done)
+
+        stats = await p.statistics()
+        assert stats.sessions >= len(done) and stats.energy_kwh > 0 and stats.cost > 0
+        assert sum(mo.sessions for mo in stats.months) == stats.sessions
+
+        docs = await p.documents(limit=3)
+        assert docs.items and docs.total >= len(docs.items)
+        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_S) as http:
+            pdf = await http.get(docs.items[0].download_url)
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    finally:
+        await p.close()
 
 
 async def test_wrong_key_and_wrong_password_are_told_apart(core_url):
@@ -147,7 +177,7 @@ async def test_charging_journey_start_energy_grows_stop_in_history(provider):
         await eventually(more_energy, interval=0.5)
         assert session.id in {s.id for s in await provider.active_sessions()}
         recent = await provider.recent_stations()
-        assert station.id in {s.id for s in recent}
+        assert recent[0].id == station.id and recent[0].address.city
     finally:
         stopped = await provider.stop_charging(session.id)
     assert stopped.state is SessionState.FINISHED and stopped.energy_kwh > 0
@@ -157,9 +187,6 @@ async def test_charging_journey_start_energy_grows_stop_in_history(provider):
     mine = next(s for s in hist.items if s.id == session.id)
     assert mine.energy_kwh == pytest.approx(stopped.energy_kwh, abs=0.01)
     assert mine.station_id == station.id
-
-    docs = await provider.documents()
-    assert all(d.download_url for d in docs.items)
 
 
 async def test_a_token_logged_out_elsewhere_is_session_expired(core_url):

@@ -313,6 +313,7 @@ async def test_history_is_paged_newest_first_and_bills_are_documents(oioi):
         recent = await p.recent_stations(limit=2)
         assert [s.name for s in recent] == ["Vattenfall Ladestation", "Hotel Station"]
         assert oioi.fields("user-get-recent-stations") == [{"user": _user(), "limit": 2}]
+        assert oioi.fields("station-get-by-ids")[-1] == {"station-ids": [1247, 1248]}
     finally:
         await p.close()
 

@@ -141,7 +141,13 @@ def test_bills_become_documents_with_their_links():
     docs = [adapter.document(b, i) for i, b in enumerate(w.Bills.model_validate(data).bills)]
     assert [d.title for d in docs] == ["Invoice-201503051-10000", "Invoice-201503052-10000"]
     assert docs[1].download_url.endswith("/Invoice-201503052-10000.pdf")
-    assert docs[0].type == "INVOICE"
+    assert docs[0].type == "INVOICE" and docs[0].id == "Invoice-201503051-10000"
+    signed = w.Bill.model_validate(
+        {"external-session-ids": ["a", "b"], "bill": "http://core/documents/e47c.pdf?sig=1"}
+    )
+    doc = adapter.document(signed, 0)
+    assert (doc.id, doc.title) == ("e47c", "Invoice for 2 sessions")
+    assert doc.download_url.endswith("?sig=1")
 
 
 def test_answers_are_read_wherever_the_examples_put_them():
