@@ -7,6 +7,8 @@ specific known value first and by its hundred's group after that.
 
 from __future__ import annotations
 
+import re
+
 from services.provider import (
     BackendUnavailable,
     CardRejected,
@@ -85,7 +87,7 @@ def _exact(code: int, message: str | None, detail: str) -> ProviderError | None:
                 "The charging service does not allow this app to do that.", detail=detail
             )
         case 230:
-            return InvalidInput(message or None, detail=detail)
+            return InvalidInput(message or None, field=named_field(message), detail=detail)
         case 310:
             return ConnectorUnavailable(
                 "This connector is out of order.", reason="faulted", detail=detail
@@ -107,6 +109,9 @@ def _group(code: int, message: str | None, detail: str) -> ProviderError:
     if 180 <= code < 190:
         return NotFound(detail=detail)
     if 190 <= code < 200:
+        field = named_field(message)
+        if field in ("rfid", "evco-id"):  # the number sent was refused, not the card used
+            return InvalidInput(_sentence(message), field="uid", detail=detail)
         return CardRejected("This charge card cannot be used.", detail=detail)
     if 100 <= code < 200 or 400 <= code < 500:
         return BackendUnavailable(detail=detail)
@@ -119,6 +124,21 @@ def _group(code: int, message: str | None, detail: str) -> ProviderError:
             "Your payment method was not accepted. Check it in your account.", detail=detail
         )
     return ProviderError(message or None, detail=detail)
+
+
+def named_field(message: str | None) -> str | None:
+    """The request field a message names first ("rfid: must be upper case"), as the
+    embedded core writes its refusals."""
+    match = re.match(r"^\s*([A-Za-z][\w.-]*)\s*:", message or "")
+    return match.group(1) if match else None
+
+
+def _sentence(message: str | None) -> str | None:
+    """The reason after the field name, as a sentence for the driver."""
+    if not message:
+        return None
+    reason = message.split(":", 1)[-1].strip()
+    return reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
 
 
 def from_result(code: int, message: str | None, *, request: str = "") -> ProviderError:

@@ -235,6 +235,35 @@ class PlugsurfingProvider(BaseProvider):
         self._use_key(None)
         await self.client.request(R.USER_RESET, {"identifier": identifier.strip()}, safe=False)
 
+    async def change_password(
+        self, current_password: str, new_password: str, *, username: str | None = None
+    ) -> None:
+        """``user-change-password`` for the logged-in driver, or for ``username``. After
+        :meth:`reset_password` the e-mailed code may stand in for the current password
+        (how the embedded core completes a reset). Not part of the ChargingProvider
+        protocol."""
+        who = (username or self._username or "").strip()
+        if not who:
+            raise InvalidInput("Enter your email.", field="username")
+        if not new_password:
+            raise InvalidInput("Enter a new password.", field="new_password")
+        self._use_key(None)
+        register_secret(current_password)
+        register_secret(new_password)
+        fields = {
+            "username": who,
+            "current-password": current_password,
+            "new-password": new_password,
+        }
+        try:
+            await self.client.request(R.USER_CHANGE_PASSWORD, fields, safe=False)
+        except NotAuthenticated as exc:
+            if isinstance(exc, InvalidCredentials | SessionExpired):
+                raise
+            raise InvalidCredentials(
+                "Your current password is not correct.", detail=exc.detail
+            ) from exc
+
     async def profile(self) -> m.Profile:
         data = await self._as_user(R.USER_GET_DETAILS, safe=True)
         details = w.UserDetails.model_validate(data)

@@ -17,6 +17,7 @@ USER_VERIFY = "user-verify"
 USER_REGISTER = "user-register"
 USER_RESET = "user-reset"
 USER_LOGOUT = "user-logout"
+USER_CHANGE_PASSWORD = "user-change-password"  # noqa: S105 - a request type
 USER_GET_DETAILS = "user-get-details"
 USER_POST_DETAILS = "user-post-details"
 USER_GET_CHARGING_KEYS = "user-get-charging-keys"

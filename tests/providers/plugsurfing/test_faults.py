@@ -255,7 +255,10 @@ def test_codes_are_read_specific_first_then_by_their_group():
     assert from_result(192, None).code == "CARD_REJECTED"
     assert from_result(197, None).code == "CARD_REJECTED"  # any 19x
     assert isinstance(from_result(210, None), Forbidden)
-    assert isinstance(from_result(230, "rfid: not hex"), InvalidInput)
+    assert from_result(230, "date-interval.start: not RFC 3339").field == "date-interval.start"
+    taken = from_result(190, "rfid: '04523022AA4881' is registered to another account")
+    assert isinstance(taken, InvalidInput) and taken.field == "uid"
+    assert taken.message == "'04523022AA4881' is registered to another account."
     assert from_result(100, None).code == "BACKEND_UNAVAILABLE"
     assert from_result(102, None).code == "TIMED_OUT"
     assert "payment" in from_result(850, None).message

@@ -136,10 +136,19 @@ async def test_register_edit_profile_add_block_unblock_card_and_log_out(core_url
         assert (await p.block_card(card.id)).status.value == "BLOCKED"
         assert (await p.unblock_card(card.id)).status.value == "ACTIVE"
 
+        with pytest.raises(InvalidInput) as taken:
+            await p.add_card("04523022AA4881")  # the document's test user has it
+        assert taken.value.field == "uid"
+
+        with pytest.raises(InvalidCredentials):
+            await p.change_password("not-the-password", "another-long-pass-456")
+        await p.change_password("a-long-pass-123", "another-long-pass-456")
         await p.reset_password(email)
         await p.logout()
         assert not p.is_logged_in
-        again = await p.login(Credentials(username=email, password="a-long-pass-123"))
+        with pytest.raises(InvalidCredentials):
+            await p.login(Credentials(username=email, password="a-long-pass-123"))
+        again = await p.login(Credentials(username=email, password="another-long-pass-456"))
         assert again.last_name == "Lovelace"
     finally:
         await p.close()

@@ -13,6 +13,7 @@ from services.http import RetryPolicy
 from services.provider import (
     Capability,
     CardRejected,
+    InvalidCredentials,
     InvalidInput,
     NotSupported,
 )
@@ -20,7 +21,7 @@ from services.providers.plugsurfing import PlugsurfingProvider
 from services.registry import open_provider, resume_saved_login
 
 from . import examples as ex
-from .fake import BASE, KEY, FakeOioi
+from .fake import BASE, KEY, FakeOioi, result
 
 EMAIL = "test1@plugsurfing.com"
 TOKEN = "e2af72d7a9084431ab0b1a5c42df7745"
@@ -362,6 +363,18 @@ async def test_register_logs_in_and_profile_edits_send_details(oioi):
 
         await p.reset_password("new@example.com")
         assert oioi.fields("user-reset") == [{"identifier": "new@example.com"}]
+        oioi.on("user-change-password", ex.OK, result(140, "current-password: not correct"))
+        await p.change_password("mailed-code-1", "pw-654321")
+        assert oioi.fields("user-change-password") == [
+            {
+                "username": "new@example.com",
+                "current-password": "mailed-code-1",
+                "new-password": "pw-654321",
+            }
+        ]
+        with pytest.raises(InvalidCredentials) as wrong:
+            await p.change_password("nope-nope", "pw-654321")
+        assert "current password" in wrong.value.message
         await p.logout()
         assert not p.is_logged_in
         assert oioi.fields("user-logout") == [
