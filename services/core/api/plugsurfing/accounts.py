@@ -105,7 +105,7 @@ async def user_post_details(call: Call, fields: Any) -> Reply:
     req = parse(UserPostDetails, fields, call.kind)
     who = await user_id(call, req.user)
     d = req.details
-    where = f"{call.kind}.details"
+    where = "details"
     profile: dict[str, Any] = {"first_name": d.first_name, "last_name": d.last_name,
                                "phone": d.phone, "billing_name": d.billing_name}  # fmt: skip
     if d.address is not None:
