@@ -61,14 +61,11 @@ def token_user(conn: sqlite3.Connection, principal: Principal, token: str | None
     return int(row["user_id"])
 
 
-def revoke_token(conn: sqlite3.Connection, principal: Principal, token: str) -> bool:
+def log_out(conn: sqlite3.Connection, principal: Principal, user_id: int) -> int:
+    """End every token this partner holds for the user (every device signed in through
+    it); returns how many."""
     with transaction(conn):
-        return token_store.revoke(conn, principal.partner_id, _hash(token))
-
-
-def revoke_user_tokens(conn: sqlite3.Connection, user_id: int) -> int:
-    with transaction(conn):
-        return token_store.revoke_user(conn, user_id)
+        return token_store.revoke_for_partner(conn, principal.partner_id, user_id)
 
 
 @dataclass(frozen=True)

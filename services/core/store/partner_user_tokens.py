@@ -23,19 +23,11 @@ def by_hash(conn: sqlite3.Connection, token_hash: str) -> sqlite3.Row | None:
     ).fetchone()
 
 
-def revoke(conn: sqlite3.Connection, partner_id: int, token_hash: str) -> bool:
-    cur = conn.execute(
-        "UPDATE partner_user_tokens SET revoked = 1 WHERE partner_id = ? AND token_hash = ?"
-        " AND revoked = 0",
-        (partner_id, token_hash),
-    )
-    return cur.rowcount > 0
-
-
-def revoke_user(conn: sqlite3.Connection, user_id: int) -> int:
+def revoke_for_partner(conn: sqlite3.Connection, partner_id: int, user_id: int) -> int:
     return conn.execute(
-        "UPDATE partner_user_tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0",
-        (user_id,),
+        "UPDATE partner_user_tokens SET revoked = 1 WHERE partner_id = ? AND user_id = ?"
+        " AND revoked = 0",
+        (partner_id, user_id),
     ).rowcount
 
 

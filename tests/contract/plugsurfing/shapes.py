@@ -21,9 +21,10 @@ NULLABLE = frozenset({
     "vat", "web", "zip",
 })  # fmt: skip
 # Keys an answer may carry beyond the example: the result block (two examples omit it) and
-# its detail, and ``street-number`` (the field list's name where the example writes
-# ``streetNumber``).
-EXTRA = frozenset({"result", "error", "street-number"})
+# its detail, ``street-number`` (the field list's name where the example writes
+# ``streetNumber``), and a charging key's ``status`` (an added field: the document allows
+# them and has no other way to show a blocked key).
+EXTRA = frozenset({"result", "error", "street-number", "status"})
 # Objects keyed by ids (connector id -> status): their values are checked, not their keys.
 ID_KEYED = frozenset({"connector-statuses"})
 STATUSES = frozenset({"Available", "Occupied", "Reserved", "Offline", "Unknown"})

@@ -250,3 +250,18 @@ async def _charging(station: Any, no: int) -> bool:
 
 async def _idle(station: Any, no: int) -> bool:
     return station.connectors[no].tx is None
+
+
+async def test_a_card_in_stock_moves_to_the_driver_who_adds_it(world) -> None:  # type: ignore[no-untyped-def]
+    # The document's inactive UID that belongs to no user: adding it makes it the driver's.
+    # On this module's own core: the session core keeps it in stock for test_cpo.
+    oioi = Oioi(world["url"])
+    try:
+        first, second = register(oioi, "stock"), register(oioi, "stock")
+        oioi.ok("user-add-rfid", {"user": first.ref(), "rfid": "0477BD22AA4880"})
+        keys = oioi.ok("user-get-charging-keys", {"user": first.ref()})["user"]["charging-keys"]
+        assert [(k["uid"], k["status"]) for k in keys] == [("0477BD22AA4880", "active")]
+        taken = oioi("user-add-rfid", {"user": second.ref(), "rfid": "0477BD22AA4880"})
+        assert (taken.code, taken.status) == (190, 400), taken
+    finally:
+        oioi.close()

@@ -198,6 +198,8 @@ def case_user_block_rfid(oioi: Oioi) -> None:
     oioi.ok("user-add-rfid", {"user": user.ref(), "rfid": uid})
     documented("user-block-rfid",
                oioi("user-block-rfid", written("user-block-rfid", user=user.ref(), rfid=uid)))
+    keys = oioi.ok("user-get-charging-keys", {"user": user.ref()})["user"]["charging-keys"]
+    assert [(k["uid"], k["status"]) for k in keys] == [(uid, "blocked")]
 
 
 def case_user_unblock_rfid(oioi: Oioi) -> None:
@@ -213,8 +215,8 @@ def case_user_get_charging_keys(oioi: Oioi) -> None:
     user = sign_in(oioi, TEST1)
     answer = oioi("user-get-charging-keys", written("user-get-charging-keys", user=user.ref()))
     documented("user-get-charging-keys", answer)
-    uids = [k["uid"] for k in answer.body["user"]["charging-keys"]]
-    assert "04523022AA4881" in uids
+    keys = {k["uid"]: k["status"] for k in answer.body["user"]["charging-keys"]}
+    assert keys["04523022AA4881"] == "active"
 
 
 def case_user_charging_key_activate(oioi: Oioi) -> None:

@@ -9,7 +9,9 @@ Readings:
   stored and the answer's ``reason`` says so (the document's "success false" example, code
   0). The core keeps no social security numbers: one sent is not stored, and ``reason``
   says so; user-get-details reports it as null.
-- user-logout revokes the token sent in the user block (a token is required).
+- user-logout logs the user out of the calling partner: every token it holds for the user
+  ends (the user block names a user, and its token is optional), so every device signed
+  in through that partner must sign in again. Other partners' tokens stay valid.
 - user-reset mails a single-use code (30 minutes) to the user's address; user-change-
   password accepts it as ``current-password``. 144 only for names that are not users of the
   calling partner (a partner learns nothing about other partners' users). 10 mails per hour
@@ -103,7 +105,7 @@ async def user_post_details(call: Call, fields: Any) -> Reply:
     req = parse(UserPostDetails, fields, call.kind)
     who = await user_id(call, req.user)
     d = req.details
-    where = f"{call.kind}.details"
+    where = "details"
     profile: dict[str, Any] = {"first_name": d.first_name, "last_name": d.last_name,
                                "phone": d.phone, "billing_name": d.billing_name}  # fmt: skip
     if d.address is not None:
@@ -133,11 +135,8 @@ async def user_post_details(call: Call, fields: Any) -> Reply:
 
 
 async def user_logout(call: Call, fields: Any) -> dict[str, Any]:
-    ref = parse(WithUser, fields, call.kind).user
-    if not ref.token:
-        raise r.OioiError(r.AUTH_FAILED, "user.token: the token to log out is required")
-    await user_id(call, ref)
-    await call.core.db(partner_users.revoke_token, call.principal, ref.token)
+    who = await user_id(call, parse(WithUser, fields, call.kind).user)
+    await call.core.db(partner_users.log_out, call.principal, who)
     return {}
 
 

@@ -4,8 +4,9 @@ user-charging-key-activate.
 A UID must be as the document writes it: hexadecimal, upper case, 8, 14 or 20 characters
 (190 otherwise, naming the rule). A blocked key is refused by the charger at the next tap
 (OCPP Authorize answers Blocked). Readings:
-- user-get-charging-keys lists every key of the user, blocked ones too (the document has no
-  status field); each key's EVCO ID is its own (``DE*VOL*C…``).
+- user-get-charging-keys lists every key of the user, blocked ones too, each with its own
+  EVCO ID (``DE*VOL*C…``) and an added field ``status`` ("active" | "blocked"; the
+  document allows added response fields and has no other way to show a blocked key).
 - user-charging-key-activate takes the EVCO ID of one of the user's keys and makes it active
   (it is how a blocked key comes back when only its EVCO ID is known); 190 for a malformed
   EVCO ID or one that names no key of this user.
@@ -66,7 +67,9 @@ async def user_get_charging_keys(call: Call, fields: Any) -> dict[str, Any]:
     who = await user_id(call, parse(WithUser, fields, call.kind).user)
     keys = await call.core.db(charging_keys.keys_of, who)
     return {"user": {"charging-keys": [
-        {"uid": k["tag_id"], "evco-id": evco.card_evco(k["id"])} for k in keys]}}
+        {"uid": k["tag_id"], "evco-id": evco.card_evco(k["id"]),
+         "status": "active" if str(k["status"]).upper() == "ACTIVE" else "blocked"}
+        for k in keys]}}
 
 
 async def user_charging_key_activate(call: Call, fields: Any) -> dict[str, Any]:

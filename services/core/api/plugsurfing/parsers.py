@@ -26,13 +26,15 @@ class Wire(BaseModel):
     model_config = ConfigDict(alias_generator=_kebab, extra="ignore", frozen=True)
 
 
-def parse(model: type[M], data: Any, where: str) -> M:
-    """``data`` (the object under the request type) as ``model``."""
+def parse(model: type[M], data: Any, kind: str) -> M:
+    """``data`` (the object under the request type ``kind``) as ``model``. Errors name the
+    field by its path inside that object (``user.identifier-type``, ``station-ids.0``), as
+    every other refusal of a field does."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False, include_input=False)[0]
-        path = ".".join([where, *(str(p) for p in err["loc"])])
+        path = ".".join(str(p) for p in err["loc"]) or kind
         raise bad_format(path, err["msg"].lower()) from None
 
 

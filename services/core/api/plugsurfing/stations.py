@@ -51,13 +51,13 @@ def _filter(req: StationGetSurface) -> StationFilter | None:
     try:
         return StationFilter.build(plug_types=plugs, operator_ids=f.operator_ids or ())
     except FilterError as exc:  # pragma: no cover - the values above are all known
-        raise r.bad_format(f"{req.__class__.__name__}.filters.{exc.field}", exc.reason) from None
+        raise r.bad_format(f"filters.{exc.field}", exc.reason) from None
 
 
 async def station_get_surface(call: Call, fields: Any) -> dict[str, Any]:
     req = parse(StationGetSurface, fields, call.kind)
     if req.min_lat > req.max_lat:
-        raise r.bad_format(f"{call.kind}.min-lat", "must not be greater than max-lat")
+        raise r.bad_format("min-lat", "must not be greater than max-lat")
     f = req.filters
     flt = _filter(req)
     if flt is None:
@@ -84,8 +84,7 @@ async def station_get_usage(call: Call, fields: Any) -> dict[str, Any]:
     req = parse(StationGetUsage, fields, call.kind)
     usage = await call.core.db(station_views.usage, req.station_id)
     if usage is None:
-        raise r.OioiError(r.EVSE_NOT_FOUND, f"{call.kind}.station-id: no station "
-                          f"{req.station_id}")
+        raise r.OioiError(r.EVSE_NOT_FOUND, f"station-id: no station {req.station_id}")
     return {"station-usage": {
         "last-7-days-usage-count": usage.last_7_days,
         "last-30-days-usage-count": usage.last_30_days,
@@ -97,7 +96,6 @@ async def company_get_images(call: Call, fields: Any) -> dict[str, Any]:
     req = parse(CompanyGetImages, fields, call.kind)
     op = await call.core.db(station_views.operator, req.company_id)
     if op is None:
-        raise r.OioiError(r.COMPANY_NOT_FOUND, f"{call.kind}.company-id: no company "
-                          f"{req.company_id}")
+        raise r.OioiError(r.COMPANY_NOT_FOUND, f"company-id: no company {req.company_id}")
     # The core keeps no company images: the list is empty.
     return {"company": op["name"], "urls": []}
