@@ -100,7 +100,7 @@ class PlugsurfingProvider(BaseProvider):
         self._username: str | None = None
         self._evco_id: str | None = None
         self._cards: dict[str, m.Card] = {}
-        self._blocked: set[str] = set()  # blocked here; the key list may not say so
+        self._blocked: set[str] = set()  # blocked here, for key lists without a status
         self._connectors: dict[str, str] = {}  # connector id -> EVSE ID, from station detail
         self._started: dict[str, _Started] = {}
 
@@ -376,9 +376,11 @@ class PlugsurfingProvider(BaseProvider):
 
     async def list_cards(self) -> list[m.Card]:
         data = await self._as_user(R.USER_GET_CHARGING_KEYS, safe=True)
-        cards = [adapter.card(k) for k in w.ChargingKeys.model_validate(data).charging_keys]
-        for c in cards:
-            if c.uid in self._blocked and c.status is m.CardStatus.ACTIVE:
+        keys = w.ChargingKeys.model_validate(data).charging_keys
+        cards = [adapter.card(k) for k in keys]
+        for key, c in zip(keys, cards, strict=True):
+            # the document's keys have no status: then what this app did is all we know
+            if key.status is None and key.is_blocked is None and c.uid in self._blocked:
                 c.status = m.CardStatus.BLOCKED
         self._cards = {c.id: c for c in cards}
         return cards

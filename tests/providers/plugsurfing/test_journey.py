@@ -134,6 +134,16 @@ async def test_register_edit_profile_add_block_unblock_card_and_log_out(core_url
         with pytest.raises(InvalidInput):
             await p.add_card("xyz")
         assert (await p.block_card(card.id)).status.value == "BLOCKED"
+        elsewhere = await open_provider(
+            "plugsurfing",
+            core_url,
+            Credentials(username=email, password="a-long-pass-123", api_key=OEM_KEY),
+        )
+        try:
+            seen = {c.uid: c.status.value for c in await elsewhere.list_cards()}
+            assert seen[uid] == "BLOCKED"  # the key list's added status field
+        finally:
+            await elsewhere.close()
         assert (await p.unblock_card(card.id)).status.value == "ACTIVE"
 
         with pytest.raises(InvalidInput) as taken:
