@@ -49,6 +49,9 @@ log = logging.getLogger("voltra.providers.plugsurfing")
 log.addFilter(RedactingFilter())
 
 BILLS_YEARS = 10  # user-get-bills needs a date interval; the app lists this far back
+# station-get-by-ids takes ten ids a call: a long page needs several, sent a few at a time
+# so a 500-station page does not arrive at the back end as one burst
+DETAIL_CALLS_AT_ONCE = 4
 
 
 class PlugsurfingProvider(BaseProvider):
@@ -338,7 +341,13 @@ class PlugsurfingProvider(BaseProvider):
     async def _detail(self, stations: list[m.Station]) -> dict[str, m.Station]:
         ids = [s.id for s in stations if s.id.isdigit()]
         batches = [ids[i : i + R.MAX_IDS_PER_CALL] for i in range(0, len(ids), R.MAX_IDS_PER_CALL)]
-        results = await asyncio.gather(*(self._by_ids(b) for b in batches))
+        gate = asyncio.Semaphore(DETAIL_CALLS_AT_ONCE)
+
+        async def one(batch: list[str]) -> list[m.Station]:
+            async with gate:
+                return await self._by_ids(batch)
+
+        results = await asyncio.gather(*(one(b) for b in batches))
         return {s.id: s for batch in results for s in batch}
 
     async def _by_ids(self, ids: list[str]) -> list[m.Station]:
