@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from services import models as m
-from services.geo import haversine_km
+from services.geo import bbox_around, haversine_km
 from services.http import RedactingFilter, register_secret
 from services.provider import (
     BaseProvider,
@@ -52,6 +52,10 @@ BILLS_YEARS = 10  # user-get-bills needs a date interval; the app lists this far
 # station-get-by-ids takes ten ids a call: a long page needs several, sent a few at a time
 # so a 500-station page does not arrive at the back end as one burst
 DETAIL_CALLS_AT_ONCE = 4
+# A surface answer this long may have been cut short by the back end's limit (its size is
+# not published); radius searches then ask again nearer the centre, down to this radius.
+MAYBE_CAPPED_AT = 100
+MIN_REFINE_KM = 0.5
 
 
 class PlugsurfingProvider(BaseProvider):
@@ -290,11 +294,20 @@ class PlugsurfingProvider(BaseProvider):
         are then completed with ``station-get-by-ids`` (operator, address, connectors)."""
         box = area.search_box(query)
         wire_filters = R.surface_filters(query.filters)
-        data = await self.client.request(
-            R.STATION_GET_SURFACE, R.surface(box, wire_filters), safe=True
-        )
-        found = w.Surface.model_validate(data).stations
+        found = await self._surface(box, wire_filters)
         centre = query.centre or (query.bbox.centre if query.bbox else box.centre)
+        capped = False
+        if query.centre is not None and query.radius_km is not None:
+            # "The total number of stations returned per request is limited": a full
+            # answer may have left out the nearest stations, so the middle is asked for
+            # again in smaller boxes until an answer is no longer full
+            radius, batch = query.radius_km, found
+            while len(batch) >= MAYBE_CAPPED_AT and radius > MIN_REFINE_KM:
+                capped = True
+                radius /= 4
+                batch = await self._surface(bbox_around(centre, radius), wire_filters)
+                known = {s.id for s in found}
+                found.extend(s for s in batch if s.id not in known)
         # plugs, current and power were asked of the back end, and surface stations
         # carry no connectors to check them against again
         local = query.model_copy(
@@ -330,13 +343,18 @@ class PlugsurfingProvider(BaseProvider):
             if local.filters.available_only and full.status.available == 0:
                 continue
             items.append(full)
+        unknown_total = after_detail or query.filters.available_only or capped
         return m.Page(
             items=items,
             offset=query.offset,
             limit=query.limit,
-            total=None if after_detail or query.filters.available_only else len(candidates),
+            total=None if unknown_total else len(candidates),
             is_last=query.offset + query.limit >= len(candidates),
         )
+
+    async def _surface(self, box: m.BoundingBox, filters: dict) -> list[w.SurfaceStation]:
+        data = await self.client.request(R.STATION_GET_SURFACE, R.surface(box, filters), safe=True)
+        return w.Surface.model_validate(data).stations
 
     async def _detail(self, stations: list[m.Station]) -> dict[str, m.Station]:
         ids = [s.id for s in stations if s.id.isdigit()]

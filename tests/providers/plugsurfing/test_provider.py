@@ -382,3 +382,28 @@ async def test_register_logs_in_and_profile_edits_send_details(oioi):
         ]
     finally:
         await p.close()
+
+
+async def test_a_full_surface_answer_is_asked_again_nearer_the_centre(oioi):
+    """A back end that returns at most 100 stations, the lowest ids first, none of them
+    near the centre: the nearest come from the smaller box."""
+    far = [
+        {"id": i, "name": f"Far {i}", "latitude": 51.55 + i / 100000, "longitude": 6.36}
+        for i in range(1, 101)
+    ]
+    near = [{"id": 900, "name": "Near", "latitude": 51.5163, "longitude": 6.3226}]
+
+    def surface(fields: dict) -> dict:
+        small = fields["max-lat"] - fields["min-lat"] < 0.1
+        return {"stations": near if small else far, **ex.OK}
+
+    oioi.on("station-get-surface", surface)
+    oioi.on("station-get-by-ids", {"stations": [], **ex.OK})
+    p = await _open()
+    try:
+        page = await p.search_stations(m.SearchQuery(centre=GELDERN, radius_km=20, limit=3))
+        assert [s.id for s in page.items] == ["900", "1", "2"]
+        assert page.total is None  # the first answer was cut short: the total is unknown
+        assert len(oioi.fields("station-get-surface")) == 2
+    finally:
+        await p.close()
