@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 import httpx
+from pydantic import ValidationError
 
 from services.auth import OioiKey
 from services.http import RedactingFilter, RetryPolicy, create_client, idempotent, parse_retry_after
@@ -85,13 +86,16 @@ class OioiClient:
                 auth=self.auth,
                 extensions=idempotent(safe),
             )
-        except httpx.TimeoutException as exc:
-            if safe:
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise BackendUnavailable(detail=f"{kind}: {type(exc).__name__}") from exc
+        except httpx.TransportError as exc:
+            # sent, but no answer: a start or a card change may have happened anyway
+            if not safe:
+                raise OperationTimedOut(detail=f"{kind}: {type(exc).__name__}") from exc
+            if isinstance(exc, httpx.TimeoutException):
                 raise BackendUnavailable(
                     "The charging service did not answer in time.", detail=type(exc).__name__
                 ) from exc
-            raise OperationTimedOut(detail=f"{kind}: {type(exc).__name__}") from exc
-        except httpx.TransportError as exc:
             raise BackendUnavailable(detail=f"{kind}: {type(exc).__name__}") from exc
         return self._read(kind, response)
 
@@ -110,7 +114,10 @@ class OioiClient:
                 detail=f"{kind}: HTTP 429 {message or ''}".strip(),
             )
         if isinstance(result, dict) and result.get("code") is not None:
-            r = w.Result.model_validate(result)
+            try:
+                r = w.Result.model_validate(result)
+            except ValidationError as exc:
+                raise ProviderError(detail=f"{kind}: result {result!r:.80}") from exc
             if status == 200 and r.code in SUCCESS_CODES:
                 return r.code, payload(body, kind)
             if r.code not in SUCCESS_CODES:

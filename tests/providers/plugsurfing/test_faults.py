@@ -239,6 +239,9 @@ async def test_a_answer_that_is_no_oioi_answer_is_an_error_not_a_crash(oioi, sle
         oioi.on("station-get-by-ids", httpx.Response(200, text="<html>proxy</html>"))
         with pytest.raises(ProviderError):
             await p.get_station("1169")
+        oioi.on("station-get-by-ids", {"result": {"code": "zero", "message": None}})
+        with pytest.raises(ProviderError):
+            await p.get_station("1169")
         oioi.on("station-get-by-ids", httpx.Response(400, json=result(230, "station-ids")))
         with pytest.raises(InvalidInput):
             await p.get_station("1169")
@@ -272,3 +275,15 @@ async def test_a_throttled_sign_in_is_rate_limited_not_a_wrong_password(oioi, sl
         await _open(sleeps)
     assert limited.value.retry_after == 120
     assert len(oioi.fields("user-verify")) == 1  # longer than the policy waits for
+
+
+async def test_a_start_whose_answer_is_lost_is_not_repeated(oioi, sleeps):
+    lost = httpx.RemoteProtocolError("connection closed")
+    oioi.on("session-start", lambda _f: (_ for _ in ()).throw(lost))
+    p = await _open(sleeps)
+    try:
+        with pytest.raises(OperationTimedOut):
+            await p.start_charging("DE*123*E000000002", "ABCDABCD")
+        assert len(oioi.fields("session-start")) == 1
+    finally:
+        await p.close()
