@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from services import models as m
 from services.geo import bbox_around, haversine_km
-from services.http import RedactingFilter, register_secret
+from services.http import RedactingFilter, forget_secret, register_secret
 from services.provider import (
     BaseProvider,
     Capability,
@@ -191,6 +191,9 @@ class PlugsurfingProvider(BaseProvider):
             if type(exc) is NotAuthenticated:  # 140: "no positive authentication response"
                 raise InvalidCredentials(detail=exc.detail) from exc
             raise
+        finally:
+            if not is_token:
+                forget_secret(secret)  # the password is not kept; the token stands in
         token = w.UserToken.model_validate(data).token or (secret if is_token else None)
         if not token:
             raise ProviderError(detail="user-verify returned no token")
@@ -270,6 +273,9 @@ class PlugsurfingProvider(BaseProvider):
             raise InvalidCredentials(
                 "Your current password is not correct.", detail=exc.detail
             ) from exc
+        finally:
+            forget_secret(current_password)
+            forget_secret(new_password)
 
     async def profile(self) -> m.Profile:
         data = await self._as_user(R.USER_GET_DETAILS, safe=True)
