@@ -490,6 +490,8 @@ class PlugsurfingProvider(BaseProvider):
         evse_id = await self._evse_id(connector_id)
         begun_at = datetime.now(UTC)
 
+        answered: list[StartAttempt] = []
+
         async def begin() -> StartAttempt:
             try:
                 code, data = await self.client.send(
@@ -514,17 +516,19 @@ class PlugsurfingProvider(BaseProvider):
             status = "charging" if code == STARTED else "accepted"
             if code == AUTHORIZED:
                 status = "authorized"  # 012: the driver must now plug in
-            return StartAttempt(id=session_id, status=status, session_id=session_id)
+            answered.append(StartAttempt(id=session_id, status=status, session_id=session_id))
+            # reported as sent first, so the flow reports the answer as its next step
+            return StartAttempt(id=session_id, status="sent")
 
         async def poll(attempt: StartAttempt) -> StartAttempt:
-            return attempt  # session-start answers at once; the session is polled instead
+            return answered[-1]  # session-start answers at once; the session is polled next
 
         return await start_and_wait(
             begin=begin,
             poll=poll,
             get_session=self.get_session,
             start_error=lambda reason: ProviderError(reason, detail=reason),
-            waiting=(),
+            waiting=("sent",),
             accepted=("accepted", "authorized", "charging"),
             progress=progress,
             timeout_s=timeout_s,

@@ -253,7 +253,7 @@ async def test_start_names_the_evse_and_the_contract_then_stop_until_ended(oioi)
         assert session.id == "abcdef-123456-abc123-456def"
         assert session.state is m.SessionState.CHARGING and session.energy_kwh == 0.5
         assert session.card_id == "ABCDABCF"
-        assert steps == ["requested", "sent", "charging"]
+        assert steps == ["requested", "sent", "accepted", "charging"]
         live = await p.get_session(session.id)
         assert live.energy_kwh == 1.5
 
