@@ -673,6 +673,19 @@ CREATE TABLE partner_keys (
     ),
     (
         10,
+        "ocpp: per-session transaction ids that cannot be guessed across chargers",
+        """
+-- The OCPP transactionId a charger is told (random, unique) instead of the sequential
+-- session id: a charger can only name transactions it was given. Sessions already running
+-- keep their id, which their charger already holds.
+ALTER TABLE sessions ADD COLUMN ocpp_tx_id INTEGER;
+UPDATE sessions SET ocpp_tx_id = id
+    WHERE state IN ('requested', 'accepted', 'charging', 'stopping');
+CREATE UNIQUE INDEX sessions_ocpp_tx ON sessions(ocpp_tx_id) WHERE ocpp_tx_id IS NOT NULL;
+""",
+    ),
+    (
+        11,
         "partner user tokens and user names (partner APIs that sign users in for an app)",
         """
 -- A token a partner API hands out when one of its users signs in or registers through it
@@ -694,7 +707,7 @@ CREATE UNIQUE INDEX users_username ON users(username) WHERE username IS NOT NULL
 """,
     ),
     (
-        11,
+        12,
         "what partners push: their identifiers, stations, sessions and RFID whitelists",
         """
 -- Identifiers a partner chose to speak for itself or others it acts for (OIOI
