@@ -3,7 +3,8 @@ process (uvloop when installed), as lean as an OCPP-J client can be so the round
 measures is the core's, not the generator's own scheduling delay.
 
 Per charger: one websocket (``websockets``, subprotocol ocpp1.6, to the real core on
-loopback), BootNotification, StatusNotification, StartTransaction, then MeterValues once a
+loopback, Basic auth with the password the bench provisioned: ``password(key, identity)``),
+BootNotification, StatusNotification, StartTransaction, then MeterValues once a
 second on its own phase, then StopTransaction. Frames are real OCPP 1.6J CALLs; only the
 MeterValues text is pre-encoded (a template filled with the message id, transaction id,
 timestamp and meter reading), not built by json.dumps per message. One CALL is outstanding
@@ -17,7 +18,10 @@ anything else (CALLERROR, wrong id, other payload, no reply) is counted as an er
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import hashlib
+import hmac
 import json
 import os
 import time
@@ -37,6 +41,11 @@ METER_TEMPLATE = (
 EMPTY_RESULT = {}
 
 
+def password(key: bytes, identity: str) -> str:
+    """The bench run's password of one charger (the bench stores its hash in the store)."""
+    return hmac.new(key, identity.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 class Clock:
     """ISO-8601 UTC timestamps with milliseconds, the date part formatted once a second."""
 
@@ -54,9 +63,11 @@ class Clock:
 
 
 class Charger:
-    def __init__(self, url: str, identity: str, clock: Clock) -> None:
+    def __init__(self, url: str, identity: str, clock: Clock, key: bytes) -> None:
         self.url = url.replace("http://", "ws://") + "/ocpp/" + identity
         self.identity = identity
+        token = base64.b64encode(f"{identity}:{password(key, identity)}".encode()).decode()
+        self.headers = {"Authorization": f"Basic {token}"}
         self.clock = clock
         self.ws: Any = None
         self.n = 0
@@ -69,7 +80,8 @@ class Charger:
 
     async def connect(self) -> None:
         self.ws = await websockets.connect(self.url, subprotocols=["ocpp1.6"], max_queue=16,
-                                           ping_interval=None, compression=None)
+                                           ping_interval=None, compression=None,
+                                           additional_headers=self.headers)
         self.reader = asyncio.get_running_loop().create_task(self._read())
 
     async def _read(self) -> None:
@@ -152,9 +164,10 @@ class Charger:
         await self.ws.close()
 
 
-async def _run(url: str, ids: list[str], offsets: list[float], pipe: Connection) -> dict:
+async def _run(url: str, ids: list[str], offsets: list[float], pipe: Connection,
+               key: bytes) -> dict:
     clock = Clock()
-    chargers = [Charger(url, i, clock) for i in ids]
+    chargers = [Charger(url, i, clock, key) for i in ids]
     sem = asyncio.Semaphore(25)
 
     async def up(c: Charger) -> None:
@@ -178,7 +191,8 @@ async def _run(url: str, ids: list[str], offsets: list[float], pipe: Connection)
             "error_samples": errors[:5], "first": span[0], "last": span[1]}
 
 
-def worker(url: str, ids: list[str], offsets: list[float], pipe: Connection) -> None:
+def worker(url: str, ids: list[str], offsets: list[float], pipe: Connection,
+           key: bytes) -> None:
     """multiprocessing target: run the share, send the result dict through ``pipe``."""
     try:
         import uvloop
@@ -187,7 +201,7 @@ def worker(url: str, ids: list[str], offsets: list[float], pipe: Connection) -> 
         runner = asyncio.Runner()
     try:
         with runner:
-            result = runner.run(_run(url, ids, offsets, pipe))
+            result = runner.run(_run(url, ids, offsets, pipe, key))
         result["pid"] = os.getpid()
         pipe.send(result)
     except Exception as exc:  # the parent reports it

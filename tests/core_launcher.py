@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-READY = re.compile(r"^Voltra core listening on (http://\S+)$")
+READY = re.compile(r"^Voltra core listening on (https?://\S+)$")
 ROOT = Path(__file__).resolve().parents[1]
 START_WITHIN_S = 180.0
 STOP_WITHIN_S = 60.0

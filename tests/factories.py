@@ -9,6 +9,7 @@ import sqlite3
 import uuid as uuidlib
 from typing import Any
 
+from services.core.demo import chargers as demo_chargers
 from services.core.store.db import transaction, utcnow
 
 _seq = itertools.count(1)
@@ -101,6 +102,7 @@ def station(conn: sqlite3.Connection, site_id: int, operator_id: int, lat: float
                  c.get("ocpp", "Available"), c.get("ocpp", "Available"),
                  c.get("status", "Available")),
             ).lastrowid)
+        demo_chargers.provision(conn)
         for (weekday, hour), rate in (occupancy or {}).items():
             conn.execute("INSERT INTO occupancy(station_id, weekday, hour, rate)"
                          " VALUES (?, ?, ?, ?)", (st, weekday, hour, rate))

@@ -81,7 +81,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "and an OCPP 1.6J central system at /ocpp/{chargePointId}. Does not start simulated "
         "hardware (see voltra-hardware).",
         epilog="Commands: " + ", ".join(f"voltra-core {name} ..." for name in COMMAND_GROUPS)
-        + " (each with --help).",
+        + ", voltra-core charger set-password ID (each with --help).",
     )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one (default)")
@@ -90,6 +90,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--stations", type=int, default=3000,
                    help="demo stations to generate when the database is empty (default 3000)")
     p.add_argument("--seed", type=int, default=42, help="demo data RNG seed (default 42)")
+    p.add_argument("--tls-cert", type=Path, default=None,
+                   help="PEM certificate chain: serve https/wss (OCPP security profile 2)")
+    p.add_argument("--tls-key", type=Path, default=None, help="PEM private key of --tls-cert")
     p.add_argument("--log-level", default="warning",
                    choices=["debug", "info", "warning", "error"], help="default warning")
     args = p.parse_args(argv)
@@ -97,6 +100,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--port must be between 0 and 65535")
     if args.stations < 0 or args.stations > 1_000_000:
         p.error("--stations must be between 0 and 1000000")
+    if (args.tls_cert is None) != (args.tls_key is None):
+        p.error("--tls-cert and --tls-key go together")
     return args
 
 
@@ -138,6 +143,7 @@ def warn_demo_credentials(path: Path, host: str) -> None:
 
 def prepare_database(path: Path, stations: int, seed: int) -> int:
     """Migrate, and fill an empty database with demo data. Returns the station count."""
+    from services.core.demo import chargers as demo_chargers
     from services.core.demo import generate
     from services.core.demo.partners import ensure_demo_partners
     from services.core.demo.plugsurfing_accounts import ensure_test_accounts
@@ -159,6 +165,8 @@ def prepare_database(path: Path, stations: int, seed: int) -> int:
                 log.info("added the demo partners to the demo database %s", path)
             if ensure_test_accounts(conn):
                 log.info("added the OIOI test accounts to the demo database %s", path)
+            if upgraded := demo_chargers.upgrade_demo_store(conn):
+                log.warning("gave %d demo stations their demo charger credentials", upgraded)
         return count
     finally:
         conn.close()
@@ -218,15 +226,16 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def base_url(host: str, sock: socket.socket) -> str:
+def base_url(host: str, sock: socket.socket, scheme: str = "http") -> str:
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     if host in ("0.0.0.0", "::"):  # noqa: S104 - only to print a reachable address
         shown = "127.0.0.1"
-    return f"http://{shown}:{port}"
+    return f"{scheme}://{shown}:{port}"
 
 
-async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warning") -> None:
+async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warning",
+                tls: tuple[Path, Path] | None = None) -> None:
     from services.core.server import create_app
 
     core = Core(config)
@@ -234,7 +243,8 @@ async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warni
     server = _Server(
         uvicorn.Config(app, log_level=log_level, lifespan="on", ws="websockets-sansio",
                        ws_max_size=1 << 20,  # OCPP and GraphQL messages are small
-                       access_log=False, timeout_graceful_shutdown=5)
+                       access_log=False, timeout_graceful_shutdown=5,
+                       ssl_certfile=tls[0] if tls else None, ssl_keyfile=tls[1] if tls else None)
     )
     _redact_log_handlers()
     logs.install()
@@ -255,6 +265,10 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["charger"]:
+        from services.core.ocpp.cli import main as charger_main
+
+        return charger_main(argv[1:])
     if argv and argv[0] in COMMAND_GROUPS:
         return run_command(argv)
     args = parse_args(argv)
@@ -274,11 +288,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     config = CoreConfig(host=args.host, port=sock.getsockname()[1], db_path=db_path,
                         stations=args.stations, seed=args.seed,
-                        base_url=base_url(args.host, sock))
+                        base_url=base_url(args.host, sock, "https" if args.tls_cert else "http"))
     log.info("database %s with %d stations", db_path, count)
+    tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
     try:
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-            runner.run(serve(config, sock, args.log_level))
+            runner.run(serve(config, sock, args.log_level, tls))
     except KeyboardInterrupt:
         pass
     finally:

@@ -42,6 +42,7 @@ from ocpp.v16.enums import (
     UnlockStatus,
 )
 
+from services.hardware.credentials import demo_password
 from services.hardware.ev import Vehicle, random_vehicle
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,8 @@ class ConnectorSpec:
 class StationSpec:
     identity: str  # the core's Cp.id
     connectors: list[ConnectorSpec] = field(default_factory=lambda: [ConnectorSpec(1)])
-    password: str | None = None  # Basic auth (security profile 1) when the core wants one
+    # Basic auth (security profile 1); None: the demo password derived from the identity
+    password: str | None = None
 
 
 @dataclass
@@ -538,10 +540,9 @@ class SimStation:
             backoff = min(backoff * 2, self.reconnect_max_s)
 
     async def _session(self) -> None:
-        headers = None
-        if self.spec.password:
-            token = base64.b64encode(f"{self.identity}:{self.spec.password}".encode()).decode()
-            headers = {"Authorization": f"Basic {token}"}
+        password = self.spec.password or demo_password(self.identity)
+        token = base64.b64encode(f"{self.identity}:{password}".encode()).decode()
+        headers = {"Authorization": f"Basic {token}"}
         async with websockets.connect(
             self.ws_url,
             subprotocols=["ocpp1.6"],

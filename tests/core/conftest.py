@@ -31,7 +31,10 @@ def debug_core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     )
     conn.commit()
     conn.close()
-    with core_process(db, stations=0, seed=None, extra=["--log-level", "debug"]) as url:
+    # The charger has its own password but runs SPEED times faster than real time.
+    env = {"VOLTRA_METER_TIME_FACTOR": str(SPEED)}
+    with core_process(db, stations=0, seed=None, extra=["--log-level", "debug"],
+                      env=env) as url:
         yield url, seeded, db.with_suffix(".log")
 
 

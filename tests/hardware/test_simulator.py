@@ -49,7 +49,7 @@ def test_meter_values_parsing_units_and_phases() -> None:
             {"value": "61", "measurand": "SoC", "unit": "Percent"},
             {"value": "oops", "measurand": "Voltage"},
         ]},
-        {"timestamp": "2026-03-01T10:01:00Z", "sampled_value": [{"value": "12600"}]},
+        {"timestamp": "2026-03-01T10:01:00Z", "sampledValue": [{"value": "12600"}]},
         {"timestamp": "2026-03-01T10:02:00Z", "sampledValue": [{"value": "x"}]},
     ])
     assert rows == [

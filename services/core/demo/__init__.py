@@ -12,8 +12,9 @@ and stations around real cities of DE/AT/CH/NL/BE/LU/FR/DK (Berlin boosted), con
 with EVSE ids ``CC*PTY*E<station id>*<n>`` and initial statuses, the R*Tree, demo users
 (``driver@example.com`` / ``driver-demo`` and a few more) with cards, favourites, a SEPA
 contract, a payment method, monthly invoices and six months of costed history, plus other
-drivers' sessions near Berlin and the measured occupancy of those stations, and the demo
-partners of the partner APIs with their documented demo credentials (demo/partners.py). Stations
+drivers' sessions near Berlin and the measured occupancy of those stations, the demo
+partners of the partner APIs with their documented demo credentials (demo/partners.py), and
+every charge point's demo credentials (demo/chargers.py). Stations
 without history report their occupancy profile (services/core/domain/occupancy.py).
 
 Speed: the whole seed is one transaction (all or nothing); per-row triggers and the
@@ -29,7 +30,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from services.core.demo import partners, people, plugsurfing_accounts
+from services.core.demo import chargers, partners, people, plugsurfing_accounts
 from services.core.demo.stations import generate_stations, insert_catalogue
 from services.core.store.db import transaction
 from services.core.store.migrations import expand_cells
@@ -84,6 +85,7 @@ def generate(
             saved = _drop_bulk_objects(conn)
             cat = insert_catalogue(conn, rnd)
             stats = generate_stations(conn, rnd, stations, cat, anchor, progress)
+            chargers.provision(conn)
             t_stations = time.perf_counter() - started
             _fill_cells(conn)
             for sql in saved:

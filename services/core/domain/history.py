@@ -7,8 +7,8 @@ Chargelog ``status`` (the document types it as a free String; its filter enum
 - ``failed`` when it never delivered (rejected start, charger fault before start).
 Filter ``started`` selects running sessions, ``stopped`` finished and failed ones.
 
-``transaction_id`` is the OCPP transaction id (``sessions.id``), the value a stop
-takes. Times: ``TimeFrameFilter`` selects sessions whose start lies in ``[start, end)``;
+``transaction_id`` is the session id (``sessions.id``), the value a stop takes; the
+charger knows the session by its own random id (``sessions.ocpp_tx_id``). Times: ``TimeFrameFilter`` selects sessions whose start lies in ``[start, end)``;
 either bound may be missing. Newest first.
 
 Running sessions show live figures: energy from the latest meter value, cost from the
@@ -163,8 +163,8 @@ def cost_dict(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime | None =
 
 def session_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
     """A sessions row with its live figures: energy (kWh), CO2 saved (kg), the meter
-    register (Wh), cost. ``connector`` is the connector id; ``transaction_id`` the id the
-    charger knows the session by."""
+    register (Wh), cost. ``connector`` is the connector id; ``transaction_id`` the id a stop
+    names (the charger's own id for it is ``sessions.ocpp_tx_id``)."""
     energy = live_energy_kwh(conn, row)
     if row["co2_kg"] is not None and row["state"] not in RUNNING:
         co2 = row["co2_kg"]

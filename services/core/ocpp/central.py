@@ -12,28 +12,46 @@ Tunables (environment, read at start; defaults are production values):
 - ``VOLTRA_MINUTE_SECONDS`` length of a "minute" for stopMinutes/automaticStop (default 60;
   demos and tests with a simulated time factor shorten it);
 - ``VOLTRA_STALE_SESSION_GRACE`` how long after a connector reported Available a session
-  still open there is closed as stale (s, default 120).
+  still open there is closed as stale (s, default 120);
+- ``VOLTRA_DEMO_TIME_FACTOR`` how much faster than its clock a charger authenticated with
+  demo credentials may deliver energy (default 10000: the simulator's ``--speed``);
+- ``VOLTRA_METER_TIME_FACTOR`` the same for chargers with their own credentials (default 1:
+  held to the physics of their connectors; only a simulated charger with a real password,
+  in a test, needs more).
+
+Charger authentication (OCPP 1.6 security profile 1): every charger presents HTTP Basic
+credentials (user = its identity) in the WebSocket upgrade; a station without provisioned
+credentials, or a wrong password, is refused before the upgrade. A second connection with
+the identity of a connected charger replaces the first only once it has authenticated
+itself (a charger that reconnects before its old socket timed out); an unauthenticated one
+never touches the existing link.
+
+Durability window: MeterValues are acknowledged when queued and stored within
+``METER_FLUSH_S``; a crash in between loses at most that window of the live view, never
+energy: the register is cumulative, so the charger's next MeterValues and its
+StopTransaction (meterStop and transactionData, queued in its outbox while the core is
+down) restore the session's readings and its billed energy.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import contextlib
 import logging
 import os
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from services.core.demo.chargers import is_demo_password
 from services.core.domain import charging
 from services.core.domain.charging import Failure
-from services.core.domain.passwords import verify_password
 from services.core.domain.status import derive, publish_connector_status
 from services.core.events import session_topic
+from services.core.ocpp import credentials, frames
 from services.core.ocpp import status as status_store
 from services.core.ocpp.link import StationLink
 from services.core.store.db import to_iso
@@ -43,6 +61,7 @@ log = logging.getLogger(__name__)
 SUBPROTOCOL = "ocpp1.6"
 METER_FLUSH_S = 0.25
 SWEEP_S = 1.0
+MAX_QUEUED_METER_ROWS = 200_000  # while the store is unavailable; older rows go first
 
 
 def _env_float(name: str, default: float) -> float:
@@ -52,14 +71,46 @@ def _env_float(name: str, default: float) -> float:
         return default
 
 
+class BoundedRecords(logging.Filter):
+    """The ocpp library logs whole frames; a charger decides how big those are."""
+
+    LIMIT = 1000
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        if len(message) > self.LIMIT:
+            record.msg, record.args = frames.prefix(message[: self.LIMIT]) + "...", None
+        record.exc_text = record.exc_text[: self.LIMIT] if record.exc_text else record.exc_text
+        return True
+
+
 class StarletteConnection:
     """What the ocpp library's ChargePoint needs from a connection: recv() and send()."""
 
-    def __init__(self, ws: WebSocket) -> None:
+    def __init__(self, ws: WebSocket, identity: str) -> None:
         self.ws = ws
+        self.identity = identity
 
     async def recv(self) -> str:
-        return await self.ws.receive_text()
+        while True:
+            message = await self.ws.receive()
+            if message["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+            if message.get("text") is not None:
+                return message["text"]
+            await self._binary(message.get("bytes") or b"")
+
+    async def _binary(self, data: bytes) -> None:
+        # OCPP-J is text frames only; the connection stays, the charger learns why.
+        log.warning("ocpp %s: binary frame ignored: %s", self.identity, frames.prefix(data))
+        uid = frames.unique_id_of(data[:64].decode("latin-1"))
+        if uid is not None:
+            await self.send(
+                frames.call_error(uid, "FormationViolation", "binary frame: OCPP-J is text only")
+            )
 
     async def send(self, message: str) -> None:
         await self.ws.send_text(message)
@@ -76,6 +127,9 @@ class CentralSystem:
         )
         self.minute_seconds = _env_float("VOLTRA_MINUTE_SECONDS", 60)
         self.stale_grace = _env_float("VOLTRA_STALE_SESSION_GRACE", 120)
+        self.demo_time_factor = max(1.0, _env_float("VOLTRA_DEMO_TIME_FACTOR", 10_000))
+        self.time_factor = max(1.0, _env_float("VOLTRA_METER_TIME_FACTOR", 1))
+        self._warned_demo: set[str] = set()
         self._meter_rows: list[tuple] = []
         self._flush_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task] = set()
@@ -85,7 +139,10 @@ class CentralSystem:
     # ------------------------------------------------------------- lifecycle
 
     async def start(self, _core: Any = None) -> None:
-        logging.getLogger("ocpp").setLevel(logging.WARNING)
+        library_log = logging.getLogger("ocpp")
+        library_log.setLevel(logging.WARNING)
+        if not any(isinstance(f, BoundedRecords) for f in library_log.filters):
+            library_log.addFilter(BoundedRecords())
         await self.core.db(status_store.reset_connected)
         self._loops = [
             asyncio.create_task(self._flush_loop(), name="ocpp-meter-flush"),
@@ -135,22 +192,35 @@ class CentralSystem:
             log.info("ocpp: rejected unknown charge point identity %r", identity[:64])
             await ws.close(code=1008)
             return
-        if station["ocpp_password_hash"] and not await self._basic_auth_ok(ws, identity, station):
-            log.info("ocpp: rejected %s: bad or missing Basic credentials", identity)
+        if not station["ocpp_password_hash"]:
+            log.warning(
+                "ocpp: rejected %s: no credentials provisioned"
+                " (voltra-core charger set-password %s)", identity[:64], identity[:64]
+            )
             await ws.close(code=1008)
             return
+        password = await self._basic_auth(ws, identity, station["ocpp_password_hash"])
+        if password is None:
+            log.warning("ocpp: rejected %s: bad or missing Basic credentials", identity[:64])
+            await ws.close(code=1008)
+            return
+        demo = is_demo_password(identity, password)
+        if demo:
+            self._warn_demo_beyond_loopback(ws, identity)
         await ws.accept(subprotocol=SUBPROTOCOL)
         link = StationLink(
             identity,
-            StarletteConnection(ws),
+            StarletteConnection(ws, identity),
             self,
             station["id"],
             response_timeout=self.call_timeout,
+            time_factor=self.demo_time_factor if demo else self.time_factor,
         )
         old = self.links.get(identity)
         self.links[identity] = link
         if old is not None:
-            # A charger that reconnects before its old socket timed out: the new one wins.
+            # Same identity, and this connection proved it: a charger that reconnected
+            # before its old socket timed out. The authenticated newcomer wins.
             old.closed = True
             with contextlib.suppress(Exception):
                 await old._connection.ws.close(code=1001)
@@ -186,18 +256,27 @@ class CentralSystem:
             calculated, simple = derive(c["ocpp_status"], connected=False)
             await publish_connector_status(self.core, c["id"], c["ocpp_status"], calculated, simple)
 
-    async def _basic_auth_ok(self, ws: WebSocket, identity: str, station: dict) -> bool:
-        header = ws.headers.get("authorization", "")
-        if not header.lower().startswith("basic "):
-            return False
-        try:
-            user, _, password = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return False
-        if user != identity:
-            return False
-        # scrypt is deliberately slow: keep it off the event loop.
-        return await asyncio.to_thread(verify_password, password, station["ocpp_password_hash"])
+    async def _basic_auth(self, ws: WebSocket, identity: str, stored: str) -> str | None:
+        """The password the charger presented, when it is the right one."""
+        pair = credentials.basic_credentials(ws.headers.get("authorization", ""))
+        if pair is None or pair[0] != identity:
+            return None
+        if credentials.is_slow(stored):
+            # scrypt is deliberately slow: keep it off the event loop.
+            ok = await asyncio.to_thread(credentials.verify, pair[1], stored)
+        else:
+            ok = credentials.verify(pair[1], stored)
+        return pair[1] if ok else None
+
+    def _warn_demo_beyond_loopback(self, ws: WebSocket, identity: str) -> None:
+        host = ws.client.host if ws.client else ""
+        if not credentials.is_loopback(host) and identity not in self._warned_demo:
+            self._warned_demo.add(identity)
+            log.warning(
+                "ocpp: %s authenticated from %s with the public demo credentials: anyone can"
+                " act as this charger; provision real ones (voltra-core charger set-password)",
+                identity, host,
+            )
 
     # ------------------------------------------------------------- events
 
@@ -246,13 +325,36 @@ class CentralSystem:
     async def flush_meter_values(self) -> None:
         async with self._flush_lock:
             rows, self._meter_rows = self._meter_rows, []
-            if rows:
-                try:
-                    await self.core.db(charging.record_meter_values, rows)
-                except BaseException:
-                    # keep them for the next flush: the charger already got its answer
-                    self._meter_rows[:0] = rows
-                    raise
+            if not rows:
+                return
+            try:
+                await self.core.db(charging.record_meter_values, rows)
+            except sqlite3.OperationalError:
+                # The store is unavailable (locked, disk): keep them for the next flush,
+                # bounded; the charger already got its answer.
+                self._meter_rows[:0] = rows
+                if len(self._meter_rows) > MAX_QUEUED_METER_ROWS:
+                    dropped = len(self._meter_rows) - MAX_QUEUED_METER_ROWS
+                    del self._meter_rows[:dropped]
+                    log.error("ocpp: store unavailable, dropped %d oldest meter values", dropped)
+                raise
+            except Exception:
+                # One bad row must not hold back the others: store them one by one.
+                await self._store_one_by_one(rows)
+            except BaseException:
+                self._meter_rows[:0] = rows
+                raise
+
+    async def _store_one_by_one(self, rows: list[tuple]) -> None:
+        for row in rows:
+            try:
+                await self.core.db(charging.record_meter_values, [row])
+            except sqlite3.OperationalError:
+                self._meter_rows.append(row)
+            except Exception as exc:
+                log.error(
+                    "ocpp: dropped meter value %s: %s", frames.prefix(repr(row)), exc
+                )
 
     async def _flush_loop(self) -> None:
         while True:

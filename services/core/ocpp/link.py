@@ -4,32 +4,31 @@ Rule for every handler: reply first, act later. A handler never awaits a call TO
 charger (the ocpp library reads the charger's replies in the same loop that runs the
 handler, so awaiting one would deadlock); follow-up commands are scheduled as tasks.
 
-Schema validation: the library validates each message against the JSON schema in a worker
-thread, twice per message (request and reply). That is worth it for rare messages, not for
-the hot path (MeterValues, Heartbeat, StatusNotification), whose few fields are checked by
-hand here instead.
+Every CALL from the charger is parsed and checked against its OCPP 1.6 JSON schema
+(``services.core.ocpp.frames``) before a handler sees it; handlers take the payload as sent
+(camelCase). The ocpp library carries the calls to the charger and their replies.
+
+Transactions belong to the charger that started them: a transactionId is resolved within
+this station only (``services.core.ocpp.transactions``), and on the connector it runs on.
+Meter readings are checked against what the connector can deliver
+(``services.core.domain.meter_checks``); impossible ones are dropped with a log line.
 """
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from ocpp.routing import on
-from ocpp.v16 import ChargePoint, call, call_result
-from ocpp.v16.datatypes import IdTagInfo
-from ocpp.v16.enums import (
-    Action,
-    AuthorizationStatus,
-    DataTransferStatus,
-    RegistrationStatus,
-)
+from ocpp.v16 import ChargePoint, call
 
 from services.core.domain import charging
+from services.core.domain import meter_checks as checks
 from services.core.domain.status import publish_connector_status
+from services.core.ocpp import frames, transactions
 from services.core.ocpp import status as status_store
+from services.core.ocpp.frames import FrameError
 from services.core.store.db import from_iso, to_iso
 
 log = logging.getLogger(__name__)
@@ -51,6 +50,7 @@ class LinkHost(Protocol):
     async def flush_meter_values(self) -> None: ...
 
 VENDOR_ID = "org.voltra"
+MAX_TRACKED_TRANSACTIONS = 64  # per charger; more means ids it was never given
 
 
 def _ts(value: str | None) -> datetime:
@@ -65,14 +65,14 @@ def _ts(value: str | None) -> datetime:
 
 def parse_meter_values(
     meter_value: list[dict[str, Any]],
-) -> list[tuple[str, int | None, float | None, float | None]]:
-    """(ts, energy Wh, power W, SoC %) per sampled timestamp; the library hands us the
-    payload in snake_case. Unknown measurands and phases are ignored; kWh/kW are scaled."""
+) -> list[tuple[str, float | None, float | None, float | None]]:
+    """(ts, energy Wh, power W, SoC %) per sampled timestamp. Unknown measurands and
+    phases are ignored; kWh/kW are scaled. Values are checked by the caller."""
     out = []
     for mv in meter_value or ():
         ts = to_iso(_ts(mv.get("timestamp")))
         energy = power = soc = None
-        for sv in mv.get("sampled_value") or mv.get("sampledValue") or ():
+        for sv in mv.get("sampledValue") or ():
             measurand = sv.get("measurand", "Energy.Active.Import.Register")
             if sv.get("phase"):
                 continue
@@ -82,7 +82,7 @@ def parse_meter_values(
                 continue
             unit = sv.get("unit")
             if measurand == "Energy.Active.Import.Register":
-                energy = round(value * 1000 if unit == "kWh" else value)
+                energy = value * 1000 if unit == "kWh" else value
             elif measurand == "Power.Active.Import":
                 power = value * 1000 if unit == "kW" else value
             elif measurand == "SoC":
@@ -90,6 +90,18 @@ def parse_meter_values(
         if energy is not None or power is not None or soc is not None:
             out.append((ts, energy, power, soc))
     return out
+
+
+class Tracked:
+    """A running transaction of this charger: its session and newest plausible reading."""
+
+    __slots__ = ("connector_no", "last", "max_kw", "session_id")
+
+    def __init__(self, session_id: int, connector_no: int, max_kw: float, last: checks.Reading):
+        self.session_id = session_id
+        self.connector_no = connector_no
+        self.max_kw = max_kw
+        self.last = last
 
 
 class StationLink(ChargePoint):
@@ -100,6 +112,7 @@ class StationLink(ChargePoint):
         central: LinkHost,
         station_id: int,
         response_timeout: float,
+        time_factor: float = 1.0,
     ) -> None:
         super().__init__(
             identity,
@@ -110,186 +123,238 @@ class StationLink(ChargePoint):
         self.central = central
         self.core = central.core
         self.station_id = station_id
+        self.time_factor = time_factor
         self.closed = False
         # OCPP connectorId -> connectors.id, loaded when the charger connects
         self.connector_ids: dict[int, int] = {}
+        self._tracked: dict[int, Tracked] = {}
+        self._handlers: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
+            "Authorize": self.on_authorize,
+            "BootNotification": self.on_boot,
+            "DataTransfer": self.on_data_transfer,
+            "DiagnosticsStatusNotification": self.on_diagnostics_status,
+            "FirmwareStatusNotification": self.on_firmware_status,
+            "Heartbeat": self.on_heartbeat,
+            "MeterValues": self.on_meter_values,
+            "StartTransaction": self.on_start_transaction,
+            "StatusNotification": self.on_status,
+            "StopTransaction": self.on_stop_transaction,
+        }
 
     # ------------------------------------------------------------- from the charger
 
     async def route_message(self, raw_msg: str) -> None:
-        """Fast path for the messages every charger sends all the time (MeterValues,
-        Heartbeat): one json.loads, the handler, one json.dumps. The library's generic path
-        (snake_case conversion of every key, dataclass round trips, signature inspection)
-        costs several times more per message; everything else still goes through it."""
-        if '"MeterValues"' in raw_msg or '"Heartbeat"' in raw_msg:
-            try:
-                msg = json.loads(raw_msg)
-            except ValueError:
-                msg = None
-            if (
-                isinstance(msg, list)
-                and len(msg) == 4
-                and msg[0] == 2
-                and isinstance(msg[3], dict)
-                and isinstance(msg[1], str)
-            ):
-                reply = self._fast_reply(msg[2], msg[3])
-                if isinstance(reply, str):
-                    # hand-checked fields (schema validation is off on the hot path)
-                    err = [4, msg[1], "TypeConstraintViolation", reply, {}]
-                    await self._send(json.dumps(err, separators=(",", ":")))
-                    return
-                if reply is not None:
-                    await self._send(json.dumps([3, msg[1], reply], separators=(",", ":")))
-                    return
-        await super().route_message(raw_msg)
+        try:
+            msg = frames.parse(raw_msg)
+            if msg[0] != frames.CALL:
+                if self._call_lock.locked():
+                    # a reply to our call in flight: the library matches it by id
+                    await super().route_message(raw_msg)
+                else:
+                    # nothing asked: queued, it would wait for the next call (memory)
+                    log.info("ocpp %s: unsolicited reply dropped: %s", self.id,
+                             frames.prefix(raw_msg))
+                return
+            c = frames.check_call(msg)
+        except FrameError as err:
+            await self.refuse(err, raw_msg)
+            return
+        try:
+            reply = await self._handlers[c.action](c.payload)
+        except FrameError as err:
+            err.unique_id = c.unique_id
+            await self.refuse(err, raw_msg)
+            return
+        except Exception:
+            log.exception("ocpp %s: handling %s failed", self.id, frames.prefix(raw_msg))
+            await self._send(frames.call_error(c.unique_id, "InternalError", "internal error"))
+            return
+        await self._send(frames.call_result(c.unique_id, reply))
 
-    def _fast_reply(self, action: Any, payload: dict[str, Any]) -> dict[str, Any] | str | None:
-        """The reply payload, an error text for a malformed message, or None (not ours)."""
-        if action == "Heartbeat":
-            return {"currentTime": to_iso(datetime.now(UTC))}
-        if action == "MeterValues":
-            connector = payload.get("connectorId")
-            values = payload.get("meterValue")
-            tx = payload.get("transactionId")
-            if not isinstance(connector, int) or connector < 0:
-                return "connectorId: must be an integer >= 0"
-            if not isinstance(values, list) or not values:
-                return "meterValue: must be a non-empty list"
-            if tx is not None and not isinstance(tx, int):
-                return "transactionId: must be an integer"
-            if isinstance(tx, int) and tx > 0:
-                for ts, wh, w, soc in parse_meter_values(values):
-                    self.central.queue_meter_value((tx, ts, wh, w, soc))
-            return {}
-        return None
+    async def refuse(self, err: FrameError, raw: str | bytes) -> None:
+        log.warning(
+            "ocpp %s: %s %s: %s", self.id, err.code, err.description, frames.prefix(raw)
+        )
+        if err.unique_id is not None and not self.closed:
+            await self._send(frames.call_error(err.unique_id, err.code, err.description))
 
-    @on(Action.boot_notification)
-    async def on_boot(
-        self,
-        charge_point_vendor: str,
-        charge_point_model: str,
-        firmware_version: str | None = None,
-        **_: Any,
-    ) -> Any:
+    async def on_heartbeat(self, _payload: dict[str, Any]) -> dict[str, Any]:
+        # No database write: `connected` already says the charger is there.
+        return {"currentTime": to_iso(datetime.now(UTC))}
+
+    async def on_boot(self, p: dict[str, Any]) -> dict[str, Any]:
+        now = to_iso(datetime.now(UTC))
         await self.core.db(
             status_store.record_boot,
             self.station_id,
-            charge_point_vendor,
-            charge_point_model,
-            firmware_version,
-            to_iso(datetime.now(UTC)),
+            p["chargePointVendor"],
+            p["chargePointModel"],
+            p.get("firmwareVersion"),
+            now,
         )
-        return call_result.BootNotification(
-            current_time=to_iso(datetime.now(UTC)),
-            interval=self.central.heartbeat_interval,
-            status=RegistrationStatus.accepted,
-        )
+        interval = self.central.heartbeat_interval
+        return {"currentTime": now, "interval": interval, "status": "Accepted"}
 
-    @on(Action.heartbeat, skip_schema_validation=True)
-    def on_heartbeat(self, **_: Any) -> Any:
-        # No database write: `connected` already says the charger is there.
-        return call_result.Heartbeat(current_time=to_iso(datetime.now(UTC)))
-
-    @on(Action.status_notification, skip_schema_validation=True)
-    async def on_status(
-        self,
-        connector_id: int,
-        status: str,
-        error_code: str = "NoError",
-        timestamp: str | None = None,
-        **_: Any,
-    ) -> Any:
-        number = int(connector_id)
+    async def on_status(self, p: dict[str, Any]) -> dict[str, Any]:
+        number, status = p["connectorId"], p["status"]
         if number == 0:
             await self.core.db(
                 status_store.record_station_status,
                 self.station_id,
-                str(status),
-                to_iso(_ts(timestamp)),
+                status,
+                to_iso(_ts(p.get("timestamp"))),
             )
         elif number in self.connector_ids:
-            await publish_connector_status(self.core, self.connector_ids[number], str(status))
-            self.central.after_status(self.station_id, number, str(status))
-        return call_result.StatusNotification()
+            await publish_connector_status(self.core, self.connector_ids[number], status)
+            self.central.after_status(self.station_id, number, status)
+        return {}
 
-    @on(Action.authorize)
-    async def on_authorize(self, id_tag: str, **_: Any) -> Any:
-        st = await self.core.db(charging.authorize_tag, id_tag)
-        return call_result.Authorize(id_tag_info=IdTagInfo(status=AuthorizationStatus(st)))
+    async def on_authorize(self, p: dict[str, Any]) -> dict[str, Any]:
+        st = await self.core.db(charging.authorize_tag, p["idTag"])
+        return {"idTagInfo": {"status": st}}
 
-    @on(Action.start_transaction)
-    async def on_start_transaction(
-        self, connector_id: int, id_tag: str, meter_start: int, timestamp: str, **_: Any
-    ) -> Any:
-        tx, st = await self.core.db(
+    async def on_start_transaction(self, p: dict[str, Any]) -> dict[str, Any]:
+        problem = checks.register_problem(p["meterStart"])
+        if problem:
+            raise FrameError("PropertyConstraintViolation", f"meterStart: {problem}", None)
+        sid, st = await self.core.db(
             charging.start_transaction,
             station_id=self.station_id,
-            connector_no=int(connector_id),
-            id_tag=id_tag,
-            meter_start=int(meter_start),
-            timestamp=_ts(timestamp),
+            connector_no=p["connectorId"],
+            id_tag=p["idTag"],
+            meter_start=p["meterStart"],
+            timestamp=_ts(p["timestamp"]),
         )
-        self.central.session_changed(tx)
-        return call_result.StartTransaction(
-            transaction_id=tx, id_tag_info=IdTagInfo(status=AuthorizationStatus(st))
+        tx = await self.core.db(transactions.assign, sid) if sid else 0
+        self._tracked.pop(tx, None)  # a repeated start re-reads the session
+        self.central.session_changed(sid)
+        return {"transactionId": tx, "idTagInfo": {"status": st}}
+
+    async def _transaction(self, tx: int, connector_no: int | None) -> Tracked:
+        """This charger's transaction ``tx``, or FrameError (another charger's transaction
+        looks exactly like one that does not exist)."""
+        t = self._tracked.get(tx)
+        if t is None:
+            s = await self.core.db(transactions.session_of, self.station_id, tx)
+            if s is None:
+                log.warning("ocpp %s: transactionId %d is not one of its transactions", self.id, tx)
+                raise FrameError(
+                    "PropertyConstraintViolation",
+                    "transactionId: no such transaction at this charge point",
+                    None,
+                )
+            await self.central.flush_meter_values()
+            last = await self.core.db(transactions.last_reading, s["id"])
+            if last is not None:
+                reading = checks.Reading(_ts(last[0]), last[1])
+            else:
+                reading = checks.Reading(_ts(s["date_start"]), s["meter_start"] or 0)
+            t = Tracked(s["id"], s["connector_no"], float(s["max_power_kw"] or 0), reading)
+            if len(self._tracked) >= MAX_TRACKED_TRANSACTIONS:
+                self._tracked.clear()
+            self._tracked[tx] = t
+        if connector_no is not None and connector_no != t.connector_no:
+            raise FrameError(
+                "PropertyConstraintViolation",
+                f"connectorId: transaction {tx} runs on connector {t.connector_no}",
+                None,
+            )
+        return t
+
+    def _plausible(self, t: Tracked, sample: tuple) -> tuple | None:
+        """The sample as a row to store (implausible parts removed), or None."""
+        ts, wh, w, soc = sample
+        when = _ts(ts)
+        if wh is not None:
+            new = checks.Reading(when, wh)
+            problem = checks.energy_problem(
+                t.last, new, t.max_kw, datetime.now(UTC), self.time_factor
+            )
+            if problem:
+                log.warning(
+                    "ocpp %s: dropped meter value of session %d at %s: %s",
+                    self.id, t.session_id, ts, problem,
+                )
+                return None
+            if when >= t.last.ts:
+                t.last = new
+            wh = round(wh)
+        if w is not None and not checks.power_ok(w, t.max_kw, self.time_factor):
+            w = None
+        if soc is not None and not checks.soc_ok(soc):
+            soc = None
+        if wh is None and w is None and soc is None:
+            return None
+        return (t.session_id, ts, wh, w, soc)
+
+    async def on_meter_values(self, p: dict[str, Any]) -> dict[str, Any]:
+        tx = p.get("transactionId")
+        if not tx:
+            return {}  # clock-aligned connector values outside a transaction: not kept
+        t = await self._transaction(tx, p["connectorId"])
+        for sample in parse_meter_values(p["meterValue"]):
+            row = self._plausible(t, sample)
+            if row is not None:
+                self.central.queue_meter_value(row)
+        return {}
+
+    async def on_stop_transaction(self, p: dict[str, Any]) -> dict[str, Any]:
+        tx, id_tag = p["transactionId"], p.get("idTag")
+        reply: dict[str, Any] = {}
+        if id_tag:
+            reply["idTagInfo"] = {"status": await self.core.db(charging.authorize_tag, id_tag)}
+        if tx == 0:
+            return reply  # a start we refused: nothing to finish
+        t = await self._transaction(tx, None)
+        rows = [
+            r
+            for r in (self._plausible(t, s) for s in parse_meter_values(p.get("transactionData")))
+            if r is not None
+        ]
+        meter_stop = p["meterStop"]
+        stop = checks.Reading(_ts(p["timestamp"]), meter_stop)
+        problem = checks.energy_problem(
+            t.last, stop, t.max_kw, datetime.now(UTC), self.time_factor
         )
-
-    @on(Action.meter_values, skip_schema_validation=True)
-    def on_meter_values(
-        self,
-        connector_id: int,
-        meter_value: list | None = None,
-        transaction_id: int | None = None,
-        **_: Any,
-    ) -> Any:
-        if transaction_id:
-            for ts, wh, w, soc in parse_meter_values(meter_value or []):
-                self.central.queue_meter_value((int(transaction_id), ts, wh, w, soc))
-        return call_result.MeterValues()
-
-    @on(Action.stop_transaction)
-    async def on_stop_transaction(
-        self,
-        meter_stop: int,
-        timestamp: str,
-        transaction_id: int,
-        reason: str | None = None,
-        id_tag: str | None = None,
-        transaction_data: list | None = None,
-        **_: Any,
-    ) -> Any:
-        rows = [(int(transaction_id), *r) for r in parse_meter_values(transaction_data or [])]
+        if problem:
+            # The session still ends (the charger retries a refused stop forever), billed
+            # from the newest plausible reading.
+            log.warning(
+                "ocpp %s: meterStop of session %d not plausible (%s); billed from %d Wh",
+                self.id, t.session_id, problem, round(t.last.wh),
+            )
+            meter_stop = round(t.last.wh)
         # Values still buffered for this session land before it is billed.
         await self.central.flush_meter_values()
         if rows:
             await self.core.db(charging.record_meter_values, rows)
         finished = await self.core.db(
             charging.finish_transaction,
-            transaction_id=int(transaction_id),
-            meter_stop=int(meter_stop),
-            timestamp=_ts(timestamp),
-            reason=reason,
+            transaction_id=t.session_id,
+            meter_stop=meter_stop,
+            timestamp=_ts(p["timestamp"]),
+            reason=p.get("reason"),
             id_tag=id_tag,
         )
+        self._tracked.pop(tx, None)
         if finished is not None:
-            self.central.session_changed(int(transaction_id))
-        if id_tag:
-            st = await self.core.db(charging.authorize_tag, id_tag)
-            return call_result.StopTransaction(
-                id_tag_info=IdTagInfo(status=AuthorizationStatus(st))
-            )
-        return call_result.StopTransaction()
+            self.central.session_changed(t.session_id)
+        return reply
 
-    @on(Action.data_transfer)
-    def on_data_transfer(
-        self, vendor_id: str, message_id: str | None = None, data: str | None = None, **_: Any
-    ) -> Any:
+    async def on_data_transfer(self, p: dict[str, Any]) -> dict[str, Any]:
         # No vendor extensions are defined; our own vendor id gets an echo so a charger
         # can test the round trip.
-        if vendor_id == VENDOR_ID:
-            return call_result.DataTransfer(status=DataTransferStatus.accepted, data=data)
-        return call_result.DataTransfer(status=DataTransferStatus.unknown_vendor_id)
+        if p["vendorId"] == VENDOR_ID:
+            return {"status": "Accepted", **({"data": p["data"]} if "data" in p else {})}
+        return {"status": "UnknownVendorId"}
+
+    async def on_diagnostics_status(self, p: dict[str, Any]) -> dict[str, Any]:
+        log.info("ocpp %s: diagnostics upload %s", self.id, p["status"])
+        return {}
+
+    async def on_firmware_status(self, p: dict[str, Any]) -> dict[str, Any]:
+        log.info("ocpp %s: firmware update %s", self.id, p["status"])
+        return {}
 
     # ------------------------------------------------------------- to the charger
 
@@ -312,7 +377,9 @@ class StationLink(ChargePoint):
         return str(res.status) if res is not None else None
 
     async def remote_stop(self, transaction_id: int) -> str | None:
-        res = await self.send(call.RemoteStopTransaction(transaction_id=transaction_id))
+        # callers name the session; the charger knows it by its OCPP transactionId
+        tx = await self.core.db(transactions.tx_of_session, transaction_id)
+        res = await self.send(call.RemoteStopTransaction(transaction_id=tx))
         return str(res.status) if res is not None else None
 
     async def unlock(self, connector_no: int) -> str | None:

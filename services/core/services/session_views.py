@@ -20,7 +20,8 @@ MAX_BILLS = 1000
 def recent_sessions(conn: sqlite3.Connection, user_id: int, limit: int
                     ) -> list[dict[str, Any]]:  # fmt: skip
     """Newest first: ``history.session_dict`` plus ``requested_at``, ``station_id``,
-    ``charging_end`` and the station's ``station`` row."""
+    ``charging_end``, ``external_id`` (the id a partner reported it by) and the station's
+    ``station`` row."""
     rows, _ = history.list_sessions(conn, user_id, limit=limit, offset=0)
     stations = {s["id"]: s for s in station_store.stations_by_ids(
         conn, list({r["station_id"] for r in rows}))}
@@ -29,6 +30,7 @@ def recent_sessions(conn: sqlite3.Connection, user_id: int, limit: int
         s = history.session_dict(conn, row)
         s.update(requested_at=row["created_at"], station_id=row["station_id"],
                  charging_end=row["charging_end"], state=row["state"],
+                 external_id=row["external_id"],
                  station=stations.get(row["station_id"]))  # fmt: skip
         out.append(s)
     return out

@@ -12,6 +12,7 @@ from typing import Any
 
 from services.core.store import connectors as connector_store
 from services.core.store import geo
+from services.core.store import partner_feeds as feed_store
 from services.core.store import station_usage as usage_store
 from services.core.store import stations as station_store
 from services.core.store.db import to_iso
@@ -44,7 +45,7 @@ def in_box(conn: sqlite3.Connection, south: float, west: float, north: float, ea
     while len(out.stations) < limit:
         page = geo.stations_in_bbox(conn, south, west, north, east, offset=offset,
                                     limit=_BATCH, flt=flt)  # fmt: skip
-        rows = [s for s in page.items if s["id"] not in exclude]
+        rows = _with_pushed(conn, [s for s in page.items if s["id"] not in exclude])
         parts = connector_store.connectors_of_stations(conn, [s["id"] for s in rows])
         for s in rows:
             if _power_ok(parts[s["id"]], min_kw, max_kw):
@@ -58,9 +59,25 @@ def in_box(conn: sqlite3.Connection, south: float, west: float, north: float, ea
     return out
 
 
+def _with_pushed(conn: sqlite3.Connection, stations: list[dict[str, Any]]
+                 ) -> list[dict[str, Any]]:  # fmt: skip
+    """Stations with what a partner pushed about them (``details``, ``static_changed_at``),
+    deleted ones left out."""
+    pushed = feed_store.pushed_details(conn, [s["id"] for s in stations])
+    out = []
+    for s in stations:
+        extra = pushed.get(s["id"])
+        if extra is not None and extra["deleted_at"]:
+            continue
+        s.update(extra or {})
+        out.append(s)
+    return out
+
+
 def by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> StationSet:
-    """Stations in the order of ``ids`` (unknown ones skipped), with their operators."""
-    stations = station_store.stations_by_ids(conn, list(dict.fromkeys(ids)))
+    """Stations in the order of ``ids`` (unknown and deleted ones skipped), with their
+    operators."""
+    stations = _with_pushed(conn, station_store.stations_by_ids(conn, list(dict.fromkeys(ids))))
     connectors = connector_store.connectors_of_stations(conn, [s["id"] for s in stations])
     operators = station_store.operators_by_ids(conn, [s["operator_id"] for s in stations])
     return StationSet(stations, connectors, operators)

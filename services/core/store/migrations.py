@@ -673,6 +673,19 @@ CREATE TABLE partner_keys (
     ),
     (
         10,
+        "ocpp: per-session transaction ids that cannot be guessed across chargers",
+        """
+-- The OCPP transactionId a charger is told (random, unique) instead of the sequential
+-- session id: a charger can only name transactions it was given. Sessions already running
+-- keep their id, which their charger already holds.
+ALTER TABLE sessions ADD COLUMN ocpp_tx_id INTEGER;
+UPDATE sessions SET ocpp_tx_id = id
+    WHERE state IN ('requested', 'accepted', 'charging', 'stopping');
+CREATE UNIQUE INDEX sessions_ocpp_tx ON sessions(ocpp_tx_id) WHERE ocpp_tx_id IS NOT NULL;
+""",
+    ),
+    (
+        11,
         "partner user tokens and user names (partner APIs that sign users in for an app)",
         """
 -- A token a partner API hands out when one of its users signs in or registers through it
@@ -691,6 +704,45 @@ CREATE INDEX partner_user_tokens_user ON partner_user_tokens(user_id);
 -- A name a user chose to sign in with besides the e-mail address (OIOI user-register).
 ALTER TABLE users ADD COLUMN username TEXT COLLATE NOCASE;
 CREATE UNIQUE INDEX users_username ON users(username) WHERE username IS NOT NULL;
+""",
+    ),
+    (
+        12,
+        "what partners push: their identifiers, stations, sessions and RFID whitelists",
+        """
+-- Identifiers a partner chose to speak for itself or others it acts for (OIOI
+-- "partner identifier"); the first partner to use one owns it.
+CREATE TABLE partner_identifiers (
+    identifier TEXT PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Stations a partner pushed (OIOI station-post): whose, their id there, the static data
+-- without a column of their own (JSON), when it last changed, and a soft delete.
+ALTER TABLE stations ADD COLUMN partner_id INTEGER REFERENCES partners(id) ON DELETE SET NULL;
+ALTER TABLE stations ADD COLUMN external_id TEXT;
+ALTER TABLE stations ADD COLUMN details TEXT;
+ALTER TABLE stations ADD COLUMN static_changed_at TEXT;
+ALTER TABLE stations ADD COLUMN deleted_at TEXT;
+CREATE UNIQUE INDEX stations_partner_external ON stations(partner_id, external_id)
+    WHERE external_id IS NOT NULL;
+
+-- Sessions a partner reported (OIOI session-post CDRs), by their id there.
+ALTER TABLE sessions ADD COLUMN partner_id INTEGER REFERENCES partners(id) ON DELETE SET NULL;
+ALTER TABLE sessions ADD COLUMN external_id TEXT;
+CREATE UNIQUE INDEX sessions_partner_external ON sessions(partner_id, external_id)
+    WHERE external_id IS NOT NULL;
+
+-- RFID UIDs a partner allows at the core's chargers (OIOI rfid-post: each push replaces
+-- that identifier's list).
+CREATE TABLE partner_rfids (
+    identifier TEXT NOT NULL REFERENCES partner_identifiers(identifier) ON DELETE CASCADE,
+    uid TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (identifier, uid)
+) WITHOUT ROWID;
+CREATE INDEX partner_rfids_uid ON partner_rfids(uid);
 """,
     ),
 ]

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from services.core.demo import chargers as demo_chargers
 from services.core.domain import tariffs
 from services.core.store.db import connect, to_iso, transaction, utcnow
 from tests.clients.beenergised import Gql
@@ -211,6 +212,7 @@ def connector(conn: sqlite3.Connection, access_type: str = "INTERNAL") -> sqlite
             "INSERT INTO connectors(station_id, sort_order, evse_id, plug_type, current_type,"
             " max_power_kw, tariff_id) VALUES (?, 1, ?, 'TYPE2', 'AC', 22, ?)",
             (st, f"DE*TST*E{st}*1", tid))
+        demo_chargers.provision(conn)
     return connector(conn, access_type)
 
 

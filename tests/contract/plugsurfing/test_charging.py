@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from services.hardware.simulator import Simulator
-from tests.clients.plugsurfing import AsyncOioi, Oioi, user_ref
+from tests.clients.plugsurfing import CPO_KEY, AsyncOioi, Oioi, user_ref
 from tests.contract.plugsurfing.doc_examples import examples
 from tests.contract.plugsurfing.shapes import check_shape
 from tests.contract.plugsurfing.world import DRIVER, TEST1, TEST2, fresh_uid, register
@@ -265,3 +265,20 @@ async def test_a_card_in_stock_moves_to_the_driver_who_adds_it(world) -> None:  
         assert (taken.code, taken.status) == (190, 400), taken
     finally:
         oioi.close()
+
+
+async def test_a_whitelisted_uid_starts_at_the_charger_until_it_is_dropped(world) -> None:  # type: ignore[no-untyped-def]
+    url, live, sim = world["url"], world["live"], world["sim"]
+    cpo = Oioi(url, key=CPO_KEY)
+    identifier = f"whitelist-test-{fresh_uid(16)}"
+    uid = fresh_uid(20)
+    connector = sim.station(live["uuid"]).connectors[2]
+    try:
+        assert await connector.swipe(uid) == "Invalid"
+        posted = cpo("rfid-post", {"rfids": [uid], "partner-identifier": identifier})
+        assert posted.body["rfid"] == {"processed": 1}, posted
+        assert await connector.swipe(uid) == "Accepted"
+        cpo("rfid-post", {"rfids": [], "partner-identifier": identifier})
+        assert await connector.swipe(uid) == "Invalid"
+    finally:
+        cpo.close()

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 import websockets
 
+from services.core.demo import chargers as demo_chargers
 from services.hardware.charger import StationSpec
 from services.hardware.simulator import Simulator
 from tests.clients.beenergised import Api
@@ -330,6 +331,7 @@ async def test_basic_auth_per_station(charging_core) -> None:
     finally:
         conn = sqlite3.connect(seeded.db)
         conn.execute("UPDATE stations SET ocpp_password_hash = NULL WHERE uuid = ?", (st,))
+        demo_chargers.provision(conn)
         conn.commit()
         conn.close()
 

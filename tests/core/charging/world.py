@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from services.core.demo import chargers as demo_chargers
 from services.core.domain.passwords import hash_password
 from services.core.store.db import connect, migrate, utcnow
 from services.hardware.charger import ConnectorSpec, SimStation, StationSpec
@@ -71,6 +72,7 @@ def seed(db: Path, stations: int = 6) -> Seeded:
                 (cid, i, n, f"DE*VOL*ET{i}*{n}", plug, cur, kw),
             )
             connectors[u].append(cid)
+    demo_chargers.provision(conn)
     users: dict[str, dict[str, Any]] = {}
     pw = hash_password(PASSWORD)
     cards = {

@@ -6,6 +6,7 @@ slow chargers, handshake rules."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import sqlite3
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ import websockets
 from ocpp.v16 import call
 
 from services.hardware.charger import SimStation
+from services.hardware.credentials import demo_password
 from services.hardware.ev import random_vehicle
 from services.hardware.simulator import Simulator
 from tests.clients.beenergised import Api
@@ -63,7 +65,7 @@ async def test_authorize_answers_per_card(world) -> None:
 
 
 async def test_local_rfid_start_belongs_to_the_card_owner(world) -> None:
-    _core, url, seeded, sim, _db = world
+    _core, url, seeded, sim, db = world
     st = sim.station(seeded.stations[0])
     c = st.connectors[1]
     c.plug_in(random_vehicle(sim.rng))
@@ -76,7 +78,8 @@ async def test_local_rfid_start_belongs_to_the_card_owner(world) -> None:
     b = await Api(url).login("b@example.com", PASSWORD)
     try:
         logs = await b.data("{ chargelogsPaged { data { id status authId sessionId } } }")
-        mine = [x for x in logs["chargelogsPaged"]["data"] if x["sessionId"] == str(c.tx.id)]
+        session_id = await asyncio.to_thread(_session_of_tx, db, c.tx.id)
+        mine = [x for x in logs["chargelogsPaged"]["data"] if x["sessionId"] == str(session_id)]
         assert mine and mine[0]["status"] == "started" and mine[0]["authId"] == "B2B2B2B2"
         # the owner can stop a session started at the charger, too
         stop = await b.remote_stop(mine[0]["sessionId"])
@@ -177,8 +180,12 @@ async def test_data_transfer_and_handshake_rules(world) -> None:
         async with websockets.connect(base + seeded.stations[0], subprotocols=["ocpp2.0.1"]):
             pass
     # a malformed MeterValues gets a CallError, not silence, and the connection survives
+    ident = seeded.stations[0]
+    token = base64.b64encode(f"{ident}:{demo_password(ident)}".encode()).decode()
     async with websockets.connect(
-        base + "x/" + seeded.stations[0].replace("-", "%2D"), subprotocols=["ocpp1.6"]
+        base + "x/" + ident.replace("-", "%2D"),
+        subprotocols=["ocpp1.6"],
+        additional_headers={"Authorization": f"Basic {token}"},
     ) as ws:
         assert ws.subprotocol == "ocpp1.6"
         await ws.send(json.dumps([2, "m1", "MeterValues", {"connectorId": "one"}]))
@@ -202,10 +209,19 @@ async def _db_status(db: Path, ident: str, number: int, status: str) -> bool:
         conn.close()
 
 
+def _session_of_tx(db: Path, tx: int) -> int:
+    """The session a charger knows by its OCPP transactionId."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT id FROM sessions WHERE ocpp_tx_id = ?", (tx,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
 async def _db_session_state(db: Path, tx: int, state: str) -> bool:
     conn = sqlite3.connect(db)
     try:
-        row = conn.execute("SELECT state FROM sessions WHERE id = ?", (tx,)).fetchone()
+        row = conn.execute("SELECT state FROM sessions WHERE ocpp_tx_id = ?", (tx,)).fetchone()
         return row is not None and row[0] == state
     finally:
         conn.close()

@@ -129,7 +129,10 @@ async def resolve_change_password(_obj: Any, info: GraphQLResolveInfo,
                                   currentPassword: str | None = None,
                                   newPassword: str | None = None) -> dict[str, Any]:
     me = await viewer(info)
-    new = accounts.check_new_password(currentPassword, newPassword)
+    try:
+        new = accounts.check_new_password(currentPassword, newPassword)
+    except DomainError as exc:
+        raise parsers.wire_error(exc) from None
     # Both scrypt steps on the hashing pool; the db threads only read and write.
     stored = await run(info, accounts.password_hash_of, me.user_id)
     if not await hashing(info, verify_password, currentPassword, stored):

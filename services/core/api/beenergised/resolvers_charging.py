@@ -5,7 +5,8 @@ Readings of what the document leaves open (it types most fields as plain String/
 - ``RemoteStartResponse``: ``id`` = the start attempt id (usable with
   ``remoteStartAttemptStatus``), ``status`` = the attempt status (PENDING, SENT, ACCEPTED,
   STARTED, FAILED), ``session`` = the chargelog id (``Chargelog.id``), ``transaction`` = the
-  OCPP transaction id, which is also ``Chargelog.sessionId`` and what ``remoteStop`` takes;
+  session id, which is also ``Chargelog.sessionId`` and what ``remoteStop`` takes (the
+  charger itself is told a different, random OCPP transactionId that only it can use);
   ``code`` = an HTTP-like number (200 accepted/started, 202 sent but not yet answered,
   403 card, 408 nothing happened in time, 409 connector occupied, 422 rejected by the charger,
   503 charger offline or connector out of order, 504 the charger did not answer) and
@@ -13,7 +14,7 @@ Readings of what the document leaves open (it types most fields as plain String/
 - ``Authorization``: ``type`` RFID means ``identifier`` names one of the driver's cards (card
   id or tag id); AUTO lets the back end choose: the named card if it is one of the driver's,
   else the driver's first card that can charge.
-- ``remoteStop(transaction)`` accepts the transaction id (``Chargelog.sessionId``) or the
+- ``remoteStop(transaction)`` accepts the session id (``Chargelog.sessionId``) or the
   chargelog id. Someone else's session is NOT_FOUND, like every other user-owned object.
   Stopping twice is harmless: the second call reports the state the session is in.
 - Domain outcomes (occupied, offline, rejected...) are answered in the response fields the

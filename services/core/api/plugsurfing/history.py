@@ -5,7 +5,8 @@ Readings:
   ``request-sent`` is when the session was requested, ``session-interval`` from the
   transaction's start to its end, ``charging-interval`` from its start to when energy
   stopped flowing; ``connector-id`` / ``charging-station-id`` the ids station-get-by-ids
-  uses; ``external-session-id`` the session's id (session-start's ``session-id``);
+  uses; ``external-session-id`` the CPO's id of a session it reported (session-post), else the
+  core's own (session-start's ``session-id``);
   ``cost`` the gross total so far (``"3.76"``); ``address`` "street, zip city, country".
 - Recent stations: ``stations`` is an array of station objects as the field list says (the
   example nests it in a second array); ``limit`` defaults to 10, at most 100.
@@ -53,7 +54,7 @@ def _session(s: dict[str, Any]) -> dict[str, Any]:
         "energy-consumed": s["energy_kwh"],
         "cost": renderers.money(cost.get("total")),
         "currency": cost.get("currency") or "EUR",
-        "external-session-id": s["id"],
+        "external-session-id": s["external_id"] or s["id"],
         "address": _address(s["station"]),
     }
 

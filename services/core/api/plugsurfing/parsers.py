@@ -201,3 +201,102 @@ def uid(value: str, field: str, code: int = EVCO_ERROR) -> str:
         raise OioiError(code, f"{field}: must be 8, 14 or 20 characters long "
                               f"(zero-padded on the left), not {len(value)}")
     return value
+
+
+# ------------------------------------------------------------------ CPO pushes
+
+Day = Literal["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+Latitude = Annotated[float, Field(strict=True, ge=-90, le=90)]
+Longitude = Annotated[float, Field(strict=True, ge=-180, le=180)]
+
+
+class OpenHourNote(Wire):
+    times: Annotated[list[Text], Field(min_length=1, max_length=2)]
+    days: Annotated[list[Day], Field(min_length=2, max_length=2)]
+
+
+class PostedAddress(Wire):
+    street: Text | None = None
+    street_number: Text | None = None
+    city: Text | None = None
+    zip: Text | None = None
+    country: Text
+
+
+class PostedContact(Wire):
+    phone: Text | None = None
+    fax: Text | None = None
+    website: Text | None = None
+    web: Text | None = None  # the example's name for "website"
+    email: Text | None = None
+
+
+class PostedConnectorWire(Wire):
+    id: Text
+    name: ConnectorType
+    speed: Annotated[float, Field(strict=True, gt=0, le=2000)]
+
+
+class StationWire(Wire):
+    id: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    description: Text | None = None
+    latitude: Latitude
+    longitude: Longitude
+    address: PostedAddress
+    contact: PostedContact | None = None
+    cpo_id: Text
+    is_open_24: StrictBool
+    connectors: Annotated[list[PostedConnectorWire], Field(min_length=1, max_length=100)]
+    open_hour_notes: list[OpenHourNote] | None = None
+    notes: Text | None = None
+    is_reservable: StrictBool | None = None
+    floor_level: StrictInt | None = None
+    is_free_charge: StrictBool | None = None
+    total_parking: Annotated[StrictInt, Field(ge=0)] | None = None
+    is_green_power_available: StrictBool | None = None
+    is_plugin_charge: StrictBool | None = None
+    is_roofed: StrictBool | None = None
+    is_private: StrictBool | None = None
+    deleted: StrictBool = False
+
+
+class StationPost(Wire):
+    station: StationWire
+    partner_identifier: Text
+
+
+class ConnectorPostStatus(Wire):
+    connector_id: Text
+    status: Literal["Available", "Occupied", "Offline", "Reserved", "Unknown"]
+    partner_identifier: Text
+
+
+class Interval(Wire):
+    start: Text
+    stop: Text | None = None
+
+
+class Cost(Wire):
+    amount: Annotated[float, Field(strict=True, ge=0)]
+    currency: Annotated[StrictStr, Field(min_length=3, max_length=3)]
+
+
+class SessionPost(Wire):
+    user: UserRef
+    session_id: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    connector_id: Text
+    session_interval: Interval
+    charging_interval: Interval | None = None
+    energy_consumed: Annotated[float, Field(strict=True, ge=0)] | None = None
+    calculated_cost: Cost | None = None
+    partner_identifier: Text
+
+
+class RfidVerify(Wire):
+    rfid: Text
+
+
+class RfidPost(Wire):
+    rfids: Annotated[list[Text], Field(max_length=1_000_000)]
+    partner_identifier: Text

@@ -61,7 +61,8 @@ def connector_status(c: dict[str, Any], station_connected: bool = True) -> str:
     if simple == "Occupied":
         return "Occupied"
     if simple in ("Unavailable", "Faulted"):
-        return "Offline"
+        # Unknown: nothing was ever reported (a pushed "Unknown" stores no OCPP status).
+        return "Offline" if c.get("ocpp_status") else "Unknown"
     return "Unknown"
 
 
@@ -164,33 +165,38 @@ def station_full(s: dict[str, Any], connectors: list[dict[str, Any]]) -> dict[st
     hours = open_hour_notes(s.get("opening_hours"))
     rendered = [connector(c, bool(s.get("connected"))) for c in connectors]
     overall = summary([c["status"] for c in rendered])
+    # What a partner pushed with the station (station-post), where the core has no column.
+    d = s.get("details") or {}
+    contact = d.get("contact") or {}
     return {
         "id": s["id"],
         "address": _address(s.get("address"), s.get("zip"), s.get("city"), s.get("country")),
-        "contact": {"email": s.get("operator_email"), "web": s.get("operator_website"),
-                    "phone": s.get("operator_phone"), "fax": None},
+        "contact": {"email": contact.get("email", s.get("operator_email")),
+                    "web": contact.get("web", s.get("operator_website")),
+                    "phone": contact.get("phone", s.get("operator_phone")),
+                    "fax": contact.get("fax")},
         "operator-company-id": s["operator_id"],
         "operator-logo": None,
-        "floor-level": None,
+        "floor-level": d.get("floor_level"),
         "is-free-charge": bool(connectors) and all(c.get("free_of_charge") for c in connectors),
         "last-static-change": rfc3339(s.get("static_changed_at")),
         "last-dynamic-change": _last_dynamic(connectors),
         "name": station_name(s),
-        "description": None,
+        "description": d.get("description"),
         "latitude": s["latitude"],
         "longitude": s["longitude"],
         "open-hour-notes": hours,
-        "total-parking": len(connectors),
-        "notes": None,
-        "is-green-power-available": False,
-        "is-plugin-charge": False,
-        "is-roofed": False,
-        "is-reservable": False,
+        "total-parking": d.get("total_parking") or len(connectors),
+        "notes": d.get("notes"),
+        "is-green-power-available": bool(d.get("green_power")),
+        "is-plugin-charge": bool(d.get("plugin_charge")),
+        "is-roofed": bool(d.get("roofed")),
+        "is-reservable": bool(d.get("reservable")),
         "has-dynamic-info": True,
         "is-open-24": hours == [{"times": ["24h"], "days": ["Mo", "Su"]}],
         "dynamic-status-summary": overall,
         "is-validated": True,
-        "is-private": s.get("access_type") == "PRIVATE",
+        "is-private": bool(d.get("private")) or s.get("access_type") == "PRIVATE",
         "owner-company-id": None,
         "service-providers": [s["operator_id"]],
         "connectors": rendered,

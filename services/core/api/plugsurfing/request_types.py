@@ -1,10 +1,15 @@
-"""Which request types the core answers, and which partner role may send each."""
+"""Which request types the core answers, and which partner role may send each.
+
+rfid-post is open to both roles: the document has the EMP send its UIDs to a CPO and the
+OEM send them to the roaming platform; either way the core receives a whitelist. Station
+lookups and the vehicle catalogue are public to every partner."""
 
 from __future__ import annotations
 
 from services.core.api.plugsurfing import (
     accounts,
     charging_keys,
+    cpo,
     history,
     sessions,
     sign_in,
@@ -39,4 +44,9 @@ REQUEST_TYPES: dict[str, RequestType] = {
     "station-get-usage": RequestType(None, stations.station_get_usage),
     "company-get-images": RequestType(None, stations.company_get_images),
     "vehicle-get-all": RequestType(None, history.vehicle_get_all),
+    "station-post": RequestType(CPO, cpo.station_post),
+    "connector-post-status": RequestType(CPO, cpo.connector_post_status),
+    "session-post": RequestType(CPO, cpo.session_post),
+    "rfid-verify": RequestType(CPO, cpo.rfid_verify),
+    "rfid-post": RequestType(None, cpo.rfid_post),
 }
