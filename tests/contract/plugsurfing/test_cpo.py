@@ -223,7 +223,12 @@ def test_session_post_lands_in_the_drivers_history(cpo: Oioi, oem: Oioi, gql: Gq
     documented("session-post", cpo("session-post", running))
     mine = oem.ok("user-get-recent-sessions", {"user": user.ref()})["user"]["sessions"]
     assert len(mine) == 2 and mine[0]["session-interval"]["end"] == "2010-02-01T12:00:00+00:00"
-    # a driver the core does not know
+    # a date beyond the calendar, a stop before the start, a driver the core does not know
+    for interval in ({"start": "2010-01-01T11:00:00+00:00", "stop": "9999-12-31T23:59:59-14:00"},
+                     {"start": "2010-01-01T11:00:00+00:00", "stop": "2009-01-01T11:00:00Z"},
+                     {"start": "2010-01-01 11:00"}):
+        bad = cpo("session-post", {**cdr, "session-interval": interval})
+        assert bad.code == 230 and "session-interval" in bad.message, bad
     cdr["user"]["identifier"] = "0477BD22AA4AAA"
     assert cpo("session-post", cdr).code == 191
 

@@ -35,7 +35,6 @@ Readings:
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from services.core.api.plugsurfing import results as r
@@ -47,6 +46,7 @@ from services.core.api.plugsurfing.parsers import (
     SessionPost,
     StationPost,
     StationWire,
+    instant,
     parse,
     uid,
 )
@@ -164,24 +164,12 @@ async def connector_post_status(call: Call, fields: Any) -> dict[str, Any]:
     return {}
 
 
-def _instant(value: str | None, field: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        when = datetime.fromisoformat(value.strip())
-    except ValueError:
-        when = None
-    if when is None or when.tzinfo is None:
-        raise r.bad_format(field, "must be an RFC 3339 date and time with an offset")
-    return when
-
-
 async def session_post(call: Call, fields: Any) -> dict[str, Any]:
     req = parse(SessionPost, fields, call.kind)
-    start = _instant(req.session_interval.start, "session-interval.start")
-    stop = _instant(req.session_interval.stop, "session-interval.stop")
+    start = instant(req.session_interval.start, "session-interval.start")
+    stop = instant(req.session_interval.stop, "session-interval.stop")
     charging = req.charging_interval
-    charging_end = _instant(charging.stop, "charging-interval.stop") if charging else None
+    charging_end = instant(charging.stop, "charging-interval.stop") if charging else None
     if start is None or (stop is not None and stop < start):
         raise r.bad_format("session-interval.stop", "must not be before start")
     ident = req.user.identifier.strip()
