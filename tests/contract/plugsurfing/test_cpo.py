@@ -150,7 +150,15 @@ def test_pushes_stay_with_their_partner(cpo: Oioi, oem: Oioi, identifier: str) -
     stranger = {"connector-id": evses[0], "status": "Offline",
                 "partner-identifier": identifier}
     assert oem("connector-post-status", stranger).code == 220  # an OEM key: not its role
-    assert cpo("connector-post-status", {**stranger, "connector-id": "DE*VOL*E1*1"}).code == 181
+    # a station of another operator (the demo CPO speaks for Voltra Charge, VOL)
+    foreign = oem.ok("station-get-surface", {"min-lat": 35, "max-lat": 70, "min-long": -10,
+                                             "max-long": 30})["stations"]
+    by_ids = oem.ok("station-get-by-ids", {"station-ids": [s["id"] for s in foreign[:10]]})
+    evse = {c["external-id"].split("*")[1]: c["external-id"]
+            for st in by_ids["stations"] for c in st["connectors"]}
+    assert set(evse) - {"VOL", "8PS"}, evse
+    other_operator = next(v for k, v in evse.items() if k not in ("VOL", "8PS"))
+    assert cpo("connector-post-status", {**stranger, "connector-id": other_operator}).code == 181
     assert cpo("connector-post-status", {**stranger, "partner-identifier": ""}).code == 211
 
 

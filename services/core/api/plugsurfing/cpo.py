@@ -17,7 +17,8 @@ Readings:
   and ``contact.website`` (the field list) are both read. Pushed stations are roaming
   stations for the core's drivers: they charge there with roaming keys, started at the
   partner's chargers (the core sends no commands to them).
-- connector-post-status: only for EVSEs of the partner's own stations (181 otherwise). The
+- connector-post-status: only for EVSEs of the partner's own stations: those it pushed, and
+  those of the operator its key speaks for (``--organisation``), 181 otherwise. The
   status reaches every API's status feed: Available; Occupied (charging); Reserved;
   Offline (unavailable); Unknown (nothing known).
 - session-post: the user as identified (a charging key's UID, an EVCO ID, a user name or
