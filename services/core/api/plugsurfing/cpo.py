@@ -12,7 +12,7 @@ Readings:
   an existing station cannot change (230). The core keeps Type2, Combo, Chademo and Schuko
   plugs only (other types are 230). ``speed`` is kW; Combo and Chademo are DC, the others
   AC. ``is-open-24`` opens around the clock, else ``open-hour-notes`` (``["24h"]`` times
-  read as 00:00-24:00). ``deleted: true`` hides the station from every search and from
+  kept as 00:00-23:59, the core's whole day). ``deleted: true`` hides the station from every search and from
   station-get-by-ids; a later push without it brings it back. ``contact.web`` (the example)
   and ``contact.website`` (the field list) are both read. Pushed stations are roaming
   stations for the core's drivers: they charge there with roaming keys, started at the
@@ -51,7 +51,7 @@ from services.core.api.plugsurfing.parsers import (
     parse,
     uid,
 )
-from services.core.api.plugsurfing.renderers import PLUG_OF_NAME
+from services.core.api.plugsurfing.renderers import ALL_DAY, PLUG_OF_NAME
 from services.core.domain import countries, status
 from services.core.domain.partner_feeds import (
     FeedError,
@@ -89,7 +89,7 @@ def _hours(st: StationWire) -> dict[str, Any]:
     for i, note in enumerate(st.open_hour_notes or []):
         where = f"station.open-hour-notes.{i}"
         if note.times == ["24h"]:
-            begin, end = "00:00", "24:00"
+            begin, end = ALL_DAY
         elif len(note.times) == 2 and all(_TIME.match(t) for t in note.times):
             begin, end = note.times
         else:
