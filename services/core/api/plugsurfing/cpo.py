@@ -12,11 +12,11 @@ Readings:
   an existing station cannot change (230). The core keeps Type2, Combo, Chademo and Schuko
   plugs only (other types are 230). ``speed`` is kW; Combo and Chademo are DC, the others
   AC. ``is-open-24`` opens around the clock, else ``open-hour-notes`` (``["24h"]`` times
-  kept as 00:00-23:59, the core's whole day). ``deleted: true`` hides the station from every search and from
-  station-get-by-ids; a later push without it brings it back. ``contact.web`` (the example)
-  and ``contact.website`` (the field list) are both read. Pushed stations are roaming
-  stations for the core's drivers: they charge there with roaming keys, started at the
-  partner's chargers (the core sends no commands to them).
+  kept as 00:00-23:59, the core's whole day). ``deleted: true`` hides the station from
+  every search and from station-get-by-ids; a later push without it brings it back.
+  ``contact.web`` (the example) and ``contact.website`` (the field list) are both read.
+  Pushed stations are roaming stations for the core's drivers: they charge there with
+  roaming keys, started at the partner's chargers (the core sends no commands to them).
 - connector-post-status: only for EVSEs of the partner's own stations: those it pushed, and
   those of the operator its key speaks for (``--organisation``), 181 otherwise. The
   status reaches every API's status feed: Available; Occupied (charging); Reserved;
