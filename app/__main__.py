@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 import atexit
 import dataclasses
+import functools
 import logging
 import os
 import signal
 import socket
 import sys
 import threading
+import time
+from collections.abc import Sequence
 from concurrent import futures
 
+from app import logs
 from app.context import AppConfig
 from app.processes import Processes, StartupError, module_exists
+from services.settings import get_settings
 
 log = logging.getLogger("voltra")
 
@@ -23,20 +28,57 @@ HARDWARE_DELAY_S = 8.0
 CORE_HEAD_START_S = 2.0
 
 
+class ProviderNames(Sequence[str]):
+    """The registry's provider names, read when argparse first needs them: importing the
+    registry (geo, cache, keyring) costs a noticeable part of a second before the core can
+    start, and most runs never pass --provider."""
+
+    @functools.cached_property
+    def _names(self) -> list[str]:
+        from services.registry import known_providers
+
+        return [info.name for info in known_providers()]
+
+    def __getitem__(self, index):
+        return self._names[index]
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+class DefaultsHelp(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows a default where there is one (not "None" or "False" for unset options and flags)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default in (None, False):
+            return action.help
+        return super()._get_help_string(action)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="voltra",
         description="Voltra EV charging app. Without --provider/--url it starts the embedded "
         "back end and simulated chargers on this machine.",
+        formatter_class=DefaultsHelp,
     )
     p.add_argument("--web", action="store_true", help="serve the UI to a browser")
-    p.add_argument("--port", type=int, default=0, help="web UI port (default: a free one)")
+    p.add_argument("--port", type=int, default=0, help="web UI port (0: a free one)")
     p.add_argument("--kiosk", action="store_true", help="fullscreen kiosk mode, idle reset")
     p.add_argument("--speed", type=float, default=1.0, help="simulated time factor")
     p.add_argument(
-        "--stations", type=int, default=None, help="demo stations to generate in the embedded core"
+        "--stations",
+        type=int,
+        default=None,
+        help="demo stations to generate in the embedded core (default: the core's, 3000)",
     )
-    p.add_argument("--provider", default=None, help="provider name for a real back end")
+    p.add_argument(
+        "--provider",
+        default=None,
+        choices=ProviderNames(),
+        metavar="NAME",  # argparse would list the choices while adding the option
+        help="charging service of a real back end (with --url): %(choices)s",
+    )
     p.add_argument("--url", default=None, help="back-end base URL (with --provider)")
     p.add_argument("--db", default=None, help="embedded core database path")
     p.add_argument("--near", default=DEFAULT_NEAR, help="where simulated chargers are")
@@ -45,8 +87,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--idle-timeout",
         type=float,
-        default=float(os.environ.get("VOLTRA_IDLE_TIMEOUT", "90")),
-        help="kiosk idle seconds before reset (default 90)",
+        default=get_settings().idle_timeout,
+        help="kiosk idle seconds before reset (env VOLTRA_IDLE_TIMEOUT)",
     )
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
@@ -59,6 +101,24 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def announce_when_listening(url: str, port: int, timeout_s: float = 120.0) -> None:
+    """Print the UI's URL once its server accepts connections (opening it earlier is
+    refused), from a thread: the server itself starts in this one."""
+
+    def wait() -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                s.settimeout(0.5)
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    print(f"Voltra UI at {url}", flush=True)
+                    return
+            time.sleep(0.1)
+        log.error("the web UI did not start listening on port %d", port)
+
+    threading.Thread(target=wait, name="voltra-ui-url", daemon=True).start()
 
 
 def desktop_available() -> bool:
@@ -76,13 +136,7 @@ def desktop_available() -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # -v is for Voltra's own modules: Flet's debug log repeats every control diff.
-    for noisy in ("flet", "flet_transport", "flet_controls", "flet_object_patch", "websockets"):
-        logging.getLogger(noisy).setLevel(logging.INFO)
+    logs.configure(args.verbose)
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")  # offline: the client is bundled
     from app import prewarm
 
@@ -171,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if web:
             port = args.port or free_port()
-            print(f"Voltra UI at http://127.0.0.1:{port}/", flush=True)
+            announce_when_listening(f"http://127.0.0.1:{port}/", port)
             ft.run(
                 ui_main,
                 view=ft.AppView.WEB_BROWSER,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from services.provider import Capability, ChargingProvider
 
 DEMO_EMAIL = "driver@example.com"
 DEMO_PASSWORD = "driver-demo"  # noqa: S105 - the published demo account of the embedded core
+# How long after start the embedded core's simulated chargers may still be connecting
+CHARGERS_CONNECT_S = 60.0
 
 
 @dataclass
@@ -33,8 +36,16 @@ class AppConfig:
     # The embedded core's URL while it is still starting (the UI starts meanwhile)
     base_url_future: Future | None = field(default=None, repr=False, compare=False)
 
+    # When this process started: the embedded core's simulated chargers connect during the
+    # first minute, and the UI says so instead of "no remote start"
+    started_at: float = field(default_factory=time.monotonic, repr=False, compare=False)
+
     # Called once a map has shown its first stations (lets background work wait for it)
     on_map_ready: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def chargers_connecting(self) -> bool:
+        return self.demo and time.monotonic() - self.started_at < CHARGERS_CONNECT_S
 
     async def resolve_base_url(self) -> str | None:
         if self.base_url is None and self.base_url_future is not None:

@@ -3,26 +3,21 @@ the app talks to the back end configured in Settings (or VOLTRA_BACKEND_URL at b
 
 from __future__ import annotations
 
-import os
-
 import flet as ft
 
 from app.context import AppConfig
 from app.settings import load_settings
 from app.ui import make_main
-
-DEFAULT_BACKEND = os.environ.get("VOLTRA_BACKEND_URL", "http://10.0.2.2:8123")
+from services.settings import get_settings
 
 
 def config() -> AppConfig:
-    # Flet sets FLET_APP_STORAGE_DATA on mobile: keep settings there (never secrets).
-    if data := os.environ.get("FLET_APP_STORAGE_DATA"):
-        os.environ.setdefault("VOLTRA_CONFIG_DIR", data)
+    # On a phone the settings file lives in Flet's app storage (app.settings.settings_path).
     settings = load_settings()
     return AppConfig(
         demo=False,
         provider_name=settings.provider,
-        base_url=settings.url or DEFAULT_BACKEND,
+        base_url=settings.url or get_settings().backend_url,
     )
 
 

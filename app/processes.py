@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 log = logging.getLogger(__name__)
 
 LISTEN_RE = re.compile(r"Voltra core listening on (http://[0-9.]+:\d+)")
+# The simulator's ready line names its fault-control API: the operator needs to see it
+HARDWARE_READY = "Voltra hardware:"
+CONTROL_RE = re.compile(r"control API on (\S+)")
 
 
 class StartupError(RuntimeError):
@@ -46,6 +49,14 @@ def _pump(child: Child, found: threading.Event, url_box: list[str]) -> None:
         line = raw.rstrip()
         child.lines = ([*child.lines, line])[-50:]
         log.debug("[%s] %s", child.name, line)
+        if line.startswith(HARDWARE_READY):
+            print(line, flush=True)
+            if m := CONTROL_RE.search(line):
+                print(
+                    "  inject faults: python -m services.hardware fault --control "
+                    f"{m.group(1)} STATION_ID {{faulted|disconnect|reject_remote_start|...}}",
+                    flush=True,
+                )
         m = LISTEN_RE.search(line)
         if m and not found.is_set():
             url_box.append(m.group(1))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import platformdirs
+
+from services.settings import get_settings
 
 
 @dataclass
@@ -21,7 +22,8 @@ class Settings:
 
 
 def settings_path() -> Path:
-    base = os.environ.get("VOLTRA_CONFIG_DIR") or platformdirs.user_config_dir("voltra")
+    env = get_settings()
+    base = env.config_dir or env.app_storage_dir or platformdirs.user_config_dir("voltra")
     return Path(base) / "settings.json"
 
 

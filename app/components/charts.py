@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import flet as ft
 import flet_charts as fch
 
+from app import format as fmt
 from app.theme import POWER_COLOUR, SOC_COLOUR
 
 
@@ -44,14 +47,14 @@ def occupancy_chart(rates: list[float], current_hour: int, label: str) -> ft.Con
 
 
 def live_chart(points: list[tuple[float, float | None, float | None]], label: str) -> ft.Control:
-    """Power (kW) and SoC (%) over the session's seconds, labelled m:ss."""
+    """Power (kW, left axis) and SoC (0-100 %, right axis) over the session's time."""
     power = [
         fch.LineChartDataPoint(x=round(s), y=round(p, 2)) for s, p, _ in points if p is not None
     ]
-    soc = [fch.LineChartDataPoint(x=round(s), y=round(c, 1)) for s, _, c in points if c is not None]
+    soc = [(round(s), c) for s, _, c in points if c is not None]
     span = max((pt.x for pt in power), default=60)
     step = next((st for st in (10, 30, 60, 300, 600, 1800, 3600) if span / st <= 6), 7200)
-    max_power = max((pt.y for pt in power), default=10)
+    top = live_chart_top(max((pt.y for pt in power), default=10))
     series = [
         fch.LineChartData(
             points=power or [fch.LineChartDataPoint(x=0, y=0)],
@@ -62,11 +65,11 @@ def live_chart(points: list[tuple[float, float | None, float | None]], label: st
         ),
     ]
     if soc:
-        # SoC shares the axis: scale 0..100 % onto 0..max power
-        scale = max_power / 100
+        # One plotting range: SoC is drawn scaled so that 100 % is the top of the chart,
+        # and the right axis is labelled in % at the same heights.
         series.append(
             fch.LineChartData(
-                points=[fch.LineChartDataPoint(x=pt.x, y=round(pt.y * scale, 2)) for pt in soc],
+                points=[fch.LineChartDataPoint(x=x, y=soc_y(pct, top)) for x, pct in soc],
                 color=SOC_COLOUR,
                 stroke_width=2,
                 dash_pattern=[6, 4],
@@ -74,15 +77,32 @@ def live_chart(points: list[tuple[float, float | None, float | None]], label: st
         )
     chart = fch.LineChart(
         data_series=series,
-        height=200,
+        height=220,
         min_y=0,
-        max_y=max_power * 1.15 or 1,
+        max_y=top,
         interactive=False,
-        left_axis=fch.ChartAxis(label_size=44, show_max=False),
+        left_axis=fch.ChartAxis(
+            title=ft.Text("kW", size=11, color=POWER_COLOUR),
+            title_size=18,
+            label_size=40,
+            show_max=False,  # the headroom's odd value ("12.7") says nothing
+        ),
+        right_axis=fch.ChartAxis(
+            title=ft.Text("SoC", size=11, color=SOC_COLOUR),
+            title_size=18,
+            label_size=44,
+            # The chart asks for a label at each interval: 25 % steps of the range
+            label_spacing=top / 4,
+            labels=[
+                fch.ChartAxisLabel(value=soc_y(pct, top), label=ft.Text(f"{pct} %", size=10))
+                for pct in SOC_TICKS
+            ],
+            show_labels=bool(soc),
+        ),
         bottom_axis=fch.ChartAxis(
             label_size=24,
             labels=[
-                fch.ChartAxisLabel(value=x, label=ft.Text(f"{x // 60}:{x % 60:02d}", size=10))
+                fch.ChartAxisLabel(value=x, label=ft.Text(fmt.duration(x), size=10))
                 for x in range(0, int(span) + 1, step)
             ],
         ),
@@ -91,12 +111,29 @@ def live_chart(points: list[tuple[float, float | None, float | None]], label: st
     return ft.Semantics(label=label, content=chart, container=True)
 
 
+SOC_TICKS = (0, 25, 50, 75, 100)
+
+
+def live_chart_top(max_power_kw: float) -> float:
+    """The kW at the top of the live chart: some headroom above the highest power, and a
+    multiple of 4 so the 25 % steps of the SoC axis fall on exact values (the chart matches
+    axis labels to its ticks exactly)."""
+    return float(max(1, math.ceil(max_power_kw * 1.15 / 4)) * 4)
+
+
+def soc_y(pct: float, top: float) -> float:
+    """Where a state of charge sits on the chart's kW range (100 % at the top)."""
+    return round(max(0.0, min(100.0, pct)) * top / 100, 2)
+
+
 def month_label(month: str) -> str:
     """YYYY-MM -> MM/YY: short enough for twelve bars on a phone."""
     return f"{month[5:7]}/{month[2:4]}"
 
 
-def monthly_chart(series: list[tuple[str, float, float]], label: str) -> ft.Control:
+def monthly_chart(
+    series: list[tuple[str, float, float]], label: str, language: str = "en"
+) -> ft.Control:
     top = max((kwh for _, kwh, _ in series), default=1) or 1
     groups = [
         fch.BarChartGroup(
@@ -107,7 +144,7 @@ def monthly_chart(series: list[tuple[str, float, float]], label: str) -> ft.Cont
                     width=16,
                     color=ft.Colors.PRIMARY,
                     border_radius=4,
-                    tooltip=f"{month}: {kwh:.1f} kWh",
+                    tooltip=f"{month_label(month)}: {fmt.kwh(kwh, language)}",
                 )
             ],
         )

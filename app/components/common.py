@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import Any
 
 import flet as ft
 
@@ -17,6 +18,47 @@ def safe_update(*controls: ft.Control) -> None:
     for c in controls:
         with contextlib.suppress(RuntimeError, AssertionError, AttributeError):
             c.update()
+
+
+def icon_button(
+    icon: ft.IconData,
+    label: str,
+    on_click: Callable[[Any], Any] | None,
+    *,
+    selected: bool | None = None,
+    selected_icon: ft.IconData | None = None,
+    selected_icon_color: str | None = None,
+    badge: str | None = None,
+    disabled: bool = False,
+    visible: bool = True,
+    ident: str | None = None,
+) -> ft.Control:
+    """An icon button screen readers (and browser tests) find by what it does: alone, its
+    tooltip names a wrapper node and the button inside stays unnamed. ``selected`` makes it
+    a toggle whose state is announced (on/off)."""
+    button = ft.IconButton(
+        icon=icon,
+        selected_icon=selected_icon,
+        selected=selected,
+        selected_icon_color=selected_icon_color,
+        tooltip=label,
+        on_click=on_click,
+        badge=badge,
+        disabled=disabled,
+    )
+    # One node: the button's tap and keyboard focus, named by the tooltip, with the state
+    return ft.MergeSemantics(
+        content=ft.Semantics(toggled=selected, identifier=ident, content=button),
+        visible=visible,
+    )
+
+
+def is_mounted(control: ft.Control) -> bool:
+    """Whether the control is on a page (Flet raises on calls to one that is not)."""
+    try:
+        return control.page is not None
+    except RuntimeError:
+        return False
 
 
 def status_label(t: Translator, status: ConnectorStatus) -> str:

@@ -27,6 +27,7 @@ class LoginForm:
             keyboard_type=ft.KeyboardType.EMAIL,
             autofill_hints=None if kiosk else [ft.AutofillHint.EMAIL],
             prefix_icon=ft.Icons.EMAIL_OUTLINED,
+            value=self.vm.email_draft,
             error=self.vm.field_errors.get("email"),
             text_size=20 if kiosk else None,
         )
@@ -77,17 +78,15 @@ class LoginForm:
                     label=hint,
                     container=True,
                     content=ft.Container(
-                        content=ft.Row(
+                        # The button under the text: beside it, a phone breaks the email
+                        content=ft.Column(
                             [
-                                ft.Icon(ft.Icons.INFO_OUTLINE, color=ft.Colors.PRIMARY),
-                                ft.Text(
-                                    t(
-                                        "account.demo_hint",
-                                        email=DEMO_EMAIL,
-                                        password=DEMO_PASSWORD,
-                                    ),
-                                    expand=True,
-                                    size=13,
+                                ft.Row(
+                                    [
+                                        ft.Icon(ft.Icons.INFO_OUTLINE, color=ft.Colors.PRIMARY),
+                                        ft.Text(hint, expand=True, size=13),
+                                    ],
+                                    spacing=10,
                                 ),
                                 ft.TextButton(
                                     t("account.use_demo"),
@@ -95,7 +94,9 @@ class LoginForm:
                                     tooltip=t("account.use_demo"),
                                 ),
                             ],
-                            spacing=10,
+                            spacing=4,
+                            tight=True,
+                            horizontal_alignment=ft.CrossAxisAlignment.END,
                         ),
                         bgcolor=ft.Colors.PRIMARY_CONTAINER,
                         border_radius=12,

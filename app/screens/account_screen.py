@@ -5,8 +5,9 @@ from __future__ import annotations
 import flet as ft
 
 from app import format as fmt
-from app.components.common import error_banner, safe_update, section
+from app.components.common import error_banner, icon_button, safe_update, section
 from app.components.login_form import LoginForm
+from app.host import Host
 from app.i18n import LANGUAGES
 from app.screens.base import Screen
 from services.provider import Capability
@@ -20,20 +21,20 @@ def known_providers() -> list[str]:
 
 
 class AccountScreen(Screen):
-    def __init__(self, shell) -> None:
-        super().__init__(shell)
-        self.vm = shell.account_vm
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.vm = host.account_vm
         self.vm.subscribe(self.on_vm)
 
     def on_vm(self) -> None:
         if self.vm.message:
-            self.shell.snack(self.vm.message)
+            self.host.snack(self.vm.message)
             self.vm.message = None
         self.redraw()
 
     def on_show(self) -> None:
         if self.ctx.logged_in and not self.vm.documents:
-            self.shell.run(self.vm.load_documents())
+            self.host.run(self.vm.load_documents())
 
     def content(self) -> ft.Control:
         t = self.t
@@ -46,8 +47,8 @@ class AccountScreen(Screen):
                     None,
                     LoginForm(
                         self.vm,
-                        self.shell.run,
-                        on_register=(lambda: self.shell.go("/account/register"))
+                        self.host.run,
+                        on_register=(lambda: self.host.go("/account/register"))
                         if self.ctx.can(Capability.REGISTER)
                         else None,
                     ).build(),
@@ -62,7 +63,7 @@ class AccountScreen(Screen):
                     t("account.logout"),
                     icon=ft.Icons.LOGOUT,
                     tooltip=t("account.logout"),
-                    on_click=lambda e: self.shell.run(self.vm.logout()),
+                    on_click=lambda e: self.host.run(self.vm.logout()),
                 )
             )
         return ft.Column(
@@ -103,7 +104,7 @@ class AccountScreen(Screen):
                     t("account.save_profile"),
                     icon=ft.Icons.SAVE,
                     tooltip=t("account.save_profile"),
-                    on_click=lambda e: self.shell.run(
+                    on_click=lambda e: self.host.run(
                         self.vm.save_profile(first.value or "", last.value or "", phone.value or "")
                     ),
                 ),
@@ -155,15 +156,23 @@ class AccountScreen(Screen):
         lang = self.ctx.settings.language
         rows: list[ft.Control] = []
         for d in self.vm.documents:
+            title = fmt.document_title(t, d.type, d.title)
             rows.append(
                 ft.Row(
                     [
                         ft.Icon(ft.Icons.DESCRIPTION_OUTLINED, color=ft.Colors.PRIMARY),
                         ft.Column(
                             [
-                                ft.Text(d.title, weight=ft.FontWeight.W_600),
+                                ft.Text(title, weight=ft.FontWeight.W_600),
                                 ft.Text(
-                                    " · ".join(x for x in (d.type, fmt.date(d.date, lang)) if x),
+                                    " · ".join(
+                                        x
+                                        for x in (
+                                            fmt.document_kind(t, d.type),
+                                            fmt.date(d.date, lang),
+                                        )
+                                        if x
+                                    ),
                                     size=12,
                                     color=ft.Colors.ON_SURFACE_VARIANT,
                                 ),
@@ -172,11 +181,11 @@ class AccountScreen(Screen):
                             expand=True,
                             tight=True,
                         ),
-                        ft.IconButton(
-                            icon=ft.Icons.DOWNLOAD,
-                            tooltip=t("account.download", title=d.title),
+                        icon_button(
+                            ft.Icons.DOWNLOAD,
+                            t("account.download", title=title),
                             disabled=not d.download_url,
-                            on_click=lambda e, url=d.download_url: self.shell.run(
+                            on_click=lambda e, url=d.download_url: self.host.run(
                                 ft.UrlLauncher().launch_url(url)
                             ),
                         ),
@@ -190,7 +199,7 @@ class AccountScreen(Screen):
 
     def terms(self) -> ft.Control:
         t = self.t
-        page = self.shell.page
+        page = self.host.page
 
         def show(_):
             page.show_dialog(
@@ -237,11 +246,11 @@ class AccountScreen(Screen):
             label=t("settings.provider"),
             value=s.provider,
             options=[ft.DropdownOption(key=n, text=t(f"provider.{n}")) for n in known_providers()],
-            width=260,
+            width=300,
         )
-        url = ft.TextField(
-            label=t("settings.url"), value=s.url or ctx.config.base_url or "", expand=True
-        )
+        # Full width under the dropdown: an expanding field inside a wrapping Row has no
+        # width to expand into, and Flutter draws an error box instead of it.
+        url = ft.TextField(label=t("settings.url"), value=s.url or ctx.config.base_url or "")
         error = ft.Text(
             self.vm.error or "",
             color=ft.Colors.ERROR,
@@ -251,7 +260,7 @@ class AccountScreen(Screen):
         async def apply(_):
             ok = await self.vm.apply_backend(provider.value or s.provider, url.value or "")
             if ok:
-                self.shell.snack(t("settings.applied"))
+                self.host.snack(t("settings.applied"))
             else:
                 error.value, error.visible = self.vm.error or "", True
                 safe_update(error)
@@ -282,7 +291,8 @@ class AccountScreen(Screen):
             ),
             ft.Divider(),
             ft.Text(t("settings.backend"), weight=ft.FontWeight.W_600),
-            ft.Row([provider, url], spacing=10, wrap=True),
+            provider,
+            url,
             error,
             ft.FilledTonalButton(
                 t("settings.apply"), icon=ft.Icons.SYNC, on_click=apply, tooltip=t("settings.apply")
@@ -291,9 +301,9 @@ class AccountScreen(Screen):
 
 
 class RegisterScreen(Screen):
-    def __init__(self, shell) -> None:
-        super().__init__(shell)
-        self.vm = shell.account_vm
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.vm = host.account_vm
         self._unsub = self.vm.subscribe(self.redraw)
 
     def close(self) -> None:
@@ -346,7 +356,7 @@ class RegisterScreen(Screen):
                 bool(self.accept.value),
             )
             if ok:
-                self.shell.go("/account")
+                self.host.go("/account")
 
         items.append(
             ft.FilledButton(
@@ -354,7 +364,7 @@ class RegisterScreen(Screen):
                 icon=ft.Icons.PERSON_ADD,
                 tooltip=t("account.register"),
                 height=48,
-                on_click=lambda e: self.shell.run(register(e)),
+                on_click=lambda e: self.host.run(register(e)),
             )
         )
         return ft.ListView(

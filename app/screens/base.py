@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import flet as ft
 
 from app.components.common import safe_update
-
-if TYPE_CHECKING:
-    from app.screens.shell import Shell
+from app.host import Host
 
 
 class Screen:
-    def __init__(self, shell: Shell) -> None:
-        self.shell = shell
-        self.ctx = shell.ctx
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.ctx = host.ctx
         self.root: ft.Container | None = None
 
     @property

@@ -13,6 +13,7 @@ from app.components.common import (
     error_banner,
     safe_update,
 )
+from app.host import Host
 from app.screens.base import Screen
 from app.theme import CARD_STATUS_COLOURS
 from services.models import Card
@@ -20,21 +21,21 @@ from services.provider import Capability
 
 
 class CardsScreen(Screen):
-    def __init__(self, shell) -> None:
-        super().__init__(shell)
-        self.vm = shell.cards_vm
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.vm = host.cards_vm
         self.vm.subscribe(self.on_vm)
         self.uid_field: ft.TextField | None = None
 
     def on_vm(self) -> None:
         if self.vm.message:
-            self.shell.snack(self.vm.message)
+            self.host.snack(self.vm.message)
             self.vm.message = None
         self.redraw()
 
     def on_show(self) -> None:
         if self.ctx.logged_in:
-            self.shell.run(self.vm.load())
+            self.host.run(self.vm.load())
 
     def on_wedge_uid(self, uid: str) -> None:
         if self.uid_field is not None:
@@ -57,7 +58,7 @@ class CardsScreen(Screen):
                 t("cards.login_text"),
                 ft.FilledButton(
                     t("account.login"),
-                    on_click=lambda e: self.shell.go("/account"),
+                    on_click=lambda e: self.host.go("/account"),
                     tooltip=t("account.go_login"),
                 ),
             )
@@ -99,7 +100,7 @@ class CardsScreen(Screen):
         details = [
             x
             for x in (
-                card.type,
+                fmt.known_word(t, "card_type", card.type),
                 card.rate,
                 t("cards.expires", date=fmt.date(card.expiry, lang)) if card.expiry else "",
             )
@@ -119,7 +120,7 @@ class CardsScreen(Screen):
                 ft.OutlinedButton(
                     t("cards.unblock"),
                     icon=ft.Icons.LOCK_OPEN,
-                    on_click=lambda e, c=card: self.shell.run(self.vm.unblock(c.id)),
+                    on_click=lambda e, c=card: self.host.run(self.vm.unblock(c.id)),
                 )
             )
         elif not blocked and self.ctx.can(Capability.BLOCK_CARD):
@@ -211,16 +212,19 @@ class CardsScreen(Screen):
     # ------------------------------------------------------------------ dialogs
     def add_dialog(self) -> None:
         t = self.t
-        page = self.shell.page
+        page = self.host.page
+        asks_uid = self.vm.asks_for_uid
         uid = ft.TextField(
             label=t("cards.uid"),
             capitalization=ft.TextCapitalization.CHARACTERS,
             prefix_icon=ft.Icons.CONTACTLESS,
             autofocus=True,
         )
-        label = ft.TextField(label=t("cards.label"), prefix_icon=ft.Icons.LABEL_OUTLINE)
+        label = ft.TextField(
+            label=t("cards.label"), prefix_icon=ft.Icons.LABEL_OUTLINE, autofocus=not asks_uid
+        )
         error = ft.Text("", color=ft.Colors.ERROR, visible=False)
-        self.uid_field = uid
+        self.uid_field = uid if asks_uid else None
 
         def check(_=None):
             uid.error = self.vm.validate_uid(uid.value or "") if uid.value else None
@@ -229,41 +233,42 @@ class CardsScreen(Screen):
         uid.on_blur = check
 
         async def save(_=None):
-            problem = self.vm.validate_uid(uid.value or "")
-            if problem:
+            if asks_uid and (problem := self.vm.validate_uid(uid.value or "")):
                 uid.error = problem
                 safe_update(uid)
                 return
-            if await self.vm.add(uid.value or "", label.value):
+            if await self.vm.add(uid.value if asks_uid else None, label.value):
                 self.uid_field = None
                 close_dialog(dlg)
             else:
                 error.value, error.visible = self.vm.error or "", True
                 safe_update(error)
 
-        uid.on_submit = lambda e: self.shell.run(save())
+        uid.on_submit = lambda e: self.host.run(save())
+        label.on_submit = lambda e: self.host.run(save())
+        fields: list[ft.Control] = (
+            [ft.Text(t("cards.uid_rules"), size=12), uid, label]
+            if asks_uid
+            else [ft.Text(t("cards.issued_rules"), size=12), label]
+        )
         dlg = ft.AlertDialog(
             title=ft.Text(t("cards.add")),
             content=ft.Container(
-                ft.Column(
-                    [ft.Text(t("cards.uid_rules"), size=12), uid, label, error],
-                    tight=True,
-                    spacing=12,
-                ),
+                ft.Column([*fields, error], tight=True, spacing=12),
                 width=400,
             ),
             actions=dialog_actions(
                 t,
                 lambda e: close_dialog(dlg),
                 t("cards.add_confirm"),
-                lambda e: self.shell.run(save()),
+                lambda e: self.host.run(save()),
             ),
         )
         page.show_dialog(dlg)
 
     def rename_dialog(self, card: Card) -> None:
         t = self.t
-        page = self.shell.page
+        page = self.host.page
         label = ft.TextField(label=t("cards.label"), value=card.label or "", autofocus=True)
         error = ft.Text("", color=ft.Colors.ERROR, visible=False)
 
@@ -274,7 +279,7 @@ class CardsScreen(Screen):
                 error.value, error.visible = self.vm.error or "", True
                 safe_update(error)
 
-        label.on_submit = lambda e: self.shell.run(save())
+        label.on_submit = lambda e: self.host.run(save())
         dlg = ft.AlertDialog(
             title=ft.Text(t("cards.rename")),
             content=ft.Container(ft.Column([label, error], tight=True), width=400),
@@ -282,7 +287,7 @@ class CardsScreen(Screen):
                 t,
                 lambda e: close_dialog(dlg),
                 t("common.save"),
-                lambda e: self.shell.run(save()),
+                lambda e: self.host.run(save()),
             ),
         )
         page.show_dialog(dlg)
@@ -291,7 +296,7 @@ class CardsScreen(Screen):
         t = self.t
         name = card.label or card.uid
         confirm(
-            self.shell.page,
+            self.host.page,
             t,
             t("cards.block_title"),
             t(

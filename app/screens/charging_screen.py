@@ -15,8 +15,8 @@ from app.components.common import (
     set_metric,
 )
 from app.components.login_form import LoginForm
+from app.host import Host
 from app.screens.base import Screen
-from app.screens.station_screen import tariff_text
 from app.theme import ENERGY_COLOUR, POWER_COLOUR, SOC_COLOUR
 from app.viewmodels.charging_vm import Phase
 from services.models import Card
@@ -25,11 +25,11 @@ STEPS = ("requested", "sent", "accepted", "charging")
 
 
 class ChargingScreen(Screen):
-    def __init__(self, shell) -> None:
-        super().__init__(shell)
-        self.vm = shell.charging_vm
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.vm = host.charging_vm
         self.vm.subscribe(self.redraw)
-        shell.account_vm.subscribe(self._account_changed)
+        host.account_vm.subscribe(self._account_changed)
 
         self._shown_phase: str | None = None
         self._live: dict[str, ft.Control] = {}
@@ -59,7 +59,7 @@ class ChargingScreen(Screen):
         values = {
             "live-energy": fmt.kwh(s.energy_kwh, lang),
             "live-power": fmt.kw(s.power_kw, lang),
-            "live-soc": f"{s.soc:.0f} %" if s.soc is not None else "–",
+            "live-soc": fmt.percent(s.soc, lang),
             "live-duration": fmt.duration(s.duration_s),
             "live-cost": fmt.money(vm.cost_so_far, vm.currency, lang) or "–",
         }
@@ -79,11 +79,11 @@ class ChargingScreen(Screen):
 
     def on_show(self) -> None:
         if self.vm.phase == Phase.IDLE:
-            self.shell.run(self.vm.resume())
+            self.host.run(self.vm.resume())
 
     def on_wedge_uid(self, uid: str) -> None:
         if self.vm.phase == Phase.CHOOSE and self.vm.choose_card_by_uid(uid):
-            self.shell.snack(self.t("charging.card_read", uid=uid))
+            self.host.snack(self.t("charging.card_read", uid=uid))
 
     def _content(self) -> ft.Control:
         phase = self.vm.phase
@@ -120,7 +120,7 @@ class ChargingScreen(Screen):
             ft.FilledButton(
                 t("charging.find"),
                 icon=ft.Icons.MAP,
-                on_click=lambda e: self.shell.go("/map"),
+                on_click=lambda e: self.host.go("/map"),
                 tooltip=t("charging.find"),
             ),
         )
@@ -134,8 +134,7 @@ class ChargingScreen(Screen):
         spec = " · ".join(
             x
             for x in (
-                t(f"plug.{c.plug_type.value}"),
-                fmt.kw(c.max_power_kw, lang) if c.max_power_kw else "",
+                fmt.connector_title(t, c.plug_type.value, c.max_power_kw, lang),
                 c.evse_id or "",
             )
             if x
@@ -161,9 +160,9 @@ class ChargingScreen(Screen):
 
     def login(self) -> ft.Control:
         form = LoginForm(
-            self.shell.account_vm,
-            self.shell.run,
-            on_register=lambda: self.shell.go("/account/register"),
+            self.host.account_vm,
+            self.host.run,
+            on_register=lambda: self.host.go("/account/register"),
         )
         return ft.Column(
             [
@@ -208,7 +207,7 @@ class ChargingScreen(Screen):
                     ft.OutlinedButton(
                         t("cards.add"),
                         icon=ft.Icons.ADD_CARD,
-                        on_click=lambda e: self.shell.go("/cards"),
+                        on_click=lambda e: self.host.go("/cards"),
                         tooltip=t("cards.add"),
                     ),
                 )
@@ -219,7 +218,7 @@ class ChargingScreen(Screen):
                 ft.Row(
                     [
                         ft.Icon(ft.Icons.EURO, color=ft.Colors.PRIMARY),
-                        ft.Text(tariff_text(t, vm.tariff, lang), expand=True),
+                        ft.Text(fmt.tariff_text(t, vm.tariff, lang), expand=True),
                     ]
                 ),
                 ft.Text(t("charging.price_note"), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
@@ -239,7 +238,7 @@ class ChargingScreen(Screen):
                     ft.FilledButton(
                         t("charging.confirm"),
                         icon=ft.Icons.BOLT,
-                        on_click=lambda e: self.shell.run(vm.start()),
+                        on_click=lambda e: self.host.run(vm.start()),
                         disabled=not vm.card_id,
                         tooltip=t("charging.confirm"),
                         height=52,
@@ -333,7 +332,7 @@ class ChargingScreen(Screen):
         metrics2 = [
             metric(
                 t("charging.soc"),
-                f"{s.soc:.0f} %" if s.soc is not None else "–",
+                fmt.percent(s.soc, lang),
                 ft.Icons.BATTERY_STD,
                 SOC_COLOUR,
                 ident="live-soc",
@@ -415,7 +414,7 @@ class ChargingScreen(Screen):
             ft.FilledButton(
                 t("charging.stop"),
                 icon=ft.Icons.STOP_CIRCLE,
-                on_click=lambda e: self.shell.run(vm.stop()),
+                on_click=lambda e: self.host.run(vm.stop()),
                 disabled=stopping,
                 tooltip=t("charging.stop"),
                 height=56,
@@ -450,9 +449,10 @@ class ChargingScreen(Screen):
                         ),
                         metric(t("charging.duration"), fmt.duration(s.duration_s), ft.Icons.TIMER),
                         metric(
-                            t("charging.cost"),
+                            t(vm.cost_label_key),
                             fmt.money(vm.cost_so_far, vm.currency, lang) or "–",
                             ft.Icons.EURO,
+                            ident="final-cost",
                         ),
                     ],
                     spacing=12,
@@ -462,7 +462,7 @@ class ChargingScreen(Screen):
                         ft.OutlinedButton(
                             t("charging.to_history"),
                             icon=ft.Icons.HISTORY,
-                            on_click=lambda e: (vm.done(), self.shell.go("/history")),
+                            on_click=lambda e: (vm.done(), self.host.go("/history")),
                             tooltip=t("charging.to_history"),
                         ),
                         ft.FilledButton(

@@ -8,27 +8,31 @@ import flet as ft
 
 from app import format as fmt
 from app.components.charts import monthly_chart
-from app.components.common import empty_state, error_banner, metric, safe_update, section
+from app.components.common import (
+    empty_state,
+    error_banner,
+    icon_button,
+    metric,
+    safe_update,
+    section,
+)
+from app.host import Host
 from app.screens.base import Screen
 from app.theme import ENERGY_COLOUR, SOC_COLOUR
+from app.viewmodels.charging_vm import cost_label_key
 from app.viewmodels.history_vm import HistoryViewModel
 from services.models import ChargingSession
 
 
-def month_title(t, key: str) -> str:
-    year, month = key.split("-")
-    return f"{t(f'month.{int(month)}')} {year}"
-
-
 class HistoryScreen(Screen):
-    def __init__(self, shell) -> None:
-        super().__init__(shell)
-        self.vm: HistoryViewModel = shell.history_vm
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.vm: HistoryViewModel = host.history_vm
         self.vm.subscribe(self.redraw)
 
     def on_show(self) -> None:
         if self.ctx.logged_in:
-            self.shell.run(self.vm.load())
+            self.host.run(self.vm.load())
 
     def content(self) -> ft.Control:
         t = self.t
@@ -42,7 +46,7 @@ class HistoryScreen(Screen):
                         t("history.login_text"),
                         ft.FilledButton(
                             t("account.login"),
-                            on_click=lambda e: self.shell.go("/account"),
+                            on_click=lambda e: self.host.go("/account"),
                             tooltip=t("account.go_login"),
                         ),
                     ),
@@ -50,15 +54,15 @@ class HistoryScreen(Screen):
                 expand=True,
             )
         exports = [
-            ft.IconButton(
-                icon=ft.Icons.TABLE_VIEW,
-                tooltip=t("history.export_csv"),
-                on_click=lambda e: self.shell.run(self.export_csv()),
+            icon_button(
+                ft.Icons.TABLE_VIEW,
+                t("history.export_csv"),
+                lambda e: self.host.run(self.export_csv()),
             ),
-            ft.IconButton(
-                icon=ft.Icons.TRAVEL_EXPLORE,
-                tooltip=t("history.export_map"),
-                on_click=lambda e: self.shell.run(self.export_map()),
+            icon_button(
+                ft.Icons.TRAVEL_EXPLORE,
+                t("history.export_map"),
+                lambda e: self.host.run(self.export_map()),
             ),
         ]
         items: list[ft.Control] = []
@@ -75,14 +79,15 @@ class HistoryScreen(Screen):
         lang = self.ctx.settings.language
         first = True
         for month, sessions in groups.items():
-            kwh = sum(s.energy_kwh for s in sessions)
-            cost = sum(s.cost.total for s in sessions if s.cost)
-            cur = next((s.cost.currency for s in sessions if s.cost), "EUR")
+            kwh, cost, cur = self.vm.month_totals(month)
             items.append(
                 ft.Row(
                     [
                         ft.Text(
-                            month_title(t, month), size=16, weight=ft.FontWeight.BOLD, expand=True
+                            fmt.month_title(t, month),
+                            size=16,
+                            weight=ft.FontWeight.BOLD,
+                            expand=True,
                         ),
                         ft.Text(
                             f"{fmt.kwh(kwh, lang)} · {fmt.money(cost, cur, lang)}",
@@ -99,7 +104,7 @@ class HistoryScreen(Screen):
                 ft.TextButton(
                     t("history.more"),
                     tooltip=t("history.more"),
-                    on_click=lambda e: self.shell.run(self.vm.load_more()),
+                    on_click=lambda e: self.host.run(self.vm.load_more()),
                 )
             )
         return ft.Column(
@@ -148,7 +153,7 @@ class HistoryScreen(Screen):
                 ft.Container(
                     metric(
                         t("history.co2"),
-                        f"{fmt.number(st.co2_saved_kg, 0, lang)} kg",
+                        fmt.with_unit(st.co2_saved_kg, "kg", 0, lang),
                         ft.Icons.ECO,
                         SOC_COLOUR,
                     ),
@@ -159,7 +164,7 @@ class HistoryScreen(Screen):
             run_spacing=10,
         )
         series = self.vm.monthly_series()
-        chart = monthly_chart(series, t("history.chart")) if series else ft.Container()
+        chart = monthly_chart(series, t("history.chart"), lang) if series else ft.Container()
         return section(
             t("history.statistics"),
             row,
@@ -227,7 +232,7 @@ class HistoryScreen(Screen):
             border_radius=16,
             bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
             ink=True,
-            on_click=lambda e, sid=s.id: self.shell.go(f"/history/{sid}"),
+            on_click=lambda e, sid=s.id: self.host.go(f"/history/{sid}"),
         )
         return ft.Semantics(
             identifier="history-first" if first else "history-item",
@@ -243,7 +248,7 @@ class HistoryScreen(Screen):
             await picker.save_file(
                 file_name=name, src_bytes=data, dialog_title=self.t("history.save_as")
             )
-            self.shell.snack(self.t("history.exported", name=name))
+            self.host.snack(self.t("history.exported", name=name))
         except Exception as exc:
             self.vm.error = self.t("history.export_failed", reason=str(exc))
             self.vm.notify()
@@ -258,9 +263,9 @@ class HistoryScreen(Screen):
 
 
 class SessionDetailScreen(Screen):
-    def __init__(self, shell, session_id: str) -> None:
-        super().__init__(shell)
-        self.vm: HistoryViewModel = shell.history_vm
+    def __init__(self, host: Host, session_id: str) -> None:
+        super().__init__(host)
+        self.vm: HistoryViewModel = host.history_vm
         self.session_id = session_id
         self._unsub = self.vm.subscribe(self.redraw)
 
@@ -269,7 +274,7 @@ class SessionDetailScreen(Screen):
 
     def view(self, route: str) -> ft.View:
         self.root = ft.Container(content=self.content(), expand=True)
-        self.shell.run(self.vm.open(self.session_id))
+        self.host.run(self.vm.open(self.session_id))
         return ft.View(
             route=route,
             appbar=ft.AppBar(title=ft.Text(self.t("history.detail"))),
@@ -304,7 +309,7 @@ class SessionDetailScreen(Screen):
                     ),
                     metric(t("charging.duration"), fmt.duration(s.duration_s), ft.Icons.TIMER),
                     metric(
-                        t("charging.cost"),
+                        t(cost_label_key(s) if s.cost else "history.cost"),
                         fmt.money(s.cost.total, s.cost.currency, lang) if s.cost else "–",
                         ft.Icons.EURO,
                     ),

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 
 import flet as ft
 import flet_map as fm
 
 from app import format as fmt
-from app.components.common import error_banner, safe_update, status_chip
+from app.components.common import (
+    error_banner,
+    icon_button,
+    is_mounted,
+    safe_update,
+    status_chip,
+)
+from app.host import Host
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
 from app.viewmodels.clusters import MarkerItem, cluster_status
 from app.viewmodels.map_vm import POWER_STEPS
 from services.models import ConnectorStatus, CurrentType, PlugType, Station
+from services.settings import get_settings
 
 try:  # "near me" where the platform gives a position (browser, phone)
     import flet_geolocator
@@ -27,8 +34,6 @@ except ImportError:
 log = logging.getLogger(__name__)
 LOCATION_TIMEOUT_S = 15.0
 
-# Public OSM tiles by default; VOLTRA_TILE_URL="" turns tiles off (kiosks with no internet).
-TILE_URL = os.environ.get("VOLTRA_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 PLUG_ICONS = {
     PlugType.TYPE2: ft.Icons.ELECTRICAL_SERVICES,
     PlugType.CCS: ft.Icons.EV_STATION,
@@ -39,9 +44,9 @@ PLUG_ICONS = {
 
 
 class MapScreen(Screen):
-    def __init__(self, shell) -> None:
-        super().__init__(shell)
-        self.vm = shell.map_vm
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.vm = host.map_vm
         self.vm.subscribe(self.on_vm)
         self.vm.subscribe_status(self.on_status)
         self._marker_index: list = []
@@ -57,19 +62,21 @@ class MapScreen(Screen):
 
     # ------------------------------------------------------------------ build
     def on_show(self) -> None:
-        page = self.shell.page
+        page = self.host.page
         self.vm.view_size = (float(page.width or 1000), float(page.height or 700))
         if not self.vm.searched_once and not self.vm.busy:
-            self.shell.run(self.vm.search())
+            self.host.run(self.vm.search())
 
     def content(self) -> ft.Control:
         t = self.t
-        narrow = self.shell.narrow
+        narrow = self.host.narrow
+        self.vm.take_camera_request()  # the new map starts where the request points
         self.marker_layer = fm.MarkerLayer(markers=self.build_markers())
         layers: list = []
-        if TILE_URL:
+        # Public OSM tiles by default; VOLTRA_TILE_URL="" turns tiles off (offline kiosks).
+        if tile_url := get_settings().tile_url:
             # no on_image_error handler: offline, each failed tile would be one more event
-            layers.append(fm.TileLayer(url_template=TILE_URL, user_agent_package_name="app.voltra"))
+            layers.append(fm.TileLayer(url_template=tile_url, user_agent_package_name="app.voltra"))
         layers.append(self.marker_layer)
         self.map = fm.Map(
             expand=True,
@@ -87,7 +94,7 @@ class MapScreen(Screen):
             content=ft.FilledTonalButton(
                 t("map.search_area"),
                 icon=ft.Icons.REFRESH,
-                on_click=lambda e: self.shell.run(self.vm.search_this_area()),
+                on_click=lambda e: self.host.run(self.vm.search_this_area()),
                 tooltip=t("map.search_area"),
             ),
             visible=self.vm.moved,
@@ -127,7 +134,9 @@ class MapScreen(Screen):
         )
         overlay = ft.Stack(
             [
-                self.map,
+                ft.Semantics(
+                    label=t("map.map_label"), container=True, content=self.map, expand=True
+                ),
                 ft.Container(self.search_bar(), left=12, right=12, top=12),
                 ft.Container(self.progress, left=0, right=0, top=0),
                 ft.Container(self.area_button, left=0, right=0, top=0),
@@ -185,31 +194,29 @@ class MapScreen(Screen):
             border=ft.InputBorder.NONE,
             dense=True,
             expand=True,
-            on_submit=lambda e: self.shell.run(self.vm.search_place(e.control.value or "")),
+            on_submit=lambda e: self.host.run(self.vm.search_place(e.control.value or "")),
         )
         n = self.vm.active_filter_count
-        self.filter_badge = ft.IconButton(
-            icon=ft.Icons.TUNE,
-            tooltip=t("map.filters"),
-            on_click=lambda e: self.open_filters(),
+        self.filter_badge = icon_button(
+            ft.Icons.TUNE,
+            t("map.filters_active", n=n) if n else t("map.filters"),
+            lambda e: self.open_filters(),
             badge=str(n) if n else None,
         )
         actions: list[ft.Control] = [self.filter_badge]
         if GEOLOCATION and not self.ctx.config.kiosk:  # a kiosk stands still
             actions.insert(
                 0,
-                ft.IconButton(
-                    icon=ft.Icons.MY_LOCATION,
-                    tooltip=t("map.near_me"),
-                    on_click=lambda e: self.shell.run(self.near_me()),
+                icon_button(
+                    ft.Icons.MY_LOCATION, t("map.near_me"), lambda e: self.host.run(self.near_me())
                 ),
             )
-        if self.shell.narrow:
+        if self.host.narrow:
             actions.append(
-                ft.IconButton(
-                    icon=ft.Icons.MAP if self.vm.show_list else ft.Icons.LIST,
-                    tooltip=t("map.show_map") if self.vm.show_list else t("map.show_list"),
-                    on_click=lambda e: self.toggle_list(),
+                icon_button(
+                    ft.Icons.MAP if self.vm.show_list else ft.Icons.LIST,
+                    t("map.show_map") if self.vm.show_list else t("map.show_list"),
+                    lambda e: self.toggle_list(),
                 )
             )
         return ft.Container(
@@ -229,32 +236,36 @@ class MapScreen(Screen):
         colour = STATUS_COLOURS[item.status]
         if item.is_cluster:
             size = 34 + min(20, item.count)
-            content = ft.Container(
+            # The count is drawn; the tooltip (the button's name) says it in words
+            symbol: ft.Control = ft.Semantics(
+                exclude_semantics=True,
                 content=ft.Text(
                     str(item.count), color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=13
                 ),
-                alignment=ft.Alignment.CENTER,
-                bgcolor=colour,
-                border_radius=size,
-                border=ft.Border.all(3, ft.Colors.with_opacity(0.5, ft.Colors.WHITE)),
-                tooltip=self.t("map.cluster", n=item.count),
-                on_click=lambda e, it=item: self.shell.run(self.zoom_into(it)),
             )
+            label = self.t("map.cluster", n=item.count)
+            action = lambda e, it=item: self.host.run(self.zoom_into(it))  # noqa: E731
+            ring = ft.Border.all(3, ft.Colors.with_opacity(0.5, ft.Colors.WHITE))
         else:
             size = 34
             station = item.stations[0]
-            content = ft.Container(
-                content=ft.Icon(ft.Icons.EV_STATION, color=ft.Colors.WHITE, size=18),
-                alignment=ft.Alignment.CENTER,
-                bgcolor=colour,
-                border_radius=size,
-                border=ft.Border.all(2, ft.Colors.WHITE),
-                tooltip=station.name,
-                on_click=lambda e, s=station: self.open_station(s),
-            )
+            symbol = ft.Icon(ft.Icons.EV_STATION, color=ft.Colors.WHITE, size=18)
+            label = self.t("map.marker", name=station.name, status=self.badge_text(station))
+            action = lambda e, s=station: self.open_station(s)  # noqa: E731
+            ring = ft.Border.all(2, ft.Colors.WHITE)
+        content = ft.Container(
+            content=symbol,
+            alignment=ft.Alignment.CENTER,
+            bgcolor=colour,
+            border_radius=size,
+            border=ring,
+            tooltip=label,
+            on_click=action,
+        )
         self._marker_index.append((item, content))
         return fm.Marker(
-            content=content,
+            # One node: a button named by its tooltip, keeping its tap and keyboard focus
+            content=ft.MergeSemantics(content=ft.Semantics(button=True, content=content)),
             coordinates=fm.MapLatitudeLongitude(item.latitude, item.longitude),
             width=size,
             height=size,
@@ -282,7 +293,7 @@ class MapScreen(Screen):
 
     def station_tile(self, s: Station) -> ft.Control:
         t = self.t
-        units = self.ctx.settings.units
+        units, lang = self.ctx.settings.units, self.ctx.settings.language
         plugs = sorted({c.plug_type for c in s.connectors}, key=lambda p: p.value)
         power = s.max_power_kw or max((c.max_power_kw or 0 for c in s.connectors), default=0)
         colour = STATUS_COLOURS[s.status.status]
@@ -325,7 +336,7 @@ class MapScreen(Screen):
                                 " · ".join(
                                     x
                                     for x in (
-                                        fmt.distance(s.distance_km, units),
+                                        fmt.distance(s.distance_km, units, lang),
                                         s.address.one_line(),
                                     )
                                     if x
@@ -366,14 +377,14 @@ class MapScreen(Screen):
             identifier="station-item", label=s.name, button=True, content=tile, container=True
         )
 
-    def badge(self, s: Station) -> ft.Control:
+    def badge_text(self, s: Station) -> str:
         t = self.t
-        text = (
-            t("map.free_of", free=s.status.available, total=s.status.total)
-            if s.status.total
-            else t(f"status.{s.status.status.value}")
-        )
-        return status_chip(t, s.status.status, text)
+        if s.status.total:
+            return t("map.free_of", free=s.status.available, total=s.status.total)
+        return t(f"status.{s.status.status.value}")
+
+    def badge(self, s: Station) -> ft.Control:
+        return status_chip(self.t, s.status.status, self.badge_text(s))
 
     def on_status(self, station_ids: set[str]) -> None:
         """Live status: recolour the affected markers and list rows in place (rebuilding
@@ -402,8 +413,8 @@ class MapScreen(Screen):
 
     # ------------------------------------------------------------------ actions
     def open_station(self, s: Station) -> None:
-        self.shell.station_seed = s
-        self.shell.go(f"/station/{s.id}")
+        self.host.station_seed = s
+        self.host.go(f"/station/{s.id}")
 
     def toggle_list(self) -> None:
         self.vm.show_list = not self.vm.show_list
@@ -411,11 +422,11 @@ class MapScreen(Screen):
 
     def on_position(self, e) -> None:
         if getattr(e, "has_gesture", False):
-            self.shell.touch()
+            self.host.touch()
         self.vm.camera_moved(e.coordinates.latitude, e.coordinates.longitude, e.camera.zoom)
 
     def on_resize(self) -> None:
-        page = self.shell.page
+        page = self.host.page
         self.vm.view_size = (float(page.width or 1000), float(page.height or 700))
 
     def on_vm(self) -> None:
@@ -434,6 +445,19 @@ class MapScreen(Screen):
             self.error.visible = bool(self.vm.error)
             self.error.content = error_banner(self.vm.error)
         safe_update(self.root)
+        self.follow_camera()
+
+    def follow_camera(self) -> None:
+        """Fly the map to a place or position the view model asked for. A map that is not
+        on the page (the phone shows the list) cannot move; it is rebuilt there later."""
+        if self.map is None or not is_mounted(self.map) or self.vm.camera_request is None:
+            return
+        centre, zoom = self.vm.take_camera_request()
+        self.host.run(
+            self.map.move_to(
+                destination=fm.MapLatitudeLongitude(centre.latitude, centre.longitude), zoom=zoom
+            )
+        )
 
     async def near_me(self) -> None:
         """Ask the platform for the position (browser/phone permission prompt)."""
@@ -445,15 +469,19 @@ class MapScreen(Screen):
             lat, lon = pos.latitude, pos.longitude
         except Exception as exc:  # denied, no GPS, unsupported platform, timeout
             log.info("no position: %s", type(exc).__name__)
-        if await self.vm.near_me(lat, lon) and self.map is not None:
-            await self.map.move_to(destination=fm.MapLatitudeLongitude(lat, lon), zoom=14)
+        await self.vm.near_me(lat, lon)
 
     # ------------------------------------------------------------------ filters
     def open_filters(self) -> None:
         t = self.t
         vm = self.vm
-        page = self.shell.page
+        page = self.host.page
         f = vm.filters
+
+        def power_label(k: float | None) -> str:
+            if k is None:
+                return t("filters.any")
+            return f"≥{fmt.NBSP}{fmt.power_rating(k, self.ctx.settings.language)}"
 
         def chip(label: str, selected: bool, on_select) -> ft.Chip:
             return ft.Chip(
@@ -479,8 +507,8 @@ class MapScreen(Screen):
                 [
                     ft.Radio(
                         value="any" if k is None else str(k),
-                        label=t("filters.any") if k is None else f"≥ {k:.0f} kW",
-                        tooltip=t("filters.any") if k is None else f"≥ {k:.0f} kW",
+                        label=power_label(k),
+                        tooltip=power_label(k),
                     )
                     for k in POWER_STEPS
                 ],
@@ -517,7 +545,7 @@ class MapScreen(Screen):
             vm.clear_filters()
             page.pop_dialog()
             self.redraw()
-            self.shell.run(vm.apply_filters())
+            self.host.run(vm.apply_filters())
 
         body = ft.Column(
             [

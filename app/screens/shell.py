@@ -11,6 +11,12 @@ import flet as ft
 
 from app.components.common import safe_update, show_snack
 from app.context import AppContext
+from app.screens.account_screen import AccountScreen, RegisterScreen
+from app.screens.cards_screen import CardsScreen
+from app.screens.charging_screen import ChargingScreen
+from app.screens.history_screen import HistoryScreen, SessionDetailScreen
+from app.screens.map_screen import MapScreen
+from app.screens.station_screen import StationScreen
 from app.theme import NARROW_MAX, dark_theme, theme, theme_mode
 from app.viewmodels.account_vm import AccountViewModel
 from app.viewmodels.cards_vm import CardsViewModel
@@ -33,13 +39,9 @@ TAB_KEYS = ("nav.map", "nav.charging", "nav.cards", "nav.history", "nav.account"
 
 
 class Shell:
-    def __init__(self, page: ft.Page, ctx: AppContext) -> None:
-        from app.screens.account_screen import AccountScreen
-        from app.screens.cards_screen import CardsScreen
-        from app.screens.charging_screen import ChargingScreen
-        from app.screens.history_screen import HistoryScreen
-        from app.screens.map_screen import MapScreen
+    """The window: implements app.host.Host for the screens it shows."""
 
+    def __init__(self, page: ft.Page, ctx: AppContext) -> None:
         self.page, self.ctx = page, ctx
         self.map_vm = MapViewModel(ctx)
         self.charging_vm = ChargingViewModel(ctx)
@@ -162,6 +164,7 @@ class Shell:
         self.charging_vm.reset()
         self.cards_vm.cards = []
         self.history_vm.sessions = []
+        self.account_vm.email_draft = ""
         if self.ctx.profile is not None or self.ctx.provider.is_logged_in:
             try:
                 await self.ctx.sign_out()
@@ -294,10 +297,6 @@ class Shell:
         )
 
     def detail_view(self, route: str) -> ft.View | None:
-        from app.screens.account_screen import RegisterScreen
-        from app.screens.history_screen import SessionDetailScreen
-        from app.screens.station_screen import StationScreen
-
         parts = [p for p in route.split("/") if p]
         if len(parts) == 2 and parts[0] == "station":
             screen = StationScreen(self, parts[1])

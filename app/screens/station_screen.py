@@ -8,7 +8,15 @@ import flet as ft
 
 from app import format as fmt
 from app.components.charts import occupancy_chart
-from app.components.common import error_banner, safe_update, section, show_snack, status_chip
+from app.components.common import (
+    error_banner,
+    icon_button,
+    safe_update,
+    section,
+    show_snack,
+    status_chip,
+)
+from app.host import Host
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
 from app.viewmodels.opening import STATION_TZ, week_lines
@@ -25,38 +33,13 @@ PLUG_ICONS = {
 }
 
 
-def tariff_text(t, tariff, language: str) -> str:
-    if tariff is None:
-        return t("station.price_unknown")
-    if tariff.free_of_charge:
-        return t("station.free")
-    parts = []
-    if tariff.per_kwh:
-        parts.append(f"{fmt.money(tariff.per_kwh, tariff.currency, language)}/kWh")
-    if tariff.per_minute:
-        parts.append(f"{fmt.money(tariff.per_minute, tariff.currency, language)}/min")
-    if tariff.start_fee:
-        parts.append(
-            t("station.start_fee", fee=fmt.money(tariff.start_fee, tariff.currency, language))
-        )
-    if tariff.parking_per_minute:
-        parts.append(
-            t(
-                "station.parking",
-                fee=fmt.money(tariff.parking_per_minute, tariff.currency, language),
-                grace=tariff.parking_grace_minutes,
-            )
-        )
-    return " · ".join(parts) or t("station.free")
-
-
 class StationScreen(Screen):
-    def __init__(self, shell, station_id: str) -> None:
-        super().__init__(shell)
-        seed = shell.station_seed if getattr(shell.station_seed, "id", None) == station_id else None
-        self.vm = StationViewModel(shell.ctx, station_id, seed)
+    def __init__(self, host: Host, station_id: str) -> None:
+        super().__init__(host)
+        seed = host.station_seed if getattr(host.station_seed, "id", None) == station_id else None
+        self.vm = StationViewModel(host.ctx, station_id, seed)
         self._unsub = self.vm.subscribe(self.redraw)
-        self.fav_button: ft.IconButton | None = None
+        self.fav_box: ft.Container | None = None
 
     def close(self) -> None:
         self._unsub()
@@ -68,30 +51,16 @@ class StationScreen(Screen):
         self.title = ft.Text(
             s.name if s else t("station.title"), max_lines=1, overflow=ft.TextOverflow.ELLIPSIS
         )
-        self.fav_button = ft.IconButton(
-            icon=ft.Icons.STAR_BORDER,
-            selected_icon=ft.Icons.STAR,
-            selected=bool(s and s.favourite),
-            selected_icon_color=ft.Colors.AMBER,
-            tooltip=t("station.favourite"),
-            on_click=lambda e: self.shell.run(self.vm.toggle_favourite()),
-            visible=self.ctx.can(Capability.FAVOURITES),
-        )
+        self.fav_box = ft.Container(self.favourite_button())
         actions = [
-            self.fav_button,
-            ft.IconButton(
-                icon=ft.Icons.DIRECTIONS,
-                tooltip=t("station.navigate"),
-                on_click=lambda e: self.shell.run(self.navigate()),
+            self.fav_box,
+            icon_button(
+                ft.Icons.DIRECTIONS, t("station.navigate"), lambda e: self.host.run(self.navigate())
             ),
-            ft.IconButton(
-                icon=ft.Icons.SHARE,
-                tooltip=t("station.share"),
-                on_click=lambda e: self.shell.run(self.share()),
-            ),
+            icon_button(ft.Icons.SHARE, t("station.share"), lambda e: self.host.run(self.share())),
         ]
         self.root = ft.Container(content=self.content(), expand=True)
-        self.shell.run(self.vm.load())
+        self.host.run(self.vm.load())
         return ft.View(
             route=route,
             appbar=ft.AppBar(title=self.title, actions=actions),
@@ -103,10 +72,24 @@ class StationScreen(Screen):
         s = self.vm.station
         if s is not None:
             self.title.value = s.name
-            if self.fav_button:
-                self.fav_button.selected = s.favourite
-            safe_update(self.title, self.fav_button)
+            if self.fav_box is not None:
+                self.fav_box.content = self.favourite_button()
+            safe_update(self.title, self.fav_box)
         super().redraw()
+
+    def favourite_button(self) -> ft.Control:
+        """A switch named for what it does; screen readers announce whether it is on."""
+        on = bool(self.vm.station and self.vm.station.favourite)
+        return icon_button(
+            ft.Icons.STAR_BORDER,
+            self.t("station.favourite"),
+            lambda e: self.host.run(self.vm.toggle_favourite()),
+            selected=on,
+            selected_icon=ft.Icons.STAR,
+            selected_icon_color=ft.Colors.AMBER,
+            visible=self.ctx.can(Capability.FAVOURITES),
+            ident="favourite",
+        )
 
     async def navigate(self) -> None:
         if self.vm.station:
@@ -121,7 +104,7 @@ class StationScreen(Screen):
         except Exception:
             # Web browsers without the share sheet: copy the text instead
             await ft.Clipboard().set(text)
-            show_snack(self.shell.page, self.t("station.copied"))
+            show_snack(self.host.page, self.t("station.copied"))
 
     # ------------------------------------------------------------------ content
     def content(self) -> ft.Control:
@@ -221,7 +204,10 @@ class StationScreen(Screen):
             lines.append(ft.Text(s.operator, color=ft.Colors.PRIMARY, weight=ft.FontWeight.W_600))
         addr = " · ".join(
             x
-            for x in (s.address.one_line(), fmt.distance(s.distance_km, self.ctx.settings.units))
+            for x in (
+                s.address.one_line(),
+                fmt.distance(s.distance_km, self.ctx.settings.units, self.ctx.settings.language),
+            )
             if x
         )
         lines.append(
@@ -236,19 +222,24 @@ class StationScreen(Screen):
         t = self.t
         lang = self.ctx.settings.language
         colour = STATUS_COLOURS[c.status]
-        name = c.label or c.evse_id or t("station.connector", id=c.id)
+        name = fmt.connector_title(t, c.plug_type.value, c.max_power_kw, lang)
         spec = " · ".join(
             x
             for x in (
-                t(f"plug.{c.plug_type.value}"),
-                fmt.kw(c.max_power_kw, lang) if c.max_power_kw else "",
                 c.current_type.value if c.current_type else "",
+                c.evse_id or t("station.connector", id=c.id),
             )
             if x
         )
-        right: list[ft.Control] = [status_chip(t, c.status)]
+        actions: list[ft.Control] = []
+        if hint := self.vm.start_hint(c):
+            actions.append(
+                ft.Text(
+                    hint, size=12, color=ft.Colors.ON_SURFACE_VARIANT, text_align=ft.TextAlign.END
+                )
+            )
         if self.vm.can_start(c):
-            right.append(
+            actions.append(
                 ft.FilledButton(
                     t("station.start"),
                     icon=ft.Icons.BOLT,
@@ -256,32 +247,38 @@ class StationScreen(Screen):
                     on_click=lambda e, conn=c: self.start(s, conn),
                 )
             )
+        details = ft.Row(
+            [
+                ft.Container(
+                    ft.Icon(PLUG_ICONS.get(c.plug_type.value, ft.Icons.POWER), color=colour),
+                    width=44,
+                    height=44,
+                    border_radius=12,
+                    bgcolor=ft.Colors.with_opacity(0.12, colour),
+                    alignment=ft.Alignment.CENTER,
+                ),
+                ft.Column(
+                    [
+                        ft.Text(name, weight=ft.FontWeight.W_600),
+                        ft.Text(spec, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                        ft.Text(fmt.tariff_text(t, c.price, lang), size=12),
+                    ],
+                    spacing=2,
+                    expand=True,
+                    tight=True,
+                ),
+                status_chip(t, c.status),
+            ],
+            spacing=12,
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        )
+        # Start (or why not) under the details: beside them a phone squeezes the price
+        rows: list[ft.Control] = [details]
+        if actions:
+            rows.append(ft.Row(actions, alignment=ft.MainAxisAlignment.END, wrap=True))
         return ft.Container(
-            content=ft.Row(
-                [
-                    ft.Container(
-                        ft.Icon(PLUG_ICONS.get(c.plug_type.value, ft.Icons.POWER), color=colour),
-                        width=44,
-                        height=44,
-                        border_radius=12,
-                        bgcolor=ft.Colors.with_opacity(0.12, colour),
-                        alignment=ft.Alignment.CENTER,
-                    ),
-                    ft.Column(
-                        [
-                            ft.Text(name, weight=ft.FontWeight.W_600),
-                            ft.Text(spec, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
-                            ft.Text(tariff_text(t, c.price, lang), size=12),
-                        ],
-                        spacing=2,
-                        expand=True,
-                        tight=True,
-                    ),
-                    ft.Column(
-                        right, spacing=6, tight=True, horizontal_alignment=ft.CrossAxisAlignment.END
-                    ),
-                ],
-                spacing=12,
+            content=ft.Column(
+                rows, spacing=6, tight=True, horizontal_alignment=ft.CrossAxisAlignment.END
             ),
             padding=ft.Padding.symmetric(vertical=6),
         )
@@ -308,5 +305,5 @@ class StationScreen(Screen):
         return section(t("station.hours"), *rows)
 
     def start(self, s: Station, c: Connector) -> None:
-        self.shell.run(self.shell.charging_vm.prepare(s, c))
-        self.shell.go("/charging")
+        self.host.run(self.host.charging_vm.prepare(s, c))
+        self.host.go("/charging")

@@ -20,6 +20,8 @@ class AccountViewModel(ViewModel):
         self.documents: list[Document] = []
         self.message: str | None = None
         self.field_errors: dict[str, str] = {}
+        # What the driver typed as email: a failed login redraws the form with it
+        self.email_draft = ""
 
     @property
     def show_demo_hint(self) -> bool:
@@ -35,10 +37,14 @@ class AccountViewModel(ViewModel):
         return not self.field_errors
 
     async def login(self, email: str, password: str) -> bool:
+        self.email_draft = email
         if not self._check(email, password):
             self.notify()
             return False
-        return await self._run(self._login(email.strip(), password))
+        ok = await self._run(self._login(email.strip(), password))
+        if ok:
+            self.email_draft = ""
+        return ok
 
     async def _login(self, email: str, password: str) -> None:
         profile = await self.ctx.provider.login(Credentials(username=email, password=password))

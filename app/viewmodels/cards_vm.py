@@ -1,4 +1,4 @@
-"""Cards: list, add (UID validated), rename, block and unblock."""
+"""Cards: list, add (a UID the driver has, or a card the back end issues), rename, block."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.charging_vm import UID_RE
 from services.models import Card, CardStatus
-from services.provider import ProviderError
+from services.provider import Capability, ProviderError
 
 
 def normalise_uid(text: str) -> str:
@@ -47,23 +47,30 @@ class CardsViewModel(ViewModel):
             self.busy = False
             self.notify()
 
+    @property
+    def asks_for_uid(self) -> bool:
+        """Whether the back end registers a card the driver already has (its UID), or
+        issues a new one itself (then the driver is never asked for a UID)."""
+        return self.ctx.can(Capability.CHOOSE_CARD_UID)
+
     def validate_uid(self, text: str) -> str | None:
         problem = uid_problem(normalise_uid(text))
         return self.ctx.t(problem) if problem else None
 
-    async def add(self, uid_text: str, label: str | None) -> bool:
-        uid = normalise_uid(uid_text)
+    async def add(self, uid_text: str | None, label: str | None) -> bool:
+        label = (label or "").strip() or None
+        if not self.asks_for_uid:
+            return await self._do(
+                self.ctx.provider.add_card("", label), "cards.issued", append=True
+            )
+        uid = normalise_uid(uid_text or "")
         problem = uid_problem(uid)
         if problem:
             self.error = self.ctx.t(problem)
             self.notify()
             return False
         assert UID_RE.match(uid)
-        return await self._do(
-            self.ctx.provider.add_card(uid, (label or "").strip() or None),
-            "cards.added",
-            append=True,
-        )
+        return await self._do(self.ctx.provider.add_card(uid, label), "cards.added", append=True)
 
     async def rename(self, card_id: str, label: str) -> bool:
         label = label.strip()
@@ -92,7 +99,9 @@ class CardsViewModel(ViewModel):
                 self.cards.append(card)
             else:
                 self.cards = [card if c.id == card.id else c for c in self.cards]
-            self.message = self.ctx.t(message_key, label=card.label or card.uid)
+            self.message = self.ctx.t(
+                message_key, label=card.label or card.uid, number=card.number or card.uid
+            )
             return True
         finally:
             self.busy = False

@@ -60,6 +60,14 @@ def estimate_cost(tariff: Tariff | None, energy_kwh: float, seconds: float | Non
     return round(tariff.start_fee + tariff.per_kwh * energy_kwh + tariff.per_minute * minutes, 2)
 
 
+def cost_label_key(session: ChargingSession | None) -> str:
+    """Running cost while charging; the billed total once finished, or an estimate from
+    the tariff when the back end has not billed the session yet."""
+    if session is None or session.state.is_active:
+        return "charging.cost"
+    return "charging.cost_total" if session.cost is not None else "charging.cost_estimated"
+
+
 class ChargingViewModel(ViewModel):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -233,6 +241,10 @@ class ChargingViewModel(ViewModel):
         if s.cost is not None:
             return s.cost.total
         return estimate_cost(self.tariff, s.energy_kwh, s.duration_s)
+
+    @property
+    def cost_label_key(self) -> str:
+        return cost_label_key(self.session)
 
     @property
     def currency(self) -> str:

@@ -126,6 +126,18 @@ class HistoryViewModel(ViewModel):
                 self.error = error_message(self.ctx.t, exc)
         self.notify()
 
+    def month_totals(self, month: str) -> tuple[float, float, str]:
+        """(kWh, cost, currency) of a whole month: the back end's statistics, which count
+        every session of the month, not only the pages of history loaded so far."""
+        stats = self.statistics
+        for m in stats.months if stats else []:
+            if m.month == month:
+                return m.energy_kwh, m.cost, stats.currency
+        loaded = self.groups().get(month, [])
+        cost = sum(s.cost.total for s in loaded if s.cost)
+        currency = next((s.cost.currency for s in loaded if s.cost), "EUR")
+        return sum(s.energy_kwh for s in loaded), cost, currency
+
     def monthly_series(self) -> list[tuple[str, float, float]]:
         """(YYYY-MM, kWh, cost) oldest first, last 12 months with data."""
         if self.statistics and self.statistics.months:

@@ -67,6 +67,9 @@ class MapViewModel(ViewModel):
         self.places: list[Place] = []
         self.show_list = False
         self.searched_once = False
+        # Where the map should fly to (a place or the driver's position): the screen takes
+        # it once its map is on the page; a map built later starts at centre/zoom anyway.
+        self.camera_request: tuple[Coordinates, float] | None = None
         self._watch_task: asyncio.Task | None = None
         self.status_updates = 0
         self._status_listeners: list = []
@@ -130,10 +133,17 @@ class MapViewModel(ViewModel):
             self.notify()  # clusters change with zoom
 
     # ------------------------------------------------------------------ places
+    def fly_to(self, centre: Coordinates, zoom: float) -> None:
+        self.centre, self.zoom = centre, zoom
+        self.camera_request = (centre, zoom)
+
+    def take_camera_request(self) -> tuple[Coordinates, float] | None:
+        request, self.camera_request = self.camera_request, None
+        return request
+
     async def go_to_place(self, place: Place) -> None:
         self.places = []
-        self.centre = place.coordinates
-        self.zoom = 13.0
+        self.fly_to(place.coordinates, 13.0)
         await self.search(self.centre)
 
     async def search_place(self, text: str) -> bool:
@@ -154,8 +164,7 @@ class MapViewModel(ViewModel):
             self.error = self.ctx.t("map.location_unavailable")
             self.notify()
             return False
-        self.centre = Coordinates(latitude=latitude, longitude=longitude)
-        self.zoom = 14.0
+        self.fly_to(Coordinates(latitude=latitude, longitude=longitude), 14.0)
         await self.search(self.centre)
         return True
 

@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 
 MAX_IMAGES = 4
+CHARGER_RECHECK_S = 3.0
 
 
 async def fetch_images(urls: list[str], timeout_s: float = 4.0) -> list[bytes]:
@@ -46,6 +47,7 @@ class StationViewModel(ViewModel):
         self.occupancy: list[OccupancySlot] = []
         self.image_bytes: list[bytes] = []
         self._watch_task: asyncio.Task | None = None
+        self._charger_task: asyncio.Task | None = None
 
     async def load(self) -> None:
         self.busy, self.error = True, None
@@ -73,6 +75,24 @@ class StationViewModel(ViewModel):
                 log.info("no occupancy: %s", exc.message)
         if self.ctx.can(Capability.LIVE_STATUS) and self.station.connectors:
             self._watch_task = asyncio.create_task(self._watch())
+        if self.station.remote_start is False and self.ctx.config.chargers_connecting:
+            self._charger_task = asyncio.create_task(self._await_charger())
+
+    async def _await_charger(self) -> None:
+        """Just after start, the simulated chargers are still connecting: look again until
+        this one can take a remote start (or the start-up minute is over)."""
+        while self.ctx.config.chargers_connecting:
+            await asyncio.sleep(CHARGER_RECHECK_S)
+            try:
+                station = await self.ctx.provider.get_station(self.station_id)
+            except ProviderError as exc:
+                log.info("station recheck failed: %s", exc.message)
+                continue
+            if station.remote_start is not False and self.station is not None:
+                self.station.remote_start = station.remote_start
+                self.notify()
+                return
+        self.notify()  # the hint changes from "connecting" to "use your card"
 
     async def _watch(self) -> None:
         ids = [c.id for c in self.station.connectors] if self.station else []
@@ -96,8 +116,9 @@ class StationViewModel(ViewModel):
         return False
 
     def close(self) -> None:
-        if self._watch_task:
-            self._watch_task.cancel()
+        for task in (self._watch_task, self._charger_task):
+            if task:
+                task.cancel()
 
     # --------------------------------------------------------------- derived
     @property
@@ -122,6 +143,19 @@ class StationViewModel(ViewModel):
             and self.station is not None
             and self.station.remote_start is not False
         )
+
+    def start_hint(self, connector: Connector) -> str | None:
+        """Why a free connector has no Start button, in the driver's words."""
+        if (
+            self.can_start(connector)
+            or connector.status is not ConnectorStatus.AVAILABLE
+            or not self.ctx.can(Capability.CHARGING)
+            or self.station is None
+        ):
+            return None
+        if self.ctx.config.chargers_connecting:
+            return self.ctx.t("station.charger_connecting")
+        return self.ctx.t("station.start_at_charger")
 
     def navigate_url(self) -> str:
         s = self.station

@@ -20,6 +20,7 @@ from services.core.cpu_pool import BoundedPool
 from services.core.domain.throttle import SourceLimits
 from services.core.events import EventBus
 from services.core.store.db import ConnectionPool, default_db_path
+from services.settings import get_settings
 
 if TYPE_CHECKING:
     from services.core.services.gateway import ChargerGateway
@@ -42,17 +43,16 @@ class CoreConfig:
     seed: int = 42
     # VOLTRA_ASSETS_DIR lets an installed (non-editable) core find the images elsewhere.
     assets_dir: Path = field(
-        default_factory=lambda: Path(os.environ.get("VOLTRA_ASSETS_DIR") or REPO_ROOT / "assets"))
+        default_factory=lambda: get_settings().assets_dir or REPO_ROOT / "assets")
     # Set once the listening socket is bound, e.g. "http://127.0.0.1:8123". Used to build
     # absolute links (images, document downloads, payment pages).
     base_url: str = ""
     db_threads: int = DEFAULT_DB_THREADS
     # Password hashing (scrypt) runs here, never on the db threads: one worker leaves the
     # other core to everything else; logins beyond the queue are asked to retry.
-    hash_threads: int = field(default_factory=lambda: int(os.environ.get(
-        "VOLTRA_HASH_THREADS") or max(1, (os.cpu_count() or 2) // 2)))
-    hash_queue: int = field(default_factory=lambda: int(os.environ.get(
-        "VOLTRA_HASH_QUEUE") or 64))
+    hash_threads: int = field(default_factory=lambda: get_settings().hash_threads
+                              or max(1, (os.cpu_count() or 2) // 2))
+    hash_queue: int = field(default_factory=lambda: get_settings().hash_queue)
 
 
 Hook = Callable[["Core"], Awaitable[None]]

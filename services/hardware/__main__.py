@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import signal
 import sys
 
@@ -23,6 +22,7 @@ import httpx
 
 from services.hardware.control import ACTIONS, serve_control
 from services.hardware.simulator import Catalog, Simulator
+from services.settings import get_settings
 
 log = logging.getLogger("services.hardware")
 
@@ -72,7 +72,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument(
         "--core",
-        default=os.environ.get("VOLTRA_CORE_URL"),
+        default=get_settings().core_url,
         help="core base URL, e.g. http://127.0.0.1:8123 (env VOLTRA_CORE_URL)",
     )
     p.add_argument(

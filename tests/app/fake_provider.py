@@ -16,6 +16,7 @@ from services.models import (
     Cost,
     CurrentType,
     Document,
+    MonthlyStatistics,
     OccupancySlot,
     Page,
     PlugType,
@@ -176,6 +177,9 @@ class FakeProvider:
 
     async def add_card(self, uid, label=None):
         self._auth()
+        if Capability.CHOOSE_CARD_UID not in self.capabilities:
+            # Like be.ENERGISED: the back end issues a virtual card with a UID of its own
+            uid = f"V{len(self.cards) + 1:07d}"
         card = Card(id=f"c{len(self.cards) + 1}", uid=uid, label=label)
         self.cards.append(card)
         return card.model_copy()
@@ -266,8 +270,22 @@ class FakeProvider:
 
     async def statistics(self, *, since=None, until=None):
         self._auth()
+        months: dict[str, list] = {}
+        for s in self.sessions:
+            months.setdefault(s.started_at.astimezone().strftime("%Y-%m"), []).append(s)
         return Statistics(
-            sessions=len(self.sessions), energy_kwh=sum(s.energy_kwh for s in self.sessions)
+            sessions=len(self.sessions),
+            energy_kwh=sum(s.energy_kwh for s in self.sessions),
+            months=[
+                MonthlyStatistics(
+                    month=m,
+                    sessions=len(items),
+                    energy_kwh=sum(s.energy_kwh for s in items),
+                    cost=sum(s.cost.total for s in items if s.cost),
+                    co2_saved_kg=0.0,
+                )
+                for m, items in sorted(months.items())
+            ],
         )
 
     async def documents(self, *, offset=0, limit=20):

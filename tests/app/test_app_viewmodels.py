@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import flet as ft
 import pytest
 from fake_provider import FakeProvider
 
+from app.components.login_form import LoginForm
 from app.context import AppConfig, AppContext
 from app.i18n import Translator, catalogue
 from app.settings import Settings
@@ -28,7 +30,7 @@ from services.models import (
     PlugType,
     SessionState,
 )
-from services.provider import ConnectorUnavailable, NoVehicle
+from services.provider import Capability, ConnectorUnavailable, NoVehicle
 
 
 @pytest.fixture
@@ -89,6 +91,19 @@ async def test_filters_reach_the_provider_and_available_only_filters(ctx):
     assert [s.name for s in vm.stations] == ["Station 1"]
     vm.clear_filters()
     assert vm.active_filter_count == 0
+    vm.stop_watch()
+
+
+async def test_place_search_moves_the_map_there_once(ctx):
+    vm = MapViewModel(ctx)
+    assert await vm.search_place("Hamburg")
+    centre, zoom = vm.camera_request
+    assert (round(centre.latitude), round(centre.longitude), zoom) == (54, 10, 13.0)
+    assert vm.searched_centre == centre
+    assert vm.take_camera_request() == (centre, zoom)
+    assert vm.take_camera_request() is None  # one flight per request
+    assert await vm.near_me(52.52, 13.405)
+    assert vm.camera_request[1] == 14.0
     vm.stop_watch()
 
 
@@ -198,6 +213,34 @@ async def test_station_detail_start_only_on_available_connector(ctx):
     vm.close()
 
 
+async def test_a_free_connector_without_remote_start_says_why(ctx, monkeypatch):
+    import app.viewmodels.station_vm as station_vm
+
+    monkeypatch.setattr(station_vm, "CHARGER_RECHECK_S", 0.01)
+    ctx.provider.stations[0].remote_start = False  # not connected to the core yet
+    vm = StationViewModel(ctx, "S1")
+    await vm.load()
+    free = vm.station.connectors[0]
+    assert not vm.can_start(free)
+    assert vm.start_hint(free) == "Connecting to the charger…"
+    ctx.provider.stations[0].remote_start = True  # the simulated charger connected
+    for _ in range(200):
+        if vm.can_start(free):
+            break
+        await asyncio.sleep(0.01)
+    assert vm.can_start(free) and vm.start_hint(free) is None
+    vm.close()
+
+    # Long after start (or on a real back end) it is a charger without remote start
+    ctx.config.started_at -= 3600
+    ctx.provider.stations[0].remote_start = False
+    vm = StationViewModel(ctx, "S1")
+    await vm.load()
+    assert vm.start_hint(vm.station.connectors[0]) == "Start with your card at the charger"
+    assert vm.start_hint(vm.station.connectors[1]) is None  # occupied: its status says so
+    vm.close()
+
+
 # ---------------------------------------------------------------- charging
 
 
@@ -223,8 +266,12 @@ async def test_charging_journey_with_default_last_used_card(ctx):
     assert vm.session.energy_kwh > first
     assert vm.cost_so_far is not None and vm.cost_so_far >= 0.5
     assert len(vm.points) >= 2
+    assert vm.cost_label_key == "charging.cost"  # "Cost so far"
     await vm.stop()
     assert vm.phase == Phase.FINISHED and vm.session.state is SessionState.FINISHED
+    assert vm.cost_label_key == "charging.cost_total"
+    vm.session.cost = None  # not billed yet: the tariff's estimate, said as such
+    assert ctx.t(vm.cost_label_key) == "Estimated cost"
     assert ctx.settings.last_card_id == "c2"
 
 
@@ -294,6 +341,7 @@ async def test_cards_add_rename_block_unblock(ctx):
     vm = CardsViewModel(ctx)
     await vm.load()
     assert len(vm.cards) == 3
+    assert vm.asks_for_uid
     assert not await vm.add("12 34", "Bad") and "8, 14 or 20" in vm.error
     assert await vm.add("0a0b0c0d", "Work")
     added = vm.cards[-1]
@@ -307,7 +355,44 @@ async def test_cards_add_rename_block_unblock(ctx):
     assert not vm.is_blocked(vm.get(added.id))
 
 
+async def test_a_back_end_that_issues_cards_is_not_asked_for_a_uid(ctx):
+    ctx.provider.capabilities = frozenset(Capability) - {Capability.CHOOSE_CARD_UID}
+    await login(ctx)
+    vm = CardsViewModel(ctx)
+    await vm.load()
+    assert not vm.asks_for_uid
+    assert await vm.add(None, "  Weekend ")
+    added = vm.cards[-1]
+    assert added.label == "Weekend"
+    assert ctx.provider.cards[-1].uid == "V0000004"  # the back end's, not one we made up
+    assert vm.message == (
+        "Weekend added: a virtual charge card, number V0000004. "
+        "Use it to start charging from the app."
+    )
+
+
 # ---------------------------------------------------------------- history
+
+
+async def test_month_totals_count_the_whole_month_not_the_loaded_page(ctx, monkeypatch):
+    import app.viewmodels.history_vm as history_vm
+
+    monkeypatch.setattr(history_vm, "PAGE", 2)
+    await login(ctx)
+    for _ in range(5):
+        s = await ctx.provider.start_charging("S1-1", "c1")
+        await ctx.provider.get_session(s.id)
+        await ctx.provider.stop_charging(s.id)
+    vm = HistoryViewModel(ctx)
+    await vm.load()
+    assert len(vm.sessions) == 2 and not vm.is_last
+    month = next(iter(vm.groups()))
+    kwh, cost, currency = vm.month_totals(month)
+    assert kwh == pytest.approx(sum(s.energy_kwh for s in ctx.provider.sessions))
+    assert cost == pytest.approx(sum(s.cost.total for s in ctx.provider.sessions))
+    assert currency == "EUR"
+    vm.statistics = None  # a back end without statistics: the sessions loaded
+    assert vm.month_totals(month)[0] == pytest.approx(sum(s.energy_kwh for s in vm.sessions))
 
 
 async def test_history_groups_stats_and_csv(ctx):
@@ -340,6 +425,10 @@ async def test_login_validation_and_errors(ctx):
     assert set(vm.field_errors) == {"email", "password"}
     assert not await vm.login("driver@example.com", "wrong")
     assert vm.error == "Email or password is not correct."
+    # The form redrawn after the failure keeps the email the driver typed
+    form = LoginForm(vm, lambda coro: coro.close()).build()
+    fields = [c for c in form.content.controls if isinstance(c, ft.TextField)]
+    assert [f.value for f in fields][:1] == ["driver@example.com"]
     assert await vm.login("driver@example.com", "driver-demo")
     assert ctx.logged_in and "Dana" in vm.message
     assert [d.title for d in vm.documents] == ["Invoice 1"]  # loaded with the login

@@ -14,7 +14,7 @@ def test_plug_type_filter(app_server, ui_factory):
     ui = ui_factory(app_server.url)
     items = ui.test_id("station-item")
     expect(items.first).to_be_visible(timeout=60_000)
-    ui.click(ui.labelled("Filters"))
+    ui.click(ui.button("Filters"))
     ui.click(ui.page.get_by_role("checkbox", name="CCS").or_(ui.labelled("CCS")).first)
     ui.shot("filters-light-wide")
     ui.click(ui.button("Apply filters"))

@@ -18,7 +18,7 @@ def test_near_me_uses_the_browser_position(app_server, ui_factory):
     items = ui.test_id("station-item")
     expect(items.first).to_be_visible(timeout=60_000)
     assert "Berlin" in items.first.inner_text()
-    ui.click(ui.labelled("Near me"))
+    ui.click(ui.button("Near me"))
     deadline = time.monotonic() + 30
     first = ""
     while time.monotonic() < deadline:

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
+from app.i18n import Translator
+
 TIMEOUT_MS = 30_000
+# A screen taller than this is broken (or a list that should page), not a screenshot
+MAX_SHOT_HEIGHT = 4000
+
+
+# Tabs by their English name -> route
+TABS = {"Map": "map", "Charging": "charging", "Cards": "cards", "History": "history",
+        "Account": "account"}
 
 
 class UI:
     def __init__(self, page: Page, url: str, shots: Path) -> None:
         self.page, self.url, self.shots = page, url, shots
+        self.t = Translator("en")  # the UI's language: what buttons and tabs are called
         page.set_default_timeout(TIMEOUT_MS)
         # No tile server in tests: abort tile requests so the map shows markers on plain
         # background without waiting on the network.
@@ -42,10 +53,13 @@ class UI:
 
     # ------------------------------------------------------------------ acting
     def tab(self, name: str) -> None:
-        """Bottom bar (role tab) on narrow screens, rail destination (button) on wide.
+        """Bottom bar (role tab) on narrow screens, rail destination (button) on wide;
+        ``name`` is the English one, the tab is found by its name in the UI's language.
         The route shows in the URL; a tap that lands during a page transition is lost
         (Flutter ignores input while routes animate), so tap again until it arrives."""
-        path = "/" + name.lower()
+        key = TABS[name]
+        path = "/" + key
+        name = self.t(f"nav.{key}")
         for _ in range(4):
             tab = self.page.get_by_role("tab", name=re.compile(rf"^{name}\b"))
             if tab.count():
@@ -89,10 +103,21 @@ class UI:
         time.sleep(0.5)
 
     def login(self, email: str = "driver@example.com", password: str = "driver-demo") -> None:
-        self.type_into("Email", email)
-        self.type_into("Password", password)
-        self.click(self.button("Log in"))
-        expect(self.button("Log in")).to_have_count(0, timeout=TIMEOUT_MS)
+        self.type_into(self.t("account.email"), email)
+        self.type_into(self.t("account.password"), password)
+        self.click(self.button(self.t("account.login")))
+        expect(self.button(self.t("account.login"))).to_have_count(0, timeout=TIMEOUT_MS)
+
+    def set_language(self, language: str) -> None:
+        """Switch the UI language in Account settings (the segment is named twice: its
+        label and its tooltip)."""
+        self.tab("Account")
+        name = Translator(language)(f"language.{language}")
+        self.click(self.button(f"{name} {name}").or_(self.button(name)).first)
+        self.t = Translator(language)
+        expect(self.page.get_by_role("tab", name=re.compile(rf"^{self.t('nav.account')}\b")).or_(
+            self.page.get_by_role("button", name=re.compile(rf"^{self.t('nav.account')}\s+Tab"))
+        ).first).to_be_visible()
 
     def go_home(self) -> None:
         self.tab("Map")
@@ -105,8 +130,45 @@ class UI:
         )
         time.sleep(0.8)
 
-    def shot(self, name: str) -> Path:
+    def overflow_px(self) -> int:
+        """How far the tallest scrolling area reaches below what the window shows."""
+        return self.page.evaluate(
+            "() => Math.max(0, ...[...document.querySelectorAll('flt-semantics')]"
+            ".filter(e => getComputedStyle(e).overflowY === 'scroll')"
+            ".map(e => e.scrollHeight - e.clientHeight))"
+        )
+
+    @contextlib.contextmanager
+    def full_height(self, max_height: int = MAX_SHOT_HEIGHT):
+        """Grow the window until nothing scrolls (Flutter scrolls inside its canvas and
+        builds only what is near the screen), then restore it."""
+        viewport = self.page.viewport_size
         self.settle()
+        try:
+            if viewport:
+                height = viewport["height"]
+                for _ in range(4):
+                    extra = self.overflow_px()
+                    if extra <= 1 or height >= max_height:
+                        break
+                    height = min(max_height, height + extra)
+                    self.page.set_viewport_size({"width": viewport["width"], "height": height})
+                    self.settle()
+            yield
+        finally:
+            if viewport and self.page.viewport_size != viewport:
+                self.page.set_viewport_size(viewport)
+                self.settle()
+
+    def shot(self, name: str, full: bool = True) -> Path:
+        """A screenshot; ``full``: of the whole scroll height, not only the top."""
+        if not full:
+            self.settle()
+            return self.save_shot(name)
+        with self.full_height():
+            return self.save_shot(name)
+
+    def save_shot(self, name: str) -> Path:
         self.shots.mkdir(parents=True, exist_ok=True)
         path = self.shots / f"{name}.jpg"
         self.page.screenshot(path=str(path), type="jpeg", quality=70)

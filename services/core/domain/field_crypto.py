@@ -27,6 +27,8 @@ from pathlib import Path
 import platformdirs
 from cryptography.fernet import Fernet, InvalidToken
 
+from services.settings import get_settings
+
 PREFIX = "enc1:"
 ENV_KEY = "VOLTRA_DATA_KEY"
 ENV_KEY_FILE = "VOLTRA_DATA_KEY_FILE"
@@ -40,9 +42,9 @@ class DataKeyError(RuntimeError):
 
 
 def key_path() -> Path:
-    configured = os.environ.get(ENV_KEY_FILE)
+    configured = get_settings().data_key_file
     if configured:
-        return Path(configured)
+        return configured
     return platformdirs.user_config_path("voltra") / "data.key"
 
 
@@ -75,7 +77,8 @@ def _fernet(env_key: str | None, path: str) -> Fernet:
 
 def fernet() -> Fernet:
     """The data key as a Fernet; read once per (environment, path)."""
-    return _fernet(os.environ.get(ENV_KEY) or None, str(key_path()))
+    key = get_settings().data_key
+    return _fernet(key.get_secret_value() if key else None, str(key_path()))
 
 
 def seal(value: str | None) -> str | None:

@@ -8,7 +8,8 @@ Chargelog ``status`` (the document types it as a free String; its filter enum
 Filter ``started`` selects running sessions, ``stopped`` finished and failed ones.
 
 ``transaction_id`` is the session id (``sessions.id``), the value a stop takes; the
-charger knows the session by its own random id (``sessions.ocpp_tx_id``). Times: ``TimeFrameFilter`` selects sessions whose start lies in ``[start, end)``;
+charger knows the session by its own random id (``sessions.ocpp_tx_id``).
+Times: ``TimeFrameFilter`` selects sessions whose start lies in ``[start, end)``;
 either bound may be missing. Newest first.
 
 Running sessions show live figures: energy from the latest meter value, cost from the

@@ -14,6 +14,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+from services.settings import get_settings
+
 SENDER = "Voltra <no-reply@voltra.invalid>"
 
 
@@ -35,5 +37,5 @@ def send(directory: Path, to: str, subject: str, body: str) -> Path:
 
 def directory_for(db_path: Path) -> Path:
     """``VOLTRA_OUTBOX_DIR``, else ``outbox/`` beside the core's database."""
-    configured = os.environ.get("VOLTRA_OUTBOX_DIR")
-    return Path(configured) if configured else Path(db_path).parent / "outbox"
+    configured = get_settings().outbox_dir
+    return configured if configured else Path(db_path).parent / "outbox"

@@ -10,7 +10,8 @@ Rules:
   connectors are fixed once it exists: the same connector ids (EVSE IDs) must come again,
   each of which must be unique in the whole core. A deleted station disappears from
   searches; a later push without ``deleted`` brings it back.
-- Status updates and sessions apply only to connectors of the partner's own stations.
+- Status updates and sessions apply only to connectors of the partner's own stations: the
+  ones it pushed, and those of the operator it speaks for, if any.
 """
 
 from __future__ import annotations

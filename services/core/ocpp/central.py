@@ -5,7 +5,7 @@ keeps the live links by charge point identity (station uuid), batches meter valu
 transaction per flush, and runs a sweeper that fails remote starts that never began and
 stops sessions whose stopMinutes / rate package automaticStop has elapsed.
 
-Tunables (environment, read at start; defaults are production values):
+Tunables (``services.settings``, from the environment; defaults are production values):
 - ``VOLTRA_OCPP_HEARTBEAT`` heartbeat interval sent in BootNotification (s, default 300);
 - ``VOLTRA_OCPP_CALL_TIMEOUT`` how long to wait for a charger's reply (s, default 30);
 - ``VOLTRA_REMOTE_START_TIMEOUT`` how long a remote start may wait for the vehicle (s, 120);
@@ -38,7 +38,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any
@@ -55,6 +54,7 @@ from services.core.ocpp import credentials, frames
 from services.core.ocpp import status as status_store
 from services.core.ocpp.link import StationLink
 from services.core.store.db import to_iso
+from services.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -62,13 +62,6 @@ SUBPROTOCOL = "ocpp1.6"
 METER_FLUSH_S = 0.25
 SWEEP_S = 1.0
 MAX_QUEUED_METER_ROWS = 200_000  # while the store is unavailable; older rows go first
-
-
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
 
 
 class BoundedRecords(logging.Filter):
@@ -120,15 +113,14 @@ class CentralSystem:
     def __init__(self, core: Any) -> None:
         self.core = core
         self.links: dict[str, StationLink] = {}
-        self.heartbeat_interval = int(_env_float("VOLTRA_OCPP_HEARTBEAT", 300))
-        self.call_timeout = _env_float("VOLTRA_OCPP_CALL_TIMEOUT", 30)
-        self.start_timeout = _env_float(
-            "VOLTRA_REMOTE_START_TIMEOUT", charging.DEFAULT_START_TIMEOUT_S
-        )
-        self.minute_seconds = _env_float("VOLTRA_MINUTE_SECONDS", 60)
-        self.stale_grace = _env_float("VOLTRA_STALE_SESSION_GRACE", 120)
-        self.demo_time_factor = max(1.0, _env_float("VOLTRA_DEMO_TIME_FACTOR", 10_000))
-        self.time_factor = max(1.0, _env_float("VOLTRA_METER_TIME_FACTOR", 1))
+        env = get_settings()
+        self.heartbeat_interval = int(env.ocpp_heartbeat)
+        self.call_timeout = env.ocpp_call_timeout
+        self.start_timeout = env.remote_start_timeout
+        self.minute_seconds = env.minute_seconds
+        self.stale_grace = env.stale_session_grace
+        self.demo_time_factor = max(1.0, env.demo_time_factor)
+        self.time_factor = max(1.0, env.meter_time_factor)
         self._warned_demo: set[str] = set()
         self._meter_rows: list[tuple] = []
         self._flush_lock = asyncio.Lock()

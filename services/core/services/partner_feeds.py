@@ -93,11 +93,14 @@ def post_station(conn: sqlite3.Connection, principal: Principal, identifier: str
 
 def partner_connector(conn: sqlite3.Connection, principal: Principal, identifier: str,
                       evse_id: str) -> int:  # fmt: skip
-    """The id of a connector of the partner's own stations, by EVSE ID."""
+    """The id of a connector of the partner's own stations (those it pushed, and those of
+    the operator it speaks for), by EVSE ID."""
     with transaction(conn):
         _own(conn, principal, identifier, _now(None))
     row = store.evse_station(conn, evse_id)
-    if row is None or row["partner_id"] != principal.partner_id:
+    own = row is not None and (row["partner_id"] == principal.partner_id or (
+        principal.operator_id is not None and row["operator_id"] == principal.operator_id))
+    if not own:
         raise FeedError("not_found", "connector-id",
                         f"no EVSE '{evse_id}' at a station of this partner")
     return int(row["id"])
@@ -129,6 +132,7 @@ def post_session(conn: sqlite3.Connection, principal: Principal, identifier: str
     connector_id = partner_connector(conn, principal, identifier, s.evse_id)
     with transaction(conn):
         station = store.evse_station(conn, s.evse_id)
+        assert station is not None  # partner_connector found it
         cols: dict[str, Any] = {
             "user_id": s.user_id, "card_id": s.card_id, "connector_id": connector_id,
             "station_id": int(station["station_id"]),

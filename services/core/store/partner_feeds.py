@@ -50,9 +50,10 @@ def station_of_partner(conn: sqlite3.Connection, partner_id: int, external_id: s
 
 
 def evse_station(conn: sqlite3.Connection, evse_id: str) -> sqlite3.Row | None:
-    """The connector with this EVSE ID (id, station_id) and its station's partner."""
+    """The connector with this EVSE ID (id, station_id) and its station's partner and
+    operator."""
     return conn.execute(
-        "SELECT c.id, c.station_id, s.partner_id FROM connectors c"
+        "SELECT c.id, c.station_id, s.partner_id, s.operator_id FROM connectors c"
         " JOIN stations s ON s.id = c.station_id WHERE c.evse_id = ?", (evse_id,)).fetchone()
 
 

@@ -150,7 +150,15 @@ def test_pushes_stay_with_their_partner(cpo: Oioi, oem: Oioi, identifier: str) -
     stranger = {"connector-id": evses[0], "status": "Offline",
                 "partner-identifier": identifier}
     assert oem("connector-post-status", stranger).code == 220  # an OEM key: not its role
-    assert cpo("connector-post-status", {**stranger, "connector-id": "DE*VOL*E1*1"}).code == 181
+    # a station of another operator (the demo CPO speaks for Voltra Charge, VOL)
+    foreign = oem.ok("station-get-surface", {"min-lat": 35, "max-lat": 70, "min-long": -10,
+                                             "max-long": 30})["stations"]
+    by_ids = oem.ok("station-get-by-ids", {"station-ids": [s["id"] for s in foreign[:10]]})
+    evse = {c["external-id"].split("*")[1]: c["external-id"]
+            for st in by_ids["stations"] for c in st["connectors"]}
+    assert set(evse) - {"VOL", "8PS"}, evse
+    other_operator = next(v for k, v in evse.items() if k not in ("VOL", "8PS"))
+    assert cpo("connector-post-status", {**stranger, "connector-id": other_operator}).code == 181
     assert cpo("connector-post-status", {**stranger, "partner-identifier": ""}).code == 211
 
 
@@ -223,7 +231,12 @@ def test_session_post_lands_in_the_drivers_history(cpo: Oioi, oem: Oioi, gql: Gq
     documented("session-post", cpo("session-post", running))
     mine = oem.ok("user-get-recent-sessions", {"user": user.ref()})["user"]["sessions"]
     assert len(mine) == 2 and mine[0]["session-interval"]["end"] == "2010-02-01T12:00:00+00:00"
-    # a driver the core does not know
+    # a date beyond the calendar, a stop before the start, a driver the core does not know
+    for interval in ({"start": "2010-01-01T11:00:00+00:00", "stop": "9999-12-31T23:59:59-14:00"},
+                     {"start": "2010-01-01T11:00:00+00:00", "stop": "2009-01-01T11:00:00Z"},
+                     {"start": "2010-01-01 11:00"}):
+        bad = cpo("session-post", {**cdr, "session-interval": interval})
+        assert bad.code == 230 and "session-interval" in bad.message, bad
     cdr["user"]["identifier"] = "0477BD22AA4AAA"
     assert cpo("session-post", cdr).code == 191
 

@@ -62,6 +62,12 @@ def test_the_key(oioi: Oioi) -> None:
     (b'{"station-get-by-ids": {"station-ids": ["1770"]}}', ("station-ids.0",)),
     (b'{"station-get-by-ids": {"station-ids": [1,2,3,4,5,6,7,8,9,10,11]}}', ("station-ids",)),
     (b'{"station-get-by-ids": {"station-ids": []}}', ("station-ids",)),
+    # larger than any id the store can hold (64-bit): refused, not a server error
+    (b'{"station-get-by-ids": {"station-ids": [18446744073709551615]}}', ("station-ids.0",)),
+    (b'{"station-get-usage": {"station-id": 9223372036854775808}}', ("station-id",)),
+    (b'{"company-get-images": {"company-id": -9223372036854775809}}', ("company-id",)),
+    (b'{"station-get-surface": {"min-lat": 52, "max-lat": 53, "min-long": 13, "max-long": 14,'
+     b' "filters": {"excludes": [18446744073709551615]}}}', ("filters.excludes.0",)),
     (b'{"station-get-surface": {"min-lat": "52", "max-lat": 53, "min-long": 13,'
      b' "max-long": 14}}', ("min-lat",)),
     (b'{"station-get-surface": {"min-lat": 91, "max-lat": 53, "min-long": 13,'
@@ -158,6 +164,9 @@ def test_unknown_ids(oioi: Oioi, user: User) -> None:
     refused(oioi("user-get-bills", {"user": user.ref(), "date-interval": {
         "start": "2015-03-04", "end": "2015-03-06T00:00:00+01:00"}}), 230, 400,
         "date-interval.start")
+    refused(oioi("user-get-bills", {"user": user.ref(), "date-interval": {
+        "start": "2015-03-04T00:00:00+01:00", "end": "9999-12-31T23:59:59-14:00"}}), 230, 400,
+        "date-interval.end")
 
 
 def test_a_bad_vat_number_is_a_reason_not_a_failure(oioi: Oioi) -> None:

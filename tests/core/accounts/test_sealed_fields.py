@@ -15,6 +15,7 @@ from services.core.domain import field_crypto
 from services.core.domain.contracts import SEPA_OPTION
 from services.core.store import db as store_db
 from services.core.store.db import connect, migrate, schema_version, utcnow
+from services.settings import get_settings
 from tests.contract.beenergised.accounts import login, new_user, rate_option
 
 BANK_ACCOUNT = "query { bankAccount { iban bic bank accountHolder } }"
@@ -98,21 +99,36 @@ def test_migration_seals_rows_written_before(tmp_path, monkeypatch):
     assert IBAN.encode() not in raw and b"Olga Old" not in raw
 
 
+
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    # The process reads its environment once; these tests change it on purpose.
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _setenv(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+
+
 def test_key_file_is_created_private_and_reused(tmp_path, monkeypatch):
     monkeypatch.delenv(field_crypto.ENV_KEY, raising=False)
-    monkeypatch.setenv(field_crypto.ENV_KEY_FILE, str(tmp_path / "cfg" / "data.key"))
+    get_settings.cache_clear()
+    _setenv(monkeypatch, field_crypto.ENV_KEY_FILE, str(tmp_path / "cfg" / "data.key"))
     sealed = field_crypto.seal(IBAN)
     key_file = tmp_path / "cfg" / "data.key"
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
     assert sealed != IBAN and field_crypto.reveal(sealed) == IBAN
     assert field_crypto.seal(sealed) == sealed  # sealing twice is harmless
     # a different key cannot open it, and says which key it tried
-    monkeypatch.setenv(field_crypto.ENV_KEY_FILE, str(tmp_path / "other.key"))
+    _setenv(monkeypatch, field_crypto.ENV_KEY_FILE, str(tmp_path / "other.key"))
     with pytest.raises(field_crypto.DataKeyError, match=r"other\.key"):
         field_crypto.reveal(sealed)
 
 
 def test_a_malformed_environment_key_is_named(monkeypatch):
-    monkeypatch.setenv(field_crypto.ENV_KEY, "not-a-key")
+    _setenv(monkeypatch, field_crypto.ENV_KEY, "not-a-key")
     with pytest.raises(field_crypto.DataKeyError, match=field_crypto.ENV_KEY):
         field_crypto.seal(IBAN)

@@ -115,7 +115,7 @@ async def test_one_unstorable_row_does_not_block_the_queue(tmp_path) -> None:
         try:
             tx = await c.start(1, TAG_A, 0)
             sid = (await asyncio.to_thread(session_row, store.db, tx))["id"]
-            central = core.parts["ocpp"]
+            central = core.gateway
             # a row that passed every check but cannot be stored (fault injected)
             central.queue_meter_value((sid, iso(), 10**20, None, None))
             central.queue_meter_value((sid, iso(), 100, 1000.0, 50.0))

@@ -17,7 +17,7 @@ async def test_unsolicited_replies_are_not_kept(tmp_path) -> None:
             for n in range(200):
                 await c.send_raw(f'[3,"nobody-asked-{n}",{{"pad":"{"p" * 1000}"}}]')
             assert (await c.call("Heartbeat", {}))[0] == 3
-            link = core.parts["ocpp"].link(store.stations[0])
+            link = core.gateway.link(store.stations[0])
             assert link._response_queue.qsize() == 0
             # the reply to a call the core did make still arrives
             answer = asyncio.create_task(link.unlock(1))

@@ -19,11 +19,12 @@ apply; each is explained next to it.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from services.settings import get_settings
 
 DOC_NAME = "beenergised-driver-graphql.txt"
 
@@ -34,8 +35,8 @@ def find_doc() -> Path:
     checkout, e.g. CI, can still check the schema against it)."""
     repo = Path(__file__).resolve().parents[4]
     candidates = [repo.parent / "shared" / "seeds" / DOC_NAME, repo / "tests" / "data" / DOC_NAME]
-    if os.environ.get("VOLTRA_SEEDS_DIR"):
-        candidates.insert(0, Path(os.environ["VOLTRA_SEEDS_DIR"]) / DOC_NAME)
+    if seeds := get_settings().seeds_dir:
+        candidates.insert(0, seeds / DOC_NAME)
     return next((c for c in candidates if c.exists()), candidates[-1])
 
 

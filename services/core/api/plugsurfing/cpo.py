@@ -12,12 +12,13 @@ Readings:
   an existing station cannot change (230). The core keeps Type2, Combo, Chademo and Schuko
   plugs only (other types are 230). ``speed`` is kW; Combo and Chademo are DC, the others
   AC. ``is-open-24`` opens around the clock, else ``open-hour-notes`` (``["24h"]`` times
-  read as 00:00-24:00). ``deleted: true`` hides the station from every search and from
-  station-get-by-ids; a later push without it brings it back. ``contact.web`` (the example)
-  and ``contact.website`` (the field list) are both read. Pushed stations are roaming
-  stations for the core's drivers: they charge there with roaming keys, started at the
-  partner's chargers (the core sends no commands to them).
-- connector-post-status: only for EVSEs of the partner's own stations (181 otherwise). The
+  kept as 00:00-23:59, the core's whole day). ``deleted: true`` hides the station from
+  every search and from station-get-by-ids; a later push without it brings it back.
+  ``contact.web`` (the example) and ``contact.website`` (the field list) are both read.
+  Pushed stations are roaming stations for the core's drivers: they charge there with
+  roaming keys, started at the partner's chargers (the core sends no commands to them).
+- connector-post-status: only for EVSEs of the partner's own stations: those it pushed, and
+  those of the operator its key speaks for (``--organisation``), 181 otherwise. The
   status reaches every API's status feed: Available; Occupied (charging); Reserved;
   Offline (unavailable); Unknown (nothing known).
 - session-post: the user as identified (a charging key's UID, an EVCO ID, a user name or
@@ -35,7 +36,6 @@ Readings:
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from services.core.api.plugsurfing import results as r
@@ -47,10 +47,11 @@ from services.core.api.plugsurfing.parsers import (
     SessionPost,
     StationPost,
     StationWire,
+    instant,
     parse,
     uid,
 )
-from services.core.api.plugsurfing.renderers import PLUG_OF_NAME
+from services.core.api.plugsurfing.renderers import ALL_DAY, PLUG_OF_NAME
 from services.core.domain import countries, status
 from services.core.domain.partner_feeds import (
     FeedError,
@@ -88,7 +89,7 @@ def _hours(st: StationWire) -> dict[str, Any]:
     for i, note in enumerate(st.open_hour_notes or []):
         where = f"station.open-hour-notes.{i}"
         if note.times == ["24h"]:
-            begin, end = "00:00", "24:00"
+            begin, end = ALL_DAY
         elif len(note.times) == 2 and all(_TIME.match(t) for t in note.times):
             begin, end = note.times
         else:
@@ -164,24 +165,12 @@ async def connector_post_status(call: Call, fields: Any) -> dict[str, Any]:
     return {}
 
 
-def _instant(value: str | None, field: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        when = datetime.fromisoformat(value.strip())
-    except ValueError:
-        when = None
-    if when is None or when.tzinfo is None:
-        raise r.bad_format(field, "must be an RFC 3339 date and time with an offset")
-    return when
-
-
 async def session_post(call: Call, fields: Any) -> dict[str, Any]:
     req = parse(SessionPost, fields, call.kind)
-    start = _instant(req.session_interval.start, "session-interval.start")
-    stop = _instant(req.session_interval.stop, "session-interval.stop")
+    start = instant(req.session_interval.start, "session-interval.start")
+    stop = instant(req.session_interval.stop, "session-interval.stop")
     charging = req.charging_interval
-    charging_end = _instant(charging.stop, "charging-interval.stop") if charging else None
+    charging_end = instant(charging.stop, "charging-interval.stop") if charging else None
     if start is None or (stop is not None and stop < start):
         raise r.bad_format("session-interval.stop", "must not be before start")
     ident = req.user.identifier.strip()

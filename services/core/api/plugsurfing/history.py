@@ -18,13 +18,18 @@ Readings:
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from services.core.api.plugsurfing import renderers
 from services.core.api.plugsurfing import results as r
 from services.core.api.plugsurfing.endpoint import Call
-from services.core.api.plugsurfing.parsers import UserGetBills, UserRecentStations, WithUser, parse
+from services.core.api.plugsurfing.parsers import (
+    UserGetBills,
+    UserRecentStations,
+    WithUser,
+    instant,
+    parse,
+)
 from services.core.api.plugsurfing.who import user_id
 from services.core.domain import countries
 from services.core.domain.vehicles import CATALOGUE
@@ -73,21 +78,11 @@ async def user_get_recent_stations(call: Call, fields: Any) -> dict[str, Any]:
                                   for s in found.stations]}}
 
 
-def _instant(value: str, field: str) -> datetime:
-    try:
-        when = datetime.fromisoformat(value.strip())
-    except ValueError:
-        when = None
-    if when is None or when.tzinfo is None:
-        raise r.bad_format(field, "must be an RFC 3339 date and time with an offset, e.g. "
-                           "2015-03-04T13:32:12+01:00")
-    return when
-
-
 async def user_get_bills(call: Call, fields: Any) -> dict[str, Any]:
     req = parse(UserGetBills, fields, call.kind)
-    start = _instant(req.date_interval.start, "date-interval.start")
-    end = _instant(req.date_interval.end, "date-interval.end")
+    start = instant(req.date_interval.start, "date-interval.start")
+    end = instant(req.date_interval.end, "date-interval.end")
+    assert start is not None and end is not None  # both are required fields
     if end < start:
         raise r.bad_format("date-interval.end", "must not be before start")
     who = await user_id(call, req.user)

@@ -5,6 +5,7 @@ mistyped field is code 230 naming the field as the client wrote it."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
@@ -16,6 +17,8 @@ M = TypeVar("M", bound=BaseModel)
 # JSON numbers: integers are floats too (the examples write "min-lat": 0); booleans are not.
 Float = Annotated[float, Field(strict=True)]
 Text = Annotated[StrictStr, Field(max_length=1000)]
+# Ids and counts as the store can hold them (SQLite INTEGER is 64-bit signed).
+Int = Annotated[StrictInt, Field(ge=-(2**63), le=2**63 - 1)]
 
 
 def _kebab(name: str) -> str:
@@ -142,12 +145,12 @@ ConnectorType = Literal[
 
 
 class SurfaceFilters(Wire):
-    excludes: list[StrictInt] = Field(default_factory=list, max_length=10000)
+    excludes: list[Int] = Field(default_factory=list, max_length=10000)
     company_types: list[Text] | None = None
     connector_types: list[ConnectorType] | None = None
     connector_speeds_greater: Float | None = None
     connector_speeds_less: Float | None = None
-    operator_ids: list[StrictInt] | None = None
+    operator_ids: list[Int] | None = None
     payable: list[Text] | None = None
 
 
@@ -161,15 +164,15 @@ class StationGetSurface(Wire):
 
 class StationGetByIds(Wire):
     # "The maximum number of IDs per call is ten."
-    station_ids: Annotated[list[StrictInt], Field(min_length=1, max_length=10)]
+    station_ids: Annotated[list[Int], Field(min_length=1, max_length=10)]
 
 
 class StationGetUsage(Wire):
-    station_id: StrictInt
+    station_id: Int
 
 
 class CompanyGetImages(Wire):
-    company_id: StrictInt
+    company_id: Int
 
 
 # ------------------------------------------------------------------ charging
@@ -251,9 +254,9 @@ class StationWire(Wire):
     open_hour_notes: list[OpenHourNote] | None = None
     notes: Text | None = None
     is_reservable: StrictBool | None = None
-    floor_level: StrictInt | None = None
+    floor_level: Annotated[StrictInt, Field(ge=-1000, le=1000)] | None = None
     is_free_charge: StrictBool | None = None
-    total_parking: Annotated[StrictInt, Field(ge=0)] | None = None
+    total_parking: Annotated[StrictInt, Field(ge=0, le=100_000)] | None = None
     is_green_power_available: StrictBool | None = None
     is_plugin_charge: StrictBool | None = None
     is_roofed: StrictBool | None = None
@@ -300,3 +303,17 @@ class RfidVerify(Wire):
 class RfidPost(Wire):
     rfids: Annotated[list[Text], Field(max_length=1_000_000)]
     partner_identifier: Text
+
+
+def instant(value: str | None, field: str) -> datetime | None:
+    """An RFC 3339 date and time with an offset (``Y-m-d\\TH:i:sP``), in UTC."""
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip())
+        if when.tzinfo is None:
+            raise ValueError(value)
+        return when.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise bad_format(field, "must be an RFC 3339 date and time with an offset, e.g. "
+                         "2015-03-04T13:32:12+01:00") from None

@@ -33,6 +33,8 @@ PLUG_NAMES = {"TYPE2": "Type2", "CCS": "Combo", "CHADEMO": "Chademo", "SCHUKO": 
 PLUG_OF_NAME = {v: k for k, v in PLUG_NAMES.items()}
 _MODES = {"SCHUKO": "Mode1"}
 _DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+# A whole day as the core stores it (and be.ENERGISED shows it); the document's ["24h"].
+ALL_DAY = ("00:00", "23:59")
 
 
 def rfc3339(value: str | None) -> str | None:
@@ -97,7 +99,8 @@ def open_hour_notes(stored: str | None) -> list[dict[str, Any]] | None:
         last = day
         while last + 1 <= 7 and by_day.get(last + 1) == times:
             last += 1
-        notes.append({"times": list(times), "days": [_DAYS[day - 1], _DAYS[last - 1]]})
+        shown = ["24h"] if tuple(times) == ALL_DAY else list(times)
+        notes.append({"times": shown, "days": [_DAYS[day - 1], _DAYS[last - 1]]})
         day = last + 1
     return notes
 
