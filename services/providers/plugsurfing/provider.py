@@ -309,11 +309,13 @@ class PlugsurfingProvider(BaseProvider):
             # again in smaller boxes until an answer is no longer full
             radius, batch = query.radius_km, found
             while len(batch) >= MAYBE_CAPPED_AT and radius > MIN_REFINE_KM:
-                capped = True
                 radius /= 4
                 batch = await self._surface(bbox_around(centre, radius), wire_filters)
                 known = {s.id for s in found}
-                found.extend(s for s in batch if s.id not in known)
+                missed = [s for s in batch if s.id not in known]
+                # only stations the full answer left out show it was cut short
+                capped = capped or bool(missed)
+                found.extend(missed)
         # plugs, current and power were asked of the back end, and surface stations
         # carry no connectors to check them against again
         local = query.model_copy(

@@ -407,3 +407,19 @@ async def test_a_full_surface_answer_is_asked_again_nearer_the_centre(oioi):
         assert len(oioi.fields("station-get-surface")) == 2
     finally:
         await p.close()
+
+
+async def test_a_long_answer_that_left_nothing_out_keeps_its_total(oioi):
+    many = [
+        {"id": i, "name": f"S{i}", "latitude": 51.5162 + i / 100000, "longitude": 6.3225}
+        for i in range(1, 121)
+    ]
+    oioi.on("station-get-surface", {"stations": many, **ex.OK})
+    oioi.on("station-get-by-ids", {"stations": [], **ex.OK})
+    p = await _open()
+    try:
+        page = await p.search_stations(m.SearchQuery(centre=GELDERN, radius_km=20, limit=5))
+        assert page.total == 120 and [s.id for s in page.items] == ["1", "2", "3", "4", "5"]
+        assert len(oioi.fields("station-get-surface")) > 1  # asked again nearer the centre
+    finally:
+        await p.close()
