@@ -40,6 +40,7 @@ from services.core.store.db import schema_version
 FACADES: list[str] = [
     "services.core.api.beenergised",
     "services.core.api.gpjoule",
+    "services.core.api.plugsurfing",
     "services.core.api.wirelane",
 ]
 
