@@ -149,7 +149,7 @@ class MapScreen(Screen):
             controls=self.build_list(), spacing=8, padding=12, expand=True
         )
         self.results_text = ft.Text(
-            t("map.results", n=len(self.vm.stations)), weight=ft.FontWeight.W_600
+            self.vm.results_label(), weight=ft.FontWeight.W_600
         )
         list_panel = ft.Column(
             [
@@ -289,7 +289,7 @@ class MapScreen(Screen):
                 )
             ]
         self._tiles = {}
-        return [self.station_tile(s) for s in self.vm.list_items()[:100]]
+        return [self.station_tile(s) for s in self.vm.list_items()]
 
     def station_tile(self, s: Station) -> ft.Control:
         t = self.t
@@ -436,7 +436,7 @@ class MapScreen(Screen):
         self.marker_layer.markers = self.build_markers()
         if self.list_column is not None:
             self.list_column.controls = self.build_list()
-            self.results_text.value = self.t("map.results", n=len(self.vm.stations))
+            self.results_text.value = self.vm.results_label()
         if self.area_button is not None:
             self.area_button.visible = self.vm.moved and not self.vm.busy
         if self.progress is not None:

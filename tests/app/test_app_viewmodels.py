@@ -82,6 +82,23 @@ async def test_search_sorts_by_distance_and_drops_far_stations(ctx):
     vm.stop_watch()
 
 
+async def test_results_heading_says_when_the_area_holds_more(ctx, monkeypatch):
+    vm = MapViewModel(ctx)
+    await vm.search(Coordinates(latitude=52.52, longitude=13.405), 20)
+    assert vm.results_label() == "3 stations nearby" and not vm.more
+    search = ctx.provider.search_stations
+
+    async def first_page_only(query):
+        page = await search(query)
+        page.is_last = False
+        return page
+
+    monkeypatch.setattr(ctx.provider, "search_stations", first_page_only)
+    await vm.search(Coordinates(latitude=52.52, longitude=13.405), 20)
+    assert vm.more and vm.results_label() == "Nearest 3 stations: zoom in for all"
+    vm.stop_watch()
+
+
 async def test_filters_reach_the_provider_and_available_only_filters(ctx):
     vm = MapViewModel(ctx)
     vm.toggle_plug(PlugType.CCS)
