@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from services import models as m
@@ -48,14 +49,15 @@ def connector(c: w.Connector, station_id: str | None = None) -> m.Connector:
     )
 
 
+_HHMM = re.compile(r"\s*(\d+)[:/](\d+)(?:[:/]|\s*$)")
+
+
 def _hhmm(value: str | None) -> str | None:
     """OperatingHours are documented as 'hh/mm/ss'; 'hh:mm:ss' and 'hh:mm' are read too."""
-    if not value:
+    found = _HHMM.match(value) if value else None
+    if found is None:
         return None
-    parts = re.split(r"[:/]", value.strip())
-    if len(parts) < 2 or not all(p.isdigit() for p in parts[:2]):
-        return None
-    return f"{int(parts[0]):02d}:{int(parts[1]):02d}"
+    return f"{int(found[1]):02d}:{int(found[2]):02d}"
 
 
 def opening_hours(ot: w.OpeningTimes | None) -> m.OpeningHours | None:
@@ -128,6 +130,13 @@ def tariff_from_text(text: str | None) -> m.Tariff | None:
     return tariff
 
 
+@lru_cache(maxsize=512)
+def _price_of(payment: str | None) -> m.Tariff | None:
+    """tariff_from_text once per distinct text: a page repeats a few operators' texts
+    a hundred times. Callers copy the result before changing it."""
+    return tariff_from_text(payment)
+
+
 def _field(cp: w.Cp, name: str) -> str | None:
     for f in cp.additionalFields or ():
         if f is not None and f.name == name and f.value:
@@ -138,7 +147,7 @@ def _field(cp: w.Cp, name: str) -> str | None:
 def station(cp: w.Cp, base_url: str, *, remote_start: bool | None = None) -> m.Station:
     connectors = [connector(c, cp.id) for c in (cp.connectors or ()) if c is not None]
     payment = cp.information.payment if cp.information else None
-    price = tariff_from_text(payment)
+    price = _price_of(payment)
     if price is not None:
         for c in connectors:
             if c.price is None:
