@@ -110,10 +110,9 @@ def _quantised(ring: Ring, closed: bool) -> list[int]:
     for i, (lon, lat) in enumerate(ring):
         q = (round(lon * SCALE), round(lat * SCALE))
         near = last is not None and abs(q[0] - last[0]) + abs(q[1] - last[1]) < STEP
-        if last is None or (not near) or i == n - 1:
-            if q != last:
-                flat.extend(q)
-                last = q
+        if (last is None or (not near) or i == n - 1) and q != last:
+            flat.extend(q)
+            last = q
     return flat if len(flat) >= (6 if closed else 4) else []
 
 

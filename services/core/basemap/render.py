@@ -148,7 +148,7 @@ def _labels(draw: ImageDraw.ImageDraw, z: int, x: int, y: int, s: Style) -> None
     taken: list[tuple[float, float, float, float]] = []
     side = TILE * SS
     for (name, _lon, _lat, _pop), (px, py) in zip(near, pos.tolist(), strict=True):
-        left, top, right, bottom = draw.textbbox((px + 3 * SS, py), name, font=font, anchor="lm")
+        _left, top, right, bottom = draw.textbbox((px + 3 * SS, py), name, font=font, anchor="lm")
         label = (px - 3 * SS, top - SS, right + SS, bottom + SS)
         if any(label[0] < t[2] and t[0] < label[2] and label[1] < t[3] and t[1] < label[3]
                for t in taken):  # fmt: skip
