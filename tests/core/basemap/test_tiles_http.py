@@ -43,6 +43,7 @@ async def test_tiles_show_land_and_sea_in_both_styles(core_url):
             r = await client.get(f"/tiles/{style}/7/{land_x}/{land_y}.png")
             assert r.status_code == 200 and r.headers["content-type"] == "image/png"
             assert "max-age" in r.headers["cache-control"]
+            assert r.headers["access-control-allow-origin"] == "*"
             assert _close(_pixel(r.content, lpx, lpy), render.STYLES[style].land)
             r = await client.get(f"/tiles/{style}/7/{sea_x}/{sea_y}.png")
             assert _close(_pixel(r.content, spx, spy), render.STYLES[style].sea)

@@ -16,7 +16,9 @@ from services.core.cpu_pool import PoolBusy
 from services.core.state import Core
 
 # Tiles never change while a core runs; a day's caching lets a viewer skip the round trip.
-CACHE_CONTROL = "public, max-age=86400"
+# Any origin may read them, as from any public tile server: a map in a browser (Flutter web
+# fetches tile bytes to decode them) runs on another origin than the core.
+HEADERS = {"Cache-Control": "public, max-age=86400", "Access-Control-Allow-Origin": "*"}
 
 
 def _parse(params: dict) -> tuple[str, int, int, int] | str:
@@ -53,6 +55,6 @@ def routes(core: Core) -> list[BaseRoute]:
                 status_code=503,
                 headers={"Retry-After": str(exc.retry_after)},
             )
-        return Response(png, media_type="image/png", headers={"Cache-Control": CACHE_CONTROL})
+        return Response(png, media_type="image/png", headers=HEADERS)
 
     return [Route("/tiles/{style}/{z}/{x}/{y}.png", tile, methods=["GET"])]
