@@ -198,17 +198,23 @@ def address(rnd: random.Random, lang: str) -> str:
 _ZIP_LEN = {"DE": 5, "FR": 5, "AT": 4, "CH": 4, "BE": 4, "LU": 4, "DK": 4, "NL": 4}
 
 
-def city_zip_range(city: City) -> tuple[int, int]:
-    """The postcodes of a city's addresses: its real range (see demo/postcodes.py)."""
+def city_zip_range(city: City) -> list[tuple[int, int]]:
+    """The postcodes of a city's addresses: its real ranges (see demo/postcodes.py)."""
     found = postcodes.postcode_range(city.country, city.lat, city.lon, city.geonameid)
     if found is not None:
         return found
     first = random.Random(city.geonameid).randint(1000, 9800)  # LU: four digits
-    return first, first + 60
+    return [(first, first + 60)]
 
 
-def postcode(rnd: random.Random, city: City, zip_range: tuple[int, int]) -> str:
-    number = rnd.randint(*zip_range)
+def postcode(rnd: random.Random, city: City, zip_ranges: list[tuple[int, int]]) -> str:
+    # one draw over the ranges laid end to end
+    number = rnd.randint(0, sum(last - first for first, last in zip_ranges) + len(zip_ranges) - 1)
+    for first, last in zip_ranges:
+        if number <= last - first:
+            number += first
+            break
+        number -= last - first + 1
     c = city.country
     if c == "NL":
         letters = "ABCDEFGHJKLMNPRSTVWXZ"

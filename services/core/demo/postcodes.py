@@ -3,8 +3,8 @@ which geonames lists as cities of their own: Prenzlauer Berg, Altona), else the 
 postal region of the nearest regional centre, so an address never names a postcode from
 the other end of the country.
 
-Ranges are (first, last) postcodes as numbers; the country's format is applied by
-``places.postcode``.
+Ranges are lists of (first, last) postcodes as numbers (a city's codes may have gaps:
+Berlin has no 11xxx); the country's format is applied by ``places.postcode``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import random
 # first, last). Real ranges of each city's postcodes.
 CITY_RANGES: dict[str, tuple[tuple[float, float, float, int, int], ...]] = {
     "DE": (
-        (52.520, 13.405, 22, 10115, 14199),  # Berlin
-        (53.550, 9.993, 18, 20095, 22769),  # Hamburg
+        (52.520, 13.405, 22, 10115, 14199),  # Berlin (see GAPS)
+        (53.550, 9.993, 18, 20095, 22769),  # Hamburg (see GAPS)
         (48.137, 11.575, 14, 80331, 81929),  # München
         (50.938, 6.960, 13, 50667, 51149),  # Köln
         (50.110, 8.682, 10, 60306, 60599),  # Frankfurt am Main
@@ -120,6 +120,12 @@ _FR = (
     (48.00, 0.20, 72), (47.08, 2.40, 18), (46.20, 5.23, 1), (44.56, 6.08, 5),
     (45.65, 0.16, 16), (48.30, 4.08, 10), (43.61, 1.44, 82), (44.35, 2.57, 12),
 )  # fmt: skip
+# Numbers inside a city's range that belong to other places.
+GAPS = {
+    (10115, 14199): ((11000, 12042), (12690, 13050), (13630, 14049)),
+    (20095, 22769): ((21150, 22040),),
+}
+
 _REGIONS = {"DE": _DE, "AT": _AT, "CH": _CH, "BE": _BE, "NL": _NL, "DK": _DK, "FR": _FR}
 
 
@@ -128,12 +134,23 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * math.hypot(x, math.radians(lat2 - lat1))
 
 
-def postcode_range(country: str, lat: float, lon: float, key: int) -> tuple[int, int] | None:
-    """The range a place's postcodes come from; ``key`` (a geonames id) picks a stable
-    sub-range inside a region. None for countries without a table (their own style)."""
+def _without_gaps(first: int, last: int) -> list[tuple[int, int]]:
+    out, start = [], first
+    for gap_first, gap_last in GAPS.get((first, last), ()):
+        out.append((start, gap_first - 1))
+        start = gap_last + 1
+    out.append((start, last))
+    return out
+
+
+def postcode_range(
+    country: str, lat: float, lon: float, key: int
+) -> list[tuple[int, int]] | None:
+    """The ranges a place's postcodes come from; ``key`` (a geonames id) picks a stable
+    window inside a region. None for countries without a table (their own style)."""
     for clat, clon, radius, first, last in CITY_RANGES.get(country, ()):
         if _km(lat, lon, clat, clon) <= radius:
-            return first, last
+            return _without_gaps(first, last)
     regions = _REGIONS.get(country)
     if not regions:
         return None
@@ -142,4 +159,4 @@ def postcode_range(country: str, lat: float, lon: float, key: int) -> tuple[int,
     # one-digit prefix of four-digit codes). A town has a handful of postcodes: a stable
     # window of 20 inside its region.
     first = prefix * 1000 + random.Random(key).randint(1, 980)
-    return first, first + 19
+    return [(first, first + 19)]

@@ -205,7 +205,7 @@ def generate_stations(
     # than everything else about the connector.
     since_pool = [to_iso(anchor - timedelta(minutes=rnd.randint(1, 60 * 24 * 14)))
                   for _ in range(997)]  # fmt: skip
-    zip_ranges: dict[int, tuple[int, int]] = {}
+    zip_ranges: dict[int, list[tuple[int, int]]] = {}
 
     stats = StationStats()
     site_id = station_id = connector_id = 0
