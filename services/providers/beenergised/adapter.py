@@ -21,7 +21,13 @@ def plug_type(ct: w.ConnectorType | None) -> m.PlugType:
     """ConnectorType.plugType/standard are free strings (OCPI or everyday names)."""
     if ct is None:
         return m.PlugType.OTHER
-    return vocabulary.plug_from_text(ct.plugType, ct.standard, ct.label)
+    return _plug(ct.plugType, ct.standard, ct.label)
+
+
+@lru_cache(maxsize=256)
+def _plug(plug: str | None, standard: str | None, label: str | None) -> m.PlugType:
+    # A back end names a handful of connector types on every page: read each once.
+    return vocabulary.plug_from_text(plug, standard, label)
 
 
 def current_type(ct: w.ConnectorType | None) -> m.CurrentType | None:
@@ -34,7 +40,9 @@ def connector(c: w.Connector, station_id: str | None = None) -> m.Connector:
         sort_order = int(c.sortOrder) if c.sortOrder is not None else None
     except ValueError:
         sort_order = None
-    return m.Connector(
+    # Every value below comes typed from the validated wire model, so the neutral model is
+    # built without validating it again (the most frequent object of a search page).
+    return m.Connector.model_construct(
         id=c.id,
         evse_id=c.evseId,
         station_id=station_id or (c.cp.id if c.cp else None),
@@ -44,6 +52,7 @@ def connector(c: w.Connector, station_id: str | None = None) -> m.Connector:
         max_power_kw=ct.maxPowerRating if ct else None,
         status=connector_status(c.status.simple if c.status else None),
         status_detail=(c.status.ocpp or c.status.calculated) if c.status else None,
+        status_since=None,
         price=m.Tariff(free_of_charge=True) if c.freeOfCharge else None,
         sort_order=sort_order,
     )
