@@ -4,7 +4,9 @@ the same name at the same address (every map app shows it so)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from services.models import ConnectorStatus, Station, StatusSummary
 
@@ -63,3 +65,11 @@ def group_by_site(stations: Iterable[Station]) -> list[Station]:
             order.append(s.site_id)
         groups[s.site_id].append(s)
     return [merge(groups[o]) if isinstance(o, str) else o for o in order]
+
+
+async def fetch_site(provider: Any, station_id: str, members: Sequence[str] = ()) -> Station:
+    """A station in full from ``provider.get_station``; when it stands for a site's charge
+    points (``members``: the ``station_ids`` of a grouped list entry), each of them, merged
+    again, so the station screen shows every connector the list entry counted."""
+    ids = list(members) if station_id in members else [station_id]
+    return merge(list(await asyncio.gather(*(provider.get_station(i) for i in ids))))
