@@ -52,7 +52,11 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
         "services.providers.beenergised:BeEnergisedProvider",
     ),
     ProviderInfo(
-        "gpjoule", "GP JOULE CONNECT", "gpjoule-connect-graphql.txt", SignIn.API_KEY_EMAIL
+        "gpjoule",
+        "GP JOULE CONNECT",
+        "gpjoule-connect-graphql.txt",
+        SignIn.API_KEY_EMAIL,
+        "services.providers.gpjoule:GpJouleProvider",
     ),
     ProviderInfo(
         "wirelane",
