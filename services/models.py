@@ -151,6 +151,9 @@ class Station(_Model):
     favourite: bool = False
     max_power_kw: float | None = None
     site_id: str | None = None
+    # The charge points this entry stands for when a site's are shown as one (services.sites);
+    # empty for a single charge point.
+    station_ids: list[str] = Field(default_factory=list)
     remote_start: bool | None = None  # None: unknown
     # Set when served from the offline cache because the back end was unreachable.
     stale: bool = False

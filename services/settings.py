@@ -36,7 +36,11 @@ class VoltraSettings(BaseSettings):
         description="back end of phone builds until the driver picks one (the Android "
         "emulator's address of the build machine)",
     )
-    tile_url: str = Field(OSM_TILES, description="map tiles; empty: no tiles (offline kiosks)")
+    tile_url: str = Field(
+        OSM_TILES,
+        description="map tiles, with the core's offline basemap where they fail; empty: the "
+        "offline basemap alone (kiosks without internet)",
+    )
     idle_timeout: PositiveFloat = Field(90.0, description="kiosk idle seconds before reset")
 
     # -- embedded core

@@ -48,6 +48,7 @@ FACADES: list[str] = [
 PARTS: list[str] = [
     "services.core.api.hosted.documents",
     "services.core.api.hosted.payments",
+    "services.core.api.hosted.tiles",
     "services.core.ocpp.server",
 ]
 
