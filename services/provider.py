@@ -3,6 +3,7 @@ BaseProvider, which providers derive from."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import datetime
 from enum import StrEnum
@@ -204,6 +205,7 @@ class ChargingProvider(Protocol):
         timeout_s: float = 90.0,
     ) -> ChargingSession: ...
     async def get_session(self, session_id: str) -> ChargingSession: ...
+    def follow_session(self, session_id: str) -> AsyncIterator[ChargingSession]: ...
     async def stop_charging(self, session_id: str) -> ChargingSession: ...
     async def active_sessions(self) -> list[ChargingSession]: ...
 
@@ -334,6 +336,21 @@ class BaseProvider:
 
     async def get_session(self, session_id: str) -> ChargingSession:
         raise self.unsupported(Capability.CHARGING)
+
+    follow_interval_s = 1.0
+
+    async def follow_session(self, session_id: str) -> AsyncIterator[ChargingSession]:
+        """The session now and after every read that changed it, until it ended. Providers
+        whose back end pushes session or status changes follow those instead of reading
+        every ``follow_interval_s``."""
+        session = await self.get_session(session_id)
+        yield session
+        while session.state.is_active:
+            await asyncio.sleep(self.follow_interval_s)
+            new = await self.get_session(session_id)
+            if new != session:
+                session = new
+                yield session
 
     async def stop_charging(self, session_id: str) -> ChargingSession:
         raise self.unsupported(Capability.CHARGING)

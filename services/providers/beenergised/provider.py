@@ -31,6 +31,7 @@ from . import queries as Q
 from . import wire as w
 from .client import GraphQLClient, Tokens
 from .errors import from_error_body, from_start_failure
+from .live import follow_session
 from .subscription import feed_status_updates
 
 log = logging.getLogger("voltra.providers.beenergised")
@@ -478,6 +479,11 @@ class BeEnergisedProvider(BaseProvider):
             w.Chargelog.model_validate(data["chargelog"]),
             w.MeterValuesSummary.model_validate(summary) if summary else None,
         )
+
+    def follow_session(self, session_id: str) -> AsyncIterator[m.ChargingSession]:
+        """The session now and whenever it changes: state changes from the connector's
+        status feed, meter values read when the charger's next sample is due."""
+        return follow_session(session_id, read=self.get_session, watch=self.watch_status)
 
     async def stop_charging(self, session_id: str, *, timeout_s: float = 60.0) -> m.ChargingSession:
         """remoteStop is idempotent (stopping a stopped session changes nothing), so it is
