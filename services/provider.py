@@ -11,6 +11,7 @@ from typing import Protocol, runtime_checkable
 
 from services.models import (
     Card,
+    ChargeLimits,
     ChargingSession,
     Credentials,
     Document,
@@ -48,6 +49,20 @@ class Capability(StrEnum):
     STATISTICS = "statistics"
     DOCUMENTS = "documents"
     FAVOURITES = "favourites"
+    # Limits the back end enforces on a session it starts (ChargeLimits)
+    LIMIT_MINUTES = "limit_minutes"
+    LIMIT_ENERGY = "limit_energy"
+    LIMIT_COST = "limit_cost"
+    LIMIT_SOC = "limit_soc"
+
+
+# ChargeLimits field -> the capability that lets a provider enforce it
+LIMIT_CAPABILITIES = {
+    "minutes": Capability.LIMIT_MINUTES,
+    "energy_kwh": Capability.LIMIT_ENERGY,
+    "cost": Capability.LIMIT_COST,
+    "soc": Capability.LIMIT_SOC,
+}
 
 
 # ---------------------------------------------------------------- typed errors
@@ -203,6 +218,7 @@ class ChargingProvider(Protocol):
         *,
         progress: ProgressCallback | None = None,
         timeout_s: float = 90.0,
+        limits: ChargeLimits | None = None,
     ) -> ChargingSession: ...
     async def get_session(self, session_id: str) -> ChargingSession: ...
     def follow_session(self, session_id: str) -> AsyncIterator[ChargingSession]: ...
@@ -247,6 +263,10 @@ UNSUPPORTED_MESSAGES: dict[Capability, str] = {
     Capability.STATISTICS: "This charging service does not offer charging statistics.",
     Capability.DOCUMENTS: "This charging service does not offer invoices or documents.",
     Capability.FAVOURITES: "This charging service does not keep favourite stations.",
+    Capability.LIMIT_MINUTES: "This charging service cannot stop charging after a set time.",
+    Capability.LIMIT_ENERGY: "This charging service cannot stop charging at a set energy.",
+    Capability.LIMIT_COST: "This charging service cannot stop charging at a set cost.",
+    Capability.LIMIT_SOC: "This charging service cannot stop charging at a set battery level.",
 }
 
 
@@ -331,8 +351,17 @@ class BaseProvider:
         *,
         progress: ProgressCallback | None = None,
         timeout_s: float = 90.0,
+        limits: ChargeLimits | None = None,
     ) -> ChargingSession:
         raise self.unsupported(Capability.CHARGING)
+
+    def check_limits(self, limits: ChargeLimits | None) -> None:
+        """NotSupported naming the first limit this provider cannot enforce."""
+        if limits is None:
+            return
+        for field, capability in LIMIT_CAPABILITIES.items():
+            if getattr(limits, field) is not None and capability not in self.capabilities:
+                raise self.unsupported(capability)
 
     async def get_session(self, session_id: str) -> ChargingSession:
         raise self.unsupported(Capability.CHARGING)

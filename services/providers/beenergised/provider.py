@@ -67,6 +67,9 @@ class BeEnergisedProvider(BaseProvider):
             Capability.STATISTICS,
             Capability.DOCUMENTS,
             Capability.FAVOURITES,
+            # AttemptRemoteStartConfig.stopMinutes; nothing in the document stops at an
+            # energy, a cost or a battery level
+            Capability.LIMIT_MINUTES,
         }
     )
 
@@ -441,15 +444,20 @@ class BeEnergisedProvider(BaseProvider):
         *,
         progress: ProgressCallback | None = None,
         timeout_s: float = 90.0,
+        limits: m.ChargeLimits | None = None,
     ) -> m.ChargingSession:
+        self.check_limits(limits)
         card = await self._card(card_id)
+        start_input: dict = {"connectorId": connector_id, "tagId": card.uid}
+        if limits is not None and limits.minutes is not None:
+            start_input["config"] = {"stopMinutes": limits.minutes}
         if card.status is not m.CardStatus.ACTIVE:
             raise CardRejected(f"This card is {card.status.value.lower()}.", detail=card.id)
 
         async def begin() -> StartAttempt:
             data = await self.gql.execute(
                 Q.ATTEMPT_REMOTE_START,
-                {"input": {"connectorId": connector_id, "tagId": card.uid}},
+                {"input": start_input},
                 safe=False,  # a second attempt could start a second session
             )
             return _attempt(data["attemptRemoteStart"])
