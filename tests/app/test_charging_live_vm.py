@@ -159,3 +159,92 @@ def test_minutes_to_80_follows_the_recent_pace():
     assert minutes_to_soc(early + recent) == pytest.approx(15.0 / (5.0 / 5.0))
     assert minutes_to_soc(pts((0, 79.0), (60, 81.0))) == 0.0
     assert minutes_to_soc([LivePoint(0, 11.0, None, 0.0)]) is None
+
+
+# ---------------------------------------------------------------- what the screens draw
+
+
+class _Host:
+    """A host without a window: enough to build the screens' control trees."""
+
+    def __init__(self, ctx: AppContext, vm: ChargingViewModel) -> None:
+        from app.viewmodels.account_vm import AccountViewModel
+
+        self.ctx, self.charging_vm, self.account_vm = ctx, vm, AccountViewModel(ctx)
+        self.page, self.narrow, self.station_seed = None, False, None
+        self.routes: list[str] = []
+
+    def go(self, route: str) -> None:
+        self.routes.append(route)
+
+    def run(self, coro) -> None:  # type: ignore[no-untyped-def]
+        coro.close()
+
+    def snack(self, text: str | None) -> None:
+        pass
+
+    def touch(self) -> None:
+        pass
+
+
+def _texts(control) -> list[str]:  # type: ignore[no-untyped-def]
+    import flet as ft
+
+    out, stack = [], [control]
+    while stack:
+        c = stack.pop()
+        if isinstance(c, ft.Text) and c.value:
+            out.append(c.value)
+        if isinstance(c, ft.TextField) and c.label:
+            out.append(c.label)
+        for attr in ("content", "controls"):
+            child = getattr(c, attr, None)
+            if isinstance(child, list):
+                stack.extend(child)
+            elif child is not None and not isinstance(child, str):
+                stack.append(child)
+    return out
+
+
+async def test_banner_shows_the_running_session_and_opens_it(ctx):
+    from app.components.session_banner import SessionBanner
+
+    vm = await _charging(ctx)
+    host = _Host(ctx, vm)
+    banner = SessionBanner(vm, lambda: ctx.t, lambda: "en", lambda: host.go("/charging"))
+    try:
+        banner.build()
+        assert banner._box.visible
+        assert banner.text().startswith("Charging at Station 1: ") and "kW" in banner.text()
+        banner._box.on_click(None)
+        assert host.routes == ["/charging"]
+        ctx.provider.end_session(vm.session.id)
+
+        async def finished():
+            return vm.phase == Phase.FINISHED
+
+        await eventually(finished, within_s=10)
+        banner.refresh(update=False)
+        assert not banner._box.visible and banner.text() is None
+    finally:
+        vm.stop_polling()
+
+
+async def test_charging_screen_draws_limits_and_the_time_to_80(ctx):
+    from app.screens.charging_screen import ChargingScreen
+
+    assert await AccountViewModel(ctx).login("driver@example.com", "driver-demo")
+    ctx.provider.capabilities = frozenset({Capability.CHARGING, Capability.LIMIT_MINUTES})
+    vm = ChargingViewModel(ctx)
+    screen = ChargingScreen(_Host(ctx, vm))
+    station = await ctx.provider.get_station("S1")
+    await vm.prepare(station, station.connectors[0])
+    texts = _texts(screen.content())
+    assert "Stop after (minutes)" in texts and "Stop at battery (%)" not in texts
+    await vm.start()
+    try:
+        vm.points = [LivePoint(0, 11.0, 58.0, 0.0), LivePoint(120, 11.0, 60.0, 0.4)]
+        texts = _texts(screen.content())
+        assert "To 80 %" in texts and "20\u00a0min" in texts
+    finally:
+        vm.stop_polling()
