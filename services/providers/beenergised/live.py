@@ -5,8 +5,8 @@ the next meter value is due rather than on a fixed tight period.
 
 ``MeterPace`` learns the charger's sample interval from the reading times the back end
 reports and schedules the next read just after the next sample should have landed. Until it
-has seen two readings (the first one arrives within seconds of the start), and when a
-sample is overdue, it looks again after a short probe that grows back to ``longest_s``.
+has seen two readings (the first one arrives within seconds of the start) it looks every
+probe; when a sample is overdue (a charger gone quiet) the probe grows to ``longest_s``.
 Clocks may differ between charger and app: every wait is clamped to [probe, longest].
 """
 
@@ -50,7 +50,7 @@ class MeterPace:
 
     def next_wait(self, now: datetime | None = None) -> float:
         if self.last_at is None or self.interval_s is None:
-            return self._back_off()
+            return self.probe_s
         now = now or datetime.now(UTC)
         due = (self.last_at - now).total_seconds() + self.interval_s + GRACE_S
         if due <= 0:

@@ -114,8 +114,9 @@ def _session(at: datetime | None) -> ChargingSession:
 def test_pace_learns_the_sample_interval_and_reads_just_after_the_next_sample() -> None:
     pace = MeterPace(longest_s=30.0, probe_s=1.0)
     t = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-    assert pace.next_wait(t) == 1.0  # nothing seen yet: look again soon
+    assert pace.next_wait(t) == pace.next_wait(t) == 1.0  # nothing seen yet: look every second
     assert pace.saw(_session(t))
+    assert pace.next_wait(t) == 1.0  # one reading: the pace is not known yet
     assert not pace.saw(_session(t))  # the same reading again is not news
     assert pace.saw(_session(t + timedelta(seconds=10)))
     assert pace.interval_s == 10.0
