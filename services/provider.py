@@ -49,6 +49,8 @@ class Capability(StrEnum):
     STATISTICS = "statistics"
     DOCUMENTS = "documents"
     FAVOURITES = "favourites"
+    # an organisation's members, their payment methods and subscriptions, their sessions
+    FLEET = "fleet"
     # Limits the back end enforces on a session it starts (ChargeLimits)
     LIMIT_MINUTES = "limit_minutes"
     LIMIT_ENERGY = "limit_energy"
@@ -263,6 +265,7 @@ UNSUPPORTED_MESSAGES: dict[Capability, str] = {
     Capability.STATISTICS: "This charging service does not offer charging statistics.",
     Capability.DOCUMENTS: "This charging service does not offer invoices or documents.",
     Capability.FAVOURITES: "This charging service does not keep favourite stations.",
+    Capability.FLEET: "This charging service does not manage fleets.",
     Capability.LIMIT_MINUTES: "This charging service cannot stop charging after a set time.",
     Capability.LIMIT_ENERGY: "This charging service cannot stop charging at a set energy.",
     Capability.LIMIT_COST: "This charging service cannot stop charging at a set cost.",

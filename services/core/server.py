@@ -39,6 +39,7 @@ from services.core.store.db import schema_version
 # The API facades; a new API joins with one line.
 FACADES: list[str] = [
     "services.core.api.beenergised",
+    "services.core.api.wirelane",
 ]
 
 # Everything else that serves routes.
