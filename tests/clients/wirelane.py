@@ -4,6 +4,9 @@ headers, JSON) so tests can check refusals as well as data."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -75,3 +78,14 @@ class Wirelane:
             if len(items) < page_size:
                 return pages
         raise AssertionError("more than 1000 pages")
+
+
+def provision_charger(db: Path, identity: str) -> str:
+    """Give the charger of a station created through the API its OCPP password, the way an
+    operator does (``voltra-core charger set-password``); returns the password."""
+    result = subprocess.run(
+        [sys.executable, "-m", "services.core", "charger", "set-password", identity,
+         "--db", str(db)], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+        text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()

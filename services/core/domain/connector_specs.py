@@ -37,7 +37,8 @@ CURRENT_SQL = ("COALESCE(json_extract(c.details, '$.current'), ROUND(c.max_power
 
 
 def details(row: dict[str, Any]) -> dict[str, Any]:
-    """A connector row's stated details (``details`` JSON), empty when none."""
+    """A connector row's stated details (``details`` JSON: serial_number, voltage, current,
+    payment_url, timezone, service_hotline), empty when none."""
     raw = row.get("details")
     if not raw:
         return {}

@@ -1,4 +1,4 @@
-"""What partner APIs record about connectors beyond the charging essentials (migration 10):
+"""What partner APIs record about connectors beyond the charging essentials (migration 11):
 label codes, groups; connectors found by id, EVSE id or label code."""
 
 from __future__ import annotations

@@ -119,7 +119,10 @@ def _where(q: ConnectorQuery, args: dict[str, Any]) -> list[str]:
         where.append(_in("c.current_type", q.current_types, args, "cur"))
     if q.station_statuses:
         inner = _in("COALESCE(x.calculated_status, 'Unknown')", q.station_statuses, args, "st")
-        where.append(f"c.station_id IN (SELECT x.station_id FROM connectors x WHERE {inner})")
+        # per candidate station (the UNIQUE (station_id, sort_order) index), not one pass
+        # over every connector of the network
+        where.append(f"EXISTS (SELECT 1 FROM connectors x WHERE x.station_id = c.station_id"
+                     f" AND {inner})")
     if q.min_power_kw is not None:
         args["min_power"] = q.min_power_kw
         where.append("c.max_power_kw >= :min_power")
@@ -180,8 +183,12 @@ def search(conn: sqlite3.Connection, q: ConnectorQuery, *, offset: int, limit: i
     if q.near is not None:
         args["radius"] = q.near[2]
         sql += " WHERE r <= :radius"
-    sort = "d" if q.order == "distance" else "k"
     direction = "DESC" if q.descending else "ASC"
     args.update(lim=limit, off=offset)
-    sql += f" ORDER BY {sort} IS NULL, {sort} {direction}, id LIMIT :lim OFFSET :off"
+    if q.order == "id":
+        # the connectors' own order: SQLite walks the rowid and stops at the page's end
+        sql += f" ORDER BY id {direction} LIMIT :lim OFFSET :off"
+    else:
+        sort = "d" if q.order == "distance" else "k"
+        sql += f" ORDER BY {sort} IS NULL, {sort} {direction}, id LIMIT :lim OFFSET :off"
     return [(r[0], r[1]) for r in conn.execute(sql, args)]

@@ -62,3 +62,8 @@ def current_contract(conn: sqlite3.Connection, user_id: int) -> dict[str, Any] |
                      " WHERE c.user_id = ? AND c.status = 'ACTIVE' ORDER BY c.id DESC LIMIT 1",
                      [user_id])
     return rows[0] if rows else None
+
+
+def user_id_by_email(conn: sqlite3.Connection, email: str) -> int | None:
+    row = conn.execute("SELECT id FROM users WHERE email = ?", (email.strip(),)).fetchone()
+    return None if row is None else int(row[0])

@@ -697,7 +697,7 @@ ALTER TABLE connectors ADD COLUMN reservable INTEGER NOT NULL DEFAULT 0;
 -- Space separated: card remote direct nfc_terminal. NULL: card and remote.
 ALTER TABLE connectors ADD COLUMN auth_types TEXT;
 -- JSON of descriptive fields without a column: serial_number, voltage, current,
--- payment_url, timezone.
+-- payment_url, timezone, service_hotline.
 ALTER TABLE connectors ADD COLUMN details TEXT;
 ALTER TABLE connectors ADD COLUMN created_at TEXT;
 ALTER TABLE connectors ADD COLUMN updated_at TEXT;

@@ -1,4 +1,4 @@
-"""Webhooks of partners and their deliveries (migration 10)."""
+"""Webhooks of partners and their deliveries (migration 11)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from services.hardware.ev import Vehicle
 from services.hardware.simulator import Simulator
 from tests.clients.beenergised import Gql
 from tests.clients.http import TIMEOUT_S
-from tests.clients.wirelane import Wirelane
+from tests.clients.wirelane import Wirelane, provision_charger
 from tests.contract.wirelane import document
 from tests.waits import WITHIN_S, eventually
 
@@ -174,8 +174,11 @@ async def test_a_charger_reaches_a_created_point_and_a_members_charge_shows_up(
     body = {k: v for k, v in body.items() if v is not None}
     point = create(wl, admin, body)
     station = body["charging_station_id"]
-    sim = Simulator(core_url, specs=[StationSpec(station, [ConnectorSpec(1, "DC", 50.0)])],
-                    speed=120, seed=7)
+    password = provision_charger(core_db, station)
+    # a charger with its own credentials is held to real time: meter values every 0.3 s
+    sim = Simulator(core_url, specs=[StationSpec(station, [ConnectorSpec(1, "DC", 50.0)],
+                                                 password=password)],
+                    speed=1, seed=7, meter_interval_s=0.3)
     await sim.start()
     try:
         await sim.wait_online(within_s=WITHIN_S)

@@ -24,7 +24,7 @@ from services.hardware.charger import ConnectorSpec, StationSpec
 from services.hardware.ev import Vehicle
 from services.hardware.simulator import Simulator
 from tests.clients.http import TIMEOUT_S
-from tests.clients.wirelane import Wirelane
+from tests.clients.wirelane import Wirelane, provision_charger
 from tests.core_launcher import core_process
 from tests.waits import WITHIN_S, eventually
 
@@ -164,8 +164,10 @@ async def test_signed_deliveries_of_point_and_session_events_with_retries(
     point = r.json()
     with receiver.lock:
         receiver.fail_next = 2  # the first two deliveries get a 500: retried with back-off
-    sim = Simulator(hook_core, specs=[StationSpec(station, [ConnectorSpec(1, "DC", 50.0)])],
-                    speed=120, seed=3)
+    password = provision_charger(hook_db, station)
+    sim = Simulator(hook_core, specs=[StationSpec(station, [ConnectorSpec(1, "DC", 50.0)],
+                                                  password=password)],
+                    speed=1, seed=3, meter_interval_s=0.3)
     await sim.start()
     try:
         await sim.wait_online(within_s=WITHIN_S)

@@ -156,7 +156,10 @@ def domain_input(body: PointBody) -> tuple[StationInput, ConnectorInput]:
     details = {k: v for k, v in (("serial_number", body.serial_number),
                                  ("voltage", body.voltage), ("current", body.current),
                                  ("payment_url", body.payment_url),
-                                 ("timezone", body.timezone)) if v is not None}
+                                 ("timezone", body.timezone),
+                                 ("service_hotline", str(body.service_hotline)
+                                  if body.service_hotline is not None else None))
+               if v is not None}
     connector = ConnectorInput(
         code=body.charge_point_id, evse_id=body.evseid, label=body.display_id,
         plug_type=_plug(body), current_type=body.charging_type, max_power_kw=body.power,

@@ -94,7 +94,7 @@ def point(row: dict[str, Any]) -> dict[str, Any]:
         "opening_hours": hours_label,
         "availability": json.loads(availability) if availability else None,
         "timezone": details.get("timezone") or words.timezone(country),
-        "service_hotline": st.get("operator_phone"),
+        "service_hotline": details.get("service_hotline") or st.get("operator_phone"),
         "payment_url": details.get("payment_url"),
         "longitude": float(st["longitude"]),
         "latitude": float(st["latitude"]),

@@ -46,7 +46,8 @@ def session(row: dict[str, Any], organisation: str | None) -> dict[str, Any]:
     tax = cost.get("tax_rate")
     return {
         "session_id": row["uuid"],
-        "cpo_session_id": str(row["id"]),
+        # the charger's own transaction id, where it has one
+        "cpo_session_id": str(row.get("ocpp_tx_id") or row["id"]),
         "customer_id": row.get("user_uuid"),
         "customer_email": row.get("user_email"),
         "customer_membership_owner": organisation if row.get("of_member") else None,

@@ -26,6 +26,7 @@ import logging
 import os
 import socket
 import time
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -50,6 +51,7 @@ ATTEMPTS_ENV = "VOLTRA_WEBHOOK_ATTEMPTS"
 SEND_TIMEOUT_S = 10.0
 BATCH = 20
 COALESCE_S = 0.2  # meter values arrive in bursts; one look per burst is enough
+SEEN_SIZE = 20_000
 STARTED = ("charging", "stopping")
 ENDED = ("finished", "failed")
 
@@ -68,6 +70,7 @@ class Dispatch:
         self._tasks: list[asyncio.Task] = []
         self._http: httpx.AsyncClient | None = None
         self._demo = False
+        self._queued: OrderedDict[tuple[int, str], None] = OrderedDict()
 
     def wake(self) -> None:
         if self._wakeup is not None:
@@ -114,10 +117,19 @@ class Dispatch:
         finally:
             sub.close()
 
+    def _seen(self, hook: dict[str, Any], key: str) -> bool:
+        """Whether this process already queued the happening for the hook: a running
+        session announces itself with every meter value, and is looked at only once."""
+        return (hook["id"], key) in self._queued
+
     async def _queue(self, hook: dict[str, Any], event: str, key: str, data: Any) -> bool:
         body = orjson.dumps({"event": event, "organization_id": hook["organisation"],
                              "creation_date": words.timestamp(utcnow()), "data": data})
-        return await self.core.db(webhooks.enqueue, hook["id"], event, key, body.decode())
+        queued = await self.core.db(webhooks.enqueue, hook["id"], event, key, body.decode())
+        self._queued[(hook["id"], key)] = None
+        while len(self._queued) > SEEN_SIZE:
+            self._queued.popitem(last=False)
+        return queued
 
     async def _enqueue(self, session_ids: set[int], connector_ids: set[int]) -> bool:
         hooks = await self.core.db(webhooks.active_webhooks)
@@ -128,25 +140,29 @@ class Dispatch:
             if event is None:
                 continue
             for hook in hooks:
-                if event not in hook["events"].split():
+                key = f"{event}:{s['uuid']}"
+                if event not in hook["events"].split() or self._seen(hook, key):
                     continue
                 query = SessionQuery(hook["partner_id"], hook["operator_id"])
                 row = await self.core.db(organisations.session, query, s["uuid"])
                 if row is not None:
                     data = render_session(row, hook["organisation"])
-                    queued |= await self._queue(hook, event, f"{event}:{s['uuid']}", data)
+                    queued |= await self._queue(hook, event, key, data)
         for cid in sorted(connector_ids):
             place = await self.core.db(webhooks.connector_station, cid)
-            owners = [h for h in hooks if place is not None
-                      and h["operator_id"] == place["operator_id"]
-                      and "point.status_changed" in h["events"].split()]
+            if place is None:
+                continue
+            key = f"point.status_changed:{cid}:{place['status_since']}:" \
+                f"{place['calculated_status']}"
+            owners = [h for h in hooks if h["operator_id"] == place["operator_id"]
+                      and "point.status_changed" in h["events"].split()
+                      and not self._seen(h, key)]
             if not owners:
                 continue
             point = await self.core.db(organisations.point, "id", str(cid))
             if point is None:
                 continue
             data = render_point(point)
-            key = f"point.status_changed:{cid}:{place['status_since']}:{data['status']}"
             for hook in owners:
                 queued |= await self._queue(hook, "point.status_changed", key, data)
         return queued
