@@ -238,6 +238,20 @@ class ChargingSession(_Model):
         return max(0.0, (end - self.started_at).total_seconds())
 
 
+class ChargeLimits(_Model):
+    """Where a session should end by itself (None: no limit of that kind). A provider
+    offers a kind only when its back end enforces it (``Capability.LIMIT_*``)."""
+
+    minutes: int | None = Field(None, gt=0, le=24 * 60)
+    energy_kwh: float | None = Field(None, gt=0, le=1000)
+    cost: float | None = Field(None, gt=0, le=10_000)
+    soc: float | None = Field(None, gt=0, le=100)
+
+    @property
+    def any(self) -> bool:
+        return any(v is not None for v in (self.minutes, self.energy_kwh, self.cost, self.soc))
+
+
 class Page(_Model, Generic[T]):
     items: list[T]
     offset: int = 0

@@ -56,6 +56,9 @@ class VoltraSettings(BaseSettings):
     )
     ocpp_call_timeout: PositiveFloat = Field(30.0, description="seconds to wait for a charger")
     ocpp_heartbeat: PositiveFloat = Field(300.0, description="heartbeat interval sent at boot")
+    ocpp_meter_interval: PositiveInt = Field(
+        10, description="MeterValueSampleInterval set on every charger at boot (s)"
+    )
     stale_session_grace: PositiveFloat = Field(
         120.0, description="seconds after Available before an open session there is closed"
     )
