@@ -47,6 +47,8 @@ class Capability(StrEnum):
     STATISTICS = "statistics"
     DOCUMENTS = "documents"
     FAVOURITES = "favourites"
+    # an organisation's members, their payment methods and subscriptions, their sessions
+    FLEET = "fleet"
 
 
 # ---------------------------------------------------------------- typed errors
@@ -245,6 +247,7 @@ UNSUPPORTED_MESSAGES: dict[Capability, str] = {
     Capability.STATISTICS: "This charging service does not offer charging statistics.",
     Capability.DOCUMENTS: "This charging service does not offer invoices or documents.",
     Capability.FAVOURITES: "This charging service does not keep favourite stations.",
+    Capability.FLEET: "This charging service does not manage fleets.",
 }
 
 

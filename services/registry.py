@@ -54,7 +54,13 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
     ProviderInfo(
         "gpjoule", "GP JOULE CONNECT", "gpjoule-connect-graphql.txt", SignIn.API_KEY_EMAIL
     ),
-    ProviderInfo("wirelane", "Wirelane API 2.0", "wirelane-api-2.0.txt", SignIn.OAUTH_CLIENT_USER),
+    ProviderInfo(
+        "wirelane",
+        "Wirelane API 2.0",
+        "wirelane-api-2.0.txt",
+        SignIn.OAUTH_CLIENT_USER,
+        "services.providers.wirelane:WirelaneProvider",
+    ),
     ProviderInfo(
         "ampeco",
         "AMPECO Public API",

@@ -17,6 +17,11 @@ def terms_by_uuid(conn: sqlite3.Connection, terms_uuid: str) -> sqlite3.Row | No
     return conn.execute("SELECT * FROM terms WHERE uuid = ?", (terms_uuid,)).fetchone()
 
 
+def user_id_by_uuid(conn: sqlite3.Connection, user_uuid: str) -> int | None:
+    row = conn.execute("SELECT id FROM users WHERE uuid = ?", (user_uuid,)).fetchone()
+    return None if row is None else int(row["id"])
+
+
 def user_by_login(conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:
     """A user by e-mail address or user name (both case-insensitive)."""
     return conn.execute(
