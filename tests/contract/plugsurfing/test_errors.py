@@ -187,3 +187,10 @@ def test_sign_in_makes_no_server_side_session_for_other_apis(oioi: Oioi) -> None
                               headers={"Authorization": f"Bearer {user.token}"})
     assert "errors" in answer.json()
     assert fresh_uid() != fresh_uid()
+
+
+def test_card_data_that_is_not_encrypted_is_no_credit_card(oioi: Oioi, user: User) -> None:
+    refused(oioi("user-add-creditcard", {"user": user.ref(), "encrypted-data": "4111 1111"}),
+            871, 400, "encrypted-data")
+    refused(oioi("user-add-payment", {"user": user.ref(), "payment-type": "cash"}), 230, 400,
+            "payment-type")

@@ -186,7 +186,7 @@ async def user_add_creditcard(call: Call, fields: Any) -> dict[str, Any]:
     req = parse(UserAddCreditCard, fields, call.kind)
     who = await user_id(call, req.user)
     if not _BLOB.match(req.encrypted_data):
-        raise r.OioiError(871, "encrypted-data: not encrypted credit card data")
+        raise r.OioiError(r.CREDIT_CARD_INVALID, "encrypted-data: not encrypted credit card data")
     fingerprint = hashlib.sha256(req.encrypted_data.encode()).hexdigest()[:8].upper()
     await call.core.db(payments.add_encrypted_card, who, fingerprint)
     return {}
