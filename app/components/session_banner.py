@@ -24,6 +24,7 @@ class SessionBanner:
         self._text = ft.Text("", color=ft.Colors.ON_PRIMARY_CONTAINER, expand=True,
                              weight=ft.FontWeight.W_600)
         self._box: ft.Container | None = None
+        self._sem: ft.Semantics | None = None
 
     def text(self) -> str | None:
         s = self.vm.running
@@ -53,15 +54,18 @@ class SessionBanner:
             on_click=lambda e: self._open(),
             tooltip=label,
         )
+        # Flutter refuses a Semantics whose content is hidden: the wrapper is what hides.
+        self._sem = ft.Semantics(content=self._box, label=label, button=True,
+                                 identifier="session-banner")
         self.refresh(update=False)
-        return ft.Semantics(content=self._box, label=label, button=True,
-                            identifier="session-banner")
+        return self._sem
 
     def refresh(self, update: bool = True) -> None:
         if self._box is None:
             return
         text = self.text()
         self._text.value = text or ""
-        self._box.visible = text is not None
+        if self._sem is not None:
+            self._sem.visible = text is not None
         if update:
-            safe_update(self._box)
+            safe_update(self._sem if self._sem is not None else self._box)
