@@ -19,7 +19,6 @@ from services.http import RedactingFilter
 from services.provider import (
     BaseProvider,
     Capability,
-    CardRejected,
     InvalidCredentials,
     InvalidInput,
     NotAuthenticated,
@@ -155,8 +154,7 @@ class GpJouleProvider(BaseProvider):
             raise
         self._contact = contact
         self._cards.clear()
-        if self._on_login_token is not None:
-            self._on_login_token(key)
+        self._tell_login_token(key)
         return adapter.profile(contact)
 
     async def _contact_by_email(self, email: str) -> w.Contact:
@@ -181,8 +179,7 @@ class GpJouleProvider(BaseProvider):
         self._contact = None
         self._cards.clear()
         self.gql.set_key(self._configured_key)
-        if self._on_login_token is not None:
-            self._on_login_token(None)
+        self._tell_login_token(None)
 
     async def profile(self) -> m.Profile:
         data = await self.gql.execute(Q.GET_CONTACT, {"id": self.contact_id})
@@ -344,8 +341,7 @@ class GpJouleProvider(BaseProvider):
         timeout_s: float = 90.0,
     ) -> m.ChargingSession:
         card = await self._card(card_id)
-        if card.status is not m.CardStatus.ACTIVE:
-            raise CardRejected(f"This card is {card.status.value.lower()}.", detail=card.id)
+        self.require_active(card)
 
         async def begin() -> StartAttempt:
             data = await self.gql.execute(
