@@ -31,6 +31,7 @@ from services.providers.common.charging import (
     start_and_wait,
     stop_until_confirmed,
 )
+from services.providers.common.statistics import summed_statistics
 
 from . import adapter
 from . import queries as Q
@@ -489,30 +490,5 @@ class GpJouleProvider(BaseProvider):
     ) -> m.Statistics:
         """Summed from the driver's finished sessions (the API has no statistics and no CO2
         figures)."""
-        months: dict[str, m.MonthlyStatistics] = {}
-        stats = m.Statistics()
-        currency = None
-        for s in await self._all_sessions(max_sessions):
-            if s.state.is_active or s.started_at is None or not self._in_range(s, since, until):
-                continue
-            key = s.started_at.strftime("%Y-%m")
-            mo = months.setdefault(
-                key,
-                m.MonthlyStatistics(
-                    month=key, sessions=0, energy_kwh=0.0, cost=0.0, co2_saved_kg=0.0
-                ),
-            )
-            mo.sessions += 1
-            mo.energy_kwh = round(mo.energy_kwh + s.energy_kwh, 3)
-            stats.sessions += 1
-            stats.energy_kwh += s.energy_kwh
-            stats.duration_s += s.duration_s or 0.0
-            if s.cost is not None:
-                mo.cost = round(mo.cost + s.cost.total, 2)
-                stats.cost += s.cost.total
-                currency = currency or s.cost.currency
-        stats.energy_kwh = round(stats.energy_kwh, 3)
-        stats.cost = round(stats.cost, 2)
-        stats.currency = currency or "EUR"
-        stats.months = sorted(months.values(), key=lambda x: x.month)
-        return stats
+        sessions = await self._all_sessions(max_sessions)
+        return summed_statistics(s for s in sessions if self._in_range(s, since, until))
