@@ -11,6 +11,7 @@ from typing import Protocol, runtime_checkable
 
 from services.models import (
     Card,
+    CardStatus,
     ChargeLimits,
     ChargingSession,
     Credentials,
@@ -280,6 +281,19 @@ class BaseProvider:
 
     name: str = "base"
     capabilities: frozenset[Capability] = frozenset()
+    # hears the token that resumes the current login (None when there is none any more)
+    _on_login_token: Callable[[str | None], None] | None = None
+
+    def _tell_login_token(self, token: str | None) -> None:
+        if self._on_login_token is not None:
+            self._on_login_token(token)
+
+    @staticmethod
+    def require_active(card: Card) -> Card:
+        """``card``, or CardRejected saying why a blocked or expired card cannot charge."""
+        if card.status is not CardStatus.ACTIVE:
+            raise CardRejected(f"This card is {card.status.value.lower()}.", detail=card.id)
+        return card
 
     def unsupported(self, capability: Capability) -> NotSupported:
         return NotSupported(UNSUPPORTED_MESSAGES[capability], detail=f"{self.name}: {capability}")

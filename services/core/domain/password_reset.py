@@ -9,21 +9,17 @@ and random, so it cannot be mistaken for a password anybody chose.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from services.core.domain.auth import hash_token, new_token
-from services.core.store.db import from_iso, to_iso, transaction
+from services.core.domain.account_tokens import AccountMail, replace_token, use_up
+from services.core.domain.auth import hash_token
+from services.core.store.db import transaction
 
 PURPOSE = "password_reset"
 CODE_TTL = timedelta(minutes=30)
 
 
-@dataclass(frozen=True)
-class ResetMail:
-    to: str
-    subject: str
-    body: str
+ResetMail = AccountMail
 
 
 def issue_code(conn: sqlite3.Connection, user_id: int, now: datetime | None = None
@@ -35,14 +31,7 @@ def issue_code(conn: sqlite3.Connection, user_id: int, now: datetime | None = No
                            (user_id,)).fetchone()  # fmt: skip
         if row is None:
             return None
-        conn.execute("DELETE FROM account_tokens WHERE user_id = ? AND purpose = ?",
-                     (user_id, PURPOSE))  # fmt: skip
-        code = new_token()
-        conn.execute(
-            "INSERT INTO account_tokens(user_id, purpose, token_hash, expires_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (user_id, PURPOSE, hash_token(code), to_iso(now + CODE_TTL), to_iso(now)),
-        )
+        code = replace_token(conn, user_id, PURPOSE, CODE_TTL, now)
     minutes = int(CODE_TTL.total_seconds() // 60)
     return ResetMail(
         to=row["email"],
@@ -65,8 +54,4 @@ def redeem_code(conn: sqlite3.Connection, user_id: int, code: str,
             "SELECT id, expires_at, used_at FROM account_tokens WHERE token_hash = ?"
             " AND purpose = ? AND user_id = ?", (hash_token(code or ""), PURPOSE, user_id),
         ).fetchone()  # fmt: skip
-        if row is None or row["used_at"] or from_iso(row["expires_at"]) <= now:
-            return False
-        conn.execute("UPDATE account_tokens SET used_at = ? WHERE id = ?",
-                     (to_iso(now), row["id"]))  # fmt: skip
-        return True
+        return use_up(conn, row, now)

@@ -12,21 +12,17 @@ the newest one of an account is valid; the store keeps their sha256 only.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from services.core.domain.auth import hash_token, new_token
-from services.core.store.db import from_iso, to_iso, transaction
+from services.core.domain.account_tokens import AccountMail, replace_token, use_up
+from services.core.domain.auth import hash_token
+from services.core.store.db import transaction
 
 PURPOSE = "reactivate"
 TOKEN_TTL = timedelta(minutes=30)
 
 
-@dataclass(frozen=True)
-class ReactivationMail:
-    to: str
-    subject: str
-    body: str
+ReactivationMail = AccountMail
 
 
 def issue_token(conn: sqlite3.Connection, email: str, now: datetime | None = None
@@ -39,14 +35,7 @@ def issue_token(conn: sqlite3.Connection, email: str, now: datetime | None = Non
         ).fetchone()
         if row is None:
             return None
-        conn.execute("DELETE FROM account_tokens WHERE user_id = ? AND purpose = ?",
-                     (row["id"], PURPOSE))
-        token = new_token()
-        conn.execute(
-            "INSERT INTO account_tokens(user_id, purpose, token_hash, expires_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (row["id"], PURPOSE, hash_token(token), to_iso(now + TOKEN_TTL), to_iso(now)),
-        )
+        token = replace_token(conn, row["id"], PURPOSE, TOKEN_TTL, now)
     minutes = int(TOKEN_TTL.total_seconds() // 60)
     return ReactivationMail(
         to=row["email"],
@@ -71,7 +60,4 @@ def redeem_token(conn: sqlite3.Connection, email: str, token: str,
         " WHERE t.token_hash = ? AND t.purpose = ? AND u.email = ?",
         (hash_token(token or ""), PURPOSE, email),
     ).fetchone()
-    if row is None or row["used_at"] or from_iso(row["expires_at"]) <= now:
-        return None
-    conn.execute("UPDATE account_tokens SET used_at = ? WHERE id = ?", (to_iso(now), row["id"]))
-    return int(row["user_id"])
+    return int(row["user_id"]) if use_up(conn, row, now) else None

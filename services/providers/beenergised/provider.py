@@ -12,7 +12,6 @@ from services.http import RedactingFilter
 from services.provider import (
     BaseProvider,
     Capability,
-    CardRejected,
     InvalidInput,
     NotFound,
     NotSupported,
@@ -451,8 +450,7 @@ class BeEnergisedProvider(BaseProvider):
         start_input: dict = {"connectorId": connector_id, "tagId": card.uid}
         if limits is not None and limits.minutes is not None:
             start_input["config"] = {"stopMinutes": limits.minutes}
-        if card.status is not m.CardStatus.ACTIVE:
-            raise CardRejected(f"This card is {card.status.value.lower()}.", detail=card.id)
+        self.require_active(card)
 
         async def begin() -> StartAttempt:
             data = await self.gql.execute(

@@ -1,3 +1,4 @@
 """What every provider shares: the start and stop flows, local filtering, search areas,
-the OCPI/OCPP vocabulary and a GraphQL transport. Provider packages import this package,
-never each other."""
+the OCPI/OCPP vocabulary, a GraphQL transport, the error for an unanswered request and
+statistics summed from sessions. Provider packages import this package, never each
+other."""

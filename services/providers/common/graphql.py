@@ -28,6 +28,7 @@ from services.provider import (
     RateLimited,
     SessionExpired,
 )
+from services.providers.common.transport_errors import unreachable
 
 # extensions.code values that mean "the token is no longer good" (renew and retry once)
 TOKEN_CODES = frozenset({"UNAUTHENTICATED", "TOKEN_EXPIRED", "SESSION_EXPIRED", "INVALID_TOKEN"})
@@ -117,12 +118,8 @@ class GraphQLTransport:
                 headers=headers,
                 extensions=idempotent(safe),
             )
-        except httpx.TimeoutException as exc:
-            raise BackendUnavailable(
-                "The charging service did not answer in time.", detail=type(exc).__name__
-            ) from exc
         except httpx.TransportError as exc:
-            raise BackendUnavailable(detail=type(exc).__name__) from exc
+            raise unreachable(exc) from exc
         status = response.status_code
         if status == 429:
             raise RateLimited(

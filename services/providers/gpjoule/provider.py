@@ -19,7 +19,6 @@ from services.http import RedactingFilter
 from services.provider import (
     BaseProvider,
     Capability,
-    CardRejected,
     InvalidCredentials,
     InvalidInput,
     NotAuthenticated,
@@ -32,6 +31,7 @@ from services.providers.common.charging import (
     start_and_wait,
     stop_until_confirmed,
 )
+from services.providers.common.statistics import summed_statistics
 
 from . import adapter
 from . import queries as Q
@@ -155,8 +155,7 @@ class GpJouleProvider(BaseProvider):
             raise
         self._contact = contact
         self._cards.clear()
-        if self._on_login_token is not None:
-            self._on_login_token(key)
+        self._tell_login_token(key)
         return adapter.profile(contact)
 
     async def _contact_by_email(self, email: str) -> w.Contact:
@@ -181,8 +180,7 @@ class GpJouleProvider(BaseProvider):
         self._contact = None
         self._cards.clear()
         self.gql.set_key(self._configured_key)
-        if self._on_login_token is not None:
-            self._on_login_token(None)
+        self._tell_login_token(None)
 
     async def profile(self) -> m.Profile:
         data = await self.gql.execute(Q.GET_CONTACT, {"id": self.contact_id})
@@ -344,8 +342,7 @@ class GpJouleProvider(BaseProvider):
         timeout_s: float = 90.0,
     ) -> m.ChargingSession:
         card = await self._card(card_id)
-        if card.status is not m.CardStatus.ACTIVE:
-            raise CardRejected(f"This card is {card.status.value.lower()}.", detail=card.id)
+        self.require_active(card)
 
         async def begin() -> StartAttempt:
             data = await self.gql.execute(
@@ -493,30 +490,5 @@ class GpJouleProvider(BaseProvider):
     ) -> m.Statistics:
         """Summed from the driver's finished sessions (the API has no statistics and no CO2
         figures)."""
-        months: dict[str, m.MonthlyStatistics] = {}
-        stats = m.Statistics()
-        currency = None
-        for s in await self._all_sessions(max_sessions):
-            if s.state.is_active or s.started_at is None or not self._in_range(s, since, until):
-                continue
-            key = s.started_at.strftime("%Y-%m")
-            mo = months.setdefault(
-                key,
-                m.MonthlyStatistics(
-                    month=key, sessions=0, energy_kwh=0.0, cost=0.0, co2_saved_kg=0.0
-                ),
-            )
-            mo.sessions += 1
-            mo.energy_kwh = round(mo.energy_kwh + s.energy_kwh, 3)
-            stats.sessions += 1
-            stats.energy_kwh += s.energy_kwh
-            stats.duration_s += s.duration_s or 0.0
-            if s.cost is not None:
-                mo.cost = round(mo.cost + s.cost.total, 2)
-                stats.cost += s.cost.total
-                currency = currency or s.cost.currency
-        stats.energy_kwh = round(stats.energy_kwh, 3)
-        stats.cost = round(stats.cost, 2)
-        stats.currency = currency or "EUR"
-        stats.months = sorted(months.values(), key=lambda x: x.month)
-        return stats
+        sessions = await self._all_sessions(max_sessions)
+        return summed_statistics(s for s in sessions if self._in_range(s, since, until))

@@ -151,8 +151,7 @@ class PlugsurfingProvider(BaseProvider):
         self._blocked.clear()
         self._started.clear()
         self._evco_id = None
-        if self._on_login_token is not None:
-            self._on_login_token(None)
+        self._tell_login_token(None)
 
     def _resume_token(self) -> str:
         assert self.client.auth is not None
@@ -208,8 +207,7 @@ class PlugsurfingProvider(BaseProvider):
         self._username = username
         assert self.client.auth is not None
         self.client.auth.user_token = token
-        if self._on_login_token is not None:
-            self._on_login_token(self._resume_token())
+        self._tell_login_token(self._resume_token())
 
     async def logout(self) -> None:
         if self.is_logged_in:
@@ -486,8 +484,7 @@ class PlugsurfingProvider(BaseProvider):
         timeout_s: float = 90.0,
     ) -> m.ChargingSession:
         card = await self._card(card_id)
-        if card.status is not m.CardStatus.ACTIVE:
-            raise CardRejected(f"This card is {card.status.value.lower()}.", detail=card.id)
+        self.require_active(card)
         evco_id = await self._contract(card)
         evse_id = await self._evse_id(connector_id)
         begun_at = datetime.now(UTC)

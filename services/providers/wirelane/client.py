@@ -27,6 +27,7 @@ from services.provider import (
     NotAuthenticated,
     ProviderError,
 )
+from services.providers.common.transport_errors import unreachable
 
 from . import requests as R
 from .errors import from_response
@@ -156,12 +157,8 @@ class WirelaneClient:
     ) -> httpx.Response:
         try:
             return await self._http.send(request, auth=auth)
-        except httpx.TimeoutException as exc:
-            raise BackendUnavailable(
-                "The charging service did not answer in time.", detail=type(exc).__name__
-            ) from exc
         except httpx.TransportError as exc:
-            raise BackendUnavailable(detail=type(exc).__name__) from exc
+            raise unreachable(exc) from exc
 
     async def get(self, path: str, params: R.Params | None = None) -> Any:
         """GET ``path`` (below the base URL) as the signed-in user; the JSON answer."""

@@ -26,6 +26,7 @@ from services.provider import (
     RateLimited,
 )
 from services.providers.common import filtering
+from services.providers.common.statistics import summed_statistics
 
 from . import adapter
 from . import requests as R
@@ -34,7 +35,6 @@ from .client import WirelaneClient
 from .export import sessions_csv
 from .fleet import FleetReader
 from .sessions import SessionReader
-from .sessions import statistics as session_statistics
 
 log = logging.getLogger("voltra.providers.wirelane")
 log.addFilter(RedactingFilter())
@@ -335,7 +335,7 @@ class WirelaneProvider(BaseProvider):
         member_id: str | None = None,
     ) -> m.Statistics:
         rows = await self.sessions.all(since, until, member_id)
-        return session_statistics(adapter.session(s) for s in rows)
+        return summed_statistics(adapter.session(s) for s in rows)
 
     async def export_sessions_csv(
         self,

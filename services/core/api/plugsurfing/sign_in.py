@@ -48,7 +48,7 @@ async def check_login(call: Call, name: str, password: str) -> int:
             raise _wait(exc.retry_after, "sign-ins in progress") from None
         if not ok:
             budget.spend(source)
-        return await core.db(auth.record_login, attempt, ok)
+        return await core.db(auth.settle_login, attempt, ok)
     except auth.AuthError as exc:
         if exc.reason == "INVALID_CREDENTIALS":
             raise r.OioiError(r.INVALID_EMAIL_OR_PASSWORD,
