@@ -289,13 +289,23 @@ class AccountScreen(Screen):
                 ctx.set_units,
                 t("settings.units"),
             ),
-            ft.Divider(),
-            ft.Text(t("settings.backend"), weight=ft.FontWeight.W_600),
-            provider,
-            url,
-            error,
-            ft.FilledTonalButton(
-                t("settings.apply"), icon=ft.Icons.SYNC, on_click=apply, tooltip=t("settings.apply")
+            # Signed out, the sign-in form is where the back end is chosen
+            *(
+                [
+                    ft.Divider(),
+                    ft.Text(t("settings.backend"), weight=ft.FontWeight.W_600),
+                    provider,
+                    url,
+                    error,
+                    ft.FilledTonalButton(
+                        t("settings.apply"),
+                        icon=ft.Icons.SYNC,
+                        on_click=apply,
+                        tooltip=t("settings.apply"),
+                    ),
+                ]
+                if ctx.logged_in
+                else []
             ),
         )
 
