@@ -84,6 +84,7 @@ class LoginForm:
                     on_select=lambda e: vm.choose(e.control.value),
                     leading_icon=ft.Icons.HUB_OUTLINED,
                     width=float("inf"),
+                    tooltip=t("signin.service"),
                 )
             )
         items += [url, *inputs.values()]

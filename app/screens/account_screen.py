@@ -50,6 +50,7 @@ class AccountScreen(Screen):
                         self.host.run,
                         on_register=(lambda: self.host.go("/account/register"))
                         if self.ctx.can(Capability.REGISTER)
+                        and self.vm.chosen == self.vm.current_backend()[0]
                         else None,
                     ).build(),
                 )

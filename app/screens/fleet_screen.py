@@ -127,9 +127,13 @@ class FleetScreen(Screen):
         if sub is None:
             facts.append(t("fleet.no_subscription"))
         else:
-            plan = sub.plan or t("fleet.subscription")
+            plan = sub.plan or ""
             until = fmt.date(sub.ends_at, lang) if sub.ends_at else None
-            facts.append(t("fleet.subscription_until", plan=plan, date=until) if until else plan)
+            facts.append(
+                t("fleet.subscription_until", plan=plan, date=until)
+                if until
+                else t("fleet.subscription_plan", plan=plan)
+            )
         return facts
 
     def member_row(self, m: FleetMember) -> ft.Control:
@@ -140,19 +144,13 @@ class FleetScreen(Screen):
         tile = ft.ListTile(
             leading=ft.Icon(ft.Icons.CIRCLE, size=14, color=STATUS_COLOURS[m.status]),
             title=ft.Text(name, weight=ft.FontWeight.W_600),
-            subtitle=ft.Row(
+            subtitle=ft.Column(
                 [
-                    ft.Text(facts[0], size=12),
-                    ft.Icon(
-                        ft.Icons.CREDIT_CARD if pay else ft.Icons.CREDIT_CARD_OFF,
-                        size=14,
-                        color=ft.Colors.PRIMARY if pay else ft.Colors.ON_SURFACE_VARIANT,
-                    ),
-                    ft.Text(facts[1], size=12),
-                    ft.Text(facts[2], size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                    *([ft.Text(m.email, size=12)] if m.email and m.email != name else []),
+                    ft.Row(self.fact_row(facts, pay), spacing=6, wrap=True),
                 ],
-                spacing=6,
-                wrap=True,
+                spacing=2,
+                tight=True,
             ),
             selected=selected,
             on_click=lambda e, member_id=m.id: self.host.run(self.vm.open_member(member_id)),
@@ -160,11 +158,24 @@ class FleetScreen(Screen):
         )
         return ft.Semantics(
             identifier="fleet-member",
-            label=", ".join([name, *facts]),
+            label=", ".join(x for x in [name, m.email if m.email != name else None, *facts] if x),
             button=True,
             container=True,
             content=tile,
         )
+
+    @staticmethod
+    def fact_row(facts: list[str], pay: bool | None) -> list[ft.Control]:
+        return [
+            ft.Text(facts[0], size=12),
+            ft.Icon(
+                ft.Icons.CREDIT_CARD if pay else ft.Icons.CREDIT_CARD_OFF,
+                size=14,
+                color=ft.Colors.PRIMARY if pay else ft.Colors.ON_SURFACE_VARIANT,
+            ),
+            ft.Text(facts[1], size=12),
+            ft.Text(facts[2], size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+        ]
 
     def member_sessions(self) -> ft.Control:
         t = self.t
