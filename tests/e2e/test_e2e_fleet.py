@@ -4,6 +4,7 @@ Charging and Cards tabs say why this account cannot use them."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,9 @@ def test_fleet_sign_in_members_and_sessions(app_server, ui_factory, theme, size,
     width, height = SIZES[size]
     ui = ui_factory(app_server.url, width=width, height=height, dark=theme == "dark")
     suffix = f"{theme}-{size}" if language == "en" else f"{language}-{theme}-{size}"
+    # The navigation is there once the first screen is (tabs narrow, rail buttons wide)
+    nav = ui.page.get_by_role("tab").or_(ui.page.get_by_role("button", name=re.compile(r"Tab \d")))
+    expect(nav.first).to_be_visible(timeout=60_000)
     if language != "en":
         ui.set_language(language)
     t = ui.t
