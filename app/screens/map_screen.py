@@ -16,6 +16,7 @@ from app.components.common import (
     safe_update,
     status_chip,
 )
+from app.components.tile_layer import base_layer, is_dark
 from app.host import Host
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
@@ -73,10 +74,11 @@ class MapScreen(Screen):
         self.vm.take_camera_request()  # the new map starts where the request points
         self.marker_layer = fm.MarkerLayer(markers=self.build_markers())
         layers: list = []
-        # Public OSM tiles by default; VOLTRA_TILE_URL="" turns tiles off (offline kiosks).
-        if tile_url := get_settings().tile_url:
-            # no on_image_error handler: offline, each failed tile would be one more event
-            layers.append(fm.TileLayer(url_template=tile_url, user_agent_package_name="app.voltra"))
+        # Online tiles (VOLTRA_TILE_URL) with the core's offline basemap behind them. No
+        # on_image_error handler: offline, each failed tile would be one more event.
+        dark = is_dark(self.ctx.settings.theme, self.host.page)
+        if base := base_layer(get_settings().tile_url, self.ctx.config.base_url, dark=dark):
+            layers.append(base)
         layers.append(self.marker_layer)
         self.map = fm.Map(
             expand=True,
@@ -149,7 +151,7 @@ class MapScreen(Screen):
             controls=self.build_list(), spacing=8, padding=12, expand=True
         )
         self.results_text = ft.Text(
-            t("map.results", n=len(self.vm.stations)), weight=ft.FontWeight.W_600
+            self.vm.results_label(), weight=ft.FontWeight.W_600
         )
         list_panel = ft.Column(
             [
@@ -289,7 +291,7 @@ class MapScreen(Screen):
                 )
             ]
         self._tiles = {}
-        return [self.station_tile(s) for s in self.vm.list_items()[:100]]
+        return [self.station_tile(s) for s in self.vm.list_items()]
 
     def station_tile(self, s: Station) -> ft.Control:
         t = self.t
@@ -436,7 +438,7 @@ class MapScreen(Screen):
         self.marker_layer.markers = self.build_markers()
         if self.list_column is not None:
             self.list_column.controls = self.build_list()
-            self.results_text.value = self.t("map.results", n=len(self.vm.stations))
+            self.results_text.value = self.vm.results_label()
         if self.area_button is not None:
             self.area_button.visible = self.vm.moved and not self.vm.busy
         if self.progress is not None:

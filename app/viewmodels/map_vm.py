@@ -9,7 +9,7 @@ import logging
 from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.clusters import MarkerItem, cluster, radius_for_view
-from services import geo
+from services import geo, sites
 from services.models import (
     ConnectorStatus,
     Coordinates,
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
 POWER_STEPS = (None, 11.0, 22.0, 50.0, 150.0)
 SEARCH_LIMIT = 200
+LIST_LIMIT = 100  # list entries drawn; the rest are on the map
 STATUS_COALESCE_S = 0.5
 
 
@@ -67,6 +68,7 @@ class MapViewModel(ViewModel):
         self.places: list[Place] = []
         self.show_list = False
         self.searched_once = False
+        self.more = False  # the back end holds more stations in the area than were fetched
         # Where the map should fly to (a place or the driver's position): the screen takes
         # it once its map is on the page; a map built later starts at centre/zoom anyway.
         self.camera_request: tuple[Coordinates, float] | None = None
@@ -95,7 +97,8 @@ class MapViewModel(ViewModel):
                 if s.distance_km is None:
                     s.distance_km = geo.distance_km(centre, s.coordinates)
             stations.sort(key=lambda s: s.distance_km or 0.0)
-            self.stations = stations
+            self.stations = sites.group_by_site(stations)
+            self.more = not page.is_last
             self.searched_centre, self.radius_km = centre, radius
             self.moved = False
             if not self.searched_once and self.ctx.config.on_map_ready:
@@ -210,7 +213,13 @@ class MapViewModel(ViewModel):
         return cluster(self.stations, self.zoom)
 
     def list_items(self) -> list[Station]:
-        return self.stations  # kept sorted by distance
+        return self.stations[:LIST_LIMIT]  # kept sorted by distance
+
+    def results_label(self) -> str:
+        """The list's heading; says so when the list or the search stopped short."""
+        if self.more or len(self.stations) > LIST_LIMIT:
+            return self.ctx.t("map.results_more", n=len(self.list_items()))
+        return self.ctx.t("map.results", n=len(self.stations))
 
     # ------------------------------------------------------------------ live status
     def restart_watch(self) -> None:
