@@ -40,6 +40,7 @@ FIELDS: dict[SignIn, tuple[Field, ...]] = {
     SignIn.API_KEY_EMAIL: (API_KEY, EMAIL),
     SignIn.OAUTH_CLIENT_USER: (CLIENT_ID, CLIENT_SECRET, EMAIL, PASSWORD),
     SignIn.OPERATOR_TOKEN_EMAIL: (OPERATOR_TOKEN, EMAIL),
+    SignIn.API_KEY_EMAIL_PASSWORD: (API_KEY, EMAIL, PASSWORD),
 }
 # Options of the provider's factory rather than parts of the driver's login
 CLIENT_OPTIONS = ("client_id", "client_secret")
@@ -51,6 +52,11 @@ CORE_PATHS = {"gpjoule": "/gpjoule", "wirelane": "/wirelane"}
 DEMO_LOGINS: dict[str, dict[str, str]] = {
     "beenergised": {"email": "driver@example.com", "password": "driver-demo"},
     "gpjoule": {"api_key": "gpjoule-demo-key", "email": "driver@example.com"},
+    "plugsurfing": {
+        "api_key": "oioi-demo-oem-key",
+        "email": "driver@example.com",
+        "password": "driver-demo",
+    },
     "wirelane": {
         "client_id": "voltra-demo",
         "client_secret": "voltra-demo-secret",

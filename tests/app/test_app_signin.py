@@ -28,6 +28,16 @@ def keys(provider: str) -> list[str]:
     return [f.key for f in signin.fields_for(provider)]
 
 
+def test_every_sign_in_kind_has_fields_and_every_built_provider_a_demo_login():
+    from services.registry import SignIn, implemented_providers
+
+    assert set(signin.FIELDS) == set(SignIn)
+    for name in implemented_providers():
+        demo = signin.DEMO_LOGINS[name]
+        assert set(demo) == set(keys(name)), name
+        assert signin.problems(name, demo, CORE) == {}, name
+
+
 def test_fields_follow_the_registry_sign_in_kind():
     assert keys("beenergised") == ["email", "password"]
     assert keys("gpjoule") == ["api_key", "email"]
@@ -245,5 +255,18 @@ async def test_wirelane_fleet_on_the_core(core_url):
         assert fleet.error is None and fleet.sessions  # demo drivers have months of history
         csv = (await fleet.export_csv()).decode()
         assert csv.count("\n") >= len(fleet.sessions)
+    finally:
+        await ctx.provider.close()
+
+
+async def test_plugsurfing_sign_in_on_the_core_with_the_oem_key(core_url):
+    ctx = await core_ctx(core_url)
+    vm = AccountViewModel(ctx)
+    try:
+        vm.choose("plugsurfing")
+        assert vm.url_draft == core_url  # OIOI is served at the core's root
+        assert keys("plugsurfing") == ["api_key", "email", "password"]
+        assert await vm.sign_in(vm.demo_values, vm.url_draft), vm.error
+        assert ctx.logged_in and ctx.provider.name == "plugsurfing"
     finally:
         await ctx.provider.close()
