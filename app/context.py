@@ -81,6 +81,8 @@ class AppContext:
         self.t = Translator(settings.language)
         self.profile: Profile | None = None
         self.login_remembered = False  # a saved login survives a restart (keyring)
+        # Where a provider opened later keeps its login token (the keyring), if anywhere
+        self.vault = None
         self._provider_factory = provider_factory
         self._listeners: list[Callable[[str], None]] = []
 
@@ -125,9 +127,13 @@ class AppContext:
         self.settings.last_card_id = card_id
         self.save()
 
-    async def switch_provider(self, name: str, url: str) -> None:
+    async def switch_provider(self, name: str, url: str, **options) -> None:
+        """Open ``name`` at ``url`` in place of the current provider; ``options`` go to the
+        provider's factory (an OAuth client, a cache)."""
         factory = self._provider_factory or open_provider
-        new = factory(name, url)
+        if self.vault is not None:
+            options.setdefault("vault", self.vault)
+        new = factory(name, url, **options)
         if inspect.isawaitable(new):
             new = await new
         old = self.provider

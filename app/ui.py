@@ -57,6 +57,7 @@ def make_main(
         provider, vault = await open_with_saved_login(config, opener, name, url)
         ctx = AppContext(config, settings, provider, provider_factory=opener)
         ctx.login_remembered = bool(vault and vault.remembered)
+        ctx.vault = vault
         if provider.is_logged_in:
             try:
                 ctx.profile = await provider.profile()

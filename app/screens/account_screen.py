@@ -50,6 +50,7 @@ class AccountScreen(Screen):
                         self.host.run,
                         on_register=(lambda: self.host.go("/account/register"))
                         if self.ctx.can(Capability.REGISTER)
+                        and self.vm.chosen == self.vm.current_backend()[0]
                         else None,
                     ).build(),
                 )
@@ -289,13 +290,23 @@ class AccountScreen(Screen):
                 ctx.set_units,
                 t("settings.units"),
             ),
-            ft.Divider(),
-            ft.Text(t("settings.backend"), weight=ft.FontWeight.W_600),
-            provider,
-            url,
-            error,
-            ft.FilledTonalButton(
-                t("settings.apply"), icon=ft.Icons.SYNC, on_click=apply, tooltip=t("settings.apply")
+            # Signed out, the sign-in form is where the back end is chosen
+            *(
+                [
+                    ft.Divider(),
+                    ft.Text(t("settings.backend"), weight=ft.FontWeight.W_600),
+                    provider,
+                    url,
+                    error,
+                    ft.FilledTonalButton(
+                        t("settings.apply"),
+                        icon=ft.Icons.SYNC,
+                        on_click=apply,
+                        tooltip=t("settings.apply"),
+                    ),
+                ]
+                if ctx.logged_in
+                else []
             ),
         )
 

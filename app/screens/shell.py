@@ -15,28 +15,40 @@ from app.context import AppContext
 from app.screens.account_screen import AccountScreen, RegisterScreen
 from app.screens.cards_screen import CardsScreen
 from app.screens.charging_screen import ChargingScreen
+from app.screens.fleet_screen import FleetScreen
 from app.screens.history_screen import HistoryScreen, SessionDetailScreen
 from app.screens.map_screen import MapScreen
+from app.screens.notice_screen import NoticeScreen
 from app.screens.station_screen import StationScreen
 from app.theme import NARROW_MAX, dark_theme, theme, theme_mode
 from app.viewmodels.account_vm import AccountViewModel
 from app.viewmodels.cards_vm import CardsViewModel
 from app.viewmodels.charging_vm import ChargingViewModel
+from app.viewmodels.fleet_vm import FleetViewModel
 from app.viewmodels.history_vm import HistoryViewModel
 from app.viewmodels.kiosk import IdleTimer, WedgeReader
 from app.viewmodels.map_vm import MapViewModel
+from services.provider import Capability
 
 log = logging.getLogger(__name__)
 
-TABS = ("/map", "/charging", "/cards", "/history", "/account")
+TABS = ("/map", "/charging", "/cards", "/history", "/fleet", "/account")
 TAB_ICONS = (
     (ft.Icons.MAP_OUTLINED, ft.Icons.MAP),
     (ft.Icons.EV_STATION_OUTLINED, ft.Icons.EV_STATION),
     (ft.Icons.CREDIT_CARD_OUTLINED, ft.Icons.CREDIT_CARD),
     (ft.Icons.HISTORY_OUTLINED, ft.Icons.HISTORY),
+    (ft.Icons.GROUPS_OUTLINED, ft.Icons.GROUPS),
     (ft.Icons.PERSON_OUTLINE, ft.Icons.PERSON),
 )
-TAB_KEYS = ("nav.map", "nav.charging", "nav.cards", "nav.history", "nav.account")
+TAB_KEYS = ("nav.map", "nav.charging", "nav.cards", "nav.history", "nav.fleet", "nav.account")
+# Tabs shown only when the back end offers this
+TAB_NEEDS = {"/fleet": Capability.FLEET}
+# Tabs a driver looks in even when the back end cannot do it: they say why instead
+TAB_NOTICES = {
+    "/charging": (Capability.CHARGING, ft.Icons.EV_STATION, "notice.no_charging"),
+    "/cards": (Capability.CARDS, ft.Icons.CREDIT_CARD_OFF, "notice.no_cards"),
+}
 
 
 class Shell:
@@ -49,11 +61,13 @@ class Shell:
         self.cards_vm = CardsViewModel(ctx)
         self.history_vm = HistoryViewModel(ctx)
         self.account_vm = AccountViewModel(ctx)
+        self.fleet_vm = FleetViewModel(ctx)
         self.screens = {
             "/map": MapScreen(self),
             "/charging": ChargingScreen(self),
             "/cards": CardsScreen(self),
             "/history": HistoryScreen(self),
+            "/fleet": FleetScreen(self, self.fleet_vm),
             "/account": AccountScreen(self),
         }
         self.narrow = self._is_narrow()
@@ -198,6 +212,7 @@ class Shell:
             self.render(self.page.route)
             self.page.update()
             if event == "provider":
+                self.fleet_vm.reset()
                 self.run(self.map_vm.search())
         elif event == "login":
             self.run(self.charging_vm.after_login())
@@ -206,6 +221,7 @@ class Shell:
             self.charging_vm.reset()
             self.cards_vm.cards = []
             self.history_vm.sessions = []
+            self.fleet_vm.reset()
             self.render(self.page.route)
             self.page.update()
 
@@ -224,13 +240,24 @@ class Shell:
         # else: the driver already went elsewhere (a tab) while the view was closing
 
     # ------------------------------------------------------------------ views
+    def tabs(self) -> list[int]:
+        """Indexes into TABS of the tabs this back end has."""
+        return [
+            i for i, tab in enumerate(TABS) if tab not in TAB_NEEDS or self.ctx.can(TAB_NEEDS[tab])
+        ]
+
     def tab_index(self, route: str) -> int:
-        for i, tab in enumerate(TABS):
+        for i in self.tabs():
+            tab = TABS[i]
             if route == tab or route.startswith(tab + "/"):
                 return i
-        if route.startswith("/station/"):
-            return 0
         return 0
+
+    def tab_screen(self, base: str):
+        notice = TAB_NOTICES.get(base)
+        if notice and not self.ctx.can(notice[0]):
+            return NoticeScreen(self, TAB_KEYS[TABS.index(base)], notice[1], notice[2])
+        return self.screens[base]
 
     def render(self, route: str) -> None:
         if self._current_detail is not None:
@@ -248,23 +275,26 @@ class Shell:
 
     def tab_view(self, base: str) -> ft.View:
         t = self.ctx.t
-        index = TABS.index(base)
-        screen = self.screens[base]
+        shown = self.tabs()
+        index = shown.index(TABS.index(base))
+        screen = self.tab_screen(base)
         body = screen.build()
         if base != "/charging":
             body = ft.Column([self.banner.build(), body], expand=True, spacing=0)
         big = self.ctx.config.kiosk
 
         def change(e) -> None:
-            self.go(TABS[int(e.control.selected_index)])
+            self.go(TABS[shown[int(e.control.selected_index)]])
 
         if self.narrow:
             nav = ft.NavigationBar(
                 selected_index=index,
                 on_change=change,
                 destinations=[
-                    ft.NavigationBarDestination(icon=i, selected_icon=s, label=t(k))
-                    for (i, s), k in zip(TAB_ICONS, TAB_KEYS, strict=True)
+                    ft.NavigationBarDestination(
+                        icon=TAB_ICONS[n][0], selected_icon=TAB_ICONS[n][1], label=t(TAB_KEYS[n])
+                    )
+                    for n in shown
                 ],
                 height=88 if big else None,
             )
@@ -287,8 +317,10 @@ class Shell:
                 padding=ft.Padding.only(top=12, bottom=12),
             ),
             destinations=[
-                ft.NavigationRailDestination(icon=i, selected_icon=s, label=t(k))
-                for (i, s), k in zip(TAB_ICONS, TAB_KEYS, strict=True)
+                ft.NavigationRailDestination(
+                    icon=TAB_ICONS[n][0], selected_icon=TAB_ICONS[n][1], label=t(TAB_KEYS[n])
+                )
+                for n in shown
             ],
         )
         return ft.View(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from app.context import AppContext
+from app.viewmodels import signin
 from app.viewmodels.base import ViewModel, error_message
 from services.models import Credentials, Document, Profile, Registration
 from services.provider import Capability, ProviderError
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_RE = signin.EMAIL_RE
 MIN_PASSWORD = 8
 
 
@@ -22,10 +21,83 @@ class AccountViewModel(ViewModel):
         self.field_errors: dict[str, str] = {}
         # What the driver typed as email: a failed login redraws the form with it
         self.email_draft = ""
+        # The back end the sign-in form is for; it is opened when the driver signs in
+        self.chosen, self.url_draft = self.current_backend()
+        # What was typed into the form's other visible fields (never a secret)
+        self.drafts: dict[str, str] = {}
+
+    def current_backend(self) -> tuple[str, str]:
+        s, config = self.ctx.settings, self.ctx.config
+        if s.url and not config.kiosk:
+            return s.provider, s.url
+        return config.provider_name, config.base_url or ""
 
     @property
     def show_demo_hint(self) -> bool:
-        return self.ctx.config.demo or self.ctx.config.kiosk
+        """The documented demo logins, only where the embedded core's demo data is what
+        answers, and never on a kiosk, where anyone passing by could use them."""
+        return (
+            self.ctx.config.demo
+            and not self.ctx.config.kiosk
+            and signin.demo_hint_values(self.chosen) is not None
+        )
+
+    @property
+    def demo_values(self) -> dict[str, str]:
+        return dict(signin.demo_hint_values(self.chosen) or {}) if self.show_demo_hint else {}
+
+    @property
+    def fields(self) -> tuple[signin.Field, ...]:
+        return signin.fields_for(self.chosen)
+
+    def default_url(self, provider: str) -> str:
+        name, url = self.current_backend()
+        if provider == name and url:
+            return url
+        core = self.ctx.config.base_url
+        if self.ctx.config.demo and core:
+            return signin.core_url_for(provider, core)
+        return ""
+
+    def choose(self, provider: str) -> None:
+        """The driver picked another back end in the sign-in form: ask for what it needs."""
+        if provider == self.chosen:
+            return
+        self.chosen, self.url_draft = provider, self.default_url(provider)
+        self.field_errors, self.error = {}, None
+        self.drafts = {}
+        self.notify()
+
+    async def sign_in(self, values: dict[str, str], url: str) -> bool:
+        """Sign in to the chosen back end with what its sign-in kind needs; the back end
+        is (re)opened first when it is another one, at another URL, or needs the app's
+        OAuth client."""
+        t = self.ctx.t
+        url = url.strip()
+        self.url_draft = url
+        self.drafts = {f.key: values.get(f.key, "") for f in self.fields if not f.secret}
+        self.email_draft = self.drafts.get("email", "")
+        found = signin.problems(self.chosen, values, url)
+        self.field_errors = {k: t(v) for k, v in found.items()}
+        if found:
+            self.notify()
+            return False
+        credentials, options = signin.split(self.chosen, values)
+        if self.chosen == "gpjoule" and self.ctx.config.persist_settings:
+            # A desktop keeps the paged-through charge point list between runs
+            options["catalogue_cache"] = True
+        reopen = bool(options) or (self.chosen, url) != self.current_backend()
+        name = self.chosen
+
+        async def go() -> None:
+            if reopen:
+                await self.ctx.switch_provider(name, url, **options)
+            await self._login_with(credentials)
+
+        ok = await self._run(go())
+        if ok:
+            self.drafts, self.email_draft = {}, ""
+        return ok
 
     def _check(self, email: str, password: str) -> bool:
         t = self.ctx.t
@@ -47,7 +119,10 @@ class AccountViewModel(ViewModel):
         return ok
 
     async def _login(self, email: str, password: str) -> None:
-        profile = await self.ctx.provider.login(Credentials(username=email, password=password))
+        await self._login_with(Credentials(username=email, password=password))
+
+    async def _login_with(self, credentials: Credentials) -> None:
+        profile = await self.ctx.provider.login(credentials)
         self.ctx.signed_in(profile)
         self.message = self.ctx.t("account.welcome", name=profile.first_name or profile.email)
         # Logging in happens on the Account screen itself, whose on_show ran while logged out:
@@ -125,7 +200,16 @@ class AccountViewModel(ViewModel):
             self.error = self.ctx.t("settings.url_invalid")
             self.notify()
             return False
-        return await self._run(self.ctx.switch_provider(provider, url))
+        if signin.CLIENT_OPTIONS[0] in {f.key for f in signin.fields_for(provider)}:
+            # Opening it needs the app's OAuth client: the sign-in form asks for it
+            await self._run(self.ctx.sign_out())
+            self.chosen, self.url_draft, self.drafts = provider, url, {}
+            self.notify()
+            return True
+        ok = await self._run(self.ctx.switch_provider(provider, url))
+        if ok:
+            self.chosen, self.url_draft, self.drafts = provider, url, {}
+        return ok
 
     async def _run(self, coro) -> bool:
         self.busy, self.error, self.message = True, None, None

@@ -460,8 +460,8 @@ async def test_login_validation_and_errors(ctx):
     assert vm.error == "Email or password is not correct."
     # The form redrawn after the failure keeps the email the driver typed
     form = LoginForm(vm, lambda coro: coro.close()).build()
-    fields = [c for c in form.content.controls if isinstance(c, ft.TextField)]
-    assert [f.value for f in fields][:1] == ["driver@example.com"]
+    fields = {c.label: c.value for c in form.content.controls if isinstance(c, ft.TextField)}
+    assert fields["Email"] == "driver@example.com"
     assert await vm.login("driver@example.com", "driver-demo")
     assert ctx.logged_in and "Dana" in vm.message
     assert [d.title for d in vm.documents] == ["Invoice 1"]  # loaded with the login

@@ -18,7 +18,7 @@ MAX_SHOT_HEIGHT = 4000
 
 # Tabs by their English name -> route
 TABS = {"Map": "map", "Charging": "charging", "Cards": "cards", "History": "history",
-        "Account": "account"}
+        "Fleet": "fleet", "Account": "account"}
 
 
 class UI:
