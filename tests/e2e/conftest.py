@@ -104,9 +104,9 @@ class AppProcess:
         self.lines: list[str] = []
         self.core_url: str | None = None
         self.url: str | None = None
-        ready = threading.Event()
 
         def pump() -> None:
+            # The app prints the UI's URL once that server accepts connections
             assert self.proc.stdout is not None
             for line in self.proc.stdout:
                 self.lines.append(line.rstrip())
@@ -114,11 +114,6 @@ class AppProcess:
                     self.core_url = m.group(1)
                 if m := UI_RE.search(line):
                     self.url = m.group(1)
-                if (self.url and "Uvicorn running" in line) or (
-                    self.url and "Application startup complete" in line
-                ):
-                    ready.set()
-            ready.set()
 
         threading.Thread(target=pump, daemon=True).start()
         deadline = time.monotonic() + timeout_s
