@@ -12,9 +12,11 @@ from services.models import (
     Card,
     ChargingSession,
     Credentials,
+    DirectPaymentStatus,
     Document,
     OccupancySlot,
     Page,
+    PaymentLink,
     Profile,
     Registration,
     SearchQuery,
@@ -47,6 +49,8 @@ class Capability(StrEnum):
     STATISTICS = "statistics"
     DOCUMENTS = "documents"
     FAVOURITES = "favourites"
+    EVSE_LOOKUP = "evse_lookup"  # find a connector by the EVSE ID printed on the charger
+    PAY_AS_YOU_GO = "pay_as_you_go"  # payment methods and starts paid on a hosted page
 
 
 # ---------------------------------------------------------------- typed errors
@@ -186,6 +190,7 @@ class ChargingProvider(Protocol):
     def watch_status(self, connector_ids: Iterable[str]) -> AsyncIterator[StatusChange]: ...
     async def favourites(self) -> list[Station]: ...
     async def set_favourite(self, station_id: str, favourite: bool) -> bool: ...
+    async def station_by_evse_id(self, evse_id: str) -> Station: ...
 
     # cards
     async def list_cards(self) -> list[Card]: ...
@@ -206,6 +211,12 @@ class ChargingProvider(Protocol):
     async def get_session(self, session_id: str) -> ChargingSession: ...
     async def stop_charging(self, session_id: str) -> ChargingSession: ...
     async def active_sessions(self) -> list[ChargingSession]: ...
+
+    # pay as you go
+    async def has_payment_method(self) -> bool: ...
+    async def add_payment_method(self) -> PaymentLink: ...
+    async def start_with_payment(self, connector_id: str) -> PaymentLink: ...
+    async def payment_status(self, evse_id: str, transaction_id: str) -> DirectPaymentStatus: ...
 
     # history
     async def history(
@@ -245,6 +256,8 @@ UNSUPPORTED_MESSAGES: dict[Capability, str] = {
     Capability.STATISTICS: "This charging service does not offer charging statistics.",
     Capability.DOCUMENTS: "This charging service does not offer invoices or documents.",
     Capability.FAVOURITES: "This charging service does not keep favourite stations.",
+    Capability.EVSE_LOOKUP: "This charging service cannot find a charger by its EVSE ID.",
+    Capability.PAY_AS_YOU_GO: "This charging service does not take payments in the app.",
 }
 
 
@@ -305,6 +318,10 @@ class BaseProvider:
     async def set_favourite(self, station_id: str, favourite: bool) -> bool:
         raise self.unsupported(Capability.FAVOURITES)
 
+    async def station_by_evse_id(self, evse_id: str) -> Station:
+        """The station holding the connector with this EVSE ID (printed on the charger)."""
+        raise self.unsupported(Capability.EVSE_LOOKUP)
+
     # cards
     async def list_cards(self) -> list[Card]:
         raise self.unsupported(Capability.CARDS)
@@ -340,6 +357,20 @@ class BaseProvider:
 
     async def active_sessions(self) -> list[ChargingSession]:
         raise self.unsupported(Capability.CHARGING)
+
+    # pay as you go
+    async def has_payment_method(self) -> bool:
+        raise self.unsupported(Capability.PAY_AS_YOU_GO)
+
+    async def add_payment_method(self) -> PaymentLink:
+        raise self.unsupported(Capability.PAY_AS_YOU_GO)
+
+    async def start_with_payment(self, connector_id: str) -> PaymentLink:
+        """A hosted page where the driver pays for one charge; the charge starts once paid."""
+        raise self.unsupported(Capability.PAY_AS_YOU_GO)
+
+    async def payment_status(self, evse_id: str, transaction_id: str) -> DirectPaymentStatus:
+        raise self.unsupported(Capability.PAY_AS_YOU_GO)
 
     # history
     async def history(
