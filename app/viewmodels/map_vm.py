@@ -24,7 +24,7 @@ from services.models import (
     StatusSummary,
     Tariff,
 )
-from services.provider import Capability, ProviderError
+from services.provider import Capability, NotFound, ProviderError
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +237,32 @@ class MapViewModel(ViewModel):
         self.fly_to(self.centre, zoom)
         self.notify()
         return zoom
+
+    # ------------------------------------------------------------------ EVSE ID
+    async def find_evse(self, text: str) -> tuple[Station, Connector] | None:
+        """The station and connector of the EVSE ID printed on a charger."""
+        wanted = "".join(text.split()).upper()
+        if not wanted:
+            self.error = self.ctx.t("evse.empty")
+            self.notify()
+            return None
+        try:
+            station = await self.ctx.provider.station_by_evse_id(wanted)
+        except NotFound:
+            self.error = self.ctx.t("evse.not_found", evse=wanted)
+            self.notify()
+            return None
+        except ProviderError as exc:
+            self.error = error_message(self.ctx.t, exc)
+            self.notify()
+            return None
+        connector = next((c for c in station.connectors if (c.evse_id or "") == wanted), None)
+        if connector is None:
+            self.error = self.ctx.t("evse.not_found", evse=wanted)
+            self.notify()
+            return None
+        self.error = None
+        return station, connector
 
     # ------------------------------------------------------------------ preview
     def select(self, station: Station) -> None:
