@@ -21,6 +21,7 @@ from app.theme import NARROW_MAX, dark_theme, theme, theme_mode
 from app.viewmodels.account_vm import AccountViewModel
 from app.viewmodels.cards_vm import CardsViewModel
 from app.viewmodels.charging_vm import ChargingViewModel
+from app.viewmodels.free_alert import FreeAlerts
 from app.viewmodels.history_vm import HistoryViewModel
 from app.viewmodels.kiosk import IdleTimer, WedgeReader
 from app.viewmodels.map_vm import MapViewModel
@@ -48,6 +49,9 @@ class Shell:
         self.cards_vm = CardsViewModel(ctx)
         self.history_vm = HistoryViewModel(ctx)
         self.account_vm = AccountViewModel(ctx)
+        self.free_alerts = FreeAlerts(
+            ctx, lambda s: self.snack(self.ctx.t("notify.freed", name=s.name))
+        )
         self.screens = {
             "/map": MapScreen(self),
             "/charging": ChargingScreen(self),
@@ -97,6 +101,7 @@ class Shell:
 
     def close(self) -> None:
         self.idle.stop()
+        self.free_alerts.close()
         self.map_vm.stop_watch()
         self.charging_vm.stop_polling()
         for task in list(self._tasks):
@@ -162,6 +167,7 @@ class Shell:
         """Kiosk: after the idle timeout, log out and go back to the map."""
         log.info("kiosk idle: resetting")
         self.charging_vm.reset()
+        self.free_alerts.close()
         self.cards_vm.cards = []
         self.history_vm.sessions = []
         self.account_vm.email_draft = ""

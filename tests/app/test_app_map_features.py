@@ -143,3 +143,29 @@ async def test_evse_id_lookup_finds_the_connector(ctx):
     assert await vm.find_evse("DE*VOL*E9999*1") is None
     assert "DE*VOL*E9999*1" in vm.error
     assert await vm.find_evse("   ") is None and vm.error == ctx.t("evse.empty")
+
+
+async def test_station_numbers_connectors_and_tells_access_parking_and_where_to_report(ctx):
+    from app.viewmodels.station_vm import StationViewModel
+
+    station = ctx.provider.stations[0]
+    station.access = "roaming"
+    station.connectors[0].sort_order, station.connectors[1].sort_order = 2, 1
+    station.connectors[0].price = Tariff(
+        per_kwh=0.39, parking_per_minute=0.1, parking_grace_minutes=240
+    )
+    vm = StationViewModel(ctx, "S1")
+    await vm.load()
+    vm.close()
+    assert [(n, c.id) for n, c in vm.numbered()] == [(1, "S1-2"), (2, "S1-1")]
+    notes = vm.notes()
+    assert notes[0] == ctx.t("access.roaming")
+    assert "€0.10" in notes[1] and "240" in notes[1]
+    report = vm.report_text()
+    assert "Volt Op" in report and "DE*VOL*E0001*1" in report and "DE*VOL*E0001*2" in report
+    vm.station.phone = "+49 30 1234"
+    assert "+49 30 1234" in vm.report_text()
+    ctx.provider.stations[0].connectors[0].price = Tariff(per_kwh=0.39)
+    await vm.load()
+    vm.close()
+    assert vm.notes()[1] == ctx.t("station.no_parking_fee")
