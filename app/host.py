@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from app.viewmodels.free_alert import FreeAlerts
     from app.viewmodels.history_vm import HistoryViewModel
     from app.viewmodels.map_vm import MapViewModel
+    from app.viewmodels.payment_vm import PaymentViewModel
     from services.models import Station
 
 
@@ -39,6 +40,8 @@ class Host(Protocol):
     account_vm: AccountViewModel
     # "Notify me when this station frees up", across screens
     free_alerts: FreeAlerts
+    # Pay as you go (hosted payment page) for drivers without a card
+    payment_vm: PaymentViewModel
 
     def go(self, route: str) -> None:
         """Navigate to a route ("/map", "/station/<id>", ...)."""

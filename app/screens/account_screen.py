@@ -7,6 +7,7 @@ import flet as ft
 from app import format as fmt
 from app.components.common import error_banner, icon_button, safe_update, section
 from app.components.login_form import LoginForm
+from app.components.pay_as_you_go import open_page
 from app.host import Host
 from app.i18n import LANGUAGES
 from app.screens.base import Screen
@@ -25,6 +26,7 @@ class AccountScreen(Screen):
         super().__init__(host)
         self.vm = host.account_vm
         self.vm.subscribe(self.on_vm)
+        host.payment_vm.subscribe(self.redraw)
 
     def on_vm(self) -> None:
         if self.vm.message:
@@ -35,12 +37,16 @@ class AccountScreen(Screen):
     def on_show(self) -> None:
         if self.ctx.logged_in and not self.vm.documents:
             self.host.run(self.vm.load_documents())
+        if self.host.payment_vm.offered and self.host.payment_vm.has_method is None:
+            self.host.run(self.host.payment_vm.check_method())
 
     def content(self) -> ft.Control:
         t = self.t
         items: list[ft.Control] = []
         if self.ctx.logged_in:
             items += [self.profile(), self.documents()]
+            if self.host.payment_vm.offered and not self.ctx.config.kiosk:
+                items.append(self.payment())
         else:
             items.append(
                 section(
@@ -148,6 +154,36 @@ class AccountScreen(Screen):
             items.append(error_banner(self.vm.error))
         items.append(edit)
         return section(t("account.profile"), *items)
+
+    def payment(self) -> ft.Control:
+        t = self.t
+        vm = self.host.payment_vm
+
+        async def add() -> None:
+            url = await vm.add_method()
+            if url:
+                self.host.snack(t("pay.method_opened"))
+                await open_page(url)
+
+        rows: list[ft.Control] = []
+        if vm.has_method:
+            rows.append(ft.Text(t("pay.has_method")))
+        if vm.error and vm.state == "idle":
+            rows.append(error_banner(vm.error))
+        rows.append(
+            ft.Row(
+                [
+                    ft.OutlinedButton(
+                        t("pay.add_method"),
+                        icon=ft.Icons.CREDIT_CARD,
+                        on_click=lambda e: self.host.run(add()),
+                        tooltip=t("pay.add_method"),
+                    )
+                ],
+                alignment=ft.MainAxisAlignment.END,
+            )
+        )
+        return section(t("pay.title"), *rows)
 
     def documents(self) -> ft.Control:
         t = self.t

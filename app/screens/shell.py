@@ -25,6 +25,7 @@ from app.viewmodels.free_alert import FreeAlerts
 from app.viewmodels.history_vm import HistoryViewModel
 from app.viewmodels.kiosk import IdleTimer, WedgeReader
 from app.viewmodels.map_vm import MapViewModel
+from app.viewmodels.payment_vm import PaymentViewModel
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,9 @@ class Shell:
         self.cards_vm = CardsViewModel(ctx)
         self.history_vm = HistoryViewModel(ctx)
         self.account_vm = AccountViewModel(ctx)
+        self.payment_vm = PaymentViewModel(ctx)
+        # A paid charge has started: the charging tab picks the running session up
+        self.payment_vm.on_started = lambda session_id: self.charging_vm.resume()
         self.free_alerts = FreeAlerts(
             ctx, lambda s: self.snack(self.ctx.t("notify.freed", name=s.name))
         )
@@ -168,6 +172,7 @@ class Shell:
         log.info("kiosk idle: resetting")
         self.charging_vm.reset()
         self.free_alerts.close()
+        self.payment_vm.reset()
         self.cards_vm.cards = []
         self.history_vm.sessions = []
         self.account_vm.email_draft = ""
@@ -203,6 +208,7 @@ class Shell:
             self.run(self.cards_vm.load())
         elif event == "logout":
             self.charging_vm.reset()
+            self.payment_vm.reset()
             self.cards_vm.cards = []
             self.history_vm.sessions = []
             self.render(self.page.route)
