@@ -51,6 +51,7 @@ class Capability(StrEnum):
     FAVOURITES = "favourites"
     EVSE_LOOKUP = "evse_lookup"  # find a connector by the EVSE ID printed on the charger
     PAY_AS_YOU_GO = "pay_as_you_go"  # payment methods and starts paid on a hosted page
+    SITES = "sites"  # the stations of one site by its id
 
 
 # ---------------------------------------------------------------- typed errors
@@ -191,6 +192,7 @@ class ChargingProvider(Protocol):
     async def favourites(self) -> list[Station]: ...
     async def set_favourite(self, station_id: str, favourite: bool) -> bool: ...
     async def station_by_evse_id(self, evse_id: str) -> Station: ...
+    async def site_stations(self, site_id: str) -> list[Station]: ...
 
     # cards
     async def list_cards(self) -> list[Card]: ...
@@ -258,6 +260,7 @@ UNSUPPORTED_MESSAGES: dict[Capability, str] = {
     Capability.FAVOURITES: "This charging service does not keep favourite stations.",
     Capability.EVSE_LOOKUP: "This charging service cannot find a charger by its EVSE ID.",
     Capability.PAY_AS_YOU_GO: "This charging service does not take payments in the app.",
+    Capability.SITES: "This charging service does not list the stations of a site.",
 }
 
 
@@ -321,6 +324,10 @@ class BaseProvider:
     async def station_by_evse_id(self, evse_id: str) -> Station:
         """The station holding the connector with this EVSE ID (printed on the charger)."""
         raise self.unsupported(Capability.EVSE_LOOKUP)
+
+    async def site_stations(self, site_id: str) -> list[Station]:
+        """The stations of one site (a kiosk serves one site)."""
+        raise self.unsupported(Capability.SITES)
 
     # cards
     async def list_cards(self) -> list[Card]:

@@ -25,7 +25,7 @@ class AccountViewModel(ViewModel):
 
     @property
     def show_demo_hint(self) -> bool:
-        return self.ctx.config.demo or self.ctx.config.kiosk
+        return self.ctx.config.demo and not self.ctx.config.kiosk
 
     def _check(self, email: str, password: str) -> bool:
         t = self.ctx.t

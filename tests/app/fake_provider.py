@@ -178,6 +178,12 @@ class FakeProvider:
                 return s.model_copy(deep=True)
         raise NotFound()
 
+    async def site_stations(self, site_id):
+        found = [s.model_copy(deep=True) for s in self.stations if s.site_id == site_id]
+        if not found:
+            raise NotFound()
+        return found
+
     async def has_payment_method(self):
         self._auth()
         return self.payment_methods > 0

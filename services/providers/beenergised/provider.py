@@ -68,6 +68,7 @@ class BeEnergisedProvider(BaseProvider):
             Capability.FAVOURITES,
             Capability.EVSE_LOOKUP,
             Capability.PAY_AS_YOU_GO,
+            Capability.SITES,
         }
     )
 
@@ -284,6 +285,14 @@ class BeEnergisedProvider(BaseProvider):
         if not cp_id:
             raise NotFound("No charger has this EVSE ID.", detail=wanted)
         return await self.get_station(str(cp_id))
+
+    async def site_stations(self, site_id: str) -> list[m.Station]:
+        data = await self.gql.execute(Q.SITE_STATIONS, {"id": site_id})
+        site = data.get("site")
+        if site is None:
+            raise NotFound("This site does not exist.", detail=site_id)
+        cps = [w.Cp.model_validate(cp) for cp in site.get("cps") or () if cp]
+        return [adapter.station(cp, self.base_url) for cp in cps]
 
     async def occupancy(self, station_id: str) -> list[m.OccupancySlot]:
         data = await self.gql.execute(Q.CP_OCCUPANCY_RATE, {"cpId": station_id, "day": "ALL"})

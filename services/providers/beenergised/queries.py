@@ -255,3 +255,4 @@ query directPaymentChargingStatus($evseId: String!, $transactionId: String!) {
     status message chargeLogId
   }
 }"""
+SITE_STATIONS = f"query site($id: String) {{ site(id: $id) {{ id label cps {{ {CP} }} }} }}"

@@ -57,3 +57,14 @@ async def test_new_driver_without_card_adds_a_method_and_pays_one_charge(provide
     assert status.status == "OPEN" and status.session_id is None
     with pytest.raises(NotFound):
         await provider.payment_status(connector.evse_id, str(uuid.uuid4()))
+
+
+async def test_site_stations_lists_the_stations_of_one_site(provider):
+    station, _ = await _some_connector(provider)
+    detail = await provider.get_station(station.id)
+    assert detail.site_id, "demo stations belong to a site"
+    stations = await provider.site_stations(detail.site_id)
+    assert station.id in {s.id for s in stations}
+    assert all(s.site_id == detail.site_id and s.connectors for s in stations)
+    with pytest.raises(NotFound):
+        await provider.site_stations(str(uuid.uuid4()))
