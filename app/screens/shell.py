@@ -10,11 +10,13 @@ from collections.abc import Awaitable
 import flet as ft
 
 from app.components.common import safe_update, show_snack
+from app.components.kiosk_parts import still_there_dialog
 from app.context import AppContext
 from app.screens.account_screen import AccountScreen, RegisterScreen
 from app.screens.cards_screen import CardsScreen
 from app.screens.charging_screen import ChargingScreen
 from app.screens.history_screen import HistoryScreen, SessionDetailScreen
+from app.screens.kiosk_screen import KioskSiteScreen
 from app.screens.map_screen import MapScreen
 from app.screens.station_screen import StationScreen
 from app.theme import NARROW_MAX, dark_theme, theme, theme_mode
@@ -57,7 +59,9 @@ class Shell:
             ctx, lambda s: self.snack(self.ctx.t("notify.freed", name=s.name))
         )
         self.screens = {
-            "/map": MapScreen(self),
+            "/map": KioskSiteScreen(self, ctx.config.kiosk_site)
+            if ctx.config.kiosk_site
+            else MapScreen(self),
             "/charging": ChargingScreen(self),
             "/cards": CardsScreen(self),
             "/history": HistoryScreen(self),
@@ -65,7 +69,7 @@ class Shell:
         }
         self.narrow = self._is_narrow()
         self.wedge = WedgeReader()
-        self.idle = IdleTimer(ctx.config.idle_timeout_s, self.on_idle)
+        self.idle = IdleTimer(ctx.config.idle_timeout_s, self.on_idle, on_warn=self.on_idle_warning)
         self._tasks: set[asyncio.Task] = set()
         self._current_detail = None
         self.station_seed = None  # the list/marker station, shown while detail loads
@@ -164,8 +168,17 @@ class Shell:
         self.touch()
         uid = self.wedge.feed(e.key)
         if uid:
+            self.screens["/map"].on_wedge_uid(uid)
             self.screens["/charging"].on_wedge_uid(uid)
             self.screens["/cards"].on_wedge_uid(uid)
+
+    def on_idle_warning(self, seconds: float) -> None:
+        def stay() -> None:
+            self.touch()
+            self.page.pop_dialog()
+
+        self.page.show_dialog(still_there_dialog(self.ctx.t, seconds, stay))
+        self.page.update()
 
     async def on_idle(self) -> None:
         """Kiosk: after the idle timeout, log out and go back to the map."""

@@ -37,8 +37,8 @@ class IdleTimer:
         self.timeout_s = timeout_s
         self.on_idle = on_idle
         self.on_warn = on_warn
-        # Never warn before a third of the time has passed (short test timeouts)
-        self.warn_s = min(warn_s, timeout_s * 2 / 3)
+        # Short timeouts (demos, tests) warn in their last third
+        self.warn_s = min(warn_s, timeout_s / 3)
         self.clock = clock
         self.last = clock()
         self.fired = False

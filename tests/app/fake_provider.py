@@ -82,6 +82,8 @@ class FakeProvider:
             _station(3, 52.5000, 13.3000, [X]),
             _station(4, 48.1370, 11.5750, [A]),  # Munich: outside a Berlin radius
         ]
+        for s in self.stations[:2]:
+            s.site_id = "site-1"  # one site with two stations (a kiosk's)
         self.cards = [
             Card(id="c1", uid="04A1B2C3", label="Daily", status=CardStatus.ACTIVE),
             Card(id="c2", uid="04A1B2C3D4E5F6", label="Spare", status=CardStatus.ACTIVE),

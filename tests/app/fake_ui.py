@@ -27,10 +27,15 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, default=8555)
     p.add_argument("--kiosk", action="store_true")
+    p.add_argument("--kiosk-site")
     p.add_argument("--idle", type=float, default=90)
     a = p.parse_args()
     config = AppConfig(
-        kiosk=a.kiosk, base_url="http://fake", persist_settings=False, idle_timeout_s=a.idle
+        kiosk=a.kiosk or bool(a.kiosk_site),
+        kiosk_site=a.kiosk_site,
+        base_url="http://fake",
+        persist_settings=False,
+        idle_timeout_s=a.idle,
     )
     ft.run(
         make_main(config, opener),
