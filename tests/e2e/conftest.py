@@ -49,6 +49,9 @@ SHOTS = (
     if os.environ.get("VOLTRA_REFRESH_SCREENSHOTS") == "1"
     else ROOT / "test-output" / "screenshots"
 )
+# Long enough to log in and look around under load, short enough to watch the reset: the
+# "Still there?" warning comes in the last third
+KIOSK_IDLE_S = 12
 CORE_RE = re.compile(r"Voltra core listening on (http://[0-9.]+:\d+)")
 UI_RE = re.compile(r"Voltra UI at (http://[0-9.]+:\d+/)")
 
@@ -184,7 +187,55 @@ def kiosk_server(app_server):
             "--url",
             app_server.core_url,
             "--idle-timeout",
-            "4",
+            str(KIOSK_IDLE_S),
+        ]
+    )
+    yield app
+    app.close()
+
+
+async def _free_site(core_url: str) -> str | None:
+    """A site near Berlin centre with a free connector (where the simulated chargers are)."""
+    from services.models import ConnectorStatus, Coordinates, SearchQuery
+    from services.registry import open_provider
+
+    provider = await open_provider("beenergised", core_url)
+    try:
+        query = SearchQuery(
+            centre=Coordinates(latitude=52.52, longitude=13.405), radius_km=3, limit=20
+        )
+        for station in (await provider.search_stations(query)).items:
+            detail = await provider.get_station(station.id)
+            if detail.site_id and any(
+                c.status is ConnectorStatus.AVAILABLE for c in detail.connectors
+            ):
+                return detail.site_id
+    finally:
+        await provider.close()
+    return None
+
+
+@pytest.fixture(scope="session")
+def kiosk_site_server(app_server):
+    """A kiosk bound to one site near Berlin (--kiosk-site) on the same core."""
+    import asyncio
+
+    if not app_server.core_url:
+        pytest.skip("no core URL to point the kiosk at")
+    site = asyncio.run(_free_site(app_server.core_url))
+    assert site, "no site with a free connector near Berlin"
+    app = AppProcess(
+        [
+            "--kiosk-site",
+            site,
+            "--port",
+            str(free_port()),
+            "--provider",
+            "beenergised",
+            "--url",
+            app_server.core_url,
+            "--idle-timeout",
+            str(KIOSK_IDLE_S),
         ]
     )
     yield app

@@ -1,8 +1,15 @@
-"""Kiosk mode in a real browser: after the idle timeout it logs out and returns to the map."""
+"""Kiosk mode in a real browser: no demo credentials on show, "Still there?" before the
+idle reset, which logs out and returns to the map; a kiosk bound to a site starts with a
+tapped card."""
 
 from __future__ import annotations
 
+import asyncio
+import re
+import time
+
 import pytest
+from conftest import KIOSK_IDLE_S
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -12,15 +19,54 @@ def test_kiosk_idle_reset(kiosk_server, ui_factory):
     ui = ui_factory(kiosk_server.url, width=1280, height=800)
     expect(ui.test_id("station-item").first).to_be_visible(timeout=60_000)
     ui.tab("Account")
-    hint = ui.test_id("demo-hint")
-    expect(hint).to_be_attached()
-    assert "driver@example.com" in (hint.get_attribute("aria-label") or hint.inner_text())
+    expect(ui.button("Log in")).to_be_visible()
+    expect(ui.test_id("demo-hint")).to_have_count(0)
+    assert "driver-demo" not in ui.all_text(ui.page.locator("body"))
     ui.login()
     ui.tab("Cards")
     expect(ui.button("Add card")).to_be_visible()
     ui.shot("kiosk-cards")
-    # The kiosk runs with --idle-timeout 4: wait without touching anything
-    expect(ui.test_id("station-item").first).to_be_visible(timeout=20_000)
+    # Wait without touching anything: first the warning, then the reset
+    expect(ui.test_id("still-there")).to_be_attached(timeout=KIOSK_IDLE_S * 1000 * 3)
+    ui.shot("kiosk-still-there-light-wide", full=False)
+    expect(ui.test_id("station-item").first).to_be_visible(timeout=KIOSK_IDLE_S * 1000 * 3)
     expect(ui.button("Add card")).to_have_count(0)
     ui.tab("Account")
     expect(ui.button("Log in")).to_be_visible()
+
+
+async def _demo_card_uid(core_url: str) -> str:
+    from services.models import CardStatus, Credentials
+    from services.registry import open_provider
+
+    provider = await open_provider("beenergised", core_url)
+    try:
+        await provider.login(Credentials(username="driver@example.com", password="driver-demo"))
+        cards = await provider.list_cards()
+    finally:
+        await provider.close()
+    return next(c.uid for c in cards if c.status is CardStatus.ACTIVE)
+
+
+def test_kiosk_site_tap_your_card(app_server, kiosk_site_server, ui_factory):
+    uid = asyncio.run(_demo_card_uid(app_server.core_url))
+    ui = ui_factory(kiosk_site_server.url, width=1280, height=800)
+    tiles = ui.test_id("kiosk-connector")
+    expect(tiles.first).to_be_attached(timeout=60_000)
+    expect(ui.test_id("demo-hint")).to_have_count(0)
+    # Really large touch targets: a connector is a tile, not a list row
+    box = tiles.first.bounding_box()
+    assert box and box["width"] >= 200 and box["height"] >= 140, box
+    ui.shot("kiosk-site-light-wide", full=False)
+    ui.login()
+    free = ui.page.get_by_role("button", name=re.compile(r"^Connector \d+: .*Available"))
+    ui.click(free.first)
+    expect(ui.test_id("tap-card")).to_be_attached()
+    ui.shot("kiosk-tap-card-light-wide", full=False)
+    # A keyboard-wedge reader types the UID fast and ends with Enter
+    ui.page.keyboard.type(uid, delay=5)
+    ui.page.keyboard.press("Enter")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not ui.page.url.rstrip("/").endswith("/charging"):
+        time.sleep(0.2)
+    assert ui.page.url.rstrip("/").endswith("/charging"), ui.page.url

@@ -1,0 +1,174 @@
+"""What drivers expect from a charging app, in a real browser: the marker preview with
+price and power, zoom buttons, filters with the vehicle profile, the EVSE ID entry, the
+free-connector alert and pay as you go for a driver without a card."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+SIZES = {"wide": (1280, 800), "narrow": (390, 844)}
+PREVIEW = re.compile(r": (show preview|Vorschau zeigen)$")
+
+
+@pytest.mark.parametrize(
+    ("theme", "size", "language"),
+    [("light", "wide", "en"), ("dark", "narrow", "en"), ("light", "narrow", "de")],
+)
+def test_marker_preview_zoom_and_filters(app_server, ui_factory, theme, size, language):
+    width, height = SIZES[size]
+    ui = ui_factory(app_server.url, width=width, height=height, dark=theme == "dark")
+    suffix = f"{theme}-{size}" if language == "en" else f"{language}-{theme}-{size}"
+    markers = ui.page.get_by_role("button", name=PREVIEW)
+    expect(markers.first).to_be_attached(timeout=60_000)
+    if language != "en":
+        ui.set_language(language)
+        ui.tab("Map")
+    t = ui.t
+    # Markers and list rows carry power in kW and a price
+    marker = markers.first.get_attribute("aria-label") or markers.first.inner_text()
+    assert "kW" in marker and "€" in marker, marker
+    expect(ui.button(t("map.zoom_in"))).to_be_visible()
+    ui.click(ui.button(t("map.zoom_out")))
+    ui.click(ui.button(t("map.zoom_in")))
+
+    ui.click(ui.page.get_by_role("button", name=PREVIEW).first)
+    preview = ui.test_id("station-preview")
+    expect(preview).to_be_attached()
+    text = ui.all_text(preview)
+    assert "kW" in text and "€" in text, text
+    ui.shot(f"map-preview-{suffix}", full=False)
+    ui.click(ui.button(t("common.close")).last)
+    expect(preview).to_have_count(0)
+
+    ui.click(ui.button(t("map.filters")))
+    expect(ui.labelled(t("filters.operator")).first).to_be_attached()
+    expect(ui.text(t("vehicle.title"))).to_be_attached()
+    ui.shot(f"filters-{suffix}")
+    ui.click(ui.button(t("filters.apply")))
+
+
+def _evse_near_berlin(core_url: str) -> str:
+    async def find() -> str:
+        from services.models import ConnectorStatus, Coordinates, SearchQuery
+        from services.registry import open_provider
+
+        provider = await open_provider("beenergised", core_url)
+        try:
+            query = SearchQuery(
+                centre=Coordinates(latitude=52.52, longitude=13.405), radius_km=5, limit=20
+            )
+            for s in (await provider.search_stations(query)).items:
+                for c in s.connectors:
+                    if c.evse_id and c.status is ConnectorStatus.AVAILABLE:
+                        return c.evse_id
+        finally:
+            await provider.close()
+        raise AssertionError("no free connector near Berlin")
+
+    return asyncio.run(find())
+
+
+def test_evse_id_entry_goes_straight_to_the_connector(app_server, ui_factory):
+    evse = _evse_near_berlin(app_server.core_url)
+    ui = ui_factory(app_server.url)
+    expect(ui.test_id("station-item").first).to_be_visible(timeout=60_000)
+    ui.click(ui.button("Start at the charger: enter its EVSE ID"))
+    ui.type_into("EVSE ID", "DE*NOPE*E0*1")
+    ui.click(ui.button("Find connector"))
+    ui.wait_text_in(ui.page.locator("body"), "No charger with the EVSE ID DE*NOPE*E0*1")
+    ui.click(ui.button("Start at the charger: enter its EVSE ID"))
+    ui.type_into("EVSE ID", evse.lower())
+    ui.shot("evse-entry-light-wide", full=False)
+    ui.click(ui.button("Find connector"))
+    # Straight to the charging tab for that connector (or its station, if it got busy)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not re.search(r"/(charging|station/.+)$", ui.page.url):
+        time.sleep(0.2)
+    assert re.search(r"/(charging|station/.+)$", ui.page.url), ui.page.url
+    if ui.page.url.endswith("/charging"):
+        ui.login()
+        ui.wait_text_in(ui.page.locator("body"), evse)
+
+
+def test_free_connector_alert_on_an_occupied_station(app_server, ui_factory):
+    ui = ui_factory(app_server.url, width=390, height=844)
+    expect(ui.button("Show list")).to_be_visible(timeout=60_000)
+    ui.click(ui.button("Show list"))
+    items = ui.test_id("station-item")
+    expect(items.first).to_be_visible(timeout=60_000)
+    busy = [i for i in range(min(items.count(), 40)) if "0/" in items.nth(i).inner_text()]
+    if not busy:
+        pytest.skip("no fully occupied station in the list right now")
+    ui.click(items.nth(busy[0]))
+    alert = ui.button("Notify me when a connector is free")
+    expect(alert).to_be_visible(timeout=60_000)
+    ui.click(alert)
+    expect(ui.button("Stop the free-connector alert")).to_be_visible()
+    ui.wait_text_in(ui.page.locator("body"), "We will tell you when")
+    ui.shot("station-alert-light-narrow")
+
+
+def test_new_driver_without_card_pays_as_you_go(app_server, ui_factory):
+    email = f"payg-{uuid.uuid4().hex[:8]}@example.com"
+
+    async def register() -> None:
+        from services.models import Registration
+        from services.registry import open_provider
+
+        provider = await open_provider("beenergised", app_server.core_url)
+        try:
+            await provider.register(
+                Registration(email=email, password="Payg-pass-12", accept_terms=True)
+            )
+        finally:
+            await provider.close()
+
+    asyncio.run(register())
+    ui = ui_factory(app_server.url, width=390, height=844)
+    ui.tab("Account")
+    ui.login(email, "Payg-pass-12")
+    expect(ui.button("Add a payment method")).to_be_visible()
+    ui.tab("Map")
+    ui.click(ui.button("Show list"))
+    items = ui.test_id("station-item")
+    expect(items.first).to_be_visible(timeout=60_000)
+    start = ui.button("Start charging")
+    for i in range(min(items.count(), 12)):
+        ui.click(items.nth(i))
+        expect(ui.page.get_by_role("heading").first).to_be_visible(timeout=60_000)
+        try:
+            start.first.wait_for(state="visible", timeout=8_000)
+            break
+        except Exception:
+            ui.back()
+    else:
+        pytest.fail("no station near Berlin offers a start")
+    ui.click(start.first)
+    pay = ui.button("Pay and start")
+    expect(pay).to_be_visible()
+    expect(ui.button("Confirm and start")).to_have_count(0)  # no dead button without a card
+    ui.shot("pay-as-you-go-light-narrow")
+    with ui.page.context.expect_page() as popup:
+        ui.click(pay)
+    page = popup.value
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Payment")).to_be_visible()
+    ui.wait_text_in(ui.page.locator("body"), "Complete the payment")
+    page.get_by_label("Card holder").fill("Pat Payg")
+    page.get_by_label("Card number").fill("4242424242424242")
+    page.get_by_label("Expiry month").fill("12")
+    page.get_by_label("Expiry year").fill("2031")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_role("button", name="Pay / save card").click()
+    page.wait_for_load_state()
+    # Paid: the charge starts and the Charging tab follows the running session
+    expect(ui.test_id("live-energy")).to_be_attached(timeout=120_000)
+    ui.shot("pay-as-you-go-live-light-narrow")
