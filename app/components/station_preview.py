@@ -8,7 +8,7 @@ from collections.abc import Callable
 import flet as ft
 
 from app import format as fmt
-from app.components.common import status_chip
+from app.components.common import icon_button, status_chip
 from app.i18n import Translator
 from app.viewmodels.map_vm import cheapest_kwh, max_power
 from services.models import Connector, Station
@@ -84,9 +84,7 @@ def station_preview(
                     max_lines=2,
                     overflow=ft.TextOverflow.ELLIPSIS,
                 ),
-                ft.IconButton(
-                    ft.Icons.CLOSE, tooltip=t("common.close"), on_click=lambda e: on_close()
-                ),
+                icon_button(ft.Icons.CLOSE, t("common.close"), lambda e: on_close()),
             ],
             vertical_alignment=ft.CrossAxisAlignment.START,
         ),

@@ -39,8 +39,16 @@ def test_marker_preview_zoom_and_filters(app_server, ui_factory, theme, size, la
     ui.click(ui.button(t("map.zoom_out")))
     ui.click(ui.button(t("map.zoom_in")))
 
-    ui.click(ui.page.get_by_role("button", name=PREVIEW).first)
+    # The zoom moves the map and redraws its markers: a tap during that can miss
     preview = ui.test_id("station-preview")
+    for _ in range(5):
+        ui.settle()
+        ui.click(ui.page.get_by_role("button", name=PREVIEW).first)
+        try:
+            preview.wait_for(state="attached", timeout=6_000)
+            break
+        except Exception:
+            continue
     expect(preview).to_be_attached()
     text = ui.all_text(preview)
     assert "kW" in text and "€" in text, text
