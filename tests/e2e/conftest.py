@@ -194,35 +194,14 @@ def kiosk_server(app_server):
     app.close()
 
 
-async def _free_site(core_url: str) -> str | None:
-    """A site near Berlin centre with a free connector (where the simulated chargers are)."""
-    from services.models import ConnectorStatus, Coordinates, SearchQuery
-    from services.registry import open_provider
-
-    provider = await open_provider("beenergised", core_url)
-    try:
-        query = SearchQuery(
-            centre=Coordinates(latitude=52.52, longitude=13.405), radius_km=3, limit=20
-        )
-        for station in (await provider.search_stations(query)).items:
-            detail = await provider.get_station(station.id)
-            if detail.site_id and any(
-                c.status is ConnectorStatus.AVAILABLE for c in detail.connectors
-            ):
-                return detail.site_id
-    finally:
-        await provider.close()
-    return None
-
-
 @pytest.fixture(scope="session")
 def kiosk_site_server(app_server):
     """A kiosk bound to one site near Berlin (--kiosk-site) on the same core."""
-    import asyncio
+    from core_calls import free_site
 
     if not app_server.core_url:
         pytest.skip("no core URL to point the kiosk at")
-    site = asyncio.run(_free_site(app_server.core_url))
+    site = free_site(app_server.core_url)
     assert site, "no site with a free connector near Berlin"
     app = AppProcess(
         [

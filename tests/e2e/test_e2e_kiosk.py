@@ -4,12 +4,12 @@ tapped card."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 
 import pytest
 from conftest import KIOSK_IDLE_S
+from core_calls import demo_card_uid
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -35,21 +35,8 @@ def test_kiosk_idle_reset(kiosk_server, ui_factory):
     expect(ui.button("Log in")).to_be_visible()
 
 
-async def _demo_card_uid(core_url: str) -> str:
-    from services.models import CardStatus, Credentials
-    from services.registry import open_provider
-
-    provider = await open_provider("beenergised", core_url)
-    try:
-        await provider.login(Credentials(username="driver@example.com", password="driver-demo"))
-        cards = await provider.list_cards()
-    finally:
-        await provider.close()
-    return next(c.uid for c in cards if c.status is CardStatus.ACTIVE)
-
-
 def test_kiosk_site_tap_your_card(app_server, kiosk_site_server, ui_factory):
-    uid = asyncio.run(_demo_card_uid(app_server.core_url))
+    uid = demo_card_uid(app_server.core_url)
     ui = ui_factory(kiosk_site_server.url, width=1280, height=800)
     tiles = ui.test_id("kiosk-connector")
     expect(tiles.first).to_be_attached(timeout=60_000)
