@@ -12,7 +12,7 @@ from app.i18n import Translator
 from app.theme import STATUS_COLOURS
 from services.models import Connector, ConnectorStatus
 
-TILE_W, TILE_H = 240, 168
+TILE_W, TILE_H = 260, 196
 BUTTON_H = 72
 
 

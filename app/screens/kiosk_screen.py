@@ -112,6 +112,8 @@ class KioskSiteScreen(Screen):
                     prefix_icon=ft.Icons.CONTACTLESS,
                     capitalization=ft.TextCapitalization.CHARACTERS,
                     text_size=24,
+                    # Keyboard-wedge readers type into whatever has focus
+                    autofocus=True,
                     on_submit=lambda e: self.host.run(self.tap(e.control.value or "")),
                 ),
                 ft.OutlinedButton(

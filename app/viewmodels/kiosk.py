@@ -119,6 +119,7 @@ class KioskSite(ViewModel):
         self.selected: tuple[Station, Connector] | None = None
         self.loaded = False
         self.start_task: asyncio.Task | None = None
+        self._tapping = False
 
     async def load(self) -> None:
         self.busy, self.error = True, None
@@ -158,7 +159,18 @@ class KioskSite(ViewModel):
 
     async def tap(self, uid: str) -> bool:
         """A card read at the kiosk: start on the chosen connector with the driver's card
-        of that UID. True once the start is under way (the charging screen follows it)."""
+        of that UID. True once the start is under way (the charging screen follows it).
+        A reader's keystrokes may reach both the focused field and the page: one tap
+        while a start is being set up counts once."""
+        if self._tapping or (self.start_task is not None and not self.start_task.done()):
+            return False
+        self._tapping = True
+        try:
+            return await self._tap(uid)
+        finally:
+            self._tapping = False
+
+    async def _tap(self, uid: str) -> bool:
         if self.selected is None:
             self.error = self.ctx.t("kiosk.pick_connector")
             self.notify()

@@ -82,3 +82,19 @@ def test_kiosk_never_shows_the_demo_credentials(ctx):
     assert ctx.config.demo and not AccountViewModel(ctx).show_demo_hint
     ctx.config.kiosk = False
     assert AccountViewModel(ctx).show_demo_hint
+
+
+async def test_a_tap_read_twice_starts_once(ctx):
+    import asyncio
+
+    charging = ChargingViewModel(ctx)
+    site = KioskSite(ctx, "site-1", charging)
+    await site.load()
+    assert await AccountViewModel(ctx).login("driver@example.com", "driver-demo")
+    _, s1, free = site.connectors()[0]
+    site.select(s1, free)
+    first, second = await asyncio.gather(site.tap("04A1B2C3"), site.tap("04A1B2C3"))
+    assert (first, second) == (True, False) and site.error is None
+    await site.start_task
+    assert len(ctx.provider.sessions) == 1
+    await charging.close()

@@ -50,7 +50,8 @@ def test_kiosk_site_tap_your_card(app_server, kiosk_site_server, ui_factory):
     ui.click(free.first)
     expect(ui.test_id("tap-card")).to_be_attached()
     ui.shot("kiosk-tap-card-light-wide", full=False)
-    # A keyboard-wedge reader types the UID fast and ends with Enter
+    # A keyboard-wedge reader types the UID fast into the focused card field, then Enter
+    ui.click(ui.labelled("Card UID"))
     ui.page.keyboard.type(uid, delay=5)
     ui.page.keyboard.press("Enter")
     deadline = time.monotonic() + 60
