@@ -106,12 +106,13 @@ class MapScreen(Screen):
             ),
             visible=self.vm.moved,
             alignment=ft.Alignment.TOP_CENTER,
-            padding=ft.Padding.only(top=84),
         )
         self.progress = ft.ProgressBar(visible=self.vm.busy, height=3)
+        # Placed below the search bar, never over it: a layer over the bar would hide its
+        # buttons from taps and screen readers
         self.error = ft.Container(
             error_banner(self.vm.error),
-            padding=ft.Padding.only(left=12, right=12, top=140),
+            padding=ft.Padding.symmetric(horizontal=12),
             visible=bool(self.vm.error),
         )
         legend = ft.Container(
@@ -146,8 +147,8 @@ class MapScreen(Screen):
                 ),
                 ft.Container(self.search_bar(), left=12, right=12, top=12),
                 ft.Container(self.progress, left=0, right=0, top=0),
-                ft.Container(self.area_button, left=0, right=0, top=0),
-                ft.Container(self.error, left=0, right=0, top=0),
+                ft.Container(self.area_button, left=0, right=0, top=84),
+                ft.Container(self.error, left=0, right=0, top=140),
                 legend,
                 self.zoom_buttons(),
             ],

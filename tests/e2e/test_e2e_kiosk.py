@@ -5,7 +5,6 @@ tapped card."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from conftest import KIOSK_IDLE_S
@@ -50,11 +49,12 @@ def test_kiosk_site_tap_your_card(app_server, kiosk_site_server, ui_factory):
     ui.click(free.first)
     expect(ui.test_id("tap-card")).to_be_attached()
     ui.shot("kiosk-tap-card-light-wide", full=False)
-    # A keyboard-wedge reader types the UID fast into the focused card field, then Enter
-    ui.click(ui.labelled("Card UID"))
+    # A keyboard-wedge reader "types" the UID fast into the focused card field, then Enter
     ui.page.keyboard.type(uid, delay=5)
     ui.page.keyboard.press("Enter")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not ui.page.url.rstrip("/").endswith("/charging"):
-        time.sleep(0.2)
-    assert ui.page.url.rstrip("/").endswith("/charging"), ui.page.url
+    # The Charging tab takes over: the start's steps, then the live view
+    expect(
+        ui.text("Request sent").or_(ui.test_id("live-energy")).or_(ui.button("Stop charging")).first
+    ).to_be_attached(timeout=60_000)
+    expect(ui.test_id("tap-card")).to_have_count(0)
+    ui.shot("kiosk-started-light-wide", full=False)
