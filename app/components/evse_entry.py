@@ -21,7 +21,6 @@ def evse_dialog(
         hint_text=t("evse.hint"),
         prefix_icon=ft.Icons.QR_CODE_2,
         capitalization=ft.TextCapitalization.CHARACTERS,
-        autofocus=True,
         text_size=20 if big else None,
         on_submit=lambda e: on_submit(e.control.value or ""),
     )
