@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ CREATE INDEX IF NOT EXISTS stations_pos ON stations(provider, lat, lon);
 CREATE TABLE IF NOT EXISTS history (
     provider TEXT NOT NULL, account TEXT NOT NULL, id TEXT NOT NULL, started_at TEXT,
     body TEXT NOT NULL, fetched_at TEXT NOT NULL, PRIMARY KEY (provider, account, id));
+CREATE TABLE IF NOT EXISTS catalogues (
+    key TEXT PRIMARY KEY, body BLOB NOT NULL, fetched_at TEXT NOT NULL);
 """
 MAX_SEARCHES = 50
 MAX_STATIONS = 20_000  # per provider; the least recently fetched go first
@@ -128,7 +131,26 @@ class OfflineCache:
                 "DELETE FROM history WHERE provider = ? AND account = ?", (provider, account)
             )
 
+    def put_catalogue(self, key: str, body: bytes) -> None:
+        """Everything a back end without a geo search lists (all its stations, in the form
+        its provider chooses), kept whole under ``key``: it is read and written all at once
+        and may hold 100,000 stations, so it is one compressed row."""
+        packed = zlib.compress(body, 1)
+        with self._lock, self._conn:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO catalogues VALUES (?, ?, ?)", (key, packed, _now())
+            )
+
     # ---------------------------------------------------------------- reads
+
+    def get_catalogue(self, key: str) -> tuple[bytes, datetime] | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT body, fetched_at FROM catalogues WHERE key = ?", (key,)
+            ).fetchone()
+        if row is None:
+            return None
+        return zlib.decompress(row[0]), datetime.fromisoformat(row[1])
 
     def get_search(self, provider: str, query: m.SearchQuery) -> m.Page[m.Station] | None:
         with self._lock:

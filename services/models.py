@@ -381,3 +381,36 @@ class DirectPaymentStatus(_Model):
     status: str
     message: str | None = None
     session_id: str | None = None
+
+
+# ---------------------------------------------------------------- fleets
+# Back ends of organisations (Wirelane) show a fleet manager the organisation's members.
+
+
+class FleetMemberStatus(StrEnum):
+    PENDING = "PENDING"  # invited, not yet joined
+    ACTIVE = "ACTIVE"
+    REVOKED = "REVOKED"
+    TERMINATED = "TERMINATED"
+    UNKNOWN = "UNKNOWN"
+
+
+class FleetSubscription(_Model):
+    id: str | None = None
+    plan: str | None = None  # the back end's plan key or name
+    begins_at: datetime | None = None
+    ends_at: datetime | None = None
+
+
+class FleetMember(_Model):
+    id: str  # what the back end's member operations take
+    email: str | None = None
+    name: str | None = None
+    status: FleetMemberStatus = FleetMemberStatus.UNKNOWN
+    status_detail: str | None = None  # the back end's own status word
+    payment_methods: int | None = None  # how many are registered; None: not asked
+    subscription: FleetSubscription | None = None
+
+    @property
+    def has_payment_method(self) -> bool | None:
+        return None if self.payment_methods is None else self.payment_methods > 0

@@ -52,6 +52,8 @@ class Capability(StrEnum):
     EVSE_LOOKUP = "evse_lookup"  # find a connector by the EVSE ID printed on the charger
     PAY_AS_YOU_GO = "pay_as_you_go"  # payment methods and starts paid on a hosted page
     SITES = "sites"  # the stations of one site by its id
+    # an organisation's members, their payment methods and subscriptions, their sessions
+    FLEET = "fleet"
 
 
 # ---------------------------------------------------------------- typed errors
@@ -261,6 +263,7 @@ UNSUPPORTED_MESSAGES: dict[Capability, str] = {
     Capability.EVSE_LOOKUP: "This charging service cannot find a charger by its EVSE ID.",
     Capability.PAY_AS_YOU_GO: "This charging service does not take payments in the app.",
     Capability.SITES: "This charging service does not list the stations of a site.",
+    Capability.FLEET: "This charging service does not manage fleets.",
 }
 
 

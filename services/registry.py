@@ -52,9 +52,19 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
         "services.providers.beenergised:BeEnergisedProvider",
     ),
     ProviderInfo(
-        "gpjoule", "GP JOULE CONNECT", "gpjoule-connect-graphql.txt", SignIn.API_KEY_EMAIL
+        "gpjoule",
+        "GP JOULE CONNECT",
+        "gpjoule-connect-graphql.txt",
+        SignIn.API_KEY_EMAIL,
+        "services.providers.gpjoule:GpJouleProvider",
     ),
-    ProviderInfo("wirelane", "Wirelane API 2.0", "wirelane-api-2.0.txt", SignIn.OAUTH_CLIENT_USER),
+    ProviderInfo(
+        "wirelane",
+        "Wirelane API 2.0",
+        "wirelane-api-2.0.txt",
+        SignIn.OAUTH_CLIENT_USER,
+        "services.providers.wirelane:WirelaneProvider",
+    ),
     ProviderInfo(
         "ampeco",
         "AMPECO Public API",

@@ -37,6 +37,7 @@ READY_PREFIX = "Voltra core listening on "
 # ``add_commands(parser)`` and ``run(args) -> exit code``. Add a group with one line here.
 COMMAND_GROUPS: dict[str, str] = {
     "api-key": "services.core.commands.api_keys",
+    "member": "services.core.commands.members",
 }
 
 # Also the partner APIs' header forms: ``x-api-key: K`` and OIOI's ``Authorization: key=K``.

@@ -31,6 +31,12 @@ def session_topic(session_id: int | str) -> str:
     return f"session:{session_id}"
 
 
+def family_topic(kind: str) -> str:
+    """Every topic ``<kind>:<id>`` at once (``"connector"``, ``"session"``): for subscribers
+    that follow all connectors or sessions, such as webhook dispatch."""
+    return f"{kind}:*"
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectorStatusEvent:
     connector_id: int
@@ -119,8 +125,10 @@ class EventBus:
 
     def publish(self, topic: str, payload: Any) -> int:
         """Hand ``payload`` to every subscriber of ``topic``; returns how many got it."""
+        kind, _, _ = topic.partition(":")
         with self._lock:
             subs = list(self._subs.get(topic, ()))
+            subs += [s for s in self._subs.get(f"{kind}:*", ()) if s not in subs]
         event = Event(topic, payload)
         for sub in subs:
             sub.deliver(event)

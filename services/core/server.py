@@ -39,6 +39,8 @@ from services.core.store.db import schema_version
 # The API facades; a new API joins with one line.
 FACADES: list[str] = [
     "services.core.api.beenergised",
+    "services.core.api.gpjoule",
+    "services.core.api.wirelane",
 ]
 
 # Everything else that serves routes.
@@ -196,5 +198,9 @@ def create_app(core: Core, facades: Iterable[str] | None = None,
         routes.extend(_facade_routes(core, name, routing))
     for name in PARTS if parts is None else parts:
         routes.extend(_part_routes(core, name))
-    return Starlette(routes=routes, lifespan=lifespan,
+    async def not_found(request: Request, _exc: Exception) -> Response:
+        # e.g. a path parameter with a newline, which no route pattern matches
+        return routing.refusal(request.url.path)(404, f"no such path: {request.url.path[:200]}")
+
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: not_found},
                      middleware=[Middleware(BodyLimit, routing=routing)])

@@ -147,8 +147,10 @@ def _check_scalar(t: GraphQLScalarType, value: Any, path: str) -> None:
         )
     elif name == "Boolean":
         assert isinstance(value, bool), f"{path}: Boolean expected, got {value!r}"
-    elif name == "DateTime":
-        assert isinstance(value, str) and _is_datetime(value), f"{path}: DateTime {value!r}"
+    elif name in ("DateTime", "Date"):
+        assert isinstance(value, str) and _is_datetime(value), f"{path}: {name} {value!r}"
+    elif name == "Email":
+        assert isinstance(value, str) and "@" in value, f"{path}: Email {value!r}"
     else:  # pragma: no cover - a document declaring another scalar needs a rule here
         raise AssertionError(f"{path}: unknown scalar {name}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from services.core.events import EventBus, connector_topic
+from services.core.events import EventBus, connector_topic, family_topic, session_topic
 from tests.waits import WITHIN_S
 
 
@@ -61,3 +61,15 @@ async def test_async_iteration_ends_subscription_when_consumer_stops() -> None:
     bus.publish("t", 2)
     assert await asyncio.wait_for(task, WITHIN_S) == [1, 2]
     assert bus.subscriber_count("t") == 0
+
+
+async def test_a_family_subscriber_gets_every_topic_of_its_kind_once() -> None:
+    bus = EventBus()
+    async with bus.subscribe([family_topic("connector"), connector_topic(7)]) as sub:
+        assert bus.publish(connector_topic(7), "seven") == 1  # subscribed twice, told once
+        assert bus.publish(connector_topic(8), "eight") == 1
+        assert bus.publish(session_topic(8), "session") == 0
+        got = [await sub.get(), await sub.get()]
+        assert [(e.topic, e.payload) for e in got] == [("connector:7", "seven"),
+                                                       ("connector:8", "eight")]
+        assert sub.pending() == 0

@@ -226,6 +226,18 @@ def finish_login(
 ) -> TokenPair:
     """Record the outcome; a session pair for a right password of an active account."""
     now = _now(now)
+    user_id = settle_login(conn, attempt, ok, now)  # a failure must be recorded, not rolled back
+    with transaction(conn):
+        _purge_expired(conn, now)
+        return _issue(conn, user_id, now)
+
+
+def settle_login(
+    conn: sqlite3.Connection, attempt: LoginAttempt, ok: bool, now: datetime | None = None
+) -> int:
+    """Record the outcome of a password check; the user id for a right password of an
+    active account (callers issuing tokens of their own, e.g. an OAuth password grant)."""
+    now = _now(now)
     if attempt.user_id is None:
         raise AuthError("INVALID_CREDENTIALS", "invalid username or password")
     with transaction(conn):
@@ -233,8 +245,7 @@ def finish_login(
             _record_failure(conn, attempt.user_id, attempt.source, now)
         elif attempt.active:
             _record_success(conn, attempt.user_id, attempt.source, now)
-            _purge_expired(conn, now)
-            return _issue(conn, attempt.user_id, now)
+            return attempt.user_id
     if not ok:
         raise AuthError("INVALID_CREDENTIALS", "invalid username or password")
     raise AuthError("INACTIVE", "this account is deactivated; reactivate it to log in")

@@ -47,14 +47,42 @@ def card_can_charge(card: sqlite3.Row | dict, access_type: str | None,
     return access_type != "ROAMING" or card["card_type"] in ROAMING_CARD_TYPES
 
 
-def list_cards(conn: sqlite3.Connection, user_id: int, limit: int, offset: int
-               ) -> tuple[list[sqlite3.Row], int]:
-    total = conn.execute("SELECT COUNT(*) FROM cards WHERE user_id = ?", (user_id,)).fetchone()[0]
+def list_cards(conn: sqlite3.Connection, user_id: int, limit: int, offset: int,
+               active_only: bool = False) -> tuple[list[sqlite3.Row], int]:
+    where = "user_id = ?" + (" AND status = 'ACTIVE'" if active_only else "")
+    total = conn.execute(f"SELECT COUNT(*) FROM cards WHERE {where}", (user_id,)).fetchone()[0]
     rows = conn.execute(
-        _CARD_SELECT + " WHERE c.user_id = ? ORDER BY c.created_at, c.id LIMIT ? OFFSET ?",
+        _CARD_SELECT + f" WHERE c.{where} ORDER BY c.created_at, c.id LIMIT ? OFFSET ?",
         (user_id, limit, offset),
     ).fetchall()
     return rows, int(total)
+
+
+def card_by_tag(conn: sqlite3.Connection, tag: str) -> sqlite3.Row | None:
+    """Any user's card by its tag id (case-insensitive), with its rate; callers scope it."""
+    tag = (tag or "").strip().upper()
+    if not tag:
+        return None
+    return conn.execute(_CARD_SELECT + " WHERE c.tag_id = ?", (tag,)).fetchone()
+
+
+def rename_and_activate(conn: sqlite3.Connection, card_id: int, label: str | None,
+                        active: bool | None, label_field: str = "name") -> sqlite3.Row:
+    """Rename a card and/or switch it between ACTIVE and INACTIVE. An inactive card is
+    refused at the charger (Authorize: Blocked) and for remote starts."""
+    updates: dict[str, Any] = {}
+    if label is not None:
+        updates["label"] = check_text(label, label_field, max_len=60)
+    if active is not None:
+        updates["status"] = "ACTIVE" if active else "INACTIVE"
+    with transaction(conn):
+        if updates:
+            sets = ", ".join(f"{k} = ?" for k in updates)
+            conn.execute(f"UPDATE cards SET {sets} WHERE id = ?", (*updates.values(), card_id))
+        row = conn.execute(_CARD_SELECT + " WHERE c.id = ?", (card_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"card {card_id} not found")
+    return row
 
 
 def get_card(conn: sqlite3.Connection, user_id: int, ident: str, field: str = "id"

@@ -48,9 +48,12 @@ def _iso(value: datetime | str | None) -> str | None:
     return to_iso(value)
 
 
-def _where(user_id: int, status: str | None, timeframe: dict | None
-           ) -> tuple[str, list[Any]]:
+def _where(user_id: int, status: str | None, timeframe: dict | None,
+           tag_id: str | None = None) -> tuple[str, list[Any]]:
     clauses, args = ["s.user_id = ?"], [user_id]
+    if tag_id is not None:
+        clauses.append("s.auth_id = ?")
+        args.append(tag_id.strip().upper())
     if status is not None:
         if status not in STATUS_FILTERS:
             raise BadInput("filters.status", "must be started or stopped")
@@ -71,9 +74,10 @@ def _where(user_id: int, status: str | None, timeframe: dict | None
 
 
 def list_sessions(conn: sqlite3.Connection, user_id: int, *, limit: int, offset: int,
-                  status: str | None = None, timeframe: dict | None = None
-                  ) -> tuple[list[sqlite3.Row], int]:
-    where, args = _where(user_id, status, timeframe)
+                  status: str | None = None, timeframe: dict | None = None,
+                  tag_id: str | None = None) -> tuple[list[sqlite3.Row], int]:
+    """``tag_id``: only sessions authorised with that card tag."""
+    where, args = _where(user_id, status, timeframe, tag_id)
     total = conn.execute(f"SELECT COUNT(*) FROM sessions s WHERE {where}", args).fetchone()[0]
     rows = conn.execute(
         f"SELECT s.* FROM sessions s WHERE {where}"

@@ -148,3 +148,30 @@ stations_by_ids = station_store.stations_by_ids
 sites_by_ids = station_store.sites_by_ids
 stations_of_sites = station_store.stations_of_sites
 connectors_of_stations = connector_store.connectors_of_stations
+
+
+def stations_with_connectors(conn: sqlite3.Connection, *, offset: int, limit: int
+                             ) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+    """(one page of all stations by id, each with ``connectors``; how many stations)."""
+    page = station_store.stations_paged(conn, offset=offset, limit=limit)
+    per_station = connector_store.connectors_of_stations(conn, [s["id"] for s in page.items])
+    for st in page.items:
+        st["connectors"] = per_station.get(st["id"], [])
+    return page.items, page.total
+
+
+def station_with_connectors(conn: sqlite3.Connection, *, station_uuid: str | None = None,
+                            evse_id: str | None = None) -> dict[str, Any] | None:
+    """A station with ``connectors``, by its uuid or by the EVSE id of one of its
+    connectors (as given, else upper case); None when nothing matches."""
+    station = None
+    if station_uuid is not None:
+        station = station_store.station_by_uuid(conn, station_uuid)
+    elif evse_id is not None:
+        found = connector(conn, evse_id=evse_id)
+        station = found[1] if found is not None else None
+    if station is None:
+        return None
+    station["connectors"] = connector_store.connectors_of_stations(
+        conn, [station["id"]])[station["id"]]
+    return station

@@ -684,4 +684,63 @@ UPDATE sessions SET ocpp_tx_id = id
 CREATE UNIQUE INDEX sessions_ocpp_tx ON sessions(ocpp_tx_id) WHERE ocpp_tx_id IS NOT NULL;
 """,
     ),
+    (
+        11,
+        "organisations' own connectors (label codes, reservability, authentication types,"
+        " groups), webhooks and their deliveries",
+        """
+-- A connector's label code (the technical id printed on it), where one was given; others
+-- are known by '<station uuid>-<sort order>'.
+ALTER TABLE connectors ADD COLUMN code TEXT;
+CREATE UNIQUE INDEX connectors_code ON connectors(code) WHERE code IS NOT NULL;
+ALTER TABLE connectors ADD COLUMN reservable INTEGER NOT NULL DEFAULT 0;
+-- Space separated: card remote direct nfc_terminal. NULL: card and remote.
+ALTER TABLE connectors ADD COLUMN auth_types TEXT;
+-- JSON of descriptive fields without a column: serial_number, voltage, current,
+-- payment_url, timezone, service_hotline.
+ALTER TABLE connectors ADD COLUMN details TEXT;
+ALTER TABLE connectors ADD COLUMN created_at TEXT;
+ALTER TABLE connectors ADD COLUMN updated_at TEXT;
+
+-- Groups an organisation sorts its connectors into.
+CREATE TABLE connector_groups (
+    connector_id INTEGER NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+    group_id TEXT NOT NULL,
+    name TEXT,
+    PRIMARY KEY (connector_id, group_id)
+) WITHOUT ROWID;
+CREATE INDEX connector_groups_group ON connector_groups(group_id);
+
+-- Callback URLs a partner registered for events; deliveries are signed with the secret
+-- (shown to the partner once).
+CREATE TABLE webhooks (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    events TEXT NOT NULL,                -- space separated event names
+    secret TEXT NOT NULL,                -- sealed (field_crypto): needed to sign, never shown
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX webhooks_partner ON webhooks(partner_id);
+
+CREATE TABLE webhook_deliveries (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,            -- one delivery per webhook and happening
+    payload TEXT NOT NULL,               -- JSON as sent
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,                -- NULL once delivered or given up
+    delivered_at TEXT,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (webhook_id, dedupe_key)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at)
+    WHERE next_attempt_at IS NOT NULL;
+""",
+    ),
 ]

@@ -166,6 +166,17 @@ def member_ids(conn: sqlite3.Connection, partner_id: int) -> list[int]:
         (partner_id,))]  # fmt: skip
 
 
+def member_ids_page(conn: sqlite3.Connection, partner_id: int, offset: int, limit: int
+                    ) -> tuple[list[int], int]:  # fmt: skip
+    """(user ids of one page of the partner's members by user id, how many members)."""
+    total = conn.execute("SELECT COUNT(*) FROM partner_members WHERE partner_id = ?",
+                         (partner_id,)).fetchone()[0]  # fmt: skip
+    ids = [r[0] for r in conn.execute(
+        "SELECT user_id FROM partner_members WHERE partner_id = ? ORDER BY user_id"
+        " LIMIT ? OFFSET ?", (partner_id, limit, offset))]  # fmt: skip
+    return ids, int(total)
+
+
 def membership(conn: sqlite3.Connection, partner_id: int, user_id: int) -> bool | None:
     """None: not a member; else whether the member is an admin."""
     row = conn.execute("SELECT admin FROM partner_members WHERE partner_id = ? AND user_id = ?",

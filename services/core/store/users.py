@@ -15,3 +15,8 @@ def user_uuid(conn: sqlite3.Connection, user_id: int) -> str:
 
 def terms_by_uuid(conn: sqlite3.Connection, terms_uuid: str) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM terms WHERE uuid = ?", (terms_uuid,)).fetchone()
+
+
+def user_id_by_uuid(conn: sqlite3.Connection, user_uuid: str) -> int | None:
+    row = conn.execute("SELECT id FROM users WHERE uuid = ?", (user_uuid,)).fetchone()
+    return None if row is None else int(row["id"])
