@@ -166,8 +166,8 @@ class AccountScreen(Screen):
                 await open_page(url)
 
         rows: list[ft.Control] = []
-        if vm.has_method:
-            rows.append(ft.Text(t("pay.has_method")))
+        if vm.has_method is not None:
+            rows.append(ft.Text(t("pay.has_method" if vm.has_method else "pay.no_method")))
         if vm.error and vm.state == "idle":
             rows.append(error_banner(vm.error))
         rows.append(
