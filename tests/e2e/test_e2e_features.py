@@ -90,14 +90,11 @@ def test_evse_id_entry_goes_straight_to_the_connector(app_server, ui_factory):
     ui.type_into("EVSE ID", evse)  # the field capitalises as the driver types
     ui.shot("evse-entry-light-wide", full=False)
     ui.click(ui.button("Find connector"))
-    # Straight to the charging tab for that connector (or its station, if it got busy)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not re.search(r"/(charging|station/.+)$", ui.page.url):
-        time.sleep(0.2)
-    assert re.search(r"/(charging|station/.+)$", ui.page.url), ui.page.url
-    if ui.page.url.endswith("/charging"):
-        ui.login()
-        ui.wait_text_in(ui.page.locator("body"), evse)
+    # Straight to the charging tab for that connector (or its station, if it got busy
+    # meanwhile): either names the connector by its EVSE ID
+    expect(ui.labelled("EVSE ID")).to_have_count(0)
+    ui.wait_text_in(ui.page.locator("body"), evse, timeout_s=30)
+    ui.shot("evse-found-light-wide", full=False)
 
 
 def test_free_connector_alert_on_an_occupied_station(app_server, ui_factory):
