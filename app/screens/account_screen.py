@@ -32,13 +32,21 @@ class AccountScreen(Screen):
         if self.vm.message:
             self.host.snack(self.vm.message)
             self.vm.message = None
+        self.check_payment()
         self.redraw()
+
+    def check_payment(self) -> None:
+        """Whether a payment method is saved: asked once per login (after a login the
+        screen is already on show)."""
+        payment = self.host.payment_vm
+        if payment.offered and payment.has_method is None and not payment.busy:
+            payment.busy = True
+            self.host.run(payment.check_method())
 
     def on_show(self) -> None:
         if self.ctx.logged_in and not self.vm.documents:
             self.host.run(self.vm.load_documents())
-        if self.host.payment_vm.offered and self.host.payment_vm.has_method is None:
-            self.host.run(self.host.payment_vm.check_method())
+        self.check_payment()
 
     def content(self) -> ft.Control:
         t = self.t

@@ -50,6 +50,8 @@ class PaymentViewModel(ViewModel):
         except ProviderError as exc:
             log.info("payment methods unknown: %s", exc.message)
             self.has_method = None
+        finally:
+            self.busy = False
         self.notify()
         return self.has_method
 
