@@ -6,6 +6,10 @@ against the embedded core.
     python bench/bench_services.py --db big.sqlite3     # e.g. H2's 1M-station bench db
     python bench/bench_services.py --url http://127.0.0.1:8765   # a running core
 
+"Map search": what the map asks when it opens on Berlin (dense: a full page of 100), through
+the services layer and, for comparison, the same GraphQL request alone, with the page's size
+next to that of the full station fragment the search used to ask for.
+
 "Cold" search: every query is a new area (random centre around a German city), so no
 answer can come from a cache on either side; the HTTP connection is reused, as in the app.
 """
@@ -180,6 +184,62 @@ async def bench_search(url: str, n: int, radius_km: float, limit: int) -> None:
     )
 
 
+async def bench_map_search(url: str, n: int) -> None:
+    """Interleaved, so both documents meet the same machine load: the list fragment the
+    search asks for, and the full station fragment (what the detail screen asks for)."""
+    import orjson
+
+    from services.providers.beenergised import queries as Q
+
+    rng = np.random.default_rng(5)
+    provider = await open_provider("beenergised", url)
+    docs = {"list": Q.CPS_PAGED_LOCATION_BASED,
+            "full": Q.CPS_PAGED_LOCATION_BASED.replace(Q.CP_LIST, Q.CP)}  # fmt: skip
+    layer: dict[str, list[float]] = {k: [] for k in docs}
+    wire: dict[str, list[float]] = {k: [] for k in docs}
+    size: dict[str, int] = {}
+    counts = []
+    try:
+        await provider.search_stations(SearchQuery(centre=Coordinates(latitude=52.52,
+                                                   longitude=13.405), radius_km=5, limit=200))
+        for _ in range(n):
+            centre = Coordinates(
+                latitude=52.52 + rng.uniform(-0.04, 0.04),
+                longitude=13.405 + rng.uniform(-0.06, 0.06),
+            )
+            q = SearchQuery(centre=centre, radius_km=5.0, limit=200)
+            variables = {
+                "orderedByDistance": "1",
+                "pagination": {"limit": 200, "offset": 0},
+                "location": {"latitude": centre.latitude, "longitude": centre.longitude,
+                             "radius": 5.0},
+            }  # fmt: skip
+            for name, doc in docs.items():
+                Q.CPS_PAGED_LOCATION_BASED = doc  # the provider reads it at call time
+                t = time.perf_counter()
+                page = await provider.search_stations(q)
+                layer[name].append(time.perf_counter() - t)
+                counts.append(len(page.items))
+                t = time.perf_counter()
+                data = await provider.gql.execute(doc, variables)
+                wire[name].append(time.perf_counter() - t)
+                size[name] = len(orjson.dumps(data))
+    except ProviderError as exc:
+        print(f"map search: back end answered {exc.code} ({exc.detail}); no figures")
+        return
+    finally:
+        Q.CPS_PAGED_LOCATION_BASED = docs["list"]
+        await provider.close()
+    print(f"map search near Berlin ({n} runs each, limit 200, mean "
+          f"{statistics.mean(counts):.0f} stations/page):")  # fmt: skip
+    for name, label in (("list", "list fragment (used)"), ("full", "full station fragment")):
+        print(
+            f"  {label:>22}: services layer p50 {pct(layer[name], 50) * 1000:.1f} ms, p95 "
+            f"{pct(layer[name], 95) * 1000:.1f} ms; the GraphQL request alone p50 "
+            f"{pct(wire[name], 50) * 1000:.1f} ms; page {size[name] / 1024:.0f} KiB"
+        )
+
+
 async def bench_fresh_clients(url: str, n: int, radius_km: float, limit: int) -> None:
     """App start: a new provider (TCP connect, initAnonymousSession) and its first search."""
     rng = np.random.default_rng(4)
@@ -215,6 +275,7 @@ def main() -> None:
     ap.add_argument("--db", type=Path, help="core database (e.g. a 1M-station bench db)")
     ap.add_argument("--stations", type=int, default=3000, help="stations if the db is new")
     ap.add_argument("--searches", type=int, default=200)
+    ap.add_argument("--map-searches", type=int, default=60)
     ap.add_argument("--radius", type=float, default=5.0)
     ap.add_argument("--limit", type=int, default=50)
     ap.add_argument("--skip-search", action="store_true")
@@ -227,6 +288,7 @@ def main() -> None:
         return
 
     async def searches(url: str) -> None:
+        await bench_map_search(url, args.map_searches)
         await bench_search(url, args.searches, args.radius, args.limit)
         await bench_fresh_clients(url, 20, args.radius, args.limit)
 

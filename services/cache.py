@@ -1,8 +1,9 @@
 """Offline cache: what the driver saw last, served when the back end cannot be reached.
 
 SQLite in the platform user cache dir. Kept: the last search results (by query and, as a
-fallback, every cached station inside the requested area), stations viewed, and the driver's
-own history. Answers from here carry ``stale=True`` and ``as_of`` so the UI can say so.
+fallback, every cached station inside the requested area), stations viewed (in full: search
+results carry only what a list entry shows, so a later search must not overwrite them), and
+the driver's own history. Answers from here carry ``stale=True`` and ``as_of`` so the UI can say so.
 :class:`CachingProvider` wraps any ChargingProvider and does this transparently.
 """
 
@@ -28,6 +29,9 @@ CREATE TABLE IF NOT EXISTS stations (
     provider TEXT NOT NULL, id TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
     body TEXT NOT NULL, fetched_at TEXT NOT NULL, PRIMARY KEY (provider, id));
 CREATE INDEX IF NOT EXISTS stations_pos ON stations(provider, lat, lon);
+CREATE TABLE IF NOT EXISTS station_details (
+    provider TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, fetched_at TEXT NOT NULL,
+    PRIMARY KEY (provider, id));
 CREATE TABLE IF NOT EXISTS history (
     provider TEXT NOT NULL, account TEXT NOT NULL, id TEXT NOT NULL, started_at TEXT,
     body TEXT NOT NULL, fetched_at TEXT NOT NULL, PRIMARY KEY (provider, account, id));
@@ -36,6 +40,7 @@ CREATE TABLE IF NOT EXISTS catalogues (
 """
 MAX_SEARCHES = 50
 MAX_STATIONS = 20_000  # per provider; the least recently fetched go first
+MAX_DETAILS = 500  # stations viewed, per provider
 
 
 def default_path() -> Path:
@@ -87,8 +92,18 @@ class OfflineCache:
             )
 
     def put_station(self, provider: str, station: m.Station) -> None:
+        now = _now()
         with self._lock, self._conn:
-            self._put_stations(provider, [station], _now())
+            self._put_stations(provider, [station], now)
+            self._conn.execute(
+                "INSERT OR REPLACE INTO station_details VALUES (?, ?, ?, ?)",
+                (provider, station.id, station.model_dump_json(), now),
+            )
+            self._conn.execute(
+                "DELETE FROM station_details WHERE provider = ? AND id NOT IN (SELECT id FROM "
+                "station_details WHERE provider = ? ORDER BY fetched_at DESC LIMIT ?)",
+                (provider, provider, MAX_DETAILS),
+            )
 
     def _put_stations(self, provider: str, stations: list[m.Station], now: str) -> None:
         self._conn.executemany(
@@ -204,6 +219,9 @@ class OfflineCache:
     def get_station(self, provider: str, station_id: str) -> m.Station | None:
         with self._lock:
             row = self._conn.execute(
+                "SELECT body, fetched_at FROM station_details WHERE provider = ? AND id = ?",
+                (provider, station_id),
+            ).fetchone() or self._conn.execute(
                 "SELECT body, fetched_at FROM stations WHERE provider = ? AND id = ?",
                 (provider, station_id),
             ).fetchone()

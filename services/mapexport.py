@@ -1,25 +1,65 @@
 """Map exports as standalone HTML (folium): stations of a search, and "where I charged".
 
-The HTML loads Leaflet and tiles from the internet when opened; it is meant for sharing and
-printing, not for the offline map in the app.
+The HTML is self-contained: Leaflet's script and style sheet are inlined (assets/leaflet/),
+markers are drawn as SVG circles, and no tiles are loaded, so an export opens offline and
+keeps working when a CDN moves. folium's other defaults (jQuery, Bootstrap, Font Awesome)
+serve widgets these maps do not use and are left out.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 import folium
 
 from services.models import ChargingSession, ConnectorStatus, Station
+from services.settings import get_settings
 
 STATUS_COLOURS = {
-    ConnectorStatus.AVAILABLE: "green",
-    ConnectorStatus.OCCUPIED: "blue",
-    ConnectorStatus.OUT_OF_ORDER: "red",
-    ConnectorStatus.UNKNOWN: "gray",
+    ConnectorStatus.AVAILABLE: "#2e7d32",
+    ConnectorStatus.OCCUPIED: "#1565c0",
+    ConnectorStatus.OUT_OF_ORDER: "#c62828",
+    ConnectorStatus.UNKNOWN: "#757575",
 }
+# Sea-blue page behind the markers: without tiles, the map would be plain grey.
+BACKGROUND = "#dfe9f2"
+
+
+def _leaflet_dir() -> Path:
+    return (get_settings().assets_dir or Path(__file__).resolve().parents[1] / "assets") / "leaflet"
+
+
+@lru_cache(maxsize=1)
+def _leaflet() -> tuple[str, str]:
+    folder = _leaflet_dir()
+    js = (folder / "leaflet.js").read_text(encoding="utf-8")
+    # The images the style sheet names (layer control, default marker) are not shipped:
+    # these maps use neither, and a missing file is a failed request in the viewer's log.
+    css = re.sub(r"url\(images/[^)]*\)", "none", (folder / "leaflet.css").read_text("utf-8"))
+    # "</script>" inside the inlined source would end the element early.
+    return js.replace("</script", "<\\/script"), css
+
+
+def _new_map(location: tuple[float, float], zoom: int, title: str) -> folium.Map:
+    # No attribution control: with no tiles there is nothing to credit, and its prefix is a
+    # link to leafletjs.com.
+    fmap = folium.Map(location=location, zoom_start=zoom, tiles=None, attribution_control=False)
+    # Instance attributes shadow folium's CDN lists; the inlined copies take their place.
+    fmap.default_js = []
+    fmap.default_css = []
+    js, css = _leaflet()
+    root = fmap.get_root()
+    root.header.add_child(folium.Element(f"<style>{css}</style>"), name="leaflet_css")
+    root.header.add_child(folium.Element(f"<script>{js}</script>"), name="leaflet_js")
+    root.header.add_child(
+        folium.Element(f"<style>.folium-map{{background:{BACKGROUND}}}</style>"), name="bg"
+    )
+    root.html.add_child(folium.Element(f"<title>{html.escape(title)}</title>"))
+    return fmap
 
 
 def _fit(fmap: folium.Map, points: list[tuple[float, float]]) -> None:
@@ -33,8 +73,7 @@ def stations_map(stations: Iterable[Station], *, title: str = "Charging stations
     stations = list(stations)
     points = [(s.coordinates.latitude, s.coordinates.longitude) for s in stations]
     centre = points[0] if points else (52.52, 13.405)
-    fmap = folium.Map(location=centre, zoom_start=13, tiles="OpenStreetMap")
-    fmap.get_root().html.add_child(folium.Element(f"<title>{html.escape(title)}</title>"))
+    fmap = _new_map(centre, 13, title)
     for s in stations:
         conns = "".join(
             f"<li>{html.escape(c.plug_type.value)} {c.max_power_kw or '?'} kW: "
@@ -45,13 +84,17 @@ def stations_map(stations: Iterable[Station], *, title: str = "Charging stations
             f"<b>{html.escape(s.name)}</b><br>{html.escape(s.address.one_line())}<br>"
             f"{s.status.available}/{s.status.total} available<ul>{conns}</ul>"
         )
-        folium.Marker(
+        colour = STATUS_COLOURS.get(s.status.status, STATUS_COLOURS[ConnectorStatus.UNKNOWN])
+        folium.CircleMarker(
             (s.coordinates.latitude, s.coordinates.longitude),
+            radius=8,
+            color="#ffffff",
+            weight=2,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=0.9,
             popup=folium.Popup(popup, max_width=300),
             tooltip=s.name,
-            icon=folium.Icon(
-                color=STATUS_COLOURS.get(s.status.status, "gray"), icon="bolt", prefix="fa"
-            ),
         ).add_to(fmap)
     _fit(fmap, points)
     return fmap
@@ -70,8 +113,7 @@ def history_map(
         if s.station_id in stations:
             per_station.setdefault(s.station_id, []).append(s)
     points = []
-    fmap = folium.Map(location=(52.52, 13.405), zoom_start=6, tiles="OpenStreetMap")
-    fmap.get_root().html.add_child(folium.Element(f"<title>{html.escape(title)}</title>"))
+    fmap = _new_map((52.52, 13.405), 6, title)
     for sid, group in per_station.items():
         st = stations[sid]
         pos = (st.coordinates.latitude, st.coordinates.longitude)

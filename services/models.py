@@ -151,6 +151,9 @@ class Station(_Model):
     favourite: bool = False
     max_power_kw: float | None = None
     site_id: str | None = None
+    # The charge points this entry stands for when a site's are shown as one (services.sites);
+    # empty for a single charge point.
+    station_ids: list[str] = Field(default_factory=list)
     remote_start: bool | None = None  # None: unknown
     # Set when served from the offline cache because the back end was unreachable.
     stale: bool = False
@@ -233,6 +236,20 @@ class ChargingSession(_Model):
             return None
         end = self.ended_at or datetime.now(self.started_at.tzinfo)
         return max(0.0, (end - self.started_at).total_seconds())
+
+
+class ChargeLimits(_Model):
+    """Where a session should end by itself (None: no limit of that kind). A provider
+    offers a kind only when its back end enforces it (``Capability.LIMIT_*``)."""
+
+    minutes: int | None = Field(None, gt=0, le=24 * 60)
+    energy_kwh: float | None = Field(None, gt=0, le=1000)
+    cost: float | None = Field(None, gt=0, le=10_000)
+    soc: float | None = Field(None, gt=0, le=100)
+
+    @property
+    def any(self) -> bool:
+        return any(v is not None for v in (self.minutes, self.energy_kwh, self.cost, self.soc))
 
 
 class Page(_Model, Generic[T]):

@@ -3,6 +3,7 @@ BaseProvider, which providers derive from."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import datetime
 from enum import StrEnum
@@ -10,6 +11,7 @@ from typing import Protocol, runtime_checkable
 
 from services.models import (
     Card,
+    ChargeLimits,
     ChargingSession,
     Credentials,
     DirectPaymentStatus,
@@ -54,6 +56,20 @@ class Capability(StrEnum):
     SITES = "sites"  # the stations of one site by its id
     # an organisation's members, their payment methods and subscriptions, their sessions
     FLEET = "fleet"
+    # Limits the back end enforces on a session it starts (ChargeLimits)
+    LIMIT_MINUTES = "limit_minutes"
+    LIMIT_ENERGY = "limit_energy"
+    LIMIT_COST = "limit_cost"
+    LIMIT_SOC = "limit_soc"
+
+
+# ChargeLimits field -> the capability that lets a provider enforce it
+LIMIT_CAPABILITIES = {
+    "minutes": Capability.LIMIT_MINUTES,
+    "energy_kwh": Capability.LIMIT_ENERGY,
+    "cost": Capability.LIMIT_COST,
+    "soc": Capability.LIMIT_SOC,
+}
 
 
 # ---------------------------------------------------------------- typed errors
@@ -211,8 +227,10 @@ class ChargingProvider(Protocol):
         *,
         progress: ProgressCallback | None = None,
         timeout_s: float = 90.0,
+        limits: ChargeLimits | None = None,
     ) -> ChargingSession: ...
     async def get_session(self, session_id: str) -> ChargingSession: ...
+    def follow_session(self, session_id: str) -> AsyncIterator[ChargingSession]: ...
     async def stop_charging(self, session_id: str) -> ChargingSession: ...
     async def active_sessions(self) -> list[ChargingSession]: ...
 
@@ -264,6 +282,10 @@ UNSUPPORTED_MESSAGES: dict[Capability, str] = {
     Capability.PAY_AS_YOU_GO: "This charging service does not take payments in the app.",
     Capability.SITES: "This charging service does not list the stations of a site.",
     Capability.FLEET: "This charging service does not manage fleets.",
+    Capability.LIMIT_MINUTES: "This charging service cannot stop charging after a set time.",
+    Capability.LIMIT_ENERGY: "This charging service cannot stop charging at a set energy.",
+    Capability.LIMIT_COST: "This charging service cannot stop charging at a set cost.",
+    Capability.LIMIT_SOC: "This charging service cannot stop charging at a set battery level.",
 }
 
 
@@ -356,11 +378,35 @@ class BaseProvider:
         *,
         progress: ProgressCallback | None = None,
         timeout_s: float = 90.0,
+        limits: ChargeLimits | None = None,
     ) -> ChargingSession:
         raise self.unsupported(Capability.CHARGING)
 
+    def check_limits(self, limits: ChargeLimits | None) -> None:
+        """NotSupported naming the first limit this provider cannot enforce."""
+        if limits is None:
+            return
+        for field, capability in LIMIT_CAPABILITIES.items():
+            if getattr(limits, field) is not None and capability not in self.capabilities:
+                raise self.unsupported(capability)
+
     async def get_session(self, session_id: str) -> ChargingSession:
         raise self.unsupported(Capability.CHARGING)
+
+    follow_interval_s = 1.0
+
+    async def follow_session(self, session_id: str) -> AsyncIterator[ChargingSession]:
+        """The session now and after every read that changed it, until it ended. Providers
+        whose back end pushes session or status changes follow those instead of reading
+        every ``follow_interval_s``."""
+        session = await self.get_session(session_id)
+        yield session
+        while session.state.is_active:
+            await asyncio.sleep(self.follow_interval_s)
+            new = await self.get_session(session_id)
+            if new != session:
+                session = new
+                yield session
 
     async def stop_charging(self, session_id: str) -> ChargingSession:
         raise self.unsupported(Capability.CHARGING)

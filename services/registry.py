@@ -27,6 +27,7 @@ class SignIn(StrEnum):
     API_KEY_EMAIL = "api_key_email"  # partner API key, driver named by email
     OAUTH_CLIENT_USER = "oauth_client_user"  # OAuth2 client id/secret + driver login
     OPERATOR_TOKEN_EMAIL = "operator_token_email"  # noqa: S105 - operator token + email
+    API_KEY_EMAIL_PASSWORD = "api_key_email_password"  # noqa: S105 - partner key + driver login
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,11 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
         SignIn.OPERATOR_TOKEN_EMAIL,
     ),
     ProviderInfo(
-        "plugsurfing", "Plugsurfing OIOI v4", "plugsurfing-oioi-4.16.3.txt", SignIn.API_KEY_EMAIL
+        "plugsurfing",
+        "Plugsurfing OIOI v4",
+        "plugsurfing-oioi-4.16.3.txt",
+        SignIn.API_KEY_EMAIL_PASSWORD,
+        "services.providers.plugsurfing:PlugsurfingProvider",
     ),
 )
 

@@ -36,7 +36,11 @@ class VoltraSettings(BaseSettings):
         description="back end of phone builds until the driver picks one (the Android "
         "emulator's address of the build machine)",
     )
-    tile_url: str = Field(OSM_TILES, description="map tiles; empty: no tiles (offline kiosks)")
+    tile_url: str = Field(
+        OSM_TILES,
+        description="map tiles, with the core's offline basemap where they fail; empty: the "
+        "offline basemap alone (kiosks without internet)",
+    )
     idle_timeout: PositiveFloat = Field(90.0, description="kiosk idle seconds before reset")
 
     # -- embedded core
@@ -52,6 +56,9 @@ class VoltraSettings(BaseSettings):
     )
     ocpp_call_timeout: PositiveFloat = Field(30.0, description="seconds to wait for a charger")
     ocpp_heartbeat: PositiveFloat = Field(300.0, description="heartbeat interval sent at boot")
+    ocpp_meter_interval: PositiveInt = Field(
+        10, description="MeterValueSampleInterval set on every charger at boot (s)"
+    )
     stale_session_grace: PositiveFloat = Field(
         120.0, description="seconds after Available before an open session there is closed"
     )

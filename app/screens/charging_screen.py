@@ -23,6 +23,12 @@ from app.viewmodels.charging_vm import Phase
 from services.models import Card
 
 STEPS = ("requested", "sent", "accepted", "charging")
+LIMIT_ICONS = {
+    "minutes": ft.Icons.TIMER_OUTLINED,
+    "energy_kwh": ft.Icons.BATTERY_CHARGING_FULL,
+    "cost": ft.Icons.EURO,
+    "soc": ft.Icons.BATTERY_STD,
+}
 
 
 class ChargingScreen(Screen):
@@ -63,6 +69,7 @@ class ChargingScreen(Screen):
             "live-soc": fmt.percent(s.soc, lang),
             "live-duration": fmt.duration(s.duration_s),
             "live-cost": fmt.money(vm.cost_so_far, vm.currency, lang) or "–",
+            "live-to80": self.to_80_text(),
         }
         for ident, value in values.items():
             set_metric(self._live[ident], value)
@@ -73,6 +80,14 @@ class ChargingScreen(Screen):
             self._error_box.content = error_banner(vm.error)
             self._error_box.visible = bool(vm.error)
         safe_update(*self._live.values(), self._chart_box, self._error_box)
+
+    def to_80_text(self) -> str:
+        minutes = self.vm.minutes_to_80
+        if minutes is None:
+            return "–"
+        if minutes == 0:
+            return self.t("charging.to_80_reached")
+        return fmt.duration(max(1, round(minutes)) * 60)
 
     def _account_changed(self) -> None:
         if self.vm.phase == Phase.LOGIN:
@@ -227,6 +242,9 @@ class ChargingScreen(Screen):
                 ft.Text(t("charging.price_note"), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
             )
         )
+        limits = self.limits()
+        if limits is not None:
+            items.append(limits)
         if vm.error:
             items.append(error_banner(vm.error))
         items.append(
@@ -253,6 +271,32 @@ class ChargingScreen(Screen):
             )
         )
         return ft.Column(items, spacing=14)
+
+    def limits(self) -> ft.Control | None:
+        """A field per limit the back end enforces; checked when the field is left."""
+        t, vm = self.t, self.vm
+        kinds = vm.offered_limits()
+        if not kinds:
+            return None
+
+        def field(kind: str) -> ft.Control:
+            value = getattr(vm.limits, kind)
+            return ft.TextField(
+                label=t(f"charging.limit.{kind}"),
+                value="" if value is None else f"{value:g}",
+                prefix_icon=LIMIT_ICONS[kind],
+                keyboard_type=ft.KeyboardType.NUMBER,
+                on_blur=lambda e, k=kind: vm.set_limit(k, e.control.value or ""),
+                on_submit=lambda e, k=kind: vm.set_limit(k, e.control.value or ""),
+                width=220,
+                dense=True,
+            )
+
+        return section(
+            t("charging.limits"),
+            ft.Row([field(k) for k in kinds], wrap=True, spacing=12, run_spacing=12),
+            ft.Text(t("charging.limits_note"), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+        )
 
     def uid_entry(self) -> ft.Control:
         t = self.t
@@ -353,6 +397,7 @@ class ChargingScreen(Screen):
                 ft.Icons.EURO,
                 ident="live-cost",
             ),
+            metric(t("charging.to_80"), self.to_80_text(), ft.Icons.SPEED, ident="live-to80"),
         ]
         title = s.station_name or (vm.station.name if vm.station else "")
         header = ft.Container(
@@ -396,7 +441,8 @@ class ChargingScreen(Screen):
         items: list[ft.Control] = [
             header,
             ft.Row(metrics, spacing=12),
-            ft.Row(metrics2, spacing=12),
+            ft.Row(metrics2[:1] + metrics2[-1:], spacing=12),
+            ft.Row(metrics2[1:-1], spacing=12),
             section(
                 t("charging.chart"),
                 ft.Row(

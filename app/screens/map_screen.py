@@ -19,6 +19,7 @@ from app.components.common import (
 from app.components.evse_entry import evse_dialog
 from app.components.map_filters import filters_dialog
 from app.components.station_preview import price_text, station_preview
+from app.components.tile_layer import base_layer, is_dark
 from app.host import Host
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
@@ -79,10 +80,11 @@ class MapScreen(Screen):
         self.vm.take_camera_request()  # the new map starts where the request points
         self.marker_layer = fm.MarkerLayer(markers=self.build_markers())
         layers: list = []
-        # Public OSM tiles by default; VOLTRA_TILE_URL="" turns tiles off (offline kiosks).
-        if tile_url := get_settings().tile_url:
-            # no on_image_error handler: offline, each failed tile would be one more event
-            layers.append(fm.TileLayer(url_template=tile_url, user_agent_package_name="app.voltra"))
+        # Online tiles (VOLTRA_TILE_URL) with the core's offline basemap behind them. No
+        # on_image_error handler: offline, each failed tile would be one more event.
+        dark = is_dark(self.ctx.settings.theme, self.host.page)
+        if base := base_layer(get_settings().tile_url, self.ctx.config.base_url, dark=dark):
+            layers.append(base)
         self.position_layer = fm.MarkerLayer(markers=self.position_markers())
         layers += [self.position_layer, self.marker_layer]
         self.map = fm.Map(
@@ -158,7 +160,7 @@ class MapScreen(Screen):
             controls=self.build_list(), spacing=8, padding=12, expand=True
         )
         self.results_text = ft.Text(
-            t("map.results", n=len(self.vm.stations)), weight=ft.FontWeight.W_600
+            self.vm.results_label(), weight=ft.FontWeight.W_600
         )
         list_panel = ft.Column(
             [
@@ -392,7 +394,7 @@ class MapScreen(Screen):
                 )
             ]
         self._tiles = {}
-        return [self.station_tile(s) for s in self.vm.list_items()[:100]]
+        return [self.station_tile(s) for s in self.vm.list_items()]
 
     def station_tile(self, s: Station) -> ft.Control:
         t = self.t
@@ -548,7 +550,7 @@ class MapScreen(Screen):
             self.position_layer.markers = self.position_markers()
         if self.list_column is not None:
             self.list_column.controls = self.build_list()
-            self.results_text.value = self.t("map.results", n=len(self.vm.stations))
+            self.results_text.value = self.vm.results_label()
         if self.area_button is not None:
             self.area_button.visible = self.vm.moved and not self.vm.busy
         if self.progress is not None:

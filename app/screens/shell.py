@@ -11,6 +11,7 @@ import flet as ft
 
 from app.components.common import safe_update, show_snack
 from app.components.kiosk_parts import still_there_dialog
+from app.components.session_banner import SessionBanner
 from app.context import AppContext
 from app.screens.account_screen import AccountScreen, RegisterScreen
 from app.screens.cards_screen import CardsScreen
@@ -74,6 +75,12 @@ class Shell:
         self._current_detail = None
         self.station_seed = None  # the list/marker station, shown while detail loads
         ctx.subscribe(self.on_ctx_event)
+        self.banner = SessionBanner(
+            self.charging_vm, lambda: ctx.t, lambda: ctx.settings.language,
+            lambda: self.go("/charging"),
+        )
+        self.charging_vm.subscribe(self.banner.refresh)
+        self.charging_vm.on_notice = self.snack
 
     # ------------------------------------------------------------------ set-up
     def start(self) -> None:
@@ -269,6 +276,8 @@ class Shell:
         index = TABS.index(base)
         screen = self.screens[base]
         body = screen.build()
+        if base != "/charging":
+            body = ft.Column([self.banner.build(), body], expand=True, spacing=0)
         big = self.ctx.config.kiosk
 
         def change(e) -> None:

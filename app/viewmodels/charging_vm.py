@@ -1,4 +1,9 @@
-"""Charging: pick a card, see the price, start, watch the session live, stop."""
+"""Charging: pick a card, see the price, set limits, start, watch the session live, stop.
+
+While a session runs the view model follows it through the provider's ``follow_session``
+(the back end's live channel where it has one), keeps the chart's points, estimates the
+time to 80 % battery, and tells the driver (``on_notice``) when the car is full or the
+session ended without them pressing Stop."""
 
 from __future__ import annotations
 
@@ -6,25 +11,31 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from pydantic import ValidationError
 
 from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
 from services.models import (
     Card,
     CardStatus,
+    ChargeLimits,
     ChargingSession,
     Connector,
     StartProgress,
     Station,
     Tariff,
 )
-from services.provider import Capability, NotAuthenticated, ProviderError
+from services.provider import LIMIT_CAPABILITIES, Capability, NotAuthenticated, ProviderError
 
 log = logging.getLogger(__name__)
 
 UID_RE = re.compile(r"^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$")
+SOC_TARGET = 80.0  # where DC charging slows down: the usual "good enough to go" level
+SOC_WINDOW_S = 300.0  # the estimate follows the pace of the last five minutes
 
 
 @dataclass
@@ -60,6 +71,32 @@ def estimate_cost(tariff: Tariff | None, energy_kwh: float, seconds: float | Non
     return round(tariff.start_fee + tariff.per_kwh * energy_kwh + tariff.per_minute * minutes, 2)
 
 
+def minutes_to_soc(points: list[LivePoint], target: float = SOC_TARGET) -> float | None:
+    """Minutes until the battery reaches ``target`` % at the pace of the last few minutes;
+    0 once it is there, None while the pace is unknown (no SoC, not rising yet)."""
+    socs = [(p.seconds, p.soc) for p in points if p.soc is not None]
+    if not socs:
+        return None
+    last_s, last_soc = socs[-1]
+    if last_soc >= target:
+        return 0.0
+    window = [(t, v) for t, v in socs if t >= last_s - SOC_WINDOW_S]
+    first_s, first_soc = window[0]
+    if last_s - first_s < 1.0 or last_soc <= first_soc:
+        return None
+    per_second = (last_soc - first_soc) / (last_s - first_s)
+    return (target - last_soc) / per_second / 60.0
+
+
+def parse_limit(kind: str, text: str) -> float | int | None:
+    """A limit as typed ("1,5" or "1.5"; empty: no limit); ValueError when not a number."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    value = float(text)
+    return int(value) if kind == "minutes" and value.is_integer() else value
+
+
 def cost_label_key(session: ChargingSession | None) -> str:
     """Running cost while charging; the billed total once finished, or an estimate from
     the tariff when the back end has not billed the session yet."""
@@ -80,6 +117,13 @@ class ChargingViewModel(ViewModel):
         self.progress: list[str] = []
         self.session: ChargingSession | None = None
         self.points: list[LivePoint] = []
+        self.limits = ChargeLimits()
+        # Hears a translated sentence when something happened the driver should know about
+        # even on another screen (car full, session ended); the shell shows it.
+        self.on_notice: Callable[[str], None] | None = None
+        self.last_notice: str | None = None
+        self._stop_pressed = False
+        self._full_told = False
         self._poll_task: asyncio.Task | None = None
 
     # ----------------------------------------------------------- choose
@@ -149,6 +193,32 @@ class ChargingViewModel(ViewModel):
     def tariff(self) -> Tariff | None:
         return self.connector.price if self.connector else None
 
+    # ----------------------------------------------------------- limits
+    def offered_limits(self) -> list[str]:
+        """The ChargeLimits fields this provider's back end enforces."""
+        return [k for k, cap in LIMIT_CAPABILITIES.items() if self.ctx.can(cap)]
+
+    def set_limit(self, kind: str, text: str) -> bool:
+        """Set (or clear, with empty text) one limit; False with ``error`` naming the limit
+        and the reason when the text is not an acceptable value."""
+        if kind not in self.offered_limits():
+            self.error = self.ctx.t("charging.limit_unsupported")
+            self.notify()
+            return False
+        name = self.ctx.t(f"charging.limit.{kind}")
+        try:
+            value = parse_limit(kind, text)
+            self.limits = ChargeLimits.model_validate(
+                {**self.limits.model_dump(), kind: value}
+            )
+        except (ValueError, ValidationError):
+            self.error = self.ctx.t("charging.limit_invalid", name=name)
+            self.notify()
+            return False
+        self.error = None
+        self.notify()
+        return True
+
     # ----------------------------------------------------------- start
     async def start(self) -> None:
         if not (self.connector and self.card_id):
@@ -162,9 +232,10 @@ class ChargingViewModel(ViewModel):
             self.progress.append(step.step)
             self.notify()
 
+        extra = {"limits": self.limits} if self.limits.any else {}
         try:
             session = await self.ctx.provider.start_charging(
-                self.connector.id, self.card_id, progress=on_progress
+                self.connector.id, self.card_id, progress=on_progress, **extra
             )
         except ProviderError as exc:
             self.phase = Phase.LOGIN if isinstance(exc, NotAuthenticated) else Phase.CHOOSE
@@ -177,6 +248,7 @@ class ChargingViewModel(ViewModel):
     def _go_live(self, session: ChargingSession) -> None:
         self.session = session
         self.points = []
+        self._stop_pressed = self._full_told = False
         self._record(session)
         self.phase = Phase.LIVE if session.state.is_active else Phase.FINISHED
         if session.state.value == "STOPPING":
@@ -191,20 +263,33 @@ class ChargingViewModel(ViewModel):
 
     def _start_polling(self) -> None:
         self.stop_polling()
-        self._poll_task = asyncio.create_task(self._poll())
+        self._poll_task = asyncio.create_task(self._follow())
 
     def stop_polling(self) -> None:
         if self._poll_task and self._poll_task is not asyncio.current_task():
             self._poll_task.cancel()
         self._poll_task = None
 
-    async def _poll(self) -> None:
+    def _updates(self, session_id: str) -> AsyncIterator[ChargingSession]:
+        follow = getattr(self.ctx.provider, "follow_session", None)
+        return follow(session_id) if follow is not None else self._polled(session_id)
+
+    async def _polled(self, session_id: str) -> AsyncIterator[ChargingSession]:
+        """For a provider without ``follow_session``: read at the configured period."""
+        while True:
+            session = await self.ctx.provider.get_session(session_id)
+            yield session
+            if not session.state.is_active:
+                return
+            await asyncio.sleep(self.ctx.config.live_interval_s)
+
+    async def _follow(self) -> None:
         failures = 0
         while self.session and self.session.state.is_active:
-            await asyncio.sleep(self.ctx.config.live_interval_s)
             try:
-                await self.refresh()
-                failures = 0
+                async for session in self._updates(self.session.id):
+                    failures = 0
+                    self._apply(session)
             except asyncio.CancelledError:
                 raise
             except ProviderError as exc:
@@ -213,17 +298,53 @@ class ChargingViewModel(ViewModel):
                     self.error = error_message(self.ctx.t, exc)
                     self.notify()
             except Exception:
-                log.exception("live session refresh failed")
+                log.exception("following the live session failed")
+            if self.session and self.session.state.is_active:
+                await asyncio.sleep(self.ctx.config.live_interval_s * min(failures + 1, 5))
 
     async def refresh(self) -> None:
         if self.session is None:
             return
-        session = await self.ctx.provider.get_session(self.session.id)
+        self._apply(await self.ctx.provider.get_session(self.session.id))
+
+    def _apply(self, session: ChargingSession) -> None:
+        before = self.session
         self.session = session
         self._record(session)
-        if not session.state.is_active and self.phase != Phase.FINISHED:
+        if session.state.is_active:
+            if (
+                before is not None
+                and (before.power_kw or 0) > 0
+                and session.power_kw == 0
+                and not self._full_told
+                and not self._stop_pressed
+            ):
+                self._full_told = True
+                self._tell("charging.notice_full")
+        elif self.phase != Phase.FINISHED:
             self.phase = Phase.FINISHED
+            if not self._stop_pressed:
+                self._tell("charging.notice_finished")
         self.notify()
+
+    def _tell(self, key: str) -> None:
+        name = (self.session.station_name if self.session else None) or ""
+        self.last_notice = self.ctx.t(key, station=name)
+        if self.on_notice is not None:
+            try:
+                self.on_notice(self.last_notice)
+            except Exception:
+                log.exception("notice listener failed")
+
+    @property
+    def running(self) -> ChargingSession | None:
+        """The session to keep in view on every screen (the running-session banner)."""
+        s = self.session
+        return s if s is not None and s.state.is_active else None
+
+    @property
+    def minutes_to_80(self) -> float | None:
+        return minutes_to_soc(self.points)
 
     def _record(self, session: ChargingSession) -> None:
         seconds = session.duration_s or 0.0
@@ -257,11 +378,13 @@ class ChargingViewModel(ViewModel):
         if self.session is None:
             return
         self.phase, self.error = Phase.STOPPING, None
+        self._stop_pressed = True
         self.notify()
         try:
             session = await self.ctx.provider.stop_charging(self.session.id)
         except ProviderError as exc:
             self.phase = Phase.LIVE
+            self._stop_pressed = False
             self.error = error_message(self.ctx.t, exc)
             self.notify()
             return
@@ -295,6 +418,7 @@ class ChargingViewModel(ViewModel):
         self.session = None
         self.station = self.connector = None
         self.points = []
+        self.limits = ChargeLimits()
         self.error = None
         self.notify()
 
@@ -305,6 +429,7 @@ class ChargingViewModel(ViewModel):
         self.phase = Phase.IDLE
         self.station = self.connector = self.session = None
         self.cards, self.card_id, self.progress, self.points = [], None, [], []
+        self.limits = ChargeLimits()
         self.error = None
         self.notify()
 

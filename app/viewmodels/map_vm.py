@@ -9,7 +9,7 @@ import logging
 from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.clusters import MarkerItem, cluster, radius_for_view
-from services import geo
+from services import geo, sites
 from services.models import (
     Connector,
     ConnectorStatus,
@@ -34,6 +34,7 @@ PRICE_STEPS = (None, 0.40, 0.50, 0.60)  # highest price per kWh a driver accepts
 SORT_ORDERS = ("distance", "price", "power")
 MIN_ZOOM, MAX_ZOOM = 4.0, 19.0
 SEARCH_LIMIT = 200
+LIST_LIMIT = 100  # list entries drawn; the rest are on the map
 STATUS_COALESCE_S = 0.5
 
 
@@ -93,6 +94,7 @@ class MapViewModel(ViewModel):
         self.places: list[Place] = []
         self.show_list = False
         self.searched_once = False
+        self.more = False  # the back end holds more stations in the area than were fetched
         # Where the map should fly to (a place or the driver's position): the screen takes
         # it once its map is on the page; a map built later starts at centre/zoom anyway.
         self.camera_request: tuple[Coordinates, float] | None = None
@@ -127,7 +129,9 @@ class MapViewModel(ViewModel):
             for s in stations:
                 if s.distance_km is None:
                     s.distance_km = geo.distance_km(centre, s.coordinates)
-            self.stations = self._sorted(stations)
+            stations.sort(key=lambda s: s.distance_km or 0.0)
+            self.stations = self._sorted(sites.group_by_site(stations))
+            self.more = not page.is_last
             self.searched_centre, self.radius_km = centre, radius
             self.moved = False
             if not self.searched_once and self.ctx.config.on_map_ready:
@@ -353,7 +357,13 @@ class MapViewModel(ViewModel):
         return cluster(self.stations, self.zoom)
 
     def list_items(self) -> list[Station]:
-        return self.stations  # kept sorted by distance
+        return self.stations[:LIST_LIMIT]  # kept sorted by distance
+
+    def results_label(self) -> str:
+        """The list's heading; says so when the list or the search stopped short."""
+        if self.more or len(self.stations) > LIST_LIMIT:
+            return self.ctx.t("map.results_more", n=len(self.list_items()))
+        return self.ctx.t("map.results", n=len(self.stations))
 
     # ------------------------------------------------------------------ live status
     def restart_watch(self) -> None:

@@ -11,6 +11,7 @@ from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.map_vm import summarise
 from app.viewmodels.opening import STATION_TZ, is_open
+from services import sites
 from services.models import Connector, ConnectorStatus, OccupancySlot, Station, StatusChange
 from services.provider import Capability, ProviderError
 
@@ -54,7 +55,8 @@ class StationViewModel(ViewModel):
         self.busy, self.error = True, None
         self.notify()
         try:
-            station = await self.ctx.provider.get_station(self.station_id)
+            members = self.station.station_ids if self.station is not None else []
+            station = await sites.fetch_site(self.ctx.provider, self.station_id, members)
             if self.station is not None and station.distance_km is None:
                 station.distance_km = self.station.distance_km
             self.station = station

@@ -147,6 +147,7 @@ def prepare_database(path: Path, stations: int, seed: int) -> int:
     from services.core.demo import chargers as demo_chargers
     from services.core.demo import generate
     from services.core.demo.partners import ensure_demo_partners
+    from services.core.demo.plugsurfing_accounts import ensure_test_accounts
 
     conn = connect(path)
     try:
@@ -163,6 +164,8 @@ def prepare_database(path: Path, stations: int, seed: int) -> int:
         else:
             if ensure_demo_partners(conn):
                 log.info("added the demo partners to the demo database %s", path)
+            if ensure_test_accounts(conn):
+                log.info("added the OIOI test accounts to the demo database %s", path)
             if upgraded := demo_chargers.upgrade_demo_store(conn):
                 log.warning("gave %d demo stations their demo charger credentials", upgraded)
         return count

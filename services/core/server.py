@@ -40,6 +40,7 @@ from services.core.store.db import schema_version
 FACADES: list[str] = [
     "services.core.api.beenergised",
     "services.core.api.gpjoule",
+    "services.core.api.plugsurfing",
     "services.core.api.wirelane",
 ]
 
@@ -47,6 +48,7 @@ FACADES: list[str] = [
 PARTS: list[str] = [
     "services.core.api.hosted.documents",
     "services.core.api.hosted.payments",
+    "services.core.api.hosted.tiles",
     "services.core.ocpp.server",
 ]
 

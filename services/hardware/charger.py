@@ -14,6 +14,17 @@ Behaviour follows what chargers do in the field:
 Time: energy and state of charge advance in simulated time (``speed`` x real time); OCPP
 timestamps are the real wall clock (a charger's clock is real), so durations the core sees are
 real durations while the energy flows ``speed`` times faster.
+
+Metering: the register is integrated continuously (power x time since the last update), so
+every value sent (a periodic sample, one asked for with TriggerMessage, the meterStop of
+StopTransaction) is the register at that instant. Samples go out every
+``MeterValueSampleInterval`` seconds as the central system configures it (ChangeConfiguration,
+real seconds), but at least once per simulated minute so a sped-up demo still draws a curve.
+
+Remote start: a driver who starts from the app normally stands at the car with the cable
+already in: the simulated car is plugged in ``REMOTE_PLUG_IN_S`` after the start (simulated
+seconds, so a few seconds at ``--speed 1``); the fault ``no_vehicle`` models the driver who
+never plugs in (the charger gives up after ``CONNECTION_TIMEOUT_S``).
 """
 
 from __future__ import annotations
@@ -66,9 +77,9 @@ class _HideCredentials(logging.Filter):
 _ws_log = logging.getLogger(__name__ + ".websocket")
 _ws_log.addFilter(_HideCredentials())
 
-SAMPLE_INTERVAL_S = 60.0  # simulated seconds between MeterValues (MeterValueSampleInterval)
+SAMPLE_INTERVAL_S = 60.0  # simulated seconds between MeterValues until configured otherwise
 CONNECTION_TIMEOUT_S = 120.0  # simulated seconds to plug in after a remote start
-PLUG_IN_DELAY_S = 20.0  # simulated seconds the driver takes to plug in after starting
+REMOTE_PLUG_IN_S = 2.0  # simulated seconds from a remote start to the plug (cable in hand)
 UNPLUG_DELAY_S = 30.0  # simulated seconds from Finishing to unplugged
 
 
@@ -126,6 +137,7 @@ class Connector:
         self.faulted = False
         self._task: asyncio.Task | None = None
         self.unplug_when_done = True
+        self._integrated_at = 0.0  # loop time the register was last brought up to date
 
     @property
     def busy(self) -> bool:
@@ -185,6 +197,8 @@ class Connector:
             id_tag=id_tag, meter_start=self.meter_wh, started=now_iso(), remote=remote
         )
         tx = self.tx
+        self._integrated_at = asyncio.get_running_loop().time()
+        self._update_power()
         self.station.enqueue(
             lambda: call.StartTransaction(
                 connector_id=self.number,
@@ -213,6 +227,7 @@ class Connector:
         tx = self.tx
         if tx is None:
             return
+        self.advance()  # meterStop is the register now, not at the last sample
         tx.stopped = True
         self.tx = None
         if self._task is not None:
@@ -249,26 +264,37 @@ class Connector:
 
     # -------------------------------------------------------- energy
 
+    def _update_power(self) -> None:
+        v = self.vehicle
+        if v is None or v.full:
+            self.power_w = 0.0
+        else:
+            self.power_w = v.power_kw(self.spec.current_type, self.spec.max_kw) * 1000
+
+    def advance(self) -> None:
+        """Bring the register and the car's charge up to this instant (simulated time)."""
+        now = asyncio.get_running_loop().time()
+        sim_hours = max(0.0, now - self._integrated_at) * self.station.speed / 3600.0
+        self._integrated_at = now
+        v = self.vehicle
+        if self.tx is None or v is None or sim_hours == 0.0:
+            return
+        power_kw = v.power_kw(self.spec.current_type, self.spec.max_kw)
+        energy = v.charge(power_kw, sim_hours)
+        self.meter_wh += round(energy * 1000)
+        self._update_power()
+        if v.full and self.status == "Charging":
+            self.set_status("SuspendedEV")
+
     async def _meter_loop(self, tx: Transaction) -> None:
-        interval_real = self.station.meter_interval_real()
-        last = asyncio.get_running_loop().time()
         while not tx.stopped:
-            await asyncio.sleep(interval_real)
-            now = asyncio.get_running_loop().time()
-            sim_hours = (now - last) * self.station.speed / 3600.0
-            last = now
-            v = self.vehicle
-            if v is None:
+            await asyncio.sleep(self.station.meter_interval_real())
+            if tx.stopped or self.vehicle is None:
                 break
-            power_kw = v.power_kw(self.spec.current_type, self.spec.max_kw)
-            energy = v.charge(power_kw, sim_hours)
-            self.meter_wh += round(energy * 1000)
-            self.power_w = power_kw * 1000 if not v.full else 0.0
-            if v.full and self.status == "Charging":
-                self.set_status("SuspendedEV")
+            self.advance()
             self.station.enqueue(self._meter_payload(tx))
 
-    def _meter_payload(self, tx: Transaction) -> Any:
+    def _meter_payload(self, tx: Transaction, context: str = "Sample.Periodic") -> Any:
         wh, w = self.meter_wh, self.power_w
         soc = self.vehicle.soc if self.vehicle else None
         ts = now_iso()
@@ -277,13 +303,13 @@ class Connector:
                 "value": str(wh),
                 "measurand": "Energy.Active.Import.Register",
                 "unit": "Wh",
-                "context": "Sample.Periodic",
+                "context": context,
             },
             {
                 "value": f"{w:.0f}",
                 "measurand": "Power.Active.Import",
                 "unit": "W",
-                "context": "Sample.Periodic",
+                "context": context,
             },
         ]
         if soc is not None:
@@ -292,7 +318,7 @@ class Connector:
                     "value": f"{soc:.1f}",
                     "measurand": "SoC",
                     "unit": "Percent",
-                    "context": "Sample.Periodic",
+                    "context": context,
                 }
             )
         return lambda: (
@@ -393,6 +419,23 @@ class _Client(ChargePoint):
             if c.tx is None and c.vehicle is None and not c.faulted:
                 c.set_status("Unavailable" if c.inoperative else "Available")
 
+    @on(Action.change_configuration)
+    async def on_change_configuration(self, key: str, value: str, **_: Any) -> Any:
+        await self._slow()
+        return call_result.ChangeConfiguration(status=self.station.configure(key, value))
+
+    @on(Action.get_configuration)
+    async def on_get_configuration(self, key: list[str] | None = None, **_: Any) -> Any:
+        await self._slow()
+        known = {"MeterValueSampleInterval": str(int(self.station.sample_interval_s))}
+        asked = key or list(known)
+        return call_result.GetConfiguration(
+            configuration_key=[
+                {"key": k, "readonly": False, "value": known[k]} for k in asked if k in known
+            ],
+            unknown_key=[k for k in asked if k not in known] or None,
+        )
+
     @on(Action.trigger_message)
     async def on_trigger(
         self, requested_message: str, connector_id: int | None = None, **_: Any
@@ -439,6 +482,7 @@ class SimStation:
         self.rng = rng or random.Random()
         self.call_timeout = call_timeout
         self._meter_interval_s = meter_interval_s
+        self.sample_interval_s = 0.0  # MeterValueSampleInterval set by the central system
         self.connectors = {c.number: Connector(self, c, self.rng) for c in spec.connectors}
         self.faults = Faults()
         self.outbox: deque[tuple[Any, Any]] = deque()
@@ -473,7 +517,23 @@ class SimStation:
     def meter_interval_real(self) -> float:
         if self._meter_interval_s is not None:
             return self._meter_interval_s
-        return max(0.05, SAMPLE_INTERVAL_S / self.speed)
+        per_sim_minute = SAMPLE_INTERVAL_S / self.speed
+        if self.sample_interval_s:
+            return max(0.05, min(self.sample_interval_s, per_sim_minute))
+        return max(0.05, per_sim_minute)
+
+    def configure(self, key: str, value: str) -> str:
+        """ChangeConfiguration: the answer status for ``key`` = ``value``."""
+        if key != "MeterValueSampleInterval":
+            return "NotSupported"
+        try:
+            seconds = int(value)
+        except ValueError:
+            return "Rejected"
+        if seconds < 0:
+            return "Rejected"
+        self.sample_interval_s = float(seconds)  # 0: the charger's own default
+        return "Accepted"
 
     def enqueue(self, build: Any, on_result: Any = None) -> None:
         """Queue a transaction message; ``build`` makes the payload at send time (so a
@@ -672,8 +732,8 @@ class SimStation:
 
     async def _await_plug(self, c: Connector, id_tag: str) -> None:
         if not self.faults.no_vehicle:
-            # The driver who started from the app stands at the car and plugs in.
-            await self.sim_sleep(min(PLUG_IN_DELAY_S, CONNECTION_TIMEOUT_S / 2))
+            # The driver who started from the app stands at the car, cable in hand.
+            await self.sim_sleep(REMOTE_PLUG_IN_S)
             if c.pending_tag == id_tag and c.vehicle is None:
                 c.plug_in(random_vehicle(self.rng))
                 return
@@ -733,7 +793,8 @@ class SimStation:
         elif message == "MeterValues":
             for c in self.targets(connector_id or 0):
                 if c.tx is not None:
-                    self.enqueue(c._meter_payload(c.tx))
+                    c.advance()
+                    self.enqueue(c._meter_payload(c.tx, "Trigger"))
 
     # -------------------------------------------------------- faults
 

@@ -82,8 +82,6 @@ class FakeProvider:
             _station(3, 52.5000, 13.3000, [X]),
             _station(4, 48.1370, 11.5750, [A]),  # Munich: outside a Berlin radius
         ]
-        for s in self.stations[:2]:
-            s.site_id = "site-1"  # one site with two stations (a kiosk's)
         self.cards = [
             Card(id="c1", uid="04A1B2C3", label="Daily", status=CardStatus.ACTIVE),
             Card(id="c2", uid="04A1B2C3D4E5F6", label="Spare", status=CardStatus.ACTIVE),
@@ -240,9 +238,12 @@ class FakeProvider:
         self._card(card_id).status = CardStatus.ACTIVE
         return self._card(card_id).model_copy()
 
-    async def start_charging(self, connector_id, card_id, *, progress=None, timeout_s=90.0):
+    async def start_charging(
+        self, connector_id, card_id, *, progress=None, timeout_s=90.0, limits=None
+    ):
         self._auth()
         self.calls.append(f"start {connector_id} {card_id}")
+        self.limits = limits
         if self.fail_start:
             raise self.fail_start
         if self._card(card_id).status is not CardStatus.ACTIVE:
@@ -277,6 +278,28 @@ class FakeProvider:
                     s.soc = min(100.0, (s.soc or 0) + 1)
                 return s.model_copy(deep=True)
         raise NotFound()
+
+    async def follow_session(self, session_id):
+        """Pushes the session as it changes; ``follow_reads`` counts the reads behind it."""
+        self.follow_reads = getattr(self, "follow_reads", 0)
+        while True:
+            self.follow_reads += 1
+            s = await self.get_session(session_id)
+            yield s
+            if not s.state.is_active:
+                return
+            await asyncio.sleep(0.01)
+
+    def end_session(self, session_id, power_kw=None):
+        """The charger ends the session (or, with ``power_kw``, the car stops drawing)."""
+        for s in self.sessions:
+            if s.id == session_id:
+                if power_kw is not None:
+                    s.power_kw = power_kw
+                    return
+                s.state = SessionState.FINISHED
+                s.ended_at = datetime.now(UTC)
+                s.cost = Cost(total=round(0.5 + 0.49 * s.energy_kwh, 2))
 
     async def stop_charging(self, session_id):
         self._auth()

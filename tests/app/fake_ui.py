@@ -18,9 +18,14 @@ from fake_provider import FakeProvider
 from app.context import AppConfig
 from app.ui import make_main
 
+SITE = "site-1"  # --kiosk-site site-1: stations 1 and 2
+
 
 async def opener(name: str, url: str, **options):
-    return FakeProvider()
+    provider = FakeProvider()
+    for s in provider.stations[:2]:
+        s.site_id = SITE
+    return provider
 
 
 if __name__ == "__main__":

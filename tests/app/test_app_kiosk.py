@@ -17,6 +17,8 @@ from services.models import ConnectorStatus
 @pytest.fixture
 def ctx() -> AppContext:
     provider = FakeProvider()
+    for s in provider.stations[:2]:
+        s.site_id = "site-1"  # one site with two stations (the kiosk's)
     config = AppConfig(kiosk=True, persist_settings=False, live_interval_s=0.01)
     return AppContext(config, Settings(), provider)
 

@@ -22,6 +22,7 @@ from app.viewmodels.kiosk import IdleTimer, WedgeReader
 from app.viewmodels.map_vm import MapViewModel
 from app.viewmodels.opening import STATION_TZ, is_open
 from app.viewmodels.station_vm import StationViewModel
+from services import sites
 from services.models import (
     ConnectorStatus,
     Coordinates,
@@ -79,6 +80,23 @@ async def test_search_sorts_by_distance_and_drops_far_stations(ctx):
     assert names == ["Station 1", "Station 2", "Station 3"]
     assert vm.list_items()[0].distance_km < vm.list_items()[1].distance_km
     assert vm.error is None and vm.searched_once
+    vm.stop_watch()
+
+
+async def test_results_heading_says_when_the_area_holds_more(ctx, monkeypatch):
+    vm = MapViewModel(ctx)
+    await vm.search(Coordinates(latitude=52.52, longitude=13.405), 20)
+    assert vm.results_label() == "3 stations nearby" and not vm.more
+    search = ctx.provider.search_stations
+
+    async def first_page_only(query):
+        page = await search(query)
+        page.is_last = False
+        return page
+
+    monkeypatch.setattr(ctx.provider, "search_stations", first_page_only)
+    await vm.search(Coordinates(latitude=52.52, longitude=13.405), 20)
+    assert vm.more and vm.results_label() == "Nearest 3 stations: zoom in for all"
     vm.stop_watch()
 
 
@@ -195,6 +213,21 @@ def test_opening_hours_open_now():
     assert is_open(None) is None
     closed_day = OpeningHours(regular=hours.regular, exceptions={"2026-11-16": []})
     assert is_open(closed_day, monday_noon) is False
+
+
+async def test_a_site_entry_opens_with_every_charge_point(ctx):
+    """A list entry standing for a site's charge points opens with all their connectors,
+    not only the first charge point's."""
+    first, second = [await ctx.provider.get_station(i) for i in ("S1", "S2")]
+    entry = sites.merge([first, second])
+    vm = StationViewModel(ctx, entry.id, entry)
+    await vm.load()
+    assert vm.station.station_ids == ["S1", "S2"]
+    assert [c.id for c in vm.station.connectors] == [
+        c.id for c in (*first.connectors, *second.connectors)
+    ]
+    assert vm.station.status.total == len(first.connectors) + len(second.connectors)
+    vm.close()
 
 
 async def test_station_detail_start_only_on_available_connector(ctx):

@@ -50,3 +50,12 @@ def test_bench_ocpp_prints_throughput_latency_and_cpu() -> None:
     figures = json.loads(out[out.index("{") : out.rindex("}") + 1])
     assert figures["sessions_finished"] == 8, figures
     assert figures["meter_rows_stored"] > 0 and figures["core_cpu_cores"] >= 0, figures
+
+
+def test_bench_live_prints_start_and_meter_latencies() -> None:
+    out = _run("bench.bench_live", "--sessions", "2", "--follow-s", "5", "--interval", "2",
+               "--chargers", "10")
+    result = json.loads(out.split("RESULT ", 1)[1].splitlines()[0])
+    assert result["readings"] > 0, result
+    for key in ("start_to_charging_p95", "start_to_first_power_p95", "meter_to_visible_p95"):
+        assert 0 < result[key] < 60, (key, result)

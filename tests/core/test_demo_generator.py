@@ -234,3 +234,35 @@ def test_occupancy_measured_near_berlin(demo):
     lat, lon = demo.execute("SELECT latitude, longitude FROM stations WHERE id = ?",
                             (sid,)).fetchone()  # fmt: skip
     assert geo.haversine_m(52.52, 13.405, lat, lon) <= 12_000
+
+
+def test_postcodes_belong_to_the_city(demo):
+    """Every Berlin district (geonames lists Prenzlauer Berg and the others as places of
+    their own) gets Berlin postcodes, Hamburg's districts Hamburg's, and a small town the
+    postal region around it."""
+    rows = demo.execute(
+        "SELECT city, zip, latitude, longitude FROM stations WHERE country = 'DEU'"
+    ).fetchall()
+    near_berlin = [(c, z) for c, z, lat, lon in rows if abs(lat - 52.52) < 0.12
+                   and abs(lon - 13.405) < 0.2]  # fmt: skip
+    assert len(near_berlin) > 100
+    assert all(10115 <= int(z) <= 14199 for _c, z in near_berlin), near_berlin[:5]
+    assert not [z for _c, z in near_berlin if 11000 <= int(z) <= 12042], "Berlin has no 11xxx"
+    assert {c for c, _z in near_berlin} - {"Berlin"}, "districts are named for themselves"
+    near_hamburg = [z for _c, z, lat, lon in rows if abs(lat - 53.55) < 0.08
+                    and abs(lon - 9.99) < 0.12]  # fmt: skip
+    assert near_hamburg and all(20095 <= int(z) <= 22769 for z in near_hamburg)
+    assert all(re.fullmatch(r"\d{5}", z) for _c, z, _la, _lo in rows)
+
+
+def test_postcode_ranges_follow_the_region():
+    from services.core.demo.postcodes import postcode_range
+
+    berlin = postcode_range("DE", 52.5388, 13.4244, 1)  # Prenzlauer Berg
+    assert berlin[0] == (10115, 10999) and berlin[-1] == (14050, 14199)
+    assert postcode_range("DE", 53.55, 9.933, 2) == [(20095, 21149), (22041, 22769)]  # Altona
+    [(first, last)] = postcode_range("DE", 54.09, 12.10, 3)  # Rostock: region 18
+    assert first // 1000 == 18 and last - first == 19
+    [(first, _)] = postcode_range("FR", 48.835, 2.241, 4)  # Boulogne: Hauts-de-Seine
+    assert first // 1000 == 92
+    assert postcode_range("LU", 49.61, 6.13, 5) is None

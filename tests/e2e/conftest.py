@@ -89,11 +89,9 @@ class AppProcess:
     """`python -m app --web` as a child; collects its output, stops it on close."""
 
     def __init__(self, args: list[str], timeout_s: float = 120.0) -> None:
-        env = dict(
-            os.environ,
-            PYTHONUNBUFFERED="1",
-            VOLTRA_TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        )
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        # An unreachable VOLTRA_TILE_URL shows the map on the core's offline basemap.
+        env.setdefault("VOLTRA_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
         env["VOLTRA_CONFIG_DIR"] = tempfile.mkdtemp(prefix="voltra-e2e-cfg-")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "app", "--web", *args],

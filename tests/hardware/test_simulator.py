@@ -98,3 +98,20 @@ async def test_control_api_faults() -> None:
             assert r.status_code == 404
     finally:
         await sim.stop()
+
+
+def test_sample_interval_configuration_and_its_real_time_pace() -> None:
+    from services.hardware.charger import SimStation, StationSpec
+
+    slow = SimStation(StationSpec("st-1"), "http://127.0.0.1:9", speed=1)
+    assert slow.meter_interval_real() == 60.0  # until configured: once a minute
+    assert slow.configure("MeterValueSampleInterval", "10") == "Accepted"
+    assert slow.meter_interval_real() == 10.0
+    assert slow.configure("MeterValueSampleInterval", "-1") == "Rejected"
+    assert slow.configure("MeterValueSampleInterval", "soon") == "Rejected"
+    assert slow.configure("ClockAlignedDataInterval", "900") == "NotSupported"
+    assert slow.sample_interval_s == 10.0
+    # Sped up 60 times: at least one sample per simulated minute, so a demo draws a curve.
+    fast = SimStation(StationSpec("st-2"), "http://127.0.0.1:9", speed=60)
+    fast.configure("MeterValueSampleInterval", "10")
+    assert fast.meter_interval_real() == 1.0

@@ -11,6 +11,7 @@ from services.cache import OfflineCache
 from services.models import (
     ChargingSession,
     Coordinates,
+    OpeningHours,
     Page,
     SearchQuery,
     SessionState,
@@ -44,6 +45,28 @@ def test_station_cache_is_bounded_keeping_the_newest(tmp_path, monkeypatch):
     assert len(kept) == 3 and {"c", "d"} <= kept
     # the exact earlier query still answers from its own stored page
     assert [s.id for s in c.get_search("p", q1).items] == ["a", "b"]
+    c.close()
+
+
+def test_a_viewed_station_keeps_its_details_after_a_later_search(tmp_path):
+    """Search pages carry only what a list entry shows; offline, the station screen must
+    still get the opening hours and images it saw when the station was opened."""
+    c = OfflineCache(tmp_path / "c.sqlite3")
+    full = Station(
+        id="a",
+        name="A",
+        coordinates=Coordinates(latitude=52.5, longitude=13.4),
+        opening_hours=OpeningHours(always_open=True),
+        images=["http://core/images/a.jpg"],
+    )
+    c.put_station("p", full)
+    q = SearchQuery(centre=Coordinates(latitude=52.5, longitude=13.4), radius_km=1)
+    c.put_search("p", q, _page(["a", "b"]))
+    offline = c.get_station("p", "a")
+    assert offline.stale and offline.opening_hours.always_open
+    assert offline.images == ["http://core/images/a.jpg"]
+    # a station only ever seen in a list still answers, with what the list had
+    assert c.get_station("p", "b").name == "b"
     c.close()
 
 

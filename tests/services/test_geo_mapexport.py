@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
-from services import geo
+from services import geo, mapexport
 from services.mapexport import history_map, save, stations_map
 from services.models import (
     BoundingBox,
@@ -108,7 +110,7 @@ def test_folium_exports_write_markers_and_escape_names(tmp_path):
     stations = [_station(1, 52.5, 13.4), _station(2, 52.6, 13.5, "OCCUPIED")]
     path = save(stations_map(stations), tmp_path / "search.html")
     text = path.read_text()
-    assert text.count("L.marker(") == 2 and "Station &lt;1&gt;" in text
+    assert text.count("L.circleMarker(") == 2 and "Station &lt;1&gt;" in text
     sessions = [
         ChargingSession(
             id=f"x{i}",
@@ -123,3 +125,19 @@ def test_folium_exports_write_markers_and_escape_names(tmp_path):
     text = hist.read_text()
     assert text.count("L.circleMarker(") == 1
     assert "3 sessions, 30.0 kWh, 13.50 EUR" in text
+
+
+def test_exports_are_self_contained(tmp_path):
+    """Opened offline, an export must still draw: nothing may be fetched from a network."""
+    stations = [_station(1, 52.5, 13.4), _station(2, 52.6, 13.5, "OCCUPIED")]
+    sessions = [ChargingSession(id="x", station_id="s1", state=SessionState.FINISHED)]
+    leaflet_js, leaflet_css = mapexport._leaflet()
+    for fmap in (stations_map(stations), history_map(sessions, {s.id: s for s in stations})):
+        text = save(fmap, tmp_path / "map.html").read_text()
+        assert "<script src" not in text and "<link" not in text
+        assert leaflet_js in text and "L.map(" in text
+        # The inlined library's own comments name its home page; the rest of the page
+        # (style sheet, map script, popups) must name no URL at all.
+        rest = text.replace(leaflet_js, "").replace(leaflet_css, "")
+        assert re.findall(r"https?://", rest) == []
+        assert "url(images/" not in text

@@ -18,14 +18,16 @@ async def test_unknown_and_unbuilt_providers_are_not_supported():
     with pytest.raises(NotSupported) as unknown:
         await registry.open_provider("nosuch", "http://127.0.0.1:1")
     assert "nosuch" in unknown.value.message
-    for name in ("ampeco", "plugsurfing"):
+    for name in ("ampeco",):
         with pytest.raises(NotSupported) as unbuilt:
             await registry.open_provider(name, "http://127.0.0.1:1")
         assert "not supported by this version" in unbuilt.value.message
-    assert registry.implemented_providers() == ["beenergised", "gpjoule", "wirelane"]
+    assert registry.implemented_providers() == ["beenergised", "gpjoule", "wirelane",
+                                                "plugsurfing"]
     kinds = {p.name: p.sign_in for p in registry.known_providers()}
     assert kinds["wirelane"] is registry.SignIn.OAUTH_CLIENT_USER
     assert kinds["ampeco"] is registry.SignIn.OPERATOR_TOKEN_EMAIL
+    assert kinds["plugsurfing"] is registry.SignIn.API_KEY_EMAIL_PASSWORD
 
 
 def test_registry_code_names_no_provider():

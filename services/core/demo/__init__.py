@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from services.core.demo import chargers, partners, people
+from services.core.demo import chargers, partners, people, plugsurfing_accounts
 from services.core.demo.stations import generate_stations, insert_catalogue
 from services.core.store.db import transaction
 from services.core.store.migrations import expand_cells
@@ -94,6 +94,7 @@ def generate(
             people.seed_users(conn, rnd, cat, anchor)
             people.seed_berlin_traffic(conn, rnd, anchor)
             partners.seed_partners(conn, anchor)
+            plugsurfing_accounts.seed_test_accounts(conn, anchor)
     finally:
         if journal == "wal->delete":
             conn.execute("PRAGMA journal_mode=WAL")

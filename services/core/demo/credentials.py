@@ -11,6 +11,7 @@ import sqlite3
 
 from services.core.demo.partners import live_demo_partner_credentials
 from services.core.demo.people import USERS
+from services.core.demo.plugsurfing_accounts import live_test_logins
 from services.core.domain.passwords import verify_password
 
 
@@ -35,7 +36,8 @@ def live_demo_logins(conn: sqlite3.Connection) -> list[str]:
 
 
 def live_demo_credentials(conn: sqlite3.Connection) -> list[str]:
-    return live_demo_logins(conn) + live_demo_partner_credentials(conn)
+    return (live_demo_logins(conn) + live_test_logins(conn)
+            + live_demo_partner_credentials(conn))
 
 
 def exposure_warning(conn: sqlite3.Connection, host: str) -> str | None:

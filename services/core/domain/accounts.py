@@ -57,7 +57,8 @@ ADDITIONAL_FIELDS: list[dict[str, str]] = [
 _FIELD_DEFS = {f["name"]: f for f in ADDITIONAL_FIELDS}
 
 # Contact fields kept in users.profile (JSON) rather than in columns.
-_PROFILE_KEYS = ("is_company", "vat", "fax", "title", "birthday", "company_id")
+_PROFILE_KEYS = ("is_company", "vat", "fax", "title", "birthday", "company_id", "billing_name",
+                 "billing_address")
 
 
 def language_code(stored: str | None) -> str:

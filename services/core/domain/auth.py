@@ -251,6 +251,25 @@ def settle_login(
     raise AuthError("INACTIVE", "this account is deactivated; reactivate it to log in")
 
 
+def record_login(
+    conn: sqlite3.Connection, attempt: LoginAttempt, ok: bool, now: datetime | None = None
+) -> int:
+    """``finish_login`` for an API that issues its own token (partner user tokens): the
+    same throttling records and errors; the user id instead of a session."""
+    now = _now(now)
+    if attempt.user_id is None:
+        raise AuthError("INVALID_CREDENTIALS", "invalid username or password")
+    with transaction(conn):
+        if not ok:
+            _record_failure(conn, attempt.user_id, attempt.source, now)
+        elif attempt.active:
+            _record_success(conn, attempt.user_id, attempt.source, now)
+            return attempt.user_id
+    if not ok:
+        raise AuthError("INVALID_CREDENTIALS", "invalid username or password")
+    raise AuthError("INACTIVE", "this account is deactivated; reactivate it to log in")
+
+
 def init_session(
     conn: sqlite3.Connection, username: str, password: str, now: datetime | None = None,
     source: str = LOCAL_SOURCE,

@@ -43,6 +43,7 @@ from typing import Any
 from services.core.domain import tariffs
 from services.core.domain.sessions import TRANSITIONS, SessionState, check, sources, sql_list
 from services.core.store.db import from_iso, to_iso, transaction
+from services.core.store.partner_feeds import whitelisted
 
 _ACTIVE_SQL = "('requested', 'accepted', 'charging', 'stopping')"  # the partial indexes' term
 
@@ -148,7 +149,9 @@ def authorize_tag(conn: sqlite3.Connection, tag: str, now: datetime | None = Non
         "SELECT status, expiry_date FROM cards WHERE tag_id = ?", (tag.upper(),)
     ).fetchone()
     if card is None:
-        return "Accepted" if tag.upper().startswith(GUEST_TAG_PREFIX) else "Invalid"
+        # Guests, and drivers of partners that allow their UIDs here (a roaming whitelist).
+        guest = tag.upper().startswith(GUEST_TAG_PREFIX) or whitelisted(conn, tag.upper())
+        return "Accepted" if guest else "Invalid"
     problem = card_problem(card, now)
     if problem == Failure.CARD_BLOCKED:
         return "Blocked"

@@ -341,3 +341,16 @@ def direct_status(conn: sqlite3.Connection, user_id: int, evse_id: str, tx_uuid:
 
 def expires_at(tx: dict[str, Any]) -> str:
     return to_iso(from_iso(tx["created_at"]) + TX_TTL)
+
+
+def add_encrypted_card(conn: sqlite3.Connection, user_id: int, fingerprint: str) -> int:
+    """A credit card that reached the core encrypted for the payment provider (client-side
+    encryption): the core cannot read number, holder or expiry, so it keeps a method the
+    provider charges by reference, labelled with a fingerprint of the encrypted data."""
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO payment_methods(uuid, user_id, network, display_label, status,"
+            " created_at) VALUES (?, ?, 'CREDITCARD', ?, 'ACTIVE', ?)",
+            (str(uuidlib.uuid4()), user_id, f"Credit card {fingerprint}", utcnow()),
+        )
+        return int(cur.lastrowid)

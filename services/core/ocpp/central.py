@@ -7,6 +7,8 @@ stops sessions whose stopMinutes / rate package automaticStop has elapsed.
 
 Tunables (``services.settings``, from the environment; defaults are production values):
 - ``VOLTRA_OCPP_HEARTBEAT`` heartbeat interval sent in BootNotification (s, default 300);
+- ``VOLTRA_OCPP_METER_INTERVAL`` MeterValueSampleInterval set on each charger after its
+  BootNotification (s, default 10: a driver watching the live view sees the meter move);
 - ``VOLTRA_OCPP_CALL_TIMEOUT`` how long to wait for a charger's reply (s, default 30);
 - ``VOLTRA_REMOTE_START_TIMEOUT`` how long a remote start may wait for the vehicle (s, 120);
 - ``VOLTRA_MINUTE_SECONDS`` length of a "minute" for stopMinutes/automaticStop (default 60;
@@ -115,6 +117,7 @@ class CentralSystem:
         self.links: dict[str, StationLink] = {}
         env = get_settings()
         self.heartbeat_interval = int(env.ocpp_heartbeat)
+        self.meter_interval = int(env.ocpp_meter_interval)
         self.call_timeout = env.ocpp_call_timeout
         self.start_timeout = env.remote_start_timeout
         self.minute_seconds = env.minute_seconds

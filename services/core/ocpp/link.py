@@ -2,7 +2,11 @@
 
 Rule for every handler: reply first, act later. A handler never awaits a call TO the
 charger (the ocpp library reads the charger's replies in the same loop that runs the
-handler, so awaiting one would deadlock); follow-up commands are scheduled as tasks.
+handler, so awaiting one would deadlock); follow-up commands are queued by the handler and
+started once its reply is sent (``_after_reply``). Two follow-ups keep the live view fresh:
+after a BootNotification the charger is told its MeterValueSampleInterval, and after a
+StartTransaction it is asked for a first MeterValues at once (TriggerMessage), so the driver
+sees power within seconds instead of one sample interval later.
 
 Every CALL from the charger is parsed and checked against its OCPP 1.6 JSON schema
 (``services.core.ocpp.frames``) before a handler sees it; handlers take the payload as sent
@@ -40,6 +44,9 @@ class LinkHost(Protocol):
 
     core: Any
     heartbeat_interval: int
+    meter_interval: int
+
+    def spawn(self, coro: Any) -> Any: ...
 
     def queue_meter_value(self, row: tuple) -> None: ...
 
@@ -128,6 +135,7 @@ class StationLink(ChargePoint):
         # OCPP connectorId -> connectors.id, loaded when the charger connects
         self.connector_ids: dict[int, int] = {}
         self._tracked: dict[int, Tracked] = {}
+        self._after_reply: list[Callable[[], Awaitable[Any]]] = []
         self._handlers: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
             "Authorize": self.on_authorize,
             "BootNotification": self.on_boot,
@@ -169,7 +177,11 @@ class StationLink(ChargePoint):
             log.exception("ocpp %s: handling %s failed", self.id, frames.prefix(raw_msg))
             await self._send(frames.call_error(c.unique_id, "InternalError", "internal error"))
             return
+        finally:
+            follow_ups, self._after_reply = self._after_reply, []
         await self._send(frames.call_result(c.unique_id, reply))
+        for follow_up in follow_ups:
+            self.central.spawn(follow_up())
 
     async def refuse(self, err: FrameError, raw: str | bytes) -> None:
         log.warning(
@@ -193,7 +205,15 @@ class StationLink(ChargePoint):
             now,
         )
         interval = self.central.heartbeat_interval
+        self._after_reply.append(self._configure_metering)
         return {"currentTime": now, "interval": interval, "status": "Accepted"}
+
+    async def _configure_metering(self) -> None:
+        status = await self.change_configuration(
+            "MeterValueSampleInterval", str(self.central.meter_interval)
+        )
+        if status != "Accepted":
+            log.info("ocpp %s: MeterValueSampleInterval not set (%s)", self.id, status)
 
     async def on_status(self, p: dict[str, Any]) -> dict[str, Any]:
         number, status = p["connectorId"], p["status"]
@@ -228,6 +248,9 @@ class StationLink(ChargePoint):
         tx = await self.core.db(transactions.assign, sid) if sid else 0
         self._tracked.pop(tx, None)  # a repeated start re-reads the session
         self.central.session_changed(sid)
+        if tx and st == "Accepted":
+            connector_no = p["connectorId"]
+            self._after_reply.append(lambda: self.trigger_message("MeterValues", connector_no))
         return {"transactionId": tx, "idTagInfo": {"status": st}}
 
     async def _transaction(self, tx: int, connector_no: int | None) -> Tracked:
@@ -396,6 +419,10 @@ class StationLink(ChargePoint):
                 connector_id=connector_no, type="Operative" if operative else "Inoperative"
             )
         )
+        return str(res.status) if res is not None else None
+
+    async def change_configuration(self, key: str, value: str) -> str | None:
+        res = await self.send(call.ChangeConfiguration(key=key, value=value))
         return str(res.status) if res is not None else None
 
     async def trigger_message(self, message: str, connector_no: int | None = None) -> str | None:

@@ -24,3 +24,13 @@ def card_by_tag(conn: sqlite3.Connection, tag: str) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT status, expiry_date, card_type FROM cards WHERE tag_id = ?", (tag,)
     ).fetchone()
+
+
+def owner_of_card(conn: sqlite3.Connection, card_id: int) -> int | None:
+    row = conn.execute("SELECT user_id FROM cards WHERE id = ?", (card_id,)).fetchone()
+    return None if row is None else int(row["user_id"])
+
+
+def owner_of_tag(conn: sqlite3.Connection, tag: str) -> int | None:
+    row = conn.execute("SELECT user_id FROM cards WHERE tag_id = ?", (tag,)).fetchone()
+    return None if row is None else int(row["user_id"])

@@ -743,4 +743,65 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at)
     WHERE next_attempt_at IS NOT NULL;
 """,
     ),
+    (
+        12,
+        "partner user tokens and user names (partner APIs that sign users in for an app)",
+        """
+-- A token a partner API hands out when one of its users signs in or registers through it
+-- (OIOI user-verify / user-register). It works for that partner only; sha256 stored.
+CREATE TABLE partner_user_tokens (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX partner_user_tokens_user ON partner_user_tokens(user_id);
+
+-- A name a user chose to sign in with besides the e-mail address (OIOI user-register).
+ALTER TABLE users ADD COLUMN username TEXT COLLATE NOCASE;
+CREATE UNIQUE INDEX users_username ON users(username) WHERE username IS NOT NULL;
+""",
+    ),
+    (
+        13,
+        "what partners push: their identifiers, stations, sessions and RFID whitelists",
+        """
+-- Identifiers a partner chose to speak for itself or others it acts for (OIOI
+-- "partner identifier"); the first partner to use one owns it.
+CREATE TABLE partner_identifiers (
+    identifier TEXT PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Stations a partner pushed (OIOI station-post): whose, their id there, the static data
+-- without a column of their own (JSON), when it last changed, and a soft delete.
+ALTER TABLE stations ADD COLUMN partner_id INTEGER REFERENCES partners(id) ON DELETE SET NULL;
+ALTER TABLE stations ADD COLUMN external_id TEXT;
+ALTER TABLE stations ADD COLUMN details TEXT;
+ALTER TABLE stations ADD COLUMN static_changed_at TEXT;
+ALTER TABLE stations ADD COLUMN deleted_at TEXT;
+CREATE UNIQUE INDEX stations_partner_external ON stations(partner_id, external_id)
+    WHERE external_id IS NOT NULL;
+
+-- Sessions a partner reported (OIOI session-post CDRs), by their id there.
+ALTER TABLE sessions ADD COLUMN partner_id INTEGER REFERENCES partners(id) ON DELETE SET NULL;
+ALTER TABLE sessions ADD COLUMN external_id TEXT;
+CREATE UNIQUE INDEX sessions_partner_external ON sessions(partner_id, external_id)
+    WHERE external_id IS NOT NULL;
+
+-- RFID UIDs a partner allows at the core's chargers (OIOI rfid-post: each push replaces
+-- that identifier's list).
+CREATE TABLE partner_rfids (
+    identifier TEXT NOT NULL REFERENCES partner_identifiers(identifier) ON DELETE CASCADE,
+    uid TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (identifier, uid)
+) WITHOUT ROWID;
+CREATE INDEX partner_rfids_uid ON partner_rfids(uid);
+""",
+    ),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from services import models as m
@@ -20,7 +21,13 @@ def plug_type(ct: w.ConnectorType | None) -> m.PlugType:
     """ConnectorType.plugType/standard are free strings (OCPI or everyday names)."""
     if ct is None:
         return m.PlugType.OTHER
-    return vocabulary.plug_from_text(ct.plugType, ct.standard, ct.label)
+    return _plug(ct.plugType, ct.standard, ct.label)
+
+
+@lru_cache(maxsize=256)
+def _plug(plug: str | None, standard: str | None, label: str | None) -> m.PlugType:
+    # A back end names a handful of connector types on every page: read each once.
+    return vocabulary.plug_from_text(plug, standard, label)
 
 
 def current_type(ct: w.ConnectorType | None) -> m.CurrentType | None:
@@ -33,7 +40,9 @@ def connector(c: w.Connector, station_id: str | None = None) -> m.Connector:
         sort_order = int(c.sortOrder) if c.sortOrder is not None else None
     except ValueError:
         sort_order = None
-    return m.Connector(
+    # Every value below comes typed from the validated wire model, so the neutral model is
+    # built without validating it again (the most frequent object of a search page).
+    return m.Connector.model_construct(
         id=c.id,
         evse_id=c.evseId,
         station_id=station_id or (c.cp.id if c.cp else None),
@@ -43,19 +52,21 @@ def connector(c: w.Connector, station_id: str | None = None) -> m.Connector:
         max_power_kw=ct.maxPowerRating if ct else None,
         status=connector_status(c.status.simple if c.status else None),
         status_detail=(c.status.ocpp or c.status.calculated) if c.status else None,
+        status_since=None,
         price=m.Tariff(free_of_charge=True) if c.freeOfCharge else None,
         sort_order=sort_order,
     )
 
 
+_HHMM = re.compile(r"\s*(\d+)[:/](\d+)(?:[:/]|\s*$)")
+
+
 def _hhmm(value: str | None) -> str | None:
     """OperatingHours are documented as 'hh/mm/ss'; 'hh:mm:ss' and 'hh:mm' are read too."""
-    if not value:
+    found = _HHMM.match(value) if value else None
+    if found is None:
         return None
-    parts = re.split(r"[:/]", value.strip())
-    if len(parts) < 2 or not all(p.isdigit() for p in parts[:2]):
-        return None
-    return f"{int(parts[0]):02d}:{int(parts[1]):02d}"
+    return f"{int(found[1]):02d}:{int(found[2]):02d}"
 
 
 def opening_hours(ot: w.OpeningTimes | None) -> m.OpeningHours | None:
@@ -128,6 +139,13 @@ def tariff_from_text(text: str | None) -> m.Tariff | None:
     return tariff
 
 
+@lru_cache(maxsize=512)
+def _price_of(payment: str | None) -> m.Tariff | None:
+    """tariff_from_text once per distinct text: a page repeats a few operators' texts
+    a hundred times. Callers copy the result before changing it."""
+    return tariff_from_text(payment)
+
+
 def _field(cp: w.Cp, name: str) -> str | None:
     for f in cp.additionalFields or ():
         if f is not None and f.name == name and f.value:
@@ -138,7 +156,7 @@ def _field(cp: w.Cp, name: str) -> str | None:
 def station(cp: w.Cp, base_url: str, *, remote_start: bool | None = None) -> m.Station:
     connectors = [connector(c, cp.id) for c in (cp.connectors or ()) if c is not None]
     payment = cp.information.payment if cp.information else None
-    price = tariff_from_text(payment)
+    price = _price_of(payment)
     if price is not None:
         for c in connectors:
             if c.price is None:

@@ -31,6 +31,7 @@ from . import queries as Q
 from . import wire as w
 from .client import GraphQLClient, Tokens
 from .errors import from_error_body, from_start_failure
+from .live import follow_session
 from .subscription import feed_status_updates
 
 log = logging.getLogger("voltra.providers.beenergised")
@@ -69,6 +70,9 @@ class BeEnergisedProvider(BaseProvider):
             Capability.EVSE_LOOKUP,
             Capability.PAY_AS_YOU_GO,
             Capability.SITES,
+            # AttemptRemoteStartConfig.stopMinutes; nothing in the document stops at an
+            # energy, a cost or a battery level
+            Capability.LIMIT_MINUTES,
         }
     )
 
@@ -463,15 +467,20 @@ class BeEnergisedProvider(BaseProvider):
         *,
         progress: ProgressCallback | None = None,
         timeout_s: float = 90.0,
+        limits: m.ChargeLimits | None = None,
     ) -> m.ChargingSession:
+        self.check_limits(limits)
         card = await self._card(card_id)
+        start_input: dict = {"connectorId": connector_id, "tagId": card.uid}
+        if limits is not None and limits.minutes is not None:
+            start_input["config"] = {"stopMinutes": limits.minutes}
         if card.status is not m.CardStatus.ACTIVE:
             raise CardRejected(f"This card is {card.status.value.lower()}.", detail=card.id)
 
         async def begin() -> StartAttempt:
             data = await self.gql.execute(
                 Q.ATTEMPT_REMOTE_START,
-                {"input": {"connectorId": connector_id, "tagId": card.uid}},
+                {"input": start_input},
                 safe=False,  # a second attempt could start a second session
             )
             return _attempt(data["attemptRemoteStart"])
@@ -501,6 +510,11 @@ class BeEnergisedProvider(BaseProvider):
             w.Chargelog.model_validate(data["chargelog"]),
             w.MeterValuesSummary.model_validate(summary) if summary else None,
         )
+
+    def follow_session(self, session_id: str) -> AsyncIterator[m.ChargingSession]:
+        """The session now and whenever it changes: state changes from the connector's
+        status feed, meter values read when the charger's next sample is due."""
+        return follow_session(session_id, read=self.get_session, watch=self.watch_status)
 
     async def stop_charging(self, session_id: str, *, timeout_s: float = 60.0) -> m.ChargingSession:
         """remoteStop is idempotent (stopping a stopped session changes nothing), so it is

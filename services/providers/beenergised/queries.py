@@ -40,6 +40,21 @@ CP = f"""
   site {{ {SITE} }}
   accessType isFavoured publicName
 """
+# What a map marker and list entry show (name, place, site, status, plugs and power,
+# price text, operator, favourite): a search page of 100 stations is about a third of the
+# full fragment's size, and the core resolves less. The station screen loads the full CP.
+CP_LIST = """
+  id label address city zip country longitude latitude siteId accessType isFavoured publicName
+  connectors {
+    id label evseId sortOrder freeOfCharge
+    connectorType { id standard plugType label chargePointType maxPowerRating }
+    status { connectorId ocpp calculated simple }
+  }
+  information { payment }
+  additionalFields { name value }
+  status { simple }
+  site { id company }
+"""
 # Chargelog.connector.cp: only what a history row needs, not the whole station.
 CP_BRIEF = "id label publicName address city zip country latitude longitude"
 RATE_OPTION = "id name description shortDescription"
@@ -126,7 +141,7 @@ query cpsPagedLocationBased(
     tagId: $tagId
   ) {{
     pagination {{ {PAGINATION} }}
-    data {{ {CP} }}
+    data {{ {CP_LIST} }}
   }}
 }}"""
 # One round trip for the detail screen: the station and whether it takes remote commands.

@@ -9,6 +9,7 @@ from pathlib import Path
 from services.core.demo.credentials import live_demo_credentials
 from services.core.demo.partners import DEMO_PARTNERS, ensure_demo_partners
 from services.core.demo.people import USERS
+from services.core.demo.plugsurfing_accounts import TEST_ACCOUNTS
 from services.core.services import partners
 from services.core.store.db import connect
 from tests.core.partners.partner_support import make_demo_db
@@ -74,7 +75,9 @@ def test_demo_partners_are_the_same_in_every_demo_database(demo_db: Path, tmp_pa
         conn.close()
     a, b = seen
     assert a["partners"] == b["partners"] and len(a["partners"]) == len(DEMO_PARTNERS)
-    assert a["members"] == b["members"] and len(a["members"]) == 4 * len(USERS)
+    assert a["members"] == b["members"]
+    # the demo users in four partners, the document's test accounts in the OIOI OEM one
+    assert len(a["members"]) == 4 * len(USERS) + len(TEST_ACCOUNTS)
     assert not a["hashes"] & b["hashes"]  # each database hashes with its own pepper
 
 
@@ -96,7 +99,7 @@ def test_live_demo_credentials_follow_revocation(demo_conn: sqlite3.Connection):
     assert "user driver@example.com / driver-demo" in live
     assert "ampeco key ampeco-demo-token" in live
     assert "wirelane client voltra-demo / voltra-demo-secret" in live
-    assert len(live) == len(USERS) + len(DEMO_PARTNERS)
+    assert len(live) == len(USERS) + len(TEST_ACCOUNTS) + len(DEMO_PARTNERS)
     # The check does not count as a use of the keys.
     assert all(c.last_used_at is None for c, _p in partners.list_credentials(demo_conn))
     partners.revoke_credential(demo_conn, "demo-ampeco")
