@@ -70,10 +70,19 @@ class FreeAlerts:
             self._task = asyncio.create_task(self._watch(by_connector))
 
     async def _watch(self, by_connector: dict[str, str]) -> None:
+        # A feed may repeat a connector's current status: only a connector that turns
+        # available (it was not before) frees the station up
+        last = {c.id: c.status for s in self.watched.values() for c in s.connectors}
         try:
             async for change in self.ctx.provider.watch_status(list(by_connector)):
                 station_id = by_connector.get(change.connector_id)
-                if change.status is not ConnectorStatus.AVAILABLE or station_id is None:
+                before = last.get(change.connector_id)
+                last[change.connector_id] = change.status
+                if (
+                    change.status is not ConnectorStatus.AVAILABLE
+                    or before is ConnectorStatus.AVAILABLE
+                    or station_id is None
+                ):
                     continue
                 station = self.watched.pop(station_id, None)
                 if station is None:

@@ -54,3 +54,18 @@ async def test_switching_the_alert_off_and_no_feed_no_offer(ctx):
     ctx.provider.capabilities = frozenset(Capability) - {Capability.LIVE_STATUS}
     assert not alerts.offered_for(busy)
     alerts.close()
+
+
+async def test_a_favourite_with_a_free_connector_alerts_only_when_another_frees_up(ctx):
+    freed = []
+    alerts = FreeAlerts(ctx, freed.append)
+    station = await ctx.provider.get_station("S1")  # S1-1 free, S1-2 occupied
+    station.favourite = True
+    alerts.watch(station)
+    await _until(lambda: ctx.provider.queues)
+    await ctx.provider.push_status("S1-1", ConnectorStatus.AVAILABLE)  # still free: repeat
+    assert freed == [] and alerts.is_watching("S1")
+    await ctx.provider.push_status("S1-2", ConnectorStatus.AVAILABLE)
+    await _until(lambda: freed)
+    assert [s.id for s in freed] == ["S1"]
+    alerts.close()
