@@ -65,6 +65,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--web", action="store_true", help="serve the UI to a browser")
     p.add_argument("--port", type=int, default=0, help="web UI port (0: a free one)")
     p.add_argument("--kiosk", action="store_true", help="fullscreen kiosk mode, idle reset")
+    p.add_argument(
+        "--kiosk-site",
+        metavar="ID",
+        help="kiosk bound to this site: its connectors and a tap-your-card start (implies --kiosk)",
+    )
     p.add_argument("--speed", type=float, default=1.0, help="simulated time factor")
     p.add_argument(
         "--stations",
@@ -152,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.provider:
         config = AppConfig(
-            kiosk=args.kiosk,
+            kiosk=args.kiosk or bool(args.kiosk_site),
+            kiosk_site=args.kiosk_site,
             demo=False,
             provider_name=args.provider,
             base_url=args.url,
@@ -168,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         # first browser session waits for the core's URL.
         core_future = procs.spawn_core(core_args)
         config = AppConfig(
-            kiosk=args.kiosk,
+            kiosk=args.kiosk or bool(args.kiosk_site),
+            kiosk_site=args.kiosk_site,
             demo=True,
             provider_name="beenergised",
             base_url=None,
@@ -215,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     imports.join(10)  # usually done by now: it ran while the core was starting
 
     web = args.web or not desktop_available()
-    config.remember_login = not web and not args.kiosk
+    config.remember_login = not web and not config.kiosk
     # Settings are one file per machine: right for a desktop window, wrong for a web UI
     # several people may open (each browser session keeps its own choices instead).
     config.persist_settings = not web

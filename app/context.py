@@ -23,6 +23,7 @@ CHARGERS_CONNECT_S = 60.0
 @dataclass
 class AppConfig:
     kiosk: bool = False
+    kiosk_site: str | None = None  # the one site a kiosk serves (its home screen)
     demo: bool = True  # running on the embedded core with demo data
     idle_timeout_s: float = 90.0
     provider_name: str = "beenergised"

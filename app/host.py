@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from app.viewmodels.account_vm import AccountViewModel
     from app.viewmodels.cards_vm import CardsViewModel
     from app.viewmodels.charging_vm import ChargingViewModel
+    from app.viewmodels.free_alert import FreeAlerts
     from app.viewmodels.history_vm import HistoryViewModel
     from app.viewmodels.map_vm import MapViewModel
+    from app.viewmodels.payment_vm import PaymentViewModel
     from services.models import Station
 
 
@@ -36,6 +38,10 @@ class Host(Protocol):
     cards_vm: CardsViewModel
     history_vm: HistoryViewModel
     account_vm: AccountViewModel
+    # "Notify me when this station frees up", across screens
+    free_alerts: FreeAlerts
+    # Pay as you go (hosted payment page) for drivers without a card
+    payment_vm: PaymentViewModel
 
     def go(self, route: str) -> None:
         """Navigate to a route ("/map", "/station/<id>", ...)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import platformdirs
@@ -19,6 +19,7 @@ class Settings:
     provider: str = "beenergised"
     url: str | None = None  # None: the embedded core
     last_card_id: str | None = None
+    vehicle_plugs: list[str] = field(default_factory=list)  # PlugType values of my car
 
 
 def settings_path() -> Path:

@@ -383,6 +383,23 @@ class StationCluster(_Model):
     available: int | None = None  # members with an available connector, when known
 
 
+class PaymentLink(_Model):
+    """A hosted payment page the driver completes in the browser (add a method, or pay
+    for one charge without a card)."""
+
+    url: str
+    transaction_id: str | None = None
+
+
+class DirectPaymentStatus(_Model):
+    """Where a pay-as-you-go start stands: OPEN (page not completed yet), STARTED, FAILED,
+    FINISHED, EXPIRED, as the back end says it."""
+
+    status: str
+    message: str | None = None
+    session_id: str | None = None
+
+
 # ---------------------------------------------------------------- fleets
 # Back ends of organisations (Wirelane) show a fleet manager the organisation's members.
 

@@ -15,9 +15,11 @@ from services.models import (
     ChargeLimits,
     ChargingSession,
     Credentials,
+    DirectPaymentStatus,
     Document,
     OccupancySlot,
     Page,
+    PaymentLink,
     Profile,
     Registration,
     SearchQuery,
@@ -50,6 +52,9 @@ class Capability(StrEnum):
     STATISTICS = "statistics"
     DOCUMENTS = "documents"
     FAVOURITES = "favourites"
+    EVSE_LOOKUP = "evse_lookup"  # find a connector by the EVSE ID printed on the charger
+    PAY_AS_YOU_GO = "pay_as_you_go"  # payment methods and starts paid on a hosted page
+    SITES = "sites"  # the stations of one site by its id
     # an organisation's members, their payment methods and subscriptions, their sessions
     FLEET = "fleet"
     # Limits the back end enforces on a session it starts (ChargeLimits)
@@ -205,6 +210,8 @@ class ChargingProvider(Protocol):
     def watch_status(self, connector_ids: Iterable[str]) -> AsyncIterator[StatusChange]: ...
     async def favourites(self) -> list[Station]: ...
     async def set_favourite(self, station_id: str, favourite: bool) -> bool: ...
+    async def station_by_evse_id(self, evse_id: str) -> Station: ...
+    async def site_stations(self, site_id: str) -> list[Station]: ...
 
     # cards
     async def list_cards(self) -> list[Card]: ...
@@ -227,6 +234,12 @@ class ChargingProvider(Protocol):
     def follow_session(self, session_id: str) -> AsyncIterator[ChargingSession]: ...
     async def stop_charging(self, session_id: str) -> ChargingSession: ...
     async def active_sessions(self) -> list[ChargingSession]: ...
+
+    # pay as you go
+    async def has_payment_method(self) -> bool: ...
+    async def add_payment_method(self) -> PaymentLink: ...
+    async def start_with_payment(self, connector_id: str) -> PaymentLink: ...
+    async def payment_status(self, evse_id: str, transaction_id: str) -> DirectPaymentStatus: ...
 
     # history
     async def history(
@@ -266,6 +279,9 @@ UNSUPPORTED_MESSAGES: dict[Capability, str] = {
     Capability.STATISTICS: "This charging service does not offer charging statistics.",
     Capability.DOCUMENTS: "This charging service does not offer invoices or documents.",
     Capability.FAVOURITES: "This charging service does not keep favourite stations.",
+    Capability.EVSE_LOOKUP: "This charging service cannot find a charger by its EVSE ID.",
+    Capability.PAY_AS_YOU_GO: "This charging service does not take payments in the app.",
+    Capability.SITES: "This charging service does not list the stations of a site.",
     Capability.FLEET: "This charging service does not manage fleets.",
     Capability.LIMIT_MINUTES: "This charging service cannot stop charging after a set time.",
     Capability.LIMIT_ENERGY: "This charging service cannot stop charging at a set energy.",
@@ -344,6 +360,14 @@ class BaseProvider:
     async def set_favourite(self, station_id: str, favourite: bool) -> bool:
         raise self.unsupported(Capability.FAVOURITES)
 
+    async def station_by_evse_id(self, evse_id: str) -> Station:
+        """The station holding the connector with this EVSE ID (printed on the charger)."""
+        raise self.unsupported(Capability.EVSE_LOOKUP)
+
+    async def site_stations(self, site_id: str) -> list[Station]:
+        """The stations of one site (a kiosk serves one site)."""
+        raise self.unsupported(Capability.SITES)
+
     # cards
     async def list_cards(self) -> list[Card]:
         raise self.unsupported(Capability.CARDS)
@@ -403,6 +427,20 @@ class BaseProvider:
 
     async def active_sessions(self) -> list[ChargingSession]:
         raise self.unsupported(Capability.CHARGING)
+
+    # pay as you go
+    async def has_payment_method(self) -> bool:
+        raise self.unsupported(Capability.PAY_AS_YOU_GO)
+
+    async def add_payment_method(self) -> PaymentLink:
+        raise self.unsupported(Capability.PAY_AS_YOU_GO)
+
+    async def start_with_payment(self, connector_id: str) -> PaymentLink:
+        """A hosted page where the driver pays for one charge; the charge starts once paid."""
+        raise self.unsupported(Capability.PAY_AS_YOU_GO)
+
+    async def payment_status(self, evse_id: str, transaction_id: str) -> DirectPaymentStatus:
+        raise self.unsupported(Capability.PAY_AS_YOU_GO)
 
     # history
     async def history(

@@ -7,6 +7,7 @@ import flet as ft
 from app import format as fmt
 from app.components.common import error_banner, icon_button, safe_update, section
 from app.components.login_form import LoginForm
+from app.components.pay_as_you_go import open_page
 from app.host import Host
 from app.i18n import LANGUAGES
 from app.screens.base import Screen
@@ -25,22 +26,35 @@ class AccountScreen(Screen):
         super().__init__(host)
         self.vm = host.account_vm
         self.vm.subscribe(self.on_vm)
+        host.payment_vm.subscribe(self.redraw)
 
     def on_vm(self) -> None:
         if self.vm.message:
             self.host.snack(self.vm.message)
             self.vm.message = None
+        self.check_payment()
         self.redraw()
+
+    def check_payment(self) -> None:
+        """Whether a payment method is saved: asked once per login (after a login the
+        screen is already on show)."""
+        payment = self.host.payment_vm
+        if payment.offered and payment.has_method is None and not payment.busy:
+            payment.busy = True
+            self.host.run(payment.check_method())
 
     def on_show(self) -> None:
         if self.ctx.logged_in and not self.vm.documents:
             self.host.run(self.vm.load_documents())
+        self.check_payment()
 
     def content(self) -> ft.Control:
         t = self.t
         items: list[ft.Control] = []
         if self.ctx.logged_in:
             items += [self.profile(), self.documents()]
+            if self.host.payment_vm.offered and not self.ctx.config.kiosk:
+                items.append(self.payment())
         else:
             items.append(
                 section(
@@ -149,6 +163,36 @@ class AccountScreen(Screen):
             items.append(error_banner(self.vm.error))
         items.append(edit)
         return section(t("account.profile"), *items)
+
+    def payment(self) -> ft.Control:
+        t = self.t
+        vm = self.host.payment_vm
+
+        async def add() -> None:
+            url = await vm.add_method()
+            if url:
+                self.host.snack(t("pay.method_opened"))
+                await open_page(url)
+
+        rows: list[ft.Control] = []
+        if vm.has_method is not None:
+            rows.append(ft.Text(t("pay.has_method" if vm.has_method else "pay.no_method")))
+        if vm.error and vm.state == "idle":
+            rows.append(error_banner(vm.error))
+        rows.append(
+            ft.Row(
+                [
+                    ft.OutlinedButton(
+                        t("pay.add_method"),
+                        icon=ft.Icons.CREDIT_CARD,
+                        on_click=lambda e: self.host.run(add()),
+                        tooltip=t("pay.add_method"),
+                    )
+                ],
+                alignment=ft.MainAxisAlignment.END,
+            )
+        )
+        return section(t("pay.title"), *rows)
 
     def documents(self) -> ft.Control:
         t = self.t

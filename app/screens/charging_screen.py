@@ -15,6 +15,7 @@ from app.components.common import (
     set_metric,
 )
 from app.components.login_form import LoginForm
+from app.components.pay_as_you_go import pay_as_you_go_panel
 from app.host import Host
 from app.screens.base import Screen
 from app.theme import ENERGY_COLOUR, POWER_COLOUR, SOC_COLOUR
@@ -214,6 +215,8 @@ class ChargingScreen(Screen):
                     self.uid_entry() if self.ctx.config.kiosk else ft.Container(),
                 )
             )
+        elif self.host.payment_vm.offered and vm.connector and not self.ctx.config.kiosk:
+            items.append(pay_as_you_go_panel(self.host, vm.connector))
         else:
             items.append(
                 section(
@@ -258,6 +261,7 @@ class ChargingScreen(Screen):
                         icon=ft.Icons.BOLT,
                         on_click=lambda e: self.host.run(vm.start()),
                         disabled=not vm.card_id,
+                        visible=bool(cards),
                         tooltip=t("charging.confirm"),
                         height=52,
                         expand=True,

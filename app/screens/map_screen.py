@@ -16,13 +16,17 @@ from app.components.common import (
     safe_update,
     status_chip,
 )
+from app.components.evse_entry import evse_dialog
+from app.components.map_filters import filters_dialog
+from app.components.station_preview import price_text, station_preview
 from app.components.tile_layer import base_layer, is_dark
 from app.host import Host
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
 from app.viewmodels.clusters import MarkerItem, cluster_status
-from app.viewmodels.map_vm import POWER_STEPS
-from services.models import ConnectorStatus, CurrentType, PlugType, Station
+from app.viewmodels.map_vm import cheapest_kwh, max_power
+from services.models import Connector, ConnectorStatus, PlugType, Station
+from services.provider import Capability
 from services.settings import get_settings
 
 try:  # "near me" where the platform gives a position (browser, phone)
@@ -34,6 +38,7 @@ except ImportError:
 
 log = logging.getLogger(__name__)
 LOCATION_TIMEOUT_S = 15.0
+MARKER_W, MARKER_H = 58, 38
 
 PLUG_ICONS = {
     PlugType.TYPE2: ft.Icons.ELECTRICAL_SERVICES,
@@ -53,6 +58,7 @@ class MapScreen(Screen):
         self._marker_index: list = []
         self._tiles: dict = {}
         self.marker_layer: fm.MarkerLayer | None = None
+        self.position_layer: fm.MarkerLayer | None = None
         self.list_column: ft.ListView | None = None
         self.area_button: ft.Control | None = None
         self.progress: ft.ProgressBar | None = None
@@ -79,7 +85,8 @@ class MapScreen(Screen):
         dark = is_dark(self.ctx.settings.theme, self.host.page)
         if base := base_layer(get_settings().tile_url, self.ctx.config.base_url, dark=dark):
             layers.append(base)
-        layers.append(self.marker_layer)
+        self.position_layer = fm.MarkerLayer(markers=self.position_markers())
+        layers += [self.position_layer, self.marker_layer]
         self.map = fm.Map(
             expand=True,
             initial_center=fm.MapLatitudeLongitude(
@@ -101,12 +108,13 @@ class MapScreen(Screen):
             ),
             visible=self.vm.moved,
             alignment=ft.Alignment.TOP_CENTER,
-            padding=ft.Padding.only(top=84),
         )
         self.progress = ft.ProgressBar(visible=self.vm.busy, height=3)
+        # Placed below the search bar, never over it: a layer over the bar would hide its
+        # buttons from taps and screen readers
         self.error = ft.Container(
             error_banner(self.vm.error),
-            padding=ft.Padding.only(left=12, right=12, top=140),
+            padding=ft.Padding.symmetric(horizontal=12),
             visible=bool(self.vm.error),
         )
         legend = ft.Container(
@@ -141,9 +149,10 @@ class MapScreen(Screen):
                 ),
                 ft.Container(self.search_bar(), left=12, right=12, top=12),
                 ft.Container(self.progress, left=0, right=0, top=0),
-                ft.Container(self.area_button, left=0, right=0, top=0),
-                ft.Container(self.error, left=0, right=0, top=0),
+                ft.Container(self.area_button, left=0, right=0, top=84),
+                ft.Container(self.error, left=0, right=0, top=140),
                 legend,
+                self.zoom_buttons(),
             ],
             expand=True,
         )
@@ -206,6 +215,10 @@ class MapScreen(Screen):
             badge=str(n) if n else None,
         )
         actions: list[ft.Control] = [self.filter_badge]
+        if self.ctx.can(Capability.EVSE_LOOKUP):
+            actions.insert(
+                0, icon_button(ft.Icons.QR_CODE_2, t("evse.open"), lambda e: self.open_evse())
+            )
         if GEOLOCATION and not self.ctx.config.kiosk:  # a kiosk stands still
             actions.insert(
                 0,
@@ -249,12 +262,7 @@ class MapScreen(Screen):
             action = lambda e, it=item: self.host.run(self.zoom_into(it))  # noqa: E731
             ring = ft.Border.all(3, ft.Colors.with_opacity(0.5, ft.Colors.WHITE))
         else:
-            size = 34
-            station = item.stations[0]
-            symbol = ft.Icon(ft.Icons.EV_STATION, color=ft.Colors.WHITE, size=18)
-            label = self.t("map.marker", name=station.name, status=self.badge_text(station))
-            action = lambda e, s=station: self.open_station(s)  # noqa: E731
-            ring = ft.Border.all(2, ft.Colors.WHITE)
+            return self.station_marker(item, colour)
         content = ft.Container(
             content=symbol,
             alignment=ft.Alignment.CENTER,
@@ -271,6 +279,101 @@ class MapScreen(Screen):
             coordinates=fm.MapLatitudeLongitude(item.latitude, item.longitude),
             width=size,
             height=size,
+        )
+
+    def station_marker(self, item: MarkerItem, colour: str) -> fm.Marker:
+        """A pill with the station's power and price, so drivers compare without tapping."""
+        station = item.stations[0]
+        lang = self.ctx.settings.language
+        plugs = self.vm.vehicle_plugs
+        power = (
+            fmt.power_rating(max_power(station, plugs), lang) if max_power(station, plugs) else ""
+        )
+        tariff = cheapest_kwh(station, plugs)
+        price = (
+            fmt.money(tariff.per_kwh, tariff.currency, lang)
+            if tariff and not tariff.free_of_charge
+            else (self.t("station.free") if tariff else "")
+        )
+        label = self.t(
+            "map.marker_preview",
+            name=station.name,
+            status=self.badge_text(station),
+            power=power or "-",
+            price=price_text(self.t, station, plugs, lang),
+        )
+        lines = [
+            ft.Text(power or "?", color=ft.Colors.WHITE, size=12, weight=ft.FontWeight.BOLD),
+        ]
+        if price:
+            lines.append(ft.Text(price, color=ft.Colors.WHITE, size=10))
+        content = ft.Container(
+            content=ft.Semantics(
+                exclude_semantics=True,
+                content=ft.Column(
+                    lines,
+                    spacing=0,
+                    tight=True,
+                    horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+                ),
+            ),
+            alignment=ft.Alignment.CENTER,
+            bgcolor=colour,
+            border_radius=12,
+            border=ft.Border.all(2, ft.Colors.WHITE),
+            tooltip=label,
+            on_click=lambda e, s=station: self.show_preview(s),
+        )
+        self._marker_index.append((item, content))
+        return fm.Marker(
+            content=ft.MergeSemantics(content=ft.Semantics(button=True, content=content)),
+            coordinates=fm.MapLatitudeLongitude(item.latitude, item.longitude),
+            width=MARKER_W,
+            height=MARKER_H,
+        )
+
+    def position_markers(self) -> list[fm.Marker]:
+        """The blue "you are here" dot, once the platform gave a position."""
+        pos = self.vm.my_position
+        if pos is None:
+            return []
+        dot = ft.Container(
+            width=20,
+            height=20,
+            border_radius=20,
+            bgcolor="#2563EB",
+            border=ft.Border.all(3, ft.Colors.WHITE),
+            shadow=ft.BoxShadow(blur_radius=6, color=ft.Colors.with_opacity(0.4, "#2563EB")),
+        )
+        return [
+            fm.Marker(
+                content=ft.Semantics(
+                    identifier="you-are-here", label=self.t("map.you_are_here"), content=dot
+                ),
+                coordinates=fm.MapLatitudeLongitude(pos.latitude, pos.longitude),
+                width=20,
+                height=20,
+            )
+        ]
+
+    def zoom_buttons(self) -> ft.Control:
+        def zoom(delta: float) -> None:
+            self.vm.zoom_by(delta)
+
+        return ft.Container(
+            ft.Column(
+                [
+                    icon_button(ft.Icons.ADD, self.t("map.zoom_in"), lambda e: zoom(1)),
+                    icon_button(ft.Icons.REMOVE, self.t("map.zoom_out"), lambda e: zoom(-1)),
+                ],
+                spacing=0,
+                tight=True,
+            ),
+            bgcolor=ft.Colors.SURFACE,
+            border_radius=24,
+            shadow=ft.BoxShadow(blur_radius=6, color=ft.Colors.with_opacity(0.2, "#000000")),
+            right=12,
+            bottom=12,
         )
 
     async def zoom_into(self, item: MarkerItem) -> None:
@@ -297,7 +400,7 @@ class MapScreen(Screen):
         t = self.t
         units, lang = self.ctx.settings.units, self.ctx.settings.language
         plugs = sorted({c.plug_type for c in s.connectors}, key=lambda p: p.value)
-        power = s.max_power_kw or max((c.max_power_kw or 0 for c in s.connectors), default=0)
+        power = max_power(s, self.vm.vehicle_plugs) or 0
         colour = STATUS_COLOURS[s.status.status]
         chip_box = ft.Container(self.badge(s))
         power_box = ft.Container(
@@ -310,14 +413,15 @@ class MapScreen(Screen):
                         size=12,
                         weight=ft.FontWeight.BOLD,
                     ),
+                    ft.Text("kW", color=ft.Colors.WHITE, size=9),
                 ],
                 spacing=0,
                 tight=True,
                 horizontal_alignment=ft.CrossAxisAlignment.CENTER,
             ),
             bgcolor=colour,
-            width=48,
-            height=48,
+            width=52,
+            height=60,
             border_radius=14,
             alignment=ft.Alignment.CENTER,
         )
@@ -347,6 +451,12 @@ class MapScreen(Screen):
                                 color=ft.Colors.ON_SURFACE_VARIANT,
                                 max_lines=1,
                                 overflow=ft.TextOverflow.ELLIPSIS,
+                            ),
+                            ft.Text(
+                                price_text(t, s, self.vm.vehicle_plugs, lang),
+                                size=12,
+                                weight=ft.FontWeight.W_600,
+                                color=ft.Colors.PRIMARY,
                             ),
                             ft.Row(
                                 [
@@ -436,6 +546,8 @@ class MapScreen(Screen):
         if self.root is None or self.marker_layer is None:
             return
         self.marker_layer.markers = self.build_markers()
+        if self.position_layer is not None:
+            self.position_layer.markers = self.position_markers()
         if self.list_column is not None:
             self.list_column.controls = self.build_list()
             self.results_text.value = self.vm.results_label()
@@ -475,104 +587,94 @@ class MapScreen(Screen):
 
     # ------------------------------------------------------------------ filters
     def open_filters(self) -> None:
-        t = self.t
-        vm = self.vm
         page = self.host.page
-        f = vm.filters
 
-        def power_label(k: float | None) -> str:
-            if k is None:
-                return t("filters.any")
-            return f"≥{fmt.NBSP}{fmt.power_rating(k, self.ctx.settings.language)}"
-
-        def chip(label: str, selected: bool, on_select) -> ft.Chip:
-            return ft.Chip(
-                label=label,
-                selected=selected,
-                on_select=on_select,
-                tooltip=label,
-                show_checkmark=True,
-            )
-
-        def plug_chip(p: PlugType) -> ft.Chip:
-            def sel(e):
-                vm.toggle_plug(p)
-
-            return chip(t(f"plug.{p.value}"), p in f.plug_types, sel)
-
-        power_group = ft.RadioGroup(
-            value=str(f.min_power_kw or "any"),
-            on_change=lambda e: vm.set_min_power(
-                None if e.control.value == "any" else float(e.control.value)
-            ),
-            content=ft.Row(
-                [
-                    ft.Radio(
-                        value="any" if k is None else str(k),
-                        label=power_label(k),
-                        tooltip=power_label(k),
-                    )
-                    for k in POWER_STEPS
-                ],
-                wrap=True,
-            ),
-        )
-        current_group = ft.RadioGroup(
-            value=f.current_type.value if f.current_type else "any",
-            on_change=lambda e: vm.set_current(
-                None if e.control.value == "any" else CurrentType(e.control.value)
-            ),
-            content=ft.Row(
-                [
-                    ft.Radio(value="any", label=t("filters.any"), tooltip=t("filters.ac_dc_any")),
-                    ft.Radio(value="AC", label="AC", tooltip="AC"),
-                    ft.Radio(value="DC", label="DC", tooltip="DC"),
-                ],
-            ),
-        )
-
-        def switch(name: str, label: str) -> ft.Switch:
-            return ft.Switch(
-                label=label,
-                value=getattr(f, name),
-                on_change=lambda e: vm.set_flag(name, bool(e.control.value)),
-            )
-
-        async def apply(_):
+        async def apply() -> None:
             page.pop_dialog()
             self.redraw()
-            await vm.apply_filters()
+            await self.vm.apply_filters()
 
-        def clear(_):
-            vm.clear_filters()
+        def clear() -> None:
+            self.vm.clear_filters()
             page.pop_dialog()
             self.redraw()
-            self.host.run(vm.apply_filters())
+            self.host.run(self.vm.apply_filters())
 
-        body = ft.Column(
-            [
-                ft.Text(t("filters.plug"), weight=ft.FontWeight.W_600),
-                ft.Row([plug_chip(p) for p in PlugType if p is not PlugType.OTHER], wrap=True),
-                ft.Text(t("filters.min_power"), weight=ft.FontWeight.W_600),
-                power_group,
-                ft.Text(t("filters.current"), weight=ft.FontWeight.W_600),
-                current_group,
-                switch("available_only", t("filters.available_only")),
-                switch("free_only", t("filters.free_only")),
-                switch("favourites_only", t("filters.favourites_only")),
-            ],
-            tight=True,
-            spacing=10,
-            scroll=ft.ScrollMode.AUTO,
-        )
         page.show_dialog(
-            ft.AlertDialog(
-                title=ft.Text(t("map.filters")),
-                content=ft.Container(body, width=420),
-                actions=[
-                    ft.TextButton(t("filters.clear"), on_click=clear, tooltip=t("filters.clear")),
-                    ft.FilledButton(t("filters.apply"), on_click=apply, tooltip=t("filters.apply")),
-                ],
+            filters_dialog(
+                self.t,
+                self.vm,
+                self.ctx.settings.language,
+                on_apply=lambda: self.host.run(apply()),
+                on_clear=clear,
             )
         )
+        safe_update(page)
+
+    # ------------------------------------------------------------------ EVSE ID
+    def open_evse(self) -> None:
+        page = self.host.page
+
+        async def submit(text: str) -> None:
+            found = await self.vm.find_evse(text)
+            page.pop_dialog()
+            if found is None:
+                return
+            station, connector = found
+            self.host.station_seed = station
+            free = connector.status is ConnectorStatus.AVAILABLE
+            if free and self.ctx.can(Capability.CHARGING) and station.remote_start is not False:
+                self.start(station, connector)
+            else:
+                self.host.snack(self.t("evse.busy", evse=connector.evse_id))
+                self.host.go(f"/station/{station.id}")
+
+        page.show_dialog(
+            evse_dialog(
+                self.t,
+                lambda text: self.host.run(submit(text)),
+                page.pop_dialog,
+                big=self.ctx.config.kiosk,
+            )
+        )
+        safe_update(page)
+
+    def start(self, station: Station, connector: Connector) -> None:
+        self.host.run(self.host.charging_vm.prepare(station, connector))
+        self.host.go("/charging")
+
+    # ------------------------------------------------------------------ preview
+    def show_preview(self, station: Station) -> None:
+        self.vm.select(station)
+        page = self.host.page
+        sheet: ft.BottomSheet | None = None
+
+        def close() -> None:
+            self.vm.close_preview()
+            page.pop_dialog()
+
+        def details() -> None:
+            close()
+            self.open_station(station)
+
+        def start(connector: Connector) -> None:
+            close()
+            self.start(station, connector)
+
+        sheet = ft.BottomSheet(
+            content=station_preview(
+                self.t,
+                station,
+                plugs=self.vm.vehicle_plugs,
+                language=self.ctx.settings.language,
+                startable=self.vm.startable(station),
+                on_start=start,
+                on_details=details,
+                on_close=close,
+                big=self.ctx.config.kiosk,
+            ),
+            show_drag_handle=True,
+            on_dismiss=lambda e: self.vm.close_preview(),
+        )
+        page.show_dialog(sheet)
         safe_update(page)

@@ -10,6 +10,7 @@ from collections.abc import Awaitable
 import flet as ft
 
 from app.components.common import safe_update, show_snack
+from app.components.kiosk_parts import still_there_dialog
 from app.components.session_banner import SessionBanner
 from app.context import AppContext
 from app.screens.account_screen import AccountScreen, RegisterScreen
@@ -17,6 +18,7 @@ from app.screens.cards_screen import CardsScreen
 from app.screens.charging_screen import ChargingScreen
 from app.screens.fleet_screen import FleetScreen
 from app.screens.history_screen import HistoryScreen, SessionDetailScreen
+from app.screens.kiosk_screen import KioskSiteScreen
 from app.screens.map_screen import MapScreen
 from app.screens.notice_screen import NoticeScreen
 from app.screens.station_screen import StationScreen
@@ -25,9 +27,11 @@ from app.viewmodels.account_vm import AccountViewModel
 from app.viewmodels.cards_vm import CardsViewModel
 from app.viewmodels.charging_vm import ChargingViewModel
 from app.viewmodels.fleet_vm import FleetViewModel
+from app.viewmodels.free_alert import FreeAlerts
 from app.viewmodels.history_vm import HistoryViewModel
 from app.viewmodels.kiosk import IdleTimer, WedgeReader
 from app.viewmodels.map_vm import MapViewModel
+from app.viewmodels.payment_vm import PaymentViewModel
 from services.provider import Capability
 
 log = logging.getLogger(__name__)
@@ -62,8 +66,16 @@ class Shell:
         self.history_vm = HistoryViewModel(ctx)
         self.account_vm = AccountViewModel(ctx)
         self.fleet_vm = FleetViewModel(ctx)
+        self.payment_vm = PaymentViewModel(ctx)
+        # A paid charge has started: the charging tab picks the running session up
+        self.payment_vm.on_started = lambda session_id: self.charging_vm.resume()
+        self.free_alerts = FreeAlerts(
+            ctx, lambda s: self.snack(self.ctx.t("notify.freed", name=s.name))
+        )
         self.screens = {
-            "/map": MapScreen(self),
+            "/map": KioskSiteScreen(self, ctx.config.kiosk_site)
+            if ctx.config.kiosk_site
+            else MapScreen(self),
             "/charging": ChargingScreen(self),
             "/cards": CardsScreen(self),
             "/history": HistoryScreen(self),
@@ -72,7 +84,7 @@ class Shell:
         }
         self.narrow = self._is_narrow()
         self.wedge = WedgeReader()
-        self.idle = IdleTimer(ctx.config.idle_timeout_s, self.on_idle)
+        self.idle = IdleTimer(ctx.config.idle_timeout_s, self.on_idle, on_warn=self.on_idle_warning)
         self._tasks: set[asyncio.Task] = set()
         self._current_detail = None
         self.station_seed = None  # the list/marker station, shown while detail loads
@@ -118,6 +130,7 @@ class Shell:
 
     def close(self) -> None:
         self.idle.stop()
+        self.free_alerts.close()
         self.map_vm.stop_watch()
         self.charging_vm.stop_polling()
         for task in list(self._tasks):
@@ -176,13 +189,24 @@ class Shell:
         self.touch()
         uid = self.wedge.feed(e.key)
         if uid:
+            self.screens["/map"].on_wedge_uid(uid)
             self.screens["/charging"].on_wedge_uid(uid)
             self.screens["/cards"].on_wedge_uid(uid)
+
+    def on_idle_warning(self, seconds: float) -> None:
+        def stay() -> None:
+            self.touch()
+            self.page.pop_dialog()
+
+        self.page.show_dialog(still_there_dialog(self.ctx.t, seconds, stay))
+        self.page.update()
 
     async def on_idle(self) -> None:
         """Kiosk: after the idle timeout, log out and go back to the map."""
         log.info("kiosk idle: resetting")
         self.charging_vm.reset()
+        self.free_alerts.close()
+        self.payment_vm.reset()
         self.cards_vm.cards = []
         self.history_vm.sessions = []
         self.account_vm.email_draft = ""
@@ -219,6 +243,7 @@ class Shell:
             self.run(self.cards_vm.load())
         elif event == "logout":
             self.charging_vm.reset()
+            self.payment_vm.reset()
             self.cards_vm.cards = []
             self.history_vm.sessions = []
             self.fleet_vm.reset()

@@ -145,8 +145,12 @@ class StationScreen(Screen):
             )
         items.append(self.summary(s))
         items.append(
-            section(t("station.connectors"), *[self.connector_row(s, c) for c in s.connectors])
+            section(
+                t("station.connectors"),
+                *[self.connector_row(s, c, n) for n, c in self.vm.numbered()],
+            )
         )
+        items.append(self.notes_section())
         hours = self.hours(s)
         if hours:
             items.append(hours)
@@ -216,9 +220,89 @@ class StationScreen(Screen):
             )
         )
         lines.append(ft.Row(chips, spacing=8, wrap=True))
+        alerts = self.host.free_alerts
+        if alerts.offered_for(s) or alerts.is_watching(s.id):
+            on = alerts.is_watching(s.id)
+            lines.append(
+                ft.Semantics(
+                    identifier="free-alert",
+                    toggled=on,
+                    content=ft.FilledTonalButton(
+                        t("notify.off") if on else t("notify.on"),
+                        icon=ft.Icons.NOTIFICATIONS_ACTIVE if on else ft.Icons.NOTIFICATIONS_NONE,
+                        on_click=lambda e: self.toggle_alert(),
+                        tooltip=t("notify.off") if on else t("notify.on"),
+                    ),
+                )
+            )
         return section(None, *lines)
 
-    def connector_row(self, s: Station, c: Connector) -> ft.Control:
+    def toggle_alert(self) -> None:
+        s = self.vm.station
+        if s is None:
+            return
+        if self.host.free_alerts.toggle(s):
+            self.host.snack(self.t("notify.watching", name=s.name))
+        self.redraw()
+
+    def notes_section(self) -> ft.Control:
+        t = self.t
+        rows: list[ft.Control] = [
+            ft.Row(
+                [ft.Icon(ft.Icons.LOCAL_PARKING, size=18), ft.Text(note, expand=True)], spacing=8
+            )
+            for note in self.vm.notes()
+        ]
+        rows.append(
+            ft.Row(
+                [
+                    ft.OutlinedButton(
+                        t("station.report"),
+                        icon=ft.Icons.REPORT_PROBLEM_OUTLINED,
+                        on_click=lambda e: self.report(),
+                        tooltip=t("station.report"),
+                    )
+                ],
+                alignment=ft.MainAxisAlignment.END,
+            )
+        )
+        return section(t("station.notes"), *rows)
+
+    def report(self) -> None:
+        t = self.t
+        page = self.host.page
+        phone = self.vm.station.phone if self.vm.station else None
+        actions: list[ft.Control] = [
+            ft.TextButton(
+                t("common.close"), on_click=lambda e: page.pop_dialog(), tooltip=t("common.close")
+            )
+        ]
+        if phone and not self.ctx.config.kiosk:
+
+            async def call(_):
+                await ft.UrlLauncher().launch_url(f"tel:{phone.replace(' ', '')}")
+
+            actions.append(
+                ft.FilledButton(
+                    t("station.call", phone=phone),
+                    icon=ft.Icons.PHONE,
+                    on_click=call,
+                    tooltip=t("station.call", phone=phone),
+                )
+            )
+        page.show_dialog(
+            ft.AlertDialog(
+                title=ft.Text(t("station.report")),
+                content=ft.Container(
+                    ft.Semantics(identifier="report-text", content=ft.Text(self.vm.report_text())),
+                    width=420,
+                ),
+                actions=actions,
+            )
+        )
+        safe_update(page)
+
+    def connector_row(self, s: Station, c: Connector, number: int) -> ft.Control:
         t = self.t
         lang = self.ctx.settings.language
         colour = STATUS_COLOURS[c.status]
@@ -226,8 +310,9 @@ class StationScreen(Screen):
         spec = " · ".join(
             x
             for x in (
+                t("station.connector_no", n=number),
                 c.current_type.value if c.current_type else "",
-                c.evse_id or t("station.connector", id=c.id),
+                c.evse_id or "",
             )
             if x
         )
@@ -250,9 +335,21 @@ class StationScreen(Screen):
         details = ft.Row(
             [
                 ft.Container(
-                    ft.Icon(PLUG_ICONS.get(c.plug_type.value, ft.Icons.POWER), color=colour),
+                    ft.Column(
+                        [
+                            ft.Icon(
+                                PLUG_ICONS.get(c.plug_type.value, ft.Icons.POWER),
+                                color=colour,
+                                size=18,
+                            ),
+                            ft.Text(str(number), weight=ft.FontWeight.BOLD, color=colour, size=13),
+                        ],
+                        spacing=0,
+                        tight=True,
+                        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+                    ),
                     width=44,
-                    height=44,
+                    height=48,
                     border_radius=12,
                     bgcolor=ft.Colors.with_opacity(0.12, colour),
                     alignment=ft.Alignment.CENTER,

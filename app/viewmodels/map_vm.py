@@ -11,6 +11,7 @@ from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.clusters import MarkerItem, cluster, radius_for_view
 from services import geo, sites
 from services.models import (
+    Connector,
     ConnectorStatus,
     Coordinates,
     CurrentType,
@@ -21,13 +22,17 @@ from services.models import (
     StationFilters,
     StatusChange,
     StatusSummary,
+    Tariff,
 )
-from services.provider import Capability, ProviderError
+from services.provider import Capability, NotFound, ProviderError
 
 log = logging.getLogger(__name__)
 
 BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
 POWER_STEPS = (None, 11.0, 22.0, 50.0, 150.0)
+PRICE_STEPS = (None, 0.40, 0.50, 0.60)  # highest price per kWh a driver accepts
+SORT_ORDERS = ("distance", "price", "power")
+MIN_ZOOM, MAX_ZOOM = 4.0, 19.0
 SEARCH_LIMIT = 200
 LIST_LIMIT = 100  # list entries drawn; the rest are on the map
 STATUS_COALESCE_S = 0.5
@@ -51,6 +56,27 @@ def summarise(station: Station) -> StatusSummary:
     else:
         status = ConnectorStatus.UNKNOWN
     return StatusSummary(status=status, available=available, total=len(statuses))
+
+
+def fits(connector: Connector, plugs: list[str]) -> bool:
+    """A connector the driver's car can use (no vehicle profile: every connector)."""
+    return not plugs or connector.plug_type.value in plugs
+
+
+def cheapest_kwh(station: Station, plugs: list[str] | None = None) -> Tariff | None:
+    """The tariff with the lowest energy price among the connectors that fit, for the
+    one price a list row or marker has room for."""
+    tariffs = [
+        c.price for c in station.connectors if c.price is not None and fits(c, plugs or [])
+    ]
+    if not tariffs:
+        return None
+    return min(tariffs, key=lambda p: 0.0 if p.free_of_charge else p.per_kwh)
+
+
+def max_power(station: Station, plugs: list[str] | None = None) -> float | None:
+    powers = [c.max_power_kw for c in station.connectors if c.max_power_kw and fits(c, plugs or [])]
+    return max(powers, default=None) or (station.max_power_kw if not plugs else None)
 
 
 class MapViewModel(ViewModel):
@@ -77,6 +103,12 @@ class MapViewModel(ViewModel):
         self._status_listeners: list = []
         self._changed_ids: set[str] = set()
         self._flush_handle: asyncio.TimerHandle | None = None
+        self.sort = "distance"
+        self.max_price_kwh: float | None = None
+        self.fits_vehicle = bool(ctx.settings.vehicle_plugs)
+        self.operators: set[str] = set()  # every operator seen, for the operator filter
+        self.preview: Station | None = None  # the marker the driver tapped
+        self.my_position: Coordinates | None = None
 
     # ------------------------------------------------------------------ search
     async def search(
@@ -92,12 +124,13 @@ class MapViewModel(ViewModel):
                 centre=centre, radius_km=min(radius, 500), filters=filters, limit=SEARCH_LIMIT
             )
             page = await self.ctx.provider.search_stations(query)
+            self.operators.update(s.operator for s in page.items if s.operator)
             stations = [s for s in page.items if self._matches(s)]
             for s in stations:
                 if s.distance_km is None:
                     s.distance_km = geo.distance_km(centre, s.coordinates)
             stations.sort(key=lambda s: s.distance_km or 0.0)
-            self.stations = sites.group_by_site(stations)
+            self.stations = self._sorted(sites.group_by_site(stations))
             self.more = not page.is_last
             self.searched_centre, self.radius_km = centre, radius
             self.moved = False
@@ -119,7 +152,37 @@ class MapViewModel(ViewModel):
         if f.favourites_only and not s.favourite:
             return False
         too_weak = s.max_power_kw is not None and s.max_power_kw < (f.min_power_kw or 0)
-        return not too_weak
+        if too_weak or (f.operator and s.operator != f.operator):
+            return False
+        plugs = self.vehicle_plugs
+        if plugs and not any(fits(c, plugs) for c in s.connectors):
+            return False
+        if self.max_price_kwh is not None:
+            price = cheapest_kwh(s, plugs)
+            if price is None or (not price.free_of_charge and price.per_kwh > self.max_price_kwh):
+                return False
+        return True
+
+    @property
+    def vehicle_plugs(self) -> list[str]:
+        """Plugs of the driver's car while "fits my car" is on, else none (no filter)."""
+        return list(self.ctx.settings.vehicle_plugs) if self.fits_vehicle else []
+
+    def _sorted(self, stations: list[Station]) -> list[Station]:
+        plugs = self.vehicle_plugs
+        if self.sort == "price":
+
+            def price_key(s: Station) -> tuple[float, float]:
+                p = cheapest_kwh(s, plugs)
+                kwh = float("inf") if p is None else (0.0 if p.free_of_charge else p.per_kwh)
+                return kwh, s.distance_km or 0.0
+
+            return sorted(stations, key=price_key)
+        if self.sort == "power":
+            return sorted(
+                stations, key=lambda s: (-(max_power(s, plugs) or 0.0), s.distance_km or 0.0)
+            )
+        return sorted(stations, key=lambda s: s.distance_km or 0.0)
 
     async def search_this_area(self) -> None:
         await self.search(self.centre)
@@ -167,9 +230,63 @@ class MapViewModel(ViewModel):
             self.error = self.ctx.t("map.location_unavailable")
             self.notify()
             return False
-        self.fly_to(Coordinates(latitude=latitude, longitude=longitude), 14.0)
+        self.my_position = Coordinates(latitude=latitude, longitude=longitude)
+        self.fly_to(self.my_position, 14.0)
         await self.search(self.centre)
         return True
+
+    def zoom_by(self, delta: float) -> float:
+        """Zoom buttons: one step in or out around the current centre."""
+        zoom = max(MIN_ZOOM, min(MAX_ZOOM, self.zoom + delta))
+        self.fly_to(self.centre, zoom)
+        self.notify()
+        return zoom
+
+    # ------------------------------------------------------------------ EVSE ID
+    async def find_evse(self, text: str) -> tuple[Station, Connector] | None:
+        """The station and connector of the EVSE ID printed on a charger."""
+        wanted = "".join(text.split()).upper()
+        if not wanted:
+            self.error = self.ctx.t("evse.empty")
+            self.notify()
+            return None
+        try:
+            station = await self.ctx.provider.station_by_evse_id(wanted)
+        except NotFound:
+            self.error = self.ctx.t("evse.not_found", evse=wanted)
+            self.notify()
+            return None
+        except ProviderError as exc:
+            self.error = error_message(self.ctx.t, exc)
+            self.notify()
+            return None
+        connector = next((c for c in station.connectors if (c.evse_id or "") == wanted), None)
+        if connector is None:
+            self.error = self.ctx.t("evse.not_found", evse=wanted)
+            self.notify()
+            return None
+        self.error = None
+        return station, connector
+
+    # ------------------------------------------------------------------ preview
+    def select(self, station: Station) -> None:
+        self.preview = station
+        self.notify()
+
+    def close_preview(self) -> None:
+        self.preview = None
+        self.notify()
+
+    def startable(self, station: Station) -> Connector | None:
+        """The free connector the preview's Start button takes (the strongest that fits)."""
+        if not self.ctx.can(Capability.CHARGING) or station.remote_start is False:
+            return None
+        free = [
+            c
+            for c in station.connectors
+            if c.status is ConnectorStatus.AVAILABLE and fits(c, self.vehicle_plugs)
+        ]
+        return max(free, key=lambda c: c.max_power_kw or 0.0, default=None)
 
     # ------------------------------------------------------------------ filters
     @property
@@ -182,7 +299,32 @@ class MapViewModel(ViewModel):
             + f.available_only
             + f.free_only
             + f.favourites_only
+            + (f.operator is not None)
+            + (self.max_price_kwh is not None)
+            + bool(self.vehicle_plugs)
         )
+
+    def set_operator(self, operator: str | None) -> None:
+        self.filters.operator = operator or None
+
+    def set_max_price(self, per_kwh: float | None) -> None:
+        self.max_price_kwh = per_kwh
+
+    def set_sort(self, order: str) -> None:
+        if order not in SORT_ORDERS:
+            raise ValueError(f"sort order must be one of {SORT_ORDERS}, not {order!r}")
+        self.sort = order
+        self.stations = self._sorted(self.stations)
+        self.notify()
+
+    def set_fits_vehicle(self, on: bool) -> None:
+        self.fits_vehicle = on
+
+    def set_vehicle_plugs(self, plugs: list[PlugType]) -> None:
+        """The plugs of the driver's car, kept in the app's settings file."""
+        self.ctx.settings.vehicle_plugs = sorted({p.value for p in plugs})
+        self.ctx.save()
+        self.fits_vehicle = bool(plugs)
 
     def toggle_plug(self, plug: PlugType) -> None:
         plugs = list(self.filters.plug_types)
@@ -204,6 +346,8 @@ class MapViewModel(ViewModel):
 
     def clear_filters(self) -> None:
         self.filters = StationFilters()
+        self.max_price_kwh = None
+        self.fits_vehicle = False
 
     async def apply_filters(self) -> None:
         await self.search(self.searched_centre, self.radius_km)

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import urllib.parse
 
+from app import format as fmt
 from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.map_vm import summarise
@@ -158,6 +159,52 @@ class StationViewModel(ViewModel):
         if self.ctx.config.chargers_connecting:
             return self.ctx.t("station.charger_connecting")
         return self.ctx.t("station.start_at_charger")
+
+    def numbered(self) -> list[tuple[int, Connector]]:
+        """Connectors numbered 1.. in the back end's order (what the charger's labels and
+        EVSE IDs count), so a driver can match the screen to the post."""
+        conns = self.station.connectors if self.station else []
+        ordered = sorted(
+            enumerate(conns), key=lambda ic: (ic[1].sort_order is None, ic[1].sort_order, ic[0])
+        )
+        return [(n, c) for n, (_, c) in enumerate(ordered, start=1)]
+
+    def notes(self) -> list[str]:
+        """Access and parking, in the driver's words, from what the back end tells."""
+        s = self.station
+        if s is None:
+            return []
+        t, lang = self.ctx.t, self.ctx.settings.language
+        out = []
+        if s.access:
+            out.append(fmt.known_word(t, "access", s.access.lower()))
+        parking = [c.price for c in s.connectors if c.price is not None]
+        fees = [p for p in parking if p.parking_per_minute]
+        if fees:
+            worst = max(fees, key=lambda p: p.parking_per_minute)
+            out.append(
+                t(
+                    "station.parking_note",
+                    fee=fmt.money(worst.parking_per_minute, worst.currency, lang),
+                    grace=worst.parking_grace_minutes,
+                )
+            )
+        elif parking:
+            out.append(t("station.no_parking_fee"))
+        return out
+
+    def report_text(self) -> str:
+        """Where to report a fault: the API has no problem report, so the operator's
+        hotline (when known) with the EVSE IDs to quote."""
+        s = self.station
+        if s is None:
+            return ""
+        t = self.ctx.t
+        evse = ", ".join(c.evse_id for c in s.connectors if c.evse_id) or s.id
+        operator = s.operator or s.name
+        if s.phone:
+            return t("station.report_phone", operator=operator, phone=s.phone, evse=evse)
+        return t("station.report_operator", operator=operator, evse=evse)
 
     def navigate_url(self) -> str:
         s = self.station

@@ -15,10 +15,12 @@ from services.models import (
     Coordinates,
     Cost,
     CurrentType,
+    DirectPaymentStatus,
     Document,
     MonthlyStatistics,
     OccupancySlot,
     Page,
+    PaymentLink,
     PlugType,
     Profile,
     SessionState,
@@ -89,6 +91,9 @@ class FakeProvider:
         self.queues: list[asyncio.Queue] = []
         self.fail_start: Exception | None = None
         self.calls: list[str] = []
+        self.payment_methods = 0
+        self.payment_state = "OPEN"
+        self.payment_session: str | None = None
 
     @property
     def is_logged_in(self) -> bool:
@@ -166,6 +171,34 @@ class FakeProvider:
 
     async def favourites(self):
         return [s for s in self.stations if s.favourite]
+
+    async def station_by_evse_id(self, evse_id):
+        for s in self.stations:
+            if any(c.evse_id == evse_id.strip().upper() for c in s.connectors):
+                return s.model_copy(deep=True)
+        raise NotFound()
+
+    async def site_stations(self, site_id):
+        found = [s.model_copy(deep=True) for s in self.stations if s.site_id == site_id]
+        if not found:
+            raise NotFound()
+        return found
+
+    async def has_payment_method(self):
+        self._auth()
+        return self.payment_methods > 0
+
+    async def add_payment_method(self):
+        self._auth()
+        return PaymentLink(url="http://core.test/payments/tx/add", transaction_id="add")
+
+    async def start_with_payment(self, connector_id):
+        self._auth()
+        self.calls.append(f"pay:{connector_id}")
+        return PaymentLink(url=f"http://core.test/payments/tx/{connector_id}", transaction_id="p1")
+
+    async def payment_status(self, evse_id, transaction_id):
+        return DirectPaymentStatus(status=self.payment_state, session_id=self.payment_session)
 
     async def set_favourite(self, station_id, favourite):
         self._auth()

@@ -18,19 +18,29 @@ from fake_provider import FakeProvider
 from app.context import AppConfig
 from app.ui import make_main
 
+SITE = "site-1"  # --kiosk-site site-1: stations 1 and 2
+
 
 async def opener(name: str, url: str, **options):
-    return FakeProvider()
+    provider = FakeProvider()
+    for s in provider.stations[:2]:
+        s.site_id = SITE
+    return provider
 
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, default=8555)
     p.add_argument("--kiosk", action="store_true")
+    p.add_argument("--kiosk-site")
     p.add_argument("--idle", type=float, default=90)
     a = p.parse_args()
     config = AppConfig(
-        kiosk=a.kiosk, base_url="http://fake", persist_settings=False, idle_timeout_s=a.idle
+        kiosk=a.kiosk or bool(a.kiosk_site),
+        kiosk_site=a.kiosk_site,
+        base_url="http://fake",
+        persist_settings=False,
+        idle_timeout_s=a.idle,
     )
     ft.run(
         make_main(config, opener),

@@ -49,6 +49,9 @@ SHOTS = (
     if os.environ.get("VOLTRA_REFRESH_SCREENSHOTS") == "1"
     else ROOT / "test-output" / "screenshots"
 )
+# Long enough to log in and look around under load, short enough to watch the reset: the
+# "Still there?" warning comes in the last third
+KIOSK_IDLE_S = 12
 CORE_RE = re.compile(r"Voltra core listening on (http://[0-9.]+:\d+)")
 UI_RE = re.compile(r"Voltra UI at (http://[0-9.]+:\d+/)")
 
@@ -182,7 +185,34 @@ def kiosk_server(app_server):
             "--url",
             app_server.core_url,
             "--idle-timeout",
-            "4",
+            str(KIOSK_IDLE_S),
+        ]
+    )
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="session")
+def kiosk_site_server(app_server):
+    """A kiosk bound to one site near Berlin (--kiosk-site) on the same core."""
+    from core_calls import free_site
+
+    if not app_server.core_url:
+        pytest.skip("no core URL to point the kiosk at")
+    site = free_site(app_server.core_url)
+    assert site, "no site with a free connector near Berlin"
+    app = AppProcess(
+        [
+            "--kiosk-site",
+            site,
+            "--port",
+            str(free_port()),
+            "--provider",
+            "beenergised",
+            "--url",
+            app_server.core_url,
+            "--idle-timeout",
+            str(KIOSK_IDLE_S),
         ]
     )
     yield app

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
-MARKER = re.compile(r"(: open|stations: zoom in)$")
+MARKER = re.compile(r"(: show preview|stations: zoom in)$")
 
 
 def visible_markers(ui) -> list[str]:

@@ -66,6 +66,9 @@ class BeEnergisedProvider(BaseProvider):
             Capability.STATISTICS,
             Capability.DOCUMENTS,
             Capability.FAVOURITES,
+            Capability.EVSE_LOOKUP,
+            Capability.PAY_AS_YOU_GO,
+            Capability.SITES,
             # AttemptRemoteStartConfig.stopMinutes; nothing in the document stops at an
             # energy, a cost or a battery level
             Capability.LIMIT_MINUTES,
@@ -273,6 +276,26 @@ class BeEnergisedProvider(BaseProvider):
             self.base_url,
             remote_start=caps.get("hasRemoteCommands"),
         )
+
+    async def station_by_evse_id(self, evse_id: str) -> m.Station:
+        # Drivers type the printed ID in any case; EVSE IDs are upper case
+        wanted = evse_id.strip().upper()
+        if not wanted:
+            raise InvalidInput("Enter the EVSE ID printed on the charger.", field="evseId")
+        data = await self.gql.execute(Q.CONNECTOR_BY_EVSE_ID, {"evseId": wanted})
+        found = data.get("connectorByEvseId")
+        cp_id = ((found or {}).get("cp") or {}).get("id")
+        if not cp_id:
+            raise NotFound("No charger has this EVSE ID.", detail=wanted)
+        return await self.get_station(str(cp_id))
+
+    async def site_stations(self, site_id: str) -> list[m.Station]:
+        data = await self.gql.execute(Q.SITE_STATIONS, {"id": site_id})
+        site = data.get("site")
+        if site is None:
+            raise NotFound("This site does not exist.", detail=site_id)
+        cps = [w.Cp.model_validate(cp) for cp in site.get("cps") or () if cp]
+        return [adapter.station(cp, self.base_url) for cp in cps]
 
     async def occupancy(self, station_id: str) -> list[m.OccupancySlot]:
         data = await self.gql.execute(Q.CP_OCCUPANCY_RATE, {"cpId": station_id, "day": "ALL"})
@@ -512,6 +535,47 @@ class BeEnergisedProvider(BaseProvider):
             refresh=lambda: self.get_session(session_id),
             timeout_s=timeout_s,
             poll_interval_s=self.poll_interval_s,
+        )
+
+    # ---------------------------------------------------------------- pay as you go
+
+    async def has_payment_method(self) -> bool:
+        data = await self.gql.execute(Q.HAS_PAYMENT_MEDIUM)
+        return bool(data.get("hasPaymentMedium"))
+
+    def _payment_link(self, raw: dict | None) -> m.PaymentLink:
+        raw = raw or {}
+        url = raw.get("absoluteLink") or (
+            self.base_url + raw["link"] if raw.get("link") else None
+        )
+        if not url:
+            raise ProviderError(detail="the payment transaction has no link")
+        return m.PaymentLink(url=url, transaction_id=raw.get("id"))
+
+    async def add_payment_method(self) -> m.PaymentLink:
+        rate_id = await self._rate_for_new_card()
+        data = await self.gql.execute(
+            Q.REGISTER_PAYMENT_METHOD, {"rateId": rate_id, "customerReference": "Voltra"}
+        )
+        return self._payment_link(data.get("registerPaymentMethod"))
+
+    async def start_with_payment(self, connector_id: str) -> m.PaymentLink:
+        rate_id = await self._rate_for_new_card()
+        data = await self.gql.execute(
+            Q.INIT_DIRECT_PAYMENT_CHARGING, {"connectorId": connector_id, "rateId": rate_id}
+        )
+        return self._payment_link(data.get("initDirectPaymentCharging"))
+
+    async def payment_status(self, evse_id: str, transaction_id: str) -> m.DirectPaymentStatus:
+        data = await self.gql.execute(
+            Q.DIRECT_PAYMENT_CHARGING_STATUS,
+            {"evseId": evse_id, "transactionId": transaction_id},
+        )
+        raw = data.get("directPaymentChargingStatus") or {}
+        return m.DirectPaymentStatus(
+            status=str(raw.get("status") or "UNKNOWN").upper(),
+            message=raw.get("message"),
+            session_id=raw.get("chargeLogId"),
         )
 
     async def active_sessions(self) -> list[m.ChargingSession]:

@@ -243,3 +243,31 @@ query availableCardsForChargingProcess($connectorId: String!) {
     rate { shortDescription description }
   }
 }"""
+
+# ------------------------------------------------------------------ EVSE lookup, payments
+
+CONNECTOR_BY_EVSE_ID = """
+query connectorByEvseId($evseId: String!) {
+  connectorByEvseId(evseId: $evseId) { id evseId cp { id } }
+}"""
+HAS_PAYMENT_MEDIUM = "query hasPaymentMedium { hasPaymentMedium }"
+OPTILE_TRANSACTION = "link absoluteLink id"
+REGISTER_PAYMENT_METHOD = f"""
+mutation registerPaymentMethod($rateId: String!, $customerReference: String) {{
+  registerPaymentMethod(rateId: $rateId, customerReference: $customerReference) {{
+    {OPTILE_TRANSACTION}
+  }}
+}}"""
+INIT_DIRECT_PAYMENT_CHARGING = f"""
+mutation initDirectPaymentCharging($connectorId: String!, $rateId: String!) {{
+  initDirectPaymentCharging(connectorId: $connectorId, rateId: $rateId) {{
+    {OPTILE_TRANSACTION}
+  }}
+}}"""
+DIRECT_PAYMENT_CHARGING_STATUS = """
+query directPaymentChargingStatus($evseId: String!, $transactionId: String!) {
+  directPaymentChargingStatus(evseId: $evseId, transactionId: $transactionId) {
+    status message chargeLogId
+  }
+}"""
+SITE_STATIONS = f"query site($id: String) {{ site(id: $id) {{ id label cps {{ {CP} }} }} }}"
