@@ -16,6 +16,9 @@ pytestmark = pytest.mark.e2e
 def test_gpjoule_golden_journey(app_server, ui_factory):
     ui = ui_factory(app_server.url)
     expect(ui.test_id("station-item").first).to_be_visible(timeout=60_000)
+    # The web app keeps its language in the server's settings: a test before may have left
+    # German behind
+    ui.set_language("en")
     ui.tab("Account")
     ui.click(ui.button(ui.t("signin.service")))
     ui.click(ui.button("GP JOULE CONNECT"))
