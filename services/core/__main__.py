@@ -78,9 +78,10 @@ def _redact_log_handlers() -> None:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="voltra-core",
-        description="Voltra embedded back end: be.ENERGISED driver GraphQL at /graphql/ "
-        "and an OCPP 1.6J central system at /ocpp/{chargePointId}. Does not start simulated "
-        "hardware (see voltra-hardware).",
+        description="Voltra embedded back end: be.ENERGISED driver GraphQL at /graphql/, "
+        "GP JOULE CONNECT GraphQL at /gpjoule/graphql, Wirelane API 2.0 under /wirelane/, "
+        "Plugsurfing OIOI v4 at /api/v4/request, and an OCPP 1.6J central system at "
+        "/ocpp/{chargePointId}. Does not start simulated hardware (see voltra-hardware).",
         epilog="Commands: " + ", ".join(f"voltra-core {name} ..." for name in COMMAND_GROUPS)
         + ", voltra-core charger set-password ID (each with --help).",
     )
