@@ -3,12 +3,10 @@ the driver's e-mail, find a station near Berlin, start, see energy, stop, see it
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 from signin_steps import sign_in_with_demo
-from test_e2e_journey import can_start_here, energy_kwh
+from test_e2e_journey import can_start_here, wait_energy_grows
 
 pytestmark = pytest.mark.e2e
 
@@ -54,17 +52,7 @@ def test_gpjoule_golden_journey(app_server, ui_factory):
     ui.click(start.first)
     ui.click(ui.button("Confirm and start"))
 
-    energy = ui.test_id("live-energy")
-    expect(energy).to_be_attached(timeout=90_000)
-    first = energy_kwh(ui.semantics_label("live-energy"))
-    deadline = time.monotonic() + 90
-    later = first
-    while time.monotonic() < deadline:
-        later = energy_kwh(ui.semantics_label("live-energy"))
-        if later > first:
-            break
-        time.sleep(0.5)
-    assert later > first, f"energy did not grow: {first} -> {later}"
+    wait_energy_grows(ui, within_s=90)
     ui.shot("charging-gpjoule-light-wide")
 
     ui.click(ui.button("Stop charging"))

@@ -32,6 +32,20 @@ def can_start_here(start, connecting, look_s: float = 10, connect_s: float = 120
         time.sleep(0.3)
 
 
+def wait_energy_grows(ui, within_s: float) -> None:
+    """The live view appears and its energy figure rises within ``within_s``."""
+    expect(ui.test_id("live-energy")).to_be_attached(timeout=90_000)
+    first = energy_kwh(ui.semantics_label("live-energy"))
+    deadline = time.monotonic() + within_s
+    later = first
+    while time.monotonic() < deadline:
+        later = energy_kwh(ui.semantics_label("live-energy"))
+        if later > first:
+            break
+        time.sleep(0.5)
+    assert later > first, f"energy did not grow: {first} -> {later}"
+
+
 def test_golden_journey(app_server, ui_factory):
     ui = ui_factory(app_server.url)
     # The map shows stations near Berlin (list sorted by distance, markers on the map)
@@ -63,17 +77,7 @@ def test_golden_journey(app_server, ui_factory):
     ui.click(confirm)
 
     # Live view: energy grows
-    energy = ui.test_id("live-energy")
-    expect(energy).to_be_attached(timeout=90_000)
-    first = energy_kwh(ui.semantics_label("live-energy"))
-    deadline = time.monotonic() + 60
-    later = first
-    while time.monotonic() < deadline:
-        later = energy_kwh(ui.semantics_label("live-energy"))
-        if later > first:
-            break
-        time.sleep(0.5)
-    assert later > first, f"energy did not grow: {first} -> {later}"
+    wait_energy_grows(ui, within_s=60)
     ui.shot("charging-live-light-wide")
 
     ui.click(ui.button("Stop charging"))
