@@ -165,6 +165,28 @@ async def test_the_core_expires_a_reservation_the_charger_says_nothing_about(wor
     await reconnected(url, station, boots)
 
 
+async def test_a_cancel_the_charger_missed_reaches_it_when_it_is_back(world) -> None:
+    core, url, seeded, sim, _db = world
+    st = seeded.stations[4]
+    station = sim.station(st)
+    c = station.connectors[2]
+    r = await reservations.reserve(core, user_id=A, station_uuid=st, connector_no=2,
+                                   minutes=600)
+    boots = station.boots
+    await station.disconnect(offline_s=600)
+
+    async def offline() -> bool:
+        return not core.gateway.is_connected(st)
+
+    await eventually(offline)
+    assert (await reservations.cancel(core, r.id, user_id=A)).status == "cancelled"
+    assert c.reservation is not None  # the charger could not be told
+    station.reconnect_now()
+    await reconnected(url, station, boots)
+    await eventually(lambda: _is(c.reservation, None))
+    await eventually(lambda: _is(c.status, "Available"))
+
+
 async def test_a_driver_cancels_only_their_own(world) -> None:
     core, _url, seeded, sim, _db = world
     st = seeded.stations[1]

@@ -335,6 +335,20 @@ def use(conn: sqlite3.Connection, *, station_id: int, connector_no: int, tag: st
     return None
 
 
+def cancelled_unexpired(conn: sqlite3.Connection, station_id: int,
+                        now: datetime | None = None) -> list[int]:
+    """Cancelled reservations of a station whose time has not run out yet: a charger that
+    was offline at the cancel may still hold them."""
+    return [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT id FROM reservations WHERE station_id = ? AND status = ?"
+            " AND charger_answer = 'Accepted' AND expires_at > ?",
+            (station_id, CANCELLED, to_iso(now or datetime.now(UTC))),
+        )
+    ]
+
+
 def parent_of_tag(conn: sqlite3.Connection, tag: str) -> str | None:
     """The parentIdTag to answer for a card (its driver's group), None for other tags."""
     row = conn.execute("SELECT user_id FROM cards WHERE tag_id = ?", (tag.upper(),)).fetchone()
