@@ -112,9 +112,11 @@ def due(conn: sqlite3.Connection, now: datetime | None = None, minute_seconds: f
     rows = conn.execute(
         "SELECT s.id, s.limits, s.date_start, s.meter_start, s.tariff_snapshot,"
         " c.free_of_charge,"
-        " (SELECT MAX(energy_wh) FROM meter_values m WHERE m.session_id = s.id) AS wh,"
+        # the newest reading (a register only grows; the index walks back from the end)
+        " (SELECT energy_wh FROM meter_values m WHERE m.session_id = s.id"
+        "  AND energy_wh IS NOT NULL ORDER BY ts DESC LIMIT 1) AS wh,"
         " (SELECT soc FROM meter_values m WHERE m.session_id = s.id AND soc IS NOT NULL"
-        "  ORDER BY ts DESC, id DESC LIMIT 1) AS soc"
+        "  ORDER BY ts DESC LIMIT 1) AS soc"
         " FROM sessions s JOIN connectors c ON c.id = s.connector_id"
         # the state term matches the partial index sessions_limited
         " WHERE s.limits IS NOT NULL AND s.state = 'charging' AND s.limit_reached IS NULL"
