@@ -5,6 +5,8 @@ stop path (RemoteStopTransaction) and records which limit it was (``sessions.lim
 The limits are stored with the session as JSON (``sessions.limits``, migration 14). Checks run
 on every batch of meter values the central system stores and once a second in its sweeper,
 so a session stops at its limit, or just past it by what flowed until the charger obeyed.
+The state of charge is the charger's newest SoC reading: a charger that reports none never
+reaches ``max_soc_percent``; the amount is what the session's tariff charges so far (gross).
 """
 
 from __future__ import annotations
