@@ -19,6 +19,9 @@ from services.core.api.rest.app import mount
 PREFIX = "/public-api/"
 
 ROUTE_MODULES: list[str] = [
+    "locations",
+    "charge_points",
+    "evses",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]
