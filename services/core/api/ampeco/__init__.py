@@ -22,6 +22,10 @@ ROUTE_MODULES: list[str] = [
     "locations",
     "charge_points",
     "evses",
+    "tariffs",
+    "reference",
+    "offer",
+    "fleet",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]
