@@ -804,4 +804,13 @@ CREATE TABLE partner_rfids (
 CREATE INDEX partner_rfids_uid ON partner_rfids(uid);
 """,
     ),
+    (
+        17,
+        "stations listed by operator",
+        """
+-- An operator's stations in id order: what an operator-scoped API lists a page at a time
+-- (at 100,000 stations the first page read every station before).
+CREATE INDEX stations_operator ON stations(operator_id, id);
+""",
+    ),
 ]
