@@ -7,8 +7,9 @@ offers"). Around Berlin all five overlap at different prices.
   marked up 20 % with a start fee of 0.49 EUR.
 - GP JOULE (the demo partner key): its region, north and east Germany with Hamburg and
   Berlin, at a subscription rate of 0.39 EUR/kWh, no start fee, no time charge.
-- Wirelane (DEMOTENANT): the fleet's depot and partner stations in Berlin at the fleet rate
-  of 0.29 EUR/kWh (plus the organisation's own points, which every partner covers).
+- Wirelane (DEMOTENANT): the fleet's depot and partner stations in Berlin and Munich at the
+  fleet rate of 0.29 EUR/kWh (plus the organisation's own points, which every partner
+  covers).
 - AMPECO (the demo operator, Voltra Charge): that operator's stations at its own app
   tariff of 0.45 EUR/kWh and 0.03 EUR/min.
 """
@@ -23,10 +24,10 @@ from services.core.store import offers as offer_store
 from services.core.store.db import transaction
 from services.core.store.geo import haversine_m
 
-BERLIN = (52.5200, 13.4050)
+DEPOTS = {"Berlin": (52.5200, 13.4050), "Munich": (48.1370, 11.5750)}
 FLEET_RADIUS_M = 15_000
-FLEET_OPERATORS = (DEMO_OPERATOR, "Spreestrom Mobil")  # the depot's and a partner's
-FLEET_SIZE = 40
+FLEET_OPERATORS = (DEMO_OPERATOR, "Spreestrom Mobil", "Stadtwerke Ladenetz")
+PER_DEPOT = 20
 NOT_ROAMING = "Stadtwerke Ladenetz"
 GPJOULE_REGION = (51.90, 7.80, 55.10, 14.95)  # (south, west, north, east)
 
@@ -53,18 +54,20 @@ def _operator_ids(conn: sqlite3.Connection, *names: str) -> frozenset[int]:
 
 
 def fleet_stations(conn: sqlite3.Connection) -> frozenset[int]:
-    """The fleet's depot and partner stations: the nearest ``FLEET_SIZE`` stations of
-    ``FLEET_OPERATORS`` within ``FLEET_RADIUS_M`` of Berlin's centre."""
-    lat, lon = BERLIN
-    d = FLEET_RADIUS_M / 111_000 * 2
-    ops = _operator_ids(conn, *FLEET_OPERATORS)
-    rows = conn.execute(
-        f"SELECT id, latitude, longitude FROM stations WHERE operator_id IN"
-        f" ({','.join('?' * len(ops))}) AND latitude BETWEEN ? AND ?"
-        " AND longitude BETWEEN ? AND ?", (*sorted(ops), lat - d, lat + d, lon - d, lon + d),
-    ).fetchall()
-    near = sorted((haversine_m(lat, lon, r[1], r[2]), r[0]) for r in rows)
-    return frozenset(sid for dist, sid in near[:FLEET_SIZE] if dist <= FLEET_RADIUS_M)
+    """The fleet's depot and partner stations: in each depot city, the nearest
+    ``PER_DEPOT`` stations of ``FLEET_OPERATORS`` within ``FLEET_RADIUS_M`` of its centre."""
+    ops = sorted(_operator_ids(conn, *FLEET_OPERATORS))
+    found: set[int] = set()
+    for lat, lon in DEPOTS.values():
+        d = FLEET_RADIUS_M / 111_000 * 2
+        rows = conn.execute(
+            f"SELECT id, latitude, longitude FROM stations WHERE operator_id IN"
+            f" ({','.join('?' * len(ops))}) AND latitude BETWEEN ? AND ?"
+            " AND longitude BETWEEN ? AND ?", (*ops, lat - d, lat + d, lon - d, lon + d),
+        ).fetchall()
+        near = sorted((haversine_m(lat, lon, r[1], r[2]), r[0]) for r in rows)
+        found.update(sid for dist, sid in near[:PER_DEPOT] if dist <= FLEET_RADIUS_M)
+    return frozenset(found)
 
 
 def demo_offers(conn: sqlite3.Connection) -> list[Offer]:

@@ -79,12 +79,14 @@ def _with_pushed(conn: sqlite3.Connection, stations: list[dict[str, Any]]
     return out
 
 
-def by_ids(conn: sqlite3.Connection, ids: Sequence[int], offer: Offer | None = None
-           ) -> StationSet:  # fmt: skip
-    """Stations in the order of ``ids`` (unknown, deleted and ones ``offer`` does not cover
-    skipped), with their operators and connectors priced as the offer sells them."""
+def by_ids(conn: sqlite3.Connection, ids: Sequence[int], offer: Offer | None = None, *,
+           covered_only: bool = True) -> StationSet:  # fmt: skip
+    """Stations in the order of ``ids`` (unknown, deleted and, when ``covered_only``, ones
+    ``offer`` does not cover skipped), with their operators and connectors priced as the
+    offer sells them."""
     stations = _with_pushed(conn, station_store.stations_by_ids(conn, list(dict.fromkeys(ids))))
-    stations = [s for s in stations if offers.covers(offer, s)]
+    if covered_only:
+        stations = [s for s in stations if offers.covers(offer, s)]
     connectors = {sid: offers.priced(offer, rows) for sid, rows in
                   connector_store.connectors_of_stations(conn, [s["id"] for s in stations]
                                                          ).items()}  # fmt: skip
@@ -118,4 +120,7 @@ def usage(conn: sqlite3.Connection, station_id: int, now: datetime | None = None
 
 def recent_of_user(conn: sqlite3.Connection, user_id: int, limit: int,
                    offer: Offer | None = None) -> StationSet:  # fmt: skip
-    return by_ids(conn, usage_store.recent_station_ids(conn, user_id, limit), offer)
+    """Where the user charged lately, also where ``offer`` does not sell (the user did charge
+    there, through another API or a card), priced as the offer would."""
+    return by_ids(conn, usage_store.recent_station_ids(conn, user_id, limit), offer,
+                  covered_only=False)
