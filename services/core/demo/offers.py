@@ -6,7 +6,7 @@ offers"). Around Berlin all five overlap at different prices.
 - Plugsurfing OIOI (the demo OEM), roaming: every station except the municipal operator's,
   marked up 20 % with a start fee of 0.49 EUR.
 - GP JOULE (the demo partner key): its region, north and east Germany with Hamburg and
-  Berlin, at a subscription rate of 0.39 EUR/kWh, no start fee, no time charge.
+  Berlin, at a subscription rate of 0.35 EUR/kWh, no start fee, no time charge.
 - Wirelane (DEMOTENANT): the fleet's depot and partner stations in Berlin and Munich at the
   fleet rate of 0.29 EUR/kWh (plus the organisation's own points, which every partner
   covers).
@@ -32,7 +32,7 @@ NOT_ROAMING = "Stadtwerke Ladenetz"
 GPJOULE_REGION = (51.90, 7.80, 55.10, 14.95)  # (south, west, north, east)
 
 ROAMING = Pricing(markup_percent=20.0, start_fee=0.49)
-SUBSCRIPTION = Pricing(start_fee=0.0, per_kwh=0.39, per_minute=0.0)
+SUBSCRIPTION = Pricing(start_fee=0.0, per_kwh=0.35, per_minute=0.0)
 FLEET = Pricing(start_fee=0.0, per_kwh=0.29, per_minute=0.0)
 OPERATOR_APP = Pricing(start_fee=0.0, per_kwh=0.45, per_minute=0.03)
 
