@@ -214,27 +214,34 @@ class AccountBook:
                 name=_clean_name(name, info.title),
                 username=(credentials.username or "").strip() or None,
             )
-            options = dict(options or {})
-            self.keep_secrets(account.id, AccountSecrets(api_key=credentials.api_key,
-                                                         options=options))
-            try:
-                opened = await self._open_provider(account, options, credentials)
-            except BaseException:
-                self.store.delete(self._key(account.id))
-                raise
-            secrets = self.secrets(account.id)
-            if secrets.refresh_token is None and credentials.password:
-                # this back end gave nothing to resume with: the password is what resumes
-                secrets.password = credentials.password
-                self.keep_secrets(account.id, secrets)
-            username = getattr(opened, "username", None) or account.username
-            account = account.model_copy(update={"username": username})
+            account = await self._sign_in(account, credentials, dict(options or {}))
             self._accounts.append(account)
-            self._open[account.id] = opened
-            self._states[account.id] = AccountState(account_id=account.id,
-                                                    state=AccountStatus.READY)
             self._save()
         return account
+
+    async def _sign_in(self, account: Account, credentials: Credentials,
+                       options: dict[str, str]) -> Account:
+        self.keep_secrets(account.id, AccountSecrets(api_key=credentials.api_key,
+                                                     options=options))
+        try:
+            opened = await self._open_provider(account, options, credentials)
+        except BaseException:
+            self.store.delete(self._key(account.id))
+            raise
+        secrets = self.secrets(account.id)
+        if secrets.refresh_token is None and credentials.password:
+            # this back end gave nothing to resume with: the password is what resumes
+            secrets.password = credentials.password
+            self.keep_secrets(account.id, secrets)
+        username = getattr(opened, "username", None) or account.username
+        old = self._open.pop(account.id, None)
+        if old is not None:
+            with contextlib.suppress(Exception):
+                await old.close()
+        self._open[account.id] = opened
+        self._states[account.id] = AccountState(account_id=account.id,
+                                                state=AccountStatus.READY)
+        return account.model_copy(update={"username": username})
 
     async def remove(self, account_id: str) -> None:
         """Sign out of this account alone and forget it (its keyring entry too)."""
@@ -328,9 +335,12 @@ class AccountBook:
             wanted.append((name, url, demo, have))
 
         async def one(name, url, demo, have) -> Account | None:
-            if have is not None:
+            if have is not None and have.id in self._open and self._open[have.id].is_logged_in:
                 return have
             try:
+                if have is not None:
+                    async with self._lock:
+                        return await self._sign_in(have, demo.credentials, demo.options)
                 return await self.add(name, url, demo.credentials, demo.name,
                                       options=demo.options)
             except ProviderError as exc:

@@ -46,6 +46,7 @@ from services.provider import (
     ProgressCallback,
     ProviderError,
 )
+from services.providers.common.statistics import summed_statistics
 
 from .ids import evse_key, ns, split
 from .merging import Links, merge_stations
@@ -56,6 +57,8 @@ T = TypeVar("T")
 
 DEADLINE_S = 15.0  # one account's part of a search, detail or list at most
 CARDS_FRESH_S = 60.0  # an account's cards are read again after this long
+PRICE_READS_AT_ONCE = 8  # station details read at once to price one account's listing
+STATISTICS_FROM_SESSIONS = 5000  # merged sessions summed at most for the total
 
 # What a merged provider routes to its accounts; the rest needs an account chosen first
 # (adding a card, paying, a fleet) and is done on that account's own provider.
@@ -242,11 +245,17 @@ class MergedProvider(BaseProvider):
         for acc in searching:
             self._mark(acc, AccountStatus.LOADING)
 
+        want = query.offset + query.limit
+
         async def one(acc: str) -> tuple[list[Station], AccountFacts]:
+            began = self._clock()
             facts = asyncio.ensure_future(self._facts(acc))
             try:
                 page = await self._bounded(self.providers[acc].search_stations(wide))
-                return list(page.items), await facts
+                stations = list(page.items)
+                left = self.deadline_s - (self._clock() - began)
+                stations[:want] = await self._priced(acc, stations[:want], left)
+                return stations, await facts
             finally:
                 facts.cancel()
 
@@ -273,6 +282,38 @@ class MergedProvider(BaseProvider):
         finally:
             for t in tasks:
                 t.cancel()
+
+    async def _priced(self, acc: str, stations: list[Station], within_s: float) -> list[Station]:
+        """Stations whose listing carries no prices (some APIs price a station only when
+        asked for it), priced from the account's station detail where that answers in
+        ``within_s``; only for accounts that can start, the others' prices decide nothing."""
+        p = self.providers[acc]
+        if Capability.CHARGING not in p.capabilities or \
+                Capability.STATION_DETAIL not in p.capabilities:
+            return stations
+        unpriced = [i for i, s in enumerate(stations)
+                    if s.connectors and all(c.price is None for c in s.connectors)]
+        if not unpriced or within_s <= 0:
+            return stations
+        gate = asyncio.Semaphore(PRICE_READS_AT_ONCE)
+
+        async def detail(station: Station) -> Station:
+            async with gate:
+                return await p.get_station(station.id)
+
+        tasks = {asyncio.ensure_future(detail(stations[i])): i for i in unpriced}
+        done, pending = await asyncio.wait(tasks, timeout=within_s)
+        for t in pending:
+            t.cancel()
+        out = list(stations)
+        for t in done:
+            if t.exception() is not None:
+                continue
+            prices = {c.id: c.price for c in t.result().connectors}
+            i = tasks[t]
+            out[i] = out[i].model_copy(update={"connectors": [
+                c.model_copy(update={"price": prices.get(c.id)}) for c in out[i].connectors]})
+        return out
 
     async def search_stations(self, query: SearchQuery) -> Page[Station]:
         """Everything :meth:`search_progressive` finds, as one page. Only when every account
@@ -454,11 +495,12 @@ class MergedProvider(BaseProvider):
         )
 
     def _session_identity(self, s: ChargingSession):
-        key = evse_key(s.evse_id)
-        if key and s.started_at is not None:
-            # one physical session seen through two accounts of the same driver
-            return (key, s.started_at.replace(microsecond=0))
-        return s.id
+        # One session seen through two accounts of the same driver (not every API names
+        # the EVSE): started in the same second, with the same energy once it has ended.
+        if s.started_at is None:
+            return s.id
+        energy = "running" if s.state.is_active else round(s.energy_kwh, 2)
+        return (s.started_at.replace(microsecond=0), energy)
 
     async def _native_connector(self, account_id: str, connector_id: str) -> str:
         natives = self.links.connectors.get(connector_id)
@@ -556,9 +598,22 @@ class MergedProvider(BaseProvider):
     async def statistics(
         self, *, since: datetime | None = None, until: datetime | None = None
     ) -> Statistics:
-        """The sum over every account (each back end counts the sessions it bills)."""
-        return total_statistics((await self.statistics_by_account(since=since,
-                                                                  until=until)).values())
+        """The total over every account, summed from the merged history (a session two
+        accounts both show counts once); beyond ``STATISTICS_FROM_SESSIONS`` sessions, the
+        sum of what each back end reports."""
+        sessions: list[ChargingSession] = []
+        page = None
+        while page is None or not page.is_last:
+            page = await self.history(offset=len(sessions), limit=200, since=since,
+                                      until=until)
+            sessions.extend(page.items)
+            if len(sessions) >= STATISTICS_FROM_SESSIONS or not page.items:
+                by_account = await self.statistics_by_account(since=since, until=until)
+                return total_statistics(by_account.values())
+        total = summed_statistics(sessions)
+        total.co2_saved_kg = round(sum(s.co2_saved_kg or 0.0 for s in sessions
+                                       if not s.state.is_active), 3)
+        return total
 
     async def documents(self, *, offset: int = 0, limit: int = 20) -> Page[Document]:
         def fetcher(acc: str):
