@@ -550,9 +550,10 @@ class MergedProvider(BaseProvider):
         async for s in p.follow_session(native):
             yield self._session_out(acc, s)
 
-    async def stop_charging(self, session_id: str) -> ChargingSession:
+    async def stop_charging(self, session_id: str, **options) -> ChargingSession:
+        """``options`` as the account's provider takes them (a stop's ``timeout_s``)."""
         acc, p, native = self.provider_of(session_id, "session_id")
-        return self._session_out(acc, await p.stop_charging(native))
+        return self._session_out(acc, await p.stop_charging(native, **options))
 
     async def active_sessions(self) -> list[ChargingSession]:
         got = await self._each(self._with(Capability.CHARGING), lambda _, p: p.active_sessions())
