@@ -76,7 +76,7 @@ async def test_a_login_the_back_end_no_longer_takes_resumes_signed_out(core_url,
     be = await _add(first, core_url, "beenergised")
     await first.close()
     entry = json.loads(keyring.data[("voltra", "account:" + be.id)])
-    entry["refresh_token"] = "no-such-token"  # noqa: S105 - a token the core never issued
+    entry["refresh_token"] = "no-such-token"  # never issued by the core
     keyring.data[("voltra", "account:" + be.id)] = json.dumps(entry)
     second = _book(tmp_path / "a.json", keyring)
     opened = await second.resume()

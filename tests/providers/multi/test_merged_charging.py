@@ -89,7 +89,7 @@ async def _target(merged, control):
 
 async def test_start_on_the_cheapest_account_shows_in_merged_history(book, simulated_chargers):
     merged = book.merged()
-    station, connector = await _target(merged, simulated_chargers)
+    _station, connector = await _target(merged, simulated_chargers)
     account_id, card_id = await merged.cheapest_start(connector.id)
     capable = [o for o in connector.offers if o.can_start]
     assert account_id == capable[0].account_id

@@ -144,7 +144,9 @@ async def test_a_backend_that_is_down_is_marked_and_the_others_answer(book, core
             side_effect=httpx.ConnectError("connection refused"))
         mock.route().pass_through()
         states_seen = []
-        async for stations, states in merged.search_progressive(NEAR_BERLIN):
+        stations = []
+        async for so_far, states in merged.search_progressive(NEAR_BERLIN):
+            stations = so_far
             states_seen.append(states)
     final = states_seen[-1]
     assert states_seen[0][down.id].state is AccountStatus.LOADING
