@@ -35,6 +35,8 @@ def _matching_ids_sql(flt: StationFilter, params: list[Any]) -> str:
     if flt.operator_ids:
         parts.append(f"operator_id IN ({','.join('?' * len(flt.operator_ids))})")
         params.extend(flt.operator_ids)
+    if flt.coverage_sql is not None:
+        parts.append(flt.coverage_sql)
     return "SELECT id FROM station_rtree WHERE " + (" AND ".join(parts) or "1")
 
 

@@ -41,7 +41,7 @@ from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
 from services.core.api.beenergised import parsers, renderers
-from services.core.api.beenergised.context import core, optional_viewer, viewer
+from services.core.api.beenergised.context import core, offer, optional_viewer, viewer
 from services.core.api.beenergised.renderers import rate_option as rate_option_dict
 from services.core.api.beenergised.station_types import (
     Parents,
@@ -53,7 +53,7 @@ from services.core.api.beenergised.userdata import DEFAULT_LIMIT, MAX_LIMIT, pag
 from services.core.api.graphql import errors
 from services.core.domain.auth import REFRESH_TTL, SESSION_TTL
 from services.core.domain.tariffs import CO2_KG_PER_KWH
-from services.core.services import lookups
+from services.core.services import lookups, offers
 from services.core.store.station_filter import FilterError, StationFilter
 
 MAX_RADIUS_KM = 1000.0
@@ -106,12 +106,21 @@ async def _user_id(info: GraphQLResolveInfo) -> int | None:
     return me.user_id if me else None
 
 
+async def _sold(info: GraphQLResolveInfo) -> Parents:
+    """The operation's parents, pricing and covering as this API's offer does."""
+    parents = parents_of(info)
+    parents.offer = await offer(info)
+    return parents
+
+
 # ------------------------------------------------------------------ stations
 
 
 def _cps_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
               location: tuple[float, float, float] | None, ordered: bool,
               tag_id: str | None, user_id: int | None, parents: Parents) -> dict:
+    if parents.offer is not None:
+        flt = flt.covering(parents.offer.coverage)
     page = lookups.stations_page(conn, flt=flt, offset=offset, limit=limit,
                                  location=location, ordered=ordered, tag_id=tag_id)
     return paged(prepare_cps(conn, page.items, user_id, parents), page.total, limit, offset)
@@ -125,7 +134,7 @@ async def resolve_cps_paged(_obj: Any, info: GraphQLResolveInfo, pagination: dic
     flt = station_filter(filter, freeOfCharge)
     return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=None,
                                ordered=False, tag_id=tag_arg(tagId),
-                               user_id=await _user_id(info), parents=parents_of(info))
+                               user_id=await _user_id(info), parents=await _sold(info))
 
 
 @query.field("cpsPagedLocationBased")
@@ -140,18 +149,20 @@ async def resolve_cps_location(_obj: Any, info: GraphQLResolveInfo,
     flt = station_filter(filter, freeOfCharge)
     return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=where,
                                ordered=ordered, tag_id=tag_arg(tagId),
-                               user_id=await _user_id(info), parents=parents_of(info))
+                               user_id=await _user_id(info), parents=await _sold(info))
 
 
 def _cp(conn: sqlite3.Connection, uuid: str, user_id: int | None, parents: Parents
         ) -> dict | None:
     row = lookups.station_by_uuid(conn, uuid)
-    return prepare_cps(conn, [row], user_id, parents)[0] if row else None
+    if not offers.covers(parents.offer, row):
+        return None
+    return prepare_cps(conn, [row], user_id, parents)[0]
 
 
 @query.field("cp")
 async def resolve_cp(_obj: Any, info: GraphQLResolveInfo, id: str, **_ignored: Any) -> dict:
-    found = await core(info).db(_cp, str(id), await _user_id(info), parents_of(info))
+    found = await core(info).db(_cp, str(id), await _user_id(info), await _sold(info))
     if found is None:
         raise errors.not_found("Cp", id, field="id")
     return found
@@ -272,6 +283,8 @@ def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | 
     if found is None:
         return None
     row, station = found
+    if not offers.covers(parents.offer, station):
+        return None
     cp = prepare_cps(conn, [station], user_id, parents)[0]
     # The connector object inside its Cp, so connector.cp.connectors shows the same data.
     return next(c for c in cp["_connectors"] if c["id"] == row["id"])
@@ -281,7 +294,7 @@ def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | 
 async def resolve_connector(_obj: Any, info: GraphQLResolveInfo, id: str,
                             **_ignored: Any) -> dict:
     found = await core(info).db(_connector, cid=connector_id_arg(id),
-    user_id=await _user_id(info), parents=parents_of(info))
+    user_id=await _user_id(info), parents=await _sold(info))
     if found is None:
         raise errors.not_found("Connector", id, field="id")
     return found
@@ -291,7 +304,7 @@ async def resolve_connector(_obj: Any, info: GraphQLResolveInfo, id: str,
 async def resolve_connector_by_evse(_obj: Any, info: GraphQLResolveInfo, evseId: str,
                                     **_ignored: Any) -> dict:
     found = await core(info).db(_connector, evse=evseId,
-    user_id=await _user_id(info), parents=parents_of(info))
+    user_id=await _user_id(info), parents=await _sold(info))
     if found is None:
         raise errors.not_found("Connector with EVSE ID", evseId, field="evseId")
     return found

@@ -39,9 +39,10 @@ from services.core.api.beenergised.context import absolute_url, optional_viewer
 from services.core.api.graphql.execution import context_only, plain_leaf
 from services.core.api.graphql.loaders import loader
 from services.core.domain.favourites import favoured_among
+from services.core.domain.offers import Offer
 from services.core.domain.status import simple_connector, simple_cp
 from services.core.domain.tariffs import price_summary
-from services.core.services import lookups
+from services.core.services import lookups, offers
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -66,6 +67,7 @@ class Parents:
 
     cps: dict[int, dict[str, Any]] = field(default_factory=dict)
     sites: dict[int, dict[str, Any]] = field(default_factory=dict)
+    offer: Offer | None = None  # prices connectors as this API sells them
 
 
 def parents_of(info: GraphQLResolveInfo) -> Parents:
@@ -86,7 +88,7 @@ def prepare_cps(conn: sqlite3.Connection, rows: list[dict[str, Any]], user_id: i
         parents.sites.update((s["id"], s) for s in lookups.sites_by_ids(conn, missing))
     favoured = favoured_among(conn, user_id, ids) if user_id is not None else set()
     for row in rows:
-        row["_connectors"] = connectors.get(row["id"], [])
+        row["_connectors"] = offers.priced(parents.offer, connectors.get(row["id"], []))
         row.setdefault("is_favoured", row["id"] in favoured)
         parents.cps[row["id"]] = row
     return rows
