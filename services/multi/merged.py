@@ -535,8 +535,10 @@ class MergedProvider(BaseProvider):
         """Started by the card's account, at that account's id of the connector."""
         acc, p, native_card = self.provider_of(card_id, "card_id")
         native_connector = await self._native_connector(acc, connector_id)
+        # limits only when set: not every provider takes them
+        extra = {"limits": limits} if limits is not None else {}
         session = await p.start_charging(native_connector, native_card, progress=progress,
-                                         timeout_s=timeout_s, limits=limits)
+                                         timeout_s=timeout_s, **extra)
         out = self._session_out(acc, session)
         self._started.add(out.id)
         return out

@@ -80,21 +80,32 @@ async def test_merged_search_has_one_connector_per_evse_id(book, merged):
         for s in items:
             for c in s.connectors:
                 listed_by.setdefault(evse_key(c.evse_id), set()).add(acc)
+    for s in stations:
+        for c in s.connectors:
+            assert {o.account_id for o in c.offers} == listed_by[evse_key(c.evse_id)]
     nearest = stations[0]
-    for c in nearest.connectors:
-        assert {o.account_id for o in c.offers} == listed_by[evse_key(c.evse_id)]
-    assert len({o.account_id for o in nearest.connectors[0].offers}) >= 3
+    # around Berlin the back ends' coverage overlaps: some connector is sold by three
+    assert max(len(c.offers) for s in stations for c in s.connectors) >= 3
     # ids route back: the station opens as every account shows it
     detail = await merged.get_station(nearest.id)
     assert detail.id == nearest.id
     assert [c.id for c in detail.connectors] == [c.id for c in nearest.connectors]
 
 
+async def _shared_station(merged):
+    """The nearest station that at least three accounts sell at different prices."""
+    for s in (await merged.search_stations(NEAR_BERLIN)).items:
+        totals = {o.account_id: o.typical_cost.total
+                  for o in s.connectors[0].offers if o.typical_cost is not None}
+        if len(totals) >= 3 and len(set(totals.values())) >= 3:
+            return await merged.get_station(s.id)
+    raise AssertionError("no station near Berlin sold by three accounts at three prices")
+
+
 async def test_offers_are_each_accounts_tariff_priced_for_the_typical_session(book, merged):
-    stations = (await merged.search_stations(NEAR_BERLIN)).items
-    station = await merged.get_station(stations[0].id)
+    station = await _shared_station(merged)
     typical = TypicalSession(energy_kwh=30, minutes=45)
-    checked = 0
+    checked = set()
     for c in station.connectors:
         totals = [o.typical_cost.total for o in c.offers if o.typical_cost is not None]
         assert totals == sorted(totals)  # cheapest first
@@ -108,8 +119,11 @@ async def test_offers_are_each_accounts_tariff_priced_for_the_typical_session(bo
                 continue
             assert o.tariff == own.price
             assert o.typical_cost.total == typical_cost(own.price, typical).total
-            checked += 1
-    assert checked >= 3
+            checked.add(o.account_id)
+    assert len(checked) >= 3
+    # each back end's own price list (roaming mark-up, subscription, base price)
+    first = station.connectors[0]
+    assert len({o.typical_cost.total for o in first.offers if o.typical_cost}) >= 3
     # a longer typical session is priced again for every account
     longer = TypicalSession(energy_kwh=60, minutes=90, parking_minutes=30)
     offers = await merged.offers_for(station, longer)
@@ -120,8 +134,7 @@ async def test_offers_are_each_accounts_tariff_priced_for_the_typical_session(bo
 
 
 async def test_only_accounts_that_can_start_are_offered_for_a_start(book, merged):
-    stations = (await merged.search_stations(NEAR_BERLIN)).items
-    station = await merged.get_station(stations[0].id)
+    station = await _shared_station(merged)
     offers = station.connectors[0].offers
     by_account = {o.account_id: o for o in offers}
     for acc, p in book.providers().items():
