@@ -32,6 +32,7 @@ from services.models import (
     Station,
     Statistics,
     StatusChange,
+    Tariff,
     TypicalSession,
 )
 from services.provider import (
@@ -58,6 +59,7 @@ T = TypeVar("T")
 DEADLINE_S = 15.0  # one account's part of a search, detail or list at most
 CARDS_FRESH_S = 60.0  # an account's cards are read again after this long
 PRICE_READS_AT_ONCE = 8  # station details read at once to price one account's listing
+PRICES_FRESH_S = 600.0  # a price read that way is used for this long (prices change rarely)
 STATISTICS_FROM_SESSIONS = 5000  # merged sessions summed at most for the total
 
 # What a merged provider routes to its accounts; the rest needs an account chosen first
@@ -114,6 +116,8 @@ class MergedProvider(BaseProvider):
             a: self._initial_state(a) for a in self.accounts
         }
         self._cards: dict[str, tuple[float, tuple[Card, ...]]] = {}
+        # (account, station) -> when read, connector id -> price: for listings without prices
+        self._prices: dict[tuple[str, str], tuple[float, dict[str, Tariff | None]]] = {}
         self._started: set[str] = set()  # merged ids of sessions started here
         self._history = MergedPages(
             lambda s: s.started_at or s.ended_at, self._session_identity,
@@ -291,10 +295,19 @@ class MergedProvider(BaseProvider):
         if Capability.CHARGING not in p.capabilities or \
                 Capability.STATION_DETAIL not in p.capabilities:
             return stations
-        unpriced = [i for i, s in enumerate(stations)
-                    if s.connectors and all(c.price is None for c in s.connectors)]
+        now = self._clock()
+        out = list(stations)
+        unpriced = []
+        for i, s in enumerate(stations):
+            if not s.connectors or any(c.price is not None for c in s.connectors):
+                continue
+            kept = self._prices.get((acc, s.id))
+            if kept is not None and now - kept[0] < PRICES_FRESH_S:
+                out[i] = _with_prices(s, kept[1])
+            else:
+                unpriced.append(i)
         if not unpriced or within_s <= 0:
-            return stations
+            return out
         gate = asyncio.Semaphore(PRICE_READS_AT_ONCE)
 
         async def detail(station: Station) -> Station:
@@ -305,14 +318,13 @@ class MergedProvider(BaseProvider):
         done, pending = await asyncio.wait(tasks, timeout=within_s)
         for t in pending:
             t.cancel()
-        out = list(stations)
         for t in done:
             if t.exception() is not None:
                 continue
-            prices = {c.id: c.price for c in t.result().connectors}
             i = tasks[t]
-            out[i] = out[i].model_copy(update={"connectors": [
-                c.model_copy(update={"price": prices.get(c.id)}) for c in out[i].connectors]})
+            prices = {c.id: c.price for c in t.result().connectors}
+            self._prices[(acc, stations[i].id)] = (now, prices)
+            out[i] = _with_prices(out[i], prices)
         return out
 
     async def search_stations(self, query: SearchQuery) -> Page[Station]:
@@ -635,6 +647,11 @@ class MergedProvider(BaseProvider):
     async def login(self, credentials) -> Profile:
         raise NotSupported("Sign in to each charging service in Account -> Charging services.",
                            detail="merged: login")
+
+
+def _with_prices(station: Station, prices: dict[str, Tariff | None]) -> Station:
+    return station.model_copy(update={"connectors": [
+        c.model_copy(update={"price": prices.get(c.id)}) for c in station.connectors]})
 
 
 def total_statistics(parts: Iterable[Statistics]) -> Statistics:
