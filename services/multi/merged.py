@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from datetime import datetime
@@ -55,6 +56,7 @@ from .offers import AccountFacts, cheapest_start_offer, ranked
 from .paging import MergedPages
 
 T = TypeVar("T")
+log = logging.getLogger("voltra.multi")
 
 DEADLINE_S = 15.0  # one account's part of a search, detail or list at most
 CARDS_FRESH_S = 60.0  # an account's cards are read again after this long
@@ -84,13 +86,17 @@ ROUTED = frozenset(
         Capability.SITES,
     }
 )
-ERRORS = (ProviderError, TimeoutError)
+# What one account may fail with without failing the others: a provider's typed errors, its
+# deadline, and anything unforeseen from one back end's answers (logged as a bug).
+ERRORS = (Exception,)
 
 
 def _message(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError):
         return "This charging service did not answer in time."
-    return getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if isinstance(exc, ProviderError):
+        return exc.message
+    return "This charging service gave an answer Voltra could not read."
 
 
 class MergedProvider(BaseProvider):
@@ -152,6 +158,8 @@ class MergedProvider(BaseProvider):
                                                 detail=detail)
 
     def _failed(self, account_id: str, exc: BaseException) -> None:
+        if not isinstance(exc, ProviderError | TimeoutError):
+            log.error("%s failed unexpectedly", account_id, exc_info=exc)
         status = (AccountStatus.SIGNED_OUT if isinstance(exc, NotAuthenticated)
                   else AccountStatus.FAILED)
         self._mark(account_id, status, _message(exc))
@@ -277,10 +285,8 @@ class MergedProvider(BaseProvider):
                     if exc is None:
                         results[acc], facts[acc] = t.result()
                         self._mark(acc, AccountStatus.READY)
-                    elif isinstance(exc, ERRORS):
-                        self._failed(acc, exc)
                     else:
-                        raise exc
+                        self._failed(acc, exc)
                 merged = self._merge(results, facts)
                 yield merged[query.offset : query.offset + query.limit], self.states()
         finally:
