@@ -107,7 +107,7 @@ class AccountBook:
         self._accounts: list[Account] = self._load()
         self._open: dict[str, ChargingProvider] = {}
         self._states: dict[str, AccountState] = {}
-        self._lock = asyncio.Lock()
+        self._reserved: set[str] = set()
 
     # ---------------------------------------------------------------- the list
 
@@ -172,7 +172,7 @@ class AccountBook:
     # ---------------------------------------------------------------- sign in and out
 
     def _new_id(self, provider: str) -> str:
-        used = {a.id for a in self._accounts}
+        used = {a.id for a in self._accounts} | self._reserved
         n = 1
         while f"{provider}-{n}" in used:
             n += 1
@@ -206,17 +206,20 @@ class AccountBook:
         if not base_url.startswith(("http://", "https://")):
             raise InvalidInput("The address must start with http:// or https://.",
                                field="base_url")
-        async with self._lock:
-            account = Account(
-                id=self._new_id(provider),
-                provider=provider,
-                base_url=base_url,
-                name=_clean_name(name, info.title),
-                username=(credentials.username or "").strip() or None,
-            )
+        account = Account(
+            id=self._new_id(provider),
+            provider=provider,
+            base_url=base_url,
+            name=_clean_name(name, info.title),
+            username=(credentials.username or "").strip() or None,
+        )
+        self._reserved.add(account.id)  # several sign-ins may run at once
+        try:
             account = await self._sign_in(account, credentials, dict(options or {}))
-            self._accounts.append(account)
-            self._save()
+        finally:
+            self._reserved.discard(account.id)
+        self._accounts.append(account)
+        self._save()
         return account
 
     async def _sign_in(self, account: Account, credentials: Credentials,
@@ -339,16 +342,20 @@ class AccountBook:
                 return have
             try:
                 if have is not None:
-                    async with self._lock:
-                        return await self._sign_in(have, demo.credentials, demo.options)
+                    return await self._sign_in(have, demo.credentials, demo.options)
                 return await self.add(name, url, demo.credentials, demo.name,
                                       options=demo.options)
             except ProviderError as exc:
                 log.warning("demo sign-in to %s failed: %s", name, exc.code)
                 return None
 
-        got = await asyncio.gather(*(one(*w) for w in wanted))
-        return [a for a in got if a is not None]
+        got = [a for a in await asyncio.gather(*(one(*w) for w in wanted)) if a is not None]
+        # sign-ins end in any order; the list keeps the registry's
+        ids = [a.id for a in got]
+        self._accounts = [a for a in self._accounts if a.id not in ids] + [
+            next(a for a in self._accounts if a.id == i) for i in ids]
+        self._save()
+        return got
 
     def merged(self, *, typical: TypicalSession | None = None, **kw) -> MergedProvider:
         """One provider over the accounts opened in this run, in the list's order."""

@@ -21,6 +21,7 @@ from services.models import (
 )
 from services.multi.accounts import AccountBook
 from services.multi.ids import evse_key, split
+from services.multi.merged import MergedProvider
 from services.multi.pricing import typical_cost
 from services.provider import Capability
 from services.registry import implemented_providers
@@ -217,3 +218,18 @@ async def test_cards_history_statistics_and_documents_carry_their_account(book, 
     docs = await merged.documents(limit=5)
     assert docs.items and all(d.account_id and d.id.startswith(d.account_id + ":")
                               for d in docs.items)
+
+
+async def test_live_status_arrives_under_the_merged_connector_ids(book):
+    # Wirelane first: it reads every watched connector's status at once (others push changes)
+    order = sorted(book.accounts(), key=lambda a: a.provider != "wirelane")
+    merged = MergedProvider([(a, book.providers()[a.id]) for a in order])
+    stations = (await merged.search_stations(NEAR_BERLIN)).items
+    station = next(s for s in stations if order[0].id in merged.links.stations[s.id])
+    wanted = [c.id for c in station.connectors]
+    stream = merged.watch_status(wanted)
+    try:
+        change = await asyncio.wait_for(anext(stream), 60)
+    finally:
+        await stream.aclose()
+    assert change.connector_id in wanted
