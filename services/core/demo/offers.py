@@ -20,7 +20,7 @@ import sqlite3
 
 from services.core.demo.partners import DEMO_OPERATOR, DEMO_PARTNERS, DemoPartner
 from services.core.domain.offers import Coverage, Offer, Pricing
-from services.core.store import offers as offer_store
+from services.core.services.offers import set_offer
 from services.core.store.db import transaction
 from services.core.store.geo import haversine_m
 
@@ -98,7 +98,7 @@ def seed_offers(conn: sqlite3.Connection) -> None:
     """Store the demo offers (part of the demo seed's transaction)."""
     with transaction(conn):
         for offer in demo_offers(conn):
-            offer_store.save(conn, offer)
+            set_offer(conn, offer)
 
 
 def ensure_demo_offers(conn: sqlite3.Connection) -> bool:

@@ -134,10 +134,13 @@ def connector(conn: sqlite3.Connection, *, connector_id: int | None = None,
     return row, station_store.station_by_id(conn, row["station_id"])
 
 
-def connectors_page(conn: sqlite3.Connection, *, offset: int, limit: int
-                    ) -> tuple[list[int], int, list[dict[str, Any]]]:
-    """(connector ids of the page, total, their stations)."""
-    ids, total = connector_ids_paged(conn, offset=offset, limit=limit)
+def connectors_page(conn: sqlite3.Connection, *, offset: int, limit: int,
+                    offer: Offer | None = None
+                    ) -> tuple[list[int], int, list[dict[str, Any]]]:  # fmt: skip
+    """(connector ids of the page among the stations ``offer`` covers, total, their
+    stations)."""
+    ids, total = connector_ids_paged(conn, offset=offset, limit=limit,
+                                     coverage=offer.coverage if offer else None)
     rows = connector_store.connectors_by_ids(conn, ids)
     station_ids = list({r["station_id"] for r in rows})
     return ids, total, station_store.stations_by_ids(conn, station_ids)

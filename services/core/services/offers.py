@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from services.core.domain.offers import Offer, priced_connector
+from services.core.domain.offers import Offer, check, priced_connector
 from services.core.domain.partners import Principal
 from services.core.store import offers as offer_store
 
@@ -32,6 +32,13 @@ def offer_for(conn: sqlite3.Connection, api: str, principal: Principal | None = 
     return replace(offer, coverage=replace(
         cov, operator_ids=cov.operator_ids | {principal.operator_id},
         excluded_operator_ids=cov.excluded_operator_ids - {principal.operator_id}))
+
+
+def set_offer(conn: sqlite3.Connection, offer: Offer) -> int:
+    """Make ``offer`` its audience's offer (checked first: BadInput names a field that
+    cannot mean anything); returns its id."""
+    check(offer)
+    return offer_store.save(conn, offer)
 
 
 async def of_caller(core: Core, api: str, principal: Principal | None = None) -> Offer | None:

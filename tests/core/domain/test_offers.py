@@ -142,3 +142,24 @@ def test_a_partner_always_covers_its_own_operator(demo: sqlite3.Connection) -> N
 def test_without_offers_every_station_is_sold_at_its_base_price(conn: sqlite3.Connection
                                                                 ) -> None:  # fmt: skip
     assert offer_for(conn, "gpjoule", None) is None
+
+
+def test_an_offer_is_stored_and_read_back_per_audience(conn: sqlite3.Connection) -> None:
+    from services.core.services.offers import set_offer
+
+    conn.execute("INSERT INTO operators(id, name, party_id, country) VALUES (1, 'Op', 'OPX', 'DE')")
+    api_wide = Offer("gpjoule", "Everyone", pricing=Pricing(markup_percent=5))
+    own = Offer("gpjoule", "Own", partner_id=None, coverage=Coverage(
+        operator_ids=frozenset({1}), regions=((52.0, 13.0, 53.0, 14.0),)),
+        pricing=Pricing(per_kwh=0.3, start_fee=0.0))
+    set_offer(conn, api_wide)
+    stored = offer_for(conn, "gpjoule", None)
+    assert stored is not None and stored.name == "Everyone" and stored.pricing == api_wide.pricing
+    set_offer(conn, own)  # replaces the API's offer: one per audience
+    again = offer_for(conn, "gpjoule", None)
+    assert again is not None and (again.name, again.coverage, again.pricing) == (
+        "Own", own.coverage, own.pricing)
+    with pytest.raises(BadInput) as err:
+        set_offer(conn, Offer("gpjoule", "Bad", pricing=Pricing(start_fee=-1)))
+    assert err.value.field == "start_fee"
+    assert offer_for(conn, "gpjoule", None) == again

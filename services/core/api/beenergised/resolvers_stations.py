@@ -181,6 +181,8 @@ async def resolve_delete_cp(_obj: Any, info: GraphQLResolveInfo, id: str) -> dic
 def _sites_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
                 location: tuple[float, float, float] | None, user_id: int | None,
                 parents: Parents) -> dict:
+    if parents.offer is not None:
+        flt = flt.covering(parents.offer.coverage)
     page = lookups.sites_page(conn, flt=flt, offset=offset, limit=limit, location=location)
     return paged(prepare_sites(conn, page.items, user_id, parents), page.total, limit, offset)
 
@@ -192,7 +194,7 @@ async def resolve_sites_paged(_obj: Any, info: GraphQLResolveInfo,
     limit, offset = page_args(pagination)
     return await core(info).db(_sites_page, flt=station_filter(filter, None), limit=limit,
                                offset=offset, location=None,
-                               user_id=await _user_id(info), parents=parents_of(info))
+                               user_id=await _user_id(info), parents=await _sold(info))
 
 
 @query.field("sitesPagedLocationBased")
@@ -203,13 +205,18 @@ async def resolve_sites_location(_obj: Any, info: GraphQLResolveInfo,
     where = location_arg(location)
     return await core(info).db(_sites_page, flt=station_filter(filter, None), limit=limit,
                                offset=offset, location=where,
-                               user_id=await _user_id(info), parents=parents_of(info))
+                               user_id=await _user_id(info), parents=await _sold(info))
 
 
 def _site(conn: sqlite3.Connection, uuid: str, user_id: int | None, parents: Parents
           ) -> dict | None:
     row = lookups.site_by_uuid(conn, uuid)
-    return prepare_sites(conn, [row], user_id, parents)[0] if row else None
+    if row is None:
+        return None
+    site = prepare_sites(conn, [row], user_id, parents)[0]
+    # A site exists for this API where it sells one of the site's stations.
+    sold_everywhere = parents.offer is None or parents.offer.coverage.is_everything
+    return site if site["_cps"] or sold_everywhere else None
 
 
 @query.field("site")
@@ -217,7 +224,7 @@ async def resolve_site(_obj: Any, info: GraphQLResolveInfo, id: str | None = Non
                        **_ignored: Any) -> dict:
     if not id:
         raise errors.bad_input("id", "the site id (uuid) is required")
-    found = await core(info).db(_site, id, await _user_id(info), parents_of(info))
+    found = await core(info).db(_site, id, await _user_id(info), await _sold(info))
     if found is None:
         raise errors.not_found("Site", id, field="id")
     return found
@@ -249,7 +256,7 @@ async def resolve_locations_paged(_obj: Any, info: GraphQLResolveInfo,
     limit, offset = page_args(pagination)
     return await core(info).db(_locations_page, flt=station_filter(filter, None), limit=limit,
                                offset=offset, location=None,
-                               user_id=await _user_id(info), parents=parents_of(info))
+                               user_id=await _user_id(info), parents=await _sold(info))
 
 
 @query.field("locationsLocationBased")
@@ -261,7 +268,7 @@ async def resolve_locations_location(_obj: Any, info: GraphQLResolveInfo,
     where = location_arg(location)
     return await core(info).db(_locations_page, flt=station_filter(filter, None), limit=limit,
                                offset=offset, location=where,
-                               user_id=await _user_id(info), parents=parents_of(info))
+                               user_id=await _user_id(info), parents=await _sold(info))
 
 
 # ------------------------------------------------------------------ connectors
@@ -312,7 +319,8 @@ async def resolve_connector_by_evse(_obj: Any, info: GraphQLResolveInfo, evseId:
 
 def _connectors_page(conn: sqlite3.Connection, *, limit: int, offset: int,
                      user_id: int | None, parents: Parents) -> dict:
-    ids, total, station_rows = lookups.connectors_page(conn, offset=offset, limit=limit)
+    ids, total, station_rows = lookups.connectors_page(conn, offset=offset, limit=limit,
+                                                       offer=parents.offer)  # fmt: skip
     stations = prepare_cps(conn, station_rows, user_id, parents)
     by_id = {c["id"]: c for cp in stations for c in cp["_connectors"]}
     return paged([by_id[i] for i in ids if i in by_id], total, limit, offset)
@@ -323,7 +331,7 @@ async def resolve_connectors_paged(_obj: Any, info: GraphQLResolveInfo,
                                    pagination: dict | None = None, **_ignored: Any) -> dict:
     limit, offset = page_args(pagination)
     return await core(info).db(_connectors_page, limit=limit, offset=offset,
-    user_id=await _user_id(info), parents=parents_of(info))
+    user_id=await _user_id(info), parents=await _sold(info))
 
 
 # ------------------------------------------------------------------ filters, capabilities

@@ -98,7 +98,8 @@ def prepare_sites(conn: sqlite3.Connection, sites: list[dict[str, Any]],
                   user_id: int | None, parents: Parents) -> list[dict[str, Any]]:
     """Attach each site's stations (prepared as above) as ``_cps``."""
     parents.sites.update((s["id"], s) for s in sites)
-    by_site = lookups.stations_of_sites(conn, [s["id"] for s in sites])
+    by_site = {site: [cp for cp in cps if offers.covers(parents.offer, cp)] for site, cps in
+               lookups.stations_of_sites(conn, [s["id"] for s in sites]).items()}
     prepare_cps(conn, [cp for s in sites for cp in by_site.get(s["id"], [])], user_id, parents)
     for site in sites:
         site["_cps"] = by_site.get(site["id"], [])
@@ -150,7 +151,7 @@ def resolve_cp_connectors(row: dict, info: GraphQLResolveInfo) -> Any:
 
 async def _load_connectors(row: dict, info: GraphQLResolveInfo) -> list[dict]:
     found = await loader(info, "connectors_of_station", _connectors_batch).load(row["id"])
-    row["_connectors"] = found or []
+    row["_connectors"] = offers.priced(parents_of(info).offer, found or [])
     parents_of(info).cps.setdefault(row["id"], row)
     return row["_connectors"]
 
@@ -506,7 +507,9 @@ def resolve_site_cps(row: dict, info: GraphQLResolveInfo) -> Any:
 
 async def _site_cps_later(row: dict, info: GraphQLResolveInfo) -> list[dict]:
     cps = await loader(info, "site_stations", _site_stations_batch).load(row["id"]) or []
-    parents_of(info).sites.setdefault(row["id"], row)
+    parents = parents_of(info)
+    cps = [cp for cp in cps if offers.covers(parents.offer, cp)]
+    parents.sites.setdefault(row["id"], row)
     row["_cps"] = cps
     return cps
 
