@@ -369,9 +369,17 @@ class MergedProvider(BaseProvider):
         if evses and others:
             found = await self._each(others, lambda _, p: p.station_by_evse_id(evses[0]))
             got.update(found)
+        acc, _, native = self.provider_of(station_id, "station_id")
+        if acc in got:
+            self.links.add_station(station_id, acc, native)  # the id asked for stays its id
         facts = dict(zip(got, await asyncio.gather(*(self._facts(a) for a in got)), strict=True))
         merged = self._merge({a: [s] for a, s in got.items()}, facts)
         wanted = next((s for s in merged if s.id == station_id), merged[0])
+        if wanted.id != station_id:
+            # known under another merged id from an earlier search: both route here
+            for a, n in self.links.stations.get(wanted.id, {}).items():
+                self.links.add_station(station_id, a, n)
+            wanted.id = station_id
         return wanted
 
     async def station_by_evse_id(self, evse_id: str) -> Station:

@@ -233,3 +233,15 @@ async def test_live_status_arrives_under_the_merged_connector_ids(book):
     finally:
         await stream.aclose()
     assert change.connector_id in wanted
+
+
+async def test_a_station_opened_without_a_search_shows_every_account_that_sells_it(book):
+    gp = next(a for a in book.accounts() if a.provider == "gpjoule")
+    own = (await book.providers()[gp.id].search_stations(NEAR_BERLIN)).items[0]
+    merged = book.merged()  # nothing searched yet: only the id says where it is from
+    station = await merged.get_station(f"{gp.id}:{own.id}")
+    assert station.id == f"{gp.id}:{own.id}"
+    sellers = {o.account_id for c in station.connectors for o in c.offers}
+    looked_up = {a for a, p in book.providers().items()
+                 if Capability.EVSE_LOOKUP in p.capabilities}
+    assert gp.id in sellers and sellers & looked_up  # found by EVSE ID at the others
