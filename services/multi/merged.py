@@ -262,8 +262,16 @@ class MergedProvider(BaseProvider):
         async def one(acc: str) -> tuple[list[Station], AccountFacts]:
             began = self._clock()
             facts = asyncio.ensure_future(self._facts(acc))
+            search = asyncio.ensure_future(self.providers[acc].search_stations(wide))
+            search.add_done_callback(_retrieved)
             try:
-                page = await self._bounded(self.providers[acc].search_stations(wide))
+                try:
+                    # past the deadline the search goes on unawaited: a back end that
+                    # loads a catalogue first answers the next search from it
+                    page = await asyncio.wait_for(asyncio.shield(search), self.deadline_s)
+                except asyncio.CancelledError:
+                    search.cancel()  # nobody wants these results any more
+                    raise
                 stations = list(page.items)
                 left = self.deadline_s - (self._clock() - began)
                 stations[:want] = await self._priced(acc, stations[:want], left)
@@ -661,6 +669,12 @@ class MergedProvider(BaseProvider):
     async def login(self, credentials) -> Profile:
         raise NotSupported("Sign in to each charging service in Account -> Charging services.",
                            detail="merged: login")
+
+
+def _retrieved(task: asyncio.Future) -> None:
+    # an abandoned search's failure is expected, not "never retrieved"
+    if not task.cancelled():
+        task.exception()
 
 
 def _with_prices(station: Station, prices: dict[str, Tariff | None]) -> Station:

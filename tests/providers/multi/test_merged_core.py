@@ -20,12 +20,14 @@ from services.models import (
     TypicalSession,
 )
 from services.multi.accounts import AccountBook
+from services.multi.demo import DEMO_LOGINS, core_url_for
 from services.multi.ids import evse_key, split
 from services.multi.merged import MergedProvider
 from services.multi.pricing import typical_cost
-from services.provider import Capability
+from services.provider import BackendUnavailable, Capability
 from services.registry import implemented_providers
 from tests.services.test_credentials import DictKeyring
+from tests.waits import eventually
 
 BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
 NEAR_BERLIN = SearchQuery(centre=BERLIN, radius_km=3, limit=30)
@@ -245,3 +247,28 @@ async def test_a_station_opened_without_a_search_shows_every_account_that_sells_
     looked_up = {a for a, p in book.providers().items()
                  if Capability.EVSE_LOOKUP in p.capabilities}
     assert gp.id in sellers and sellers & looked_up  # found by EVSE ID at the others
+
+
+async def test_a_search_cut_off_at_the_deadline_goes_on_and_serves_the_next(core_url, tmp_path):
+    # GP JOULE loads every charge point before its first answer (pages of 1,000 here):
+    # longer than this deadline, so only a load that goes on behind it can ever answer
+    fresh = AccountBook(KeyringStore(backend=DictKeyring()), tmp_path / "a.json")
+    demo = DEMO_LOGINS["gpjoule"]
+    gp = await fresh.add("gpjoule", core_url_for("gpjoule", core_url), demo.credentials,
+                         options=demo.options)
+    merged = fresh.merged(deadline_s=0.05)
+    try:
+        with pytest.raises(BackendUnavailable):  # its only account did not answer in time
+            await merged.search_stations(NEAR_BERLIN)
+        assert merged.states()[gp.id].state is AccountStatus.FAILED
+
+        async def answered():
+            try:
+                page = await merged.search_stations(NEAR_BERLIN)
+            except BackendUnavailable:
+                return None
+            return page.items if merged.states()[gp.id].state is AccountStatus.READY else None
+
+        assert await eventually(answered, interval=0.5)
+    finally:
+        await fresh.close()
