@@ -8,478 +8,51 @@ own deadline and its :class:`AccountState` says what became of it."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
-from typing import TypeVar
 
 from services.models import (
     Account,
-    AccountState,
-    AccountStatus,
     Card,
     ChargeLimits,
     ChargingSession,
-    ConnectorOffer,
     Document,
     MonthlyStatistics,
-    OccupancySlot,
     Page,
     Profile,
-    SearchQuery,
-    Station,
     Statistics,
-    StatusChange,
-    Tariff,
-    TypicalSession,
 )
 from services.provider import (
-    BackendUnavailable,
-    BaseProvider,
     Capability,
     CardRejected,
     ChargingProvider,
-    NotAuthenticated,
     NotFound,
     NotSupported,
     ProgressCallback,
-    ProviderError,
 )
 from services.providers.common.statistics import summed_statistics
 
 from .ids import evse_key, ns, split
-from .merging import Links, merge_stations
-from .offers import AccountFacts, cheapest_start_offer, ranked
+from .members import ERRORS
 from .paging import MergedPages
+from .station_search import StationSearch
 
-T = TypeVar("T")
-log = logging.getLogger("voltra.multi")
-
-DEADLINE_S = 15.0  # one account's part of a search, detail or list at most
-CARDS_FRESH_S = 60.0  # an account's cards are read again after this long
-PRICE_READS_AT_ONCE = 8  # station details read at once to price one account's listing
-PRICES_FRESH_S = 600.0  # a price read that way is used for this long (prices change rarely)
 STATISTICS_FROM_SESSIONS = 5000  # merged sessions summed at most for the total
 
-# What a merged provider routes to its accounts; the rest needs an account chosen first
-# (adding a card, paying, a fleet) and is done on that account's own provider.
-ROUTED = frozenset(
-    {
-        Capability.SEARCH,
-        Capability.STATION_DETAIL,
-        Capability.LIVE_STATUS,
-        Capability.OCCUPANCY,
-        Capability.ACCOUNT,
-        Capability.CARDS,
-        Capability.RENAME_CARD,
-        Capability.BLOCK_CARD,
-        Capability.UNBLOCK_CARD,
-        Capability.CHARGING,
-        Capability.LIVE_METER,
-        Capability.HISTORY,
-        Capability.STATISTICS,
-        Capability.DOCUMENTS,
-        Capability.EVSE_LOOKUP,
-        Capability.SITES,
-    }
-)
-# What one account may fail with without failing the others: a provider's typed errors, its
-# deadline, and anything unforeseen from one back end's answers (logged as a bug).
-ERRORS = (Exception,)
 
-
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
-        return "This charging service did not answer in time."
-    if isinstance(exc, ProviderError):
-        return exc.message
-    return "This charging service gave an answer Voltra could not read."
-
-
-class MergedProvider(BaseProvider):
-    name = "merged"
-
-    def __init__(
-        self,
-        members: Sequence[tuple[Account, ChargingProvider]],
-        *,
-        typical: TypicalSession | None = None,
-        deadline_s: float = DEADLINE_S,
-        clock=time.monotonic,
-    ) -> None:
+class MergedProvider(StationSearch):
+    def __init__(self, members: Sequence[tuple[Account, ChargingProvider]], **options) -> None:
         """``members``: each account with its open provider, in the order the driver
-        ranks them (the first gives a merged station its id and name)."""
-        self.accounts: dict[str, Account] = {a.id: a for a, _ in members}
-        self.providers: dict[str, ChargingProvider] = {a.id: p for a, p in members}
-        self.typical = typical or TypicalSession()
-        self.deadline_s = deadline_s
-        self._clock = clock
-        self.links = Links()
-        self._states: dict[str, AccountState] = {
-            a: self._initial_state(a) for a in self.accounts
-        }
-        self._cards: dict[str, tuple[float, tuple[Card, ...]]] = {}
-        # (account, station) -> when read, connector id -> price: for listings without prices
-        self._prices: dict[tuple[str, str], tuple[float, dict[str, Tariff | None]]] = {}
+        ranks them (the first gives a merged station its id and name); ``options``:
+        ``typical`` (the session prices are compared on), ``deadline_s`` (per account)."""
+        super().__init__(members, **options)
         self._started: set[str] = set()  # merged ids of sessions started here
         self._history = MergedPages(
             lambda s: s.started_at or s.ended_at, self._session_identity,
             lambda s: s.id in self._started,
         )
         self._documents = MergedPages(lambda d: d.date)
-
-    # ---------------------------------------------------------------- accounts
-
-    @property
-    def capabilities(self) -> frozenset[Capability]:  # type: ignore[override]
-        have = set()
-        for p in self.providers.values():
-            have |= p.capabilities
-        return frozenset(have & ROUTED)
-
-    def _initial_state(self, account_id: str) -> AccountState:
-        p = self.providers[account_id]
-        status = AccountStatus.READY if p.is_logged_in else AccountStatus.SIGNED_OUT
-        return AccountState(account_id=account_id, state=status)
-
-    def states(self) -> dict[str, AccountState]:
-        """How each account fared in the latest call that asked it."""
-        return dict(self._states)
-
-    def set_state(self, state: AccountState) -> None:
-        """What is known of an account from elsewhere (its sign-in at start-up)."""
-        self._states[state.account_id] = state
-
-    def _mark(self, account_id: str, status: AccountStatus, detail: str | None = None) -> None:
-        self._states[account_id] = AccountState(account_id=account_id, state=status,
-                                                detail=detail)
-
-    def _failed(self, account_id: str, exc: BaseException) -> None:
-        if not isinstance(exc, ProviderError | TimeoutError):
-            log.error("%s failed unexpectedly", account_id, exc_info=exc)
-        status = (AccountStatus.SIGNED_OUT if isinstance(exc, NotAuthenticated)
-                  else AccountStatus.FAILED)
-        self._mark(account_id, status, _message(exc))
-
-    def _with(self, capability: Capability) -> list[str]:
-        return [a for a, p in self.providers.items()
-                if capability in p.capabilities and p.is_logged_in]
-
-    def provider_of(self, merged_id: str, field: str = "id") -> tuple[str, ChargingProvider, str]:
-        account_id, native = split(merged_id, field)
-        if account_id not in self.providers:
-            raise NotFound("That account is no longer signed in here.", detail=account_id)
-        return account_id, self.providers[account_id], native
-
-    async def _bounded(self, aw: Awaitable[T]) -> T:
-        return await asyncio.wait_for(aw, self.deadline_s)
-
-    async def _each(self, accounts: Iterable[str], call) -> dict[str, T]:
-        """``call(account id, provider)`` on every account at once, each under the
-        deadline; accounts that fail are marked and left out."""
-        accounts = list(accounts)
-
-        async def one(acc: str):
-            try:
-                out = await self._bounded(call(acc, self.providers[acc]))
-            except ERRORS as exc:
-                self._failed(acc, exc)
-                return acc, None, exc
-            self._mark(acc, AccountStatus.READY)
-            return acc, out, None
-
-        done = await asyncio.gather(*(one(a) for a in accounts))
-        return {acc: out for acc, out, exc in done if exc is None}
-
-    @property
-    def is_logged_in(self) -> bool:
-        return any(p.is_logged_in for p in self.providers.values())
-
-    @property
-    def username(self) -> str | None:
-        return next((a.username for a in self.accounts.values() if a.username), None)
-
-    async def close(self) -> None:
-        for p in self.providers.values():
-            with contextlib.suppress(Exception):
-                await p.close()
-
-    async def profile(self) -> Profile:
-        """The profile of the first account signed in (the driver behind all of them)."""
-        for acc in self.accounts:
-            p = self.providers[acc]
-            if p.is_logged_in:
-                return await p.profile()
-        raise NotAuthenticated()
-
-    async def logout(self) -> None:
-        await self._each(self._with(Capability.ACCOUNT), lambda _, p: p.logout())
-        for acc in self.accounts:
-            self._mark(acc, AccountStatus.SIGNED_OUT)
-
-    # ---------------------------------------------------------------- cards (for offers)
-
-    async def _cards_of(self, account_id: str, fresh: bool = False) -> tuple[Card, ...]:
-        kept = self._cards.get(account_id)
-        if kept and not fresh and self._clock() - kept[0] < CARDS_FRESH_S:
-            return kept[1]
-        cards = tuple(await self.providers[account_id].list_cards())
-        self._cards[account_id] = (self._clock(), cards)
-        return cards
-
-    async def _facts(self, account_id: str) -> AccountFacts:
-        p = self.providers[account_id]
-        if Capability.CHARGING not in p.capabilities or Capability.CARDS not in p.capabilities:
-            return AccountFacts(p.capabilities, ())
-        try:
-            cards = await self._bounded(self._cards_of(account_id))
-        except ERRORS:
-            return AccountFacts(p.capabilities, None)
-        return AccountFacts(p.capabilities, cards)
-
-    # ---------------------------------------------------------------- stations
-
-    def _merge(self, results: dict[str, list[Station]], facts: dict[str, AccountFacts]):
-        order = [a for a in self.accounts if a in results]
-        return merge_stations(results, order, facts, self.typical, self.links)
-
-    async def search_progressive(
-        self, query: SearchQuery
-    ) -> AsyncIterator[tuple[list[Station], dict[str, AccountState]]]:
-        """The merged stations so far and every account's state: first with nothing
-        arrived (all loading), then each time one more account has answered or failed.
-        An account slower than the deadline is marked failed; the last yield is complete."""
-        wide = query.model_copy(update={"offset": 0, "limit": min(500, query.offset + query.limit)})
-        searching = self._with(Capability.SEARCH)
-        for acc in searching:
-            self._mark(acc, AccountStatus.LOADING)
-
-        want = query.offset + query.limit
-
-        async def one(acc: str) -> tuple[list[Station], AccountFacts]:
-            began = self._clock()
-            facts = asyncio.ensure_future(self._facts(acc))
-            search = asyncio.ensure_future(self.providers[acc].search_stations(wide))
-            search.add_done_callback(_retrieved)
-            try:
-                try:
-                    # past the deadline the search goes on unawaited: a back end that
-                    # loads a catalogue first answers the next search from it
-                    page = await asyncio.wait_for(asyncio.shield(search), self.deadline_s)
-                except asyncio.CancelledError:
-                    search.cancel()  # nobody wants these results any more
-                    raise
-                stations = list(page.items)
-                left = self.deadline_s - (self._clock() - began)
-                stations[:want] = await self._priced(acc, stations[:want], left)
-                return stations, await facts
-            finally:
-                facts.cancel()
-
-        tasks = {asyncio.ensure_future(one(a)): a for a in searching}
-        results: dict[str, list[Station]] = {}
-        facts: dict[str, AccountFacts] = {}
-        try:
-            yield [], self.states()
-            pending = set(tasks)
-            while pending:
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for t in done:
-                    acc = tasks[t]
-                    exc = t.exception()
-                    if exc is None:
-                        results[acc], facts[acc] = t.result()
-                        self._mark(acc, AccountStatus.READY)
-                    else:
-                        self._failed(acc, exc)
-                merged = self._merge(results, facts)
-                yield merged[query.offset : query.offset + query.limit], self.states()
-        finally:
-            for t in tasks:
-                t.cancel()
-
-    async def _priced(self, acc: str, stations: list[Station], within_s: float) -> list[Station]:
-        """Stations whose listing carries no prices (some APIs price a station only when
-        asked for it), priced from the account's station detail where that answers in
-        ``within_s``; only for accounts that can start, the others' prices decide nothing."""
-        p = self.providers[acc]
-        if Capability.CHARGING not in p.capabilities or \
-                Capability.STATION_DETAIL not in p.capabilities:
-            return stations
-        now = self._clock()
-        out = list(stations)
-        unpriced = []
-        for i, s in enumerate(stations):
-            if not s.connectors or any(c.price is not None for c in s.connectors):
-                continue
-            kept = self._prices.get((acc, s.id))
-            if kept is not None and now - kept[0] < PRICES_FRESH_S:
-                out[i] = _with_prices(s, kept[1])
-            else:
-                unpriced.append(i)
-        if not unpriced or within_s <= 0:
-            return out
-        gate = asyncio.Semaphore(PRICE_READS_AT_ONCE)
-
-        async def detail(station: Station) -> Station:
-            async with gate:
-                return await p.get_station(station.id)
-
-        tasks = {asyncio.ensure_future(detail(stations[i])): i for i in unpriced}
-        done, pending = await asyncio.wait(tasks, timeout=within_s)
-        for t in pending:
-            t.cancel()
-        for t in done:
-            if t.exception() is not None:
-                continue
-            i = tasks[t]
-            prices = {c.id: c.price for c in t.result().connectors}
-            self._prices[(acc, stations[i].id)] = (now, prices)
-            out[i] = _with_prices(out[i], prices)
-        return out
-
-    async def search_stations(self, query: SearchQuery) -> Page[Station]:
-        """Everything :meth:`search_progressive` finds, as one page. Only when every account
-        failed is that an error (the first account's)."""
-        stations: list[Station] = []
-        async for so_far, _ in self.search_progressive(query):
-            stations = so_far
-        searching = self._with(Capability.SEARCH)
-        if searching and all(self._states[a].state is not AccountStatus.READY
-                             for a in searching):
-            raise BackendUnavailable(self._states[searching[0]].detail, detail="every account")
-        return Page(items=stations, offset=query.offset, limit=query.limit,
-                    is_last=len(stations) < query.limit, total=None)
-
-    async def _natives(self, station_id: str) -> dict[str, str]:
-        """Which account knows ``station_id`` by which id: those seen in searches, else
-        the account the id names."""
-        acc, _, native = self.provider_of(station_id, "station_id")
-        return dict(self.links.stations.get(station_id) or {acc: native})
-
-    async def get_station(self, station_id: str) -> Station:
-        """The station as every account that has it shows it, merged. Accounts that can
-        look a connector up by EVSE ID and did not list it in a search are asked too, so
-        opening a station from elsewhere (a favourite, a link) still shows every offer."""
-        natives = await self._natives(station_id)
-        detail = [a for a in natives if Capability.STATION_DETAIL
-                  in self.providers[a].capabilities]
-        got = await self._each(detail, lambda a, p: p.get_station(natives[a]))
-        if not got:
-            acc = next(iter(natives))
-            raise NotFound(self._states[acc].detail or "This station could not be loaded.",
-                           detail=station_id)
-        evses = [c.evse_id for s in got.values() for c in s.connectors if c.evse_id]
-        others = [a for a in self._with(Capability.EVSE_LOOKUP) if a not in natives]
-        if evses and others:
-            found = await self._each(others, lambda _, p: p.station_by_evse_id(evses[0]))
-            got.update(found)
-        acc, _, native = self.provider_of(station_id, "station_id")
-        if acc in got:
-            self.links.add_station(station_id, acc, native)  # the id asked for stays its id
-        facts = dict(zip(got, await asyncio.gather(*(self._facts(a) for a in got)), strict=True))
-        merged = self._merge({a: [s] for a, s in got.items()}, facts)
-        wanted = next((s for s in merged if s.id == station_id), merged[0])
-        if wanted.id != station_id:
-            # known under another merged id from an earlier search: both route here
-            for a, n in self.links.stations.get(wanted.id, {}).items():
-                self.links.add_station(station_id, a, n)
-            wanted.id = station_id
-        return wanted
-
-    async def station_by_evse_id(self, evse_id: str) -> Station:
-        accounts = self._with(Capability.EVSE_LOOKUP)
-        got = await self._each(accounts, lambda _, p: p.station_by_evse_id(evse_id))
-        if not got:
-            raise NotFound("No charger with this EVSE ID was found.", detail=evse_id)
-        facts = dict(zip(got, await asyncio.gather(*(self._facts(a) for a in got)), strict=True))
-        key = evse_key(evse_id)
-        merged = self._merge({a: [s] for a, s in got.items()}, facts)
-        return next((s for s in merged
-                     if any(evse_key(c.evse_id) == key for c in s.connectors)), merged[0])
-
-    async def site_stations(self, site_id: str) -> list[Station]:
-        acc, p, native = self.provider_of(site_id, "site_id")
-        stations = await p.site_stations(native)
-        facts = {acc: await self._facts(acc)}
-        return self._merge({acc: list(stations)}, facts)
-
-    async def occupancy(self, station_id: str) -> list[OccupancySlot]:
-        natives = await self._natives(station_id)
-        for acc, native in natives.items():
-            if Capability.OCCUPANCY in self.providers[acc].capabilities:
-                return await self.providers[acc].occupancy(native)
-        raise self.unsupported(Capability.OCCUPANCY)
-
-    async def watch_status(self, connector_ids: Iterable[str]) -> AsyncIterator[StatusChange]:
-        """Each connector's changes from the first account able to watch it, merged."""
-        by_account: dict[str, list[tuple[str, str]]] = {}
-        for cid in dict.fromkeys(connector_ids):
-            natives = self.links.connectors.get(cid) or dict([self.provider_of(cid)[::2]])
-            acc = next((a for a in natives
-                        if Capability.LIVE_STATUS in self.providers[a].capabilities), None)
-            if acc is not None:
-                by_account.setdefault(acc, []).append((cid, natives[acc]))
-        queue: asyncio.Queue[StatusChange] = asyncio.Queue()
-
-        async def pump(acc: str, pairs: list[tuple[str, str]]) -> None:
-            merged_of = {native: cid for cid, native in pairs}
-            try:
-                async for change in self.providers[acc].watch_status(list(merged_of)):
-                    cid = merged_of.get(change.connector_id)
-                    if cid is not None:
-                        await queue.put(change.model_copy(update={"connector_id": cid}))
-            except ProviderError as exc:
-                self._failed(acc, exc)
-
-        pumps = [asyncio.ensure_future(pump(a, pairs)) for a, pairs in by_account.items()]
-        try:
-            while pumps or not queue.empty():
-                if not queue.empty():
-                    yield queue.get_nowait()
-                    continue
-                getter = asyncio.ensure_future(queue.get())
-                await asyncio.wait([getter, *pumps], return_when=asyncio.FIRST_COMPLETED)
-                if getter.done():
-                    yield getter.result()
-                else:
-                    getter.cancel()
-                pumps = [p for p in pumps if not p.done()]
-        finally:
-            for p in pumps:
-                p.cancel()
-
-    # ---------------------------------------------------------------- offers
-
-    async def offers_for(
-        self, station: Station, typical: TypicalSession | None = None
-    ) -> list[ConnectorOffer]:
-        """Every account's offers over the station's connectors, cheapest first; with
-        another ``typical`` session the prices are computed again for it."""
-        if typical is not None and typical != self.typical:
-            self.typical = typical
-            station = await self.get_station(station.id)
-        return ranked(o.model_copy(update={"connector_id": c.id})
-                      for c in station.connectors for o in c.offers)
-
-    async def cheapest_start(self, connector_id: str) -> tuple[str, str | None]:
-        """The cheapest account able to start at ``connector_id`` and its first active
-        card (None when it has none); CardRejected when no account can start there."""
-        split(connector_id, "connector_id")
-        station_id = self.links.connector_station.get(connector_id)
-        if station_id is None:
-            raise NotFound("Open the station of this connector first.", detail=connector_id)
-        station = await self.get_station(station_id)
-        connector = next((c for c in station.connectors if c.id == connector_id), None)
-        best = cheapest_start_offer(connector.offers if connector else ())
-        if best is None:
-            raise CardRejected("None of your accounts can start at this connector.",
-                               detail=connector_id)
-        card = (await self._facts(best.account_id)).active_card
-        return best.account_id, ns(best.account_id, card.id) if card else None
 
     # ---------------------------------------------------------------- cards
 
@@ -670,16 +243,6 @@ class MergedProvider(BaseProvider):
         raise NotSupported("Sign in to each charging service in Account -> Charging services.",
                            detail="merged: login")
 
-
-def _retrieved(task: asyncio.Future) -> None:
-    # an abandoned search's failure is expected, not "never retrieved"
-    if not task.cancelled():
-        task.exception()
-
-
-def _with_prices(station: Station, prices: dict[str, Tariff | None]) -> Station:
-    return station.model_copy(update={"connectors": [
-        c.model_copy(update={"price": prices.get(c.id)}) for c in station.connectors]})
 
 
 def total_statistics(parts: Iterable[Statistics]) -> Statistics:
