@@ -59,6 +59,7 @@ ROUTED = frozenset(
         Capability.DOCUMENTS,
         Capability.EVSE_LOOKUP,
         Capability.SITES,
+        Capability.FAVOURITES,
     }
 )
 # What one account may fail with without failing the others: a provider's typed errors, its

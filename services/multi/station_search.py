@@ -176,8 +176,7 @@ class StationSearch(Members):
         acc, _, native = self.provider_of(station_id, "station_id")
         if acc in got:
             self.links.add_station(station_id, acc, native)  # the id asked for stays its id
-        facts = dict(zip(got, await asyncio.gather(*(self._facts(a) for a in got)), strict=True))
-        merged = self._merge({a: [s] for a, s in got.items()}, facts)
+        merged = await self._merged_with_facts({a: [s] for a, s in got.items()})
         wanted = next((s for s in merged if s.id == station_id), merged[0])
         if wanted.id != station_id:
             # known under another merged id from an earlier search: both route here
@@ -191,17 +190,34 @@ class StationSearch(Members):
         got = await self._each(accounts, lambda _, p: p.station_by_evse_id(evse_id))
         if not got:
             raise NotFound("No charger with this EVSE ID was found.", detail=evse_id)
-        facts = dict(zip(got, await asyncio.gather(*(self._facts(a) for a in got)), strict=True))
         key = evse_key(evse_id)
-        merged = self._merge({a: [s] for a, s in got.items()}, facts)
+        merged = await self._merged_with_facts({a: [s] for a, s in got.items()})
         return next((s for s in merged
                      if any(evse_key(c.evse_id) == key for c in s.connectors)), merged[0])
 
+    async def favourites(self) -> list[Station]:
+        """Every account's favourites, merged (a station kept in two accounts once)."""
+        got = await self._each(self._with(Capability.FAVOURITES), lambda _, p: p.favourites())
+        return await self._merged_with_facts(got)
+
+    async def set_favourite(self, station_id: str, favourite: bool) -> bool:
+        """Kept (or dropped) in every account that has the station and keeps favourites."""
+        natives = await self._natives(station_id)
+        keeping = [a for a in natives if Capability.FAVOURITES in self.providers[a].capabilities]
+        if not keeping:
+            raise self.unsupported(Capability.FAVOURITES)
+        got = await self._each(keeping, lambda a, p: p.set_favourite(natives[a], favourite))
+        if not got:
+            raise BackendUnavailable(self._states[keeping[0]].detail, detail=station_id)
+        return any(got.values())
+
+    async def _merged_with_facts(self, got: dict[str, list[Station]]) -> list[Station]:
+        facts = dict(zip(got, await asyncio.gather(*(self._facts(a) for a in got)), strict=True))
+        return self._merge({a: list(s) for a, s in got.items()}, facts)
+
     async def site_stations(self, site_id: str) -> list[Station]:
         acc, p, native = self.provider_of(site_id, "site_id")
-        stations = await p.site_stations(native)
-        facts = {acc: await self._facts(acc)}
-        return self._merge({acc: list(stations)}, facts)
+        return await self._merged_with_facts({acc: await p.site_stations(native)})
 
     async def occupancy(self, station_id: str) -> list[OccupancySlot]:
         natives = await self._natives(station_id)

@@ -272,3 +272,16 @@ async def test_a_search_cut_off_at_the_deadline_goes_on_and_serves_the_next(core
         assert await eventually(answered, interval=0.5)
     finally:
         await fresh.close()
+
+
+async def test_favourites_are_kept_in_the_accounts_that_keep_them(book, merged):
+    stations = (await merged.search_stations(NEAR_BERLIN)).items
+    station = next(s for s in stations if any(
+        Capability.FAVOURITES in book.providers()[a].capabilities
+        for a in merged.links.stations[s.id]))
+    assert await merged.set_favourite(station.id, True) is True
+    try:
+        assert station.id in {s.id for s in await merged.favourites()}
+    finally:
+        assert await merged.set_favourite(station.id, False) is False
+    assert station.id not in {s.id for s in await merged.favourites()}
