@@ -110,6 +110,11 @@ class StationFilter:
         return not self.all_masks and not self.operator_ids and self.coverage_sql is None
 
     @property
+    def coverage_only(self) -> bool:
+        """Whether the offer's coverage is all this filter restricts."""
+        return not self.all_masks and not self.operator_ids
+
+    @property
     def coverage_sql(self) -> str | None:
         """The coverage as a condition on ``station_rtree`` columns; None: every station."""
         if self.coverage is None or self.coverage.is_everything:
