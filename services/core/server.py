@@ -38,6 +38,7 @@ from services.core.store.db import schema_version
 
 # The API facades; a new API joins with one line.
 FACADES: list[str] = [
+    "services.core.api.ampeco",
     "services.core.api.beenergised",
     "services.core.api.gpjoule",
     "services.core.api.plugsurfing",
