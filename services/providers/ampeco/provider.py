@@ -58,6 +58,7 @@ class AmpecoProvider(BaseProvider):
             Capability.SEARCH,
             Capability.STATION_DETAIL,
             Capability.EVSE_LOOKUP,
+            Capability.SITES,
             Capability.ACCOUNT,
             Capability.CARDS,
             Capability.ADD_CARD,
@@ -252,6 +253,10 @@ class AmpecoProvider(BaseProvider):
             raise NotFound("No charger has this EVSE ID.", detail=evse_id)
         station = await self._station_of_connector(str(rows[0]["id"]))
         return await self.get_station(station.id)
+
+    async def site_stations(self, site_id: str) -> list[m.Station]:
+        """A location is the site: its charge points' EVSEs are the one station's connectors."""
+        return [await self.get_station(site_id)]
 
     async def _station_of_connector(self, connector_id: str) -> m.Station:
         await self.catalogue.index()
