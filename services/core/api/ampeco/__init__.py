@@ -19,6 +19,8 @@ from services.core.api.rest.app import mount
 PREFIX = "/public-api/"
 
 ROUTE_MODULES: list[str] = [
+    "routes_id_tags",
+    "routes_users",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]
