@@ -8,7 +8,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from openapi_schema_validator import OAS30ReadValidator
 
 from services.core.domain.charging import authorize_tag
