@@ -19,6 +19,7 @@ from services.core.domain.partners import Principal
 from services.core.store import member_records
 from services.core.store import partners as partner_store
 from services.core.store.db import to_iso, transaction, utcnow
+from services.core.store.member_records import Slice
 
 STATES = ("ACTIVE", "INACTIVE", "SUSPENDED")
 # An OCPP 1.6 idTag is a CiString20; the core keeps tags upper case.
@@ -47,12 +48,12 @@ def _expiry(value: datetime | None) -> str | None:
     return None if value is None else to_iso(value)
 
 
-def cards_page(conn: sqlite3.Connection, principal: Principal, *, after: int | None,
-               limit: int, **filters: Any) -> list[dict[str, Any]]:  # fmt: skip
-    """Up to ``limit`` cards after id ``after``, ascending (``member_records.cards``)."""
+def cards_page(conn: sqlite3.Connection, principal: Principal, part: Slice, **filters: Any
+               ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+    """The members' cards of one slice (``member_records.cards``)."""
     if filters.get("tag") is not None:
         filters["tag"] = str(filters["tag"]).strip().upper()
-    return member_records.cards(conn, principal.partner_id, after=after, limit=limit, **filters)
+    return member_records.cards(conn, principal.partner_id, part, **filters)
 
 
 def card(conn: sqlite3.Connection, principal: Principal, card_id: int, field: str

@@ -20,6 +20,7 @@ from services.core.store import member_records
 from services.core.store import partners as partner_store
 from services.core.store import users as user_store
 from services.core.store.db import transaction, utcnow
+from services.core.store.member_records import Slice
 
 # Columns a partner may set (neutral names), besides e-mail, password and ``active``.
 COLUMNS = ("first_name", "last_name", "phone", "street", "zip", "city", "state", "country",
@@ -35,9 +36,9 @@ def _member(conn: sqlite3.Connection, principal: Principal, user_id: int, field:
     return dict(row)
 
 
-def users_page(conn: sqlite3.Connection, principal: Principal, *, after: int | None,
-               limit: int, **filters: Any) -> list[dict[str, Any]]:  # fmt: skip
-    return member_records.users(conn, principal.partner_id, after=after, limit=limit, **filters)
+def users_page(conn: sqlite3.Connection, principal: Principal, part: Slice, **filters: Any
+               ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+    return member_records.users(conn, principal.partner_id, part, **filters)
 
 
 def user(conn: sqlite3.Connection, principal: Principal, user_id: int, field: str
@@ -50,13 +51,15 @@ def _profile(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def create(conn: sqlite3.Connection, principal: Principal, *, email: str, password_hash: str,
-           columns: dict[str, Any], active: bool, external_id: str | None,
+           columns: dict[str, Any], active: bool, extra: dict[str, Any],
            email_field: str) -> dict[str, Any]:  # fmt: skip
-    """A new user, a member of the partner; Conflict naming ``email_field`` when taken."""
+    """A new user, a member of the partner; Conflict naming ``email_field`` when taken.
+    ``extra``: what the partner keeps about the user without a column of its own (e.g. its
+    ``external_id``), stored in the profile."""
     now = utcnow()
     cols = {k: v for k, v in columns.items() if k in COLUMNS and v is not None}
     cols.setdefault("language", "en_US")
-    profile = {"external_id": external_id} if external_id else {}
+    profile = {k: v for k, v in extra.items() if v is not None}
     with transaction(conn):
         if user_store.username_taken(conn, email):
             raise Conflict(f"{email_field}: the email has already been taken", field=email_field)
@@ -72,7 +75,8 @@ def create(conn: sqlite3.Connection, principal: Principal, *, email: str, passwo
 
 def update(conn: sqlite3.Connection, principal: Principal, user_id: int, *,
            columns: dict[str, Any], email: str | None = None, password_hash: str | None = None,
-           active: bool | None = None, external_id: str | None = None, fields: dict[str, str]
+           active: bool | None = None, extra: dict[str, Any] | None = None,
+           fields: dict[str, str]
            ) -> dict[str, Any]:  # fmt: skip
     """Change what is given (None leaves a value as it is). ``fields`` names ``id`` and
     ``email`` in the caller's words."""
@@ -88,16 +92,17 @@ def update(conn: sqlite3.Connection, principal: Principal, user_id: int, *,
             cols["password_hash"] = password_hash
         if active is not None:
             cols["active"] = int(active)
-        if external_id is not None:
-            cols["profile"] = json.dumps({**_profile(row), "external_id": external_id})
+        if extra:
+            cols["profile"] = json.dumps({**_profile(row), **extra})
         cols["updated_at"] = utcnow()
         conn.execute(f"UPDATE users SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
                      (*cols.values(), user_id))  # fmt: skip
     return _member(conn, principal, user_id, fields["id"])
 
 
-def external_id(row: dict[str, Any]) -> str | None:
-    return _profile(row).get("external_id")
+def profile_of(row: dict[str, Any]) -> dict[str, Any]:
+    """What ``create``/``update`` kept as ``extra`` (and the rest of the profile)."""
+    return _profile(row)
 
 
 # ------------------------------------------------------------------ invoice details

@@ -1,72 +1,100 @@
-"""Records of a partner's members in id order, a page at a time (keyset: ``after`` the last
-id of the previous page), for partner APIs with cursor paging: the members themselves, their
-cards and their sessions. ``filters`` hold only column tests this module knows."""
+"""Records of a partner's members in id order, a slice at a time, for partner APIs with
+cursor or page paging: the members themselves, their cards and their sessions.
+
+A ``Slice`` is either keyset (ids after ``after`` ascending, or before ``before``
+descending) or offset (ascending from ``offset``); with ``count`` the total matching is
+given too (page paging shows it). Filters are plain column tests.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
 from services.core.store.rows import dict_rows
 
+
+@dataclass(frozen=True)
+class Slice:
+    limit: int
+    after: int | None = None
+    before: int | None = None
+    offset: int = 0
+    count: bool = False
+
 _MEMBER = "EXISTS (SELECT 1 FROM partner_members m WHERE m.partner_id = ? AND m.user_id = {col})"
 
 
-def _page(conn: sqlite3.Connection, sql: str, where: list[str], args: list[Any], order: str,
-          after: int | None, descending: bool, limit: int) -> list[dict[str, Any]]:
-    if after is not None:
-        where.append(f"{order} {'<' if descending else '>'} ?")
-        args.append(after)
-    direction = "DESC" if descending else "ASC"
-    return dict_rows(conn, f"{sql} WHERE {' AND '.join(where)} ORDER BY {order} {direction}"
-                     " LIMIT ?", [*args, limit])
+def _page(conn: sqlite3.Connection, table: str, where: list[str], args: list[Any],
+          part: Slice) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+    alias = table.split()[-1]
+    total = None
+    if part.count:
+        total = int(conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {' AND '.join(where)}",
+                                 args).fetchone()[0])  # fmt: skip
+    direction = "ASC"
+    if part.before is not None:
+        where, args, direction = [*where, f"{alias}.id < ?"], [*args, part.before], "DESC"
+    elif part.after is not None:
+        where, args = [*where, f"{alias}.id > ?"], [*args, part.after]
+    rows = dict_rows(conn, f"SELECT {alias}.* FROM {table} WHERE {' AND '.join(where)}"
+                     f" ORDER BY {alias}.id {direction} LIMIT ? OFFSET ?",
+                     [*args, part.limit, part.offset])  # fmt: skip
+    return rows, total
 
 
-def users(conn: sqlite3.Connection, partner_id: int, *, after: int | None, limit: int,
-          email: str | None = None, created_after: str | None = None,
+def _where(base: str, partner_id: int, tests: tuple[tuple[str, Any], ...]
+           ) -> tuple[list[str], list[Any]]:  # fmt: skip
+    where, args = [base], [partner_id]
+    for cond, value in tests:
+        if value is not None:
+            where.append(cond)
+            args.append(value)
+    return where, args
+
+
+def users(conn: sqlite3.Connection, partner_id: int, part: Slice, *, email: str | None = None,
+          created_after: str | None = None,
           created_before: str | None = None, updated_after: str | None = None,
-          updated_before: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
-    where, args = [_MEMBER.format(col="u.id")], [partner_id]
-    for cond, value in (("u.email = ?", email), ("u.created_at > ?", created_after),
-                        ("u.created_at < ?", created_before),
-                        ("COALESCE(u.updated_at, u.created_at) > ?", updated_after),
-                        ("COALESCE(u.updated_at, u.created_at) < ?", updated_before)):
-        if value is not None:
-            where.append(cond)
-            args.append(value)
-    return _page(conn, "SELECT u.* FROM users u", where, args, "u.id", after, False, limit)
+          updated_before: str | None = None, external_id: str | None = None
+          ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+    where, args = _where(_MEMBER.format(col="u.id"), partner_id, (
+        ("u.email = ?", email), ("json_extract(u.profile, '$.external_id') = ?", external_id),
+        ("u.created_at > ?", created_after),
+        ("u.created_at < ?", created_before),
+        ("COALESCE(u.updated_at, u.created_at) > ?", updated_after),
+        ("COALESCE(u.updated_at, u.created_at) < ?", updated_before)))
+    return _page(conn, "users u", where, args, part)
 
 
-def cards(conn: sqlite3.Connection, partner_id: int, *, after: int | None, limit: int,
-          user_id: int | None = None, tag: str | None = None, label: str | None = None,
-          status: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
-    where, args = [_MEMBER.format(col="c.user_id")], [partner_id]
-    for cond, value in (("c.user_id = ?", user_id), ("c.tag_id = ?", tag),
-                        ("c.label = ?", label), ("c.status = ?", status)):
-        if value is not None:
-            where.append(cond)
-            args.append(value)
-    return _page(conn, "SELECT c.* FROM cards c", where, args, "c.id", after, False, limit)
+def cards(conn: sqlite3.Connection, partner_id: int, part: Slice, *, user_id: int | None = None,
+          tag: str | None = None, label: str | None = None, status: str | None = None,
+          expires: str | None = None) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+    where, args = _where(_MEMBER.format(col="c.user_id"), partner_id, (
+        ("c.user_id = ?", user_id), ("c.tag_id = ?", tag), ("c.label = ?", label),
+        ("c.status = ?", status), ("c.expiry_date = ?", expires)))
+    return _page(conn, "cards c", where, args, part)
 
 
-def sessions(conn: sqlite3.Connection, partner_id: int, *, after: int | None, limit: int,
+def sessions(conn: sqlite3.Connection, partner_id: int, part: Slice, *,
              states: tuple[str, ...] | None = None, user_id: int | None = None,
              station_id: int | None = None, connector_id: int | None = None,
              tag: str | None = None, started_after: str | None = None,
-             started_before: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
-    """Newest first (by id, descending): the order a fleet tool reads recent sessions in."""
-    where, args = [_MEMBER.format(col="s.user_id")], [partner_id]
+             started_before: str | None = None, ended_after: str | None = None,
+             ended_before: str | None = None, site_id: int | None = None
+             ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+    where, args = _where(_MEMBER.format(col="s.user_id"), partner_id, (
+        ("s.user_id = ?", user_id), ("s.station_id = ?", station_id),
+        ("s.connector_id = ?", connector_id), ("s.auth_id = ?", tag),
+        ("COALESCE(s.date_start, s.created_at) > ?", started_after),
+        ("COALESCE(s.date_start, s.created_at) < ?", started_before),
+        ("s.date_end > ?", ended_after), ("s.date_end < ?", ended_before),
+        ("s.station_id IN (SELECT id FROM stations WHERE site_id = ?)", site_id)))
     if states:
         where.append(f"s.state IN ({','.join('?' * len(states))})")
         args.extend(states)
-    for cond, value in (("s.user_id = ?", user_id), ("s.station_id = ?", station_id),
-                        ("s.connector_id = ?", connector_id), ("s.auth_id = ?", tag),
-                        ("COALESCE(s.date_start, s.created_at) > ?", started_after),
-                        ("COALESCE(s.date_start, s.created_at) < ?", started_before)):
-        if value is not None:
-            where.append(cond)
-            args.append(value)
-    return _page(conn, "SELECT s.* FROM sessions s", where, args, "s.id", after, True, limit)
+    return _page(conn, "sessions s", where, args, part)
 
 
 def card(conn: sqlite3.Connection, partner_id: int, card_id: int) -> dict[str, Any] | None:

@@ -19,6 +19,11 @@ from services.core.api.rest.app import mount
 PREFIX = "/public-api/"
 
 ROUTE_MODULES: list[str] = [
+    "locations",
+    "charge_points",
+    "evses",
+    "routes_id_tags",
+    "routes_users",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]
