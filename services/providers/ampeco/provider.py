@@ -407,7 +407,9 @@ class AmpecoProvider(BaseProvider):
         station = self.catalogue.station_of_connector(str(s.evse_id))
         return adapter.session(s, stats, station=station)
 
-    async def stop_charging(self, session_id: str) -> m.ChargingSession:
+    async def stop_charging(
+        self, session_id: str, *, timeout_s: float = 60.0
+    ) -> m.ChargingSession:
         s = await self._session(session_id)
         session = await self.get_session(session_id)
 
@@ -420,6 +422,7 @@ class AmpecoProvider(BaseProvider):
             session,
             send_stop=send_stop,
             refresh=lambda: self.get_session(session_id),
+            timeout_s=timeout_s,
             poll_interval_s=self.poll_interval_s,
         )
 
