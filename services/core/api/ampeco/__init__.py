@@ -24,6 +24,10 @@ ROUTE_MODULES: list[str] = [
     "evses",
     "routes_id_tags",
     "routes_users",
+    "tariffs",
+    "reference",
+    "offer",
+    "fleet",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]
