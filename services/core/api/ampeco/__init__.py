@@ -21,6 +21,7 @@ PREFIX = "/public-api/"
 ROUTE_MODULES: list[str] = [
     "routes_id_tags",
     "routes_users",
+    "routes_sessions",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]
