@@ -122,3 +122,35 @@ def remote_started(conn: sqlite3.Connection, session_ids: list[int]) -> set[int]
     rows = conn.execute(f"SELECT session_id FROM remote_start_attempts WHERE session_id IN"
                         f" ({','.join('?' * len(session_ids))})", session_ids).fetchall()
     return {int(r[0]) for r in rows}
+
+
+def meter_figures(conn: sqlite3.Connection, session_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per session: the latest power (W) and SoC (%) reported, and the peak and average
+    power over the session."""
+    if not session_ids:
+        return {}
+    marks = ",".join("?" * len(session_ids))
+    out: dict[int, dict[str, Any]] = {}
+    for row in conn.execute(
+            f"SELECT session_id, MAX(power_w) AS peak, AVG(power_w) AS average FROM meter_values"
+            f" WHERE session_id IN ({marks}) GROUP BY session_id", session_ids):
+        out[int(row[0])] = {"peak_w": row[1], "average_w": row[2]}
+    for row in conn.execute(
+            f"SELECT m.session_id, m.power_w, m.soc FROM meter_values m WHERE m.id IN (SELECT"
+            f" MAX(id) FROM meter_values WHERE session_id IN ({marks}) GROUP BY session_id)",
+            session_ids):
+        out.setdefault(int(row[0]), {}).update(latest_w=row[1], soc=row[2])
+    for row in conn.execute(
+            f"SELECT m.session_id, m.soc FROM meter_values m WHERE m.id IN (SELECT MAX(id) FROM"
+            f" meter_values WHERE session_id IN ({marks}) AND soc IS NOT NULL"
+            f" GROUP BY session_id)", session_ids):
+        out.setdefault(int(row[0]), {})["soc"] = row[1]
+    return out
+
+
+def card_labels(conn: sqlite3.Connection, card_ids: list[int]) -> dict[int, str | None]:
+    if not card_ids:
+        return {}
+    rows = conn.execute(f"SELECT id, label FROM cards WHERE id IN"
+                        f" ({','.join('?' * len(card_ids))})", card_ids).fetchall()
+    return {int(r[0]): r[1] for r in rows}

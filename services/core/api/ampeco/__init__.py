@@ -28,6 +28,7 @@ ROUTE_MODULES: list[str] = [
     "reference",
     "offer",
     "fleet",
+    "routes_sessions",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]
