@@ -29,6 +29,7 @@ from services.provider import (
     NotAuthenticated,
     NotFound,
     ProgressCallback,
+    ProviderError,
 )
 from services.providers.common.catalogue import Catalogue
 from services.providers.common.charging import (
@@ -404,8 +405,7 @@ class AmpecoProvider(BaseProvider):
             body = await self.api.get(P.consumption_stats(session_id))
             rows = body.get("data") if isinstance(body, dict) else None
             stats = [w.ConsumptionStat.model_validate(r) for r in rows or ()]
-        station = self.catalogue.station_of_connector(str(s.evse_id))
-        return adapter.session(s, stats, station=station)
+        return self._neutral(s, stats)
 
     async def stop_charging(
         self, session_id: str, *, timeout_s: float = 60.0
@@ -432,12 +432,28 @@ class AmpecoProvider(BaseProvider):
             [*P.filters(userId=self.user_id, **filters), ("withPriceBreakdown", "true")],
             max_pages=MAX_HISTORY // 100,
         )
-        out = []
-        for raw in rows:
-            s = w.Session.model_validate(raw)
-            station = self.catalogue.station_of_connector(str(s.evse_id))
-            out.append(adapter.session(s, station=station))
-        return out
+        await self._known_places()
+        return [self._neutral(w.Session.model_validate(raw)) for raw in rows]
+
+    async def _known_places(self) -> None:
+        """Stations and cards by id, so sessions can name where and with what they charged;
+        without them a session is still shown."""
+        try:
+            await self.catalogue.index()
+            if not self._cards:
+                await self.list_cards()
+        except ProviderError as exc:
+            log.info("sessions shown without station or card names: %s", exc.code)
+
+    def _neutral(
+        self, s: w.Session, stats: list[w.ConsumptionStat] | None = None
+    ) -> m.ChargingSession:
+        station = self.catalogue.station_of_connector(str(s.evse_id))
+        session = adapter.session(s, stats, station=station)
+        session.card_id = next(
+            (c.id for c in self._cards.values() if c.uid == session.card_uid), None
+        )
+        return session
 
     async def active_sessions(self) -> list[m.ChargingSession]:
         return [s for s in await self._sessions(status="active") if s.state.is_active]
