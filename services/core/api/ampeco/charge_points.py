@@ -132,8 +132,9 @@ def routes(core: Any) -> list[Route]:
         principal = await operator(core, request)
         win = paging.window(request)
         include = params.includes(request, INCLUDES)
-        found = params.filters(request, FILTERS)
-        return await cursor_listing(core, request, win, lambda: station_query(principal, found),
+        return await cursor_listing(core, request, win,
+                                    lambda: station_query(principal,
+                                                          params.filters(request, FILTERS)),
                                     catalogue.stations,
                                     lambda row: render.charge_point(row, include))
 

@@ -68,9 +68,10 @@ def routes(core: Any) -> list[Route]:
         principal = await operator(core, request)
         win = paging.window(request)
         include = params.includes(request, INCLUDES)
-        found = params.filters(request, FILTERS)
         return await cursor_listing(
-            core, request, win, lambda: connector_query(principal, found), catalogue.connectors,
+            core, request, win,
+            lambda: connector_query(principal, params.filters(request, FILTERS)),
+            catalogue.connectors,
             lambda row: render.evse(row, include, with_station=True))
 
     async def read(request: Request) -> Response:

@@ -172,9 +172,9 @@ def routes(core: Any) -> list[Route]:
         principal = await operator(core, request)
         win = paging.window(request, page_form=True)
         include = params.includes(request, ("notes",))
-        found = params.filters(request, PARTNER_FILTERS)
         items: list[dict[str, Any]] = []
         try:
+            found = params.filters(request, PARTNER_FILTERS)
             operator_matches(principal, found.get("operatorId"))
             op = catalogue.operator_id(principal)
             items = [partner(r, op, include)
@@ -221,9 +221,9 @@ def routes(core: Any) -> list[Route]:
     async def list_subscriptions(request: Request) -> Response:
         principal = await operator(core, request)
         win = paging.window(request, page_form=True)
-        found = params.filters(request, SUBSCRIPTION_FILTERS)
         items: list[dict[str, Any]] = []
         with contextlib.suppress(NoMatch):
+            found = params.filters(request, SUBSCRIPTION_FILTERS)
             items = _subscriptions(await core.db(catalogue.contracts, principal), found)
         return respond.json(paging.listing(request, win, items))
 
@@ -238,9 +238,9 @@ def routes(core: Any) -> list[Route]:
     async def list_plans(request: Request) -> Response:
         principal = await operator(core, request)
         win = paging.window(request, page_form=True)
-        found = params.filters(request, PLAN_FILTERS)
         items: list[dict[str, Any]] = []
         try:
+            found = params.filters(request, PLAN_FILTERS)
             operator_matches(principal, found.get("operatorId"))
             op = catalogue.operator_id(principal)
             items = [plan(r, op) for r in await core.db(catalogue.plans)]

@@ -78,10 +78,10 @@ def routes(core: Any) -> list[Route]:
     async def list_terms(request: Request) -> Response:
         principal = await operator(core, request)
         win = paging.window(request, page_form=True)
-        found = params.filters(request, TERMS_FILTERS)
         op = catalogue.operator_id(principal)
         items: list[dict[str, Any]] = []
         try:
+            found = params.filters(request, TERMS_FILTERS)
             operator_matches(principal, found.get("operatorId"))
             if found.get("documentId") not in (None, TERMS_DOCUMENT_ID):
                 raise NoMatch

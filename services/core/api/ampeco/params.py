@@ -54,6 +54,8 @@ def filters(request: Request, spec: dict[str, Parser], refuse: int | None = 422
         if found.group(2):
             arrays.add(name)
     parsed: dict[str, Any] = {}
+    # every filter is checked before a value that selects nothing ends the listing
+    nothing = False
     for name, values in raw.items():
         field = f"filter[{name}]"
         parser = spec.get(name)
@@ -66,14 +68,19 @@ def filters(request: Request, spec: dict[str, Parser], refuse: int | None = 422
             error = _refuse(refuse, field, f"may have at most {_MAX_VALUES} values.")
             if error:
                 raise error
-            raise NoMatch
+            nothing = True
+            continue
         try:
             parsed[name] = parser(values if name in arrays else values[-1])
+        except NoMatch:
+            nothing = True
         except ValueError as exc:
             error = _refuse(refuse, field, str(exc))
             if error:
                 raise error from None
-            raise NoMatch from None
+            nothing = True
+    if nothing:
+        raise NoMatch
     return parsed
 
 
