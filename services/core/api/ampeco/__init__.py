@@ -22,6 +22,7 @@ ROUTE_MODULES: list[str] = [
     "routes_id_tags",
     "routes_users",
     "routes_sessions",
+    "routes_actions",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]
