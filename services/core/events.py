@@ -31,6 +31,11 @@ def session_topic(session_id: int | str) -> str:
     return f"session:{session_id}"
 
 
+def reservation_topic(reservation_id: int | str) -> str:
+    """Status changes of one reservation (payload: ``{"reservation_id": id}``)."""
+    return f"reservation:{int(reservation_id)}"
+
+
 def family_topic(kind: str) -> str:
     """Every topic ``<kind>:<id>`` at once (``"connector"``, ``"session"``): for subscribers
     that follow all connectors or sessions, such as webhook dispatch."""

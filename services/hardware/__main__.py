@@ -60,7 +60,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.add_argument(
             "--off",
             action="store_true",
-            help="reject_remote_start / no_vehicle: turn the fault off",
+            help="reject_remote_start / no_vehicle / unlock_fails: turn the fault off",
         )
         args = p.parse_args(argv[1:])
         args.command = "fault"

@@ -21,6 +21,12 @@ StopTransaction) is the register at that instant. Samples go out every
 ``MeterValueSampleInterval`` seconds as the central system configures it (ChangeConfiguration,
 real seconds), but at least once per simulated minute so a sped-up demo still draws a curve.
 
+Reservations (ReserveNow / CancelReservation): a reserved connector reports ``Reserved`` and
+admits only the reservation's idTag, or a tag whose parentIdTag (learnt from the central
+system's idTagInfo, like a charger's authorization cache) is the reservation's; others are
+refused, remote or local. The admitted start carries the reservationId; at the expiryDate
+(wall clock) the charger frees the connector (Available).
+
 Remote start: a driver who starts from the app normally stands at the car with the cable
 already in: the simulated car is plugged in ``REMOTE_PLUG_IN_S`` after the start (simulated
 seconds, so a few seconds at ``--speed 1``); the fault ``no_vehicle`` models the driver who
@@ -47,7 +53,9 @@ from ocpp.v16 import ChargePoint, call, call_result
 from ocpp.v16.enums import (
     Action,
     AvailabilityStatus,
+    CancelReservationStatus,
     RemoteStartStopStatus,
+    ReservationStatus,
     ResetStatus,
     TriggerMessageStatus,
     UnlockStatus,
@@ -107,7 +115,18 @@ class StationSpec:
 class Faults:
     reject_remote_start: bool = False
     no_vehicle: bool = False
+    unlock_fails: bool = False  # the connector's lock is stuck: UnlockConnector fails
     slow_s: float = 0.0  # real seconds added before answering each central system call
+
+
+@dataclass
+class Hold:
+    """A reservation the charger accepted (OCPP ReserveNow)."""
+
+    id: int
+    id_tag: str
+    parent_id_tag: str | None
+    expiry: datetime
 
 
 @dataclass
@@ -133,6 +152,7 @@ class Connector:
         self.meter_wh = rng.randrange(100_000, 5_000_000)
         self.power_w = 0.0
         self.pending_tag: str | None = None  # authorised remote start waiting for the plug
+        self.reservation: Hold | None = None
         self.inoperative = False
         self.faulted = False
         self._task: asyncio.Task | None = None
@@ -142,6 +162,26 @@ class Connector:
     @property
     def busy(self) -> bool:
         return self.tx is not None or self.vehicle is not None or self.pending_tag is not None
+
+    def idle_status(self) -> str:
+        """The status of this connector with no transaction running."""
+        if self.faulted:
+            return "Faulted"
+        if self.inoperative:
+            return "Unavailable"
+        if self.reservation is not None:
+            return "Reserved"
+        return "Preparing" if self.vehicle is not None else "Available"
+
+    def admits(self, id_tag: str) -> bool:
+        """Whether ``id_tag`` may start here (a reserved connector admits its holder only)."""
+        hold = self.reservation
+        if hold is None:
+            return True
+        if id_tag.upper() == hold.id_tag.upper():
+            return True
+        parent = self.station.parent_tags.get(id_tag.upper())
+        return hold.parent_id_tag is not None and parent == hold.parent_id_tag
 
     def set_status(self, status: str, error_code: str = "NoError") -> None:
         if status == self.status and error_code == self.error_code:
@@ -157,12 +197,13 @@ class Connector:
             tag, self.pending_tag = self.pending_tag, None
             self.start_transaction(tag, remote=True)
         else:
-            self.set_status("Preparing")
+            self.set_status(self.idle_status())
 
     async def swipe(self, id_tag: str) -> str | None:
         """A driver holds an RFID card against the reader: Authorize, and when accepted
         with a vehicle plugged in, start a transaction. Returns the idTagInfo status
-        (None when the charger is offline)."""
+        (None when the charger is offline; ``Reserved`` when the central system accepted
+        the card but the connector is reserved for someone else)."""
         client = self.station.client
         if client is None:
             return None
@@ -174,12 +215,16 @@ class Connector:
             return None
         info = res.id_tag_info
         status = info["status"] if isinstance(info, dict) else info.status
+        self.station.learn(id_tag, info)
         if (
             status == "Accepted"
             and self.vehicle is not None
             and self.tx is None
             and not self.faulted
         ):
+            if not self.admits(id_tag):
+                log.info("%s/%d: reserved for another driver", self.station.identity, self.number)
+                return "Reserved"
             self.start_transaction(id_tag)
         return status
 
@@ -189,7 +234,7 @@ class Connector:
         self.vehicle = None
         self.pending_tag = None
         if not self.faulted:
-            self.set_status("Unavailable" if self.inoperative else "Available")
+            self.set_status(self.idle_status())
 
     def start_transaction(self, id_tag: str, remote: bool = False) -> None:
         assert self.vehicle is not None
@@ -197,6 +242,8 @@ class Connector:
             id_tag=id_tag, meter_start=self.meter_wh, started=now_iso(), remote=remote
         )
         tx = self.tx
+        hold, self.reservation = self.reservation, None
+        reservation_id = hold.id if hold is not None else None
         self._integrated_at = asyncio.get_running_loop().time()
         self._update_power()
         self.station.enqueue(
@@ -205,6 +252,7 @@ class Connector:
                 id_tag=tx.id_tag,
                 meter_start=tx.meter_start,
                 timestamp=tx.started,
+                reservation_id=reservation_id,
             ),
             on_result=lambda res: self._started(tx, res),
         )
@@ -213,6 +261,7 @@ class Connector:
 
     def _started(self, tx: Transaction, res: Any) -> None:
         tx.id = int(res.transaction_id)
+        self.station.learn(tx.id_tag, res.id_tag_info)
         status = (
             res.id_tag_info["status"]
             if isinstance(res.id_tag_info, dict)
@@ -351,14 +400,14 @@ class _Client(ChargePoint):
     @on(Action.remote_start_transaction)
     async def on_remote_start(self, id_tag: str, connector_id: int | None = None, **_: Any) -> Any:
         await self._slow()
-        ok = self.station.can_remote_start(connector_id)
+        ok = self.station.can_remote_start(connector_id, id_tag)
         return call_result.RemoteStartTransaction(
             status=RemoteStartStopStatus.accepted if ok else RemoteStartStopStatus.rejected
         )
 
     @after(Action.remote_start_transaction)
     def after_remote_start(self, id_tag: str, connector_id: int | None = None, **_: Any) -> None:
-        if self.station.can_remote_start(connector_id):
+        if self.station.can_remote_start(connector_id, id_tag):
             self.station.begin_remote_start(id_tag, connector_id)
 
     @on(Action.remote_stop_transaction)
@@ -378,19 +427,55 @@ class _Client(ChargePoint):
     @on(Action.unlock_connector)
     async def on_unlock(self, connector_id: int, **_: Any) -> Any:
         await self._slow()
-        ok = connector_id in self.station.connectors
-        return call_result.UnlockConnector(
-            status=UnlockStatus.unlocked if ok else UnlockStatus.not_supported
-        )
+        if connector_id not in self.station.connectors:
+            status = UnlockStatus.not_supported
+        elif self.station.faults.unlock_fails:
+            status = UnlockStatus.unlock_failed
+        else:
+            status = UnlockStatus.unlocked
+        return call_result.UnlockConnector(status=status)
 
     @after(Action.unlock_connector)
     def after_unlock(self, connector_id: int, **_: Any) -> None:
         c = self.station.connectors.get(connector_id)
-        if c is not None:
+        if c is not None and not self.station.faults.unlock_fails:
             if c.tx is not None:
                 c.stop_transaction("UnlockCommand")
             if c.vehicle is not None:
                 c.unplug()
+
+    @on(Action.reserve_now)
+    async def on_reserve_now(self, connector_id: int, expiry_date: str, id_tag: str,
+                             reservation_id: int, parent_id_tag: str | None = None,
+                             **_: Any) -> Any:
+        await self._slow()
+        status = self.station.reserve(
+            connector_id, expiry_date, id_tag, reservation_id, parent_id_tag
+        )
+        return call_result.ReserveNow(status=ReservationStatus(status))
+
+    @after(Action.reserve_now)
+    def after_reserve_now(self, connector_id: int, reservation_id: int, **_: Any) -> None:
+        c = self.station.connectors.get(connector_id)
+        if c is not None and c.reservation is not None and c.reservation.id == reservation_id:
+            c.set_status(c.idle_status())
+
+    @on(Action.cancel_reservation)
+    async def on_cancel_reservation(self, reservation_id: int, **_: Any) -> Any:
+        await self._slow()
+        found = self.station.connector_reserved(reservation_id) is not None
+        return call_result.CancelReservation(
+            status=CancelReservationStatus.accepted if found
+            else CancelReservationStatus.rejected
+        )
+
+    @after(Action.cancel_reservation)
+    def after_cancel_reservation(self, reservation_id: int, **_: Any) -> None:
+        c = self.station.connector_reserved(reservation_id)
+        if c is not None:
+            c.reservation = None
+            if c.tx is None:
+                c.set_status(c.idle_status())
 
     @on(Action.reset)
     async def on_reset(self, type: str, **_: Any) -> Any:
@@ -417,7 +502,7 @@ class _Client(ChargePoint):
         for c in self.station.targets(connector_id):
             c.inoperative = type == "Inoperative"
             if c.tx is None and c.vehicle is None and not c.faulted:
-                c.set_status("Unavailable" if c.inoperative else "Available")
+                c.set_status(c.idle_status())
 
     @on(Action.change_configuration)
     async def on_change_configuration(self, key: str, value: str, **_: Any) -> Any:
@@ -497,6 +582,8 @@ class SimStation:
         self._main: asyncio.Task | None = None
         self.boots = 0
         self.delivered = 0  # transaction messages delivered (tests and the bench read it)
+        # idTag -> parentIdTag from the central system's answers (an authorization cache)
+        self.parent_tags: dict[str, str] = {}
 
     # -------------------------------------------------------- plumbing
 
@@ -704,23 +791,73 @@ class SimStation:
         c = self.connectors.get(connector_id)
         return [c] if c else []
 
-    def can_remote_start(self, connector_id: int | None) -> bool:
+    def learn(self, id_tag: str, info: Any) -> None:
+        """Remember the parentIdTag the central system gave for ``id_tag``."""
+        if isinstance(info, dict):
+            parent = info.get("parentIdTag") or info.get("parent_id_tag")
+        else:
+            parent = getattr(info, "parent_id_tag", None)
+        if parent:
+            if len(self.parent_tags) >= 1000:
+                self.parent_tags.clear()  # a cache, not a record
+            self.parent_tags[id_tag.upper()] = parent
+
+    def can_remote_start(self, connector_id: int | None, id_tag: str) -> bool:
         if self.faults.reject_remote_start:
             return False
-        c = self._pick_connector(connector_id)
+        c = self._pick_connector(connector_id, id_tag)
         return c is not None
 
-    def _pick_connector(self, connector_id: int | None) -> Connector | None:
+    def _pick_connector(self, connector_id: int | None, id_tag: str) -> Connector | None:
         cands = self.targets(connector_id) if connector_id else list(self.connectors.values())
         for c in cands:
             if c.faulted or c.inoperative or c.tx is not None or c.pending_tag is not None:
                 continue
-            if c.status in ("Available", "Preparing"):
+            if not c.admits(id_tag):
+                continue
+            if c.status in ("Available", "Preparing", "Reserved"):
+                return c
+        return None
+
+    def reserve(self, connector_id: int, expiry_date: str, id_tag: str, reservation_id: int,
+                parent_id_tag: str | None) -> str:
+        """ReserveNow: the answer status; when Accepted the connector is held from now."""
+        c = self.connectors.get(connector_id)
+        if c is None:
+            return "Rejected"  # connector 0 (any connector) is not supported here
+        if c.faulted:
+            return "Faulted"
+        if c.inoperative:
+            return "Unavailable"
+        same = c.reservation is not None and c.reservation.id == reservation_id
+        if not same and (c.reservation is not None or c.busy or c.status != "Available"):
+            return "Occupied"
+        try:
+            expiry = datetime.fromisoformat(expiry_date.replace("Z", "+00:00"))
+        except ValueError:
+            return "Rejected"
+        if expiry.tzinfo is None:
+            expiry = expiry.replace(tzinfo=UTC)
+        hold = Hold(reservation_id, id_tag, parent_id_tag, expiry)
+        c.reservation = hold
+        self.spawn(self._expire(c, hold))
+        return "Accepted"
+
+    async def _expire(self, c: Connector, hold: Hold) -> None:
+        await asyncio.sleep(max(0.0, (hold.expiry - datetime.now(UTC)).total_seconds()))
+        if c.reservation is hold:
+            c.reservation = None
+            if c.tx is None and c.pending_tag is None:
+                c.set_status(c.idle_status())
+
+    def connector_reserved(self, reservation_id: int) -> Connector | None:
+        for c in self.connectors.values():
+            if c.reservation is not None and c.reservation.id == reservation_id:
                 return c
         return None
 
     def begin_remote_start(self, id_tag: str, connector_id: int | None) -> None:
-        c = self._pick_connector(connector_id)
+        c = self._pick_connector(connector_id, id_tag)
         if c is None:
             return
         if c.vehicle is not None:
@@ -742,7 +879,7 @@ class SimStation:
             # ConnectionTimeOut: nobody plugged in, the charger gives up.
             c.pending_tag = None
             if c.vehicle is None and not c.faulted:
-                c.set_status("Available")
+                c.set_status(c.idle_status())
 
     def connector_for_tx(self, transaction_id: int) -> Connector | None:
         for c in self.connectors.values():
@@ -819,6 +956,4 @@ class SimStation:
                 c.pending_tag = None
                 c.set_status("Faulted", "GroundFailure")
             else:
-                c.set_status(
-                    "Preparing" if c.vehicle else ("Unavailable" if c.inoperative else "Available")
-                )
+                c.set_status(c.idle_status())

@@ -32,6 +32,7 @@ ACTIONS = (
     "clear",
     "reject_remote_start",
     "no_vehicle",
+    "unlock_fails",
     "slow",
     "plug_in",
     "unplug",
@@ -46,6 +47,7 @@ def station_view(st: SimStation) -> dict[str, Any]:
         "faults": {
             "reject_remote_start": st.faults.reject_remote_start,
             "no_vehicle": st.faults.no_vehicle,
+            "unlock_fails": st.faults.unlock_fails,
             "slow_s": st.faults.slow_s,
         },
         "connectors": [
@@ -58,6 +60,7 @@ def station_view(st: SimStation) -> dict[str, Any]:
                 "power_w": round(c.power_w),
                 "soc": round(c.vehicle.soc, 1) if c.vehicle else None,
                 "transaction": c.tx.id if c.tx else None,
+                "reservation": c.reservation.id if c.reservation else None,
             }
             for c in st.connectors.values()
         ],
@@ -82,6 +85,8 @@ async def apply_fault(st: SimStation, body: dict[str, Any], rng: Any) -> None:
         st.faults.reject_remote_start = on
     elif action == "no_vehicle":
         st.faults.no_vehicle = on
+    elif action == "unlock_fails":
+        st.faults.unlock_fails = on
     elif action == "slow":
         st.faults.slow_s = max(0.0, float(body.get("seconds", 5)))
     elif action == "plug_in":

@@ -40,8 +40,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.core.domain import tariffs
+from services.core.domain import reservations, tariffs
 from services.core.domain.sessions import TRANSITIONS, SessionState, check, sources, sql_list
+from services.core.domain.stop_conditions import StopConditions
 from services.core.store.db import from_iso, to_iso, transaction
 from services.core.store.partner_feeds import whitelisted
 
@@ -82,6 +83,7 @@ class Failure:
     CARD_BLOCKED = "Card blocked: this card may not be used for charging."
     CARD_UNKNOWN = "Card unknown: this card is not registered."
     CARD_EXPIRED = "Card expired: this card is past its expiry date."
+    CONNECTOR_RESERVED = "Connector reserved: another driver reserved this connector."
     CANCELLED = "Cancelled by the driver before charging began."
 
 
@@ -143,11 +145,20 @@ def card_problem(card: sqlite3.Row | dict[str, Any] | None, now: datetime) -> st
 
 
 def authorize_tag(conn: sqlite3.Connection, tag: str, now: datetime | None = None) -> str:
-    """OCPP idTagInfo.status for a tag: Accepted, Blocked, Expired or Invalid."""
+    """OCPP idTagInfo.status for a tag: Accepted, Blocked, Expired or Invalid.
+
+    A card in any status but ACTIVE (INACTIVE, BLOCKED, SUSPENDED, DISABLED, ...) or of a
+    deactivated account is Blocked; a deleted one (no row, or status DELETED) is Invalid."""
     now = _now(now)
     card = conn.execute(
-        "SELECT status, expiry_date FROM cards WHERE tag_id = ?", (tag.upper(),)
+        "SELECT c.status, c.expiry_date, u.active FROM cards c JOIN users u ON u.id = c.user_id"
+        " WHERE c.tag_id = ?",
+        (tag.upper(),),
     ).fetchone()
+    if card is not None and str(card["status"]).upper() == "DELETED":
+        return "Invalid"  # a deleted card is no longer known, whatever its row still says
+    if card is not None and not card["active"]:
+        return "Blocked"  # its holder's account is closed (deactivated)
     if card is None:
         # Guests, and drivers of partners that allow their UIDs here (a roaming whitelist).
         guest = tag.upper().startswith(GUEST_TAG_PREFIX) or whitelisted(conn, tag.upper())
@@ -171,7 +182,8 @@ class StartRequest:
     (or not yet) one of the user's cards, recorded so the failure is visible. The options
     narrow the session: a rate package (by uuid) bills a fixed amount and may stop it
     automatically, ``valid_until`` bounds how long the start may take, ``stop_minutes``
-    stops charging after that many minutes.
+    stops charging after that many minutes, ``limits`` stops it at the first of its limits
+    the session reaches.
     """
 
     user_id: int
@@ -182,6 +194,7 @@ class StartRequest:
     valid_until: datetime | None = None
     stop_minutes: int | None = None
     invoiced: bool = True
+    limits: StopConditions | None = None
 
     def options(self) -> dict[str, Any]:
         """The options as stored with the attempt (only those given)."""
@@ -318,7 +331,13 @@ def request_remote_start(
             failure = Failure.CHARGER_OFFLINE
         if failure is None and con["ocpp_status"] in _OUT_OF_ORDER_OCPP:
             failure = Failure.CONNECTOR_OUT_OF_ORDER
-        if failure is None and con["ocpp_status"] in _OCCUPIED_OCPP:
+        held = reservations.holder(conn, connector_id)
+        if failure is None and held is not None and held["user_id"] != user_id:
+            failure = Failure.CONNECTOR_RESERVED
+        # A connector reserved by this driver shows Reserved: that one they may start.
+        if failure is None and con["ocpp_status"] in _OCCUPIED_OCPP and not (
+            con["ocpp_status"] == "Reserved" and held is not None
+        ):
             failure = Failure.CONNECTOR_OCCUPIED
 
         session_id = session_uuid = None
@@ -333,8 +352,8 @@ def request_remote_start(
                 cur = conn.execute(
                     "INSERT INTO sessions(uuid, user_id, card_id, connector_id, station_id,"
                     " state, auth_id, auth_type, tariff_snapshot, rate_name, stop_minutes,"
-                    " invoiced, rate_package_id, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " invoiced, rate_package_id, limits, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         session_uuid,
                         user_id,
@@ -348,6 +367,7 @@ def request_remote_start(
                         int(stop_minutes) if stop_minutes else None,
                         int(invoiced),
                         package["id"] if package is not None else None,
+                        request.limits.to_json() if request.limits is not None else None,
                         ts,
                         ts,
                     ),

@@ -2,8 +2,10 @@
 
 One ``CentralSystem`` per core; it is the core's ``ChargerGateway`` (``core.gateway``). It
 keeps the live links by charge point identity (station uuid), batches meter values into one
-transaction per flush, and runs a sweeper that fails remote starts that never began and
-stops sessions whose stopMinutes / rate package automaticStop has elapsed.
+transaction per flush, and runs a sweeper that fails remote starts that never began, stops
+sessions whose stopMinutes / rate package automaticStop has elapsed or that reached a limit
+of their stop conditions (also checked on every stored batch of meter values), and expires
+reservations whose time ran out.
 
 Tunables (``services.settings``, from the environment; defaults are production values):
 - ``VOLTRA_OCPP_HEARTBEAT`` heartbeat interval sent in BootNotification (s, default 300);
@@ -48,10 +50,10 @@ from urllib.parse import unquote
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from services.core.demo.chargers import is_demo_password
-from services.core.domain import charging
+from services.core.domain import charging, reservations, stop_conditions
 from services.core.domain.charging import Failure
 from services.core.domain.status import derive, publish_connector_status
-from services.core.events import session_topic
+from services.core.events import reservation_topic, session_topic
 from services.core.ocpp import credentials, frames
 from services.core.ocpp import status as status_store
 from services.core.ocpp.link import StationLink
@@ -279,11 +281,18 @@ class CentralSystem:
         if session_id:
             self.core.bus.publish(session_topic(session_id), {"session_id": session_id})
 
+    def reservation_changed(self, reservation_id: int) -> None:
+        self.core.bus.publish(
+            reservation_topic(reservation_id), {"reservation_id": reservation_id}
+        )
+
     def after_status(self, station_id: int, connector_no: int, new: str) -> None:
         """A connector that returns to Available (or breaks) while a remote start waits for
-        the vehicle ends that attempt: the charger gave up waiting for the plug."""
+        the vehicle ends that attempt: the charger gave up waiting for the plug. A reserved
+        connector that returns to Available had its reservation expire at the charger."""
         if new == "Available":
             self.spawn(self._close_if_stale_later(station_id, connector_no, datetime.now(UTC)))
+            self.spawn(self._reservation_freed(station_id, connector_no))
         if new in ("Available", "Faulted", "Unavailable"):
             reason = Failure.NO_VEHICLE if new == "Available" else Failure.CONNECTOR_OUT_OF_ORDER
             self.spawn(
@@ -291,6 +300,11 @@ class CentralSystem:
                     station_id, connector_no, reason, only_accepted=new == "Available"
                 )
             )
+
+    async def _reservation_freed(self, station_id: int, connector_no: int) -> None:
+        rid = await self.core.db(reservations.freed_by_charger, station_id, connector_no)
+        if rid is not None:
+            self.reservation_changed(rid)
 
     async def _close_if_stale_later(
         self, station_id: int, connector_no: int, idle_since: datetime
@@ -355,7 +369,9 @@ class CentralSystem:
         while True:
             await asyncio.sleep(METER_FLUSH_S)
             try:
+                sessions = {row[0] for row in self._meter_rows}
                 await self.flush_meter_values()
+                await self.enforce_limits(sessions)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -380,6 +396,25 @@ class CentralSystem:
             outcome, _s = await self.core.db(charging.request_stop, sid)
             if outcome == "stop":
                 self.spawn(self.send_stop(sid))
+        await self.enforce_limits(None)
+        for rid in await self.core.db(reservations.expire_due):
+            self.reservation_changed(rid)
+
+    async def enforce_limits(self, session_ids: set[int] | None) -> None:
+        """Stop the sessions (of ``session_ids``, or all) that reached a stop condition."""
+        if session_ids is not None and not session_ids:
+            return
+        due = await self.core.db(
+            stop_conditions.due, None, self.minute_seconds, session_ids
+        )
+        for sid, limit in due:
+            if not await self.core.db(stop_conditions.record_reached, sid, limit):
+                continue
+            log.info("ocpp: session %s reached its limit %s: stopping it", sid, limit)
+            outcome, _s = await self.core.db(charging.request_stop, sid)
+            if outcome == "stop":
+                self.spawn(self.send_stop(sid))
+            self.session_changed(sid)
 
     # ------------------------------------------------------------- charging
 
@@ -399,6 +434,25 @@ class CentralSystem:
 
     def send_remote_stop(self, session_id: int) -> None:
         self.spawn(self.send_stop(session_id))
+
+    async def reserve(self, station_uuid: str, connector_no: int, reservation_id: int,
+                      expires_at: datetime, tag: str, parent_tag: str | None) -> str | None:
+        link = self.links.get(station_uuid)
+        if link is None:
+            return None
+        return await link.reserve_now(connector_no, expires_at, tag, reservation_id, parent_tag)
+
+    async def cancel_reservation(self, station_uuid: str, reservation_id: int) -> str | None:
+        link = self.links.get(station_uuid)
+        if link is None:
+            return None
+        return await link.cancel_reservation(reservation_id)
+
+    async def unlock(self, station_uuid: str, connector_no: int) -> str | None:
+        link = self.links.get(station_uuid)
+        if link is None:
+            return None
+        return await link.unlock(connector_no)
 
     async def _send_start(self, plan: charging.StartPlan) -> None:
         link = self.links.get(plan.station_uuid)

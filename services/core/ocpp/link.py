@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from ocpp.v16 import ChargePoint, call
 
-from services.core.domain import charging
+from services.core.domain import charging, reservations
 from services.core.domain import meter_checks as checks
 from services.core.domain.status import publish_connector_status
 from services.core.ocpp import frames, transactions
@@ -53,6 +53,8 @@ class LinkHost(Protocol):
     def after_status(self, station_id: int, connector_no: int, new: str) -> None: ...
 
     def session_changed(self, session_id: int) -> None: ...
+
+    def reservation_changed(self, reservation_id: int) -> None: ...
 
     async def flush_meter_values(self) -> None: ...
 
@@ -230,8 +232,18 @@ class StationLink(ChargePoint):
         return {}
 
     async def on_authorize(self, p: dict[str, Any]) -> dict[str, Any]:
-        st = await self.core.db(charging.authorize_tag, p["idTag"])
-        return {"idTagInfo": {"status": st}}
+        return {"idTagInfo": await self._id_tag_info(p["idTag"])}
+
+    async def _id_tag_info(self, tag: str, status: str | None = None) -> dict[str, Any]:
+        """idTagInfo for a tag; a card's parentIdTag (its driver) lets the charger admit
+        any card of the driver who holds a reservation there."""
+        if status is None:
+            status = await self.core.db(charging.authorize_tag, tag)
+        info: dict[str, Any] = {"status": status}
+        parent = await self.core.db(reservations.parent_of_tag, tag)
+        if parent is not None:
+            info["parentIdTag"] = parent
+        return info
 
     async def on_start_transaction(self, p: dict[str, Any]) -> dict[str, Any]:
         problem = checks.register_problem(p["meterStart"])
@@ -250,8 +262,14 @@ class StationLink(ChargePoint):
         self.central.session_changed(sid)
         if tx and st == "Accepted":
             connector_no = p["connectorId"]
+            used = await self.core.db(
+                reservations.use, station_id=self.station_id, connector_no=connector_no,
+                tag=p["idTag"], reservation_id=p.get("reservationId"), session_id=sid,
+            )
+            if used is not None:
+                self.central.reservation_changed(used)
             self._after_reply.append(lambda: self.trigger_message("MeterValues", connector_no))
-        return {"transactionId": tx, "idTagInfo": {"status": st}}
+        return {"transactionId": tx, "idTagInfo": await self._id_tag_info(p["idTag"], st)}
 
     async def _transaction(self, tx: int, connector_no: int | None) -> Tracked:
         """This charger's transaction ``tx``, or FrameError (another charger's transaction
@@ -403,6 +421,20 @@ class StationLink(ChargePoint):
         # callers name the session; the charger knows it by its OCPP transactionId
         tx = await self.core.db(transactions.tx_of_session, transaction_id)
         res = await self.send(call.RemoteStopTransaction(transaction_id=tx))
+        return str(res.status) if res is not None else None
+
+    async def reserve_now(self, connector_no: int, expiry: datetime, id_tag: str,
+                          reservation_id: int, parent_id_tag: str | None) -> str | None:
+        res = await self.send(
+            call.ReserveNow(
+                connector_id=connector_no, expiry_date=to_iso(expiry), id_tag=id_tag,
+                reservation_id=reservation_id, parent_id_tag=parent_id_tag,
+            )
+        )
+        return str(res.status) if res is not None else None
+
+    async def cancel_reservation(self, reservation_id: int) -> str | None:
+        res = await self.send(call.CancelReservation(reservation_id=reservation_id))
         return str(res.status) if res is not None else None
 
     async def unlock(self, connector_no: int) -> str | None:

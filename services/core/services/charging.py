@@ -141,3 +141,56 @@ async def flush(core: Core) -> None:
 async def live_meter(core: Core, user_id: int, session_uuid: str) -> dict[str, Any]:
     await flush(core)
     return await core.db(history.meter_summary, user_id, session_uuid)
+
+
+# ------------------------------------------------------------------ unlock
+
+
+@dataclass(frozen=True)
+class UnlockResult:
+    """``outcome``: the charger's UnlockConnector answer (``Unlocked``, ``UnlockFailed``,
+    ``NotSupported``) or ``ChargerOffline`` / ``NoAnswer``. ``session_uuid`` names the
+    session that ran on the connector: an unlock ends it (the charger sends its
+    StopTransaction, so it is billed for the energy it drew); ``session_state`` is its state
+    right after the answer."""
+
+    outcome: str
+    session_uuid: str | None = None
+    session_state: str | None = None
+
+    @property
+    def unlocked(self) -> bool:
+        return self.outcome == UNLOCKED
+
+
+UNLOCKED, UNLOCK_FAILED, NOT_SUPPORTED = "Unlocked", "UnlockFailed", "NotSupported"
+CHARGER_OFFLINE, NO_ANSWER = "ChargerOffline", "NoAnswer"
+
+
+def _connector_at(conn: Any, station_uuid: str, connector_no: Any) -> dict[str, Any]:
+    if isinstance(connector_no, bool) or not isinstance(connector_no, int):
+        raise BadInput("connector", "must be the connector's number")
+    st = conn.execute("SELECT id FROM stations WHERE uuid = ?", (station_uuid,)).fetchone()
+    if st is None:
+        raise NotFound(f"station: no station '{station_uuid}'", field="station")
+    if charging.connector_by_number(conn, st[0], connector_no) is None:
+        raise NotFound(f"connector: no connector {connector_no} at this station",
+                       field="connector")
+    return charging.active_session_for_connector(conn, st[0], connector_no) or {}
+
+
+async def unlock(core: Core, station_uuid: str, connector_no: int) -> UnlockResult:
+    """Release the cable on a connector (OCPP UnlockConnector). A session running there is
+    ended by the charger; it moves to ``stopping`` here until its StopTransaction arrives."""
+    gw = gateway(core)
+    session = await core.db(_connector_at, station_uuid, connector_no)
+    if not gw.is_connected(station_uuid):
+        return UnlockResult(CHARGER_OFFLINE, session.get("uuid"), session.get("state"))
+    answer = await gw.unlock(station_uuid, connector_no)
+    if answer is None:
+        outcome = NO_ANSWER if gw.is_connected(station_uuid) else CHARGER_OFFLINE
+        return UnlockResult(outcome, session.get("uuid"), session.get("state"))
+    if answer == UNLOCKED and session:
+        await core.db(charging.request_stop, int(session["id"]))
+        session = await core.db(charging.find_session, session["uuid"]) or session
+    return UnlockResult(answer, session.get("uuid"), session.get("state"))

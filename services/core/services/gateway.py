@@ -7,6 +7,7 @@ a test or another charger protocol may provide its own. The core holds one as
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from services.core.domain.charging import StartPlan
@@ -28,6 +29,21 @@ class ChargerGateway(Protocol):
     def send_remote_stop(self, session_id: int) -> None:
         """Ask the charger to stop the session (in the background; re-sent on reconnect
         while the charger is offline)."""
+        ...
+
+    async def reserve(self, station_uuid: str, connector_no: int, reservation_id: int,
+                      expires_at: datetime, tag: str, parent_tag: str | None) -> str | None:
+        """Send ReserveNow; the charger's answer (Accepted, Faulted, Occupied, Rejected,
+        Unavailable), or None when it is offline or did not answer in time."""
+        ...
+
+    async def cancel_reservation(self, station_uuid: str, reservation_id: int) -> str | None:
+        """Send CancelReservation; Accepted, Rejected, or None (offline, no answer)."""
+        ...
+
+    async def unlock(self, station_uuid: str, connector_no: int) -> str | None:
+        """Send UnlockConnector; Unlocked, UnlockFailed, NotSupported, or None (offline,
+        no answer)."""
         ...
 
     async def flush_meter_values(self) -> None:

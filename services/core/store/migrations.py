@@ -804,4 +804,43 @@ CREATE TABLE partner_rfids (
 CREATE INDEX partner_rfids_uid ON partner_rfids(uid);
 """,
     ),
+    (
+        14,
+        "reservations of connectors, and stop conditions of sessions",
+        """
+-- A driver's hold on one connector for a while (OCPP ReserveNow). The id is the OCPP
+-- reservationId. The charger's answer decides whether it holds (accepted) or not (failed);
+-- it ends expired, cancelled, or used by the session it let start.
+CREATE TABLE reservations (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    card_id INTEGER REFERENCES cards(id) ON DELETE SET NULL,
+    tag_id TEXT NOT NULL,                 -- idTag sent in ReserveNow
+    parent_tag TEXT,                      -- parentIdTag: any card of the same driver
+    station_id INTEGER NOT NULL REFERENCES stations(id) ON DELETE CASCADE,
+    connector_id INTEGER NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+    minutes INTEGER NOT NULL,
+    status TEXT NOT NULL,                 -- pending|accepted|expired|cancelled|used|failed
+    charger_answer TEXT,                  -- ReserveNow status as the charger sent it
+    failure_reason TEXT,
+    session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    ended_at TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX reservations_user ON reservations(user_id, created_at);
+-- The database itself refuses a second open reservation on one connector.
+CREATE UNIQUE INDEX reservations_open_per_connector ON reservations(connector_id)
+    WHERE status IN ('pending', 'accepted');
+CREATE INDEX reservations_open_expiry ON reservations(expires_at)
+    WHERE status IN ('pending', 'accepted');
+
+-- Limits a driver set at start (JSON of StopConditions) and the one that ended it.
+ALTER TABLE sessions ADD COLUMN limits TEXT;
+ALTER TABLE sessions ADD COLUMN limit_reached TEXT;
+CREATE INDEX sessions_limited ON sessions(state) WHERE limits IS NOT NULL;
+""",
+    ),
 ]
