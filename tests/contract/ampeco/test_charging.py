@@ -84,13 +84,24 @@ async def test_start_charge_stop(world, sim, amp) -> None:
     assert done["totalAmount"]["withTax"] > 0 and done["reason"] == "remote"
 
 
-async def test_duration_limit_stops_the_session(world, sim, amp) -> None:
+@pytest.mark.parametrize(("limit", "reason"), [
+    ({"maxDurationMinutes": 2}, "time_limit"),
+    ({"maxEnergyKwh": 0.5}, "energy_exceeded"),
+    ({"maxAmount": 1.2}, "balance_exceeded"),
+    ({"maxSocPercent": 1}, "soclimitreached"),
+])
+async def test_each_stop_condition_stops_the_session(world, sim, amp, limit: dict,
+                                                     reason: str) -> None:
     started = (await amp.call("POST", START_EVSE, evse=22,
-                              json={"idTag": "B2B2B2B2",
-                                    "stopConditions": {"maxDurationMinutes": 2}})).json()
+                              json={"idTag": "B2B2B2B2", "stopConditions": limit})).json()
     assert started["success"] is True, started
     done = await _finished(amp, started["sessionId"])
-    assert done["userId"] == 2 and done["energy"] > 0
+    assert done["userId"] == 2 and done["reason"] == reason, done
+    if "maxEnergyKwh" in limit:
+        # reached; how far past depends on the simulated time factor, not on the core
+        assert done["energy"] >= 500
+    if "maxAmount" in limit:
+        assert done["totalAmount"]["withTax"] >= 1.2
 
 
 async def test_start_on_a_charge_point_picks_a_free_evse(world, sim, amp) -> None:
@@ -122,6 +133,7 @@ async def test_disabled_tag_and_offline_charger_are_refused(world, sim, amp) -> 
 @pytest.mark.parametrize(("body", "field"), [
     ({"userId": 1, "stopConditions": {"maxSocPercent": 0}}, "stopConditions.maxSocPercent"),
     ({"userId": 1, "stopConditions": {"maxEnergyKwh": 0.01}}, "stopConditions.maxEnergyKwh"),
+    ({"userId": 1, "stopConditions": {"maxAmount": 0}}, "stopConditions.maxAmount"),
     ({"userId": 1, "stopConditions": {"maxDurationMinutes": 1.5}},
      "stopConditions.maxDurationMinutes"),
     ({"userId": 999}, "userId"),

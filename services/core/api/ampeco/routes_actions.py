@@ -31,7 +31,8 @@ from services.core.api.ampeco.respond import json
 from services.core.api.rest.body import read_body, validated
 from services.core.domain import charging
 from services.core.domain.charging import Failure, StartRequest
-from services.core.domain.errors import DomainError
+from services.core.domain.errors import BadInput, DomainError
+from services.core.domain.stop_conditions import StopConditions
 from services.core.services import charging as charging_service
 from services.core.services import member_charging
 
@@ -41,8 +42,10 @@ CP = "/public-api/actions/charge-point/v1.0/{chargePoint}"
 EVSE = "/public-api/actions/evse/v1.0/{evse}"
 _FIELDS = {"user": "userId", "tag": "idTag", "card": "idTag", "tag_id": "idTag",
            "connector": "connectorId"}  # fmt: skip
+_LIMIT_NAMES = {"max_energy_kwh": "maxEnergyKwh", "max_duration_minutes": "maxDurationMinutes",
+                "max_soc_percent": "maxSocPercent", "max_amount": "maxAmount"}  # fmt: skip
 _ACCESS = (Failure.CARD_BLOCKED, Failure.CARD_EXPIRED, Failure.CARD_UNKNOWN,
-           getattr(Failure, "CONNECTOR_RESERVED", "Connector reserved"))
+           Failure.CONNECTOR_RESERVED)
 
 
 class Limits(BaseModel):
@@ -91,7 +94,7 @@ def _refused(code: str, message: str, *, with_session: bool) -> Response:
 
 
 def _code(failure: str, *, with_session: bool) -> str:
-    if failure in _ACCESS or failure.startswith("Connector reserved"):
+    if failure in _ACCESS:
         return "ACCESS_RESTRICTED"
     if failure == Failure.CONNECTOR_OCCUPIED:
         return "SESSION_EXISTS" if with_session else "CHARGING_NOT_ALLOWED"
@@ -103,13 +106,17 @@ def _options(body: StartBody) -> dict[str, Any]:
         raise invalid("chargingProfile", "is not supported by this charge point operator.")
     if body.bookingId is not None:
         raise invalid("bookingId", "does not name a booking: this operator takes none.")
-    limits = body.stopConditions
-    if limits is None:
+    given = body.stopConditions
+    if given is None:
         return {}
-    for name in ("maxEnergyKwh", "maxSocPercent", "maxAmount"):
-        if getattr(limits, name) is not None:
-            raise invalid(f"stopConditions.{name}", "is not supported yet.")
-    return {"stop_minutes": limits.maxDurationMinutes}
+    try:
+        limits = StopConditions(max_energy_kwh=given.maxEnergyKwh,
+                                max_duration_minutes=given.maxDurationMinutes,
+                                max_soc_percent=given.maxSocPercent, max_amount=given.maxAmount)
+    except BadInput as exc:
+        raise invalid(f"stopConditions.{_LIMIT_NAMES.get(exc.field or '', 'body')}",
+                      exc.reason.rstrip(".") + ".") from None
+    return {} if limits.empty else {"limits": limits}
 
 
 def routes(core: Any) -> list[BaseRoute]:
