@@ -20,11 +20,10 @@ from services.core.services import charging, reservations
 from services.core.services.reservations import Refusal, ReservationRefused
 from services.hardware.ev import Vehicle
 from services.hardware.simulator import Simulator
-from services.settings import get_settings
 from tests.clients.beenergised import Api
-from tests.core.charging.world import Seeded, reconnected, seed
-from tests.core_launcher import core_in_process
-from tests.waits import WITHIN_S, eventually
+from tests.core.charging.served import served
+from tests.core.charging.world import Seeded, reconnected
+from tests.waits import eventually
 
 SPEED = 60
 A, B = 1, 2  # user ids of a@example.com and b@example.com in the seeded world
@@ -35,32 +34,14 @@ A_SECOND_CARD = "A2A2A2A2"
 async def world(tmp_path_factory: pytest.TempPathFactory
                 ) -> AsyncIterator[tuple[Any, str, Seeded, Simulator, Path]]:
     db = tmp_path_factory.mktemp("reservations") / "core.sqlite3"
-    seeded = seed(db, stations=6)
-    conn = sqlite3.connect(db)
-    conn.execute(
-        "INSERT INTO cards(uuid, user_id, tag_id, number, label, card_type, status, created_at)"
-        " VALUES ('card-a-2', 1, ?, 'NO-A2', 'second', 'default', 'ACTIVE',"
-        " '2026-01-01T00:00:00.000Z')",
-        (A_SECOND_CARD,),
-    )
-    conn.commit()
-    conn.close()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("VOLTRA_MINUTE_SECONDS", "1")
-        get_settings.cache_clear()
-        try:
-            async with core_in_process(db) as (core, url):
-                # The last station stays unsimulated: the offline charger.
-                sim = Simulator(url, specs=seeded.specs(seeded.stations[:-1]), speed=SPEED,
-                                seed=5)
-                await sim.start()
-                await sim.wait_online(within_s=WITHIN_S)
-                try:
-                    yield core, url, seeded, sim, db
-                finally:
-                    await sim.stop()
-        finally:
-            get_settings.cache_clear()
+    async with served(db, stations=6, speed=SPEED, env={"VOLTRA_MINUTE_SECONDS": "1"}) as w:
+        w.one(
+            "INSERT INTO cards(uuid, user_id, tag_id, number, label, card_type, status,"
+            " created_at) VALUES ('card-a-2', 1, ?, 'NO-A2', 'second', 'default', 'ACTIVE',"
+            " '2026-01-01T00:00:00.000Z')",
+            A_SECOND_CARD,
+        )
+        yield w.core, w.url, w.seeded, w.sim, w.db
 
 
 def _row(db: Path, sql: str, *args: Any) -> Any:

@@ -154,3 +154,25 @@ def card_labels(conn: sqlite3.Connection, card_ids: list[int]) -> dict[int, str 
     rows = conn.execute(f"SELECT id, label FROM cards WHERE id IN"
                         f" ({','.join('?' * len(card_ids))})", card_ids).fetchall()
     return {int(r[0]): r[1] for r in rows}
+
+
+def operator_connector(conn: sqlite3.Connection, operator_id: int, *,
+                       connector_id: int | None = None, station_id: int | None = None,
+                       number: int | None = None) -> dict[str, Any] | None:  # fmt: skip
+    """A connector of the operator's network: by id, or by its OCPP number at a station, or
+    (station alone) the station's first free one, else its first."""
+    where, args = ["s.operator_id = ?", "s.deleted_at IS NULL"], [operator_id]
+    for cond, value in (("c.id = ?", connector_id), ("c.station_id = ?", station_id),
+                        ("c.sort_order = ?", number)):
+        if value is not None:
+            where.append(cond)
+            args.append(value)
+    rows = dict_rows(conn, "SELECT c.*, s.uuid AS station_uuid, s.connected FROM connectors c"
+                     f" JOIN stations s ON s.id = c.station_id WHERE {' AND '.join(where)}"
+                     " ORDER BY c.ocpp_status IS NOT 'Available', c.sort_order LIMIT 1", args)
+    return rows[0] if rows else None
+
+
+def operator_station(conn: sqlite3.Connection, operator_id: int, station_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM stations WHERE id = ? AND operator_id = ?"
+                        " AND deleted_at IS NULL", (station_id, operator_id)).fetchone() is not None

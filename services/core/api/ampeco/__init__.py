@@ -29,6 +29,7 @@ ROUTE_MODULES: list[str] = [
     "offer",
     "fleet",
     "routes_sessions",
+    "routes_actions",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]

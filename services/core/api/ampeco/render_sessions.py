@@ -37,7 +37,14 @@ def status(state: str) -> str:
     return _STATUS.get(state, "unknown")
 
 
+# The limit a session reached (``sessions.limit_reached``): the stop conditions' fields.
+_LIMITS = {"max_energy_kwh": "energy_exceeded", "max_duration_minutes": "time_limit",
+           "max_soc_percent": "soclimitreached", "max_amount": "balance_exceeded"}
+
+
 def reason(row: dict[str, Any]) -> str | None:
+    if row.get("limit_reached") in _LIMITS:
+        return _LIMITS[row["limit_reached"]]
     if row["state"] == "failed":
         text = row.get("failure_reason") or ""
         return next((code for part, code in _FAILURES if part in text), "remote_start_failed")
