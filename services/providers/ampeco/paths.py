@@ -43,24 +43,27 @@ def reservation(reservation_id: str) -> str:
     return f"{RESERVATIONS}/{reservation_id}"
 
 
-def start(charge_point_id: int, evse_id: str) -> str:
-    return f"/actions/charge-point/v1.0/{charge_point_id}/start/{evse_id}"
+def start(evse_id: str) -> str:
+    return f"/actions/evse/v1.0/{evse_id}/start"
 
 
 def stop(charge_point_id: int, session_id: str) -> str:
     return f"/actions/charge-point/v1.0/{charge_point_id}/stop/{session_id}"
 
 
-def reserve(charge_point_id: int, evse_id: str) -> str:
-    return f"/actions/charge-point/v1.0/{charge_point_id}/reserve/{evse_id}"
+# The charge point actions name the EVSE by its networkId (its number on the charge point)
+
+
+def reserve(charge_point_id: int, network_id: str) -> str:
+    return f"/actions/charge-point/v1.0/{charge_point_id}/reserve/{network_id}"
 
 
 def cancel_reservation(reservation_id: str) -> str:
     return f"/actions/reservation/v1.0/{reservation_id}/cancel"
 
 
-def unlock(charge_point_id: int, evse_id: str) -> str:
-    return f"/actions/charge-point/v1.0/{charge_point_id}/unlock/{evse_id}"
+def unlock(charge_point_id: int, network_id: str) -> str:
+    return f"/actions/charge-point/v1.0/{charge_point_id}/unlock/{network_id}"
 
 
 def filters(**values: str | int | None) -> list[tuple[str, str]]:

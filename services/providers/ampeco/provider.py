@@ -269,11 +269,15 @@ class AmpecoProvider(BaseProvider):
             raise NotFound("This connector is not known.", detail=connector_id)
         return station
 
-    async def _charge_point_of(self, connector_id: str) -> int:
-        """The charge point an EVSE belongs to, as the back end says now."""
+    async def _evse(self, connector_id: str) -> w.Evse:
+        """The EVSE as the back end says now (its charge point and networkId name it in the
+        charge point actions)."""
         if not connector_id.isdigit():
             raise NotFound("This connector is not known.", detail=connector_id)
-        return int((await self.api.data(P.evse(connector_id)))["chargePointId"])
+        evse = w.Evse.model_validate(await self.api.data(P.evse(connector_id)))
+        if evse.charge_point_id is None or not evse.network_id:
+            raise NotFound("This connector cannot be reached.", detail=connector_id)
+        return evse
 
     # ---------------------------------------------------------------- cards
 
@@ -342,7 +346,8 @@ class AmpecoProvider(BaseProvider):
     ) -> m.ChargingSession:
         self.check_limits(limits)
         card = self.require_active(await self._own_card(card_id))
-        charge_point = await self._charge_point_of(connector_id)
+        if not connector_id.isdigit():
+            raise NotFound("This connector is not known.", detail=connector_id)
         body: dict = {"userId": self.user_id, "idTag": card.uid}
         if limits is not None and limits.any:
             body["stopConditions"] = {
@@ -355,7 +360,7 @@ class AmpecoProvider(BaseProvider):
 
         async def begin() -> StartAttempt:
             raw = await self.api.request(
-                "POST", P.start(charge_point, connector_id), json=body, ok=(202,), safe=False
+                "POST", P.start(connector_id), json=body, ok=(202,), safe=False
             )
             result = w.StartResult.model_validate(raw or {})
             if not result.success:
@@ -517,10 +522,10 @@ class AmpecoProvider(BaseProvider):
         the answer's ``duration`` says how long."""
         if minutes is not None:
             raise self.unsupported(Capability.CHOOSE_RESERVATION_MINUTES)
-        charge_point = await self._charge_point_of(connector_id)
+        evse = await self._evse(connector_id)
         raw = await self.api.request(
             "POST",
-            P.reserve(charge_point, connector_id),
+            P.reserve(evse.charge_point_id, evse.network_id),
             json={"userId": self.user_id},
             ok=(202,),
             safe=False,
@@ -562,9 +567,9 @@ class AmpecoProvider(BaseProvider):
         return out
 
     async def unlock_connector(self, connector_id: str) -> None:
-        charge_point = await self._charge_point_of(connector_id)
+        evse = await self._evse(connector_id)
         raw = await self.api.request(
-            "POST", P.unlock(charge_point, connector_id), ok=(202,), safe=False
+            "POST", P.unlock(evse.charge_point_id, evse.network_id), ok=(202,), safe=False
         )
         if not w.ActionResult.model_validate(raw or {}).success:
             raise ChargerRejected("The charger could not unlock the connector.", detail=str(raw))

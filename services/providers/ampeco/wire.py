@@ -84,6 +84,7 @@ class EvseConnector(Wire):
 class Evse(Wire):
     id: int
     charge_point_id: int | None = None
+    network_id: str | None = None  # its number on the charge point (OCPP connectorId)
     physical_reference: str | None = None
     emi3_id: str | None = Field(None, alias="emi3Id")
     label: str | None = None
