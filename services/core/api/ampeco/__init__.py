@@ -23,6 +23,7 @@ ROUTE_MODULES: list[str] = [
     "routes_users",
     "routes_sessions",
     "routes_actions",
+    "routes_reservations",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]
