@@ -30,6 +30,7 @@ ROUTE_MODULES: list[str] = [
     "fleet",
     "routes_sessions",
     "routes_actions",
+    "routes_reservations",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]

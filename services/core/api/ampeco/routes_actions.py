@@ -18,17 +18,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from services.core.api.ampeco.access import operator, parse_id
+from services.core.api.ampeco.bodies import optional_body
 from services.core.api.ampeco.errors import invalid
 from services.core.api.ampeco.refusals import refusal
 from services.core.api.ampeco.respond import json
-from services.core.api.rest.body import read_body, validated
 from services.core.domain import charging
 from services.core.domain.charging import Failure, StartRequest
 from services.core.domain.errors import BadInput, DomainError
@@ -73,18 +72,6 @@ class StopBody(BaseModel):
     force: bool = False
 
 
-async def _body(request: Request, model: type[BaseModel]) -> Any:
-    """The body as ``model``; an empty body is the model's defaults (all fields optional)."""
-    raw = await read_body(request)
-    if not raw.strip():
-        return model()
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise invalid("body", "must be a JSON object.") from None
-    return validated(data, model)
-
-
 def _refused(code: str, message: str, *, with_session: bool) -> Response:
     body: dict[str, Any] = {"success": False, "authorizationId": None, "message": message,
                             "errorCode": code}
@@ -123,7 +110,7 @@ def routes(core: Any) -> list[BaseRoute]:
     async def start(request: Request, *, station_id: int | None, number: int | None,
                     connector_id: int | None, with_session: bool) -> Response:
         principal = await operator(core, request)
-        body = await _body(request, StartBody)
+        body = await optional_body(request, StartBody)
         options = _options(body)
         if station_id is not None and number is None:
             connector_id = body.connectorId  # a charge point start may name its connector
@@ -181,7 +168,7 @@ def routes(core: Any) -> list[BaseRoute]:
         principal = await operator(core, request)
         station = parse_id(request.path_params["chargePoint"], "charge point")
         session_id = parse_id(request.path_params["session"], "session")
-        body = await _body(request, StopBody)
+        body = await optional_body(request, StopBody)
         try:
             user_id, session_uuid = await core.db(member_charging.stop_target, principal,
                                                   station, session_id, "session")  # fmt: skip
