@@ -357,13 +357,17 @@ class StationScreen(Screen):
                 )
             )
         if self.vm.can_start(c):
+            start = ft.FilledButton(
+                t("station.start"),
+                icon=ft.Icons.BOLT,
+                tooltip=t("station.start_on", name=name),
+                on_click=lambda e, conn=c: self.start(s, conn),
+            )
+            # the reserved connector's Start, told apart from the free ones' for tests
             actions.append(
-                ft.FilledButton(
-                    t("station.start"),
-                    icon=ft.Icons.BOLT,
-                    tooltip=t("station.start_on", name=name),
-                    on_click=lambda e, conn=c: self.start(s, conn),
-                )
+                ft.Semantics(identifier="reserved-start", content=start)
+                if res.holds(c)
+                else start
             )
         details = ft.Row(
             [

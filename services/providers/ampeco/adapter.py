@@ -135,7 +135,12 @@ def station(item: dict) -> m.Station:
     lat, lon = position(item) or (0.0, 0.0)
     images = [i.original for i in ([loc.location_image] if loc.location_image else [])]
     images += [i.original for i in loc.images if i.original not in images]
-    remote = [("remote_start_stop_capable" in cp.capabilities) for cp in cps.values()]
+    # a charge point that lists its capabilities without remote start needs a card tap
+    remote = [
+        "remote_start_stop_capable" in cp.capabilities
+        for cp in cps.values()
+        if cp.capabilities is not None
+    ]
     return m.Station(
         id=sid,
         name=text(loc.name) or f"Location {loc.id}",

@@ -65,7 +65,7 @@ class ChargePoint(Wire):
     name: str | None = None
     location_id: int | None = None
     status: str | None = None  # enabled | disabled | out of order | demo
-    capabilities: list[str] = Field(default_factory=list)
+    capabilities: list[str] | None = None  # None: not said
     network_status: str | None = None
     hardware_status: str | None = None
 

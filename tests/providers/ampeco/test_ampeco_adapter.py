@@ -71,6 +71,15 @@ def test_evse_status_words(hardware, status, expected):
     assert s.connectors[0].status is expected
 
 
+def test_remote_start_is_unknown_unless_a_charge_point_lists_its_capabilities():
+    bare = {k: v for k, v in ex.CHARGE_POINT.items() if k != "capabilities"}
+    item = adapter.joined([ex.LOCATION], [bare], [ex.evse(21, "available")])[0]
+    assert adapter.station(item).remote_start is None
+    tap_only = {**ex.CHARGE_POINT, "capabilities": ["meter_values"]}
+    item = adapter.joined([ex.LOCATION], [tap_only], [ex.evse(21, "available")])[0]
+    assert adapter.station(item).remote_start is False
+
+
 def test_an_offline_charge_point_or_no_status_shows_unknown():
     cp = {**ex.CHARGE_POINT, "networkStatus": "temporarily_unavailable"}
     item = adapter.joined([ex.LOCATION], [cp], [ex.evse(21, "available")])[0]
