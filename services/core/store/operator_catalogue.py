@@ -26,10 +26,13 @@ class Keyset:
     def sql(self, column: str, params: list[Any]) -> tuple[str, str]:
         """(extra WHERE condition, ORDER BY/LIMIT clause) for ``column``."""
         where = ""
-        if self.after is not None:
+        if self.after is not None or self.before is None:
+            # Always a range on the key, also for the first page: without one SQLite builds
+            # a Bloom filter over the whole joined table on every read (48 ms instead of 3
+            # at 100,000 stations); with it, it walks the key index and stops at the limit.
             where = f" AND {column} > ?"
-            params.append(self.after)
-        elif self.before is not None:
+            params.append(self.after if self.after is not None else -1)
+        else:
             where = f" AND {column} < ?"
             params.append(self.before)
         order = "DESC" if self.before is not None else "ASC"
@@ -183,7 +186,9 @@ _CONNECTOR_COLS = (
 def connectors(conn: sqlite3.Connection, q: ConnectorQuery, window: Keyset
                ) -> list[dict[str, Any]]:  # fmt: skip
     params: list[Any] = [q.operator_id]
-    where = "s.operator_id = ? AND s.deleted_at IS NULL"
+    # "+": walk connectors in id order and look each station up, never the operator's
+    # stations first and then sort all their connectors (ten times slower at 100,000)
+    where = "+s.operator_id = ? AND s.deleted_at IS NULL"
     if q.station_id is not None:
         where += " AND c.station_id = ?"
         params.append(q.station_id)
