@@ -176,3 +176,11 @@ def operator_connector(conn: sqlite3.Connection, operator_id: int, *,
 def operator_station(conn: sqlite3.Connection, operator_id: int, station_id: int) -> bool:
     return conn.execute("SELECT 1 FROM stations WHERE id = ? AND operator_id = ?"
                         " AND deleted_at IS NULL", (station_id, operator_id)).fetchone() is not None
+
+
+def connector_place(conn: sqlite3.Connection, connector_id: int) -> dict[str, Any] | None:
+    """A connector's station, operator and current status (for status notifications)."""
+    rows = dict_rows(conn, "SELECT c.id, c.station_id, c.ocpp_status, c.status_since,"
+                     " s.operator_id FROM connectors c JOIN stations s ON s.id = c.station_id"
+                     " WHERE c.id = ?", [connector_id])
+    return rows[0] if rows else None

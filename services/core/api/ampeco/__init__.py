@@ -24,6 +24,7 @@ ROUTE_MODULES: list[str] = [
     "routes_sessions",
     "routes_actions",
     "routes_reservations",
+    "routes_notifications",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]
