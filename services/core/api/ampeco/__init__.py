@@ -25,6 +25,7 @@ ROUTE_MODULES: list[str] = [
     "routes_actions",
     "routes_reservations",
     "routes_notifications",
+    "routes_billing",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]
