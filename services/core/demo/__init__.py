@@ -37,7 +37,7 @@ from services.core.store.migrations import expand_cells
 
 __all__ = ["default_anchor", "generate"]
 
-_BULK_INDEXES = ("stations_site",)
+_BULK_INDEXES = ("stations_site", "stations_operator")
 
 
 def default_anchor() -> datetime:

@@ -19,6 +19,13 @@ from services.core.api.rest.app import mount
 PREFIX = "/public-api/"
 
 ROUTE_MODULES: list[str] = [
+    "locations",
+    "charge_points",
+    "evses",
+    "tariffs",
+    "reference",
+    "offer",
+    "fleet",
     "routes_id_tags",
     "routes_users",
     "routes_sessions",

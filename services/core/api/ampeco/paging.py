@@ -201,9 +201,19 @@ def slice_rows(rows: Sequence[T], win: Window, key: Callable[[T], int]) -> list[
     return [r for r in rows if after is None or key(r) > after][:win.fetch]
 
 
-def listing(request: Request, win: Window, rows: Sequence[T], key: Callable[[T], int],
-            render: Callable[[T], Any]) -> dict[str, Any]:  # fmt: skip
-    """The whole answer for a listing held in memory (``rows`` complete, ascending)."""
+def by_id(item: Any) -> int:
+    return int(item["id"])
+
+
+def as_is(item: Any) -> Any:
+    return item
+
+
+def listing(request: Request, win: Window, rows: Sequence[Any],
+            key: Callable[[Any], int] = by_id,
+            render: Callable[[Any], Any] = as_is) -> dict[str, Any]:  # fmt: skip
+    """The whole answer for a listing held in memory (``rows`` complete, ascending by
+    ``key``; by default rendered items with an ``id``)."""
     if win.cursor:
         return cursor_body(request, win, slice_rows(rows, win, key), key, render)
     return page_body(request, win, slice_rows(rows, win, key), len(rows), render)

@@ -54,6 +54,8 @@ def filters(request: Request, spec: dict[str, Parser], refuse: int | None = 422
         if found.group(2):
             arrays.add(name)
     parsed: dict[str, Any] = {}
+    # every filter is checked before a value that selects nothing ends the listing
+    nothing = False
     for name, values in raw.items():
         field = f"filter[{name}]"
         parser = spec.get(name)
@@ -66,14 +68,19 @@ def filters(request: Request, spec: dict[str, Parser], refuse: int | None = 422
             error = _refuse(refuse, field, f"may have at most {_MAX_VALUES} values.")
             if error:
                 raise error
-            raise NoMatch
+            nothing = True
+            continue
         try:
             parsed[name] = parser(values if name in arrays else values[-1])
+        except NoMatch:
+            nothing = True
         except ValueError as exc:
             error = _refuse(refuse, field, str(exc))
             if error:
                 raise error from None
-            raise NoMatch from None
+            nothing = True
+    if nothing:
+        raise NoMatch
     return parsed
 
 
@@ -143,14 +150,16 @@ def one_of(*allowed: str) -> Parser:
 
 
 def moment(raw: str | list[str]) -> str:
-    """An ISO-8601 date-time (a date alone means its midnight, UTC); the UTC ISO text the
-    store compares against."""
-    value = _single(raw)
+    """An ISO-8601 date-time (a date alone means its midnight, UTC) as the core's stored
+    timestamps are written (UTC, milliseconds, ``Z``), so it compares with them as text."""
+    value = _single(raw).strip()
+    # a "+" of an offset arrives as a space when the client did not encode it
+    value = value.replace(" ", "+") if "T" in value else value
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+", 1)
-                                        if "T" in value else value)
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError("must be an ISO 8601 date-time.") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).isoformat()
+    parsed = parsed.astimezone(UTC)
+    return parsed.strftime("%Y-%m-%dT%H:%M:%S.") + f"{parsed.microsecond // 1000:03d}Z"
