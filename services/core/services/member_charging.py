@@ -21,6 +21,7 @@ from services.core.domain.errors import BadInput, NotFound
 from services.core.domain.partners import Principal
 from services.core.events import session_topic
 from services.core.services import charging as charging_service
+from services.core.store import connectors as connector_store
 from services.core.store import member_records
 from services.core.store import partners as partner_store
 
@@ -81,12 +82,14 @@ def start_target(conn: sqlite3.Connection, principal: Principal, connector_id: i
 
 
 def stop_target(conn: sqlite3.Connection, principal: Principal, station_id: int,
-                session_id: int, field: str) -> tuple[int, str]:  # fmt: skip
-    """(user id, session uuid) of a member's session at the station."""
+                session_id: int, field: str) -> tuple[int, str, bool]:  # fmt: skip
+    """(user id, session uuid, whether its charger is connected) of a member's session at
+    the station."""
     found = member_records.session(conn, principal.partner_id, session_id)
     if found is None or int(found["station_id"]) != station_id:
         raise NotFound(f"{field}: no session {session_id} at this charge point", field=field)
-    return int(found["user_id"]), found["uuid"]
+    return int(found["user_id"]), found["uuid"], connector_store.station_connected(
+        conn, station_id)
 
 
 async def settled(core: Core, plan: charging.StartPlan, wait_s: float) -> dict[str, Any]:

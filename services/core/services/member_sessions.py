@@ -44,10 +44,17 @@ def sessions_page(conn: sqlite3.Connection, principal: Principal, part: Slice, *
 
 def session(conn: sqlite3.Connection, principal: Principal, session_id: int, field: str
             ) -> dict[str, Any]:  # fmt: skip
-    row = member_records.session(conn, principal.partner_id, session_id)
-    if row is None:
+    found = session_of_partner(conn, principal.partner_id, session_id)
+    if found is None:
         raise NotFound(f"{field}: no session {session_id}", field=field)
-    return _enrich(conn, [row])[0]
+    return found
+
+
+def session_of_partner(conn: sqlite3.Connection, partner_id: int, session_id: int
+                       ) -> dict[str, Any] | None:  # fmt: skip
+    """The session with its live figures if one of the partner's members holds it."""
+    row = member_records.session(conn, partner_id, session_id)
+    return None if row is None else _enrich(conn, [row])[0]
 
 
 def consumption(conn: sqlite3.Connection, principal: Principal, session_id: int, field: str

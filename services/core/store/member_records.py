@@ -82,10 +82,12 @@ def sessions(conn: sqlite3.Connection, partner_id: int, part: Slice, *,
              station_id: int | None = None, connector_id: int | None = None,
              tag: str | None = None, started_after: str | None = None,
              started_before: str | None = None, ended_after: str | None = None,
-             ended_before: str | None = None, site_id: int | None = None
+             ended_before: str | None = None, site_id: int | None = None,
+             session_id: int | None = None, uuid: str | None = None
              ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
     where, args = _where(_MEMBER.format(col="s.user_id"), partner_id, (
-        ("s.user_id = ?", user_id), ("s.station_id = ?", station_id),
+        ("s.user_id = ?", user_id), ("s.id = ?", session_id), ("s.uuid = ?", uuid),
+        ("s.station_id = ?", station_id),
         ("s.connector_id = ?", connector_id), ("s.auth_id = ?", tag),
         ("COALESCE(s.date_start, s.created_at) > ?", started_after),
         ("COALESCE(s.date_start, s.created_at) < ?", started_before),
@@ -176,3 +178,27 @@ def operator_connector(conn: sqlite3.Connection, operator_id: int, *,
 def operator_station(conn: sqlite3.Connection, operator_id: int, station_id: int) -> bool:
     return conn.execute("SELECT 1 FROM stations WHERE id = ? AND operator_id = ?"
                         " AND deleted_at IS NULL", (station_id, operator_id)).fetchone() is not None
+
+
+def connector_place(conn: sqlite3.Connection, connector_id: int) -> dict[str, Any] | None:
+    """A connector's station, operator and current status (for status notifications)."""
+    rows = dict_rows(conn, "SELECT c.id, c.station_id, c.ocpp_status, c.status_since,"
+                     " s.operator_id FROM connectors c JOIN stations s ON s.id = c.station_id"
+                     " WHERE c.id = ?", [connector_id])
+    return rows[0] if rows else None
+
+
+def invoices(conn: sqlite3.Connection, partner_id: int, part: Slice, *,
+             issued_from: str | None = None, issued_to: str | None = None
+             ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+    """The members' invoices (``documents`` of type invoice)."""
+    where, args = _where(_MEMBER.format(col="d.user_id"), partner_id, (
+        ("d.document_date >= ?", issued_from), ("d.document_date <= ?", issued_to)))
+    where.append("d.doc_type = 'invoice'")
+    return _page(conn, "documents d", where, args, part)
+
+
+def invoice(conn: sqlite3.Connection, partner_id: int, document_id: int) -> dict[str, Any] | None:
+    rows = dict_rows(conn, f"SELECT d.* FROM documents d WHERE d.id = ? AND d.doc_type ="
+                     f" 'invoice' AND {_MEMBER.format(col='d.user_id')}", [document_id, partner_id])
+    return rows[0] if rows else None

@@ -46,14 +46,17 @@ class AsyncAmpeco:
 
 
 def charging_core(tmp_path_factory: pytest.TempPathFactory, name: str,
-                  env: dict[str, str] | None = None) -> Iterator[tuple[str, Seeded, Path]]:
+                  env: dict[str, str] | None = None, *, demo: bool = False
+                  ) -> Iterator[tuple[str, Seeded, Path]]:  # fmt: skip
+    """``demo``: the operator is a demo partner, so the database is a demo one (webhooks may
+    go to loopback)."""
     require_document()
     db = tmp_path_factory.mktemp(name) / "core.sqlite3"
     seeded = seed(db, stations=4)
     conn = connect(db)
     try:
         partner = create_credential(conn, "ampeco", "charging operator", secret=TOKEN,
-                                    organisation="Voltra Test").partner  # fmt: skip
+                                    organisation="Voltra Test", demo=demo).partner
         with transaction(conn):
             for user_id in (1, 2):  # a@ and b@example.com
                 partner_store.add_member(conn, partner.id, user_id)

@@ -84,6 +84,33 @@ async def test_start_charge_stop(world, sim, amp) -> None:
     assert done["totalAmount"]["withTax"] > 0 and done["reason"] == "remote"
 
 
+async def test_stop_of_an_offline_charger_is_406_unless_forced(world, sim, amp) -> None:
+    started = (await amp.call("POST", START_AT, chargePoint=3, evse=1,
+                              json={"userId": 1})).json()
+    assert started["success"] is True, started
+    session = started["sessionId"]
+
+    async def charging() -> bool:
+        return (await _session(amp, session))["status"] == "active"
+
+    await eventually(charging)
+    station = sim.station(world[1].stations[2])
+    await station.disconnect(offline_s=3600)
+    try:
+        async def offline() -> bool:
+            refused = await amp.call("POST", STOP, chargePoint=3, session=session, json={})
+            return refused.status_code == 406
+
+        await eventually(offline)
+        assert (await _session(amp, session))["status"] == "active"
+        forced = await amp.call("POST", STOP, chargePoint=3, session=session,
+                                json={"force": True})
+        assert forced.status_code == 202
+    finally:
+        await station.disconnect(offline_s=0.0)
+    await _finished(amp, session)
+
+
 @pytest.mark.parametrize(("limit", "reason"), [
     ({"maxDurationMinutes": 2}, "time_limit"),
     ({"maxEnergyKwh": 0.5}, "energy_exceeded"),

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from services.core.services.partners import create_credential
+from services.core.store.db import connect
 from services.hardware.simulator import Simulator
 from tests.contract.ampeco.charging_world import AsyncAmpeco, charging_core, simulate
 from tests.core.charging.world import Seeded
@@ -163,6 +165,27 @@ async def test_refusals(world, sim, amp) -> None:
     assert (await amp.call("POST", CANCEL, reservation=424242)).status_code == 404
     bad = await amp.call("GET", LIST, params={"filter[status]": "sleeping"})
     assert bad.status_code == 422 and "filter[status]" in bad.json()["errors"]
+
+
+async def test_another_operator_cannot_see_or_touch_them(world, sim, amp) -> None:
+    conn = connect(world[2])
+    try:
+        other = create_credential(conn, "ampeco", "another operator").secret
+    finally:
+        conn.close()
+    stranger = AsyncAmpeco(world[0], other)
+    try:
+        reservation = await _reserve(amp, 2, 2, 1)
+        assert (await stranger.call("GET", READ, reservation=reservation)).status_code == 404
+        assert (await stranger.call("POST", CANCEL, reservation=reservation)).status_code == 404
+        assert (await stranger.ok(LIST))["data"] == []
+        assert (await stranger.call("POST", RESERVE, chargePoint=2, evse=1,
+                                    json={"userId": 1})).status_code == 404
+        assert (await stranger.call("POST", UNLOCK, chargePoint=2, evse=1)).status_code == 404
+        assert await _status(amp, reservation) == "active"
+    finally:
+        await stranger.close()
+        await amp.call("POST", CANCEL, reservation=reservation)
 
 
 async def _true(value: bool) -> bool:

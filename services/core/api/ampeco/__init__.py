@@ -22,15 +22,17 @@ ROUTE_MODULES: list[str] = [
     "locations",
     "charge_points",
     "evses",
-    "routes_id_tags",
-    "routes_users",
     "tariffs",
     "reference",
     "offer",
     "fleet",
+    "routes_id_tags",
+    "routes_users",
     "routes_sessions",
     "routes_actions",
     "routes_reservations",
+    "routes_notifications",
+    "routes_billing",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]

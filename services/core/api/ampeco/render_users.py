@@ -10,6 +10,7 @@ Nullable fields whose enum lacks null are left out rather than null.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from services.core.api.ampeco.respond import timestamp
@@ -58,8 +59,19 @@ def user(row: dict[str, Any], operator_id: int, include: frozenset[str] = frozen
     return out
 
 
-def invoice_details(stored: dict[str, Any] | None) -> dict[str, Any]:
-    stored = stored or {}
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+def stored_details(given: dict[str, Any]) -> dict[str, Any]:
+    """Invoice details as the core keeps them: the domain's snake_case names."""
+    return {_snake(k): v for k, v in given.items()}
+
+
+def invoice_details(kept: dict[str, Any] | None) -> dict[str, Any]:
+    kept = kept or {}
+    camel = {re.sub(r"_([a-z])", lambda m: m.group(1).upper(), k): v for k, v in kept.items()}
+    stored = {**camel, "updated_at": kept.get("updated_at")}
     keys = ("individualName", "individualPersonalId", "individualTaxId", "companyName",
             "companyRegNo", "companyTaxId", "companyTaxAdministrationOfficeName", "country",
             "region", "city", "postCode", "address")  # fmt: skip

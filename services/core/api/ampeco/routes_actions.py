@@ -170,14 +170,15 @@ def routes(core: Any) -> list[BaseRoute]:
         session_id = parse_id(request.path_params["session"], "session")
         body = await optional_body(request, StopBody)
         try:
-            user_id, session_uuid = await core.db(member_charging.stop_target, principal,
-                                                  station, session_id, "session")  # fmt: skip
-            result = await charging_service.stop(core, user_id, session_uuid, "session")
+            user_id, session_uuid, online = await core.db(
+                member_charging.stop_target, principal, station, session_id, "session")
+            if not online and not body.force:
+                # the charger cannot be told now: refused, nothing recorded
+                return Response(status_code=406)
+            await charging_service.stop(core, user_id, session_uuid, "session")
         except DomainError as exc:
             raise refusal(exc) from None
         except charging_service.ChargingUnavailable:
-            return Response(status_code=406)
-        if not result.online and result.outcome == "stop" and not body.force:
             return Response(status_code=406)
         return Response(status_code=202)
 

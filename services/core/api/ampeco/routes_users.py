@@ -20,7 +20,12 @@ from services.core.api.ampeco.access import operator, parse_id
 from services.core.api.ampeco.errors import invalid
 from services.core.api.ampeco.paging import page_body, window
 from services.core.api.ampeco.refusals import refusal
-from services.core.api.ampeco.render_users import invoice_details, payment_method, user
+from services.core.api.ampeco.render_users import (
+    invoice_details,
+    payment_method,
+    stored_details,
+    user,
+)
 from services.core.api.ampeco.respond import data, json
 from services.core.api.rest.body import parse_body
 from services.core.domain.accounts import language_code
@@ -214,7 +219,7 @@ def routes(core: Any) -> list[BaseRoute]:
         body = await parse_body(request, InvoiceDetails)
         try:
             stored = await core.db(member_users.set_invoice_details, principal, user_id,
-                                   body.model_dump(), "user")  # fmt: skip
+                                   stored_details(body.model_dump()), "user")  # fmt: skip
         except DomainError as exc:
             raise refusal(exc) from None
         return json(invoice_details(stored))
