@@ -281,14 +281,12 @@ def expire_due(conn: sqlite3.Connection, now: datetime | None = None) -> list[in
     """Open reservations whose time ran out become expired (whether or not the charger
     said so). Returns their ids."""
     ts = to_iso(now or datetime.now(UTC))
+    sql = "SELECT id FROM reservations WHERE status IN (?, ?) AND expires_at <= ?"
+    # Checked every second: the write lock only when something is due.
+    if conn.execute(sql, (*OPEN, ts)).fetchone() is None:
+        return []
     with transaction(conn):
-        ids = [
-            int(r[0])
-            for r in conn.execute(
-                "SELECT id FROM reservations WHERE status IN (?, ?) AND expires_at <= ?",
-                (*OPEN, ts),
-            )
-        ]
+        ids = [int(r[0]) for r in conn.execute(sql, (*OPEN, ts))]
         for rid in ids:
             _end(conn, rid, EXPIRED, ts)
     return ids
@@ -300,17 +298,17 @@ def freed_by_charger(conn: sqlite3.Connection, station_id: int, connector_no: in
     (a charger's clock may run slightly ahead of ours, hence the tolerance). Returns the
     expired reservation's id."""
     now = now or datetime.now(UTC)
+    row = conn.execute(
+        "SELECT r.id FROM reservations r JOIN connectors c ON c.id = r.connector_id"
+        " WHERE c.station_id = ? AND c.sort_order = ? AND r.status = ?"
+        " AND r.expires_at <= ?",
+        (station_id, connector_no, ACCEPTED, to_iso(now + timedelta(seconds=tolerance_s))),
+    ).fetchone()
+    if row is None:
+        return None
     with transaction(conn):
-        row = conn.execute(
-            "SELECT r.id FROM reservations r JOIN connectors c ON c.id = r.connector_id"
-            " WHERE c.station_id = ? AND c.sort_order = ? AND r.status = ?"
-            " AND r.expires_at <= ?",
-            (station_id, connector_no, ACCEPTED, to_iso(now + timedelta(seconds=tolerance_s))),
-        ).fetchone()
-        if row is None:
-            return None
-        _end(conn, int(row[0]), EXPIRED, to_iso(now))
-        return int(row[0])
+        # (_end only moves it if it is still open: a cancel may have come in between)
+        return int(row[0]) if _end(conn, int(row[0]), EXPIRED, to_iso(now)) else None
 
 
 def use(conn: sqlite3.Connection, *, station_id: int, connector_no: int, tag: str,
@@ -319,19 +317,21 @@ def use(conn: sqlite3.Connection, *, station_id: int, connector_no: int, tag: st
     reservationId), or the open one there held by this tag or its driver, is used."""
     ts = to_iso(now or datetime.now(UTC))
     tag = tag.upper()
-    with transaction(conn):
-        rows = conn.execute(
-            "SELECT r.id, r.tag_id, r.parent_tag, r.user_id FROM reservations r"
-            " JOIN connectors c ON c.id = r.connector_id"
-            " WHERE c.station_id = ? AND c.sort_order = ? AND r.status IN (?, ?)",
-            (station_id, connector_no, *OPEN),
-        ).fetchall()
-        owner = conn.execute("SELECT user_id FROM cards WHERE tag_id = ?", (tag,)).fetchone()
-        for r in rows:
-            mine = r["tag_id"] == tag or (owner is not None and owner[0] == r["user_id"])
-            if (reservation_id is not None and r["id"] == reservation_id) or mine:
-                _end(conn, int(r["id"]), USED, ts, session_id)
-                return int(r["id"])
+    rows = conn.execute(
+        "SELECT r.id, r.tag_id, r.user_id FROM reservations r"
+        " JOIN connectors c ON c.id = r.connector_id"
+        " WHERE c.station_id = ? AND c.sort_order = ? AND r.status IN (?, ?)",
+        (station_id, connector_no, *OPEN),
+    ).fetchall()
+    if not rows:
+        return None  # every start asks: most connectors are not reserved
+    owner = conn.execute("SELECT user_id FROM cards WHERE tag_id = ?", (tag,)).fetchone()
+    for r in rows:
+        mine = r["tag_id"] == tag or (owner is not None and owner[0] == r["user_id"])
+        if (reservation_id is not None and r["id"] == reservation_id) or mine:
+            with transaction(conn):
+                if _end(conn, int(r["id"]), USED, ts, session_id):
+                    return int(r["id"])
     return None
 
 

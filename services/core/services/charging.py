@@ -1,8 +1,13 @@
-"""Charging for every facade: remote start, attempt status, stop, live meter.
+"""Charging for every facade: remote start, attempt status, stop, unlock, live meter.
 
 The rules and the records are the domain's (``services.core.domain.charging``); commands to
 chargers go through the core's ``ChargerGateway``. Facades parse their wire input into a
-``StartRequest`` and render what these functions return.
+``StartRequest`` and render what these functions return. A ``StartRequest`` may carry
+``limits`` (``services.core.domain.stop_conditions.StopConditions``: ``max_energy_kwh``,
+``max_duration_minutes``, ``max_soc_percent``, ``max_amount`` gross in the tariff's
+currency; each validated on construction, ``BadInput`` naming the field); the core stops
+the session at the first it reaches and records it (``stop_conditions.of_session``).
+``unlock(core, station_uuid, connector_no) -> UnlockResult``.
 """
 
 from __future__ import annotations
