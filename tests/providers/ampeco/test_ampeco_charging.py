@@ -1,7 +1,8 @@
 """Charging through the AMPECO provider against the real core with simulated chargers over
 OCPP: a start with an energy limit the core enforces (the session ends by itself), the live
-session growing, a stop, the session in history and statistics; a reservation that shows on
-the connector, is cancelled, and one that the driver then charges on; unlocking a cable."""
+session growing, a stop, the session in history and statistics, receipts and invoices; a
+reservation that shows on the connector, is cancelled, and one that the driver then charges
+on; unlocking a cable."""
 
 from __future__ import annotations
 
@@ -137,6 +138,15 @@ async def test_start_with_an_energy_limit_live_session_ends_at_the_limit_in_hist
     assert hist.items == sorted(hist.items, key=lambda s: s.started_at, reverse=True)
     stats = await provider.statistics()
     assert stats.sessions == stats_before.sessions + 1
+    # receipts and invoices as documents the driver can download
+    docs = await provider.documents(limit=200)
+    assert docs.total == len(docs.items) and docs.is_last
+    kinds = {d.type for d in docs.items}
+    assert "receipt" in kinds and kinds <= {"receipt", "invoice", "pro_forma", "credit_note"}
+    assert docs.items[0].date.date() == done.ended_at.date()  # the newest is this session's
+    assert all(d.download_url for d in docs.items if d.type != "receipt")
+    dates = [d.date for d in docs.items if d.date]
+    assert dates == sorted(dates, reverse=True)
 
 
 async def test_start_live_and_stop_by_the_driver(provider):
