@@ -74,7 +74,6 @@ def test_ampeco_reserve_then_charge_on_the_reserved_connector(
     expect(ui.labelled(t("signin.operator_token"))).to_be_visible()
     expect(ui.labelled(t("account.password"))).to_have_count(0)
     sign_in_with_demo(ui, "ampeco", "")
-    expect(ui.button(t("account.logout"))).to_be_visible()
 
     open_station_to_reserve(ui, size)
     countdown = reserve_first_free(ui)
