@@ -342,7 +342,7 @@ class StationScreen(Screen):
                     icon=ft.Icons.EVENT_BUSY,
                     tooltip=t("reserve.cancel"),
                     disabled=res.busy,
-                    on_click=lambda e: self.host.run(res.cancel()),
+                    on_click=lambda e: self.host.run(self.vm.cancel_reservation()),
                 )
             )
             self.start_ticking()
@@ -401,7 +401,7 @@ class StationScreen(Screen):
                     expand=True,
                     tight=True,
                 ),
-                status_chip(t, c.status),
+                status_chip(t, c.status, t("reserve.chip") if res.holds(c) else None),
             ],
             spacing=12,
             vertical_alignment=ft.CrossAxisAlignment.START,
@@ -464,7 +464,7 @@ class StationScreen(Screen):
 
         async def confirm(_):
             page.pop_dialog()
-            if await res.reserve(c):
+            if await self.vm.reserve(c):
                 self.host.snack(t("reserve.done"))
 
         page.show_dialog(

@@ -156,6 +156,28 @@ class StationViewModel(ViewModel):
             and self.station.remote_start is not False
         )
 
+    async def reserve(self, connector: Connector) -> bool:
+        """Reserve ``connector``; it shows held at once, before the charger's next status."""
+        if not await self.reservation.reserve(connector):
+            return False
+        self._show_held(connector, held=True)
+        return True
+
+    async def cancel_reservation(self) -> None:
+        current = self.reservation.current
+        await self.reservation.cancel()
+        if current is not None and self.reservation.current is None and self.station:
+            for c in self.station.connectors:
+                if c.id == current.connector_id:
+                    self._show_held(c, held=False)
+
+    def _show_held(self, connector: Connector, *, held: bool) -> None:
+        connector.status = ConnectorStatus.OCCUPIED if held else ConnectorStatus.AVAILABLE
+        connector.status_detail = "Reserved" if held else None
+        if self.station is not None:
+            self.station.status = summarise(self.station)
+        self.notify()
+
     def start_hint(self, connector: Connector) -> str | None:
         """Why a free connector has no Start button, in the driver's words."""
         if (

@@ -38,9 +38,11 @@ async def test_reserve_a_free_connector_then_start_on_it_and_cancel(ctx):
     assert res.can_reserve(free) and not res.can_reserve(busy)
     assert res.choose_minutes
     res.minutes = 30
-    assert await res.reserve(free)
+    assert await vm.reserve(free)
     assert ctx.provider.calls[-1] == "reserve S1-1 30"
     assert res.holds(free) and not res.can_reserve(free)
+    # shown held at once, and no longer counted free
+    assert free.status is ConnectorStatus.OCCUPIED and vm.station.status.available == 0
     # the connector now shows occupied to everyone, but its Start stays for this driver
     await vm.load()
     held = vm.station.connectors[0]
@@ -48,8 +50,10 @@ async def test_reserve_a_free_connector_then_start_on_it_and_cancel(ctx):
     assert not vm.can_start(vm.station.connectors[1])
     left = res.seconds_left()
     assert 29 * 60 < left <= 30 * 60 and res.countdown().startswith(("29:", "30:"))
-    await res.cancel()
+    await vm.cancel_reservation()
     assert res.current is None and await ctx.provider.reservations() == []
+    assert vm.station.connectors[0].status is ConnectorStatus.AVAILABLE
+    assert vm.station.status.available == 1
 
 
 async def test_the_back_end_decides_the_minutes_when_it_takes_none(ctx):
