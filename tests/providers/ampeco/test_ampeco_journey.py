@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from services.credentials import LoginVault, MemoryStore
 from services.models import (
     BoundingBox,
     CardStatus,
@@ -18,7 +19,7 @@ from services.models import (
     SearchQuery,
 )
 from services.provider import CardRejected, InvalidCredentials, NotAuthenticated, NotFound
-from services.registry import open_provider
+from services.registry import open_provider, resume_saved_login
 
 BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
 DEMO_TOKEN = "ampeco-demo-token"  # demo data only
@@ -88,3 +89,22 @@ async def test_cards_are_id_tags_the_driver_adds_renames_blocks_and_deletes(prov
     assert {c.id for c in await provider.list_cards()} == {c.id for c in before}
     with pytest.raises(NotFound):
         await provider.rename_card(card.id, "gone")
+
+
+async def test_the_operator_token_is_kept_in_the_vault_and_resumes_the_login(core_url):
+    vault = LoginVault(MemoryStore())
+    first = await open_provider("ampeco", core_url, DRIVER, vault=vault)
+    try:
+        saved = vault.load("ampeco", core_url)
+        assert saved is not None and saved.username == "driver@example.com"
+        assert saved.refresh_token == DEMO_TOKEN
+    finally:
+        await first.close()
+    second = await open_provider("ampeco", core_url, vault=vault)
+    try:
+        profile = await resume_saved_login(second, vault, "ampeco", core_url)
+        assert profile is not None and profile.email == "driver@example.com"
+        await second.logout()
+        assert vault.load("ampeco", core_url) is None
+    finally:
+        await second.close()
