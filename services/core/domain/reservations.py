@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.core.domain.errors import BadInput, Conflict, NotFound
+from services.core.store.connectors import id_by_ref
 from services.core.store.db import from_iso, to_iso, transaction
 
 PENDING, ACCEPTED, EXPIRED, CANCELLED, USED, FAILED = (
@@ -64,6 +65,8 @@ _OF_ANSWER = {
     "Unavailable": Refusal.UNAVAILABLE,
 }
 _OUT_OF_ORDER = {"Faulted", "Unavailable"}
+# session states that hold a connector (as in the partial index of migration 2)
+_ACTIVE_SQL = "('requested', 'accepted', 'charging', 'stopping')"
 
 
 class ReservationRefused(Conflict):
@@ -191,8 +194,34 @@ def holder(conn: sqlite3.Connection, connector_id: int) -> sqlite3.Row | None:
     ).fetchone()
 
 
+def connector_to_reserve(conn: sqlite3.Connection, station_uuid: str | None,
+                         connector_no: int | None, connector_ref: str | None) -> int:
+    """The id of the connector named by station uuid + OCPP connector number, or by
+    ``connector_ref`` (connector id or EVSE id)."""
+    if connector_ref is not None:
+        cid = id_by_ref(conn, str(connector_ref).strip())
+        if cid is None:
+            raise NotFound(f"connector: no connector '{connector_ref}'", field="connector")
+        return cid
+    if not station_uuid:
+        raise BadInput("station", "is required")
+    if isinstance(connector_no, bool) or not isinstance(connector_no, int):
+        raise BadInput("connector", "must be the connector's number")
+    st = conn.execute("SELECT id FROM stations WHERE uuid = ?", (station_uuid,)).fetchone()
+    if st is None:
+        raise NotFound(f"station: no station '{station_uuid}'", field="station")
+    row = conn.execute(
+        "SELECT id FROM connectors WHERE station_id = ? AND sort_order = ?",
+        (st[0], connector_no),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"connector: no connector {connector_no} at this station",
+                       field="connector")
+    return int(row[0])
+
+
 def create(conn: sqlite3.Connection, *, user_id: int, connector_id: int, card_id: int | None,
-           tag: str, minutes: int, active_session: bool, now: datetime | None = None,
+           tag: str, minutes: int, now: datetime | None = None,
            minute_seconds: float = 60.0) -> Reservation:
     """Record a pending reservation, or refuse (``ReservationRefused``) when the connector
     cannot be reserved: its charger offline, out of order, in use or already reserved."""
@@ -212,6 +241,10 @@ def create(conn: sqlite3.Connection, *, user_id: int, connector_id: int, card_id
             raise ReservationRefused(Refusal.ALREADY_RESERVED)
         if con["ocpp_status"] in _OUT_OF_ORDER:
             raise ReservationRefused(Refusal.OUT_OF_ORDER)
+        active_session = conn.execute(
+            f"SELECT 1 FROM sessions WHERE connector_id = ? AND state IN {_ACTIVE_SQL}",
+            (connector_id,),
+        ).fetchone()
         if active_session or con["ocpp_status"] not in (None, "Available"):
             raise ReservationRefused(Refusal.OCCUPIED)
         ts = to_iso(now)
@@ -333,6 +366,20 @@ def use(conn: sqlite3.Connection, *, station_id: int, connector_no: int, tag: st
                 if _end(conn, int(r["id"]), USED, ts, session_id):
                     return int(r["id"])
     return None
+
+
+def cancelled_unexpired(conn: sqlite3.Connection, station_id: int,
+                        now: datetime | None = None) -> list[int]:
+    """Cancelled reservations of a station whose time has not run out yet: a charger that
+    was offline at the cancel may still hold them."""
+    return [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT id FROM reservations WHERE station_id = ? AND status = ?"
+            " AND charger_answer = 'Accepted' AND expires_at > ?",
+            (station_id, CANCELLED, to_iso(now or datetime.now(UTC))),
+        )
+    ]
 
 
 def parent_of_tag(conn: sqlite3.Connection, tag: str) -> str | None:

@@ -172,23 +172,11 @@ UNLOCKED, UNLOCK_FAILED, NOT_SUPPORTED = "Unlocked", "UnlockFailed", "NotSupport
 CHARGER_OFFLINE, NO_ANSWER = "ChargerOffline", "NoAnswer"
 
 
-def _connector_at(conn: Any, station_uuid: str, connector_no: Any) -> dict[str, Any]:
-    if isinstance(connector_no, bool) or not isinstance(connector_no, int):
-        raise BadInput("connector", "must be the connector's number")
-    st = conn.execute("SELECT id FROM stations WHERE uuid = ?", (station_uuid,)).fetchone()
-    if st is None:
-        raise NotFound(f"station: no station '{station_uuid}'", field="station")
-    if charging.connector_by_number(conn, st[0], connector_no) is None:
-        raise NotFound(f"connector: no connector {connector_no} at this station",
-                       field="connector")
-    return charging.active_session_for_connector(conn, st[0], connector_no) or {}
-
-
 async def unlock(core: Core, station_uuid: str, connector_no: int) -> UnlockResult:
     """Release the cable on a connector (OCPP UnlockConnector). A session running there is
     ended by the charger; it moves to ``stopping`` here until its StopTransaction arrives."""
     gw = gateway(core)
-    session = await core.db(_connector_at, station_uuid, connector_no)
+    session = await core.db(charging.session_on_connector, station_uuid, connector_no)
     if not gw.is_connected(station_uuid):
         return UnlockResult(CHARGER_OFFLINE, session.get("uuid"), session.get("state"))
     answer = await gw.unlock(station_uuid, connector_no)

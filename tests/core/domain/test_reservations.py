@@ -54,7 +54,7 @@ def conn() -> sqlite3.Connection:
 def _reserve(conn: sqlite3.Connection, user: int = 1, connector: int = 11, minutes: int = 15,
              tag: str = "AABBCCDD") -> reservations.Reservation:
     return reservations.create(conn, user_id=user, connector_id=connector, card_id=None,
-                               tag=tag, minutes=minutes, active_session=False, now=T0)
+                               tag=tag, minutes=minutes, now=T0)
 
 
 def test_a_reservation_holds_for_its_minutes_once_the_charger_accepts(conn) -> None:
@@ -98,9 +98,11 @@ def test_what_cannot_be_reserved(conn) -> None:
             _reserve(conn, connector=12)
         assert err.value.refusal == refusal, status
     conn.execute("UPDATE connectors SET ocpp_status = 'Available' WHERE id = 12")
+    # a remote start waiting for the car holds the connector before the charger says so
+    assert charging.request_remote_start(
+        conn, StartRequest(user_id=2, connector_id=12, card_id=2), now=T0).failure is None
     with pytest.raises(ReservationRefused) as err:
-        reservations.create(conn, user_id=1, connector_id=12, card_id=None, tag="AABBCCDD",
-                            minutes=5, active_session=True, now=T0)
+        _reserve(conn, connector=12)
     assert err.value.refusal == Refusal.OCCUPIED
     conn.execute("UPDATE stations SET connected = 0")
     with pytest.raises(ReservationRefused) as err:
