@@ -577,6 +577,7 @@ class SimStation:
         self.heartbeat_interval = 300.0
         self._ws: Any = None
         self._offline_until: float = 0.0
+        self._back = asyncio.Event()
         self._stopped = False
         self._tasks: set[asyncio.Task] = set()
         self._main: asyncio.Task | None = None
@@ -669,7 +670,9 @@ class SimStation:
         while not self._stopped:
             wait = self._offline_until - loop.time()
             if wait > 0:
-                await asyncio.sleep(wait)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._back.wait(), wait)
+                self._back.clear()
                 continue
             try:
                 await self._session()
@@ -946,6 +949,7 @@ class SimStation:
 
     def reconnect_now(self) -> None:
         self._offline_until = 0.0
+        self._back.set()  # ends an outage being waited out now
 
     def set_faulted(self, connector_no: int, faulted: bool) -> None:
         for c in self.targets(connector_no):

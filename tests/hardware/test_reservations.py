@@ -140,7 +140,7 @@ async def test_expiry_frees_the_connector_at_the_charger_and_in_the_core(world) 
     r = await reservations.reserve(core, user_id=B, station_uuid=st, connector_no=1,
                                    minutes=3)
     assert r.status == "accepted" and r.tag_id == "B2B2B2B2"  # the driver's active card
-    await eventually(lambda: _is(c.status, "Reserved"))
+    assert c.reservation is not None and c.reservation.id == r.id
     expired = await eventually(lambda: _reservation(core, r.id, "expired"))
     assert expired.ended_at >= r.expires_at
     await eventually(lambda: _is(c.status, "Available"))
@@ -156,13 +156,42 @@ async def test_the_core_expires_a_reservation_the_charger_says_nothing_about(wor
     core, url, seeded, sim, _db = world
     st = seeded.stations[2]
     station = sim.station(st)
-    r = await reservations.reserve(core, user_id=A, station_uuid=st, connector_no=1, minutes=3)
+    r = await reservations.reserve(core, user_id=A, station_uuid=st, connector_no=1, minutes=6)
     assert r.status == "accepted"
     boots = station.boots
-    await station.disconnect(offline_s=3 + 5)  # gone until after the expiry
+    await station.disconnect(offline_s=600)  # gone until after the expiry
+
+    async def offline() -> bool:
+        return not core.gateway.is_connected(st)
+
+    await eventually(offline)
+    assert (await reservations.get(core, r.id)).status == "accepted"  # nothing said yet
     expired = await eventually(lambda: _reservation(core, r.id, "expired"))
-    assert expired.status == "expired"
+    assert expired.ended_at >= r.expires_at
+    station.reconnect_now()
     await reconnected(url, station, boots)
+
+
+async def test_a_cancel_the_charger_missed_reaches_it_when_it_is_back(world) -> None:
+    core, url, seeded, sim, _db = world
+    st = seeded.stations[4]
+    station = sim.station(st)
+    c = station.connectors[2]
+    r = await reservations.reserve(core, user_id=A, station_uuid=st, connector_no=2,
+                                   minutes=600)
+    boots = station.boots
+    await station.disconnect(offline_s=600)
+
+    async def offline() -> bool:
+        return not core.gateway.is_connected(st)
+
+    await eventually(offline)
+    assert (await reservations.cancel(core, r.id, user_id=A)).status == "cancelled"
+    assert c.reservation is not None  # the charger could not be told
+    station.reconnect_now()
+    await reconnected(url, station, boots)
+    await eventually(lambda: _is(c.reservation, None))
+    await eventually(lambda: _is(c.status, "Available"))
 
 
 async def test_a_driver_cancels_only_their_own(world) -> None:

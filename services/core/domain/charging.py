@@ -41,6 +41,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.core.domain import reservations, tariffs
+from services.core.domain.errors import BadInput, NotFound
 from services.core.domain.sessions import TRANSITIONS, SessionState, check, sources, sql_list
 from services.core.domain.stop_conditions import StopConditions
 from services.core.store.db import from_iso, to_iso, transaction
@@ -142,6 +143,15 @@ def card_problem(card: sqlite3.Row | dict[str, Any] | None, now: datetime) -> st
         if exp < now:
             return Failure.CARD_EXPIRED
     return None
+
+
+def card_problem_by_id(conn: sqlite3.Connection, card_id: int,
+                       now: datetime | None = None) -> str | None:
+    """``card_problem`` of a card row by its id."""
+    row = conn.execute(
+        "SELECT status, expiry_date FROM cards WHERE id = ?", (card_id,)
+    ).fetchone()
+    return card_problem(row, _now(now))
 
 
 def authorize_tag(conn: sqlite3.Connection, tag: str, now: datetime | None = None) -> str:
@@ -874,6 +884,21 @@ def active_session_for_connector(
             (station_id, connector_no),
         ).fetchone()
     )
+
+
+def session_on_connector(conn: sqlite3.Connection, station_uuid: str,
+                         connector_no: Any) -> dict[str, Any]:
+    """The active session on a station's connector (by OCPP number), {} when none; NotFound
+    (field ``station`` / ``connector``) when there is no such connector."""
+    if isinstance(connector_no, bool) or not isinstance(connector_no, int):
+        raise BadInput("connector", "must be the connector's number")
+    st = conn.execute("SELECT id FROM stations WHERE uuid = ?", (station_uuid,)).fetchone()
+    if st is None:
+        raise NotFound(f"station: no station '{station_uuid}'", field="station")
+    if connector_by_number(conn, st[0], connector_no) is None:
+        raise NotFound(f"connector: no connector {connector_no} at this station",
+                       field="connector")
+    return active_session_for_connector(conn, st[0], connector_no) or {}
 
 
 def stopping_sessions(conn: sqlite3.Connection, station_id: int) -> list[int]:

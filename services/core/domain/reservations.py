@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.core.domain.errors import BadInput, Conflict, NotFound
+from services.core.store.connectors import id_by_ref
 from services.core.store.db import from_iso, to_iso, transaction
 
 PENDING, ACCEPTED, EXPIRED, CANCELLED, USED, FAILED = (
@@ -64,6 +65,8 @@ _OF_ANSWER = {
     "Unavailable": Refusal.UNAVAILABLE,
 }
 _OUT_OF_ORDER = {"Faulted", "Unavailable"}
+# session states that hold a connector (as in the partial index of migration 2)
+_ACTIVE_SQL = "('requested', 'accepted', 'charging', 'stopping')"
 
 
 class ReservationRefused(Conflict):
@@ -191,8 +194,34 @@ def holder(conn: sqlite3.Connection, connector_id: int) -> sqlite3.Row | None:
     ).fetchone()
 
 
+def connector_to_reserve(conn: sqlite3.Connection, station_uuid: str | None,
+                         connector_no: int | None, connector_ref: str | None) -> int:
+    """The id of the connector named by station uuid + OCPP connector number, or by
+    ``connector_ref`` (connector id or EVSE id)."""
+    if connector_ref is not None:
+        cid = id_by_ref(conn, str(connector_ref).strip())
+        if cid is None:
+            raise NotFound(f"connector: no connector '{connector_ref}'", field="connector")
+        return cid
+    if not station_uuid:
+        raise BadInput("station", "is required")
+    if isinstance(connector_no, bool) or not isinstance(connector_no, int):
+        raise BadInput("connector", "must be the connector's number")
+    st = conn.execute("SELECT id FROM stations WHERE uuid = ?", (station_uuid,)).fetchone()
+    if st is None:
+        raise NotFound(f"station: no station '{station_uuid}'", field="station")
+    row = conn.execute(
+        "SELECT id FROM connectors WHERE station_id = ? AND sort_order = ?",
+        (st[0], connector_no),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"connector: no connector {connector_no} at this station",
+                       field="connector")
+    return int(row[0])
+
+
 def create(conn: sqlite3.Connection, *, user_id: int, connector_id: int, card_id: int | None,
-           tag: str, minutes: int, active_session: bool, now: datetime | None = None,
+           tag: str, minutes: int, now: datetime | None = None,
            minute_seconds: float = 60.0) -> Reservation:
     """Record a pending reservation, or refuse (``ReservationRefused``) when the connector
     cannot be reserved: its charger offline, out of order, in use or already reserved."""
@@ -212,6 +241,10 @@ def create(conn: sqlite3.Connection, *, user_id: int, connector_id: int, card_id
             raise ReservationRefused(Refusal.ALREADY_RESERVED)
         if con["ocpp_status"] in _OUT_OF_ORDER:
             raise ReservationRefused(Refusal.OUT_OF_ORDER)
+        active_session = conn.execute(
+            f"SELECT 1 FROM sessions WHERE connector_id = ? AND state IN {_ACTIVE_SQL}",
+            (connector_id,),
+        ).fetchone()
         if active_session or con["ocpp_status"] not in (None, "Available"):
             raise ReservationRefused(Refusal.OCCUPIED)
         ts = to_iso(now)
@@ -281,14 +314,12 @@ def expire_due(conn: sqlite3.Connection, now: datetime | None = None) -> list[in
     """Open reservations whose time ran out become expired (whether or not the charger
     said so). Returns their ids."""
     ts = to_iso(now or datetime.now(UTC))
+    sql = "SELECT id FROM reservations WHERE status IN (?, ?) AND expires_at <= ?"
+    # Checked every second: the write lock only when something is due.
+    if conn.execute(sql, (*OPEN, ts)).fetchone() is None:
+        return []
     with transaction(conn):
-        ids = [
-            int(r[0])
-            for r in conn.execute(
-                "SELECT id FROM reservations WHERE status IN (?, ?) AND expires_at <= ?",
-                (*OPEN, ts),
-            )
-        ]
+        ids = [int(r[0]) for r in conn.execute(sql, (*OPEN, ts))]
         for rid in ids:
             _end(conn, rid, EXPIRED, ts)
     return ids
@@ -300,17 +331,17 @@ def freed_by_charger(conn: sqlite3.Connection, station_id: int, connector_no: in
     (a charger's clock may run slightly ahead of ours, hence the tolerance). Returns the
     expired reservation's id."""
     now = now or datetime.now(UTC)
+    row = conn.execute(
+        "SELECT r.id FROM reservations r JOIN connectors c ON c.id = r.connector_id"
+        " WHERE c.station_id = ? AND c.sort_order = ? AND r.status = ?"
+        " AND r.expires_at <= ?",
+        (station_id, connector_no, ACCEPTED, to_iso(now + timedelta(seconds=tolerance_s))),
+    ).fetchone()
+    if row is None:
+        return None
     with transaction(conn):
-        row = conn.execute(
-            "SELECT r.id FROM reservations r JOIN connectors c ON c.id = r.connector_id"
-            " WHERE c.station_id = ? AND c.sort_order = ? AND r.status = ?"
-            " AND r.expires_at <= ?",
-            (station_id, connector_no, ACCEPTED, to_iso(now + timedelta(seconds=tolerance_s))),
-        ).fetchone()
-        if row is None:
-            return None
-        _end(conn, int(row[0]), EXPIRED, to_iso(now))
-        return int(row[0])
+        # (_end only moves it if it is still open: a cancel may have come in between)
+        return int(row[0]) if _end(conn, int(row[0]), EXPIRED, to_iso(now)) else None
 
 
 def use(conn: sqlite3.Connection, *, station_id: int, connector_no: int, tag: str,
@@ -319,20 +350,36 @@ def use(conn: sqlite3.Connection, *, station_id: int, connector_no: int, tag: st
     reservationId), or the open one there held by this tag or its driver, is used."""
     ts = to_iso(now or datetime.now(UTC))
     tag = tag.upper()
-    with transaction(conn):
-        rows = conn.execute(
-            "SELECT r.id, r.tag_id, r.parent_tag, r.user_id FROM reservations r"
-            " JOIN connectors c ON c.id = r.connector_id"
-            " WHERE c.station_id = ? AND c.sort_order = ? AND r.status IN (?, ?)",
-            (station_id, connector_no, *OPEN),
-        ).fetchall()
-        owner = conn.execute("SELECT user_id FROM cards WHERE tag_id = ?", (tag,)).fetchone()
-        for r in rows:
-            mine = r["tag_id"] == tag or (owner is not None and owner[0] == r["user_id"])
-            if (reservation_id is not None and r["id"] == reservation_id) or mine:
-                _end(conn, int(r["id"]), USED, ts, session_id)
-                return int(r["id"])
+    rows = conn.execute(
+        "SELECT r.id, r.tag_id, r.user_id FROM reservations r"
+        " JOIN connectors c ON c.id = r.connector_id"
+        " WHERE c.station_id = ? AND c.sort_order = ? AND r.status IN (?, ?)",
+        (station_id, connector_no, *OPEN),
+    ).fetchall()
+    if not rows:
+        return None  # every start asks: most connectors are not reserved
+    owner = conn.execute("SELECT user_id FROM cards WHERE tag_id = ?", (tag,)).fetchone()
+    for r in rows:
+        mine = r["tag_id"] == tag or (owner is not None and owner[0] == r["user_id"])
+        if (reservation_id is not None and r["id"] == reservation_id) or mine:
+            with transaction(conn):
+                if _end(conn, int(r["id"]), USED, ts, session_id):
+                    return int(r["id"])
     return None
+
+
+def cancelled_unexpired(conn: sqlite3.Connection, station_id: int,
+                        now: datetime | None = None) -> list[int]:
+    """Cancelled reservations of a station whose time has not run out yet: a charger that
+    was offline at the cancel may still hold them."""
+    return [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT id FROM reservations WHERE station_id = ? AND status = ?"
+            " AND charger_answer = 'Accepted' AND expires_at > ?",
+            (station_id, CANCELLED, to_iso(now or datetime.now(UTC))),
+        )
+    ]
 
 
 def parent_of_tag(conn: sqlite3.Connection, tag: str) -> str | None:

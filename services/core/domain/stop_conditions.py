@@ -5,6 +5,8 @@ stop path (RemoteStopTransaction) and records which limit it was (``sessions.lim
 The limits are stored with the session as JSON (``sessions.limits``, migration 14). Checks run
 on every batch of meter values the central system stores and once a second in its sweeper,
 so a session stops at its limit, or just past it by what flowed until the charger obeyed.
+The state of charge is the charger's newest SoC reading: a charger that reports none never
+reaches ``max_soc_percent``; the amount is what the session's tariff charges so far (gross).
 """
 
 from __future__ import annotations
@@ -112,9 +114,11 @@ def due(conn: sqlite3.Connection, now: datetime | None = None, minute_seconds: f
     rows = conn.execute(
         "SELECT s.id, s.limits, s.date_start, s.meter_start, s.tariff_snapshot,"
         " c.free_of_charge,"
-        " (SELECT MAX(energy_wh) FROM meter_values m WHERE m.session_id = s.id) AS wh,"
+        # the newest reading (a register only grows; the index walks back from the end)
+        " (SELECT energy_wh FROM meter_values m WHERE m.session_id = s.id"
+        "  AND energy_wh IS NOT NULL ORDER BY ts DESC LIMIT 1) AS wh,"
         " (SELECT soc FROM meter_values m WHERE m.session_id = s.id AND soc IS NOT NULL"
-        "  ORDER BY ts DESC, id DESC LIMIT 1) AS soc"
+        "  ORDER BY ts DESC LIMIT 1) AS soc"
         " FROM sessions s JOIN connectors c ON c.id = s.connector_id"
         # the state term matches the partial index sessions_limited
         " WHERE s.limits IS NOT NULL AND s.state = 'charging' AND s.limit_reached IS NULL"

@@ -227,6 +227,7 @@ class CentralSystem:
         connectors = await self.core.db(status_store.connectors_of, station["id"])
         link.connector_ids = {c["sort_order"]: c["id"] for c in connectors}
         self.spawn(self._resend_pending_stops(station["id"]))
+        self.spawn(self._resend_cancellations(identity, station["id"]))
         try:
             await link.start()
         except (WebSocketDisconnect, RuntimeError, asyncio.CancelledError):
@@ -481,6 +482,15 @@ class CentralSystem:
             # queued while offline, completes it.
             return None
         return await link.remote_stop(session_id)
+
+    async def _resend_cancellations(self, identity: str, station_id: int) -> None:
+        """Reservations cancelled while the charger was away may still hold a connector
+        there: it is told again (a charger that no longer holds one answers Rejected)."""
+        for rid in await self.core.db(reservations.cancelled_unexpired, station_id):
+            link = self.links.get(identity)
+            if link is None:
+                return
+            await link.cancel_reservation(rid)
 
     async def _resend_pending_stops(self, station_id: int) -> None:
         """Stops requested while the charger was offline are sent once it is back."""

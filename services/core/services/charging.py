@@ -1,8 +1,13 @@
-"""Charging for every facade: remote start, attempt status, stop, live meter.
+"""Charging for every facade: remote start, attempt status, stop, unlock, live meter.
 
 The rules and the records are the domain's (``services.core.domain.charging``); commands to
 chargers go through the core's ``ChargerGateway``. Facades parse their wire input into a
-``StartRequest`` and render what these functions return.
+``StartRequest`` and render what these functions return. A ``StartRequest`` may carry
+``limits`` (``services.core.domain.stop_conditions.StopConditions``: ``max_energy_kwh``,
+``max_duration_minutes``, ``max_soc_percent``, ``max_amount`` gross in the tariff's
+currency; each validated on construction, ``BadInput`` naming the field); the core stops
+the session at the first it reaches and records it (``stop_conditions.of_session``).
+``unlock(core, station_uuid, connector_no) -> UnlockResult``.
 """
 
 from __future__ import annotations
@@ -167,23 +172,11 @@ UNLOCKED, UNLOCK_FAILED, NOT_SUPPORTED = "Unlocked", "UnlockFailed", "NotSupport
 CHARGER_OFFLINE, NO_ANSWER = "ChargerOffline", "NoAnswer"
 
 
-def _connector_at(conn: Any, station_uuid: str, connector_no: Any) -> dict[str, Any]:
-    if isinstance(connector_no, bool) or not isinstance(connector_no, int):
-        raise BadInput("connector", "must be the connector's number")
-    st = conn.execute("SELECT id FROM stations WHERE uuid = ?", (station_uuid,)).fetchone()
-    if st is None:
-        raise NotFound(f"station: no station '{station_uuid}'", field="station")
-    if charging.connector_by_number(conn, st[0], connector_no) is None:
-        raise NotFound(f"connector: no connector {connector_no} at this station",
-                       field="connector")
-    return charging.active_session_for_connector(conn, st[0], connector_no) or {}
-
-
 async def unlock(core: Core, station_uuid: str, connector_no: int) -> UnlockResult:
     """Release the cable on a connector (OCPP UnlockConnector). A session running there is
     ended by the charger; it moves to ``stopping`` here until its StopTransaction arrives."""
     gw = gateway(core)
-    session = await core.db(_connector_at, station_uuid, connector_no)
+    session = await core.db(charging.session_on_connector, station_uuid, connector_no)
     if not gw.is_connected(station_uuid):
         return UnlockResult(CHARGER_OFFLINE, session.get("uuid"), session.get("state"))
     answer = await gw.unlock(station_uuid, connector_no)

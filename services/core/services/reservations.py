@@ -33,21 +33,17 @@ them), like the other minutes the core counts.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from services.core.domain import charging as charging_domain
 from services.core.domain import reservations as domain
-from services.core.domain.errors import BadInput, NotFound
+from services.core.domain.errors import BadInput
 from services.core.domain.reservations import Refusal, Reservation, ReservationRefused
 from services.core.events import reservation_topic
 from services.core.services.charging import card_for, gateway
-from services.core.store import connectors as connector_store
 from services.settings import get_settings
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from services.core.state import Core
 
 __all__ = [
@@ -55,41 +51,13 @@ __all__ = [
 ]
 
 
-def _connector(conn: sqlite3.Connection, station_uuid: str | None, connector_no: int | None,
-               connector_ref: str | None) -> tuple[int, bool]:
-    """(connector id, whether a session is active on it)."""
-    if connector_ref is not None:
-        cid = connector_store.id_by_ref(conn, str(connector_ref).strip())
-        if cid is None:
-            raise NotFound(f"connector: no connector '{connector_ref}'", field="connector")
-    else:
-        if not station_uuid:
-            raise BadInput("station", "is required")
-        if isinstance(connector_no, bool) or not isinstance(connector_no, int):
-            raise BadInput("connector", "must be the connector's number")
-        st = conn.execute("SELECT id FROM stations WHERE uuid = ?", (station_uuid,)).fetchone()
-        if st is None:
-            raise NotFound(f"station: no station '{station_uuid}'", field="station")
-        row = conn.execute(
-            "SELECT id FROM connectors WHERE station_id = ? AND sort_order = ?",
-            (st[0], connector_no),
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"connector: no connector {connector_no} at this station",
-                           field="connector")
-        cid = int(row[0])
-    st_row = conn.execute("SELECT station_id, sort_order FROM connectors WHERE id = ?",
-                          (cid,)).fetchone()
-    active = charging_domain.active_session_for_connector(conn, st_row[0], st_row[1])
-    return cid, active is not None
-
-
 async def reserve(core: Core, *, user_id: int, minutes: int, station_uuid: str | None = None,
                   connector_no: int | None = None, connector_ref: str | None = None,
                   card: str | None = None) -> Reservation:
     gw = gateway(core)
     domain.check_minutes(minutes)
-    connector_id, active = await core.db(_connector, station_uuid, connector_no, connector_ref)
+    connector_id = await core.db(domain.connector_to_reserve, station_uuid, connector_no,
+                                 connector_ref)
     try:
         card_id, tag = await card_for(core, user_id, card, allow_unknown_tag=False, field="card")
     except BadInput as err:
@@ -97,12 +65,12 @@ async def reserve(core: Core, *, user_id: int, minutes: int, station_uuid: str |
             raise
         raise BadInput("card", Refusal.NO_CARD) from err
     if card_id is not None:
-        problem = await core.db(_card_problem, card_id)
+        problem = await core.db(charging_domain.card_problem_by_id, card_id)
         if problem is not None:
             raise BadInput("card", problem)
     r = await core.db(
         domain.create, user_id=user_id, connector_id=connector_id, card_id=card_id,
-        tag=str(tag), minutes=minutes, active_session=active,
+        tag=str(tag), minutes=minutes,
         minute_seconds=get_settings().minute_seconds,
     )
     answer = await gw.reserve(r.station_uuid, r.connector_no, r.id, r.expires_at, r.tag_id,
@@ -115,18 +83,12 @@ async def reserve(core: Core, *, user_id: int, minutes: int, station_uuid: str |
     return r
 
 
-def _card_problem(conn: sqlite3.Connection, card_id: int) -> str | None:
-    row = conn.execute("SELECT status, expiry_date FROM cards WHERE id = ?",
-                       (card_id,)).fetchone()
-    return charging_domain.card_problem(row, datetime.now(UTC))
-
-
 async def cancel(core: Core, reservation_id: int, *, user_id: int | None = None) -> Reservation:
     r, was_open = await core.db(domain.cancel, reservation_id, user_id)
     if was_open:
         _changed(core, r.id)
         if core.gateway is not None:
-            # The charger frees the connector; offline, it expires there at expiry anyway.
+            # The charger frees the connector; an offline one is told when it is back.
             await core.gateway.cancel_reservation(r.station_uuid, r.id)
     return r
 

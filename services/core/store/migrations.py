@@ -831,6 +831,7 @@ CREATE TABLE reservations (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX reservations_user ON reservations(user_id, created_at);
+CREATE INDEX reservations_station ON reservations(station_id, status);
 -- The database itself refuses a second open reservation on one connector.
 CREATE UNIQUE INDEX reservations_open_per_connector ON reservations(connector_id)
     WHERE status IN ('pending', 'accepted');

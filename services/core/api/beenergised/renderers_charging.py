@@ -13,6 +13,7 @@ from services.core.services.charging import StopResult
 
 _FAILURE_CODES = {
     Failure.CONNECTOR_OCCUPIED: 409,
+    Failure.CONNECTOR_RESERVED: 409,
     Failure.CONNECTOR_OUT_OF_ORDER: 503,
     Failure.CHARGER_OFFLINE: 503,
     Failure.REJECTED: 422,

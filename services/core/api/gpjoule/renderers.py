@@ -19,6 +19,7 @@ _OFFLINE = "Unknown"
 # domain's sentence for drivers.
 START_FAILURES = {
     Failure.CONNECTOR_OCCUPIED: "OCCUPIED",
+    Failure.CONNECTOR_RESERVED: "OCCUPIED",
     Failure.CONNECTOR_OUT_OF_ORDER: "OUT_OF_ORDER",
     Failure.CHARGER_OFFLINE: "OFFLINE",
     Failure.REJECTED: "REJECTED",
