@@ -59,3 +59,13 @@ def test_bench_live_prints_start_and_meter_latencies() -> None:
     assert result["readings"] > 0, result
     for key in ("start_to_charging_p95", "start_to_first_power_p95", "meter_to_visible_p95"):
         assert 0 < result[key] < 60, (key, result)
+
+
+def test_bench_ampeco_prints_listing_latencies() -> None:
+    out = _run("bench.bench_ampeco", "--stations", "600", "--n", "3")
+    for name in ("locations, first page of 100", "EVSEs, first page of 100",
+                 "EVSEs, every page (cursor)"):
+        line = next(ln for ln in out.splitlines() if name in ln)
+        assert "p95" in line and "ms" in line, out
+    walked = next(ln for ln in out.splitlines() if "EVSEs, every page" in ln)
+    assert " 0 items" not in walked, out

@@ -185,3 +185,39 @@ def test_bad_input_of_strict_listings_names_the_parameter(amp: Ampeco) -> None:
         response = amp.get(EVSES, params=params)
         assert response.status_code == 422, (params, response.text)
         assert list(response.json()["errors"]) == [field], response.text
+
+
+def test_filters_of_the_operators_offer(amp: Ampeco) -> None:
+    subscriptions = amp.ok(f"{R}/subscriptions/v1.0")["data"]
+    assert subscriptions, "the demo drivers have contracts"
+    plan = subscriptions[0]["planId"]
+    on_plan = amp.ok(f"{R}/subscriptions/v1.0", params={"filter[planId]": plan})["data"]
+    assert on_plan and {s["planId"] for s in on_plan} == {plan}
+    active = amp.ok(f"{R}/subscriptions/v1.0", params={"filter[status]": "active"})["data"]
+    assert {s["status"] for s in active} <= {"active"}
+    assert {s["id"] for s in active} == {s["id"] for s in subscriptions
+                                         if s["status"] == "active"}
+    later = amp.ok(f"{R}/subscriptions/v1.0", params={"filter[startedAfter]": "2100-01-01"})
+    assert later["data"] == []
+    terms = amp.ok(f"{R}/terms-and-policies/v2.0")["data"]
+    assert [t["status"] for t in terms].count("active") == 1
+    assert amp.ok(f"{R}/terms-and-policies/v2.0",
+                  params={"filter[documentId]": "2"})["data"] == []
+    assert amp.ok(f"{R}/terms-and-policies/v2.0",
+                  params={"filter[validFrom]": "2100-01-01T00:00:00Z"})["data"] == []
+    tariffs = amp.ok(f"{R}/tariffs/v1.0")["data"]
+    one = amp.ok(f"{R}/tariffs/v1.0", params={"filter[tariffGroupId]": tariffs[0]["id"]})
+    assert [t["id"] for t in one["data"]] == [tariffs[0]["id"]]
+    assert amp.ok(f"{R}/user-groups/v1.0", params={"filter[noPartner]": "true"})["data"] == []
+    assert amp.ok(f"{R}/partners/v2.0", params={"filter[search]": "zzz-nobody"})["data"] == []
+    partner = amp.ok(f"{R}/partners/v2.0")["data"][0]
+    found = amp.ok(f"{R}/partners/v2.0", params={"filter[externalId]": partner["externalId"]})
+    assert [p["id"] for p in found["data"]] == [partner["id"]]
+
+
+def test_contact_details_and_faqs_in_both_languages(amp: Ampeco) -> None:
+    contact = amp.ok(f"{R}/contact-details/v2.0")
+    assert "@" in contact["email"]
+    faq = amp.ok(f"{R}/faqs/v2.0/{{faq}}", faq=1)["data"]
+    assert {q["locale"] for q in faq["question"]} == {"en", "de"}
+    assert amp.get(f"{R}/faqs/v2.0/{{faq}}", faq=999).status_code == 404

@@ -81,3 +81,5 @@ def test_listings_answer_422_or_read_leniently_per_document(amp: Ampeco, ids: Id
     else:
         assert response.status_code == 200
         assert len(response.json()["data"]) <= 100
+        meta = response.json().get("meta")
+        assert meta is None or meta["per_page"] == 100
