@@ -179,6 +179,8 @@ async def test_disabled_tag_and_offline_charger_are_refused(world, sim, amp) -> 
     ({"idTag": "FFFFFFFF"}, "idTag"),
     ({"userId": 2, "idTag": "A1A1A1A1"}, "idTag"),
     ({"userId": "one"}, "userId"),
+    ({"userId": 1, "paymentMethodId": "not-hers"}, "paymentMethodId"),
+    ({"userId": 1, "chargingProfile": {"stackLevel": 1}}, "chargingProfile"),
 ])
 async def test_bad_start_input_is_422(world, amp, body: dict, field: str) -> None:
     response = await amp.call("POST", START_AT, chargePoint=3, evse=2, json=body)
