@@ -57,9 +57,12 @@ def _where(base: str, partner_id: int, tests: tuple[tuple[str, Any], ...]
 def users(conn: sqlite3.Connection, partner_id: int, part: Slice, *, email: str | None = None,
           created_after: str | None = None,
           created_before: str | None = None, updated_after: str | None = None,
-          updated_before: str | None = None, external_id: str | None = None
+          updated_before: str | None = None, external_id: str | None = None,
+          details_after: str | None = None, details_before: str | None = None
           ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+    details = "json_extract(u.profile, '$.invoice_details.updated_at')"
     where, args = _where(_MEMBER.format(col="u.id"), partner_id, (
+        (f"{details} > ?", details_after), (f"{details} < ?", details_before),
         ("u.email = ?", email), ("json_extract(u.profile, '$.external_id') = ?", external_id),
         ("u.created_at > ?", created_after),
         ("u.created_at < ?", created_before),
@@ -70,8 +73,10 @@ def users(conn: sqlite3.Connection, partner_id: int, part: Slice, *, email: str 
 
 def cards(conn: sqlite3.Connection, partner_id: int, part: Slice, *, user_id: int | None = None,
           tag: str | None = None, label: str | None = None, status: str | None = None,
-          expires: str | None = None) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+          expires: str | None = None, created_after: str | None = None,
+          created_before: str | None = None) -> tuple[list[dict[str, Any]], int | None]:
     where, args = _where(_MEMBER.format(col="c.user_id"), partner_id, (
+        ("c.created_at > ?", created_after), ("c.created_at < ?", created_before),
         ("c.user_id = ?", user_id), ("c.tag_id = ?", tag), ("c.label = ?", label),
         ("c.status = ?", status), ("c.expiry_date = ?", expires)))
     return _page(conn, "cards c", where, args, part)
@@ -83,9 +88,13 @@ def sessions(conn: sqlite3.Connection, partner_id: int, part: Slice, *,
              tag: str | None = None, started_after: str | None = None,
              started_before: str | None = None, ended_after: str | None = None,
              ended_before: str | None = None, site_id: int | None = None,
-             session_id: int | None = None, uuid: str | None = None
-             ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+             session_id: int | None = None, uuid: str | None = None,
+             updated_after: str | None = None, updated_before: str | None = None,
+             remote: bool | None = None) -> tuple[list[dict[str, Any]], int | None]:
+    """``remote``: only sessions a remote start asked for (True) or none did (False)."""
     where, args = _where(_MEMBER.format(col="s.user_id"), partner_id, (
+        ("COALESCE(s.updated_at, s.created_at) > ?", updated_after),
+        ("COALESCE(s.updated_at, s.created_at) < ?", updated_before),
         ("s.user_id = ?", user_id), ("s.id = ?", session_id), ("s.uuid = ?", uuid),
         ("s.station_id = ?", station_id),
         ("s.connector_id = ?", connector_id), ("s.auth_id = ?", tag),
@@ -96,6 +105,9 @@ def sessions(conn: sqlite3.Connection, partner_id: int, part: Slice, *,
     if states:
         where.append(f"s.state IN ({','.join('?' * len(states))})")
         args.extend(states)
+    if remote is not None:
+        where.append(("" if remote else "NOT ") + "EXISTS (SELECT 1 FROM remote_start_attempts"
+                     " a WHERE a.session_id = s.id)")
     return _page(conn, "sessions s", where, args, part)
 
 

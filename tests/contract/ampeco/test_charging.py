@@ -21,6 +21,7 @@ START_CP = "/public-api/actions/charge-point/v1.0/{chargePoint}/start"
 START_EVSE = "/public-api/actions/evse/v1.0/{evse}/start"
 STOP = "/public-api/actions/charge-point/v1.0/{chargePoint}/stop/{session}"
 SESSION = "/public-api/resources/sessions/v1.0/{session}"
+EVSE_READ = "/public-api/resources/evses/v2.1/{evse}"
 TAG = "/public-api/resources/id-tags/v2.0/{idTag}"
 TAGS = "/public-api/resources/id-tags/v2.0"
 
@@ -46,6 +47,15 @@ async def amp(world: tuple[str, Seeded, Path]) -> AsyncIterator[AsyncAmpeco]:
 
 async def _session(amp: AsyncAmpeco, session: int) -> dict[str, Any]:
     return (await amp.ok(SESSION, session=session))["data"]
+
+
+async def _free(amp: AsyncAmpeco, evse: int) -> None:
+    """Wait until the EVSE is available again (a finished session's car leaves after it)."""
+    async def available() -> bool:
+        shown = (await amp.ok(EVSE_READ, evse=evse))["data"]
+        return shown["hardwareStatus"] == "available"
+
+    await eventually(available)
 
 
 async def _finished(amp: AsyncAmpeco, session: int) -> dict[str, Any]:
@@ -119,6 +129,7 @@ async def test_stop_of_an_offline_charger_is_406_unless_forced(world, sim, amp) 
 ])
 async def test_each_stop_condition_stops_the_session(world, sim, amp, limit: dict,
                                                      reason: str) -> None:
+    await _free(amp, 22)
     started = (await amp.call("POST", START_EVSE, evse=22,
                               json={"idTag": "B2B2B2B2", "stopConditions": limit})).json()
     assert started["success"] is True, started
@@ -168,6 +179,8 @@ async def test_disabled_tag_and_offline_charger_are_refused(world, sim, amp) -> 
     ({"idTag": "FFFFFFFF"}, "idTag"),
     ({"userId": 2, "idTag": "A1A1A1A1"}, "idTag"),
     ({"userId": "one"}, "userId"),
+    ({"userId": 1, "paymentMethodId": "not-hers"}, "paymentMethodId"),
+    ({"userId": 1, "chargingProfile": {"stackLevel": 1}}, "chargingProfile"),
 ])
 async def test_bad_start_input_is_422(world, amp, body: dict, field: str) -> None:
     response = await amp.call("POST", START_AT, chargePoint=3, evse=2, json=body)

@@ -30,9 +30,9 @@ from typing import Any
 
 import orjson
 
+from services.core.api.ampeco.render_reservations import render as render_reservation
 from services.core.api.ampeco.render_sessions import session as render_session
 from services.core.api.ampeco.respond import timestamp
-from services.core.api.ampeco.routes_reservations import render as render_reservation
 from services.core.api.rest.webhook_delivery import Deliveries
 from services.core.events import family_topic
 from services.core.services import member_notifications, webhooks

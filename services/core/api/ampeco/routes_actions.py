@@ -33,7 +33,7 @@ from services.core.domain.charging import Failure, StartRequest
 from services.core.domain.errors import BadInput, DomainError
 from services.core.domain.stop_conditions import StopConditions
 from services.core.services import charging as charging_service
-from services.core.services import member_charging
+from services.core.services import member_charging, member_users
 
 ANSWER_WAIT_S = 10.0
 SETTLE_WAIT_S = 5.0
@@ -126,6 +126,14 @@ def routes(core: Any) -> list[BaseRoute]:
                                    body.userId, body.idTag, _FIELDS)  # fmt: skip
         except DomainError as exc:
             raise refusal(exc, _FIELDS) from None
+        if body.paymentMethodId is not None:
+            try:
+                await core.db(member_users.payment_method, principal, target.user_id,
+                              body.paymentMethodId, {"user": "userId",
+                                                     "method": "paymentMethodId"})
+            except DomainError:
+                raise invalid("paymentMethodId", "is not one of the user's payment methods."
+                              ) from None
         if not target.user_active:
             return _refused("USER_IS_DISABLED", "The user's account is disabled.",
                             with_session=with_session)

@@ -80,7 +80,10 @@ def routes(core: Any) -> list[BaseRoute]:
             return json(slices.body(request, win, [], 0, lambda r: r))
         filters = {"user_id": found.get("userId"), "tag": found.get("idTagUid"),
                    "label": found.get("idLabel"), "expires": found.get("expireAt"),
-                   "status": STATE_OF_STATUS.get(found.get("status", ""))}
+                   "status": STATE_OF_STATUS.get(found.get("status", "")),
+                   # a tag's lastUpdatedAt is when it was created (the core keeps no other)
+                   "created_after": found.get("lastUpdatedAfter"),
+                   "created_before": found.get("lastUpdatedBefore")}
         rows, total = await core.db(member_cards.cards_page, principal, slices.slice_of(win),
                                     **filters)  # fmt: skip
         return json(slices.body(request, win, rows, total, lambda r: id_tag(r, operator_id)))

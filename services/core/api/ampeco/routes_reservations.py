@@ -26,6 +26,7 @@ from services.core.api.ampeco.bodies import optional_body
 from services.core.api.ampeco.errors import invalid
 from services.core.api.ampeco.paging import listing, window
 from services.core.api.ampeco.refusals import refusal
+from services.core.api.ampeco.render_reservations import render, status_of
 from services.core.api.ampeco.respond import data, json, timestamp
 from services.core.domain.errors import BadInput, DomainError
 from services.core.services import charging as charging_service
@@ -35,8 +36,6 @@ from services.core.services.reservations import Reservation, ReservationRefused
 RESERVATION_MINUTES = 15
 CP = "/public-api/actions/charge-point/v1.0/{chargePoint}"
 LIST = "/public-api/resources/reservations/v1.0"
-_STATUS = {"pending": "active", "accepted": "active", "used": "done", "expired": "expired",
-           "cancelled": "canceled", "failed": "canceled"}  # fmt: skip
 FILTERS = {"operatorId": params.integers, "evseId": params.integer, "userId": params.integer,
            "status": params.one_of("active", "expired", "canceled", "done"),
            "reservedFrom": params.moment, "reservedTo": params.moment}  # fmt: skip
@@ -54,27 +53,11 @@ class CancelBody(BaseModel):
     reason: Annotated[str, Field(max_length=255)] | None = None
 
 
-def render(r: Reservation, operator_id: int) -> dict[str, Any]:
-    status = _STATUS.get(r.status, "canceled")
-    return {
-        "id": r.id,
-        "operatorId": operator_id,
-        "chargePointId": r.station_id,
-        "evseId": r.connector_id,
-        "status": status,
-        "userId": r.user_id,
-        "reservedAt": timestamp(r.created_at),
-        "canceledAt": timestamp(r.ended_at) if status == "canceled" else None,
-        "duration": r.minutes,
-        "lastUpdatedAt": timestamp(r.updated_at),
-    }
-
-
 def _matches(r: Reservation, found: dict[str, Any]) -> bool:
     reserved = timestamp(r.created_at) or ""
     return (found.get("evseId") in (None, r.connector_id)
             and found.get("userId") in (None, r.user_id)
-            and found.get("status") in (None, _STATUS.get(r.status, "canceled"))
+            and found.get("status") in (None, status_of(r))
             and ("reservedFrom" not in found or reserved >= timestamp(found["reservedFrom"]))
             and ("reservedTo" not in found or reserved <= timestamp(found["reservedTo"])))
 

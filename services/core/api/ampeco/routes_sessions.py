@@ -96,7 +96,8 @@ def routes(core: Any) -> list[BaseRoute]:
             connector_id=found.get("evseId"), tag=found.get("idTag"),
             started_after=found.get("startedAfter"), started_before=found.get("startedBefore"),
             ended_after=found.get("endedAfter"), ended_before=found.get("endedBefore"),
-            site_id=found.get("locationId"))
+            site_id=found.get("locationId"), updated_after=found.get("lastUpdatedAfter"),
+            updated_before=found.get("lastUpdatedBefore"))
         return json(slices.body(request, win, rows, total, lambda r: session(
             r, operator_id, with_authorization=flags["withAuthorization"])))
 
@@ -139,12 +140,15 @@ def routes(core: Any) -> list[BaseRoute]:
         if "status" in found:
             states = {"accepted": ("requested", "accepted", "charging", "stopping",
                                    "finished"), "rejected": ("failed",)}.get(found["status"], ())
+        method = found.get("method")
+        if method not in (None, "user_device", "id_tag"):
+            return json(slices.body(request, win, [], 0, lambda r: r))
         rows, total = await core.db(
             member_sessions.sessions_page, principal, slices.slice_of(win), states=states,
-            started_after=found.get("createdAfter"), started_before=found.get("createdBefore"))
-        if "method" in found:
-            rows = [r for r in rows if ("user_device" if r["remote"] else "id_tag")
-                    == found["method"]]
+            remote=None if method is None else method == "user_device",
+            started_after=found.get("createdAfter"), started_before=found.get("createdBefore"),
+            updated_after=found.get("lastUpdatedAfter"),
+            updated_before=found.get("lastUpdatedBefore"))
         return json(slices.body(request, win, rows, total,
                                 lambda r: authorization(r, operator_id)))
 

@@ -130,13 +130,16 @@ def routes(core: Any) -> list[BaseRoute]:
         except params.NoMatch:
             return json(slices.body(request, win, [], 0, lambda r: r))
         if ("operatorId" in found and operator_id not in found["operatorId"]) or any(
-                k in found for k in ("userGroupId", "partnerId", "externalAppData")):
+                k in found for k in ("userGroupId", "partnerId", "externalAppData",
+                                     "lastActivityBefore")):
             return json(slices.body(request, win, [], 0, lambda r: r))
         rows, total = await core.db(
             member_users.users_page, principal, slices.slice_of(win), email=found.get("email"),
             created_after=found.get("createdAfter"), created_before=found.get("createdBefore"),
             updated_after=found.get("lastUpdatedAfter"),
-            updated_before=found.get("lastUpdatedBefore"), external_id=found.get("externalId"))
+            updated_before=found.get("lastUpdatedBefore"), external_id=found.get("externalId"),
+            details_after=found.get("invoiceDetailsLastUpdatedAfter"),
+            details_before=found.get("invoiceDetailsLastUpdatedBefore"))
         return json(slices.body(request, win, rows, total,
                                 lambda r: user(r, operator_id, chosen)))
 
