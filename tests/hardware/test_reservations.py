@@ -96,7 +96,7 @@ async def test_the_holder_starts_on_the_reserved_connector_and_uses_it(world) ->
         wait_s=5)
     assert plan.failure == Failure.CONNECTOR_RESERVED and plan.session_id is None
     # and by the charger itself, should a remote start with another tag reach it
-    assert not sim.station(st).can_remote_start(1, "B2B2B2B2")
+    assert await core.gateway.link(st).remote_start(1, "B2B2B2B2") == "Rejected"
     # a local start with another card: the charger keeps the connector for its holder
     c.plug_in(Vehicle("test", 60.0, 11.0, 100.0, soc=30.0))
     assert await c.swipe("B2B2B2B2") == "Reserved"
