@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -26,7 +27,12 @@ from services.models import (
     SessionState,
     StartProgress,
 )
-from services.provider import ChargerRejected, NotSupported
+from services.provider import (
+    CardRejected,
+    ChargerRejected,
+    ConnectorUnavailable,
+    NotSupported,
+)
 from services.registry import open_provider
 from tests.core_launcher import stop_process
 from tests.waits import WITHIN_S, eventually
@@ -167,7 +173,9 @@ async def test_start_live_and_stop_by_the_driver(provider):
     assert session.id not in {s.id for s in await provider.active_sessions()}
 
 
-async def test_reserve_shows_on_the_connector_cancel_frees_it(provider):
+async def test_reserve_shows_on_the_connector_holds_it_from_others_cancel_frees_it(
+    provider, core_url
+):
     station, connector = await free_connector(provider)
     with pytest.raises(NotSupported):  # the document's reserve takes no duration
         await provider.reserve(connector.id, minutes=30)
@@ -183,6 +191,17 @@ async def test_reserve_shows_on_the_connector_cancel_frees_it(provider):
             return c if c.status is ConnectorStatus.OCCUPIED else None
 
         assert (await eventually(shown)).status_detail == "reserved"
+        # another driver cannot start there while it is held
+        stranger = Credentials(username=f"other-{uuid.uuid4().hex[:8]}@example.com",
+                               api_key=DRIVER.api_key)
+        other = await open_provider("ampeco", core_url, stranger, poll_interval_s=0.2)
+        try:
+            card = await other.add_card(uuid.uuid4().hex[:12].upper(), "Stranger")
+            # refused by the core (ACCESS_RESTRICTED) or by the charger holding it
+            with pytest.raises((CardRejected, ChargerRejected, ConnectorUnavailable)):
+                await other.start_charging(connector.id, card.id, timeout_s=WITHIN_S)
+        finally:
+            await other.close()
     finally:
         cancelled = await provider.cancel_reservation(held.id)
     assert cancelled.status is ReservationStatus.CANCELLED
