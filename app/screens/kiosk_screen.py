@@ -18,7 +18,15 @@ class KioskSiteScreen(Screen):
         super().__init__(host)
         self.vm = KioskSite(host.ctx, site_id, host.charging_vm)
         self.vm.subscribe(self.redraw)
-        host.ctx.subscribe(lambda event: self.redraw() if event in ("login", "logout") else None)
+        host.ctx.subscribe(self._on_account)
+
+    def _on_account(self, event: str) -> None:
+        # A back end that shows its stations only to a signed-in driver (an operator token
+        # is the sign-in) lists the site once someone has signed in
+        if event == "login" and not self.vm.stations and not self.vm.busy:
+            self.host.run(self.vm.load())
+        if event in ("login", "logout"):
+            self.redraw()
 
     def on_show(self) -> None:
         self.vm.selected, self.vm.error, self.vm.notice = None, None, None
