@@ -142,6 +142,26 @@ class ApiKeyHeader(_AsyncOnly):
         yield request
 
 
+class StaticBearer(_AsyncOnly):
+    """A long-lived API token sent as ``Authorization: Bearer <token>`` (AMPECO operator
+    tokens); nothing to renew, a refusal is final."""
+
+    def __init__(self, token: str) -> None:
+        if not token:
+            raise ValueError("token: an API token is required")
+        register_secret(token)
+        self._token = token
+
+    def __repr__(self) -> str:
+        return "StaticBearer()"
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        yield request
+
+
 class OioiKey(_AsyncOnly):
     """OIOI's ``Authorization: key=<key>`` on every request. The user token (from
     user-login or user-register) is not a header in OIOI: it goes into the request body's

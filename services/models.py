@@ -277,6 +277,36 @@ class ChargeLimits(_Model):
         return any(v is not None for v in (self.minutes, self.energy_kwh, self.cost, self.soc))
 
 
+class ReservationStatus(StrEnum):
+    PENDING = "PENDING"  # sent to the charger, not yet confirmed
+    ACTIVE = "ACTIVE"  # the connector is held for the driver
+    USED = "USED"  # the driver started charging on it
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+    FAILED = "FAILED"  # the charger refused it
+
+    @property
+    def is_active(self) -> bool:
+        return self in (ReservationStatus.PENDING, ReservationStatus.ACTIVE)
+
+
+class Reservation(_Model):
+    """A connector held for the driver until ``expires_at``."""
+
+    id: str
+    connector_id: str
+    station_id: str | None = None
+    status: ReservationStatus
+    reserved_at: datetime | None = None
+    expires_at: datetime | None = None
+    minutes: int | None = None
+
+    def seconds_left(self, now: datetime) -> float | None:
+        if self.expires_at is None or not self.status.is_active:
+            return None
+        return max(0.0, (self.expires_at - now).total_seconds())
+
+
 class Page(_Model, Generic[T]):
     items: list[T]
     offset: int = 0

@@ -22,6 +22,7 @@ from services.models import (
     PaymentLink,
     Profile,
     Registration,
+    Reservation,
     SearchQuery,
     StartProgress,
     Station,
@@ -62,6 +63,11 @@ class Capability(StrEnum):
     LIMIT_ENERGY = "limit_energy"
     LIMIT_COST = "limit_cost"
     LIMIT_SOC = "limit_soc"
+    DELETE_CARD = "delete_card"
+    RESERVE = "reserve"  # hold a connector for the driver for a while
+    # reserve() takes the minutes the driver picks; without it the back end decides
+    CHOOSE_RESERVATION_MINUTES = "choose_reservation_minutes"
+    UNLOCK = "unlock"  # release a cable stuck in a connector
 
 
 # ChargeLimits field -> the capability that lets a provider enforce it
@@ -219,6 +225,13 @@ class ChargingProvider(Protocol):
     async def rename_card(self, card_id: str, label: str) -> Card: ...
     async def block_card(self, card_id: str) -> Card: ...
     async def unblock_card(self, card_id: str) -> Card: ...
+    async def delete_card(self, card_id: str) -> None: ...
+
+    # reservations and the connector itself
+    async def reserve(self, connector_id: str, *, minutes: int | None = None) -> Reservation: ...
+    async def cancel_reservation(self, reservation_id: str) -> Reservation: ...
+    async def reservations(self) -> list[Reservation]: ...
+    async def unlock_connector(self, connector_id: str) -> None: ...
 
     # charging
     async def start_charging(
@@ -287,6 +300,11 @@ UNSUPPORTED_MESSAGES: dict[Capability, str] = {
     Capability.LIMIT_ENERGY: "This charging service cannot stop charging at a set energy.",
     Capability.LIMIT_COST: "This charging service cannot stop charging at a set cost.",
     Capability.LIMIT_SOC: "This charging service cannot stop charging at a set battery level.",
+    Capability.DELETE_CARD: "Cards cannot be deleted from the app with this provider.",
+    Capability.RESERVE: "This charging service does not take reservations.",
+    Capability.CHOOSE_RESERVATION_MINUTES: "This charging service sets how long it holds a "
+    "reservation itself.",
+    Capability.UNLOCK: "This charging service cannot unlock a connector from the app.",
 }
 
 
@@ -383,6 +401,26 @@ class BaseProvider:
 
     async def unblock_card(self, card_id: str) -> Card:
         raise self.unsupported(Capability.UNBLOCK_CARD)
+
+    async def delete_card(self, card_id: str) -> None:
+        raise self.unsupported(Capability.DELETE_CARD)
+
+    # reservations and the connector itself
+    async def reserve(self, connector_id: str, *, minutes: int | None = None) -> Reservation:
+        """Hold ``connector_id`` for the signed-in driver; only their card can start there
+        until it expires. ``minutes`` only with CHOOSE_RESERVATION_MINUTES."""
+        raise self.unsupported(Capability.RESERVE)
+
+    async def cancel_reservation(self, reservation_id: str) -> Reservation:
+        raise self.unsupported(Capability.RESERVE)
+
+    async def reservations(self) -> list[Reservation]:
+        """The driver's reservations still holding a connector (or about to)."""
+        raise self.unsupported(Capability.RESERVE)
+
+    async def unlock_connector(self, connector_id: str) -> None:
+        """Ask the charger to release the cable in ``connector_id``."""
+        raise self.unsupported(Capability.UNLOCK)
 
     # charging
     async def start_charging(

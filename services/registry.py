@@ -71,6 +71,7 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
         "AMPECO Public API",
         "ampeco-public-api-3.165.0.openapi.json",
         SignIn.OPERATOR_TOKEN_EMAIL,
+        "services.providers.ampeco:AmpecoProvider",
     ),
     ProviderInfo(
         "plugsurfing",

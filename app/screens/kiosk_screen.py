@@ -18,10 +18,18 @@ class KioskSiteScreen(Screen):
         super().__init__(host)
         self.vm = KioskSite(host.ctx, site_id, host.charging_vm)
         self.vm.subscribe(self.redraw)
-        host.ctx.subscribe(lambda event: self.redraw() if event in ("login", "logout") else None)
+        host.ctx.subscribe(self._on_account)
+
+    def _on_account(self, event: str) -> None:
+        # A back end that shows its stations only to a signed-in driver (an operator token
+        # is the sign-in) lists the site once someone has signed in
+        if event == "login" and not self.vm.stations and not self.vm.busy:
+            self.host.run(self.vm.load())
+        if event in ("login", "logout"):
+            self.redraw()
 
     def on_show(self) -> None:
-        self.vm.selected, self.vm.error = None, None
+        self.vm.selected, self.vm.error, self.vm.notice = None, None, None
         if not self.vm.busy:
             self.host.run(self.vm.load())
 
@@ -58,6 +66,8 @@ class KioskSiteScreen(Screen):
         if vm.busy and not tiles:
             tiles = [ft.ProgressRing()]
         items.append(ft.Row(tiles, wrap=True, spacing=16, run_spacing=16))
+        if vm.can_unlock and vm.connectors():
+            items.append(self.unlock_panel())
         return ft.Column(
             [
                 self.header(vm.title),
@@ -84,6 +94,34 @@ class KioskSiteScreen(Screen):
             expand=True,
             spacing=0,
         )
+
+    def unlock_panel(self) -> ft.Control:
+        """A cable that stays locked after charging: the charger can release it."""
+        t = self.t
+        vm = self.vm
+        buttons = [
+            ft.Semantics(
+                identifier="kiosk-unlock",
+                content=ft.OutlinedButton(
+                    t("kiosk.unlock", connector=t("station.connector_no", n=n)),
+                    icon=ft.Icons.LOCK_OPEN,
+                    tooltip=t("kiosk.unlock", connector=t("station.connector_no", n=n)),
+                    height=BUTTON_H,
+                    on_click=lambda e, c=c: self.host.run(vm.unlock(c)),
+                ),
+            )
+            for n, _, c in vm.connectors()
+        ]
+        rows: list[ft.Control] = [ft.Text(t("kiosk.cable_stuck_text"), size=16)]
+        if vm.notice:
+            rows.append(
+                ft.Semantics(
+                    identifier="kiosk-unlock-notice",
+                    content=ft.Text(vm.notice, size=18, weight=ft.FontWeight.BOLD),
+                )
+            )
+        rows.append(ft.Row(buttons, wrap=True, spacing=12, run_spacing=12))
+        return section(t("kiosk.cable_stuck"), *rows)
 
     def tap_panel(self) -> ft.Control:
         t = self.t

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import flet as ft
@@ -20,6 +21,7 @@ from app.host import Host
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
 from app.viewmodels.opening import STATION_TZ, week_lines
+from app.viewmodels.reservation_vm import MINUTE_CHOICES
 from app.viewmodels.station_vm import StationViewModel
 from services.models import Connector, Station
 from services.provider import Capability
@@ -38,11 +40,16 @@ class StationScreen(Screen):
         super().__init__(host)
         seed = host.station_seed if getattr(host.station_seed, "id", None) == station_id else None
         self.vm = StationViewModel(host.ctx, station_id, seed)
-        self._unsub = self.vm.subscribe(self.redraw)
+        self._unsubs = [self.vm.subscribe(self.redraw), self.vm.reservation.subscribe(self.redraw)]
         self.fav_box: ft.Container | None = None
+        self.countdown: ft.Text | None = None
+        self._closed = False
+        self._ticking = False
 
     def close(self) -> None:
-        self._unsub()
+        self._closed = True
+        for unsub in self._unsubs:
+            unsub()
         self.vm.close()
 
     def view(self, route: str) -> ft.View:
@@ -323,14 +330,44 @@ class StationScreen(Screen):
                     hint, size=12, color=ft.Colors.ON_SURFACE_VARIANT, text_align=ft.TextAlign.END
                 )
             )
-        if self.vm.can_start(c):
+        res = self.vm.reservation
+        if res.holds(c):
+            self.countdown = ft.Text(
+                t("reserve.left", time=res.countdown()), size=13, weight=ft.FontWeight.W_600
+            )
+            actions.append(ft.Semantics(identifier="reservation-countdown", content=self.countdown))
             actions.append(
-                ft.FilledButton(
-                    t("station.start"),
-                    icon=ft.Icons.BOLT,
-                    tooltip=t("station.start_on", name=name),
-                    on_click=lambda e, conn=c: self.start(s, conn),
+                ft.OutlinedButton(
+                    t("reserve.cancel"),
+                    icon=ft.Icons.EVENT_BUSY,
+                    tooltip=t("reserve.cancel"),
+                    disabled=res.busy,
+                    on_click=lambda e: self.host.run(self.vm.cancel_reservation()),
                 )
+            )
+            self.start_ticking()
+        elif res.can_reserve(c):
+            actions.append(
+                ft.OutlinedButton(
+                    t("reserve.button"),
+                    icon=ft.Icons.EVENT_AVAILABLE,
+                    tooltip=t("reserve.on", name=name),
+                    disabled=res.busy,
+                    on_click=lambda e, conn=c: self.ask_reserve(conn, name),
+                )
+            )
+        if self.vm.can_start(c):
+            start = ft.FilledButton(
+                t("station.start"),
+                icon=ft.Icons.BOLT,
+                tooltip=t("station.start_on", name=name),
+                on_click=lambda e, conn=c: self.start(s, conn),
+            )
+            # the reserved connector's Start, told apart from the free ones' for tests
+            actions.append(
+                ft.Semantics(identifier="reserved-start", content=start)
+                if res.holds(c)
+                else start
             )
         details = ft.Row(
             [
@@ -364,7 +401,7 @@ class StationScreen(Screen):
                     expand=True,
                     tight=True,
                 ),
-                status_chip(t, c.status),
+                status_chip(t, c.status, t("reserve.chip") if res.holds(c) else None),
             ],
             spacing=12,
             vertical_alignment=ft.CrossAxisAlignment.START,
@@ -400,6 +437,71 @@ class StationScreen(Screen):
             for i, (day, span) in enumerate(lines)
         ]
         return section(t("station.hours"), *rows)
+
+    def ask_reserve(self, c: Connector, name: str) -> None:
+        """Reserve, after the driver chose how long (where the back end lets them)."""
+        t = self.t
+        page = self.host.page
+        res = self.vm.reservation
+        body: list[ft.Control] = [ft.Text(t("reserve.text", name=name))]
+        if res.choose_minutes:
+            body.append(
+                ft.SegmentedButton(
+                    selected=[str(res.minutes)],
+                    segments=[
+                        ft.Segment(
+                            value=str(m),
+                            label=ft.Text(t("reserve.minutes", n=m)),
+                            tooltip=t("reserve.minutes", n=m),
+                        )
+                        for m in MINUTE_CHOICES
+                    ],
+                    on_change=lambda e: setattr(res, "minutes", int(e.control.selected[0])),
+                )
+            )
+        else:
+            body.append(ft.Text(t("reserve.operator_minutes"), size=12))
+
+        async def confirm(_):
+            page.pop_dialog()
+            if await self.vm.reserve(c):
+                self.host.snack(t("reserve.done"))
+
+        page.show_dialog(
+            ft.AlertDialog(
+                title=ft.Text(t("reserve.title")),
+                content=ft.Container(ft.Column(body, tight=True, spacing=12), width=420),
+                actions=[
+                    ft.TextButton(
+                        t("common.cancel"),
+                        on_click=lambda e: page.pop_dialog(),
+                        tooltip=t("common.cancel"),
+                    ),
+                    ft.FilledButton(
+                        t("reserve.confirm"), on_click=confirm, tooltip=t("reserve.confirm")
+                    ),
+                ],
+            )
+        )
+
+    def start_ticking(self) -> None:
+        if not self._ticking:
+            self._ticking = True
+            self.host.run(self._tick())
+
+    async def _tick(self) -> None:
+        """The countdown, once a second, until the reservation ends or the screen closes."""
+        res = self.vm.reservation
+        try:
+            while not self._closed and res.current is not None:
+                await asyncio.sleep(1.0)
+                if res.expire_if_due():
+                    break
+                if self.countdown is not None:
+                    self.countdown.value = self.t("reserve.left", time=res.countdown())
+                    safe_update(self.countdown)
+        finally:
+            self._ticking = False
 
     def start(self, s: Station, c: Connector) -> None:
         self.host.run(self.host.charging_vm.prepare(s, c))

@@ -83,7 +83,7 @@ class AccountViewModel(ViewModel):
             self.notify()
             return False
         credentials, options = signin.split(self.chosen, values)
-        if self.chosen == "gpjoule" and self.ctx.config.persist_settings:
+        if self.chosen in ("gpjoule", "ampeco") and self.ctx.config.persist_settings:
             # A desktop keeps the paged-through charge point list between runs
             options["catalogue_cache"] = True
         reopen = bool(options) or (self.chosen, url) != self.current_backend()

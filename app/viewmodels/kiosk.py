@@ -12,7 +12,7 @@ from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.charging_vm import ChargingViewModel
 from services.models import Connector, ConnectorStatus, Station
-from services.provider import NotFound, ProviderError
+from services.provider import Capability, NotFound, ProviderError
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +117,7 @@ class KioskSite(ViewModel):
         self.ctx, self.site_id, self.charging = ctx, site_id, charging
         self.stations: list[Station] = []
         self.selected: tuple[Station, Connector] | None = None
+        self.notice: str | None = None
         self.loaded = False
         self.start_task: asyncio.Task | None = None
         self._tapping = False
@@ -155,6 +156,23 @@ class KioskSite(ViewModel):
 
     def clear(self) -> None:
         self.selected, self.error = None, None
+        self.notify()
+
+    @property
+    def can_unlock(self) -> bool:
+        return self.ctx.can(Capability.UNLOCK)
+
+    async def unlock(self, connector: Connector) -> None:
+        """Release a cable stuck in ``connector``; ``notice`` or ``error`` says how it went."""
+        self.notice, self.error = None, None
+        try:
+            await self.ctx.provider.unlock_connector(connector.id)
+            number = next(n for n, _, c in self.connectors() if c.id == connector.id)
+            self.notice = self.ctx.t(
+                "kiosk.unlocked", connector=self.ctx.t("station.connector_no", n=number)
+            )
+        except ProviderError as exc:
+            self.error = error_message(self.ctx.t, exc)
         self.notify()
 
     async def tap(self, uid: str) -> bool:

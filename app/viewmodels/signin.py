@@ -50,6 +50,7 @@ CORE_PATHS = {"gpjoule": "/gpjoule", "wirelane": "/wirelane"}
 
 # The demo partners and users the embedded core creates (README: demo only)
 DEMO_LOGINS: dict[str, dict[str, str]] = {
+    "ampeco": {"api_key": "ampeco-demo-token", "email": "driver@example.com"},
     "beenergised": {"email": "driver@example.com", "password": "driver-demo"},
     "gpjoule": {"api_key": "gpjoule-demo-key", "email": "driver@example.com"},
     "plugsurfing": {

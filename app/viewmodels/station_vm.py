@@ -11,6 +11,7 @@ from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.map_vm import summarise
 from app.viewmodels.opening import STATION_TZ, is_open
+from app.viewmodels.reservation_vm import StationReservation
 from services import sites
 from services.models import Connector, ConnectorStatus, OccupancySlot, Station, StatusChange
 from services.provider import Capability, ProviderError
@@ -50,6 +51,9 @@ class StationViewModel(ViewModel):
         self.image_bytes: list[bytes] = []
         self._watch_task: asyncio.Task | None = None
         self._charger_task: asyncio.Task | None = None
+        self.reservation = StationReservation(
+            ctx, lambda: [c.id for c in self.station.connectors] if self.station else []
+        )
 
     async def load(self) -> None:
         self.busy, self.error = True, None
@@ -67,6 +71,7 @@ class StationViewModel(ViewModel):
             self.notify()
         if self.station is None:
             return
+        await self.reservation.load()
         if self.station.images:
             self.image_bytes = await fetch_images(self.station.images[:MAX_IMAGES])
             self.notify()
@@ -140,12 +145,38 @@ class StationViewModel(ViewModel):
         return rates
 
     def can_start(self, connector: Connector) -> bool:
+        """Free connectors, and the one the driver's reservation holds for them."""
         return (
             self.ctx.can(Capability.CHARGING)
-            and connector.status is ConnectorStatus.AVAILABLE
+            and (
+                connector.status is ConnectorStatus.AVAILABLE
+                or self.reservation.holds(connector)
+            )
             and self.station is not None
             and self.station.remote_start is not False
         )
+
+    async def reserve(self, connector: Connector) -> bool:
+        """Reserve ``connector``; it shows held at once, before the charger's next status."""
+        if not await self.reservation.reserve(connector):
+            return False
+        self._show_held(connector, held=True)
+        return True
+
+    async def cancel_reservation(self) -> None:
+        current = self.reservation.current
+        await self.reservation.cancel()
+        if current is not None and self.reservation.current is None and self.station:
+            for c in self.station.connectors:
+                if c.id == current.connector_id:
+                    self._show_held(c, held=False)
+
+    def _show_held(self, connector: Connector, *, held: bool) -> None:
+        connector.status = ConnectorStatus.OCCUPIED if held else ConnectorStatus.AVAILABLE
+        connector.status_detail = "Reserved" if held else None
+        if self.station is not None:
+            self.station.status = summarise(self.station)
+        self.notify()
 
     def start_hint(self, connector: Connector) -> str | None:
         """Why a free connector has no Start button, in the driver's words."""

@@ -23,6 +23,8 @@ from services.models import (
     PaymentLink,
     PlugType,
     Profile,
+    Reservation,
+    ReservationStatus,
     SessionState,
     StartProgress,
     Station,
@@ -94,6 +96,8 @@ class FakeProvider:
         self.payment_methods = 0
         self.payment_state = "OPEN"
         self.payment_session: str | None = None
+        self.reservation_list: list[Reservation] = []
+        self.fail_unlock: Exception | None = None
 
     @property
     def is_logged_in(self) -> bool:
@@ -237,6 +241,58 @@ class FakeProvider:
         self._auth()
         self._card(card_id).status = CardStatus.ACTIVE
         return self._card(card_id).model_copy()
+
+    async def delete_card(self, card_id):
+        self._auth()
+        self.cards.remove(self._card(card_id))
+
+    def _connector(self, connector_id):
+        for s in self.stations:
+            for c in s.connectors:
+                if c.id == connector_id:
+                    return s, c
+        raise NotFound()
+
+    async def reserve(self, connector_id, *, minutes=None):
+        self._auth()
+        station, conn = self._connector(connector_id)
+        if conn.status is not ConnectorStatus.AVAILABLE:
+            raise ConnectorUnavailable()
+        self.calls.append(f"reserve {connector_id} {minutes}")
+        now = datetime.now(UTC)
+        held = minutes or 15
+        conn.status, conn.status_detail = ConnectorStatus.OCCUPIED, "Reserved"
+        r = Reservation(
+            id=f"r{len(self.reservation_list) + 1}",
+            connector_id=connector_id,
+            station_id=station.id,
+            status=ReservationStatus.ACTIVE,
+            reserved_at=now,
+            expires_at=now + timedelta(minutes=held),
+            minutes=held,
+        )
+        self.reservation_list.append(r)
+        return r.model_copy()
+
+    async def cancel_reservation(self, reservation_id):
+        self._auth()
+        for r in self.reservation_list:
+            if r.id == reservation_id:
+                r.status = ReservationStatus.CANCELLED
+                _, conn = self._connector(r.connector_id)
+                conn.status, conn.status_detail = ConnectorStatus.AVAILABLE, None
+                return r.model_copy()
+        raise NotFound()
+
+    async def reservations(self):
+        self._auth()
+        return [r.model_copy() for r in self.reservation_list if r.status.is_active]
+
+    async def unlock_connector(self, connector_id):
+        self._connector(connector_id)
+        if self.fail_unlock is not None:
+            raise self.fail_unlock
+        self.calls.append(f"unlock {connector_id}")
 
     async def start_charging(
         self, connector_id, card_id, *, progress=None, timeout_s=90.0, limits=None

@@ -14,15 +14,20 @@ from services.models import Credentials, Profile
 from services.provider import BaseProvider, Capability, ChargingProvider, NotSupported
 
 
-async def test_unknown_and_unbuilt_providers_are_not_supported():
+async def test_unknown_and_unbuilt_providers_are_not_supported(monkeypatch):
     with pytest.raises(NotSupported) as unknown:
         await registry.open_provider("nosuch", "http://127.0.0.1:1")
     assert "nosuch" in unknown.value.message
-    for name in ("ampeco",):
-        with pytest.raises(NotSupported) as unbuilt:
-            await registry.open_provider(name, "http://127.0.0.1:1")
-        assert "not supported by this version" in unbuilt.value.message
-    assert registry.implemented_providers() == ["beenergised", "gpjoule", "wirelane",
+    unbuilt_row = registry.ProviderInfo(
+        "later", "Later API", "later.txt", registry.SignIn.API_KEY_EMAIL
+    )
+    monkeypatch.setattr(registry, "PROVIDERS", (*registry.PROVIDERS, unbuilt_row))
+    with pytest.raises(NotSupported) as unbuilt:
+        await registry.open_provider("later", "http://127.0.0.1:1")
+    assert "not supported by this version" in unbuilt.value.message
+    assert "later" not in registry.implemented_providers()
+    monkeypatch.undo()
+    assert registry.implemented_providers() == ["beenergised", "gpjoule", "wirelane", "ampeco",
                                                 "plugsurfing"]
     kinds = {p.name: p.sign_in for p in registry.known_providers()}
     assert kinds["wirelane"] is registry.SignIn.OAUTH_CLIENT_USER

@@ -108,6 +108,11 @@ def get_document(conn: sqlite3.Connection, user_id: int, ident: str | None,
     return row
 
 
+def invoice_period(doc: sqlite3.Row) -> tuple[str, str]:
+    """[start, end) of the sessions an invoice bills (ISO texts)."""
+    return _period(doc)
+
+
 def _period(doc: sqlite3.Row) -> tuple[str, str]:
     if doc["period_start"] and doc["period_end"]:
         return doc["period_start"], doc["period_end"]

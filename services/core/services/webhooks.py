@@ -25,10 +25,12 @@ MAX_WEBHOOKS = 20  # per partner
 
 
 def register(conn: sqlite3.Connection, principal: Principal, url: str,
-             events: tuple[str, ...]) -> dict[str, Any]:  # fmt: skip
-    """A new webhook; the answer holds its signing secret (the only time it is shown)."""
+             events: tuple[str, ...], secret: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """A new webhook; the answer holds its signing secret (the only time it is shown).
+    ``secret``: the key deliveries are signed with where the API says which (AMPECO: the
+    access token that subscribed); else a new random one."""
     webhook_targets.parse(url, demo=store.is_demo_database(conn))
-    secret = "whsec_" + secrets.token_urlsafe(32)
+    secret = secret or "whsec_" + secrets.token_urlsafe(32)
     hook_uuid = str(uuids.uuid4())
     with transaction(conn):
         if len(store.of_partner(conn, principal.partner_id)) >= MAX_WEBHOOKS:
@@ -51,6 +53,31 @@ def webhook(conn: sqlite3.Connection, principal: Principal, hook_uuid: str
     if row is None:
         raise NotFound("webhookId: not found", field="webhookId")
     return row, store.deliveries(conn, row["id"], 50)
+
+
+def webhook_by_id(conn: sqlite3.Connection, principal: Principal, webhook_id: int, field: str
+                  ) -> dict[str, Any]:  # fmt: skip
+    row = store.by_id(conn, principal.partner_id, webhook_id)
+    if row is None:
+        raise NotFound(f"{field}: not found", field=field)
+    return row
+
+
+def change(conn: sqlite3.Connection, principal: Principal, webhook_id: int, url: str,
+           events: tuple[str, ...], field: str) -> dict[str, Any]:  # fmt: skip
+    """Point a webhook at another URL and/or events; its secret stays."""
+    webhook_targets.parse(url, demo=store.is_demo_database(conn))
+    with transaction(conn):
+        webhook_by_id(conn, principal, webhook_id, field)
+        store.change(conn, webhook_id, url, " ".join(events))
+    return webhook_by_id(conn, principal, webhook_id, field)
+
+
+def delete_by_id(conn: sqlite3.Connection, principal: Principal, webhook_id: int, field: str
+                 ) -> None:  # fmt: skip
+    with transaction(conn):
+        webhook_by_id(conn, principal, webhook_id, field)
+        store.deactivate(conn, webhook_id)
 
 
 def delete(conn: sqlite3.Connection, principal: Principal, hook_uuid: str) -> None:
@@ -78,9 +105,11 @@ def enqueue(conn: sqlite3.Connection, webhook_id: int, event: str, dedupe_key: s
                              utcnow())
 
 
-def due(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
-    """Deliveries due now, with their URL and (revealed) secret."""
-    rows = store.due(conn, utcnow(), limit)
+def due(conn: sqlite3.Connection, limit: int = 20, api: str | None = None
+        ) -> list[dict[str, Any]]:  # fmt: skip
+    """Deliveries due now (to webhooks of ``api``'s partners, or all), with their URL and
+    (revealed) secret."""
+    rows = store.due(conn, utcnow(), limit, api)
     for row in rows:
         row["secret"] = field_crypto.reveal(row["secret"])
     return rows

@@ -27,6 +27,16 @@ def one(conn: sqlite3.Connection, partner_id: int, uuid: str) -> dict[str, Any] 
     return rows[0] if rows else None
 
 
+def by_id(conn: sqlite3.Connection, partner_id: int, webhook_id: int) -> dict[str, Any] | None:
+    rows = dict_rows(conn, f"SELECT {_HOOK_COLS} FROM webhooks w WHERE w.partner_id = ?"
+                     " AND w.id = ? AND w.active = 1", [partner_id, webhook_id])
+    return rows[0] if rows else None
+
+
+def change(conn: sqlite3.Connection, webhook_id: int, url: str, events: str) -> None:
+    conn.execute("UPDATE webhooks SET url = ?, events = ? WHERE id = ?", (url, events, webhook_id))
+
+
 def deactivate(conn: sqlite3.Connection, webhook_id: int) -> None:
     conn.execute("UPDATE webhooks SET active = 0 WHERE id = ?", (webhook_id,))
     conn.execute("UPDATE webhook_deliveries SET next_attempt_at = NULL, last_error ="
@@ -34,11 +44,13 @@ def deactivate(conn: sqlite3.Connection, webhook_id: int) -> None:
                  " AND delivered_at IS NULL", (webhook_id,))
 
 
-def active(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Active webhooks with their partner's organisation and operator."""
-    return dict_rows(conn, f"SELECT {_HOOK_COLS}, p.organisation, p.operator_id FROM webhooks w"
-                     " JOIN partners p ON p.id = w.partner_id WHERE w.active = 1"
-                     " ORDER BY w.id", [])
+def active(conn: sqlite3.Connection, api: str | None = None) -> list[dict[str, Any]]:
+    """Active webhooks (of partners of ``api``, or all) with their partner's uuid,
+    organisation and operator."""
+    return dict_rows(conn, f"SELECT {_HOOK_COLS}, p.uuid AS partner_uuid, p.organisation,"
+                     " p.operator_id FROM webhooks w JOIN partners p ON p.id = w.partner_id"
+                     " WHERE w.active = 1 AND (? IS NULL OR p.api = ?) ORDER BY w.id",
+                     [api, api])
 
 
 def any_active(conn: sqlite3.Connection) -> bool:
@@ -55,17 +67,24 @@ def enqueue(conn: sqlite3.Connection, webhook_id: int, uuid: str, event: str, de
     return cur.rowcount > 0
 
 
-def due(conn: sqlite3.Connection, now: str, limit: int) -> list[dict[str, Any]]:
+_OF_API = "(? IS NULL OR w.partner_id IN (SELECT id FROM partners WHERE api = ?))"
+
+
+def due(conn: sqlite3.Connection, now: str, limit: int, api: str | None = None
+        ) -> list[dict[str, Any]]:  # fmt: skip
+    """Deliveries due (to webhooks of partners of ``api``, or all), oldest first."""
     return dict_rows(
-        conn, "SELECT d.id, d.uuid, d.event, d.payload, d.attempts, w.url, w.secret"
+        conn, "SELECT d.id, d.uuid, d.webhook_id, d.event, d.payload, d.attempts, w.url, w.secret"
         " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
         " WHERE d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= ? AND w.active = 1"
-        " ORDER BY d.next_attempt_at, d.id LIMIT ?", [now, limit])
+        f" AND {_OF_API} ORDER BY d.next_attempt_at, d.id LIMIT ?", [now, api, api, limit])
 
 
-def next_due(conn: sqlite3.Connection) -> str | None:
-    row = conn.execute("SELECT MIN(next_attempt_at) FROM webhook_deliveries"
-                       " WHERE next_attempt_at IS NOT NULL").fetchone()
+def next_due(conn: sqlite3.Connection, api: str | None = None) -> str | None:
+    row = conn.execute("SELECT MIN(d.next_attempt_at) FROM webhook_deliveries d"
+                       " JOIN webhooks w ON w.id = d.webhook_id"
+                       f" WHERE d.next_attempt_at IS NOT NULL AND {_OF_API}",
+                       (api, api)).fetchone()
     return row[0] if row else None
 
 

@@ -26,6 +26,7 @@ from services.provider import (
     ProgressCallback,
     ProviderError,
 )
+from services.providers.common.catalogue import Catalogue
 from services.providers.common.charging import (
     StartAttempt,
     start_and_wait,
@@ -36,7 +37,6 @@ from services.providers.common.statistics import summed_statistics
 from . import adapter
 from . import queries as Q
 from . import wire as w
-from .catalogue import Catalogue
 from .client import GraphQLClient
 from .errors import start_refused
 

@@ -15,8 +15,8 @@ from services import models as m
 from services.cache import OfflineCache
 from services.geo import haversine_km
 from services.provider import BackendUnavailable
+from services.providers.common.catalogue import RETRY_AFTER_S, Catalogue, StationIndex
 from services.providers.gpjoule import adapter
-from services.providers.gpjoule.catalogue import RETRY_AFTER_S, Catalogue, StationIndex
 from tests.providers.gpjoule.fake_backend import KEY, Backend, data, provider
 
 BERLIN = m.Coordinates(latitude=52.52, longitude=13.405)

@@ -26,6 +26,13 @@ ROUTE_MODULES: list[str] = [
     "reference",
     "offer",
     "fleet",
+    "routes_id_tags",
+    "routes_users",
+    "routes_sessions",
+    "routes_actions",
+    "routes_reservations",
+    "routes_notifications",
+    "routes_billing",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]

@@ -132,7 +132,7 @@ class Dispatch:
         return queued
 
     async def _enqueue(self, session_ids: set[int], connector_ids: set[int]) -> bool:
-        hooks = await self.core.db(webhooks.active_webhooks)
+        hooks = await self.core.db(webhooks.active_webhooks, "wirelane")
         queued = False
         for s in await self.core.db(webhooks.session_states, sorted(session_ids)):
             event = "session.started" if s["state"] in STARTED else \
@@ -174,11 +174,11 @@ class Dispatch:
         while True:
             self._wakeup.clear()
             try:
-                due = await self.core.db(webhooks.due, BATCH)
+                due = await self.core.db(webhooks.due, BATCH, "wirelane")
                 if due:
                     await asyncio.gather(*(self._send(d) for d in due))
                     continue
-                nxt = await self.core.db(webhooks.next_due)
+                nxt = await self.core.db(webhooks.next_due, "wirelane")
             except Exception:
                 log.exception("webhooks: delivery round failed")
                 nxt = None

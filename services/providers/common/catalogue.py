@@ -1,10 +1,10 @@
-"""Every charge point of the back end, paged through once and searched on the device.
+"""Every station of a back end, paged through once and searched on the device.
 
-GP JOULE CONNECT has no geo search: ``getChargepoints`` only pages through all charge points.
-So the whole list is fetched once, kept in the offline cache as the back end sent it (a
-restart starts from it), and radius / bounding-box / filter queries are answered from an index
-sorted by latitude. A list older than ``refresh_after_s`` is fetched again in the background
-while searches go on answering from the one in hand.
+For APIs without a geo search (GP JOULE ``getChargepoints``, the AMPECO locations listing),
+which only page through everything. So the whole list is fetched once, kept in the offline
+cache as the back end sent it (a restart starts from it), and radius / bounding-box / filter
+queries are answered from an index sorted by latitude. A list older than ``refresh_after_s``
+is fetched again in the background while searches go on answering from the one in hand.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from services.geo import haversine_km
 from services.provider import BackendUnavailable, ProviderError
 from services.providers.common import area, filtering
 
-log = logging.getLogger("voltra.providers.gpjoule.catalogue")
+log = logging.getLogger("voltra.providers.catalogue")
 
 RETRY_AFTER_S = 30.0
 KEPT_FORMAT = b"voltra-station-index-1\n"

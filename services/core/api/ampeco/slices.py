@@ -1,0 +1,28 @@
+"""A listing request's paging (``paging.Window``) as the slice the store reads
+(``member_records.Slice``), and the store's answer as the document's page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+
+from services.core.api.ampeco.paging import Window, cursor_body, page_body
+from services.core.store.member_records import Slice
+
+T = TypeVar("T")
+
+
+def slice_of(win: Window) -> Slice:
+    if win.cursor:
+        return Slice(limit=win.fetch, after=win.after, before=win.before)
+    return Slice(limit=win.per_page, offset=win.offset, count=True)
+
+
+def body(request: Request, win: Window, rows: Sequence[T], total: int | None,
+         render: Callable[[T], Any], key: Callable[[T], int] = lambda r: r["id"]
+         ) -> dict[str, Any]:  # fmt: skip
+    if win.cursor:
+        return cursor_body(request, win, rows, key, render)
+    return page_body(request, win, rows, total or 0, render)
