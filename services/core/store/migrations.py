@@ -845,7 +845,7 @@ CREATE INDEX sessions_limited ON sessions(state) WHERE limits IS NOT NULL;
 """,
     ),
     (
-        16,
+        15,
         "offers: what each API (or partner of it) covers and how it prices a connector",
         """
 -- One offer per audience: an API's own (partner_id NULL) or one partner's of that API.
@@ -889,7 +889,7 @@ CREATE INDEX offer_stations_station ON offer_stations(station_id);
 """,
     ),
     (
-        17,
+        16,
         "stations listed by operator",
         """
 -- An operator's stations in id order: what an operator-scoped API lists a page at a time
