@@ -39,7 +39,7 @@ from services.providers.common.charging import (
     stop_until_confirmed,
 )
 
-from . import adapter
+from . import adapter, billed
 from . import requests as R
 from . import wire as w
 from .client import OioiClient
@@ -626,17 +626,25 @@ class PlugsurfingProvider(BaseProvider):
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> m.Page[m.ChargingSession]:
-        """The recent sessions, newest first; OIOI sends them as one list, so time range
-        and paging apply here."""
-        sessions = _in_range(await self._recent(), since, until)
-        window = sessions[offset : offset + limit]
-        return m.Page(
-            items=window,
-            offset=offset,
-            limit=limit,
-            total=len(sessions),
-            is_last=offset + limit >= len(sessions),
-        )
+        """The recent sessions, newest first (OIOI sends them as one list, so time range
+        and paging apply here), then the older sessions the bills name (``billed``)."""
+        recent = await self._recent()
+        sessions = _in_range(recent, since, until)
+        if offset + limit < len(sessions):
+            return billed.page(sessions, None, offset, limit)
+        older: list[m.ChargingSession] = []
+        if since is None and until is None:  # billed sessions have no dates to filter on
+            older = billed.sessions(await self._bills(), {s.id for s in recent})
+        return billed.page(sessions, older, offset, limit)
+
+    async def _bills(self) -> list[w.Bill]:
+        now = datetime.now(UTC)
+        interval = {
+            "start": R.rfc3339(now - timedelta(days=365 * BILLS_YEARS)),
+            "end": R.rfc3339(now + timedelta(days=1)),
+        }
+        data = await self._as_user(R.USER_GET_BILLS, {"date-interval": interval}, safe=True)
+        return w.Bills.model_validate(data).bills
 
     async def statistics(
         self, *, since: datetime | None = None, until: datetime | None = None
@@ -667,14 +675,7 @@ class PlugsurfingProvider(BaseProvider):
         return stats
 
     async def documents(self, *, offset: int = 0, limit: int = 20) -> m.Page[m.Document]:
-        now = datetime.now(UTC)
-        interval = {
-            "start": R.rfc3339(now - timedelta(days=365 * BILLS_YEARS)),
-            "end": R.rfc3339(now + timedelta(days=1)),
-        }
-        data = await self._as_user(R.USER_GET_BILLS, {"date-interval": interval}, safe=True)
-        bills = w.Bills.model_validate(data).bills
-        docs = [adapter.document(b, i) for i, b in enumerate(bills)]
+        docs = [adapter.document(b, i) for i, b in enumerate(await self._bills())]
         return m.Page(
             items=docs[offset : offset + limit],
             offset=offset,
