@@ -237,11 +237,14 @@ class Shell:
             self.page.update()
             if event == "provider":
                 self.fleet_vm.reset()
+                self.map_vm.forget_recent()
                 self.run(self.map_vm.search())
         elif event == "login":
             self.run(self.charging_vm.after_login())
             self.run(self.cards_vm.load())
+            self.run(self.map_vm.load_recent())
         elif event == "logout":
+            self.map_vm.forget_recent()
             self.charging_vm.reset()
             self.payment_vm.reset()
             self.cards_vm.cards = []

@@ -79,6 +79,7 @@ class PlugsurfingProvider(BaseProvider):
             Capability.HISTORY,
             Capability.STATISTICS,
             Capability.DOCUMENTS,
+            Capability.RECENT_STATIONS,
         }
     )
 
@@ -398,7 +399,7 @@ class PlugsurfingProvider(BaseProvider):
 
     async def recent_stations(self, limit: int = 10) -> list[m.Station]:
         """The stations the driver used last (``user-get-recent-stations``), newest
-        first, for a "Recent" list on the map. Not part of the ChargingProvider protocol."""
+        first, for a "Recent" list on the map."""
         data = await self._as_user(R.USER_GET_RECENT_STATIONS, {"limit": limit}, safe=True)
         recent = [adapter.surface_station(s) for s in w.Surface.model_validate(data).stations]
         # the list shows addresses and connectors, which only the detail answer has
