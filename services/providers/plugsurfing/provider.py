@@ -110,6 +110,7 @@ class PlugsurfingProvider(BaseProvider):
         self._cards: dict[str, m.Card] = {}
         self._blocked: set[str] = set()  # blocked here, for key lists without a status
         self._connectors: dict[str, str] = {}  # connector id -> EVSE ID, from station detail
+        self._station_names: dict[str, str] = {}  # station id -> name, from station detail
         self._started: dict[str, _Started] = {}
 
     # ---------------------------------------------------------------- account
@@ -383,6 +384,7 @@ class PlugsurfingProvider(BaseProvider):
         companies = {c.id: c for c in answer.companies}
         stations = [adapter.station(s, companies) for s in answer.stations]
         for s in stations:
+            self._station_names[s.id] = s.name
             for c in s.connectors:
                 if c.evse_id:
                     self._connectors[c.id] = c.evse_id
@@ -632,11 +634,29 @@ class PlugsurfingProvider(BaseProvider):
         recent = await self._recent()
         sessions = _in_range(recent, since, until)
         if offset + limit < len(sessions):
-            return billed.page(sessions, None, offset, limit)
-        older: list[m.ChargingSession] = []
-        if since is None and until is None:  # billed sessions have no dates to filter on
-            older = billed.sessions(await self._bills(), {s.id for s in recent})
-        return billed.page(sessions, older, offset, limit)
+            found = billed.page(sessions, None, offset, limit)
+        else:
+            older: list[m.ChargingSession] = []
+            if since is None and until is None:  # billed sessions have no dates to filter on
+                older = billed.sessions(await self._bills(), {s.id for s in recent})
+            found = billed.page(sessions, older, offset, limit)
+        await self._name_stations(found.items)
+        return found
+
+    async def _name_stations(self, sessions: list[m.ChargingSession]) -> None:
+        """A recent session names its station by address only: the list reads better with
+        the station's name, from its detail (asked once per station)."""
+        wanted = sorted(
+            {s.station_id for s in sessions if s.station_id and s.station_id.isdigit()}
+            - self._station_names.keys()
+        )
+        try:
+            for i in range(0, len(wanted), R.MAX_IDS_PER_CALL):
+                await self._by_ids(wanted[i : i + R.MAX_IDS_PER_CALL])
+        except ProviderError as exc:  # the addresses still say where
+            log.info("station names for history not read: %s", exc.code)
+        for s in sessions:
+            s.station_name = self._station_names.get(s.station_id or "") or s.station_name
 
     async def _bills(self) -> list[w.Bill]:
         now = datetime.now(UTC)

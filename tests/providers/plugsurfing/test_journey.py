@@ -108,6 +108,9 @@ async def test_history_goes_past_the_recent_sessions_through_the_bills(core_url)
         recent = [s for s in seen if s.started_at is not None]
         older = seen[len(recent) :]
         assert 0 < len(recent) <= 50
+        # a session carries its station's address; the list names the station
+        first = recent[0]
+        assert first.station_name == (await p.get_station(first.station_id)).name
         assert older and all(
             s.started_at is None and s.state is SessionState.FINISHED for s in older
         )
