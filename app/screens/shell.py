@@ -119,6 +119,9 @@ class Shell:
         route = page.route if page.route not in ("", "/") else "/map"
         self.render(route)
         page.update()
+        if page.route != route:
+            # the address bar names the screen on show (a reload or a shared link keeps it)
+            page.navigate(route)
 
     def pause(self) -> None:
         self.map_vm.stop_watch()
@@ -301,8 +304,19 @@ class Shell:
         self.page.views.clear()
         self.page.views.extend(views)
 
+    def tab_label(self, n: int) -> str:
+        """The name of tab ``n``: a kiosk bound to one site shows that site's connectors
+        where the map would be, and says so."""
+        if TABS[n] == "/map" and self.ctx.config.kiosk_site:
+            return self.ctx.t("kiosk.site")
+        return self.ctx.t(TAB_KEYS[n])
+
+    def tab_icons(self, n: int) -> tuple[str, str]:
+        if TABS[n] == "/map" and self.ctx.config.kiosk_site:
+            return ft.Icons.ELECTRICAL_SERVICES_OUTLINED, ft.Icons.ELECTRICAL_SERVICES
+        return TAB_ICONS[n]
+
     def tab_view(self, base: str) -> ft.View:
-        t = self.ctx.t
         shown = self.tabs()
         index = shown.index(TABS.index(base))
         screen = self.tab_screen(base)
@@ -320,7 +334,9 @@ class Shell:
                 on_change=change,
                 destinations=[
                     ft.NavigationBarDestination(
-                        icon=TAB_ICONS[n][0], selected_icon=TAB_ICONS[n][1], label=t(TAB_KEYS[n])
+                        icon=self.tab_icons(n)[0],
+                        selected_icon=self.tab_icons(n)[1],
+                        label=self.tab_label(n),
                     )
                     for n in shown
                 ],
@@ -346,7 +362,9 @@ class Shell:
             ),
             destinations=[
                 ft.NavigationRailDestination(
-                    icon=TAB_ICONS[n][0], selected_icon=TAB_ICONS[n][1], label=t(TAB_KEYS[n])
+                    icon=self.tab_icons(n)[0],
+                    selected_icon=self.tab_icons(n)[1],
+                    label=self.tab_label(n),
                 )
                 for n in shown
             ],

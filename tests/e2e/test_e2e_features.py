@@ -82,6 +82,8 @@ def test_evse_id_entry_goes_straight_to_the_connector(app_server, ui_factory):
     evse = free_evse(app_server.core_url)
     ui = ui_factory(app_server.url)
     expect(ui.test_id("station-item").first).to_be_visible(timeout=60_000)
+    # the address bar names the screen on show from the start
+    expect(ui.page).to_have_url(re.compile(r"/map$"))
     open_evse_entry(ui)
     ui.type_into("EVSE ID", "DE*NOPE*E0*1")
     ui.click(ui.button("Find connector"))
@@ -94,6 +96,8 @@ def test_evse_id_entry_goes_straight_to_the_connector(app_server, ui_factory):
     # meanwhile): either names the connector by its EVSE ID
     expect(ui.labelled("EVSE ID")).to_have_count(0)
     ui.wait_text_in(ui.page.locator("body"), evse, timeout_s=30)
+    # the lookup ran as a background task; where it went shows in the address bar too
+    expect(ui.page).to_have_url(re.compile(r"/(charging|station/[^/]+)$"))
     ui.shot("evse-found-light-wide", full=False)
 
 
