@@ -564,3 +564,31 @@ def test_sessions_known_without_times_group_last_never_under_this_month():
     # a session still starting, not yet timed, belongs to now, not to the billed ones
     starting = ChargingSession(id="c", state=SessionState.ACCEPTED)
     assert list(group_by_month([starting])) == [datetime.now(UTC).astimezone().strftime("%Y-%m")]
+
+
+async def test_a_favourite_set_while_the_detail_loads_is_kept(ctx):
+    """The list entry is on show while the detail loads; a star set meanwhile is not undone
+    by the detail read before it (the free-connector alert is offered on favourites)."""
+    from app.viewmodels.free_alert import FreeAlerts
+
+    await login(ctx)
+    entry = await ctx.provider.get_station("S1")
+    gate = asyncio.Event()
+    read = ctx.provider.get_station
+
+    async def slow_read(station_id):
+        station = await read(station_id)  # read now, answered after the star is set
+        await gate.wait()
+        return station
+
+    ctx.provider.get_station = slow_read
+    vm = StationViewModel(ctx, "S1", entry)
+    loading = asyncio.create_task(vm.load())
+    await asyncio.sleep(0.05)
+    await vm.toggle_favourite()
+    assert vm.station.favourite
+    gate.set()
+    await loading
+    assert vm.station.favourite
+    assert FreeAlerts(ctx, lambda s: None).offered_for(vm.station)  # S1 has a free connector
+    vm.close()
