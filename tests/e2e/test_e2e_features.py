@@ -136,7 +136,7 @@ def test_free_connector_alert_fires_when_a_connector_frees_up(app_server, ui_fac
         ui.click(alert)
         expect(ui.button("Stop the free-connector alert")).to_be_visible()
         ui.wait_text_in(ui.page.locator("body"), "We will tell you when")
-        ui.shot(f"station-alert-{kind}-light-narrow")
+        ui.shot("station-alert-light-narrow" if kind == "favourite" else f"station-alert-{kind}")
 
         fault(control, station, "clear", connector)
         ui.wait_text_in(ui.page.locator("body"), "a connector is free now", timeout_s=60)
