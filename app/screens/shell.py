@@ -32,6 +32,7 @@ from app.viewmodels.history_vm import HistoryViewModel
 from app.viewmodels.kiosk import IdleTimer, WedgeReader
 from app.viewmodels.map_vm import MapViewModel
 from app.viewmodels.payment_vm import PaymentViewModel
+from services.models import Station
 from services.provider import Capability
 
 log = logging.getLogger(__name__)
@@ -69,9 +70,7 @@ class Shell:
         self.payment_vm = PaymentViewModel(ctx)
         # A paid charge has started: the charging tab picks the running session up
         self.payment_vm.on_started = lambda session_id: self.charging_vm.resume()
-        self.free_alerts = FreeAlerts(
-            ctx, lambda s: self.snack(self.ctx.t("notify.freed", name=s.name))
-        )
+        self.free_alerts = FreeAlerts(ctx, self.on_station_freed)
         self.screens = {
             "/map": KioskSiteScreen(self, ctx.config.kiosk_site)
             if ctx.config.kiosk_site
@@ -169,6 +168,11 @@ class Shell:
         log.debug("go %s", route)
         self.touch()
         self.page.navigate(route)
+
+    def on_station_freed(self, station: Station) -> None:
+        self.snack(self.ctx.t("notify.freed", name=station.name))
+        if self._current_detail is not None:
+            self._current_detail.redraw()  # a station on show: its alert is off now
 
     def snack(self, text: str | None) -> None:
         if text:
