@@ -56,6 +56,7 @@ class Capability(StrEnum):
     EVSE_LOOKUP = "evse_lookup"  # find a connector by the EVSE ID printed on the charger
     PAY_AS_YOU_GO = "pay_as_you_go"  # payment methods and starts paid on a hosted page
     SITES = "sites"  # the stations of one site by its id
+    RECENT_STATIONS = "recent_stations"  # the stations the driver used last, kept by the back end
     # an organisation's members, their payment methods and subscriptions, their sessions
     FLEET = "fleet"
     # Limits the back end enforces on a session it starts (ChargeLimits)
@@ -218,6 +219,7 @@ class ChargingProvider(Protocol):
     async def set_favourite(self, station_id: str, favourite: bool) -> bool: ...
     async def station_by_evse_id(self, evse_id: str) -> Station: ...
     async def site_stations(self, site_id: str) -> list[Station]: ...
+    async def recent_stations(self, limit: int = 10) -> list[Station]: ...
 
     # cards
     async def list_cards(self) -> list[Card]: ...
@@ -295,6 +297,7 @@ UNSUPPORTED_MESSAGES: dict[Capability, str] = {
     Capability.EVSE_LOOKUP: "This charging service cannot find a charger by its EVSE ID.",
     Capability.PAY_AS_YOU_GO: "This charging service does not take payments in the app.",
     Capability.SITES: "This charging service does not list the stations of a site.",
+    Capability.RECENT_STATIONS: "This charging service does not keep your recent stations.",
     Capability.FLEET: "This charging service does not manage fleets.",
     Capability.LIMIT_MINUTES: "This charging service cannot stop charging after a set time.",
     Capability.LIMIT_ENERGY: "This charging service cannot stop charging at a set energy.",
@@ -385,6 +388,11 @@ class BaseProvider:
     async def site_stations(self, site_id: str) -> list[Station]:
         """The stations of one site (a kiosk serves one site)."""
         raise self.unsupported(Capability.SITES)
+
+    async def recent_stations(self, limit: int = 10) -> list[Station]:
+        """The stations the driver used last, newest first: none where the back end keeps
+        no such list (``Capability.RECENT_STATIONS`` says whether it does)."""
+        return []
 
     # cards
     async def list_cards(self) -> list[Card]:

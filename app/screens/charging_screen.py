@@ -42,6 +42,7 @@ class ChargingScreen(Screen):
         self._live: dict[str, ft.Control] = {}
         self._chart_box: ft.Container | None = None
         self._error_box: ft.Container | None = None
+        self._parking_box: ft.Container | None = None
 
     def redraw(self) -> None:
         """Live updates change values in place: rebuilding the tree every second would
@@ -79,7 +80,8 @@ class ChargingScreen(Screen):
         if self._error_box is not None:
             self._error_box.content = error_banner(vm.error)
             self._error_box.visible = bool(vm.error)
-        safe_update(*self._live.values(), self._chart_box, self._error_box)
+        self.show_parking()
+        safe_update(*self._live.values(), self._chart_box, self._error_box, self._parking_box)
 
     def to_80_text(self) -> str:
         minutes = self.vm.minutes_to_80
@@ -352,6 +354,39 @@ class ChargingScreen(Screen):
             spacing=14,
         )
 
+    def show_parking(self) -> None:
+        vm, box = self.vm, self._parking_box
+        if box is None:
+            return
+        due = vm.parking_from is not None and vm.tariff is not None
+        box.content = self.parking_warning(vm.parking_from, vm.tariff) if due else None
+        box.visible = due
+
+    def parking_warning(self, start, tariff) -> ft.Control:
+        """The car is full and still plugged in: when parking starts to cost."""
+        text = self.t(
+            "charging.parking_from",
+            time=start.astimezone().strftime("%H:%M"),
+            price=fmt.money(tariff.parking_per_minute, tariff.currency, self.ctx.settings.language),
+        )
+        return ft.Semantics(
+            identifier="parking-warning",
+            label=text,
+            container=True,
+            content=ft.Container(
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.LOCAL_PARKING, color=ft.Colors.ON_TERTIARY_CONTAINER),
+                        ft.Text(text, color=ft.Colors.ON_TERTIARY_CONTAINER, expand=True),
+                    ],
+                    spacing=10,
+                ),
+                bgcolor=ft.Colors.TERTIARY_CONTAINER,
+                border_radius=16,
+                padding=14,
+            ),
+        )
+
     def live(self) -> ft.Control:
         t = self.t
         vm = self.vm
@@ -438,8 +473,11 @@ class ChargingScreen(Screen):
         points = [(p.seconds, p.power_kw, p.soc) for p in vm.points]
         self._chart_box = ft.Container(live_chart(points, t("charging.chart")))
         self._error_box = ft.Container(error_banner(vm.error), visible=bool(vm.error))
+        self._parking_box = ft.Container()
+        self.show_parking()
         items: list[ft.Control] = [
             header,
+            self._parking_box,
             ft.Row(metrics, spacing=12),
             ft.Row(metrics2[:1] + metrics2[-1:], spacing=12),
             ft.Row(metrics2[1:-1], spacing=12),

@@ -20,7 +20,7 @@ from app.host import Host
 from app.screens.base import Screen
 from app.theme import ENERGY_COLOUR, SOC_COLOUR
 from app.viewmodels.charging_vm import cost_label_key
-from app.viewmodels.history_vm import HistoryViewModel
+from app.viewmodels.history_vm import UNDATED, HistoryViewModel
 from services.models import ChargingSession
 
 
@@ -79,20 +79,17 @@ class HistoryScreen(Screen):
         lang = self.ctx.settings.language
         first = True
         for month, sessions in groups.items():
-            kwh, cost, cur = self.vm.month_totals(month)
+            if month == UNDATED:  # no times, energy or cost to total: only what bills name
+                title, totals = t("history.undated"), t("history.undated_note")
+            else:
+                kwh, cost, cur = self.vm.month_totals(month)
+                title = fmt.month_title(t, month)
+                totals = f"{fmt.kwh(kwh, lang)} · {fmt.money(cost, cur, lang)}"
             items.append(
                 ft.Row(
                     [
-                        ft.Text(
-                            fmt.month_title(t, month),
-                            size=16,
-                            weight=ft.FontWeight.BOLD,
-                            expand=True,
-                        ),
-                        ft.Text(
-                            f"{fmt.kwh(kwh, lang)} · {fmt.money(cost, cur, lang)}",
-                            color=ft.Colors.ON_SURFACE_VARIANT,
-                        ),
+                        ft.Text(title, size=16, weight=ft.FontWeight.BOLD, expand=True),
+                        ft.Text(totals, color=ft.Colors.ON_SURFACE_VARIANT),
                     ]
                 )
             )
@@ -176,6 +173,7 @@ class HistoryScreen(Screen):
         t = self.t
         lang = self.ctx.settings.language
         active = s.state.is_active
+        undated = s.started_at is None and s.ended_at is None and not active
         tile = ft.Container(
             content=ft.Row(
                 [
@@ -199,7 +197,9 @@ class HistoryScreen(Screen):
                                 overflow=ft.TextOverflow.ELLIPSIS,
                             ),
                             ft.Text(
-                                fmt.date_time(s.started_at, lang)
+                                t("history.billed")
+                                if undated
+                                else fmt.date_time(s.started_at, lang)
                                 + (
                                     f" · {t('history.active')}"
                                     if active
@@ -215,7 +215,10 @@ class HistoryScreen(Screen):
                     ),
                     ft.Column(
                         [
-                            ft.Text(fmt.kwh(s.energy_kwh, lang), weight=ft.FontWeight.W_600),
+                            ft.Text(
+                                "" if undated else fmt.kwh(s.energy_kwh, lang),
+                                weight=ft.FontWeight.W_600,
+                            ),
                             ft.Text(
                                 fmt.money(s.cost.total, s.cost.currency, lang) if s.cost else "",
                                 size=12,

@@ -73,6 +73,8 @@ class MapScreen(Screen):
         self.vm.view_size = (float(page.width or 1000), float(page.height or 700))
         if not self.vm.searched_once and not self.vm.busy:
             self.host.run(self.vm.search())
+        if self.vm.recent is None:
+            self.host.run(self.vm.load_recent())
 
     def content(self) -> ft.Control:
         t = self.t
@@ -394,7 +396,62 @@ class MapScreen(Screen):
                 )
             ]
         self._tiles = {}
-        return [self.station_tile(s) for s in self.vm.list_items()]
+        return [*self.recent_list(), *(self.station_tile(s) for s in self.vm.list_items())]
+
+    def recent_list(self) -> list[ft.Control]:
+        """The stations the driver used last, above the search results."""
+        if not self.vm.recent:
+            return []
+        t = self.t
+        rows: list[ft.Control] = [
+            ft.Text(t("map.recent"), weight=ft.FontWeight.W_600, color=ft.Colors.PRIMARY)
+        ]
+        for s in self.vm.recent:
+            tile = ft.Container(
+                content=ft.Row(
+                    [
+                        ft.Icon(ft.Icons.HISTORY, color=ft.Colors.PRIMARY, size=20),
+                        ft.Column(
+                            [
+                                ft.Text(
+                                    s.name,
+                                    weight=ft.FontWeight.W_600,
+                                    max_lines=1,
+                                    overflow=ft.TextOverflow.ELLIPSIS,
+                                ),
+                                ft.Text(
+                                    s.address.one_line(),
+                                    size=12,
+                                    color=ft.Colors.ON_SURFACE_VARIANT,
+                                    max_lines=1,
+                                    overflow=ft.TextOverflow.ELLIPSIS,
+                                ),
+                            ],
+                            spacing=2,
+                            expand=True,
+                            tight=True,
+                        ),
+                        self.badge(s),
+                    ],
+                    spacing=12,
+                ),
+                padding=ft.Padding.symmetric(horizontal=10, vertical=8),
+                border_radius=12,
+                bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
+                on_click=lambda e, st=s: self.open_station(st),
+                ink=True,
+            )
+            rows.append(
+                ft.Semantics(
+                    identifier="recent-station",
+                    label=t("map.recent_station", name=s.name),
+                    button=True,
+                    container=True,
+                    content=tile,
+                )
+            )
+        rows.append(ft.Divider(height=8))
+        return rows
 
     def station_tile(self, s: Station) -> ft.Control:
         t = self.t

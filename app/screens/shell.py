@@ -32,6 +32,7 @@ from app.viewmodels.history_vm import HistoryViewModel
 from app.viewmodels.kiosk import IdleTimer, WedgeReader
 from app.viewmodels.map_vm import MapViewModel
 from app.viewmodels.payment_vm import PaymentViewModel
+from services.models import Station
 from services.provider import Capability
 
 log = logging.getLogger(__name__)
@@ -69,9 +70,7 @@ class Shell:
         self.payment_vm = PaymentViewModel(ctx)
         # A paid charge has started: the charging tab picks the running session up
         self.payment_vm.on_started = lambda session_id: self.charging_vm.resume()
-        self.free_alerts = FreeAlerts(
-            ctx, lambda s: self.snack(self.ctx.t("notify.freed", name=s.name))
-        )
+        self.free_alerts = FreeAlerts(ctx, self.on_station_freed)
         self.screens = {
             "/map": KioskSiteScreen(self, ctx.config.kiosk_site)
             if ctx.config.kiosk_site
@@ -119,6 +118,9 @@ class Shell:
         route = page.route if page.route not in ("", "/") else "/map"
         self.render(route)
         page.update()
+        if page.route != route:
+            # the address bar names the screen on show (a reload or a shared link keeps it)
+            page.navigate(route)
 
     def pause(self) -> None:
         self.map_vm.stop_watch()
@@ -166,6 +168,11 @@ class Shell:
         log.debug("go %s", route)
         self.touch()
         self.page.navigate(route)
+
+    def on_station_freed(self, station: Station) -> None:
+        self.snack(self.ctx.t("notify.freed", name=station.name))
+        if self._current_detail is not None:
+            self._current_detail.redraw()  # a station on show: its alert is off now
 
     def snack(self, text: str | None) -> None:
         if text:
@@ -237,11 +244,14 @@ class Shell:
             self.page.update()
             if event == "provider":
                 self.fleet_vm.reset()
+                self.map_vm.forget_recent()
                 self.run(self.map_vm.search())
         elif event == "login":
             self.run(self.charging_vm.after_login())
             self.run(self.cards_vm.load())
+            self.run(self.map_vm.load_recent())
         elif event == "logout":
+            self.map_vm.forget_recent()
             self.charging_vm.reset()
             self.payment_vm.reset()
             self.cards_vm.cards = []
@@ -298,8 +308,19 @@ class Shell:
         self.page.views.clear()
         self.page.views.extend(views)
 
+    def tab_label(self, n: int) -> str:
+        """The name of tab ``n``: a kiosk bound to one site shows that site's connectors
+        where the map would be, and says so."""
+        if TABS[n] == "/map" and self.ctx.config.kiosk_site:
+            return self.ctx.t("kiosk.site")
+        return self.ctx.t(TAB_KEYS[n])
+
+    def tab_icons(self, n: int) -> tuple[str, str]:
+        if TABS[n] == "/map" and self.ctx.config.kiosk_site:
+            return ft.Icons.ELECTRICAL_SERVICES_OUTLINED, ft.Icons.ELECTRICAL_SERVICES
+        return TAB_ICONS[n]
+
     def tab_view(self, base: str) -> ft.View:
-        t = self.ctx.t
         shown = self.tabs()
         index = shown.index(TABS.index(base))
         screen = self.tab_screen(base)
@@ -317,7 +338,9 @@ class Shell:
                 on_change=change,
                 destinations=[
                     ft.NavigationBarDestination(
-                        icon=TAB_ICONS[n][0], selected_icon=TAB_ICONS[n][1], label=t(TAB_KEYS[n])
+                        icon=self.tab_icons(n)[0],
+                        selected_icon=self.tab_icons(n)[1],
+                        label=self.tab_label(n),
                     )
                     for n in shown
                 ],
@@ -343,7 +366,9 @@ class Shell:
             ),
             destinations=[
                 ft.NavigationRailDestination(
-                    icon=TAB_ICONS[n][0], selected_icon=TAB_ICONS[n][1], label=t(TAB_KEYS[n])
+                    icon=self.tab_icons(n)[0],
+                    selected_icon=self.tab_icons(n)[1],
+                    label=self.tab_label(n),
                 )
                 for n in shown
             ],

@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
+from app import format as fmt
 from app.context import AppContext
+from app.viewmodels import parking
 from app.viewmodels.base import ViewModel, error_message
 from services.models import (
     Card,
@@ -125,6 +127,10 @@ class ChargingViewModel(ViewModel):
         self._stop_pressed = False
         self._full_told = False
         self._poll_task: asyncio.Task | None = None
+        # When parking fees start for the car that stopped drawing power, once the driver
+        # has been warned (None: no warning due or given)
+        self.parking_from: datetime | None = None
+        self._parking_task: asyncio.Task | None = None
 
     # ----------------------------------------------------------- choose
     async def prepare(self, station: Station, connector: Connector) -> None:
@@ -312,24 +318,60 @@ class ChargingViewModel(ViewModel):
         self.session = session
         self._record(session)
         if session.state.is_active:
-            if (
+            stopped_flowing = (
                 before is not None
                 and (before.power_kw or 0) > 0
                 and session.power_kw == 0
-                and not self._full_told
                 and not self._stop_pressed
-            ):
+            )
+            if stopped_flowing and not self._full_told:
                 self._full_told = True
                 self._tell("charging.notice_full")
-        elif self.phase != Phase.FINISHED:
+            if stopped_flowing and self._parking_task is None:
+                self._watch_parking(datetime.now(UTC))
+            elif (session.power_kw or 0) > 0:
+                self._forget_parking()  # drawing power again: no parking yet
+        else:
+            self._forget_parking()  # the session ended: nothing is parked any more
+        if not session.state.is_active and self.phase != Phase.FINISHED:
             self.phase = Phase.FINISHED
             if not self._stop_pressed:
                 self._tell("charging.notice_finished")
         self.notify()
 
-    def _tell(self, key: str) -> None:
+    # ----------------------------------------------------------- parking fees
+    def _watch_parking(self, flow_stopped_at: datetime) -> None:
+        """The car stopped drawing power while plugged in: warn before parking costs."""
+        tariff = self.tariff
+        warn = parking.warn_at(tariff, flow_stopped_at)
+        start = parking.fees_start(tariff, flow_stopped_at)
+        if warn is None or start is None or tariff is None:
+            return
+
+        async def warn_later() -> None:
+            await asyncio.sleep(max(0.0, (warn - datetime.now(UTC)).total_seconds()))
+            if self._stop_pressed or not (self.session and self.session.state.is_active):
+                return
+            self.parking_from = start
+            lang = self.ctx.settings.language
+            self._tell(
+                "charging.notice_parking",
+                time=start.astimezone().strftime("%H:%M"),
+                price=fmt.money(tariff.parking_per_minute, tariff.currency, lang),
+            )
+            self.notify()
+
+        self._parking_task = asyncio.create_task(warn_later())
+
+    def _forget_parking(self) -> None:
+        if self._parking_task is not None and self._parking_task is not asyncio.current_task():
+            self._parking_task.cancel()
+        self._parking_task = None
+        self.parking_from = None
+
+    def _tell(self, key: str, **values: str) -> None:
         name = (self.session.station_name if self.session else None) or ""
-        self.last_notice = self.ctx.t(key, station=name)
+        self.last_notice = self.ctx.t(key, station=name, **values)
         if self.on_notice is not None:
             try:
                 self.on_notice(self.last_notice)
@@ -426,6 +468,7 @@ class ChargingViewModel(ViewModel):
         """Logout / kiosk reset: forget everything about the driver (the session keeps
         running on the charger and is found again after the next login)."""
         self.stop_polling()
+        self._forget_parking()
         self.phase = Phase.IDLE
         self.station = self.connector = self.session = None
         self.cards, self.card_id, self.progress, self.points = [], None, [], []
@@ -435,5 +478,6 @@ class ChargingViewModel(ViewModel):
 
     async def close(self) -> None:
         self.stop_polling()
+        self._forget_parking()
         with contextlib.suppress(Exception):
             await asyncio.sleep(0)

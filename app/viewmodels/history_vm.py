@@ -18,8 +18,16 @@ log = logging.getLogger(__name__)
 PAGE = 50
 
 
+# The group of sessions a back end names without any time (OIOI's older, billed sessions)
+UNDATED = "undated"
+
+
 def month_key(session: ChargingSession) -> str:
-    when = session.started_at or session.ended_at or datetime.now(UTC)
+    when = session.started_at or session.ended_at
+    if when is None:
+        if not session.state.is_active:
+            return UNDATED
+        when = datetime.now(UTC)
     return when.astimezone().strftime("%Y-%m")
 
 

@@ -35,6 +35,7 @@ SORT_ORDERS = ("distance", "price", "power")
 MIN_ZOOM, MAX_ZOOM = 4.0, 19.0
 SEARCH_LIMIT = 200
 LIST_LIMIT = 100  # list entries drawn; the rest are on the map
+RECENT_LIMIT = 5  # recent stations above the list: the few a driver goes back to
 STATUS_COALESCE_S = 0.5
 
 
@@ -106,6 +107,8 @@ class MapViewModel(ViewModel):
         self.sort = "distance"
         self.max_price_kwh: float | None = None
         self.fits_vehicle = bool(ctx.settings.vehicle_plugs)
+        # The stations the driver used last, where the back end keeps them (None: not asked)
+        self.recent: list[Station] | None = None
         self.operators: set[str] = set()  # every operator seen, for the operator filter
         self.preview: Station | None = None  # the marker the driver tapped
         self.my_position: Coordinates | None = None
@@ -351,6 +354,23 @@ class MapViewModel(ViewModel):
 
     async def apply_filters(self) -> None:
         await self.search(self.searched_centre, self.radius_km)
+
+    async def load_recent(self) -> None:
+        """Ask the back end for the driver's recent stations; none when logged out or
+        where it keeps no such list, and none (the map is still useful) when it fails."""
+        if not (self.ctx.logged_in and self.ctx.can(Capability.RECENT_STATIONS)):
+            self.recent = []
+            return
+        try:
+            self.recent = await self.ctx.provider.recent_stations(limit=RECENT_LIMIT)
+        except ProviderError as exc:
+            log.info("recent stations not shown: %s", exc.code)
+            self.recent = []
+        self.notify()
+
+    def forget_recent(self) -> None:
+        self.recent = None
+        self.notify()
 
     # ------------------------------------------------------------------ views
     def markers(self) -> list[MarkerItem]:

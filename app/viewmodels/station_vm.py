@@ -54,6 +54,9 @@ class StationViewModel(ViewModel):
         self.reservation = StationReservation(
             ctx, lambda: [c.id for c in self.station.connectors] if self.station else []
         )
+        # Set by the driver while the detail was loading (the list entry is on show
+        # meanwhile): the detail read before it must not undo it
+        self._favourite_set: bool | None = None
 
     async def load(self) -> None:
         self.busy, self.error = True, None
@@ -63,6 +66,8 @@ class StationViewModel(ViewModel):
             station = await sites.fetch_site(self.ctx.provider, self.station_id, members)
             if self.station is not None and station.distance_km is None:
                 station.distance_km = self.station.distance_km
+            if self._favourite_set is not None:
+                station.favourite = self._favourite_set
             self.station = station
         except ProviderError as exc:
             self.error = error_message(self.ctx.t, exc)
@@ -264,6 +269,7 @@ class StationViewModel(ViewModel):
         want = not self.station.favourite
         try:
             self.station.favourite = await self.ctx.provider.set_favourite(self.station_id, want)
+            self._favourite_set = self.station.favourite
             self.error = None
         except ProviderError as exc:
             self.error = error_message(self.ctx.t, exc)

@@ -548,3 +548,47 @@ async def test_saved_login_is_used_on_desktop_and_never_on_a_kiosk(monkeypatch):
     kiosk = AppConfig(kiosk=True, provider_name="fake", base_url="http://x", remember_login=True)
     await open_with_saved_login(kiosk, opener, "fake", "http://x")
     assert calls[-1] == {}
+
+
+def test_sessions_known_without_times_group_last_never_under_this_month():
+    from app.viewmodels.history_vm import UNDATED
+    from services.models import ChargingSession, SessionState
+
+    dated = ChargingSession(
+        id="a", state=SessionState.FINISHED, started_at=datetime(2026, 10, 3, 12, tzinfo=UTC)
+    )
+    billed = ChargingSession(id="b", state=SessionState.FINISHED)
+    groups = group_by_month([billed, dated])
+    assert list(groups) == ["2026-10", UNDATED]
+    assert [s.id for s in groups[UNDATED]] == ["b"]
+    # a session still starting, not yet timed, belongs to now, not to the billed ones
+    starting = ChargingSession(id="c", state=SessionState.ACCEPTED)
+    assert list(group_by_month([starting])) == [datetime.now(UTC).astimezone().strftime("%Y-%m")]
+
+
+async def test_a_favourite_set_while_the_detail_loads_is_kept(ctx):
+    """The list entry is on show while the detail loads; a star set meanwhile is not undone
+    by the detail read before it (the free-connector alert is offered on favourites)."""
+    from app.viewmodels.free_alert import FreeAlerts
+
+    await login(ctx)
+    entry = await ctx.provider.get_station("S1")
+    gate = asyncio.Event()
+    read = ctx.provider.get_station
+
+    async def slow_read(station_id):
+        station = await read(station_id)  # read now, answered after the star is set
+        await gate.wait()
+        return station
+
+    ctx.provider.get_station = slow_read
+    vm = StationViewModel(ctx, "S1", entry)
+    loading = asyncio.create_task(vm.load())
+    await asyncio.sleep(0.05)
+    await vm.toggle_favourite()
+    assert vm.station.favourite
+    gate.set()
+    await loading
+    assert vm.station.favourite
+    assert FreeAlerts(ctx, lambda s: None).offered_for(vm.station)  # S1 has a free connector
+    vm.close()

@@ -53,6 +53,7 @@ SHOTS = (
 # "Still there?" warning comes in the last third
 KIOSK_IDLE_S = 12
 CORE_RE = re.compile(r"Voltra core listening on (http://[0-9.]+:\d+)")
+CONTROL_RE = re.compile(r"--control (http://[0-9.]+:\d+)")
 UI_RE = re.compile(r"Voltra UI at (http://[0-9.]+:\d+/)")
 
 
@@ -104,6 +105,7 @@ class AppProcess:
         )
         self.lines: list[str] = []
         self.core_url: str | None = None
+        self.control_url: str | None = None  # the simulator's fault-control API
         self.url: str | None = None
 
         def pump() -> None:
@@ -113,6 +115,8 @@ class AppProcess:
                 self.lines.append(line.rstrip())
                 if m := CORE_RE.search(line):
                     self.core_url = m.group(1)
+                if m := CONTROL_RE.search(line):
+                    self.control_url = m.group(1)
                 if m := UI_RE.search(line):
                     self.url = m.group(1)
 
@@ -135,6 +139,15 @@ class AppProcess:
         ):
             self.close()
             raise RuntimeError("the app did not start:\n" + "\n".join(self.lines[-30:]))
+
+    def wait_control_url(self, timeout_s: float = 180.0) -> str | None:
+        """The simulator's fault-control URL, once it has printed it (it starts after the UI)."""
+        deadline = time.monotonic() + timeout_s
+        while self.control_url is None and time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        return self.control_url
 
     def close(self) -> None:
         if self.proc.poll() is None:

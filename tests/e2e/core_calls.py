@@ -7,9 +7,12 @@ in a thread of its own."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
+
+import httpx
 
 from services.models import (
     CardStatus,
@@ -77,5 +80,55 @@ def demo_card_uid(core_url: str) -> str:
 def register_driver(core_url: str, email: str, password: str) -> None:
     async def work(provider) -> None:
         await provider.register(Registration(email=email, password=password, accept_terms=True))
+
+    _call(core_url, work)
+
+
+def simulated_free_station(control_url: str, core_url: str) -> tuple[str, str]:
+    """A station near Berlin that the simulator runs, online, with two or more connectors
+    and every one of them free (one can be taken away and given back): its id and the EVSE
+    ID of its first connector."""
+
+    async def work(provider) -> tuple[str, str]:
+        async with httpx.AsyncClient(timeout=30) as http:
+            simulated = {
+                s["id"]: s
+                for s in (await http.get(f"{control_url}/stations")).json()
+                if s["online"]
+                and len(s["connectors"]) >= 2
+                and all(c["status"] == "Available" for c in s["connectors"])
+            }
+        query = SearchQuery(centre=BERLIN, radius_km=5, limit=50)
+        for s in (await provider.search_stations(query)).items:
+            if s.id in simulated and s.connectors[0].evse_id:
+                return s.id, s.connectors[0].evse_id
+        raise AssertionError("no simulated station near Berlin with every connector free")
+
+    return _call(core_url, work)
+
+
+def fault(control_url: str, station_id: str, action: str, connector: int) -> None:
+    """Apply a simulator fault (faulted, clear, ...) to one connector of a station."""
+    response = httpx.post(
+        f"{control_url}/stations/{station_id}/faults",
+        json={"action": action, "connector": connector},
+        timeout=30,
+    )
+    response.raise_for_status()
+
+
+def wait_status(core_url: str, station_id: str, connector: int, status: ConnectorStatus) -> None:
+    """Until the core reports ``status`` for the station's ``connector``-th connector."""
+
+    async def work(provider) -> None:
+        deadline = time.monotonic() + 60
+        seen = None
+        while time.monotonic() < deadline:
+            detail = await provider.get_station(station_id)
+            seen = detail.connectors[connector - 1].status
+            if seen is status:
+                return
+            await asyncio.sleep(0.5)
+        raise AssertionError(f"{station_id} connector {connector} stayed {seen}, not {status}")
 
     _call(core_url, work)

@@ -9,8 +9,10 @@ import time
 import uuid
 
 import pytest
-from core_calls import free_evse, register_driver
+from core_calls import fault, free_evse, register_driver, simulated_free_station, wait_status
 from playwright.sync_api import expect
+
+from services.models import ConnectorStatus
 
 pytestmark = pytest.mark.e2e
 
@@ -82,6 +84,8 @@ def test_evse_id_entry_goes_straight_to_the_connector(app_server, ui_factory):
     evse = free_evse(app_server.core_url)
     ui = ui_factory(app_server.url)
     expect(ui.test_id("station-item").first).to_be_visible(timeout=60_000)
+    # the address bar names the screen on show from the start
+    expect(ui.page).to_have_url(re.compile(r"/map$"))
     open_evse_entry(ui)
     ui.type_into("EVSE ID", "DE*NOPE*E0*1")
     ui.click(ui.button("Find connector"))
@@ -94,25 +98,65 @@ def test_evse_id_entry_goes_straight_to_the_connector(app_server, ui_factory):
     # meanwhile): either names the connector by its EVSE ID
     expect(ui.labelled("EVSE ID")).to_have_count(0)
     ui.wait_text_in(ui.page.locator("body"), evse, timeout_s=30)
+    # the lookup ran as a background task; where it went shows in the address bar too
+    expect(ui.page).to_have_url(re.compile(r"/(charging|station/[^/]+)$"))
     ui.shot("evse-found-light-wide", full=False)
 
 
-def test_free_connector_alert_on_an_occupied_station(app_server, ui_factory):
-    ui = ui_factory(app_server.url, width=390, height=844)
-    expect(ui.button("Show list")).to_be_visible(timeout=60_000)
-    ui.click(ui.button("Show list"))
-    items = ui.test_id("station-item")
-    expect(items.first).to_be_visible(timeout=60_000)
-    busy = [i for i in range(min(items.count(), 40)) if "0/" in items.nth(i).inner_text()]
-    if not busy:
-        pytest.skip("no fully occupied station in the list right now")
-    ui.click(items.nth(busy[0]))
-    alert = ui.button("Notify me when a connector is free")
-    expect(alert).to_be_visible(timeout=60_000)
-    ui.click(alert)
-    expect(ui.button("Stop the free-connector alert")).to_be_visible()
-    ui.wait_text_in(ui.page.locator("body"), "We will tell you when")
-    ui.shot("station-alert-light-narrow")
+@pytest.mark.parametrize("kind", ["favourite", "occupied"])
+def test_free_connector_alert_fires_when_a_connector_frees_up(app_server, ui_factory, kind):
+    """A favourite (one connector out of order, the others free) or a station with no free
+    connector: the driver turns the alert on, a connector turns available at the charger,
+    and the app says so."""
+    core, control = app_server.core_url, app_server.wait_control_url()
+    assert control, "the app printed no fault-control URL for its simulator"
+    station, evse = simulated_free_station(control, core)
+    connector = 1 if kind == "favourite" else 0  # 0: every connector of the station
+    fault(control, station, "faulted", connector)
+    try:
+        wait_status(core, station, 1, ConnectorStatus.OUT_OF_ORDER)
+        ui = ui_factory(app_server.url, width=390, height=844)
+        expect(ui.button("Show list")).to_be_visible(timeout=60_000)
+        favourite = ui.test_id("favourite")
+        if kind == "favourite":
+            ui.tab("Account")
+            ui.login()
+        # The EVSE ID of a connector that is not free opens its station
+        ui.tab("Map")
+        open_evse_entry(ui)
+        ui.type_into("EVSE ID", evse)
+        ui.click(ui.button("Find connector"))
+        expect(ui.page).to_have_url(re.compile(rf"/station/{re.escape(station)}$"))
+        expect(ui.page.get_by_role("heading").first).to_be_visible(timeout=60_000)
+        starred = None
+        if kind == "favourite":
+            # The demo driver may have starred it already: star it only if not
+            ui.wait_text_in(ui.page.locator("body"), "Connectors", timeout_s=60)
+            ui.settle()
+            starred = favourite.get_attribute("aria-checked") == "true"
+            if not starred:
+                ui.click(favourite)
+            expect(favourite).to_have_attribute("aria-checked", "true")
+        alert = ui.button("Notify me when a connector is free")
+        expect(alert).to_be_visible(timeout=60_000)
+        ui.click(alert)
+        expect(ui.button("Stop the free-connector alert")).to_be_visible()
+        ui.wait_text_in(ui.page.locator("body"), "We will tell you when")
+        ui.shot("station-alert-light-narrow" if kind == "favourite" else f"station-alert-{kind}")
+
+        fault(control, station, "clear", connector)
+        ui.wait_text_in(ui.page.locator("body"), "a connector is free now", timeout_s=60)
+        ui.shot(f"station-alert-fired-{kind}-light-narrow", full=False)
+        # the alert fired once and is off: offered again on a favourite, not on a station
+        # that has a free connector now
+        expect(ui.button("Stop the free-connector alert")).to_have_count(0)
+        again = ui.button("Notify me when a connector is free")
+        expect(again).to_have_count(1 if kind == "favourite" else 0)
+        if starred is False:  # leave the demo driver's favourites as they were
+            ui.click(favourite)
+            expect(favourite).to_have_attribute("aria-checked", "false")
+    finally:
+        fault(control, station, "clear", connector)
 
 
 def test_new_driver_without_card_pays_as_you_go(app_server, ui_factory):

@@ -40,6 +40,12 @@ def test_kiosk_site_tap_your_card(app_server, kiosk_site_server, ui_factory):
     ui = ui_factory(kiosk_site_server.url, width=1280, height=800)
     tiles = ui.test_id("kiosk-connector")
     expect(tiles.first).to_be_attached(timeout=60_000)
+    # The site's connectors are where the map would be: the tab says what the screen is
+    def rail(name: str):
+        return ui.page.get_by_role("button", name=re.compile(rf"^{name}\s+Tab 1 "))
+
+    expect(rail("Charging here")).to_be_visible()
+    expect(rail("Map")).to_have_count(0)
     expect(ui.test_id("demo-hint")).to_have_count(0)
     # Really large touch targets: a connector is a tile, not a list row
     box = tiles.first.bounding_box()
@@ -58,4 +64,6 @@ def test_kiosk_site_tap_your_card(app_server, kiosk_site_server, ui_factory):
         ui.text("Request sent").or_(ui.test_id("live-energy")).or_(ui.button("Stop charging")).first
     ).to_be_attached(timeout=60_000)
     expect(ui.test_id("tap-card")).to_have_count(0)
+    # the start came from the card reader (a background task): the address bar follows
+    expect(ui.page).to_have_url(re.compile(r"/charging$"))
     ui.shot("kiosk-started-light-wide", full=False)

@@ -39,7 +39,7 @@ from services.providers.common.charging import (
     stop_until_confirmed,
 )
 
-from . import adapter
+from . import adapter, billed
 from . import requests as R
 from . import wire as w
 from .client import OioiClient
@@ -79,6 +79,7 @@ class PlugsurfingProvider(BaseProvider):
             Capability.HISTORY,
             Capability.STATISTICS,
             Capability.DOCUMENTS,
+            Capability.RECENT_STATIONS,
         }
     )
 
@@ -109,6 +110,7 @@ class PlugsurfingProvider(BaseProvider):
         self._cards: dict[str, m.Card] = {}
         self._blocked: set[str] = set()  # blocked here, for key lists without a status
         self._connectors: dict[str, str] = {}  # connector id -> EVSE ID, from station detail
+        self._station_names: dict[str, str] = {}  # station id -> name, from station detail
         self._started: dict[str, _Started] = {}
 
     # ---------------------------------------------------------------- account
@@ -382,6 +384,7 @@ class PlugsurfingProvider(BaseProvider):
         companies = {c.id: c for c in answer.companies}
         stations = [adapter.station(s, companies) for s in answer.stations]
         for s in stations:
+            self._station_names[s.id] = s.name
             for c in s.connectors:
                 if c.evse_id:
                     self._connectors[c.id] = c.evse_id
@@ -398,7 +401,7 @@ class PlugsurfingProvider(BaseProvider):
 
     async def recent_stations(self, limit: int = 10) -> list[m.Station]:
         """The stations the driver used last (``user-get-recent-stations``), newest
-        first, for a "Recent" list on the map. Not part of the ChargingProvider protocol."""
+        first, for a "Recent" list on the map."""
         data = await self._as_user(R.USER_GET_RECENT_STATIONS, {"limit": limit}, safe=True)
         recent = [adapter.surface_station(s) for s in w.Surface.model_validate(data).stations]
         # the list shows addresses and connectors, which only the detail answer has
@@ -626,17 +629,43 @@ class PlugsurfingProvider(BaseProvider):
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> m.Page[m.ChargingSession]:
-        """The recent sessions, newest first; OIOI sends them as one list, so time range
-        and paging apply here."""
-        sessions = _in_range(await self._recent(), since, until)
-        window = sessions[offset : offset + limit]
-        return m.Page(
-            items=window,
-            offset=offset,
-            limit=limit,
-            total=len(sessions),
-            is_last=offset + limit >= len(sessions),
+        """The recent sessions, newest first (OIOI sends them as one list, so time range
+        and paging apply here), then the older sessions the bills name (``billed``)."""
+        recent = await self._recent()
+        sessions = _in_range(recent, since, until)
+        if offset + limit < len(sessions):
+            found = billed.page(sessions, None, offset, limit)
+        else:
+            older: list[m.ChargingSession] = []
+            if since is None and until is None:  # billed sessions have no dates to filter on
+                older = billed.sessions(await self._bills(), {s.id for s in recent})
+            found = billed.page(sessions, older, offset, limit)
+        await self._name_stations(found.items)
+        return found
+
+    async def _name_stations(self, sessions: list[m.ChargingSession]) -> None:
+        """A recent session names its station by address only: the list reads better with
+        the station's name, from its detail (asked once per station)."""
+        wanted = sorted(
+            {s.station_id for s in sessions if s.station_id and s.station_id.isdigit()}
+            - self._station_names.keys()
         )
+        try:
+            for i in range(0, len(wanted), R.MAX_IDS_PER_CALL):
+                await self._by_ids(wanted[i : i + R.MAX_IDS_PER_CALL])
+        except ProviderError as exc:  # the addresses still say where
+            log.info("station names for history not read: %s", exc.code)
+        for s in sessions:
+            s.station_name = self._station_names.get(s.station_id or "") or s.station_name
+
+    async def _bills(self) -> list[w.Bill]:
+        now = datetime.now(UTC)
+        interval = {
+            "start": R.rfc3339(now - timedelta(days=365 * BILLS_YEARS)),
+            "end": R.rfc3339(now + timedelta(days=1)),
+        }
+        data = await self._as_user(R.USER_GET_BILLS, {"date-interval": interval}, safe=True)
+        return w.Bills.model_validate(data).bills
 
     async def statistics(
         self, *, since: datetime | None = None, until: datetime | None = None
@@ -667,14 +696,7 @@ class PlugsurfingProvider(BaseProvider):
         return stats
 
     async def documents(self, *, offset: int = 0, limit: int = 20) -> m.Page[m.Document]:
-        now = datetime.now(UTC)
-        interval = {
-            "start": R.rfc3339(now - timedelta(days=365 * BILLS_YEARS)),
-            "end": R.rfc3339(now + timedelta(days=1)),
-        }
-        data = await self._as_user(R.USER_GET_BILLS, {"date-interval": interval}, safe=True)
-        bills = w.Bills.model_validate(data).bills
-        docs = [adapter.document(b, i) for i, b in enumerate(bills)]
+        docs = [adapter.document(b, i) for i, b in enumerate(await self._bills())]
         return m.Page(
             items=docs[offset : offset + limit],
             offset=offset,

@@ -19,7 +19,7 @@ import httpx
 from joserfc import jws
 from joserfc.errors import JoseError
 
-from services.auth import OAuth2Grant
+from services.auth import BearerToken, OAuth2Grant
 from services.http import RedactingFilter, RetryPolicy, create_client
 from services.provider import (
     BackendUnavailable,
@@ -51,6 +51,13 @@ def token_claims(access_token: str) -> TokenClaims:
         return TokenClaims()
 
 
+def check_client(client_id: str | None, client_secret: str | None) -> None:
+    if not client_id:
+        raise InvalidInput("Enter the client id of this app.", field="client_id")
+    if not client_secret:
+        raise InvalidInput("Enter the client secret of this app.", field="client_secret")
+
+
 class WirelaneClient:
     def __init__(
         self,
@@ -65,10 +72,9 @@ class WirelaneClient:
         clock: Callable[[], float] = time.time,
         on_refresh_token: Callable[[str | None], None] | None = None,
     ) -> None:
-        if not client_id:
-            raise InvalidInput("Enter the client id of this app.", field="client_id")
-        if not client_secret:
-            raise InvalidInput("Enter the client secret of this app.", field="client_secret")
+        # Without a client the login must bring one (a remembered login's resume key)
+        if client_id is not None or client_secret is not None:
+            check_client(client_id, client_secret)
         self.base_url = base_url.rstrip("/")
         self.token_url = token_url or self.base_url + "/token"
         self._client_id = client_id
@@ -84,8 +90,22 @@ class WirelaneClient:
         return f"WirelaneClient({self.base_url!r}, client_id={self._client_id!r})"
 
     @property
+    def client(self) -> tuple[str | None, str | None]:
+        """The app's OAuth client (id, secret) the token endpoint is asked with."""
+        return self._client_id, self._client_secret
+
+    def use_client(self, client_id: str | None, client_secret: str | None) -> None:
+        check_client(client_id, client_secret)
+        self._client_id, self._client_secret = client_id, client_secret
+
+    @property
     def signed_in(self) -> bool:
         return self._grant is not None and self._grant.token is not None
+
+    @property
+    def grant_token(self) -> BearerToken | None:
+        """The token the grant holds now (access and, where issued, refresh), or None."""
+        return self._grant.token if self._grant else None
 
     @property
     def claims(self) -> TokenClaims:
@@ -113,6 +133,7 @@ class WirelaneClient:
         refresh_token: str | None = None,
     ) -> None:
         """Obtain a token now, so a wrong password or client is reported at sign-in."""
+        check_client(self._client_id, self._client_secret)
         grant = OAuth2Grant(
             self.token_url,
             client_id=self._client_id,

@@ -28,7 +28,7 @@ from services.provider import (
 from services.providers.common import filtering
 from services.providers.common.statistics import summed_statistics
 
-from . import adapter
+from . import adapter, resume
 from . import requests as R
 from . import wire as w
 from .client import WirelaneClient
@@ -74,19 +74,23 @@ class WirelaneProvider(BaseProvider):
         """``client_id``/``client_secret``: the app's OAuth client (kept as secrets).
         ``token_url`` defaults to ``<base_url>/token``. ``organisation_id``: the organisation
         the paths name; by default the one the access token names. ``on_login_token`` hears
-        the refresh token whenever the server issues a new one (never the password), and
-        None when the login ends. ``send_min_power``: send a minimum power filter as
+        the key that resumes this login after a restart (``resume.ResumeKey``: the app's
+        client with the password, as the documented token endpoint issues no refresh token,
+        or with a refresh token where the server issues one), and None when the login ends.
+        A login given such a key (as ``Credentials.refresh_token``) needs no client here.
+        ``send_min_power``: send a minimum power filter as
         ``max_power`` (read as the least charging speed); the device filters by power either
         way. ``own_points_only``: search only the organisation's own infrastructure
         (``infrastructure_only=1``), not every point it can use."""
         self.base_url = base_url.rstrip("/")
+        self._on_login_token = on_login_token
         self.api = WirelaneClient(
             self.base_url,
             client_id=client_id,
             client_secret=client_secret,
             token_url=token_url,
             organisation_id=organisation_id,
-            on_refresh_token=on_login_token,
+            on_refresh_token=self._heard_refresh_token,
             **client_kw,
         )
         self.fleet = FleetReader(self.api)
@@ -122,17 +126,46 @@ class WirelaneProvider(BaseProvider):
             raise InvalidInput("Enter the email of the organisation's admin.", field="username")
         if not (credentials.password or credentials.refresh_token):
             raise InvalidInput("Enter the password.", field="password")
+        password = credentials.password
+        refresh_token = None if password else credentials.refresh_token
+        key = resume.unpack(refresh_token) if refresh_token else None
+        if key is not None:
+            self.api.use_client(key.client_id, key.client_secret)
+            password, refresh_token = key.password, key.refresh_token
         previous, self._username = self._username, credentials.username
         try:
             await self.api.sign_in(
-                credentials.username,
-                password=credentials.password,
-                refresh_token=None if credentials.password else credentials.refresh_token,
+                credentials.username, password=password, refresh_token=refresh_token
             )
         except BaseException:
             self._username = previous
             raise
+        held = self.api.grant_token
+        if held and held.refresh:
+            self._tell_resume_key(refresh_token=held.refresh)
+        else:
+            # No refresh token stands in for the password: a new token needs the grant again
+            self._tell_resume_key(password=password)
         return await self.profile()
+
+    def _heard_refresh_token(self, token: str | None) -> None:
+        if token is None:
+            self._tell_login_token(None)
+        elif self.api.signed_in:  # a renewal; the sign-in itself tells once it is complete
+            self._tell_resume_key(refresh_token=token)
+
+    def _tell_resume_key(
+        self, *, password: str | None = None, refresh_token: str | None = None
+    ) -> None:
+        client_id, client_secret = self.api.client
+        if client_id and client_secret and (password or refresh_token):
+            key = resume.ResumeKey(
+                client_id=client_id,
+                client_secret=client_secret,
+                password=password,
+                refresh_token=refresh_token,
+            )
+            self._tell_login_token(key.pack())
 
     async def logout(self) -> None:
         self.api.sign_out()

@@ -295,10 +295,20 @@ async def test_history_is_paged_newest_first_and_bills_are_documents(oioi):
     p = await _open()
     try:
         page = await p.history(limit=1)
-        assert page.total == 2 and not page.is_last
+        assert not page.is_last and not oioi.fields("user-get-bills")
         assert page.items[0].energy_kwh == 0.053  # started 16:38, after 16:32
         rest = await p.history(offset=1, limit=1)
-        assert rest.items[0].energy_kwh == 3.0 and rest.is_last
+        assert rest.items[0].energy_kwh == 3.0 and not rest.is_last and rest.total == 5
+        # past the recent sessions: the older ones the bills name, by id alone
+        older = await p.history(offset=2, limit=10)
+        assert [s.id for s in older.items] == [
+            "6a2f25f6-0a88-1293-5ab0-0e3da7abcdef",
+            "6a2f25f6-a82c-1234-9090-0e3da7abcde1",
+            "6a2f25f6-927f-6578-1432-8394caabcde2",
+        ]
+        assert older.is_last and older.total == 5
+        assert all(s.state is m.SessionState.FINISHED and s.started_at is None for s in older.items)
+        assert len(oioi.fields("user-get-bills")) == 2
 
         stats = await p.statistics()
         assert stats.sessions == 2 and stats.cost == 5.79 and stats.months[0].month == "2014-06"

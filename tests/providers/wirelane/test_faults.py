@@ -22,7 +22,7 @@ from services.provider import (
     NotSupported,
     RateLimited,
 )
-from services.providers.wirelane import WirelaneProvider
+from services.providers.wirelane import WirelaneProvider, resume
 from services.registry import open_provider
 from tests.providers.wirelane.fakes import (
     ADMIN,
@@ -244,13 +244,17 @@ async def test_a_refresh_token_is_what_a_remembered_login_keeps():
     )
     p = provider(on_login_token=kept.append)
     await p.login(ADMIN)
-    assert kept == ["refresh-token-1"]
+    assert len(kept) == 1
+    key = resume.unpack(kept[0])
+    assert key and key.refresh_token == "refresh-token-1" and key.password is None
+    assert (key.client_id, key.client_secret) == ("voltra-test", SECRET)
     await p.logout()
     assert kept[-1] is None and not p.is_logged_in
-    resumed = provider(on_login_token=kept.append)
-    await resumed.login(Credentials(username="fleet@example.com", refresh_token="refresh-token-1"))
+    # the key alone resumes: the app's client comes with it
+    resumed = WirelaneProvider(BASE, on_login_token=kept.append)
+    await resumed.login(Credentials(username="fleet@example.com", refresh_token=kept[0]))
     last = respx.calls.last.request
     assert form(last) == {"grant_type": "refresh_token", "refresh_token": "refresh-token-1",
                           "client_id": "voltra-test", "client_secret": SECRET}
-    assert PASSWORD not in [x for x in kept if x]
+    assert not any(PASSWORD in x for x in kept if x)
     await asyncio.gather(p.close(), resumed.close())
