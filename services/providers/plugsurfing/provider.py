@@ -404,9 +404,10 @@ class PlugsurfingProvider(BaseProvider):
         first, for a "Recent" list on the map."""
         data = await self._as_user(R.USER_GET_RECENT_STATIONS, {"limit": limit}, safe=True)
         recent = [adapter.surface_station(s) for s in w.Surface.model_validate(data).stations]
-        # the list shows addresses and connectors, which only the detail answer has
+        # the list shows addresses and connectors, which only the detail answer has; a
+        # station without one is no longer sold through this service, so not offered again
         detailed = await self._detail(recent)
-        return [detailed.get(s.id, s) for s in recent]
+        return [detailed[s.id] for s in recent if s.id in detailed]
 
     # ---------------------------------------------------------------- cards
 

@@ -44,9 +44,12 @@ async def test_accounts_resume_from_the_keyring_in_a_new_run(core_url, tmp_path)
     # a back end that issues a token to resume with: the token, never the password
     assert entries["account:beenergised-1"]["refresh_token"]
     assert entries["account:beenergised-1"]["password"] is None
-    # Wirelane issues none: its password and OAuth client are kept, in the keyring only
-    assert entries["account:wirelane-1"]["password"] == "fleet-demo"
-    assert entries["account:wirelane-1"]["options"]["client_secret"] == "voltra-demo-secret"
+    # Wirelane issues none: the provider's resume key (its OAuth client and the password
+    # the token endpoint needs again) is what is kept, in the keyring only
+    wirelane = entries["account:wirelane-1"]
+    assert wirelane["password"] is None
+    resume = json.loads(wirelane["refresh_token"])
+    assert resume["password"] == "fleet-demo" and resume["client_secret"] == "voltra-demo-secret"
 
     second = _book(tmp_path / "accounts.json", keyring)
     opened = await second.resume()

@@ -4,6 +4,8 @@ header), and each answer becomes the neutral model."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 import respx
 
@@ -321,8 +323,13 @@ async def test_history_is_paged_newest_first_and_bills_are_documents(oioi):
         interval = oioi.fields("user-get-bills")[0]["date-interval"]
         assert interval["start"] < interval["end"] and interval["end"][-6] in "+-"
 
+        # the detail of the recent stations, one of which this service no longer sells
+        detail = copy.deepcopy(ex.STATION_GET_BY_IDS)
+        detail["stations"] = [dict(detail["stations"][0], id=1248, name="Hotel Station")]
+        oioi.on("station-get-by-ids", detail)
         recent = await p.recent_stations(limit=2)
-        assert [s.name for s in recent] == ["Vattenfall Ladestation", "Hotel Station"]
+        assert [(s.id, s.name) for s in recent] == [("1248", "Hotel Station")]
+        assert recent[0].connectors
         assert oioi.fields("user-get-recent-stations") == [{"user": _user(), "limit": 2}]
         assert oioi.fields("station-get-by-ids")[-1] == {"station-ids": [1247, 1248]}
     finally:
