@@ -191,9 +191,18 @@ class ChargingScreen(Screen):
 
     def card_option(self, card: Card) -> ft.Control:
         name = card.label or card.number or card.uid
+        label = f"{name}  ·  {card.uid}"
+        account = self.ctx.account_name(card.account_id)
+        if account:
+            # over several accounts: whose card, and what the typical session costs with it
+            offer = self.vm.card_offer(card)
+            cost = offer.typical_cost if offer is not None else None
+            lang = self.ctx.settings.language
+            price = fmt.money(cost.total, cost.currency, lang) if cost is not None else None
+            label = " · ".join(x for x in (label, account, price) if x)
         return ft.Radio(
             value=card.id,
-            label=f"{name}  ·  {card.uid}",
+            label=label,
             tooltip=self.t("charging.use_card", name=name),
         )
 

@@ -7,6 +7,12 @@ from datetime import datetime
 import flet as ft
 
 from app import format as fmt
+from app.components.backend_badge import (
+    account_badges,
+    account_filter,
+    backend_badge,
+    badge_colour,
+)
 from app.components.charts import monthly_chart
 from app.components.common import (
     empty_state,
@@ -70,6 +76,17 @@ class HistoryScreen(Screen):
             items.append(error_banner(self.vm.error))
         if self.vm.busy and not self.vm.sessions:
             items.append(ft.ProgressBar())
+        choices = self.vm.filter_choices()
+        if choices:
+            items.append(
+                account_filter(
+                    t("backend.filter"),
+                    t("backend.all"),
+                    choices,
+                    self.vm.by_account.selected,
+                    self.vm.filter_by,
+                )
+            )
         items.append(self.stats())
         groups = self.vm.groups()
         if not groups and not self.vm.busy:
@@ -127,7 +144,7 @@ class HistoryScreen(Screen):
 
     def stats(self) -> ft.Control:
         t = self.t
-        st = self.vm.statistics
+        st = self.vm.shown_statistics
         lang = self.ctx.settings.language
         if st is None:
             return ft.Container()
@@ -168,9 +185,48 @@ class HistoryScreen(Screen):
         return section(
             t("history.statistics"),
             row,
+            *self.per_account(),
             ft.Text(t("history.chart"), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
             chart,
         )
+
+    def per_account(self) -> list[ft.Control]:
+        """Statistics per account under the total (none while filtered on one)."""
+        totals = self.vm.account_totals()
+        if len(totals) < 2 or self.vm.by_account.selected is not None:
+            return []
+        t, lang = self.t, self.ctx.settings.language
+        ids = self.ctx.account_ids()
+        rows: list[ft.Control] = [
+            ft.Text(t("backend.per_account"), size=12, color=ft.Colors.ON_SURFACE_VARIANT)
+        ]
+        for account_id, name, st in totals:
+            figures = " · ".join(
+                (
+                    t("backend.sessions", n=st.sessions),
+                    fmt.kwh(st.energy_kwh, lang),
+                    fmt.money(st.cost, st.currency, lang),
+                )
+            )
+            rows.append(
+                ft.Semantics(
+                    identifier=f"stats-{account_id}",
+                    label=f"{name}: {figures}",
+                    container=True,
+                    content=ft.Row(
+                        [
+                            ft.Container(
+                                backend_badge(name, badge_colour(ids, account_id)),
+                                expand=True,
+                                alignment=ft.Alignment.CENTER_LEFT,
+                            ),
+                            ft.Text(figures, size=13),
+                        ],
+                        spacing=8,
+                    ),
+                )
+            )
+        return rows
 
     def session_tile(self, s: ChargingSession, first: bool) -> ft.Control:
         t = self.t
@@ -208,6 +264,7 @@ class HistoryScreen(Screen):
                                 size=12,
                                 color=ft.Colors.ON_SURFACE_VARIANT,
                             ),
+                            *account_badges(self.ctx, s.account_id),
                         ],
                         spacing=2,
                         expand=True,
@@ -234,9 +291,10 @@ class HistoryScreen(Screen):
             ink=True,
             on_click=lambda e, sid=s.id: self.host.go(f"/history/{sid}"),
         )
+        account = self.ctx.account_name(s.account_id)
         return ft.Semantics(
             identifier="history-first" if first else "history-item",
-            label=s.station_name or s.id,
+            label=" · ".join(x for x in (s.station_name or s.id, account) if x),
             button=True,
             container=True,
             content=tile,
@@ -292,6 +350,7 @@ class SessionDetailScreen(Screen):
             section(
                 None,
                 ft.Text(s.station_name or s.evse_id or "", size=20, weight=ft.FontWeight.BOLD),
+                *account_badges(self.ctx, s.account_id),
                 ft.Text(
                     " · ".join(x for x in (s.evse_id, s.card_uid) if x),
                     color=ft.Colors.ON_SURFACE_VARIANT,

@@ -21,6 +21,7 @@ from app.screens.history_screen import HistoryScreen, SessionDetailScreen
 from app.screens.kiosk_screen import KioskSiteScreen
 from app.screens.map_screen import MapScreen
 from app.screens.notice_screen import NoticeScreen
+from app.screens.services_screen import ServicesScreen
 from app.screens.station_screen import StationScreen
 from app.theme import NARROW_MAX, dark_theme, theme, theme_mode
 from app.viewmodels.account_vm import AccountViewModel
@@ -32,6 +33,7 @@ from app.viewmodels.history_vm import HistoryViewModel
 from app.viewmodels.kiosk import IdleTimer, WedgeReader
 from app.viewmodels.map_vm import MapViewModel
 from app.viewmodels.payment_vm import PaymentViewModel
+from app.viewmodels.services_vm import ChargingServicesViewModel
 from services.provider import Capability
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,7 @@ class Shell:
         self.cards_vm = CardsViewModel(ctx)
         self.history_vm = HistoryViewModel(ctx)
         self.account_vm = AccountViewModel(ctx)
+        self.services_vm = ChargingServicesViewModel(ctx)
         self.fleet_vm = FleetViewModel(ctx)
         self.payment_vm = PaymentViewModel(ctx)
         # A paid charge has started: the charging tab picks the running session up
@@ -232,9 +235,11 @@ class Shell:
         if event == "theme":
             self.page.theme_mode = theme_mode(self.ctx.settings.theme)
             self.page.update()
-        elif event in ("language", "units", "provider"):
+        elif event in ("language", "units", "provider", "typical", "accounts"):
             self.render(self.page.route)
             self.page.update()
+            if event == "typical":
+                self.map_vm.resort()
             if event == "provider":
                 self.fleet_vm.reset()
                 self.run(self.map_vm.search())
@@ -246,6 +251,7 @@ class Shell:
             self.payment_vm.reset()
             self.cards_vm.cards = []
             self.history_vm.sessions = []
+            self.history_vm.per_account = {}
             self.fleet_vm.reset()
             self.render(self.page.route)
             self.page.update()
@@ -370,6 +376,8 @@ class Shell:
             screen = SessionDetailScreen(self, parts[1])
         elif parts == ["account", "register"]:
             screen = RegisterScreen(self)
+        elif parts == ["account", "services"] and self.ctx.accounts is not None:
+            screen = ServicesScreen(self)
         else:
             return None
         self._current_detail = screen

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
+from app.viewmodels.by_account import AccountFilter
 from services.models import ChargingSession, Statistics
 from services.provider import Capability, ProviderError
 
@@ -81,6 +82,9 @@ class HistoryViewModel(ViewModel):
         self.is_last = True
         self.statistics: Statistics | None = None
         self.detail: ChargingSession | None = None
+        # Over several accounts: statistics per account, and the driver's filter by one
+        self.per_account: dict[str, Statistics] = {}
+        self.by_account = AccountFilter(ctx)
 
     async def load(self) -> None:
         if not (self.ctx.logged_in and self.ctx.can(Capability.HISTORY)):
@@ -94,6 +98,8 @@ class HistoryViewModel(ViewModel):
             self.sessions, self.is_last = list(page.items), page.is_last
             if self.ctx.can(Capability.STATISTICS):
                 self.statistics = await self.ctx.provider.statistics()
+                per_account = getattr(self.ctx.provider, "statistics_per_account", None)
+                self.per_account = dict(await per_account()) if per_account else {}
         except ProviderError as exc:
             self.error = error_message(self.ctx.t, exc)
         finally:
@@ -114,7 +120,36 @@ class HistoryViewModel(ViewModel):
         self.notify()
 
     def groups(self) -> OrderedDict[str, list[ChargingSession]]:
-        return group_by_month(self.sessions)
+        return group_by_month(self.shown())
+
+    def shown(self) -> list[ChargingSession]:
+        """The sessions of the account the driver filtered on (all without a filter)."""
+        return self.by_account.apply(self.sessions)
+
+    def filter_choices(self) -> list[tuple[str, str]]:
+        return self.by_account.choices(self.sessions) or (
+            [(a, self.ctx.account_name(a) or a) for a in self.per_account]
+            if len(self.per_account) > 1
+            else []
+        )
+
+    def filter_by(self, account_id: str | None) -> None:
+        self.by_account.select(account_id)
+        self.notify()
+
+    @property
+    def shown_statistics(self) -> Statistics | None:
+        """The total, or the filtered account's statistics."""
+        selected = self.by_account.selected
+        if selected is not None and selected in self.per_account:
+            return self.per_account[selected]
+        return self.statistics
+
+    def account_totals(self) -> list[tuple[str, str, Statistics]]:
+        """(account id, name, statistics) per account, in the book's order."""
+        order = self.ctx.account_ids()
+        ids = sorted(self.per_account, key=lambda a: order.index(a) if a in order else len(order))
+        return [(a, self.ctx.account_name(a) or a, self.per_account[a]) for a in ids]
 
     async def open(self, session_id: str) -> None:
         self.detail = next((s for s in self.sessions if s.id == session_id), None)
@@ -129,7 +164,7 @@ class HistoryViewModel(ViewModel):
     def month_totals(self, month: str) -> tuple[float, float, str]:
         """(kWh, cost, currency) of a whole month: the back end's statistics, which count
         every session of the month, not only the pages of history loaded so far."""
-        stats = self.statistics
+        stats = self.shown_statistics
         for m in stats.months if stats else []:
             if m.month == month:
                 return m.energy_kwh, m.cost, stats.currency
@@ -140,10 +175,11 @@ class HistoryViewModel(ViewModel):
 
     def monthly_series(self) -> list[tuple[str, float, float]]:
         """(YYYY-MM, kWh, cost) oldest first, last 12 months with data."""
-        if self.statistics and self.statistics.months:
-            months = sorted(self.statistics.months, key=lambda m: m.month)[-12:]
+        stats = self.shown_statistics
+        if stats and stats.months:
+            months = sorted(stats.months, key=lambda m: m.month)[-12:]
             return [(m.month, m.energy_kwh, m.cost) for m in months]
-        groups = group_by_month(self.sessions)
+        groups = group_by_month(self.shown())
         out = []
         for month, items in sorted(groups.items())[-12:]:
             cost = sum(s.cost.total for s in items if s.cost)
