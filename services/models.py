@@ -128,6 +128,27 @@ class Connector(_Model):
     status_since: datetime | None = None
     price: Tariff | None = None
     sort_order: int | None = None
+    # Per account of a merged provider: who can start here and at what price, cheapest first
+    offers: list[ConnectorOffer] = Field(default_factory=list)
+
+
+class ConnectorOffer(_Model):
+    """What one account offers at one connector (or, on a station, its cheapest connector)."""
+
+    account_id: str
+    can_start: bool
+    reason: str | None = None  # why it cannot start, for the driver
+    tariff: Tariff | None = None
+    typical_cost: Cost | None = None  # a TypicalSession priced with ``tariff``
+    connector_id: str | None = None  # set on a station's offers: the connector it prices
+
+
+class TypicalSession(_Model):
+    """The session prices are compared on (configurable by the driver)."""
+
+    energy_kwh: float = Field(default=30.0, gt=0, le=1000)
+    minutes: int = Field(default=45, gt=0, le=24 * 60)
+    parking_minutes: int = Field(default=0, ge=0, le=24 * 60)
 
 
 class StatusSummary(_Model):
@@ -160,6 +181,8 @@ class Station(_Model):
     as_of: datetime | None = None
     payment_info: str | None = None  # the back end's own words on prices and payment
     phone: str | None = None  # operator hotline
+    # Per account of a merged provider: its cheapest offer over this station's connectors
+    offers: list[ConnectorOffer] = Field(default_factory=list)
 
 
 class StatusChange(_Model):
@@ -184,6 +207,7 @@ class Card(_Model):
     status: CardStatus = CardStatus.ACTIVE
     expiry: datetime | None = None
     rate: str | None = None  # rate / tariff name
+    account_id: str | None = None  # set by a merged provider; None in a single-account app
 
 
 class CostItem(_Model):
@@ -229,6 +253,7 @@ class ChargingSession(_Model):
     co2_saved_kg: float | None = None
     failure_reason: str | None = None
     readings: list[MeterReading] = Field(default_factory=list)
+    account_id: str | None = None  # set by a merged provider; None in a single-account app
 
     @property
     def duration_s(self) -> float | None:
@@ -287,6 +312,7 @@ class Document(_Model):
     title: str
     date: datetime | None = None
     download_url: str | None = None
+    account_id: str | None = None  # set by a merged provider; None in a single-account app
 
 
 class Profile(_Model):
@@ -431,3 +457,33 @@ class FleetMember(_Model):
     @property
     def has_payment_method(self) -> bool | None:
         return None if self.payment_methods is None else self.payment_methods > 0
+
+
+# ---------------------------------------------------------------- several accounts
+
+
+class Account(_Model):
+    """One signed-in account at one back end; no secrets here (they live in the keyring)."""
+
+    id: str  # stable, e.g. "wirelane-1"
+    provider: str  # registry name
+    base_url: str
+    name: str  # driver-facing, e.g. "Work fleet (Wirelane)"
+    username: str | None = None
+
+
+class AccountStatus(StrEnum):
+    LOADING = "loading"
+    READY = "ready"
+    FAILED = "failed"
+    SIGNED_OUT = "signed_out"
+
+
+class AccountState(_Model):
+    account_id: str
+    state: AccountStatus
+    detail: str | None = None  # for the driver: why it failed, what is loading
+
+
+Connector.model_rebuild()
+Station.model_rebuild()
