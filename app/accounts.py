@@ -3,29 +3,34 @@ of accounts, and the merged provider the app runs on while any of them is signed
 
 from __future__ import annotations
 
-import logging
+import tempfile
+from pathlib import Path
 
-from app.context import AppConfig, maybe_await
-from services.provider import ChargingProvider
+from app.context import AppConfig
+from services.models import TypicalSession
+from services.multi.accounts import AccountBook
+from services.multi.merged import MergedProvider
+from services.provider import ProviderError
 
-log = logging.getLogger(__name__)
 
-
-def open_book(config: AppConfig):
+def open_book(config: AppConfig) -> AccountBook | None:
     """The account book of this app, or None where one provider is all it runs on (a kiosk,
-    --provider)."""
+    --provider). A desktop keeps its accounts (secrets in the OS keyring); a web UI, which
+    several people may open, keeps them for its browser session only."""
     if not config.multi_accounts or config.kiosk:
         return None
-    from services.multi.accounts import AccountBook
+    if config.persist_settings and config.remember_login:
+        return AccountBook()
+    from services.credentials import MemoryStore
 
-    return AccountBook(persist=config.persist_settings)
+    session_dir = Path(tempfile.mkdtemp(prefix="voltra-accounts-"))
+    return AccountBook(MemoryStore(), session_dir / "accounts.json")
 
 
-async def merged_provider(book) -> ChargingProvider | None:
-    """A provider over every account of ``book`` that is signed in; None when none is."""
-    providers = await maybe_await(book.resume())
-    if not providers:
+async def merged_provider(book: AccountBook, typical: TypicalSession) -> MergedProvider | None:
+    """One provider over every account of ``book`` that could be opened; None when none."""
+    await book.resume()
+    try:
+        return book.merged(typical=typical)
+    except ProviderError:  # no account is open
         return None
-    from services.multi.merged import MergedProvider
-
-    return MergedProvider(book.accounts(), providers)

@@ -185,18 +185,15 @@ class AppContext:
         """An account was signed in or out: run over the merged provider of the accounts
         signed in now, or the single provider (signed out) when none is left."""
         from app.accounts import merged_provider
+        from app.viewmodels.offers import typical_session
 
-        old = self.provider
-        new = await merged_provider(self.accounts) if self.accounts is not None else None
-        if new is None:
-            new = self.single_provider or old
-        self.provider = new
+        new = None
+        if self.accounts is not None:
+            new = await merged_provider(self.accounts, typical_session(self.settings))
+        # A merged provider's members stay open in the book: the old one is not closed
+        self.provider = new or self.single_provider or self.provider
         self.profile = None
-        if new is not old and old is not self.single_provider:
-            try:
-                await old.close()
-            except Exception:  # closing a dropped merge must not undo the sign-in
-                log.debug("closing the previous provider failed", exc_info=True)
+        new = self.provider
         self.emit("provider")
         if new.is_logged_in:
             try:

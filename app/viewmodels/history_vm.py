@@ -98,7 +98,7 @@ class HistoryViewModel(ViewModel):
             self.sessions, self.is_last = list(page.items), page.is_last
             if self.ctx.can(Capability.STATISTICS):
                 self.statistics = await self.ctx.provider.statistics()
-                per_account = getattr(self.ctx.provider, "statistics_per_account", None)
+                per_account = getattr(self.ctx.provider, "statistics_by_account", None)
                 self.per_account = dict(await per_account()) if per_account else {}
         except ProviderError as exc:
             self.error = error_message(self.ctx.t, exc)

@@ -9,9 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from services.multi import offers as rules
-from services.multi.pricing import sort_key, typical_cost
-
 from app.i18n import Translator
 from app.settings import Settings
 from services.models import (
@@ -23,6 +20,8 @@ from services.models import (
     Tariff,
     TypicalSession,
 )
+from services.multi import offers as rules
+from services.multi.pricing import sort_key, typical_cost
 
 # The merged provider's reasons (its own words) -> translation keys
 REASON_KEYS = {

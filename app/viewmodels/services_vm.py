@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from app.context import AppContext, maybe_await
-from app.viewmodels import signin
+from app.viewmodels import offers, signin
 from app.viewmodels.base import ViewModel, error_message
 from services.provider import ProviderError
 
@@ -107,7 +107,7 @@ class ChargingServicesViewModel(ViewModel):
 
         async def go() -> None:
             account = await maybe_await(
-                self.ctx.accounts.add(provider, url, credentials, name, **options)
+                self.ctx.accounts.add(provider, url, credentials, name, options=options)
             )
             self.message = t("services.signed_in", name=account.name)
 
@@ -175,6 +175,8 @@ class ChargingServicesViewModel(ViewModel):
             return errors
         self.ctx.settings.typical_kwh, self.ctx.settings.typical_minutes = kwh, minutes
         self.ctx.save()
+        if hasattr(self.ctx.provider, "typical"):  # what its own offers are priced on
+            self.ctx.provider.typical = offers.typical_session(self.ctx.settings)
         self.ctx.emit("typical")
         return {}
 
