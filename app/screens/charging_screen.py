@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from app import format as fmt
+from app.components.backend_badge import account_badges
 from app.components.charts import live_chart
 from app.components.common import (
     empty_state,
@@ -216,6 +217,12 @@ class ChargingScreen(Screen):
             items.append(
                 section(
                     t("charging.card"),
+                    *(
+                        [ft.Text(t("charging.cheapest_first"), size=12,
+                                 color=ft.Colors.ON_SURFACE_VARIANT)]
+                        if vm.priced_by_account
+                        else []
+                    ),
                     ft.RadioGroup(
                         value=vm.card_id,
                         on_change=lambda e: vm.choose_card(e.control.value),
@@ -432,6 +439,7 @@ class ChargingScreen(Screen):
                                 " · ".join(x for x in (title, s.evse_id or "") if x),
                                 color=ft.Colors.ON_PRIMARY_CONTAINER,
                             ),
+                            *account_badges(self.ctx, s.account_id),
                         ],
                         spacing=2,
                         tight=True,

@@ -99,6 +99,8 @@ class ServicesScreen(Screen):
         t, vm = self.t, self.vm
         kind = getattr(state, "state", None) or "ready"
         kind = getattr(kind, "value", kind)
+        if kind == "loading":  # a search is under way: the account itself is signed in
+            kind = "ready"
         icon, colour = STATE_ICONS.get(kind, STATE_ICONS["ready"])
         status = t(f"services.state.{kind}")
         detail = getattr(state, "detail", None)
