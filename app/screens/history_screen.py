@@ -23,6 +23,7 @@ from app.components.common import (
     section,
 )
 from app.host import Host
+from app.routes import history_route
 from app.screens.base import Screen
 from app.theme import ENERGY_COLOUR, SOC_COLOUR
 from app.viewmodels.charging_vm import cost_label_key
@@ -289,7 +290,7 @@ class HistoryScreen(Screen):
             border_radius=16,
             bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
             ink=True,
-            on_click=lambda e, sid=s.id: self.host.go(f"/history/{sid}"),
+            on_click=lambda e, sid=s.id: self.host.go(history_route(sid)),
         )
         account = self.ctx.account_name(s.account_id)
         return ft.Semantics(

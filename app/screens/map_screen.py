@@ -22,6 +22,7 @@ from app.components.map_filters import filters_dialog
 from app.components.station_preview import price_text, station_preview
 from app.components.tile_layer import base_layer, is_dark
 from app.host import Host
+from app.routes import station_route
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
 from app.viewmodels import offers
@@ -593,7 +594,7 @@ class MapScreen(Screen):
     # ------------------------------------------------------------------ actions
     def open_station(self, s: Station) -> None:
         self.host.station_seed = s
-        self.host.go(f"/station/{s.id}")
+        self.host.go(station_route(s.id))
 
     def toggle_list(self) -> None:
         self.vm.show_list = not self.vm.show_list
@@ -698,7 +699,7 @@ class MapScreen(Screen):
                 self.start(station, connector)
             else:
                 self.host.snack(self.t("evse.busy", evse=connector.evse_id))
-                self.host.go(f"/station/{station.id}")
+                self.host.go(station_route(station.id))
 
         page.show_dialog(
             evse_dialog(

@@ -13,6 +13,7 @@ from app.components.common import safe_update, show_snack
 from app.components.kiosk_parts import still_there_dialog
 from app.components.session_banner import SessionBanner
 from app.context import AppContext
+from app.routes import route_id
 from app.screens.account_screen import AccountScreen, RegisterScreen
 from app.screens.cards_screen import CardsScreen
 from app.screens.charging_screen import ChargingScreen
@@ -371,9 +372,9 @@ class Shell:
     def detail_view(self, route: str) -> ft.View | None:
         parts = [p for p in route.split("/") if p]
         if len(parts) == 2 and parts[0] == "station":
-            screen = StationScreen(self, parts[1])
+            screen = StationScreen(self, route_id(parts[1]))
         elif len(parts) == 2 and parts[0] == "history":
-            screen = SessionDetailScreen(self, parts[1])
+            screen = SessionDetailScreen(self, route_id(parts[1]))
         elif parts == ["account", "register"]:
             screen = RegisterScreen(self)
         elif parts == ["account", "services"] and self.ctx.accounts is not None:

@@ -57,6 +57,19 @@ def wait_search_done(ui: UI) -> None:
     raise AssertionError(f"accounts still loading: {labels}")
 
 
+def open_item(ui: UI, i: int) -> None:
+    """Tap the i-th station of the list until its screen opens (a tap during a redraw of
+    the list, as statuses arrive, can be lost)."""
+    for _ in range(4):
+        ui.click(ui.test_id("station-item").nth(i))
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if "/station/" in ui.page.url:
+                return
+            time.sleep(0.1)
+    raise AssertionError(f"station {i} of the list did not open (at {ui.page.url})")
+
+
 def open_station_with_offers(ui: UI, startable: bool) -> str:
     """Open stations from the list until one shows several accounts' prices (and, when
     ``startable``, a Start button); its name."""
@@ -67,7 +80,7 @@ def open_station_with_offers(ui: UI, startable: bool) -> str:
     start = ui.button(ui.t("station.start"))
     connecting = ui.text(ui.t("station.charger_connecting"))
     for i in range(min(items.count(), 15)):
-        ui.click(ui.test_id("station-item").nth(i))
+        open_item(ui, i)
         heading = ui.page.get_by_role("heading").first
         expect(heading).to_be_visible(timeout=60_000)
         offers = ui.page.locator(OFFERS)
