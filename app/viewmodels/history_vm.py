@@ -12,6 +12,7 @@ from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.by_account import AccountFilter
 from services.models import ChargingSession, Statistics
+from services.multi.merged import total_statistics
 from services.provider import Capability, ProviderError
 
 log = logging.getLogger(__name__)
@@ -97,9 +98,13 @@ class HistoryViewModel(ViewModel):
             page = await self.ctx.provider.history(offset=0, limit=PAGE)
             self.sessions, self.is_last = list(page.items), page.is_last
             if self.ctx.can(Capability.STATISTICS):
-                self.statistics = await self.ctx.provider.statistics()
                 per_account = getattr(self.ctx.provider, "statistics_by_account", None)
-                self.per_account = dict(await per_account()) if per_account else {}
+                if per_account is None:
+                    self.statistics, self.per_account = await self.ctx.provider.statistics(), {}
+                else:
+                    # each account's, and their sum as the total (one round of calls)
+                    self.per_account = dict(await per_account())
+                    self.statistics = total_statistics(self.per_account.values())
         except ProviderError as exc:
             self.error = error_message(self.ctx.t, exc)
         finally:

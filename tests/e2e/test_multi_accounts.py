@@ -60,9 +60,12 @@ def wait_search_done(ui: UI) -> None:
 def open_item(ui: UI, i: int) -> None:
     """Tap the i-th station of the list until its screen opens (a tap during a redraw of
     the list, as statuses arrive, can be lost)."""
-    for _ in range(4):
+    for _ in range(2):
+        if "/station/" in ui.page.url:
+            return
         ui.click(ui.test_id("station-item").nth(i))
-        deadline = time.monotonic() + 5
+        # under load the app may take a while to take the tap: wait before tapping again
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if "/station/" in ui.page.url:
                 return
