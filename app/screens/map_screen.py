@@ -613,6 +613,7 @@ class MapScreen(Screen):
         """Update only what changed: markers, list, the banner and the area button."""
         if self.root is None or self.marker_layer is None:
             return
+        log.debug("map redraw: %d stations", len(self.vm.stations))
         self.marker_layer.markers = self.build_markers()
         if self.position_layer is not None:
             self.position_layer.markers = self.position_markers()
