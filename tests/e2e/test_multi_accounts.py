@@ -63,11 +63,11 @@ def open_item(ui: UI, i: int) -> bool:
     heading = ui.page.get_by_role("heading")
     for _ in range(2):
         ui.click(ui.test_id("station-item").nth(i))
-        try:
-            heading.first.wait_for(state="visible", timeout=20_000)
-        except Exception:
-            continue
-        return True
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if heading.count() and heading.first.is_visible():
+                return True
+            time.sleep(0.2)
     return False
 
 
