@@ -147,6 +147,7 @@ def prepare_database(path: Path, stations: int, seed: int) -> int:
     """Migrate, and fill an empty database with demo data. Returns the station count."""
     from services.core.demo import chargers as demo_chargers
     from services.core.demo import generate
+    from services.core.demo.offers import ensure_demo_offers
     from services.core.demo.partners import ensure_demo_partners
     from services.core.demo.plugsurfing_accounts import ensure_test_accounts
 
@@ -165,6 +166,8 @@ def prepare_database(path: Path, stations: int, seed: int) -> int:
         else:
             if ensure_demo_partners(conn):
                 log.info("added the demo partners to the demo database %s", path)
+            if ensure_demo_offers(conn):
+                log.info("added the demo offers to the demo database %s", path)
             if ensure_test_accounts(conn):
                 log.info("added the OIOI test accounts to the demo database %s", path)
             if upgraded := demo_chargers.upgrade_demo_store(conn):

@@ -107,7 +107,7 @@ class AccountBook:
         self._accounts: list[Account] = self._load()
         self._open: dict[str, ChargingProvider] = {}
         self._states: dict[str, AccountState] = {}
-        self._lock = asyncio.Lock()
+        self._reserved: set[str] = set()
 
     # ---------------------------------------------------------------- the list
 
@@ -172,7 +172,7 @@ class AccountBook:
     # ---------------------------------------------------------------- sign in and out
 
     def _new_id(self, provider: str) -> str:
-        used = {a.id for a in self._accounts}
+        used = {a.id for a in self._accounts} | self._reserved
         n = 1
         while f"{provider}-{n}" in used:
             n += 1
@@ -206,35 +206,45 @@ class AccountBook:
         if not base_url.startswith(("http://", "https://")):
             raise InvalidInput("The address must start with http:// or https://.",
                                field="base_url")
-        async with self._lock:
-            account = Account(
-                id=self._new_id(provider),
-                provider=provider,
-                base_url=base_url,
-                name=_clean_name(name, info.title),
-                username=(credentials.username or "").strip() or None,
-            )
-            options = dict(options or {})
-            self.keep_secrets(account.id, AccountSecrets(api_key=credentials.api_key,
-                                                         options=options))
-            try:
-                opened = await self._open_provider(account, options, credentials)
-            except BaseException:
-                self.store.delete(self._key(account.id))
-                raise
-            secrets = self.secrets(account.id)
-            if secrets.refresh_token is None and credentials.password:
-                # this back end gave nothing to resume with: the password is what resumes
-                secrets.password = credentials.password
-                self.keep_secrets(account.id, secrets)
-            username = getattr(opened, "username", None) or account.username
-            account = account.model_copy(update={"username": username})
-            self._accounts.append(account)
-            self._open[account.id] = opened
-            self._states[account.id] = AccountState(account_id=account.id,
-                                                    state=AccountStatus.READY)
-            self._save()
+        account = Account(
+            id=self._new_id(provider),
+            provider=provider,
+            base_url=base_url,
+            name=_clean_name(name, info.title),
+            username=(credentials.username or "").strip() or None,
+        )
+        self._reserved.add(account.id)  # several sign-ins may run at once
+        try:
+            account = await self._sign_in(account, credentials, dict(options or {}))
+        finally:
+            self._reserved.discard(account.id)
+        self._accounts.append(account)
+        self._save()
         return account
+
+    async def _sign_in(self, account: Account, credentials: Credentials,
+                       options: dict[str, str]) -> Account:
+        self.keep_secrets(account.id, AccountSecrets(api_key=credentials.api_key,
+                                                     options=options))
+        try:
+            opened = await self._open_provider(account, options, credentials)
+        except BaseException:
+            self.store.delete(self._key(account.id))
+            raise
+        secrets = self.secrets(account.id)
+        if secrets.refresh_token is None and credentials.password:
+            # this back end gave nothing to resume with: the password is what resumes
+            secrets.password = credentials.password
+            self.keep_secrets(account.id, secrets)
+        username = getattr(opened, "username", None) or account.username
+        old = self._open.pop(account.id, None)
+        if old is not None:
+            with contextlib.suppress(Exception):
+                await old.close()
+        self._open[account.id] = opened
+        self._states[account.id] = AccountState(account_id=account.id,
+                                                state=AccountStatus.READY)
+        return account.model_copy(update={"username": username})
 
     async def remove(self, account_id: str) -> None:
         """Sign out of this account alone and forget it (its keyring entry too)."""
@@ -328,17 +338,24 @@ class AccountBook:
             wanted.append((name, url, demo, have))
 
         async def one(name, url, demo, have) -> Account | None:
-            if have is not None:
+            if have is not None and have.id in self._open and self._open[have.id].is_logged_in:
                 return have
             try:
+                if have is not None:
+                    return await self._sign_in(have, demo.credentials, demo.options)
                 return await self.add(name, url, demo.credentials, demo.name,
                                       options=demo.options)
             except ProviderError as exc:
                 log.warning("demo sign-in to %s failed: %s", name, exc.code)
                 return None
 
-        got = await asyncio.gather(*(one(*w) for w in wanted))
-        return [a for a in got if a is not None]
+        got = [a for a in await asyncio.gather(*(one(*w) for w in wanted)) if a is not None]
+        # sign-ins end in any order; the list keeps the registry's
+        ids = [a.id for a in got]
+        self._accounts = [a for a in self._accounts if a.id not in ids] + [
+            next(a for a in self._accounts if a.id == i) for i in ids]
+        self._save()
+        return got
 
     def merged(self, *, typical: TypicalSession | None = None, **kw) -> MergedProvider:
         """One provider over the accounts opened in this run, in the list's order."""

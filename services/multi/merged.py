@@ -8,403 +8,51 @@ own deadline and its :class:`AccountState` says what became of it."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import time
-from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
-from typing import TypeVar
 
 from services.models import (
     Account,
-    AccountState,
-    AccountStatus,
     Card,
     ChargeLimits,
     ChargingSession,
-    ConnectorOffer,
     Document,
     MonthlyStatistics,
-    OccupancySlot,
     Page,
     Profile,
-    SearchQuery,
-    Station,
     Statistics,
-    StatusChange,
-    TypicalSession,
 )
 from services.provider import (
-    BackendUnavailable,
-    BaseProvider,
     Capability,
     CardRejected,
     ChargingProvider,
-    NotAuthenticated,
     NotFound,
     NotSupported,
     ProgressCallback,
-    ProviderError,
 )
+from services.providers.common.statistics import summed_statistics
 
 from .ids import evse_key, ns, split
-from .merging import Links, merge_stations
-from .offers import AccountFacts, cheapest_start_offer, ranked
+from .members import ERRORS
 from .paging import MergedPages
+from .station_search import StationSearch
 
-T = TypeVar("T")
-
-DEADLINE_S = 15.0  # one account's part of a search, detail or list at most
-CARDS_FRESH_S = 60.0  # an account's cards are read again after this long
-
-# What a merged provider routes to its accounts; the rest needs an account chosen first
-# (adding a card, paying, a fleet) and is done on that account's own provider.
-ROUTED = frozenset(
-    {
-        Capability.SEARCH,
-        Capability.STATION_DETAIL,
-        Capability.LIVE_STATUS,
-        Capability.OCCUPANCY,
-        Capability.ACCOUNT,
-        Capability.CARDS,
-        Capability.RENAME_CARD,
-        Capability.BLOCK_CARD,
-        Capability.UNBLOCK_CARD,
-        Capability.CHARGING,
-        Capability.LIVE_METER,
-        Capability.HISTORY,
-        Capability.STATISTICS,
-        Capability.DOCUMENTS,
-        Capability.EVSE_LOOKUP,
-        Capability.SITES,
-    }
-)
-ERRORS = (ProviderError, TimeoutError)
+STATISTICS_FROM_SESSIONS = 5000  # merged sessions summed at most for the total
 
 
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
-        return "This charging service did not answer in time."
-    return getattr(exc, "message", None) or str(exc) or type(exc).__name__
-
-
-class MergedProvider(BaseProvider):
-    name = "merged"
-
-    def __init__(
-        self,
-        members: Sequence[tuple[Account, ChargingProvider]],
-        *,
-        typical: TypicalSession | None = None,
-        deadline_s: float = DEADLINE_S,
-        clock=time.monotonic,
-    ) -> None:
+class MergedProvider(StationSearch):
+    def __init__(self, members: Sequence[tuple[Account, ChargingProvider]], **options) -> None:
         """``members``: each account with its open provider, in the order the driver
-        ranks them (the first gives a merged station its id and name)."""
-        self.accounts: dict[str, Account] = {a.id: a for a, _ in members}
-        self.providers: dict[str, ChargingProvider] = {a.id: p for a, p in members}
-        self.typical = typical or TypicalSession()
-        self.deadline_s = deadline_s
-        self._clock = clock
-        self.links = Links()
-        self._states: dict[str, AccountState] = {
-            a: self._initial_state(a) for a in self.accounts
-        }
-        self._cards: dict[str, tuple[float, tuple[Card, ...]]] = {}
+        ranks them (the first gives a merged station its id and name); ``options``:
+        ``typical`` (the session prices are compared on), ``deadline_s`` (per account)."""
+        super().__init__(members, **options)
         self._started: set[str] = set()  # merged ids of sessions started here
         self._history = MergedPages(
             lambda s: s.started_at or s.ended_at, self._session_identity,
             lambda s: s.id in self._started,
         )
         self._documents = MergedPages(lambda d: d.date)
-
-    # ---------------------------------------------------------------- accounts
-
-    @property
-    def capabilities(self) -> frozenset[Capability]:  # type: ignore[override]
-        have = set()
-        for p in self.providers.values():
-            have |= p.capabilities
-        return frozenset(have & ROUTED)
-
-    def _initial_state(self, account_id: str) -> AccountState:
-        p = self.providers[account_id]
-        status = AccountStatus.READY if p.is_logged_in else AccountStatus.SIGNED_OUT
-        return AccountState(account_id=account_id, state=status)
-
-    def states(self) -> dict[str, AccountState]:
-        """How each account fared in the latest call that asked it."""
-        return dict(self._states)
-
-    def set_state(self, state: AccountState) -> None:
-        """What is known of an account from elsewhere (its sign-in at start-up)."""
-        self._states[state.account_id] = state
-
-    def _mark(self, account_id: str, status: AccountStatus, detail: str | None = None) -> None:
-        self._states[account_id] = AccountState(account_id=account_id, state=status,
-                                                detail=detail)
-
-    def _failed(self, account_id: str, exc: BaseException) -> None:
-        status = (AccountStatus.SIGNED_OUT if isinstance(exc, NotAuthenticated)
-                  else AccountStatus.FAILED)
-        self._mark(account_id, status, _message(exc))
-
-    def _with(self, capability: Capability) -> list[str]:
-        return [a for a, p in self.providers.items()
-                if capability in p.capabilities and p.is_logged_in]
-
-    def provider_of(self, merged_id: str, field: str = "id") -> tuple[str, ChargingProvider, str]:
-        account_id, native = split(merged_id, field)
-        if account_id not in self.providers:
-            raise NotFound("That account is no longer signed in here.", detail=account_id)
-        return account_id, self.providers[account_id], native
-
-    async def _bounded(self, aw: Awaitable[T]) -> T:
-        return await asyncio.wait_for(aw, self.deadline_s)
-
-    async def _each(self, accounts: Iterable[str], call) -> dict[str, T]:
-        """``call(account id, provider)`` on every account at once, each under the
-        deadline; accounts that fail are marked and left out."""
-        accounts = list(accounts)
-
-        async def one(acc: str):
-            try:
-                out = await self._bounded(call(acc, self.providers[acc]))
-            except ERRORS as exc:
-                self._failed(acc, exc)
-                return acc, None, exc
-            self._mark(acc, AccountStatus.READY)
-            return acc, out, None
-
-        done = await asyncio.gather(*(one(a) for a in accounts))
-        return {acc: out for acc, out, exc in done if exc is None}
-
-    @property
-    def is_logged_in(self) -> bool:
-        return any(p.is_logged_in for p in self.providers.values())
-
-    @property
-    def username(self) -> str | None:
-        return next((a.username for a in self.accounts.values() if a.username), None)
-
-    async def close(self) -> None:
-        for p in self.providers.values():
-            with contextlib.suppress(Exception):
-                await p.close()
-
-    async def profile(self) -> Profile:
-        """The profile of the first account signed in (the driver behind all of them)."""
-        for acc in self.accounts:
-            p = self.providers[acc]
-            if p.is_logged_in:
-                return await p.profile()
-        raise NotAuthenticated()
-
-    async def logout(self) -> None:
-        await self._each(self._with(Capability.ACCOUNT), lambda _, p: p.logout())
-        for acc in self.accounts:
-            self._mark(acc, AccountStatus.SIGNED_OUT)
-
-    # ---------------------------------------------------------------- cards (for offers)
-
-    async def _cards_of(self, account_id: str, fresh: bool = False) -> tuple[Card, ...]:
-        kept = self._cards.get(account_id)
-        if kept and not fresh and self._clock() - kept[0] < CARDS_FRESH_S:
-            return kept[1]
-        cards = tuple(await self.providers[account_id].list_cards())
-        self._cards[account_id] = (self._clock(), cards)
-        return cards
-
-    async def _facts(self, account_id: str) -> AccountFacts:
-        p = self.providers[account_id]
-        if Capability.CHARGING not in p.capabilities or Capability.CARDS not in p.capabilities:
-            return AccountFacts(p.capabilities, ())
-        try:
-            cards = await self._bounded(self._cards_of(account_id))
-        except ERRORS:
-            return AccountFacts(p.capabilities, None)
-        return AccountFacts(p.capabilities, cards)
-
-    # ---------------------------------------------------------------- stations
-
-    def _merge(self, results: dict[str, list[Station]], facts: dict[str, AccountFacts]):
-        order = [a for a in self.accounts if a in results]
-        return merge_stations(results, order, facts, self.typical, self.links)
-
-    async def search_progressive(
-        self, query: SearchQuery
-    ) -> AsyncIterator[tuple[list[Station], dict[str, AccountState]]]:
-        """The merged stations so far and every account's state: first with nothing
-        arrived (all loading), then each time one more account has answered or failed.
-        An account slower than the deadline is marked failed; the last yield is complete."""
-        wide = query.model_copy(update={"offset": 0, "limit": min(500, query.offset + query.limit)})
-        searching = self._with(Capability.SEARCH)
-        for acc in searching:
-            self._mark(acc, AccountStatus.LOADING)
-
-        async def one(acc: str) -> tuple[list[Station], AccountFacts]:
-            facts = asyncio.ensure_future(self._facts(acc))
-            try:
-                page = await self._bounded(self.providers[acc].search_stations(wide))
-                return list(page.items), await facts
-            finally:
-                facts.cancel()
-
-        tasks = {asyncio.ensure_future(one(a)): a for a in searching}
-        results: dict[str, list[Station]] = {}
-        facts: dict[str, AccountFacts] = {}
-        try:
-            yield [], self.states()
-            pending = set(tasks)
-            while pending:
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for t in done:
-                    acc = tasks[t]
-                    exc = t.exception()
-                    if exc is None:
-                        results[acc], facts[acc] = t.result()
-                        self._mark(acc, AccountStatus.READY)
-                    elif isinstance(exc, ERRORS):
-                        self._failed(acc, exc)
-                    else:
-                        raise exc
-                merged = self._merge(results, facts)
-                yield merged[query.offset : query.offset + query.limit], self.states()
-        finally:
-            for t in tasks:
-                t.cancel()
-
-    async def search_stations(self, query: SearchQuery) -> Page[Station]:
-        """Everything :meth:`search_progressive` finds, as one page. Only when every account
-        failed is that an error (the first account's)."""
-        stations: list[Station] = []
-        async for so_far, _ in self.search_progressive(query):
-            stations = so_far
-        searching = self._with(Capability.SEARCH)
-        if searching and all(self._states[a].state is not AccountStatus.READY
-                             for a in searching):
-            raise BackendUnavailable(self._states[searching[0]].detail, detail="every account")
-        return Page(items=stations, offset=query.offset, limit=query.limit,
-                    is_last=len(stations) < query.limit, total=None)
-
-    async def _natives(self, station_id: str) -> dict[str, str]:
-        """Which account knows ``station_id`` by which id: those seen in searches, else
-        the account the id names."""
-        acc, _, native = self.provider_of(station_id, "station_id")
-        return dict(self.links.stations.get(station_id) or {acc: native})
-
-    async def get_station(self, station_id: str) -> Station:
-        """The station as every account that has it shows it, merged. Accounts that can
-        look a connector up by EVSE ID and did not list it in a search are asked too, so
-        opening a station from elsewhere (a favourite, a link) still shows every offer."""
-        natives = await self._natives(station_id)
-        detail = [a for a in natives if Capability.STATION_DETAIL
-                  in self.providers[a].capabilities]
-        got = await self._each(detail, lambda a, p: p.get_station(natives[a]))
-        if not got:
-            acc = next(iter(natives))
-            raise NotFound(self._states[acc].detail or "This station could not be loaded.",
-                           detail=station_id)
-        evses = [c.evse_id for s in got.values() for c in s.connectors if c.evse_id]
-        others = [a for a in self._with(Capability.EVSE_LOOKUP) if a not in natives]
-        if evses and others:
-            found = await self._each(others, lambda _, p: p.station_by_evse_id(evses[0]))
-            got.update(found)
-        facts = dict(zip(got, await asyncio.gather(*(self._facts(a) for a in got)), strict=True))
-        merged = self._merge({a: [s] for a, s in got.items()}, facts)
-        wanted = next((s for s in merged if s.id == station_id), merged[0])
-        return wanted
-
-    async def station_by_evse_id(self, evse_id: str) -> Station:
-        accounts = self._with(Capability.EVSE_LOOKUP)
-        got = await self._each(accounts, lambda _, p: p.station_by_evse_id(evse_id))
-        if not got:
-            raise NotFound("No charger with this EVSE ID was found.", detail=evse_id)
-        facts = dict(zip(got, await asyncio.gather(*(self._facts(a) for a in got)), strict=True))
-        key = evse_key(evse_id)
-        merged = self._merge({a: [s] for a, s in got.items()}, facts)
-        return next((s for s in merged
-                     if any(evse_key(c.evse_id) == key for c in s.connectors)), merged[0])
-
-    async def site_stations(self, site_id: str) -> list[Station]:
-        acc, p, native = self.provider_of(site_id, "site_id")
-        stations = await p.site_stations(native)
-        facts = {acc: await self._facts(acc)}
-        return self._merge({acc: list(stations)}, facts)
-
-    async def occupancy(self, station_id: str) -> list[OccupancySlot]:
-        natives = await self._natives(station_id)
-        for acc, native in natives.items():
-            if Capability.OCCUPANCY in self.providers[acc].capabilities:
-                return await self.providers[acc].occupancy(native)
-        raise self.unsupported(Capability.OCCUPANCY)
-
-    async def watch_status(self, connector_ids: Iterable[str]) -> AsyncIterator[StatusChange]:
-        """Each connector's changes from the first account able to watch it, merged."""
-        by_account: dict[str, list[tuple[str, str]]] = {}
-        for cid in dict.fromkeys(connector_ids):
-            natives = self.links.connectors.get(cid) or dict([self.provider_of(cid)[::2]])
-            acc = next((a for a in natives
-                        if Capability.LIVE_STATUS in self.providers[a].capabilities), None)
-            if acc is not None:
-                by_account.setdefault(acc, []).append((cid, natives[acc]))
-        queue: asyncio.Queue[StatusChange] = asyncio.Queue()
-
-        async def pump(acc: str, pairs: list[tuple[str, str]]) -> None:
-            merged_of = {native: cid for cid, native in pairs}
-            try:
-                async for change in self.providers[acc].watch_status(list(merged_of)):
-                    cid = merged_of.get(change.connector_id)
-                    if cid is not None:
-                        await queue.put(change.model_copy(update={"connector_id": cid}))
-            except ProviderError as exc:
-                self._failed(acc, exc)
-
-        pumps = [asyncio.ensure_future(pump(a, pairs)) for a, pairs in by_account.items()]
-        try:
-            while pumps or not queue.empty():
-                if not queue.empty():
-                    yield queue.get_nowait()
-                    continue
-                getter = asyncio.ensure_future(queue.get())
-                await asyncio.wait([getter, *pumps], return_when=asyncio.FIRST_COMPLETED)
-                if getter.done():
-                    yield getter.result()
-                else:
-                    getter.cancel()
-                pumps = [p for p in pumps if not p.done()]
-        finally:
-            for p in pumps:
-                p.cancel()
-
-    # ---------------------------------------------------------------- offers
-
-    async def offers_for(
-        self, station: Station, typical: TypicalSession | None = None
-    ) -> list[ConnectorOffer]:
-        """Every account's offers over the station's connectors, cheapest first; with
-        another ``typical`` session the prices are computed again for it."""
-        if typical is not None and typical != self.typical:
-            self.typical = typical
-            station = await self.get_station(station.id)
-        return ranked(o.model_copy(update={"connector_id": c.id})
-                      for c in station.connectors for o in c.offers)
-
-    async def cheapest_start(self, connector_id: str) -> tuple[str, str | None]:
-        """The cheapest account able to start at ``connector_id`` and its first active
-        card (None when it has none); CardRejected when no account can start there."""
-        split(connector_id, "connector_id")
-        station_id = self.links.connector_station.get(connector_id)
-        if station_id is None:
-            raise NotFound("Open the station of this connector first.", detail=connector_id)
-        station = await self.get_station(station_id)
-        connector = next((c for c in station.connectors if c.id == connector_id), None)
-        best = cheapest_start_offer(connector.offers if connector else ())
-        if best is None:
-            raise CardRejected("None of your accounts can start at this connector.",
-                               detail=connector_id)
-        card = (await self._facts(best.account_id)).active_card
-        return best.account_id, ns(best.account_id, card.id) if card else None
 
     # ---------------------------------------------------------------- cards
 
@@ -454,11 +102,12 @@ class MergedProvider(BaseProvider):
         )
 
     def _session_identity(self, s: ChargingSession):
-        key = evse_key(s.evse_id)
-        if key and s.started_at is not None:
-            # one physical session seen through two accounts of the same driver
-            return (key, s.started_at.replace(microsecond=0))
-        return s.id
+        # One session seen through two accounts of the same driver (not every API names
+        # the EVSE): started in the same second, with the same energy once it has ended.
+        if s.started_at is None:
+            return s.id
+        energy = "running" if s.state.is_active else round(s.energy_kwh, 2)
+        return (s.started_at.replace(microsecond=0), energy)
 
     async def _native_connector(self, account_id: str, connector_id: str) -> str:
         natives = self.links.connectors.get(connector_id)
@@ -493,8 +142,10 @@ class MergedProvider(BaseProvider):
         """Started by the card's account, at that account's id of the connector."""
         acc, p, native_card = self.provider_of(card_id, "card_id")
         native_connector = await self._native_connector(acc, connector_id)
+        # limits only when set: not every provider takes them
+        extra = {"limits": limits} if limits is not None else {}
         session = await p.start_charging(native_connector, native_card, progress=progress,
-                                         timeout_s=timeout_s, limits=limits)
+                                         timeout_s=timeout_s, **extra)
         out = self._session_out(acc, session)
         self._started.add(out.id)
         return out
@@ -508,9 +159,10 @@ class MergedProvider(BaseProvider):
         async for s in p.follow_session(native):
             yield self._session_out(acc, s)
 
-    async def stop_charging(self, session_id: str) -> ChargingSession:
+    async def stop_charging(self, session_id: str, **options) -> ChargingSession:
+        """``options`` as the account's provider takes them (a stop's ``timeout_s``)."""
         acc, p, native = self.provider_of(session_id, "session_id")
-        return self._session_out(acc, await p.stop_charging(native))
+        return self._session_out(acc, await p.stop_charging(native, **options))
 
     async def active_sessions(self) -> list[ChargingSession]:
         got = await self._each(self._with(Capability.CHARGING), lambda _, p: p.active_sessions())
@@ -556,9 +208,22 @@ class MergedProvider(BaseProvider):
     async def statistics(
         self, *, since: datetime | None = None, until: datetime | None = None
     ) -> Statistics:
-        """The sum over every account (each back end counts the sessions it bills)."""
-        return total_statistics((await self.statistics_by_account(since=since,
-                                                                  until=until)).values())
+        """The total over every account, summed from the merged history (a session two
+        accounts both show counts once); beyond ``STATISTICS_FROM_SESSIONS`` sessions, the
+        sum of what each back end reports."""
+        sessions: list[ChargingSession] = []
+        page = None
+        while page is None or not page.is_last:
+            page = await self.history(offset=len(sessions), limit=200, since=since,
+                                      until=until)
+            sessions.extend(page.items)
+            if len(sessions) >= STATISTICS_FROM_SESSIONS or not page.items:
+                by_account = await self.statistics_by_account(since=since, until=until)
+                return total_statistics(by_account.values())
+        total = summed_statistics(sessions)
+        total.co2_saved_kg = round(sum(s.co2_saved_kg or 0.0 for s in sessions
+                                       if not s.state.is_active), 3)
+        return total
 
     async def documents(self, *, offset: int = 0, limit: int = 20) -> Page[Document]:
         def fetcher(acc: str):
@@ -577,6 +242,7 @@ class MergedProvider(BaseProvider):
     async def login(self, credentials) -> Profile:
         raise NotSupported("Sign in to each charging service in Account -> Charging services.",
                            detail="merged: login")
+
 
 
 def total_statistics(parts: Iterable[Statistics]) -> Statistics:

@@ -118,7 +118,15 @@ def merge_group(
     """One station from the same station as several accounts list it (``members`` in the
     accounts' order: the first gives the id, name and position)."""
     first_acc, first = members[0]
-    station_id = links.merged_station.get((first_acc, first.id)) or ns(first_acc, first.id)
+    # an id handed out before stays valid: a screen may hold it
+    known = (links.merged_station.get((acc, s.id)) for acc, s in members)
+    station_id = next((k for k in known if k), None) or ns(first_acc, first.id)
+    known_connector: dict[str, str] = {}
+    for acc, s in members:
+        for c in s.connectors:
+            key, had = evse_key(c.evse_id), links.merged_connector.get((acc, c.id))
+            if key and had:
+                known_connector.setdefault(key, had)
     connectors: list[Connector] = []
     by_key: dict[str, Connector] = {}
     for acc, s in members:
@@ -127,7 +135,8 @@ def merge_group(
             key = evse_key(c.evse_id)
             merged = by_key.get(key) if key else None
             if merged is None:
-                cid = links.merged_connector.get((acc, c.id)) or ns(acc, c.id)
+                cid = (known_connector.get(key) if key else None) or \
+                    links.merged_connector.get((acc, c.id)) or ns(acc, c.id)
                 merged = c.model_copy(update={"id": cid, "station_id": station_id, "offers": []})
                 connectors.append(merged)
                 if key:

@@ -11,6 +11,7 @@ from services.provider import UNSUPPORTED_MESSAGES, Capability
 
 from .pricing import sort_key, typical_cost
 
+NO_CHARGING = UNSUPPORTED_MESSAGES[Capability.CHARGING]
 NO_REMOTE_START = "This charger cannot be started from the app."
 NO_ACTIVE_CARD = "This account has no active charge card."
 CARDS_UNKNOWN = "This account's charge cards could not be loaded."
@@ -32,7 +33,7 @@ class AccountFacts:
 def refusal(facts: AccountFacts, station: Station) -> str | None:
     """Why this account cannot start at ``station`` (as that account lists it), or None."""
     if Capability.CHARGING not in facts.capabilities:
-        return UNSUPPORTED_MESSAGES[Capability.CHARGING]
+        return NO_CHARGING
     if station.remote_start is False:
         return NO_REMOTE_START
     if facts.cards is None:

@@ -13,7 +13,8 @@ with EVSE ids ``CC*PTY*E<station id>*<n>`` and initial statuses, the R*Tree, dem
 (``driver@example.com`` / ``driver-demo`` and a few more) with cards, favourites, a SEPA
 contract, a payment method, monthly invoices and six months of costed history, plus other
 drivers' sessions near Berlin and the measured occupancy of those stations, the demo
-partners of the partner APIs with their documented demo credentials (demo/partners.py), and
+partners of the partner APIs with their documented demo credentials (demo/partners.py), each
+API's own offer of stations and prices (demo/offers.py), and
 every charge point's demo credentials (demo/chargers.py). Stations
 without history report their occupancy profile (services/core/domain/occupancy.py).
 
@@ -30,7 +31,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from services.core.demo import chargers, partners, people, plugsurfing_accounts
+from services.core.demo import chargers, offers, partners, people, plugsurfing_accounts
 from services.core.demo.stations import generate_stations, insert_catalogue
 from services.core.store.db import transaction
 from services.core.store.migrations import expand_cells
@@ -94,6 +95,7 @@ def generate(
             people.seed_users(conn, rnd, cat, anchor)
             people.seed_berlin_traffic(conn, rnd, anchor)
             partners.seed_partners(conn, anchor)
+            offers.seed_offers(conn)
             plugsurfing_accounts.seed_test_accounts(conn, anchor)
     finally:
         if journal == "wal->delete":

@@ -41,6 +41,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.core.domain import tariffs
+from services.core.domain.offers import Offer
 from services.core.domain.sessions import TRANSITIONS, SessionState, check, sources, sql_list
 from services.core.store.db import from_iso, to_iso, transaction
 from services.core.store.partner_feeds import whitelisted
@@ -182,6 +183,8 @@ class StartRequest:
     valid_until: datetime | None = None
     stop_minutes: int | None = None
     invoiced: bool = True
+    # The offer of the API the start came through: where it may start, what it costs.
+    offer: Offer | None = None
 
     def options(self) -> dict[str, Any]:
         """The options as stored with the attempt (only those given)."""
@@ -213,7 +216,8 @@ class StartPlan:
 def _connector(conn: sqlite3.Connection, connector_id: int) -> sqlite3.Row:
     row = conn.execute(
         "SELECT c.id, c.station_id, c.sort_order, c.tariff_id, c.free_of_charge, c.ocpp_status,"
-        " s.uuid AS station_uuid, s.connected FROM connectors c"
+        " s.uuid AS station_uuid, s.connected, s.operator_id, s.latitude, s.longitude"
+        " FROM connectors c"
         " JOIN stations s ON s.id = c.station_id WHERE c.id = ?",
         (connector_id,),
     ).fetchone()
@@ -222,13 +226,15 @@ def _connector(conn: sqlite3.Connection, connector_id: int) -> sqlite3.Row:
     return row
 
 
-def _tariff_snapshot(conn: sqlite3.Connection, tariff_id: int | None) -> tuple[str | None, str]:
+def _tariff_snapshot(conn: sqlite3.Connection, tariff_id: int | None,
+                     offer: Offer | None = None) -> tuple[str | None, str]:
     if tariff_id is None:
         return None, ""
     t = conn.execute("SELECT * FROM tariffs WHERE id = ?", (tariff_id,)).fetchone()
     if t is None:
         return None, ""
-    return tariffs.snapshot(t), t["name"]
+    priced = offer.price(t) if offer is not None else tariffs.tariff_from(t)
+    return tariffs.snapshot(priced), priced.name
 
 
 def request_remote_start(
@@ -248,6 +254,10 @@ def request_remote_start(
     invoiced = request.invoiced
     with transaction(conn):
         con = _connector(conn, connector_id)
+        if request.offer is not None and not request.offer.covers_station(
+                {**dict(con), "id": con["station_id"]}):
+            # Not sold through this API: to its callers the connector does not exist.
+            raise ChargingError("NOT_FOUND", f"no connector with id {connector_id}", "connector")
         card = None
         if card_id is not None:
             card = conn.execute(
@@ -323,8 +333,9 @@ def request_remote_start(
 
         session_id = session_uuid = None
         if failure is None:
-            snap, rate_name = _tariff_snapshot(
-                conn, package["tariff_id"] if package is not None else con["tariff_id"]
+            snap, rate_name = (
+                _tariff_snapshot(conn, package["tariff_id"]) if package is not None
+                else _tariff_snapshot(conn, con["tariff_id"], request.offer)
             )
             if package is not None:
                 rate_name = package["name"]

@@ -15,9 +15,12 @@ from services.core.domain import cards as cards_domain
 from services.core.domain import charging, history
 from services.core.domain.charging import StartPlan, StartRequest
 from services.core.domain.errors import BadInput, NotFound
+from services.core.domain.offers import Offer
+from services.core.services import offers
 from services.core.services.gateway import ChargerGateway
 from services.core.store import cards as card_store
 from services.core.store import connectors as connector_store
+from services.core.store import stations as station_store
 
 if TYPE_CHECKING:
     from services.core.state import Core
@@ -41,12 +44,23 @@ def gateway(core: Core) -> ChargerGateway:
 # ------------------------------------------------------------------ inputs
 
 
-async def connector_id(core: Core, ref: str | None, field: str) -> int:
-    """A connector by id or EVSE id; ``field`` names the input in the caller's words."""
+def _covered_connector(conn: Any, ref: str, offer: Offer | None) -> int | None:
+    found = connector_store.id_by_ref(conn, ref)
+    if found is None or offer is None:
+        return found
+    row = connector_store.connector_by_id(conn, found)
+    station = station_store.station_by_id(conn, row["station_id"]) if row else None
+    return found if offers.covers(offer, station) else None
+
+
+async def connector_id(core: Core, ref: str | None, field: str, offer: Offer | None = None
+                       ) -> int:  # fmt: skip
+    """A connector by id or EVSE id; ``field`` names the input in the caller's words. With
+    the ``offer`` of the caller's API, a connector it does not cover is not found either."""
     ref = (ref or "").strip()
     if not ref:
         raise BadInput(field, "is required")
-    found = await core.db(connector_store.id_by_ref, ref)
+    found = await core.db(_covered_connector, ref, offer)
     if found is None:
         raise NotFound(f"{field}: no connector '{ref}'", field=field)
     return found

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from services.core.domain import occupancy
 from services.core.domain.cards import ROAMING_CARD_TYPES, is_expired
 from services.core.domain.documents import PRIVATE_SETTINGS
+from services.core.domain.offers import Offer
+from services.core.services import offers
 from services.core.store import cards as card_store
 from services.core.store import connectors as connector_store
 from services.core.store import geo
@@ -132,10 +134,13 @@ def connector(conn: sqlite3.Connection, *, connector_id: int | None = None,
     return row, station_store.station_by_id(conn, row["station_id"])
 
 
-def connectors_page(conn: sqlite3.Connection, *, offset: int, limit: int
-                    ) -> tuple[list[int], int, list[dict[str, Any]]]:
-    """(connector ids of the page, total, their stations)."""
-    ids, total = connector_ids_paged(conn, offset=offset, limit=limit)
+def connectors_page(conn: sqlite3.Connection, *, offset: int, limit: int,
+                    offer: Offer | None = None
+                    ) -> tuple[list[int], int, list[dict[str, Any]]]:  # fmt: skip
+    """(connector ids of the page among the stations ``offer`` covers, total, their
+    stations)."""
+    ids, total = connector_ids_paged(conn, offset=offset, limit=limit,
+                                     coverage=offer.coverage if offer else None)
     rows = connector_store.connectors_by_ids(conn, ids)
     station_ids = list({r["station_id"] for r in rows})
     return ids, total, station_store.stations_by_ids(conn, station_ids)
@@ -150,28 +155,34 @@ stations_of_sites = station_store.stations_of_sites
 connectors_of_stations = connector_store.connectors_of_stations
 
 
-def stations_with_connectors(conn: sqlite3.Connection, *, offset: int, limit: int
+def stations_with_connectors(conn: sqlite3.Connection, *, offset: int, limit: int,
+                             offer: Offer | None = None
                              ) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
-    """(one page of all stations by id, each with ``connectors``; how many stations)."""
-    page = station_store.stations_paged(conn, offset=offset, limit=limit)
+    """(one page of the stations ``offer`` covers by id, each with ``connectors`` priced
+    as it sells them; how many such stations)."""
+    flt = StationFilter().covering(offer.coverage) if offer is not None else None
+    page = station_store.stations_paged(conn, offset=offset, limit=limit, flt=flt)
     per_station = connector_store.connectors_of_stations(conn, [s["id"] for s in page.items])
     for st in page.items:
-        st["connectors"] = per_station.get(st["id"], [])
+        st["connectors"] = offers.priced(offer, per_station.get(st["id"], []))
     return page.items, page.total
 
 
 def station_with_connectors(conn: sqlite3.Connection, *, station_uuid: str | None = None,
-                            evse_id: str | None = None) -> dict[str, Any] | None:
-    """A station with ``connectors``, by its uuid or by the EVSE id of one of its
-    connectors (as given, else upper case); None when nothing matches."""
+                            evse_id: str | None = None, offer: Offer | None = None
+                            ) -> dict[str, Any] | None:  # fmt: skip
+    """A station with ``connectors`` (priced as ``offer`` sells them), by its uuid or by the
+    EVSE id of one of its connectors (as given, else upper case); None when nothing
+    matches or the offer does not cover it."""
     station = None
     if station_uuid is not None:
         station = station_store.station_by_uuid(conn, station_uuid)
     elif evse_id is not None:
         found = connector(conn, evse_id=evse_id)
         station = found[1] if found is not None else None
-    if station is None:
+    if not offers.covers(offer, station):
         return None
-    station["connectors"] = connector_store.connectors_of_stations(
-        conn, [station["id"]])[station["id"]]
+    assert station is not None
+    station["connectors"] = offers.priced(offer, connector_store.connectors_of_stations(
+        conn, [station["id"]])[station["id"]])
     return station

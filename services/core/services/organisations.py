@@ -14,9 +14,10 @@ from typing import Any
 from services.core.domain import history
 from services.core.domain import own_stations as own
 from services.core.domain.errors import BadInput, Forbidden, NotFound
+from services.core.domain.offers import Offer
 from services.core.domain.own_stations import ConnectorInput, StationInput
 from services.core.domain.partners import Principal
-from services.core.services import partners
+from services.core.services import offers, partners
 from services.core.store import connector_details as details_store
 from services.core.store import connectors as connector_store
 from services.core.store import members as member_store
@@ -84,15 +85,23 @@ def _points(conn: sqlite3.Connection, found: list[tuple[int, float | None]]
     return out
 
 
-def points(conn: sqlite3.Connection, query: ConnectorQuery, offset: int, limit: int
-           ) -> list[dict[str, Any]]:
+def points(conn: sqlite3.Connection, query: ConnectorQuery, offset: int, limit: int,
+           offer: Offer | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """A page of connectors matching ``query`` among those ``offer`` covers."""
+    if offer is not None:
+        query = replace(query, coverage=offer.coverage)
     return _points(conn, search(conn, query, offset=offset, limit=limit))
 
 
-def point(conn: sqlite3.Connection, key: str, value: str) -> dict[str, Any] | None:
+def point(conn: sqlite3.Connection, key: str, value: str, offer: Offer | None = None
+          ) -> dict[str, Any] | None:  # fmt: skip
+    """The connector ``key`` = ``value``; None when there is none or ``offer`` does not
+    cover its station."""
     cid = details_store.connector_id_by(conn, key, value)
     found = _points(conn, [(cid, None)]) if cid is not None else []
-    return found[0] if found else None
+    if not found or not offers.covers(offer, found[0]["station"]):
+        return None
+    return found[0]
 
 
 # ------------------------------------------------------------------ members

@@ -17,7 +17,9 @@ from services.core.domain import accounts, history
 from services.core.domain import cards as cards_domain
 from services.core.domain.charging import card_problem, find_session
 from services.core.domain.errors import BadInput, Forbidden, NotFound
+from services.core.domain.offers import Offer
 from services.core.domain.partners import Principal
+from services.core.services import offers
 from services.core.store import connectors as connector_store
 from services.core.store import partners as partner_store
 from services.core.store import stations as station_store
@@ -174,17 +176,18 @@ def session_owner(conn: sqlite3.Connection, principal: Principal, ref: str | Non
 
 
 def station_price(conn: sqlite3.Connection, principal: Principal, station_uuid: str | None,
-                  tag_id: str | None, *, station_field: str, tag_field: str
-                  ) -> dict[str, Any]:  # fmt: skip
+                  tag_id: str | None, *, station_field: str, tag_field: str,
+                  offer: Offer | None = None) -> dict[str, Any]:  # fmt: skip
     """What a kWh costs at the station (gross, tax included): ``name`` of the tariff,
     ``currency``, ``price``. A station whose connectors differ answers its cheapest
     connector the card may use. With ``tag_id``: one of the partner's cards, which must be
-    able to charge there (active, unexpired, and a roaming card at a roaming station)."""
+    able to charge there (active, unexpired, and a roaming card at a roaming station).
+    Prices are the ``offer``'s; a station it does not cover is not found."""
     ref = (station_uuid or "").strip()
     if not ref:
         raise BadInput(station_field, "is required")
     station = station_store.station_by_uuid(conn, ref)
-    if station is None:
+    if station is None or not offers.covers(offer, station):
         raise NotFound(f"{station_field}: no chargepoint '{ref}'", field=station_field)
     if tag_id is not None and tag_id.strip():
         found = _card_row(conn, principal, tag_id, tag_field)
@@ -193,14 +196,15 @@ def station_price(conn: sqlite3.Connection, principal: Principal, station_uuid: 
             problem = "this card may not charge at roaming stations"
         if problem is not None:
             raise Forbidden(f"{tag_field}: {problem}", field=tag_field)
-    connectors = connector_store.connectors_of_stations(conn, [station["id"]])[station["id"]]
-    offers = []
+    connectors = offers.priced(
+        offer, connector_store.connectors_of_stations(conn, [station["id"]])[station["id"]])
+    prices = []
     for c in connectors:
         if c["free_of_charge"]:
-            offers.append((0.0, "Free of charge", c["tariff_currency"] or "EUR"))
+            prices.append((0.0, "Free of charge", c["tariff_currency"] or "EUR"))
         elif c["tariff_name"] is not None:
-            offers.append((float(c["per_kwh"]), c["tariff_name"], c["tariff_currency"]))
-    if not offers:
+            prices.append((float(c["per_kwh"]), c["tariff_name"], c["tariff_currency"]))
+    if not prices:
         raise NotFound(f"{station_field}: chargepoint '{ref}' has no price", field=station_field)
-    price, name, currency = min(offers, key=lambda o: o[0])
+    price, name, currency = min(prices, key=lambda o: o[0])
     return {"price": round(price, 4), "name": name, "currency": currency}

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services.core.domain.offers import Offer
+from services.core.services import offers
 from services.core.store import connectors as connector_store
 from services.core.store import geo
 from services.core.store import partner_feeds as feed_store
@@ -37,9 +39,12 @@ def _power_ok(connectors: list[dict[str, Any]], min_kw: float | None, max_kw: fl
 def in_box(conn: sqlite3.Connection, south: float, west: float, north: float, east: float, *,
            flt: StationFilter | None, exclude: Collection[int] = (),
            min_kw: float | None = None, max_kw: float | None = None,
-           limit: int) -> StationSet:  # fmt: skip
+           limit: int, offer: Offer | None = None) -> StationSet:  # fmt: skip
     """Stations inside the box (ordered by id, at most ``limit``) matching ``flt``, not in
-    ``exclude``, with a connector whose power lies in [min_kw, max_kw]."""
+    ``exclude``, with a connector whose power lies in [min_kw, max_kw], covered by
+    ``offer`` and priced as it sells them."""
+    if offer is not None:
+        flt = (flt or StationFilter()).covering(offer.coverage)
     out = StationSet([], {})
     offset = 0
     while len(out.stations) < limit:
@@ -50,7 +55,7 @@ def in_box(conn: sqlite3.Connection, south: float, west: float, north: float, ea
         for s in rows:
             if _power_ok(parts[s["id"]], min_kw, max_kw):
                 out.stations.append(s)
-                out.connectors[s["id"]] = parts[s["id"]]
+                out.connectors[s["id"]] = offers.priced(offer, parts[s["id"]])
                 if len(out.stations) >= limit:
                     break
         offset += _BATCH
@@ -74,11 +79,17 @@ def _with_pushed(conn: sqlite3.Connection, stations: list[dict[str, Any]]
     return out
 
 
-def by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> StationSet:
-    """Stations in the order of ``ids`` (unknown and deleted ones skipped), with their
-    operators."""
+def by_ids(conn: sqlite3.Connection, ids: Sequence[int], offer: Offer | None = None, *,
+           covered_only: bool = True) -> StationSet:  # fmt: skip
+    """Stations in the order of ``ids`` (unknown, deleted and, when ``covered_only``, ones
+    ``offer`` does not cover skipped), with their operators and connectors priced as the
+    offer sells them."""
     stations = _with_pushed(conn, station_store.stations_by_ids(conn, list(dict.fromkeys(ids))))
-    connectors = connector_store.connectors_of_stations(conn, [s["id"] for s in stations])
+    if covered_only:
+        stations = [s for s in stations if offers.covers(offer, s)]
+    connectors = {sid: offers.priced(offer, rows) for sid, rows in
+                  connector_store.connectors_of_stations(conn, [s["id"] for s in stations]
+                                                         ).items()}  # fmt: skip
     operators = station_store.operators_by_ids(conn, [s["operator_id"] for s in stations])
     return StationSet(stations, connectors, operators)
 
@@ -94,8 +105,11 @@ class Usage:
     last_used: str | None
 
 
-def usage(conn: sqlite3.Connection, station_id: int, now: datetime | None = None
-          ) -> Usage | None:  # fmt: skip
+def usage(conn: sqlite3.Connection, station_id: int, now: datetime | None = None,
+          offer: Offer | None = None) -> Usage | None:  # fmt: skip
+    if offer is not None and not offers.covers(offer, station_store.station_by_id(
+            conn, station_id)):
+        return None
     now = now or datetime.now(UTC)
     row = usage_store.usage(conn, station_id, to_iso(now - timedelta(days=7)),
                             to_iso(now - timedelta(days=30)))  # fmt: skip
@@ -104,5 +118,9 @@ def usage(conn: sqlite3.Connection, station_id: int, now: datetime | None = None
     return Usage(int(row["n7"]), int(row["n30"]), row["last"])
 
 
-def recent_of_user(conn: sqlite3.Connection, user_id: int, limit: int) -> StationSet:
-    return by_ids(conn, usage_store.recent_station_ids(conn, user_id, limit))
+def recent_of_user(conn: sqlite3.Connection, user_id: int, limit: int,
+                   offer: Offer | None = None) -> StationSet:  # fmt: skip
+    """Where the user charged lately, also where ``offer`` does not sell (the user did charge
+    there, through another API or a card), priced as the offer would."""
+    return by_ids(conn, usage_store.recent_station_ids(conn, user_id, limit), offer,
+                  covered_only=False)

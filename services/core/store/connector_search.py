@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.core.domain.connector_specs import CURRENT_SQL, VOLTAGE_SQL
+from services.core.domain.offers import Coverage
 from services.core.store.geo import EARTH_RADIUS_M
+from services.core.store.offers import coverage_sql
 
 _M_PER_DEG = math.pi * EARTH_RADIUS_M / 180
 
@@ -60,6 +62,7 @@ class ConnectorQuery:
     text: str | None = None
     order: str = "id"
     descending: bool = False
+    coverage: Coverage | None = None  # only connectors of the stations an offer covers
 
     @property
     def distance_from(self) -> tuple[float, float] | None:
@@ -157,6 +160,9 @@ def _where(q: ConnectorQuery, args: dict[str, Any]) -> list[str]:
         fields = ("c.evse_id", "c.code", "c.label", "s.uuid", "s.label", "s.public_name",
                   "s.address", "s.zip", "s.city", "o.name")
         where.append("(" + " OR ".join(f"{f} LIKE :text ESCAPE '\\'" for f in fields) + ")")
+    if q.coverage is not None and not q.coverage.is_everything:
+        where.append(coverage_sql(q.coverage, id_col="s.id", operator_col="s.operator_id",
+                                  lat_col="s.latitude", lon_col="s.longitude"))
     return where
 
 

@@ -804,4 +804,48 @@ CREATE TABLE partner_rfids (
 CREATE INDEX partner_rfids_uid ON partner_rfids(uid);
 """,
     ),
+    (
+        16,
+        "offers: what each API (or partner of it) covers and how it prices a connector",
+        """
+-- One offer per audience: an API's own (partner_id NULL) or one partner's of that API.
+-- NULL fixed prices derive from the station's tariff raised by markup_percent.
+CREATE TABLE offers (
+    id INTEGER PRIMARY KEY,
+    api TEXT NOT NULL,
+    partner_id INTEGER REFERENCES partners(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    covers_everything INTEGER NOT NULL DEFAULT 0,
+    markup_percent REAL NOT NULL DEFAULT 0,
+    currency TEXT NOT NULL DEFAULT 'EUR',   -- of the fixed prices
+    start_fee REAL,
+    per_kwh REAL,
+    per_minute REAL,
+    parking_per_minute REAL
+);
+CREATE UNIQUE INDEX offers_audience ON offers(api, IFNULL(partner_id, 0));
+
+-- Operators an offer covers (excluded = 0) or leaves out even where it covers the rest.
+CREATE TABLE offer_operators (
+    offer_id INTEGER NOT NULL REFERENCES offers(id) ON DELETE CASCADE,
+    operator_id INTEGER NOT NULL REFERENCES operators(id) ON DELETE CASCADE,
+    excluded INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (offer_id, operator_id)
+) WITHOUT ROWID;
+
+CREATE TABLE offer_regions (
+    id INTEGER PRIMARY KEY,
+    offer_id INTEGER NOT NULL REFERENCES offers(id) ON DELETE CASCADE,
+    south REAL NOT NULL, west REAL NOT NULL, north REAL NOT NULL, east REAL NOT NULL
+);
+CREATE INDEX offer_regions_offer ON offer_regions(offer_id);
+
+CREATE TABLE offer_stations (
+    offer_id INTEGER NOT NULL REFERENCES offers(id) ON DELETE CASCADE,
+    station_id INTEGER NOT NULL REFERENCES stations(id) ON DELETE CASCADE,
+    PRIMARY KEY (offer_id, station_id)
+) WITHOUT ROWID;
+CREATE INDEX offer_stations_station ON offer_stations(station_id);
+""",
+    ),
 ]

@@ -11,10 +11,12 @@ one connector whose simple status is ``Available``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from services.core.domain.offers import Coverage
 from services.core.store.migrations import FEATURES_SQL_V3
+from services.core.store.offers import coverage_sql
 
 # Station feature bits (station_rtree.features), derived from its connectors.
 BIT_AC = 1 << 0
@@ -92,6 +94,7 @@ class StationFilter:
     operator_ids: tuple[int, ...] = ()
     free_of_charge: bool = False
     available_only: bool = False
+    coverage: Coverage | None = None  # only the stations an offer covers
 
     @property
     def all_masks(self) -> tuple[int, ...]:
@@ -104,7 +107,24 @@ class StationFilter:
 
     @property
     def is_empty(self) -> bool:
+        return not self.all_masks and not self.operator_ids and self.coverage_sql is None
+
+    @property
+    def coverage_only(self) -> bool:
+        """Whether the offer's coverage is all this filter restricts."""
         return not self.all_masks and not self.operator_ids
+
+    @property
+    def coverage_sql(self) -> str | None:
+        """The coverage as a condition on ``station_rtree`` columns; None: every station."""
+        if self.coverage is None or self.coverage.is_everything:
+            return None
+        return coverage_sql(self.coverage, id_col="id", operator_col="operator_id",
+                            lat_col="min_lat", lon_col="min_lon")
+
+    def covering(self, coverage: Coverage | None) -> StationFilter:
+        """This filter, keeping only what ``coverage`` covers as well."""
+        return replace(self, coverage=coverage)
 
     @classmethod
     def build(
@@ -162,6 +182,8 @@ def filter_sql(flt: StationFilter | None, params: dict[str, Any]) -> str:
             params[f"op{i}"] = op
             names.append(f":op{i}")
         parts.append(f"operator_id IN ({', '.join(names)})")
+    if flt.coverage_sql is not None:
+        parts.append(flt.coverage_sql)
     return " AND " + " AND ".join(parts)
 
 

@@ -12,7 +12,9 @@ import sqlite3
 from enum import Enum
 from typing import Any
 
+from services.core.domain.offers import Coverage
 from services.core.store.geo import near_ids, stations_near
+from services.core.store.offers import coverage_sql
 from services.core.store.rows import StationPage
 from services.core.store.station_filter import StationFilter
 from services.core.store.stations import sites_by_ids, stations_by_ids, stations_paged
@@ -35,6 +37,8 @@ def _matching_ids_sql(flt: StationFilter, params: list[Any]) -> str:
     if flt.operator_ids:
         parts.append(f"operator_id IN ({','.join('?' * len(flt.operator_ids))})")
         params.extend(flt.operator_ids)
+    if flt.coverage_sql is not None:
+        parts.append(flt.coverage_sql)
     return "SELECT id FROM station_rtree WHERE " + (" AND ".join(parts) or "1")
 
 
@@ -121,9 +125,18 @@ def sites_paged(
     return StationPage(items=items, total=total, offset=offset, limit=limit)
 
 
-def connector_ids_paged(conn: sqlite3.Connection, *, offset: int, limit: int
-                        ) -> tuple[list[int], int]:
-    total = conn.execute("SELECT COUNT(*) FROM connectors").fetchone()[0]
+def connector_ids_paged(conn: sqlite3.Connection, *, offset: int, limit: int,
+                        coverage: Coverage | None = None) -> tuple[list[int], int]:
+    """A page of connector ids by id (of the stations ``coverage`` covers), and the total."""
+    if coverage is None or coverage.is_everything:
+        total = conn.execute("SELECT COUNT(*) FROM connectors").fetchone()[0]
+        ids = [r[0] for r in conn.execute(
+            "SELECT id FROM connectors ORDER BY id LIMIT ? OFFSET ?", (limit, offset))]
+        return ids, total
+    covered = coverage_sql(coverage, id_col="s.id", operator_col="s.operator_id",
+                           lat_col="s.latitude", lon_col="s.longitude")
+    source = f"connectors c JOIN stations s ON s.id = c.station_id WHERE {covered}"
+    total = conn.execute(f"SELECT COUNT(*) FROM {source}").fetchone()[0]
     ids = [r[0] for r in conn.execute(
-        "SELECT id FROM connectors ORDER BY id LIMIT ? OFFSET ?", (limit, offset))]
+        f"SELECT c.id FROM {source} ORDER BY c.id LIMIT ? OFFSET ?", (limit, offset))]
     return ids, total

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from services.core.store.offers import coverage_sql
 from services.core.store.rows import StationPage, chunks, dict_rows, rows_by_key
 from services.core.store.station_filter import FEATURES_SQL, StationFilter, filter_sql
 
@@ -34,6 +35,15 @@ def stations_paged(
                 "SELECT id FROM stations ORDER BY id LIMIT ? OFFSET ?", (limit, offset)
             )
         ]
+    elif flt.coverage is not None and flt.coverage_only and not flt.coverage.regions:
+        # Coverage by operator or list alone: the stations table walks ids in order and
+        # stops at the page's end, where the R*Tree would be scanned whole and sorted.
+        covered = coverage_sql(flt.coverage, id_col="id", operator_col="operator_id",
+                               lat_col="latitude", lon_col="longitude")
+        total = conn.execute(f"SELECT COUNT(*) FROM stations WHERE {covered}").fetchone()[0]
+        ids = [r[0] for r in conn.execute(
+            f"SELECT id FROM stations WHERE {covered} ORDER BY id LIMIT ? OFFSET ?",
+            (limit, offset))]
     else:
         total = conn.execute(
             f"SELECT COUNT(*) FROM station_rtree WHERE {where}", params

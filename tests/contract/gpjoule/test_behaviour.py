@@ -89,7 +89,15 @@ def test_keys_from_the_command_line_work_until_revoked(gpj: Gpj, core_db: Path) 
 # ------------------------------------------------------------------ chargepoints
 
 
-def test_paging_offset_limit_count(gpj: Gpj, core_db: Path) -> None:
+@pytest.fixture(scope="module")
+def everywhere(gpj: Gpj, other: PartnerWorld) -> Gpj:
+    """A partner with no offer of its own: it sees every station at its base price (the
+    demo key sees its region only)."""
+    return gpj.with_key(other.key)
+
+
+def test_paging_offset_limit_count(everywhere: Gpj, core_db: Path) -> None:
+    gpj = everywhere
     with sqlite3.connect(core_db) as conn:
         stations = conn.execute("SELECT COUNT(*) FROM stations").fetchone()[0]
     first = gpj.data(CHARGEPOINT_IDS, {"o": 0, "l": 20})["getChargepoints"]
@@ -272,9 +280,10 @@ def test_session_filters(gpj: Gpj, driver: dict[str, Any]) -> None:
         [s["id"] for s in every[2:5]]  # fmt: skip
 
 
-def test_a_full_page_with_every_field_fits_the_budget(gpj: Gpj) -> None:
+def test_a_full_page_with_every_field_fits_the_budget(everywhere: Gpj) -> None:
     """The largest page (1,000 chargepoints, the document's fragments expanded) is served;
     two of them in one request exceed the request budget."""
+    gpj = everywhere
     full = doc_query("getChargepoints")
     page = gpj.data(full, {"offset": 0, "limit": MAX_LIMIT})["getChargepoints"]
     assert len(page["chargepoints"]) == MAX_LIMIT

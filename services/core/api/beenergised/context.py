@@ -14,6 +14,8 @@ from graphql import GraphQLResolveInfo
 
 from services.core.api.graphql import errors
 from services.core.domain.auth import EXPIRED, AuthContext, bearer_token, resolve_token
+from services.core.domain.offers import Offer
+from services.core.services import offers
 from services.core.state import Core
 
 CONNECTION_PARAMS = "voltra.connection_params"
@@ -100,3 +102,14 @@ async def optional_viewer(info: GraphQLResolveInfo) -> AuthContext | None:
     if isinstance(found, AuthContext) and not found.anonymous and found.user_id is not None:
         return found
     return None
+
+
+API = "beenergised"
+
+
+async def offer(info: GraphQLResolveInfo) -> Offer | None:
+    """The stations this API sells and their prices, read once per request."""
+    ctx = info.context
+    if "offer" not in ctx:
+        ctx["offer"] = await offers.of_caller(core(info), API)
+    return ctx["offer"]

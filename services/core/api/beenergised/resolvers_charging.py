@@ -23,13 +23,14 @@ Readings of what the document leaves open (it types most fields as plain String/
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ariadne import MutationType, QueryType
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from services.core.api.beenergised import parsers, renderers, renderers_charging
-from services.core.api.beenergised.context import core, viewer
+from services.core.api.beenergised.context import core, offer, viewer
 from services.core.api.graphql import errors
 from services.core.domain import charging
 from services.core.services import charging as charging_service
@@ -66,12 +67,14 @@ async def _start(
     c = core(info)
     try:
         charging_service.gateway(c)
-        connector_id = await charging_service.connector_id(c, connector_ref, connector_field)
+        sold = await offer(info)
+        connector_id = await charging_service.connector_id(c, connector_ref, connector_field,
+                                                           sold)  # fmt: skip
         card_id, tag = await charging_service.card_for(
             c, who.user_id, identifier, allow_unknown_tag=kind == "RFID", field=auth_field)
-        request = parsers.start_request(
+        request = replace(parsers.start_request(
             user_id=who.user_id, connector_id=connector_id, card_id=card_id, tag_id=tag,
-            config=config, invoiced=invoiced)
+            config=config, invoiced=invoiced), offer=sold)
         plan = await charging_service.start(c, request, wait_s=wait_s)
     except charging_service.ChargingUnavailable as exc:
         raise _unavailable(exc) from None

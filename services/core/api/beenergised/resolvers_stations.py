@@ -41,7 +41,7 @@ from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
 from services.core.api.beenergised import parsers, renderers
-from services.core.api.beenergised.context import core, optional_viewer, viewer
+from services.core.api.beenergised.context import core, offer, optional_viewer, viewer
 from services.core.api.beenergised.renderers import rate_option as rate_option_dict
 from services.core.api.beenergised.station_types import (
     Parents,
@@ -53,7 +53,7 @@ from services.core.api.beenergised.userdata import DEFAULT_LIMIT, MAX_LIMIT, pag
 from services.core.api.graphql import errors
 from services.core.domain.auth import REFRESH_TTL, SESSION_TTL
 from services.core.domain.tariffs import CO2_KG_PER_KWH
-from services.core.services import lookups
+from services.core.services import lookups, offers
 from services.core.store.station_filter import FilterError, StationFilter
 
 MAX_RADIUS_KM = 1000.0
@@ -106,12 +106,21 @@ async def _user_id(info: GraphQLResolveInfo) -> int | None:
     return me.user_id if me else None
 
 
+async def _sold(info: GraphQLResolveInfo) -> Parents:
+    """The operation's parents, pricing and covering as this API's offer does."""
+    parents = parents_of(info)
+    parents.offer = await offer(info)
+    return parents
+
+
 # ------------------------------------------------------------------ stations
 
 
 def _cps_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
               location: tuple[float, float, float] | None, ordered: bool,
               tag_id: str | None, user_id: int | None, parents: Parents) -> dict:
+    if parents.offer is not None:
+        flt = flt.covering(parents.offer.coverage)
     page = lookups.stations_page(conn, flt=flt, offset=offset, limit=limit,
                                  location=location, ordered=ordered, tag_id=tag_id)
     return paged(prepare_cps(conn, page.items, user_id, parents), page.total, limit, offset)
@@ -125,7 +134,7 @@ async def resolve_cps_paged(_obj: Any, info: GraphQLResolveInfo, pagination: dic
     flt = station_filter(filter, freeOfCharge)
     return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=None,
                                ordered=False, tag_id=tag_arg(tagId),
-                               user_id=await _user_id(info), parents=parents_of(info))
+                               user_id=await _user_id(info), parents=await _sold(info))
 
 
 @query.field("cpsPagedLocationBased")
@@ -140,18 +149,20 @@ async def resolve_cps_location(_obj: Any, info: GraphQLResolveInfo,
     flt = station_filter(filter, freeOfCharge)
     return await core(info).db(_cps_page, flt=flt, limit=limit, offset=offset, location=where,
                                ordered=ordered, tag_id=tag_arg(tagId),
-                               user_id=await _user_id(info), parents=parents_of(info))
+                               user_id=await _user_id(info), parents=await _sold(info))
 
 
 def _cp(conn: sqlite3.Connection, uuid: str, user_id: int | None, parents: Parents
         ) -> dict | None:
     row = lookups.station_by_uuid(conn, uuid)
-    return prepare_cps(conn, [row], user_id, parents)[0] if row else None
+    if not offers.covers(parents.offer, row):
+        return None
+    return prepare_cps(conn, [row], user_id, parents)[0]
 
 
 @query.field("cp")
 async def resolve_cp(_obj: Any, info: GraphQLResolveInfo, id: str, **_ignored: Any) -> dict:
-    found = await core(info).db(_cp, str(id), await _user_id(info), parents_of(info))
+    found = await core(info).db(_cp, str(id), await _user_id(info), await _sold(info))
     if found is None:
         raise errors.not_found("Cp", id, field="id")
     return found
@@ -170,6 +181,8 @@ async def resolve_delete_cp(_obj: Any, info: GraphQLResolveInfo, id: str) -> dic
 def _sites_page(conn: sqlite3.Connection, *, flt: StationFilter, limit: int, offset: int,
                 location: tuple[float, float, float] | None, user_id: int | None,
                 parents: Parents) -> dict:
+    if parents.offer is not None:
+        flt = flt.covering(parents.offer.coverage)
     page = lookups.sites_page(conn, flt=flt, offset=offset, limit=limit, location=location)
     return paged(prepare_sites(conn, page.items, user_id, parents), page.total, limit, offset)
 
@@ -181,7 +194,7 @@ async def resolve_sites_paged(_obj: Any, info: GraphQLResolveInfo,
     limit, offset = page_args(pagination)
     return await core(info).db(_sites_page, flt=station_filter(filter, None), limit=limit,
                                offset=offset, location=None,
-                               user_id=await _user_id(info), parents=parents_of(info))
+                               user_id=await _user_id(info), parents=await _sold(info))
 
 
 @query.field("sitesPagedLocationBased")
@@ -192,13 +205,18 @@ async def resolve_sites_location(_obj: Any, info: GraphQLResolveInfo,
     where = location_arg(location)
     return await core(info).db(_sites_page, flt=station_filter(filter, None), limit=limit,
                                offset=offset, location=where,
-                               user_id=await _user_id(info), parents=parents_of(info))
+                               user_id=await _user_id(info), parents=await _sold(info))
 
 
 def _site(conn: sqlite3.Connection, uuid: str, user_id: int | None, parents: Parents
           ) -> dict | None:
     row = lookups.site_by_uuid(conn, uuid)
-    return prepare_sites(conn, [row], user_id, parents)[0] if row else None
+    if row is None:
+        return None
+    site = prepare_sites(conn, [row], user_id, parents)[0]
+    # A site exists for this API where it sells one of the site's stations.
+    sold_everywhere = parents.offer is None or parents.offer.coverage.is_everything
+    return site if site["_cps"] or sold_everywhere else None
 
 
 @query.field("site")
@@ -206,7 +224,7 @@ async def resolve_site(_obj: Any, info: GraphQLResolveInfo, id: str | None = Non
                        **_ignored: Any) -> dict:
     if not id:
         raise errors.bad_input("id", "the site id (uuid) is required")
-    found = await core(info).db(_site, id, await _user_id(info), parents_of(info))
+    found = await core(info).db(_site, id, await _user_id(info), await _sold(info))
     if found is None:
         raise errors.not_found("Site", id, field="id")
     return found
@@ -238,7 +256,7 @@ async def resolve_locations_paged(_obj: Any, info: GraphQLResolveInfo,
     limit, offset = page_args(pagination)
     return await core(info).db(_locations_page, flt=station_filter(filter, None), limit=limit,
                                offset=offset, location=None,
-                               user_id=await _user_id(info), parents=parents_of(info))
+                               user_id=await _user_id(info), parents=await _sold(info))
 
 
 @query.field("locationsLocationBased")
@@ -250,7 +268,7 @@ async def resolve_locations_location(_obj: Any, info: GraphQLResolveInfo,
     where = location_arg(location)
     return await core(info).db(_locations_page, flt=station_filter(filter, None), limit=limit,
                                offset=offset, location=where,
-                               user_id=await _user_id(info), parents=parents_of(info))
+                               user_id=await _user_id(info), parents=await _sold(info))
 
 
 # ------------------------------------------------------------------ connectors
@@ -272,6 +290,8 @@ def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | 
     if found is None:
         return None
     row, station = found
+    if not offers.covers(parents.offer, station):
+        return None
     cp = prepare_cps(conn, [station], user_id, parents)[0]
     # The connector object inside its Cp, so connector.cp.connectors shows the same data.
     return next(c for c in cp["_connectors"] if c["id"] == row["id"])
@@ -281,7 +301,7 @@ def _connector(conn: sqlite3.Connection, *, cid: int | None = None, evse: str | 
 async def resolve_connector(_obj: Any, info: GraphQLResolveInfo, id: str,
                             **_ignored: Any) -> dict:
     found = await core(info).db(_connector, cid=connector_id_arg(id),
-    user_id=await _user_id(info), parents=parents_of(info))
+    user_id=await _user_id(info), parents=await _sold(info))
     if found is None:
         raise errors.not_found("Connector", id, field="id")
     return found
@@ -291,7 +311,7 @@ async def resolve_connector(_obj: Any, info: GraphQLResolveInfo, id: str,
 async def resolve_connector_by_evse(_obj: Any, info: GraphQLResolveInfo, evseId: str,
                                     **_ignored: Any) -> dict:
     found = await core(info).db(_connector, evse=evseId,
-    user_id=await _user_id(info), parents=parents_of(info))
+    user_id=await _user_id(info), parents=await _sold(info))
     if found is None:
         raise errors.not_found("Connector with EVSE ID", evseId, field="evseId")
     return found
@@ -299,7 +319,8 @@ async def resolve_connector_by_evse(_obj: Any, info: GraphQLResolveInfo, evseId:
 
 def _connectors_page(conn: sqlite3.Connection, *, limit: int, offset: int,
                      user_id: int | None, parents: Parents) -> dict:
-    ids, total, station_rows = lookups.connectors_page(conn, offset=offset, limit=limit)
+    ids, total, station_rows = lookups.connectors_page(conn, offset=offset, limit=limit,
+                                                       offer=parents.offer)  # fmt: skip
     stations = prepare_cps(conn, station_rows, user_id, parents)
     by_id = {c["id"]: c for cp in stations for c in cp["_connectors"]}
     return paged([by_id[i] for i in ids if i in by_id], total, limit, offset)
@@ -310,7 +331,7 @@ async def resolve_connectors_paged(_obj: Any, info: GraphQLResolveInfo,
                                    pagination: dict | None = None, **_ignored: Any) -> dict:
     limit, offset = page_args(pagination)
     return await core(info).db(_connectors_page, limit=limit, offset=offset,
-    user_id=await _user_id(info), parents=parents_of(info))
+    user_id=await _user_id(info), parents=await _sold(info))
 
 
 # ------------------------------------------------------------------ filters, capabilities

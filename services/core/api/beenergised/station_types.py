@@ -39,9 +39,10 @@ from services.core.api.beenergised.context import absolute_url, optional_viewer
 from services.core.api.graphql.execution import context_only, plain_leaf
 from services.core.api.graphql.loaders import loader
 from services.core.domain.favourites import favoured_among
+from services.core.domain.offers import Offer
 from services.core.domain.status import simple_connector, simple_cp
 from services.core.domain.tariffs import price_summary
-from services.core.services import lookups
+from services.core.services import lookups, offers
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -66,6 +67,7 @@ class Parents:
 
     cps: dict[int, dict[str, Any]] = field(default_factory=dict)
     sites: dict[int, dict[str, Any]] = field(default_factory=dict)
+    offer: Offer | None = None  # prices connectors as this API sells them
 
 
 def parents_of(info: GraphQLResolveInfo) -> Parents:
@@ -86,7 +88,7 @@ def prepare_cps(conn: sqlite3.Connection, rows: list[dict[str, Any]], user_id: i
         parents.sites.update((s["id"], s) for s in lookups.sites_by_ids(conn, missing))
     favoured = favoured_among(conn, user_id, ids) if user_id is not None else set()
     for row in rows:
-        row["_connectors"] = connectors.get(row["id"], [])
+        row["_connectors"] = offers.priced(parents.offer, connectors.get(row["id"], []))
         row.setdefault("is_favoured", row["id"] in favoured)
         parents.cps[row["id"]] = row
     return rows
@@ -96,7 +98,8 @@ def prepare_sites(conn: sqlite3.Connection, sites: list[dict[str, Any]],
                   user_id: int | None, parents: Parents) -> list[dict[str, Any]]:
     """Attach each site's stations (prepared as above) as ``_cps``."""
     parents.sites.update((s["id"], s) for s in sites)
-    by_site = lookups.stations_of_sites(conn, [s["id"] for s in sites])
+    by_site = {site: [cp for cp in cps if offers.covers(parents.offer, cp)] for site, cps in
+               lookups.stations_of_sites(conn, [s["id"] for s in sites]).items()}
     prepare_cps(conn, [cp for s in sites for cp in by_site.get(s["id"], [])], user_id, parents)
     for site in sites:
         site["_cps"] = by_site.get(site["id"], [])
@@ -148,7 +151,7 @@ def resolve_cp_connectors(row: dict, info: GraphQLResolveInfo) -> Any:
 
 async def _load_connectors(row: dict, info: GraphQLResolveInfo) -> list[dict]:
     found = await loader(info, "connectors_of_station", _connectors_batch).load(row["id"])
-    row["_connectors"] = found or []
+    row["_connectors"] = offers.priced(parents_of(info).offer, found or [])
     parents_of(info).cps.setdefault(row["id"], row)
     return row["_connectors"]
 
@@ -504,7 +507,9 @@ def resolve_site_cps(row: dict, info: GraphQLResolveInfo) -> Any:
 
 async def _site_cps_later(row: dict, info: GraphQLResolveInfo) -> list[dict]:
     cps = await loader(info, "site_stations", _site_stations_batch).load(row["id"]) or []
-    parents_of(info).sites.setdefault(row["id"], row)
+    parents = parents_of(info)
+    cps = [cp for cp in cps if offers.covers(parents.offer, cp)]
+    parents.sites.setdefault(row["id"], row)
     row["_cps"] = cps
     return cps
 

@@ -9,7 +9,7 @@ from ariadne import QueryType
 from graphql import GraphQLResolveInfo
 
 from services.core.api.gpjoule import parsers, renderers
-from services.core.api.gpjoule.context import as_partner, core
+from services.core.api.gpjoule.context import as_partner, core, offer
 from services.core.api.graphql import errors
 from services.core.services import lookups, partner_data
 
@@ -21,7 +21,7 @@ async def resolve_chargepoints(_obj: Any, info: GraphQLResolveInfo, offset: int 
                                limit: int | None = None) -> dict[str, Any]:  # fmt: skip
     off, lim = parsers.page(offset, limit)
     stations, total = await core(info).db(lookups.stations_with_connectors, offset=off,
-                                          limit=lim)  # fmt: skip
+                                          limit=lim, offer=await offer(info))  # fmt: skip
     return {"chargepoints": [renderers.chargepoint(s) for s in stations], "count": total}
 
 
@@ -34,7 +34,8 @@ async def resolve_chargepoint(_obj: Any, info: GraphQLResolveInfo, id: str | Non
         raise errors.bad_input("id", "give the chargepoint's id or the EVSE ID of one of "
                                "its connectors (evse)")  # fmt: skip
     if station_uuid is not None:
-        found = await core(info).db(lookups.station_with_connectors, station_uuid=station_uuid)
+        found = await core(info).db(lookups.station_with_connectors, station_uuid=station_uuid,
+                                    offer=await offer(info))  # fmt: skip
         if found is None:
             raise errors.not_found("chargepoint", station_uuid, "id")
         if evse_id is not None and not any(
@@ -42,7 +43,8 @@ async def resolve_chargepoint(_obj: Any, info: GraphQLResolveInfo, id: str | Non
         ):
             raise errors.not_found("chargepoint with EVSE ID", evse_id, "evse")
     else:
-        found = await core(info).db(lookups.station_with_connectors, evse_id=evse_id)
+        found = await core(info).db(lookups.station_with_connectors, evse_id=evse_id,
+                                    offer=await offer(info))  # fmt: skip
         if found is None:
             raise errors.not_found("chargepoint with EVSE ID", evse_id, "evse")
     return renderers.chargepoint(found)
@@ -52,7 +54,8 @@ async def resolve_chargepoint(_obj: Any, info: GraphQLResolveInfo, id: str | Non
 async def resolve_price(_obj: Any, info: GraphQLResolveInfo, chargepoint: str,
                         tagId: str | None = None) -> dict[str, Any]:  # fmt: skip
     return await as_partner(info, partner_data.station_price, chargepoint, tagId,
-                            station_field="chargepoint", tag_field="tagId")  # fmt: skip
+                            station_field="chargepoint", tag_field="tagId",
+                            offer=await offer(info))  # fmt: skip
 
 
 bindables = [query]

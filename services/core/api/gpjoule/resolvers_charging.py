@@ -19,7 +19,7 @@ from ariadne import MutationType
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from services.core.api.gpjoule import parsers, renderers
-from services.core.api.gpjoule.context import core, principal
+from services.core.api.gpjoule.context import core, offer, principal
 from services.core.api.graphql import errors
 from services.core.domain import charging
 from services.core.domain.charging import StartRequest
@@ -78,9 +78,12 @@ async def resolve_remote_start(_obj: Any, info: GraphQLResolveInfo, connectorId:
     tag = parsers.required(tagId, "tagId")
     try:
         charging_service.gateway(c)
-        connector_id = await charging_service.connector_id(c, connector_ref, "connectorId")
+        sold = await offer(info)
+        connector_id = await charging_service.connector_id(c, connector_ref, "connectorId",
+                                                           sold)  # fmt: skip
         user_id, card_id = await c.db(partner_data.start_card, principal(info), tag, "tagId")
-        request = StartRequest(user_id=user_id, connector_id=connector_id, card_id=card_id)
+        request = StartRequest(user_id=user_id, connector_id=connector_id, card_id=card_id,
+                               offer=sold)  # fmt: skip
         plan = await charging_service.start(c, request, wait_s=ANSWER_WAIT_S)
     except charging_service.ChargingUnavailable as exc:
         raise _unavailable(exc) from None

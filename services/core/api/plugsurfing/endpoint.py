@@ -22,9 +22,10 @@ from services.core.api.plugsurfing import results as r
 from services.core.api.rest.body import read_body
 from services.core.api.rest.errors import ApiError, Problem
 from services.core.domain import errors as domain_errors
+from services.core.domain.offers import Offer
 from services.core.domain.partners import Principal
 from services.core.services import charging as charging_service
-from services.core.services import partners
+from services.core.services import offers, partners
 from services.core.state import Core
 
 log = logging.getLogger("services.core.oioi")
@@ -40,6 +41,10 @@ class Call:
     principal: Principal
     request: Request
     kind: str
+
+    async def offer(self) -> Offer | None:
+        """What this partner's drivers may charge at and at which prices."""
+        return await offers.of_caller(self.core, self.principal.api, self.principal)
 
 
 @dataclass

@@ -73,7 +73,8 @@ async def user_get_recent_sessions(call: Call, fields: Any) -> dict[str, Any]:
 async def user_get_recent_stations(call: Call, fields: Any) -> dict[str, Any]:
     req = parse(UserRecentStations, fields, call.kind)
     who = await user_id(call, req.user)
-    found = await call.core.db(station_views.recent_of_user, who, req.limit)
+    found = await call.core.db(station_views.recent_of_user, who, req.limit,
+                               await call.offer())  # fmt: skip
     return {"user": {"stations": [renderers.station_recent(s, found.connectors[s["id"]])
                                   for s in found.stations]}}
 

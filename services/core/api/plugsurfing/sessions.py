@@ -32,6 +32,7 @@ from services.core.api.plugsurfing.who import user_id
 from services.core.domain import charging, evco
 from services.core.domain.charging import Failure, StartRequest
 from services.core.domain.errors import BadInput, NotFound
+from services.core.domain.offers import Offer
 from services.core.services import charging as charging_service
 from services.core.services import session_views
 
@@ -53,9 +54,9 @@ _FAILURES = {
 }
 
 
-async def _connector(call: Call, ref: str) -> int:
+async def _connector(call: Call, ref: str, offer: Offer | None = None) -> int:
     try:
-        return await charging_service.connector_id(call.core, ref, "connector-id")
+        return await charging_service.connector_id(call.core, ref, "connector-id", offer)
     except (NotFound, BadInput):
         raise r.OioiError(r.EVSE_NOT_FOUND, f"connector-id: no EVSE '{ref}'") from None
 
@@ -83,13 +84,15 @@ async def session_start(call: Call, fields: Any) -> Reply:
     who = await user_id(call, req.user)
     core = call.core
     charging_service.gateway(core)
-    connector = await _connector(call, req.connector_id)
+    sold = await call.offer()
+    connector = await _connector(call, req.connector_id, sold)
     if not await core.db(session_views.billable, who):
         raise r.OioiError(r.EVCO_NO_PAYMENT, "user: has no valid payment method")
     card_id, _tag = await _key(call, who, req.user)
     try:
         plan = await charging_service.start(
-            core, StartRequest(user_id=who, connector_id=connector, card_id=card_id),
+            core, StartRequest(user_id=who, connector_id=connector, card_id=card_id,
+                               offer=sold),
             wait_s=START_WAIT_S)
     except charging.ChargingError as exc:
         if exc.code == "NOT_FOUND" and exc.field == "card":

@@ -65,14 +65,14 @@ async def station_get_surface(call: Call, fields: Any) -> dict[str, Any]:
     found = await call.core.db(
         station_views.in_box, req.min_lat, req.min_long, req.max_lat, req.max_long, flt=flt,
         exclude=set(f.excludes), min_kw=f.connector_speeds_greater,
-        max_kw=f.connector_speeds_less, limit=MAX_SURFACE_STATIONS)
+        max_kw=f.connector_speeds_less, limit=MAX_SURFACE_STATIONS, offer=await call.offer())
     return {"stations": [renderers.station_surface(s, found.connectors[s["id"]])
                          for s in found.stations]}
 
 
 async def station_get_by_ids(call: Call, fields: Any) -> dict[str, Any]:
     req = parse(StationGetByIds, fields, call.kind)
-    found = await call.core.db(station_views.by_ids, req.station_ids)
+    found = await call.core.db(station_views.by_ids, req.station_ids, await call.offer())
     return {
         "stations": [renderers.station_full(s, found.connectors[s["id"]])
                      for s in found.stations],
@@ -82,7 +82,7 @@ async def station_get_by_ids(call: Call, fields: Any) -> dict[str, Any]:
 
 async def station_get_usage(call: Call, fields: Any) -> dict[str, Any]:
     req = parse(StationGetUsage, fields, call.kind)
-    usage = await call.core.db(station_views.usage, req.station_id)
+    usage = await call.core.db(station_views.usage, req.station_id, offer=await call.offer())
     if usage is None:
         raise r.OioiError(r.EVSE_NOT_FOUND, f"station-id: no station {req.station_id}")
     return {"station-usage": {

@@ -19,7 +19,7 @@ from services.core.api.wirelane.point_query import NoMatch, parse
 from services.core.api.wirelane.render_points import point as render_point
 from services.core.domain import own_stations
 from services.core.domain.errors import DomainError
-from services.core.services import organisations
+from services.core.services import offers, organisations
 
 # pointTypeId -> which connector key pointId is
 POINT_KEYS = {"id": "id", "charging_point_id": "id", "evseid": "evse_id",
@@ -45,13 +45,15 @@ def handlers(core: Any, auth: BearerAuth) -> dict[str, Any]:
             p.paging(request.query_params)  # bad paging is still refused
             return JSONResponse([])
         offset, limit = p.paging(request.query_params)
-        rows = await core.db(organisations.points, query, offset, limit)
+        sold = await offers.of_caller(core, holder.principal.api, holder.principal)
+        rows = await core.db(organisations.points, query, offset, limit, sold)
         return JSONResponse([render_point(r) for r in rows])
 
     async def get_point(request: Request) -> Response:
-        await organisation_admin(request, auth)
+        holder = await organisation_admin(request, auth)
         key, ident = point_key(request)
-        row = await core.db(organisations.point, key, ident)
+        sold = await offers.of_caller(core, holder.principal.api, holder.principal)
+        row = await core.db(organisations.point, key, ident, sold)
         if row is None:
             raise not_found("pointId", f"no charge point with {request.path_params['pointTypeId']}"
                             f" {ident!r}")

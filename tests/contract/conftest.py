@@ -1,0 +1,3 @@
+"""Fixtures shared by the contract tests of several APIs."""
+
+from tests.contract.offer_world import offer_world  # noqa: F401
