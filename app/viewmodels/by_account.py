@@ -19,9 +19,12 @@ class AccountFilter:
     def choices(self, items: Iterable) -> list[tuple[str, str]]:
         """(account id, name) of the accounts the items come from, in the book's order;
         empty where there is nothing to choose between."""
+        return self.choices_among({getattr(i, "account_id", None) for i in items})
+
+    def choices_among(self, present: set) -> list[tuple[str, str]]:
+        """(account id, name) of the ``present`` accounts, in the book's order."""
         if not self.ctx.merged:
             return []
-        present = {getattr(i, "account_id", None) for i in items}
         ids = [a for a in self.ctx.account_ids() if a in present]
         if len(ids) < 2 and self.selected is None:
             return []

@@ -132,11 +132,9 @@ class HistoryViewModel(ViewModel):
         return self.by_account.apply(self.sessions)
 
     def filter_choices(self) -> list[tuple[str, str]]:
-        return self.by_account.choices(self.sessions) or (
-            [(a, self.ctx.account_name(a) or a) for a in self.per_account]
-            if len(self.per_account) > 1
-            else []
-        )
+        """Accounts with sessions: in the pages loaded so far, or in their statistics."""
+        counted = {a for a, st in self.per_account.items() if st.sessions}
+        return self.by_account.choices_among({s.account_id for s in self.sessions} | counted)
 
     def filter_by(self, account_id: str | None) -> None:
         self.by_account.select(account_id)

@@ -162,6 +162,10 @@ def test_accounts_screens(app_server, ui_factory, theme, size, language):
     width, height = SIZES[size]
     ui = ui_factory(app_server.url, width=width, height=height, dark=theme == "dark")
     suffix = f"{theme}-{size}" if language == "en" else f"{language}-{theme}-{size}"
+    if size == "narrow":  # the bottom navigation bar is there before a tab is tapped
+        expect(ui.page.get_by_role("tab").first).to_be_visible(timeout=60_000)
+    else:
+        expect(ui.test_id("station-item").first).to_be_visible(timeout=60_000)
     if language != "en":
         ui.set_language(language)
     sign_in_demo_accounts(ui)
