@@ -36,7 +36,8 @@ def offer_table(ctx: AppContext, lines: list[OfferLine], number: int) -> ft.Cont
         )
         right: list[ft.Control] = [
             ft.Text(
-                price,
+                # no price from this account: the line below says why it cannot start
+                price if line.cost is not None else "–",
                 weight=ft.FontWeight.BOLD if cheapest else ft.FontWeight.W_500,
                 color=None if line.can_start else ft.Colors.ON_SURFACE_VARIANT,
             )

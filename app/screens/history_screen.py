@@ -214,14 +214,11 @@ class HistoryScreen(Screen):
                     identifier=f"stats-{account_id}",
                     label=f"{name}: {figures}",
                     container=True,
+                    # the badge keeps its width; on a phone the figures wrap beside it
                     content=ft.Row(
                         [
-                            ft.Container(
-                                backend_badge(name, badge_colour(ids, account_id)),
-                                expand=True,
-                                alignment=ft.Alignment.CENTER_LEFT,
-                            ),
-                            ft.Text(figures, size=13),
+                            backend_badge(name, badge_colour(ids, account_id)),
+                            ft.Text(figures, size=13, expand=True, text_align=ft.TextAlign.END),
                         ],
                         spacing=8,
                     ),
