@@ -182,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             base_url_future=core_future,
             idle_timeout_s=args.idle_timeout,
             live_interval_s=1.0,
+            multi_accounts=not (args.kiosk or args.kiosk_site),
         )
 
         map_ready = threading.Event()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -12,7 +13,9 @@ from dataclasses import dataclass, field
 from app.i18n import Translator
 from app.settings import Settings, save_settings
 from services.models import Profile
-from services.provider import Capability, ChargingProvider
+from services.provider import Capability, ChargingProvider, ProviderError
+
+log = logging.getLogger(__name__)
 
 DEMO_EMAIL = "driver@example.com"
 DEMO_PASSWORD = "driver-demo"  # noqa: S105 - the published demo account of the embedded core
@@ -34,6 +37,9 @@ class AppConfig:
     # Keep a refresh token (never the password) in the system keyring between runs. Only
     # for a single-user desktop window: a web UI may be opened by several people.
     remember_login: bool = False
+    # The driver may sign in to several charging services at once (Account -> Charging
+    # services) and the app runs over all of them; off on a kiosk and with --provider.
+    multi_accounts: bool = False
     # The embedded core's URL while it is still starting (the UI starts meanwhile)
     base_url_future: Future | None = field(default=None, repr=False, compare=False)
 
@@ -55,6 +61,11 @@ class AppConfig:
 
 
 ProviderFactory = Callable[[str, str], object]
+
+
+async def maybe_await(value):
+    """The value, awaited when it is awaitable (the services layer has both kinds)."""
+    return await value if inspect.isawaitable(value) else value
 
 
 async def open_provider(name: str, base_url: str, **options) -> ChargingProvider:
@@ -86,6 +97,11 @@ class AppContext:
         self.vault = None
         self._provider_factory = provider_factory
         self._listeners: list[Callable[[str], None]] = []
+        # The driver's charging service accounts (app.accounts.AccountBook) when the app
+        # keeps several; None: the app runs over the one provider above
+        self.accounts = None
+        # The provider the app falls back to when the last account is signed out
+        self.single_provider: ChargingProvider | None = None
 
     # -- events shared across screens (login, logout, language, theme, provider)
     def subscribe(self, listener: Callable[[str], None]) -> None:
@@ -147,11 +163,57 @@ class AppContext:
         finally:
             self.emit("provider")
 
+    # -- several accounts at once
+    @property
+    def merged(self) -> bool:
+        """The app runs over the driver's accounts (the provider is a merged one)."""
+        return self.accounts is not None and hasattr(self.provider, "states")
+
+    def account_name(self, account_id: str | None) -> str | None:
+        """The driver-facing name of an account (its badge), None for a single provider."""
+        if account_id is None or self.accounts is None:
+            return None
+        for account in self.accounts.accounts():
+            if account.id == account_id:
+                return account.name
+        return account_id
+
+    def account_ids(self) -> list[str]:
+        return [a.id for a in self.accounts.accounts()] if self.accounts is not None else []
+
+    async def accounts_changed(self) -> None:
+        """An account was signed in or out: run over the merged provider of the accounts
+        signed in now, or the single provider (signed out) when none is left."""
+        from app.accounts import merged_provider
+        from app.viewmodels.offers import typical_session
+
+        new = None
+        if self.accounts is not None:
+            new = await merged_provider(self.accounts, typical_session(self.settings))
+        # A merged provider's members stay open in the book: the old one is not closed
+        self.provider = new or self.single_provider or self.provider
+        self.profile = None
+        new = self.provider
+        self.emit("provider")
+        if new.is_logged_in:
+            try:
+                self.signed_in(await new.profile())
+            except ProviderError:
+                self.profile = None
+        else:
+            self.emit("logout")
+
     def signed_in(self, profile: Profile) -> None:
         self.profile = profile
         self.emit("login")
 
     async def sign_out(self) -> None:
+        if self.merged:
+            # Signing out of the app is signing out of every account it holds
+            for account_id in self.account_ids():
+                await maybe_await(self.accounts.remove(account_id))
+            await self.accounts_changed()
+            return
         try:
             if self.provider.is_logged_in:
                 await self.provider.logout()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from app.viewmodels.history_vm import HistoryViewModel
     from app.viewmodels.map_vm import MapViewModel
     from app.viewmodels.payment_vm import PaymentViewModel
+    from app.viewmodels.services_vm import ChargingServicesViewModel
     from services.models import Station
 
 
@@ -38,6 +39,8 @@ class Host(Protocol):
     cards_vm: CardsViewModel
     history_vm: HistoryViewModel
     account_vm: AccountViewModel
+    # Account -> Charging services (several accounts at once)
+    services_vm: ChargingServicesViewModel
     # "Notify me when this station frees up", across screens
     free_alerts: FreeAlerts
     # Pay as you go (hosted payment page) for drivers without a card

@@ -20,6 +20,9 @@ class Settings:
     url: str | None = None  # None: the embedded core
     last_card_id: str | None = None
     vehicle_plugs: list[str] = field(default_factory=list)  # PlugType values of my car
+    # The session every account's price is compared on (station screen, "cheapest for me")
+    typical_kwh: float = 30.0
+    typical_minutes: int = 45
 
 
 def settings_path() -> Path:

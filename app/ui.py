@@ -41,6 +41,23 @@ async def open_with_saved_login(config: AppConfig, opener: ProviderOpener, name:
         return await opener(config.provider_name, config.base_url, **options), vault
 
 
+async def use_accounts(ctx: AppContext) -> None:
+    """Where the app keeps several accounts: run over those signed in, if any; the single
+    provider stays for when the last one is signed out."""
+    from app.accounts import open_book
+
+    try:
+        ctx.accounts = open_book(ctx.config)
+    except Exception:  # the accounts' store is unreadable: the single provider still works
+        log.exception("charging service accounts not available")
+        return
+    if ctx.accounts is None:
+        return
+    ctx.single_provider = ctx.provider
+    if ctx.accounts.accounts():
+        await ctx.accounts_changed()
+
+
 def make_main(
     config: AppConfig, opener: ProviderOpener = open_provider
 ) -> Callable[[ft.Page], Awaitable[None]]:
@@ -63,6 +80,7 @@ def make_main(
                 ctx.profile = await provider.profile()
             except ProviderError:
                 ctx.profile = None
+        await use_accounts(ctx)
         Shell(page, ctx).start()
 
     return main

@@ -9,7 +9,7 @@ import flet as ft
 
 from app import format as fmt
 from app.i18n import Translator
-from app.viewmodels.map_vm import POWER_STEPS, PRICE_STEPS, SORT_ORDERS, MapViewModel
+from app.viewmodels.map_vm import POWER_STEPS, PRICE_STEPS, MapViewModel
 from services.models import CurrentType, PlugType
 
 PLUGS = [p for p in PlugType if p is not PlugType.OTHER]
@@ -119,7 +119,7 @@ def filters_dialog(
             _radios(
                 vm.sort,
                 lambda e: vm.set_sort(e.control.value),
-                [(o, t(f"sort.{o}")) for o in SORT_ORDERS],
+                [(o, t(f"sort.{o}")) for o in vm.sort_orders()],
             ),
             switch("available_only", t("filters.available_only")),
             switch("free_only", t("filters.free_only")),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import flet as ft
 
 from app import format as fmt
+from app.components.backend_badge import account_badges, account_filter
 from app.components.common import error_banner, icon_button, safe_update, section
 from app.components.login_form import LoginForm
 from app.components.pay_as_you_go import open_page
+from app.components.services_tile import services_tile, typical_session_fields
 from app.host import Host
 from app.i18n import LANGUAGES
 from app.screens.base import Screen
@@ -51,6 +53,8 @@ class AccountScreen(Screen):
     def content(self) -> ft.Control:
         t = self.t
         items: list[ft.Control] = []
+        if self.ctx.accounts is not None:
+            items.append(services_tile(self.host))
         if self.ctx.logged_in:
             items += [self.profile(), self.documents()]
             if self.host.payment_vm.offered and not self.ctx.config.kiosk:
@@ -200,7 +204,20 @@ class AccountScreen(Screen):
             return ft.Container()
         lang = self.ctx.settings.language
         rows: list[ft.Control] = []
-        for d in self.vm.documents:
+        choices = self.vm.by_account.choices(self.vm.documents)
+        if choices:
+
+            def pick(account_id: str | None) -> None:
+                self.vm.by_account.select(account_id)
+                self.redraw()
+
+            rows.append(
+                account_filter(
+                    t("backend.filter"), t("backend.all"), choices, self.vm.by_account.selected,
+                    pick,
+                )
+            )
+        for d in self.vm.by_account.apply(self.vm.documents):
             title = fmt.document_title(t, d.type, d.title)
             rows.append(
                 ft.Row(
@@ -221,6 +238,7 @@ class AccountScreen(Screen):
                                     size=12,
                                     color=ft.Colors.ON_SURFACE_VARIANT,
                                 ),
+                                *account_badges(self.ctx, d.account_id),
                             ],
                             spacing=2,
                             expand=True,
@@ -334,7 +352,9 @@ class AccountScreen(Screen):
                 ctx.set_units,
                 t("settings.units"),
             ),
-            # Signed out, the sign-in form is where the back end is chosen
+            *([typical_session_fields(self.host)] if ctx.accounts is not None else []),
+            # Signed out, the sign-in form is where the back end is chosen; over several
+            # accounts, Charging services is
             *(
                 [
                     ft.Divider(),
@@ -349,7 +369,7 @@ class AccountScreen(Screen):
                         tooltip=t("settings.apply"),
                     ),
                 ]
-                if ctx.logged_in
+                if ctx.logged_in and not ctx.merged
                 else []
             ),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from app import format as fmt
+from app.components.backend_badge import account_badges, account_filter
 from app.components.common import (
     close_dialog,
     confirm,
@@ -72,7 +73,20 @@ class CardsScreen(Screen):
             items.append(
                 empty_state(ft.Icons.CREDIT_CARD_OFF, t("cards.none_title"), t("cards.none_text"))
             )
-        items += [self.card_tile(c) for c in self.vm.cards]
+        choices = self.vm.by_account.choices(self.vm.cards)
+        if choices:
+
+            def pick(account_id: str | None) -> None:
+                self.vm.by_account.select(account_id)
+                self.redraw()
+
+            items.append(
+                account_filter(
+                    t("backend.filter"), t("backend.all"), choices, self.vm.by_account.selected,
+                    pick,
+                )
+            )
+        items += [self.card_tile(c) for c in self.vm.by_account.apply(self.vm.cards)]
         return ft.Column(
             [
                 self.header(t("cards.title"), add),
@@ -175,6 +189,7 @@ class CardsScreen(Screen):
                                                         horizontal=10, vertical=3
                                                     ),
                                                 ),
+                                                *account_badges(self.ctx, card.account_id),
                                                 *[
                                                     ft.Text(
                                                         d,

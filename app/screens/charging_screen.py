@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from app import format as fmt
+from app.components.backend_badge import account_badges
 from app.components.charts import live_chart
 from app.components.common import (
     empty_state,
@@ -193,9 +194,18 @@ class ChargingScreen(Screen):
 
     def card_option(self, card: Card) -> ft.Control:
         name = card.label or card.number or card.uid
+        label = f"{name}  ·  {card.uid}"
+        account = self.ctx.account_name(card.account_id)
+        if account:
+            # over several accounts: whose card, and what the typical session costs with it
+            offer = self.vm.card_offer(card)
+            cost = offer.typical_cost if offer is not None else None
+            lang = self.ctx.settings.language
+            price = fmt.money(cost.total, cost.currency, lang) if cost is not None else None
+            label = " · ".join(x for x in (label, account, price) if x)
         return ft.Radio(
             value=card.id,
-            label=f"{name}  ·  {card.uid}",
+            label=label,
             tooltip=self.t("charging.use_card", name=name),
         )
 
@@ -209,6 +219,12 @@ class ChargingScreen(Screen):
             items.append(
                 section(
                     t("charging.card"),
+                    *(
+                        [ft.Text(t("charging.cheapest_first"), size=12,
+                                 color=ft.Colors.ON_SURFACE_VARIANT)]
+                        if vm.priced_by_account
+                        else []
+                    ),
                     ft.RadioGroup(
                         value=vm.card_id,
                         on_change=lambda e: vm.choose_card(e.control.value),
@@ -458,6 +474,7 @@ class ChargingScreen(Screen):
                                 " · ".join(x for x in (title, s.evse_id or "") if x),
                                 color=ft.Colors.ON_PRIMARY_CONTAINER,
                             ),
+                            *account_badges(self.ctx, s.account_id),
                         ],
                         spacing=2,
                         tight=True,

@@ -7,6 +7,12 @@ from datetime import datetime
 import flet as ft
 
 from app import format as fmt
+from app.components.backend_badge import (
+    account_badges,
+    account_filter,
+    backend_badge,
+    badge_colour,
+)
 from app.components.charts import monthly_chart
 from app.components.common import (
     empty_state,
@@ -17,6 +23,7 @@ from app.components.common import (
     section,
 )
 from app.host import Host
+from app.routes import history_route
 from app.screens.base import Screen
 from app.theme import ENERGY_COLOUR, SOC_COLOUR
 from app.viewmodels.charging_vm import cost_label_key
@@ -70,6 +77,17 @@ class HistoryScreen(Screen):
             items.append(error_banner(self.vm.error))
         if self.vm.busy and not self.vm.sessions:
             items.append(ft.ProgressBar())
+        choices = self.vm.filter_choices()
+        if choices:
+            items.append(
+                account_filter(
+                    t("backend.filter"),
+                    t("backend.all"),
+                    choices,
+                    self.vm.by_account.selected,
+                    self.vm.filter_by,
+                )
+            )
         items.append(self.stats())
         groups = self.vm.groups()
         if not groups and not self.vm.busy:
@@ -124,7 +142,7 @@ class HistoryScreen(Screen):
 
     def stats(self) -> ft.Control:
         t = self.t
-        st = self.vm.statistics
+        st = self.vm.shown_statistics
         lang = self.ctx.settings.language
         if st is None:
             return ft.Container()
@@ -165,9 +183,45 @@ class HistoryScreen(Screen):
         return section(
             t("history.statistics"),
             row,
+            *self.per_account(),
             ft.Text(t("history.chart"), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
             chart,
         )
+
+    def per_account(self) -> list[ft.Control]:
+        """Statistics per account under the total (none while filtered on one)."""
+        totals = self.vm.account_totals()
+        if len(totals) < 2 or self.vm.by_account.selected is not None:
+            return []
+        t, lang = self.t, self.ctx.settings.language
+        ids = self.ctx.account_ids()
+        rows: list[ft.Control] = [
+            ft.Text(t("backend.per_account"), size=12, color=ft.Colors.ON_SURFACE_VARIANT)
+        ]
+        for account_id, name, st in totals:
+            figures = " · ".join(
+                (
+                    t("backend.sessions", n=st.sessions),
+                    fmt.kwh(st.energy_kwh, lang),
+                    fmt.money(st.cost, st.currency, lang),
+                )
+            )
+            rows.append(
+                ft.Semantics(
+                    identifier=f"stats-{account_id}",
+                    label=f"{name}: {figures}",
+                    container=True,
+                    # the badge keeps its width; on a phone the figures wrap beside it
+                    content=ft.Row(
+                        [
+                            backend_badge(name, badge_colour(ids, account_id)),
+                            ft.Text(figures, size=13, expand=True, text_align=ft.TextAlign.END),
+                        ],
+                        spacing=8,
+                    ),
+                )
+            )
+        return rows
 
     def session_tile(self, s: ChargingSession, first: bool) -> ft.Control:
         t = self.t
@@ -208,6 +262,7 @@ class HistoryScreen(Screen):
                                 size=12,
                                 color=ft.Colors.ON_SURFACE_VARIANT,
                             ),
+                            *account_badges(self.ctx, s.account_id),
                         ],
                         spacing=2,
                         expand=True,
@@ -235,11 +290,12 @@ class HistoryScreen(Screen):
             border_radius=16,
             bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
             ink=True,
-            on_click=lambda e, sid=s.id: self.host.go(f"/history/{sid}"),
+            on_click=lambda e, sid=s.id: self.host.go(history_route(sid)),
         )
+        account = self.ctx.account_name(s.account_id)
         return ft.Semantics(
             identifier="history-first" if first else "history-item",
-            label=s.station_name or s.id,
+            label=" · ".join(x for x in (s.station_name or s.id, account) if x),
             button=True,
             container=True,
             content=tile,
@@ -295,6 +351,7 @@ class SessionDetailScreen(Screen):
             section(
                 None,
                 ft.Text(s.station_name or s.evse_id or "", size=20, weight=ft.FontWeight.BOLD),
+                *account_badges(self.ctx, s.account_id),
                 ft.Text(
                     " · ".join(x for x in (s.evse_id, s.card_uid) if x),
                     color=ft.Colors.ON_SURFACE_VARIANT,

@@ -9,6 +9,7 @@ import flet as ft
 import flet_map as fm
 
 from app import format as fmt
+from app.components.backend_badge import STATE_ICONS, badge_colour
 from app.components.common import (
     error_banner,
     icon_button,
@@ -21,8 +22,10 @@ from app.components.map_filters import filters_dialog
 from app.components.station_preview import price_text, station_preview
 from app.components.tile_layer import base_layer, is_dark
 from app.host import Host
+from app.routes import station_route
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
+from app.viewmodels import offers
 from app.viewmodels.clusters import MarkerItem, cluster_status
 from app.viewmodels.map_vm import cheapest_kwh, max_power
 from services.models import Connector, ConnectorStatus, PlugType, Station
@@ -60,6 +63,7 @@ class MapScreen(Screen):
         self.marker_layer: fm.MarkerLayer | None = None
         self.position_layer: fm.MarkerLayer | None = None
         self.list_column: ft.ListView | None = None
+        self.accounts_box: ft.Container | None = None
         self.area_button: ft.Control | None = None
         self.progress: ft.ProgressBar | None = None
         self.error: ft.Control | None = None
@@ -158,11 +162,30 @@ class MapScreen(Screen):
             ],
             expand=True,
         )
+        if narrow:
+            # The list (with its account line) is a tap away: the map shows the accounts
+            # over the legend
+            self.map_accounts_box = ft.Container(
+                self.account_progress(),
+                left=12,
+                right=72,
+                bottom=52,
+                visible=bool(self.vm.account_states),
+                bgcolor=ft.Colors.with_opacity(0.9, ft.Colors.SURFACE),
+                border_radius=12,
+                padding=ft.Padding.symmetric(horizontal=10, vertical=6),
+            )
+            overlay.controls.append(self.map_accounts_box)
         self.list_column = ft.ListView(
             controls=self.build_list(), spacing=8, padding=12, expand=True
         )
         self.results_text = ft.Text(
             self.vm.results_label(), weight=ft.FontWeight.W_600
+        )
+        self.accounts_box = ft.Container(
+            self.account_progress(),
+            padding=ft.Padding.only(left=16, right=12),
+            visible=bool(self.vm.account_states),
         )
         list_panel = ft.Column(
             [
@@ -170,6 +193,7 @@ class MapScreen(Screen):
                     self.results_text,
                     padding=ft.Padding.only(left=16, top=14),
                 ),
+                self.accounts_box,
                 self.list_column,
             ],
             expand=True,
@@ -510,7 +534,8 @@ class MapScreen(Screen):
                                 overflow=ft.TextOverflow.ELLIPSIS,
                             ),
                             ft.Text(
-                                price_text(t, s, self.vm.vehicle_plugs, lang),
+                                self.best_offer_text(s)
+                                or price_text(t, s, self.vm.vehicle_plugs, lang),
                                 size=12,
                                 weight=ft.FontWeight.W_600,
                                 color=ft.Colors.PRIMARY,
@@ -544,6 +569,49 @@ class MapScreen(Screen):
         )
         return ft.Semantics(
             identifier="station-item", label=s.name, button=True, content=tile, container=True
+        )
+
+    def account_progress(self) -> ft.Control:
+        """Per account: still loading, answered, or failed (never waited for)."""
+        t = self.t
+        ids = self.ctx.account_ids()
+        chips: list[ft.Control] = []
+        for account_id, name, kind, detail in self.vm.account_progress():
+            icon, colour = STATE_ICONS.get(kind, STATE_ICONS["ready"])
+            said = t(f"services.state.{kind}")
+            label = f"{name}: {said}" + (f" ({detail})" if kind == "failed" and detail else "")
+            chips.append(
+                ft.Semantics(
+                    identifier=f"search-{account_id}",
+                    label=label,
+                    container=True,
+                    content=ft.Row(
+                        [
+                            ft.ProgressRing(width=12, height=12, stroke_width=2)
+                            if kind == "loading"
+                            else ft.Icon(icon, size=14, color=colour),
+                            ft.Text(name, size=11, color=badge_colour(ids, account_id)),
+                        ],
+                        spacing=4,
+                        tight=True,
+                        tooltip=label,
+                    ),
+                )
+            )
+        return ft.Row(chips, spacing=10, run_spacing=4, wrap=True)
+
+    def best_offer_text(self, s: Station) -> str | None:
+        """Over several accounts: the cheapest typical session here, and with whom."""
+        if not self.ctx.merged:
+            return None
+        best = offers.best_offer(s, offers.typical_session(self.ctx.settings))
+        if best is None or best.typical_cost is None:
+            return None
+        lang = self.ctx.settings.language
+        return self.t(
+            "offer.best",
+            price=fmt.money(best.typical_cost.total, best.typical_cost.currency, lang),
+            name=self.ctx.account_name(best.account_id) or best.account_id,
         )
 
     def badge_text(self, s: Station) -> str:
@@ -583,7 +651,7 @@ class MapScreen(Screen):
     # ------------------------------------------------------------------ actions
     def open_station(self, s: Station) -> None:
         self.host.station_seed = s
-        self.host.go(f"/station/{s.id}")
+        self.host.go(station_route(s.id))
 
     def toggle_list(self) -> None:
         self.vm.show_list = not self.vm.show_list
@@ -602,6 +670,7 @@ class MapScreen(Screen):
         """Update only what changed: markers, list, the banner and the area button."""
         if self.root is None or self.marker_layer is None:
             return
+        log.debug("map redraw: %d stations", len(self.vm.stations))
         self.marker_layer.markers = self.build_markers()
         if self.position_layer is not None:
             self.position_layer.markers = self.position_markers()
@@ -612,6 +681,10 @@ class MapScreen(Screen):
             self.area_button.visible = self.vm.moved and not self.vm.busy
         if self.progress is not None:
             self.progress.visible = self.vm.busy
+        for box in (self.accounts_box, getattr(self, "map_accounts_box", None)):
+            if box is not None:
+                box.content = self.account_progress()
+                box.visible = bool(self.vm.account_states)
         if self.error is not None:
             self.error.visible = bool(self.vm.error)
             self.error.content = error_banner(self.vm.error)
@@ -684,7 +757,7 @@ class MapScreen(Screen):
                 self.start(station, connector)
             else:
                 self.host.snack(self.t("evse.busy", evse=connector.evse_id))
-                self.host.go(f"/station/{station.id}")
+                self.host.go(station_route(station.id))
 
         page.show_dialog(
             evse_dialog(

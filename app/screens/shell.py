@@ -13,6 +13,7 @@ from app.components.common import safe_update, show_snack
 from app.components.kiosk_parts import still_there_dialog
 from app.components.session_banner import SessionBanner
 from app.context import AppContext
+from app.routes import route_id
 from app.screens.account_screen import AccountScreen, RegisterScreen
 from app.screens.cards_screen import CardsScreen
 from app.screens.charging_screen import ChargingScreen
@@ -21,6 +22,7 @@ from app.screens.history_screen import HistoryScreen, SessionDetailScreen
 from app.screens.kiosk_screen import KioskSiteScreen
 from app.screens.map_screen import MapScreen
 from app.screens.notice_screen import NoticeScreen
+from app.screens.services_screen import ServicesScreen
 from app.screens.station_screen import StationScreen
 from app.theme import NARROW_MAX, dark_theme, theme, theme_mode
 from app.viewmodels.account_vm import AccountViewModel
@@ -32,6 +34,7 @@ from app.viewmodels.history_vm import HistoryViewModel
 from app.viewmodels.kiosk import IdleTimer, WedgeReader
 from app.viewmodels.map_vm import MapViewModel
 from app.viewmodels.payment_vm import PaymentViewModel
+from app.viewmodels.services_vm import ChargingServicesViewModel
 from services.models import Station
 from services.provider import Capability
 
@@ -66,6 +69,7 @@ class Shell:
         self.cards_vm = CardsViewModel(ctx)
         self.history_vm = HistoryViewModel(ctx)
         self.account_vm = AccountViewModel(ctx)
+        self.services_vm = ChargingServicesViewModel(ctx)
         self.fleet_vm = FleetViewModel(ctx)
         self.payment_vm = PaymentViewModel(ctx)
         # A paid charge has started: the charging tab picks the running session up
@@ -239,9 +243,11 @@ class Shell:
         if event == "theme":
             self.page.theme_mode = theme_mode(self.ctx.settings.theme)
             self.page.update()
-        elif event in ("language", "units", "provider"):
+        elif event in ("language", "units", "provider", "typical", "accounts"):
             self.render(self.page.route)
             self.page.update()
+            if event == "typical":
+                self.map_vm.resort()
             if event == "provider":
                 self.fleet_vm.reset()
                 self.map_vm.forget_recent()
@@ -256,6 +262,7 @@ class Shell:
             self.payment_vm.reset()
             self.cards_vm.cards = []
             self.history_vm.sessions = []
+            self.history_vm.per_account = {}
             self.fleet_vm.reset()
             self.render(self.page.route)
             self.page.update()
@@ -390,11 +397,13 @@ class Shell:
     def detail_view(self, route: str) -> ft.View | None:
         parts = [p for p in route.split("/") if p]
         if len(parts) == 2 and parts[0] == "station":
-            screen = StationScreen(self, parts[1])
+            screen = StationScreen(self, route_id(parts[1]))
         elif len(parts) == 2 and parts[0] == "history":
-            screen = SessionDetailScreen(self, parts[1])
+            screen = SessionDetailScreen(self, route_id(parts[1]))
         elif parts == ["account", "register"]:
             screen = RegisterScreen(self)
+        elif parts == ["account", "services"] and self.ctx.accounts is not None:
+            screen = ServicesScreen(self)
         else:
             return None
         self._current_detail = screen

@@ -17,6 +17,7 @@ from app.components.common import (
     show_snack,
     status_chip,
 )
+from app.components.offer_table import offer_table
 from app.host import Host
 from app.screens.base import Screen
 from app.theme import STATUS_COLOURS
@@ -408,6 +409,8 @@ class StationScreen(Screen):
         )
         # Start (or why not) under the details: beside them a phone squeezes the price
         rows: list[ft.Control] = [details]
+        if c.offers:
+            rows.append(offer_table(self.ctx, self.vm.offer_lines(c), number))
         if actions:
             rows.append(ft.Row(actions, alignment=ft.MainAxisAlignment.END, wrap=True))
         return ft.Container(

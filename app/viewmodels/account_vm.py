@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.context import AppContext
 from app.viewmodels import signin
 from app.viewmodels.base import ViewModel, error_message
+from app.viewmodels.by_account import AccountFilter
 from services.models import Credentials, Document, Profile, Registration
 from services.provider import Capability, ProviderError
 
@@ -17,6 +18,7 @@ class AccountViewModel(ViewModel):
         super().__init__()
         self.ctx = ctx
         self.documents: list[Document] = []
+        self.by_account = AccountFilter(ctx)  # over several accounts: one account's documents
         self.message: str | None = None
         self.field_errors: dict[str, str] = {}
         # What the driver typed as email: a failed login redraws the form with it

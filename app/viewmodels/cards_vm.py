@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
+from app.viewmodels.by_account import AccountFilter
 from app.viewmodels.charging_vm import UID_RE
 from services.models import Card, CardStatus
 from services.provider import Capability, ProviderError
@@ -31,6 +32,7 @@ class CardsViewModel(ViewModel):
         self.ctx = ctx
         self.cards: list[Card] = []
         self.message: str | None = None  # last success, for a snack bar
+        self.by_account = AccountFilter(ctx)  # over several accounts: one account's cards
 
     async def load(self) -> None:
         if not self.ctx.logged_in:

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from app import format as fmt
 from app.context import AppContext
-from app.viewmodels import parking
+from app.viewmodels import offers, parking
 from app.viewmodels.base import ViewModel, error_message
 from services.models import (
     Card,
@@ -162,14 +162,36 @@ class ChargingViewModel(ViewModel):
         self.notify()
 
     def default_card_id(self) -> str | None:
-        valid = [c for c in self.cards if usable(c)]
+        valid = self.usable_cards()
+        if self.priced_by_account:
+            # the cheapest account that can start here, with its first card
+            return valid[0].id if valid else None
         last = self.ctx.settings.last_card_id
         if any(c.id == last for c in valid):
             return last
         return valid[0].id if valid else None
 
+    @property
+    def priced_by_account(self) -> bool:
+        """Over several accounts: the connector lists each account's offer."""
+        return bool(self.connector and self.connector.offers)
+
     def usable_cards(self) -> list[Card]:
-        return [c for c in self.cards if usable(c)]
+        valid = [c for c in self.cards if usable(c)]
+        if not self.priced_by_account:
+            return valid
+        typical = offers.typical_session(self.ctx.settings)
+        capable = {o.account_id for o in self.connector.offers if o.can_start}
+        return [
+            c
+            for c in offers.cards_by_price(valid, self.connector, typical)
+            if c.account_id in capable
+        ]
+
+    def card_offer(self, card: Card):
+        """The offer of the card's account at the chosen connector (its price), if any."""
+        typical = offers.typical_session(self.ctx.settings)
+        return offers.offer_for(self.connector, card.account_id, typical)
 
     def choose_card(self, card_id: str) -> None:
         self.card_id = card_id
@@ -197,7 +219,15 @@ class ChargingViewModel(ViewModel):
 
     @property
     def tariff(self) -> Tariff | None:
-        return self.connector.price if self.connector else None
+        """The price of the start as chosen: over several accounts, the chosen card's
+        account's tariff at this connector."""
+        if self.connector is None:
+            return None
+        card = next((c for c in self.cards if c.id == self.card_id), None)
+        offer = self.card_offer(card) if card is not None and self.priced_by_account else None
+        if offer is not None and offer.tariff is not None:
+            return offer.tariff
+        return self.connector.price
 
     # ----------------------------------------------------------- limits
     def offered_limits(self) -> list[str]:

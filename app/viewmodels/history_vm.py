@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 
 from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
+from app.viewmodels.by_account import AccountFilter
 from services.models import ChargingSession, Statistics
+from services.multi.merged import total_statistics
 from services.provider import Capability, ProviderError
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,9 @@ class HistoryViewModel(ViewModel):
         self.is_last = True
         self.statistics: Statistics | None = None
         self.detail: ChargingSession | None = None
+        # Over several accounts: statistics per account, and the driver's filter by one
+        self.per_account: dict[str, Statistics] = {}
+        self.by_account = AccountFilter(ctx)
 
     async def load(self) -> None:
         if not (self.ctx.logged_in and self.ctx.can(Capability.HISTORY)):
@@ -101,7 +106,13 @@ class HistoryViewModel(ViewModel):
             page = await self.ctx.provider.history(offset=0, limit=PAGE)
             self.sessions, self.is_last = list(page.items), page.is_last
             if self.ctx.can(Capability.STATISTICS):
-                self.statistics = await self.ctx.provider.statistics()
+                per_account = getattr(self.ctx.provider, "statistics_by_account", None)
+                if per_account is None:
+                    self.statistics, self.per_account = await self.ctx.provider.statistics(), {}
+                else:
+                    # each account's, and their sum as the total (one round of calls)
+                    self.per_account = dict(await per_account())
+                    self.statistics = total_statistics(self.per_account.values())
         except ProviderError as exc:
             self.error = error_message(self.ctx.t, exc)
         finally:
@@ -122,7 +133,34 @@ class HistoryViewModel(ViewModel):
         self.notify()
 
     def groups(self) -> OrderedDict[str, list[ChargingSession]]:
-        return group_by_month(self.sessions)
+        return group_by_month(self.shown())
+
+    def shown(self) -> list[ChargingSession]:
+        """The sessions of the account the driver filtered on (all without a filter)."""
+        return self.by_account.apply(self.sessions)
+
+    def filter_choices(self) -> list[tuple[str, str]]:
+        """Accounts with sessions: in the pages loaded so far, or in their statistics."""
+        counted = {a for a, st in self.per_account.items() if st.sessions}
+        return self.by_account.choices_among({s.account_id for s in self.sessions} | counted)
+
+    def filter_by(self, account_id: str | None) -> None:
+        self.by_account.select(account_id)
+        self.notify()
+
+    @property
+    def shown_statistics(self) -> Statistics | None:
+        """The total, or the filtered account's statistics."""
+        selected = self.by_account.selected
+        if selected is not None and selected in self.per_account:
+            return self.per_account[selected]
+        return self.statistics
+
+    def account_totals(self) -> list[tuple[str, str, Statistics]]:
+        """(account id, name, statistics) per account, in the book's order."""
+        order = self.ctx.account_ids()
+        ids = sorted(self.per_account, key=lambda a: order.index(a) if a in order else len(order))
+        return [(a, self.ctx.account_name(a) or a, self.per_account[a]) for a in ids]
 
     async def open(self, session_id: str) -> None:
         self.detail = next((s for s in self.sessions if s.id == session_id), None)
@@ -137,7 +175,7 @@ class HistoryViewModel(ViewModel):
     def month_totals(self, month: str) -> tuple[float, float, str]:
         """(kWh, cost, currency) of a whole month: the back end's statistics, which count
         every session of the month, not only the pages of history loaded so far."""
-        stats = self.statistics
+        stats = self.shown_statistics
         for m in stats.months if stats else []:
             if m.month == month:
                 return m.energy_kwh, m.cost, stats.currency
@@ -148,10 +186,11 @@ class HistoryViewModel(ViewModel):
 
     def monthly_series(self) -> list[tuple[str, float, float]]:
         """(YYYY-MM, kWh, cost) oldest first, last 12 months with data."""
-        if self.statistics and self.statistics.months:
-            months = sorted(self.statistics.months, key=lambda m: m.month)[-12:]
+        stats = self.shown_statistics
+        if stats and stats.months:
+            months = sorted(stats.months, key=lambda m: m.month)[-12:]
             return [(m.month, m.energy_kwh, m.cost) for m in months]
-        groups = group_by_month(self.sessions)
+        groups = group_by_month(self.shown())
         out = []
         for month, items in sorted(groups.items())[-12:]:
             cost = sum(s.cost.total for s in items if s.cost)

@@ -7,6 +7,7 @@ import contextlib
 import logging
 
 from app.context import AppContext
+from app.viewmodels import offers
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.clusters import MarkerItem, cluster, radius_for_view
 from services import geo, sites
@@ -32,6 +33,7 @@ BERLIN = Coordinates(latitude=52.5200, longitude=13.4050)
 POWER_STEPS = (None, 11.0, 22.0, 50.0, 150.0)
 PRICE_STEPS = (None, 0.40, 0.50, 0.60)  # highest price per kWh a driver accepts
 SORT_ORDERS = ("distance", "price", "power")
+CHEAPEST = "cheapest"  # the cheapest typical session over the driver's accounts
 MIN_ZOOM, MAX_ZOOM = 4.0, 19.0
 SEARCH_LIMIT = 200
 LIST_LIMIT = 100  # list entries drawn; the rest are on the map
@@ -112,6 +114,8 @@ class MapViewModel(ViewModel):
         self.operators: set[str] = set()  # every operator seen, for the operator filter
         self.preview: Station | None = None  # the marker the driver tapped
         self.my_position: Coordinates | None = None
+        # Over several accounts: {account_id: AccountState} of the last search
+        self.account_states: dict = {}
 
     # ------------------------------------------------------------------ search
     async def search(
@@ -126,26 +130,47 @@ class MapViewModel(ViewModel):
             query = SearchQuery(
                 centre=centre, radius_km=min(radius, 500), filters=filters, limit=SEARCH_LIMIT
             )
-            page = await self.ctx.provider.search_stations(query)
-            self.operators.update(s.operator for s in page.items if s.operator)
-            stations = [s for s in page.items if self._matches(s)]
-            for s in stations:
-                if s.distance_km is None:
-                    s.distance_km = geo.distance_km(centre, s.coordinates)
-            stations.sort(key=lambda s: s.distance_km or 0.0)
-            self.stations = self._sorted(sites.group_by_site(stations))
-            self.more = not page.is_last
-            self.searched_centre, self.radius_km = centre, radius
-            self.moved = False
-            if not self.searched_once and self.ctx.config.on_map_ready:
-                self.ctx.config.on_map_ready()
-            self.searched_once = True
+            progressive = getattr(self.ctx.provider, "search_progressive", None)
+            if progressive is None:
+                page = await self.ctx.provider.search_stations(query)
+                self._show(page.items, not page.is_last, centre, radius)
+            else:
+                # Several accounts answer at their own pace: show what has arrived
+                async for found, states in progressive(query):
+                    self.account_states = dict(states)
+                    self._show(list(getattr(found, "items", found)), False, centre, radius)
+                    self.notify()
         except ProviderError as exc:
             self.error = error_message(self.ctx.t, exc)
         finally:
             self.busy = False
             self.notify()
         self.restart_watch()
+
+    def _show(self, found: list[Station], more: bool, centre: Coordinates, radius: float) -> None:
+        self.operators.update(s.operator for s in found if s.operator)
+        stations = [s for s in found if self._matches(s)]
+        for s in stations:
+            if s.distance_km is None:
+                s.distance_km = geo.distance_km(centre, s.coordinates)
+        stations.sort(key=lambda s: s.distance_km or 0.0)
+        self.stations = self._sorted(sites.group_by_site(stations))
+        self.more = more
+        self.searched_centre, self.radius_km = centre, radius
+        self.moved = False
+        if not self.searched_once and self.ctx.config.on_map_ready:
+            self.ctx.config.on_map_ready()
+        self.searched_once = True
+
+    def account_progress(self) -> list[tuple[str, str, str, str | None]]:
+        """(account id, name, state, detail) of the last search per account (loading,
+        ready, failed); empty over a single provider."""
+        out = []
+        for account_id, state in self.account_states.items():
+            kind = getattr(state.state, "value", state.state)
+            name = self.ctx.account_name(account_id) or account_id
+            out.append((account_id, name, kind, state.detail))
+        return out
 
     def _matches(self, s: Station) -> bool:
         """Client-side safety net for filters a back end may ignore."""
@@ -173,6 +198,8 @@ class MapViewModel(ViewModel):
 
     def _sorted(self, stations: list[Station]) -> list[Station]:
         plugs = self.vehicle_plugs
+        if self.sort == "cheapest":
+            return offers.cheapest_for_me(stations, offers.typical_session(self.ctx.settings))
         if self.sort == "price":
 
             def price_key(s: Station) -> tuple[float, float]:
@@ -313,10 +340,20 @@ class MapViewModel(ViewModel):
     def set_max_price(self, per_kwh: float | None) -> None:
         self.max_price_kwh = per_kwh
 
+    def sort_orders(self) -> tuple[str, ...]:
+        """Over several accounts the list can also put the cheapest for the driver first."""
+        return (*SORT_ORDERS, CHEAPEST) if self.ctx.merged else SORT_ORDERS
+
     def set_sort(self, order: str) -> None:
-        if order not in SORT_ORDERS:
-            raise ValueError(f"sort order must be one of {SORT_ORDERS}, not {order!r}")
+        if order not in self.sort_orders():
+            raise ValueError(f"sort order must be one of {self.sort_orders()}, not {order!r}")
         self.sort = order
+        self.resort()
+
+    def resort(self) -> None:
+        """Order the list again (the typical session the prices are compared on changed)."""
+        if self.sort not in self.sort_orders():
+            self.sort = "distance"
         self.stations = self._sorted(self.stations)
         self.notify()
 

@@ -8,6 +8,7 @@ import urllib.parse
 
 from app import format as fmt
 from app.context import AppContext
+from app.viewmodels import offers
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.map_vm import summarise
 from app.viewmodels.opening import STATION_TZ, is_open
@@ -159,6 +160,17 @@ class StationViewModel(ViewModel):
             )
             and self.station is not None
             and self.station.remote_start is not False
+            # over several accounts: one of them can start here
+            and (not connector.offers or any(o.can_start for o in connector.offers))
+        )
+
+    def offer_lines(self, connector: Connector) -> list[offers.OfferLine]:
+        """Per account: can it start here, and the typical session's price, cheapest first."""
+        if not connector.offers:
+            return []
+        names = {a: self.ctx.account_name(a) or a for a in {o.account_id for o in connector.offers}}
+        return offers.lines(
+            self.ctx.t, names, connector, offers.typical_session(self.ctx.settings)
         )
 
     async def reserve(self, connector: Connector) -> bool:
