@@ -2,20 +2,27 @@
 charge points, EVSEs and locations are the operator's alone, a station of another operator
 is 404 and cannot be started, its tariffs show the app tariff's prices, and a real session
 started through AMPECO (simulated charger) costs exactly those prices, the same in its
-session, receipt and transaction and in the driver's own bill (be.ENERGISED)."""
+session, receipt and transaction and in the driver's own bill (be.ENERGISED). An offer
+that roams to another operator's station lists and prices that station too."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from services.core.demo.offers import OPERATOR_APP
+from services.core.demo.offers import OPERATOR_APP, demo_offers
 from services.core.demo.partners import DEMO_OPERATOR
+from services.core.domain.offers import Coverage, Offer, Pricing
 from services.core.domain.tariffs import Tariff, session_cost
+from services.core.services.offers import set_offer
+from services.core.store.db import connect
 from tests.contract.ampeco.client import DEMO_TOKEN
 from tests.contract.ampeco.openapi_check import check_response, require_document
 from tests.contract.offer_world import BASE_TARIFF, OfferWorld, charged
@@ -156,3 +163,45 @@ async def test_the_session_costs_the_app_tariff_shown(amp: Amp, offer_world: Off
     transaction = await amp.ok(TRANSACTION, transaction=session_id)
     assert transaction["totalAmount"] == receipt["totalAmount"]
     assert transaction["sessionId"] == session_id
+
+
+@contextmanager
+def ampeco_offer(db: Path, **changes: Any) -> Iterator[Offer]:
+    """The demo AMPECO offer with ``changes`` while the block runs (the core reads the
+    offer on every request), the demo offer again afterwards."""
+    conn = connect(db)
+    try:
+        demo = next(o for o in demo_offers(conn) if o.api == "ampeco")
+        changed = replace(demo, **changes)
+        set_offer(conn, changed)
+        try:
+            yield changed
+        finally:
+            set_offer(conn, demo)
+    finally:
+        conn.close()
+
+
+async def test_an_offer_that_roams_lists_and_prices_another_operators_station(
+        amp: Amp, offer_world: OfferWorld) -> None:  # fmt: skip
+    other = offer_world.municipal
+    own = offer_world.query("SELECT id FROM operators WHERE name = ?", (DEMO_OPERATOR,))[0][0]
+    base = offer_world.query(
+        "SELECT t.id, t.per_kwh FROM connectors c JOIN tariffs t ON t.id = c.tariff_id"
+        " WHERE c.id = ?", (other.connector,))[0]  # fmt: skip
+    roaming = Pricing(markup_percent=10.0)
+    with ampeco_offer(offer_world.db, name="Roaming test",
+                      coverage=Coverage(operator_ids=frozenset({own}),
+                                        station_ids=frozenset({other.id})),
+                      pricing=roaming):
+        assert (await amp.ok(CHARGE_POINT, chargePoint=other.id))["data"]["id"] == other.id
+        evse = (await amp.ok(EVSE, evse=other.connector))["data"]
+        assert evse["tariffGroupId"] == base[0]
+        tariff = (await amp.ok(TARIFF, tariff=base[0]))["data"]
+        assert tariff["pricing"]["pricePerKwh"] == round(base[1] * 1.1 + 1e-9, 2)
+        listed = {cp["id"] for cp in await amp.every(CHARGE_POINTS)}
+        assert other.id in listed and offer_world.charging["ampeco"].id in listed
+    assert (await amp.call("GET", CHARGE_POINT, chargePoint=other.id)).status_code == 404
+    shown = (await amp.ok(TARIFF, tariff=(await amp.ok(EVSE, evse=offer_world.charging[
+        "ampeco"].connector))["data"]["tariffGroupId"]))["data"]  # fmt: skip
+    assert shown["name"] == OFFER_NAME
