@@ -1,9 +1,10 @@
 """A demo core of its own for the offer tests of every API (``offer_world``): the demo data
 with its five offers, and simulated chargers at Voltra Charge stations in Berlin that all
-five APIs sell (Wirelane's fleet list, GP JOULE's region, OIOI's roaming), one per API
-that can start, so the APIs' sessions never meet on a connector. Plus stations one API
-does not sell: a Voltra Charge station in Munich (outside GP JOULE's region), a municipal
-one (not in OIOI's roaming) and one outside Wirelane's fleet list."""
+five APIs sell (Wirelane's fleet list, GP JOULE's region, OIOI's roaming, AMPECO's
+operator), one per API that can start, so the APIs' sessions never meet on a connector.
+Plus stations one API does not sell: a Voltra Charge station in Munich (outside GP JOULE's
+region), a municipal one (not in OIOI's roaming, nor AMPECO's operator's) and one outside
+Wirelane's fleet list."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from tests.waits import WITHIN_S, eventually
 
 SPEED = 600
 BASE_TARIFF = "Voltra Charge AC DE"  # 0.39 EUR/kWh, no start fee, no time charge
-STARTING_APIS = ("beenergised", "plugsurfing", "gpjoule")
+STARTING_APIS = ("beenergised", "plugsurfing", "gpjoule", "ampeco")
 DRIVER = ("driver@example.com", "driver-demo")
 
 

@@ -2,9 +2,9 @@
 start, stop): which connector, user and card a start names, which session a stop names,
 and the start attempt once it settled.
 
-A connector or station outside the operator's network, and a session outside the members',
-are ``NotFound``; a user or card the start names that is not the partner's is ``BadInput``
-naming the request's field.
+A connector or station outside the operator's network (outside what the API's offer sells,
+where it has one), and a session outside the members', are ``NotFound``; a user or card the
+start names that is not the partner's is ``BadInput`` naming the request's field.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from services.core.domain import charging
 from services.core.domain.errors import BadInput, NotFound
+from services.core.domain.offers import Offer
 from services.core.domain.partners import Principal
 from services.core.events import session_topic
 from services.core.services import charging as charging_service
@@ -40,10 +41,12 @@ class StartTarget:
 
 def connector(conn: sqlite3.Connection, principal: Principal, *, station_id: int | None = None,
               number: int | None = None, connector_id: int | None = None,
-              field: str) -> dict[str, Any]:  # fmt: skip
+              field: str, offer: Offer | None = None) -> dict[str, Any]:  # fmt: skip
+    """The connector a start or reservation names, among the operator's stations (those
+    ``offer`` sells, where the API has an offer)."""
     found = member_records.operator_connector(
         conn, principal.operator_id or 0, connector_id=connector_id, station_id=station_id,
-        number=number)
+        number=number, coverage=offer.coverage if offer is not None else None)
     if found is None:
         raise NotFound(f"{field}: not found", field=field)
     return found

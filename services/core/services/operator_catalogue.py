@@ -6,6 +6,12 @@ users, contract rate options (plans) and its users' contracts.
 Functions take the store connection first (``await core.db(fn, principal, ...)``). Everything
 is scoped by the principal: its operator's network, its partner's users. A principal without
 an operator sees an empty network.
+
+Where the API has an offer (services/offers.py), the network is what the offer sells (always
+the operator's own stations, and other operators' where the offer roams to them) and the
+tariffs carry the offer's prices, the prices a start through the API bills. Without one, the
+network is the operator's own at its tariffs' prices: an operator's token speaks for its own
+network, and only an offer reaches beyond it.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import sqlite3
 from typing import Any
 
 from services.core.domain import currencies, faqs
+from services.core.domain.offers import Coverage, Offer
 from services.core.domain.partners import Principal
 from services.core.domain.tariffs import tariff_from
 from services.core.store import operator_catalogue as store
@@ -35,13 +42,18 @@ def operator_id(principal: Principal) -> int:
     return principal.operator_id or NO_OPERATOR
 
 
+def coverage(offer: Offer | None) -> Coverage | None:
+    """The queries' ``coverage`` for ``offer`` (None: the operator's own network)."""
+    return offer.coverage if offer is not None else None
+
+
 # ------------------------------------------------------------------ network
 
 
 def sites(conn: sqlite3.Connection, q: SiteQuery, window: Keyset) -> list[dict[str, Any]]:
     """Sites with their listed stations (``stations``: id, name, hours, images)."""
     rows = store.sites(conn, q, window)
-    of_site = store.site_stations(conn, [r["id"] for r in rows])
+    of_site = store.site_stations(conn, [r["id"] for r in rows], q.coverage)
     for row in rows:
         row["stations"] = of_site[row["id"]]
     return rows
@@ -62,24 +74,37 @@ def connectors(conn: sqlite3.Connection, q: ConnectorQuery, window: Keyset
     return store.connectors(conn, q, window)
 
 
-def station(conn: sqlite3.Connection, principal: Principal, station_id: int
-            ) -> dict[str, Any] | None:  # fmt: skip
-    rows = stations(conn, StationQuery(operator_id(principal), station_ids=[station_id]),
-                    Keyset(limit=1))
+def station(conn: sqlite3.Connection, principal: Principal, station_id: int,
+            offer: Offer | None = None) -> dict[str, Any] | None:  # fmt: skip
+    rows = stations(conn, StationQuery(operator_id(principal), station_ids=[station_id],
+                                       coverage=coverage(offer)), Keyset(limit=1))
     return rows[0] if rows else None
 
 
 # ------------------------------------------------------------------ tariffs and money
 
 
-def tariffs(conn: sqlite3.Connection, principal: Principal) -> list[dict[str, Any]]:
-    """The tariffs the operator's connectors charge by, ascending by id."""
-    return store.tariffs(conn, store.tariff_ids(conn, operator_id(principal)))
+def tariffs(conn: sqlite3.Connection, principal: Principal, offer: Offer | None = None
+            ) -> list[dict[str, Any]]:  # fmt: skip
+    """The tariffs the network's connectors charge by, ascending by id, at the prices
+    ``offer`` sells them (same id: an EVSE's tariff is still found by its own)."""
+    rows = store.tariffs(conn, store.tariff_ids(conn, operator_id(principal), coverage(offer)))
+    return [priced_tariff(offer, r) for r in rows]
 
 
-def tariff(conn: sqlite3.Connection, principal: Principal, tariff_id: int
-           ) -> dict[str, Any] | None:  # fmt: skip
-    return next((t for t in tariffs(conn, principal) if t["id"] == tariff_id), None)
+def priced_tariff(offer: Offer | None, row: dict[str, Any]) -> dict[str, Any]:
+    if offer is None or offer.pricing.is_base:
+        return row
+    t = offer.price(row)
+    return {**row, "name": t.name, "currency": t.currency, "start_fee": t.start_fee,
+            "per_kwh": t.per_kwh, "per_minute": t.per_minute,
+            "parking_per_minute": t.parking_per_minute,
+            "parking_grace_minutes": t.parking_grace_minutes, "tax_rate": t.tax_rate}
+
+
+def tariff(conn: sqlite3.Connection, principal: Principal, tariff_id: int,
+           offer: Offer | None = None) -> dict[str, Any] | None:  # fmt: skip
+    return next((t for t in tariffs(conn, principal, offer) if t["id"] == tariff_id), None)
 
 
 def session_tariff(conn: sqlite3.Connection, principal: Principal, session_id: int
@@ -102,16 +127,17 @@ def session_tariff(conn: sqlite3.Connection, principal: Principal, session_id: i
             "tariff_id": row["tariff_id"], "started_at": row["date_start"]}
 
 
-def currencies_in_use(conn: sqlite3.Connection, principal: Principal
-                      ) -> list[currencies.Currency]:  # fmt: skip
-    codes = {t["currency"] for t in tariffs(conn, principal)}
+def currencies_in_use(conn: sqlite3.Connection, principal: Principal,
+                      offer: Offer | None = None) -> list[currencies.Currency]:  # fmt: skip
+    codes = {t["currency"] for t in tariffs(conn, principal, offer)}
     codes |= {r["currency"] for r in store.rate_options(conn)}
     return sorted((currencies.of(c) for c in codes), key=lambda c: c.numeric)
 
 
-def tax_rates(conn: sqlite3.Connection, principal: Principal) -> list[float]:
-    """The VAT rates (percent) of the operator's tariffs, ascending."""
-    return sorted({float(t["tax_rate"]) for t in tariffs(conn, principal)})
+def tax_rates(conn: sqlite3.Connection, principal: Principal, offer: Offer | None = None
+              ) -> list[float]:  # fmt: skip
+    """The VAT rates (percent) of the network's tariffs, ascending."""
+    return sorted({float(t["tax_rate"]) for t in tariffs(conn, principal, offer)})
 
 
 # ------------------------------------------------------------------ the operator's offer

@@ -12,6 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from services.core.domain.offers import Coverage
+from services.core.store.offers import coverage_sql
 from services.core.store.rows import dict_rows
 
 
@@ -172,10 +174,16 @@ def card_labels(conn: sqlite3.Connection, card_ids: list[int]) -> dict[int, str 
 
 def operator_connector(conn: sqlite3.Connection, operator_id: int, *,
                        connector_id: int | None = None, station_id: int | None = None,
-                       number: int | None = None) -> dict[str, Any] | None:  # fmt: skip
-    """A connector of the operator's network: by id, or by its OCPP number at a station, or
-    (station alone) the station's first free one, else its first."""
+                       number: int | None = None, coverage: Coverage | None = None
+                       ) -> dict[str, Any] | None:  # fmt: skip
+    """A connector of the operator's network (or of the stations ``coverage`` takes in): by
+    id, or by its OCPP number at a station, or (station alone) the station's first free
+    one, else its first."""
     where, args = ["s.operator_id = ?", "s.deleted_at IS NULL"], [operator_id]
+    if coverage is not None:
+        where[0] = coverage_sql(coverage, id_col="s.id", operator_col="s.operator_id",
+                                lat_col="s.latitude", lon_col="s.longitude")
+        args = []
     for cond, value in (("c.id = ?", connector_id), ("c.station_id = ?", station_id),
                         ("c.sort_order = ?", number)):
         if value is not None:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from services.core.domain.offers import Coverage
+from services.core.store.offers import coverage_sql
 from services.core.store.rows import dict_rows
 
 
@@ -49,6 +51,7 @@ class SiteQuery:
     site_ids: Sequence[int] | None = None
     changed_after: str | None = None   # store timestamps: a station's static data changed
     changed_before: str | None = None
+    coverage: Coverage | None = None  # see _scope
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class StationQuery:
     changed_before: str | None = None
     seen_after: str | None = None     # the charger's connection last changed
     seen_before: str | None = None
+    coverage: Coverage | None = None  # see _scope
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,33 @@ class ConnectorQuery:
     changed_after: str | None = None
     changed_before: str | None = None
     tariff: bool | None = None       # whether it charges by a tariff
+    coverage: Coverage | None = None  # see _scope
+
+
+def _scope(operator_id: int, coverage: Coverage | None, alias: str, params: list[Any],
+           *, walk_connectors: bool = False) -> str:
+    """The stations a listing is about: the operator's own, or (``coverage``) those an offer
+    sells, which include the operator's own and may reach other operators' (roaming)."""
+    op_col = f"{'+' if walk_connectors else ''}{alias}.operator_id"
+    if coverage is None:
+        params.append(operator_id)
+        return f"{op_col} = ?"
+    return coverage_sql(coverage, id_col=f"{alias}.id", operator_col=op_col,
+                        lat_col=f"{alias}.latitude", lon_col=f"{alias}.longitude")
+
+
+def _site_scope(operator_id: int, coverage: Coverage | None, params: list[Any]) -> str:
+    """Which sites may hold a listed station: a site is its stations' operator's, so a
+    coverage by operators alone narrows by the site's operator (its index) before the
+    stations are looked at; coverage by place or station reaches any operator's site."""
+    if coverage is None:
+        params.append(operator_id)
+        return "si.operator_id = ?"
+    if coverage.everything or coverage.regions or coverage.station_ids:
+        return "1"
+    ids = sorted(coverage.operator_ids - coverage.excluded_operator_ids)
+    params.extend(ids)
+    return f"si.operator_id IN ({','.join('?' * len(ids))})" if ids else "0"
 
 
 def _ids(column: str, ids: Sequence[int] | None, params: list[Any]) -> str:
@@ -115,8 +146,8 @@ _SITE_COLS = ("si.id, si.uuid, si.name, si.operator_id, si.address, si.zip, si.c
 
 
 def sites(conn: sqlite3.Connection, q: SiteQuery, window: Keyset) -> list[dict[str, Any]]:
-    params: list[Any] = [q.operator_id]
-    where = "si.operator_id = ?"
+    params: list[Any] = []
+    where = _site_scope(q.operator_id, q.coverage, params)
     if q.country is not None:
         where += " AND si.country = ?"
         params.append(q.country)
@@ -126,6 +157,8 @@ def sites(conn: sqlite3.Connection, q: SiteQuery, window: Keyset) -> list[dict[s
     where += _ids("si.id", q.site_ids, params)
     # a site is listed while one of its stations is (deleted stations leave it empty)
     station_cond = "t.deleted_at IS NULL" + _roaming(q.roaming, "t.partner_id")
+    if q.coverage is not None:
+        station_cond += " AND " + _scope(q.operator_id, q.coverage, "t", params)
     station_cond += _between("t.static_changed_at", q.changed_after, q.changed_before, params)
     where += (f" AND EXISTS (SELECT 1 FROM stations t WHERE t.site_id = si.id"
               f" AND {station_cond})")
@@ -148,8 +181,8 @@ _STATION_COLS = (
 
 
 def stations(conn: sqlite3.Connection, q: StationQuery, window: Keyset) -> list[dict[str, Any]]:
-    params: list[Any] = [q.operator_id]
-    where = "s.operator_id = ? AND s.deleted_at IS NULL"
+    params: list[Any] = []
+    where = _scope(q.operator_id, q.coverage, "s", params) + " AND s.deleted_at IS NULL"
     for column, value in (("s.site_id", q.site_id), ("s.uuid", q.uuid), ("s.vendor", q.vendor),
                           ("s.model", q.model)):
         if value is not None:
@@ -185,10 +218,11 @@ _CONNECTOR_COLS = (
 
 def connectors(conn: sqlite3.Connection, q: ConnectorQuery, window: Keyset
                ) -> list[dict[str, Any]]:  # fmt: skip
-    params: list[Any] = [q.operator_id]
+    params: list[Any] = []
     # "+": walk connectors in id order and look each station up, never the operator's
     # stations first and then sort all their connectors (ten times slower at 100,000)
-    where = "+s.operator_id = ? AND s.deleted_at IS NULL"
+    where = _scope(q.operator_id, q.coverage, "s", params, walk_connectors=True)
+    where += " AND s.deleted_at IS NULL"
     if q.station_id is not None:
         where += " AND c.station_id = ?"
         params.append(q.station_id)
@@ -224,12 +258,16 @@ def connectors_of(conn: sqlite3.Connection, station_ids: Sequence[int]
     return out
 
 
-def tariff_ids(conn: sqlite3.Connection, operator_id: int) -> list[int]:
-    """The tariffs the operator's connectors charge by, ascending."""
+def tariff_ids(conn: sqlite3.Connection, operator_id: int, coverage: Coverage | None = None
+               ) -> list[int]:  # fmt: skip
+    """The tariffs the connectors of the operator's stations (or those ``coverage`` takes
+    in) charge by, ascending."""
+    params: list[Any] = []
+    where = _scope(operator_id, coverage, "s", params)
     return [r[0] for r in conn.execute(
         "SELECT DISTINCT c.tariff_id FROM connectors c JOIN stations s ON s.id = c.station_id"
-        " WHERE s.operator_id = ? AND s.deleted_at IS NULL AND c.tariff_id IS NOT NULL"
-        " ORDER BY c.tariff_id", (operator_id,))]
+        f" WHERE {where} AND s.deleted_at IS NULL AND c.tariff_id IS NOT NULL"
+        " ORDER BY c.tariff_id", params)]
 
 
 def tariffs(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -251,17 +289,22 @@ def operator(conn: sqlite3.Connection, operator_id: int) -> dict[str, Any] | Non
     return rows[0] if rows else None
 
 
-def site_stations(conn: sqlite3.Connection, site_ids: Sequence[int]
-                  ) -> dict[int, list[dict[str, Any]]]:  # fmt: skip
-    """The listed stations of each site (id order), with what a site shows of them."""
+def site_stations(conn: sqlite3.Connection, site_ids: Sequence[int],
+                  coverage: Coverage | None = None) -> dict[int, list[dict[str, Any]]]:
+    """The listed stations of each site (id order; those ``coverage`` takes in), with what a
+    site shows of them."""
     out: dict[int, list[dict[str, Any]]] = {sid: [] for sid in site_ids}
     if not site_ids:
         return out
     marks = ",".join("?" * len(site_ids))
+    covered = "" if coverage is None else " AND " + coverage_sql(
+        coverage, id_col="s.id", operator_col="s.operator_id", lat_col="s.latitude",
+        lon_col="s.longitude")
     for row in dict_rows(
             conn, "SELECT id, site_id, public_name, opening_hours, images, partner_id,"
-            " static_changed_at FROM stations"
-            f" WHERE site_id IN ({marks}) AND deleted_at IS NULL ORDER BY id", list(site_ids)):
+            " static_changed_at FROM stations s"
+            f" WHERE site_id IN ({marks}) AND deleted_at IS NULL{covered} ORDER BY id",
+            list(site_ids)):
         out[row["site_id"]].append(row)
     return out
 

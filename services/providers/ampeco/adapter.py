@@ -34,11 +34,28 @@ def text(translations: list[w.Translation]) -> str | None:
     return next((t.translation for t in translations if t.translation), None)
 
 
+def tariffs_by_group(tariffs: Iterable[dict], groups: Iterable[dict]) -> dict[int, dict]:
+    """The tariff an EVSE's ``tariffGroupId`` prices it by: the group's first tariff."""
+    by_id = {t["id"]: t for t in tariffs if isinstance(t.get("id"), int)}
+    out: dict[int, dict] = {}
+    for raw in groups:
+        group = w.TariffGroup.model_validate(raw)
+        first = next((by_id[t] for t in group.tariff_ids if t in by_id), None)
+        if first is not None:
+            out[group.id] = first
+    return out
+
+
 def joined(
-    locations: Iterable[dict], charge_points: Iterable[dict], evses: Iterable[dict]
+    locations: Iterable[dict],
+    charge_points: Iterable[dict],
+    evses: Iterable[dict],
+    tariffs: dict[int, dict] | None = None,
 ) -> list[dict]:
-    """One item per location: ``{"id", "location", "chargePoints", "connectors"}``, the
-    connectors being the EVSEs of its charge points (an item in the catalogue's shape)."""
+    """One item per location: ``{"id", "location", "chargePoints", "connectors",
+    "tariffs"}``, the connectors being the EVSEs of its charge points and ``tariffs`` their
+    tariffs by group id (an item in the catalogue's shape)."""
+    tariffs = tariffs or {}
     cps_of: dict[int, list[dict]] = {}
     loc_of_cp: dict[int, int] = {}
     for cp in charge_points:
@@ -56,6 +73,11 @@ def joined(
             "location": loc,
             "chargePoints": cps_of.get(loc["id"], []),
             "connectors": evses_of.get(loc["id"], []),
+            "tariffs": {
+                str(e["tariffGroupId"]): tariffs[e["tariffGroupId"]]
+                for e in evses_of.get(loc["id"], [])
+                if e.get("tariffGroupId") in tariffs
+            },
         }
         for loc in locations
         if isinstance(loc.get("id"), int)
@@ -98,7 +120,32 @@ def connector_status(evse: w.Evse, cp: w.ChargePoint | None) -> m.ConnectorStatu
     return HARDWARE_STATUS.get(word) or vocab.ocpp_status(word)
 
 
-def connector(evse: w.Evse, cp: w.ChargePoint | None, station_id: str | None) -> m.Connector:
+def price(raw: dict | None) -> m.Tariff | None:
+    """A tariff's prices as the driver pays them (the document's prices include the tax its
+    ``taxID`` names); the time price per minute whatever period it is given for."""
+    if raw is None:
+        return None
+    t = w.Tariff.model_validate(raw)
+    if t.type == "free":
+        return m.Tariff(currency=t.currency or "EUR", name=t.name, free_of_charge=True)
+    if t.type == "charging not allowed":
+        return None
+    p = t.pricing or w.TariffPricing()
+    period = p.price_period_in_minutes or 1
+    return m.Tariff(
+        currency=t.currency or "EUR",
+        start_fee=p.connection_fee or 0.0,
+        per_kwh=p.price_per_kwh or 0.0,
+        per_minute=round((p.price_per_period or 0.0) / period, 5),
+        parking_per_minute=p.idle_fee_per_minute or 0.0,
+        parking_grace_minutes=int(p.idle_fee_grace_period_minutes or 0),
+        name=t.name,
+    )
+
+
+def connector(
+    evse: w.Evse, cp: w.ChargePoint | None, station_id: str | None, tariff: dict | None = None
+) -> m.Connector:
     plug = evse.connectors[0].type if evse.connectors else None
     current = (evse.current_type or "").upper() or None
     power = evse.power_options.max_power if evse.power_options else None
@@ -112,6 +159,7 @@ def connector(evse: w.Evse, cp: w.ChargePoint | None, station_id: str | None) ->
         max_power_kw=round(power / 1000, 1) if power else None,
         status=connector_status(evse, cp),
         status_detail=evse.hardware_status,
+        price=price(tariff),
     )
 
 
@@ -120,9 +168,11 @@ def station(item: dict) -> m.Station:
     cps = {cp.id: cp for cp in (w.ChargePoint.model_validate(c) for c in item["chargePoints"])}
     sid = str(loc.id)
     conns = []
+    tariffs = item.get("tariffs") or {}
     for raw in item["connectors"]:
         evse = w.Evse.model_validate(raw)
-        conns.append(connector(evse, cps.get(evse.charge_point_id), sid))
+        tariff = tariffs.get(str(evse.tariff_group_id)) if evse.tariff_group_id else None
+        conns.append(connector(evse, cps.get(evse.charge_point_id), sid, tariff))
     available = sum(c.status is m.ConnectorStatus.AVAILABLE for c in conns)
     if available:
         summary = m.ConnectorStatus.AVAILABLE

@@ -13,6 +13,8 @@ SESSIONS = "/resources/sessions/v1.0"
 RESERVATIONS = "/resources/reservations/v1.0"
 RECEIPTS = "/resources/receipts/v2.0"
 INVOICES = "/resources/invoices/v1.0"
+TARIFFS = "/resources/tariffs/v1.0"
+TARIFF_GROUPS = "/resources/tariff-groups/v1.0"
 
 
 def location(location_id: str) -> str:

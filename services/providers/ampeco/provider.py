@@ -213,12 +213,20 @@ class AmpecoProvider(BaseProvider):
     # ---------------------------------------------------------------- stations
 
     async def _all_locations(self) -> list[dict]:
-        locations, charge_points, evses = await asyncio.gather(
+        locations, charge_points, evses, tariffs = await asyncio.gather(
             self.api.all(P.LOCATIONS),
             self.api.all(P.CHARGE_POINTS),
             self.api.all(P.EVSES, P.EVSE_INCLUDE),
+            self._tariffs(),
         )
-        return adapter.joined(locations, charge_points, evses)
+        return adapter.joined(locations, charge_points, evses, tariffs)
+
+    async def _tariffs(self) -> dict[int, dict]:
+        """The operator's tariffs by tariff group (what each EVSE costs through this API)."""
+        tariffs, groups = await asyncio.gather(
+            self.api.all(P.TARIFFS), self.api.all(P.TARIFF_GROUPS)
+        )
+        return adapter.tariffs_by_group(tariffs, groups)
 
     async def search_stations(self, query: m.SearchQuery) -> m.Page[m.Station]:
         return await self.catalogue.search(query)
@@ -228,9 +236,10 @@ class AmpecoProvider(BaseProvider):
         now); the catalogue's entry is replaced by it."""
         if not station_id.isdigit():
             raise NotFound("This charging station does not exist.", detail=station_id)
-        location, charge_points = await asyncio.gather(
+        location, charge_points, tariffs = await asyncio.gather(
             self.api.data(P.location(station_id)),
             self.api.all(P.CHARGE_POINTS, P.filters(locationId=station_id)),
+            self._tariffs(),
         )
         evse_lists = await asyncio.gather(
             *(
@@ -243,7 +252,7 @@ class AmpecoProvider(BaseProvider):
             for cp, batch in zip(charge_points, evse_lists, strict=True)
             for e in batch
         ]
-        item = adapter.joined([location], charge_points, evses)[0]
+        item = adapter.joined([location], charge_points, evses, tariffs)[0]
         station = adapter.station(item)
         self.catalogue.update(station)
         return station

@@ -94,6 +94,29 @@ class Evse(Wire):
     power_options: PowerOptions | None = None
     hardware_status: str | None = None
     connectors: list[EvseConnector] = Field(default_factory=list)
+    tariff_group_id: int | None = None
+
+
+class TariffPricing(Wire):
+    price_per_kwh: float | None = None
+    connection_fee: float | None = None
+    price_period_in_minutes: float | None = None
+    price_per_period: float | None = None
+    idle_fee_per_minute: float | None = None
+    idle_fee_grace_period_minutes: float | None = None
+
+
+class Tariff(Wire):
+    id: int
+    name: str | None = None
+    type: str | None = None  # "free", "duration+energy", ...
+    currency: str | None = None
+    pricing: TariffPricing | None = None
+
+
+class TariffGroup(Wire):
+    id: int
+    tariff_ids: list[int] = Field(default_factory=list)
 
 
 class User(Wire):

@@ -32,14 +32,16 @@ async def test_accounts_resume_from_the_keyring_in_a_new_run(core_url, tmp_path)
     wl = await _add(first, core_url, "wirelane")
     ps = await _add(first, core_url, "plugsurfing")
     gp = await _add(first, core_url, "gpjoule")
+    am = await _add(first, core_url, "ampeco")
     assert [a.id for a in first.accounts()] == [
-        "beenergised-1", "wirelane-1", "plugsurfing-1", "gpjoule-1"]
+        "beenergised-1", "wirelane-1", "plugsurfing-1", "gpjoule-1", "ampeco-1"]
     assert be.name == "Home" and wl.name == "Work fleet (Wirelane)"
     assert be.username == "driver@example.com"
     await first.close()
 
     text = (tmp_path / "accounts.json").read_text()
     assert "driver-demo" not in text and "fleet-demo" not in text
+    assert "ampeco-demo-token" not in text
     entries = {k: json.loads(v) for (_, k), v in keyring.data.items()}
     # a back end that issues a token to resume with: the token, never the password
     assert entries["account:beenergised-1"]["refresh_token"]
@@ -53,14 +55,14 @@ async def test_accounts_resume_from_the_keyring_in_a_new_run(core_url, tmp_path)
 
     second = _book(tmp_path / "accounts.json", keyring)
     opened = await second.resume()
-    assert set(opened) == {be.id, wl.id, ps.id, gp.id}
+    assert set(opened) == {be.id, wl.id, ps.id, gp.id, am.id}
     assert all(p.is_logged_in for p in opened.values())
     assert all(s.state is AccountStatus.READY for s in second.states().values())
     merged = second.merged()
     assert (await merged.profile()).email == "driver@example.com"
 
     await second.remove(wl.id)  # signed out of that one alone
-    assert [a.id for a in second.accounts()] == [be.id, ps.id, gp.id]
+    assert [a.id for a in second.accounts()] == [be.id, ps.id, gp.id, am.id]
     assert "account:wirelane-1" not in {k for _, k in keyring.data}
     assert all(p.is_logged_in for p in second.providers().values())
     renamed = second.rename(ps.id, "  Roaming   card ")
@@ -69,7 +71,7 @@ async def test_accounts_resume_from_the_keyring_in_a_new_run(core_url, tmp_path)
 
     third = _book(tmp_path / "accounts.json", keyring)
     assert {a.id: a.name for a in third.accounts()}[ps.id] == "Roaming card"
-    assert set(await third.resume()) == {be.id, ps.id, gp.id}
+    assert set(await third.resume()) == {be.id, ps.id, gp.id, am.id}
     await third.close()
 
 

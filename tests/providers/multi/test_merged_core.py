@@ -12,6 +12,7 @@ import httpx
 import pytest
 import respx
 
+from services.core.demo.offers import OPERATOR_APP
 from services.credentials import KeyringStore
 from services.models import (
     AccountStatus,
@@ -60,7 +61,7 @@ async def test_demo_accounts_keep_every_secret_in_the_keyring_and_none_in_the_fi
     listed = json.loads(text)["accounts"]
     assert {a["provider"] for a in listed} == set(implemented_providers())
     for secret in ("driver-demo", "fleet-demo", "gpjoule-demo-key", "voltra-demo-secret",
-                   "oioi-demo-oem-key"):
+                   "oioi-demo-oem-key", "ampeco-demo-token"):
         assert secret not in text
     kept = {k: v for (service, k), v in keyring_backend.data.items() if service == "voltra"}
     assert set(kept) == {f"account:{a['id']}" for a in listed}
@@ -285,3 +286,20 @@ async def test_favourites_are_kept_in_the_accounts_that_keep_them(book, merged):
     finally:
         assert await merged.set_favourite(station.id, False) is False
     assert station.id not in {s.id for s in await merged.favourites()}
+
+
+async def test_the_operators_app_tariff_is_one_of_five_offers_cheapest_first(book, merged):
+    amp = next(a for a in book.accounts() if a.provider == "ampeco")
+    stations = (await merged.search_stations(NEAR_BERLIN)).items
+    sold = [c for s in stations if amp.id in merged.links.stations[s.id] for c in s.connectors]
+    assert sold, "AMPECO sells its operator's stations near Berlin"
+    widest = max(sold, key=lambda c: len(c.offers))
+    # Voltra Charge's stations in Berlin are sold by every back end of the core
+    assert {o.account_id for o in widest.offers} == {a.id for a in book.accounts()}
+    ours = next(o for o in widest.offers if o.account_id == amp.id)
+    assert (ours.tariff.per_kwh, ours.tariff.per_minute, ours.tariff.start_fee) == (
+        OPERATOR_APP.per_kwh, OPERATOR_APP.per_minute, OPERATOR_APP.start_fee)
+    # priced offers cheapest first (an account that shows no price for it comes last)
+    totals = [o.typical_cost.total for o in widest.offers if o.typical_cost is not None]
+    assert totals == sorted(totals) and len(set(totals)) >= 3
+    assert ours.typical_cost.total == typical_cost(ours.tariff, merged.typical).total

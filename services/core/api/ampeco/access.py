@@ -12,8 +12,9 @@ from starlette.requests import Request
 
 from services.core.api.rest.auth import BearerAuth
 from services.core.api.rest.errors import ApiError
+from services.core.domain.offers import Offer
 from services.core.domain.partners import Principal
-from services.core.services import partners
+from services.core.services import offers, partners
 
 _ID = re.compile(r"^[0-9]{1,18}$")
 
@@ -37,3 +38,9 @@ def parse_id(raw: str, field: str) -> int:
     if not _ID.match(raw or ""):
         raise ApiError(404, f"No {field} with id '{(raw or '')[:40]}'.")
     return int(raw)
+
+
+async def offer(core: Any, principal: Principal) -> Offer | None:
+    """What this API sells to the token's operator: the stations it lists and starts on, at
+    the prices its tariffs show and its starts bill."""
+    return await offers.of_caller(core, "ampeco", principal)

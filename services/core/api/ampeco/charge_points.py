@@ -12,10 +12,11 @@ from starlette.routing import Route
 
 from services.core.api.ampeco import paging, params, respond
 from services.core.api.ampeco import render_network as render
-from services.core.api.ampeco.access import operator, parse_id
+from services.core.api.ampeco.access import offer, operator, parse_id
 from services.core.api.ampeco.errors import not_found
 from services.core.api.ampeco.listing import cursor_listing, operator_matches
 from services.core.api.ampeco.params import NoMatch
+from services.core.domain.offers import Coverage
 from services.core.domain.partners import Principal
 from services.core.services import operator_catalogue as catalogue
 from services.core.services.operator_catalogue import ConnectorQuery, StationQuery
@@ -74,7 +75,8 @@ FILTERS: dict[str, params.Parser] = {
 }
 
 
-def station_query(principal: Principal, found: dict[str, Any]) -> StationQuery:
+def station_query(principal: Principal, found: dict[str, Any], coverage: Coverage | None
+                  ) -> StationQuery:  # fmt: skip
     operator_matches(principal, found.get("operatorId"))
     if found.get("managedByOperator") is False or found.get("externalId") is not None:
         raise NoMatch  # every charge point is the operator's; none has an external id
@@ -91,7 +93,8 @@ def station_query(principal: Principal, found: dict[str, Any]) -> StationQuery:
                      changed_after=found.get("lastUpdatedAfter"),
                      changed_before=found.get("lastUpdatedBefore"),
                      seen_after=found.get("lastNetworkStatusUpdateAfter"),
-                     seen_before=found.get("lastNetworkStatusUpdateBefore"))
+                     seen_before=found.get("lastNetworkStatusUpdateBefore"),
+                     coverage=coverage)
     return _network_state(q, found.get("networkStatus"))
 
 
@@ -116,7 +119,8 @@ def _network_state(q: StationQuery, state: str | None) -> StationQuery:
 def routes(core: Any) -> list[Route]:
     async def station_or_404(request: Request, principal: Principal) -> dict[str, Any]:
         station_id = parse_id(request.path_params["chargePoint"], "charge point")
-        found = await core.db(catalogue.station, principal, station_id)
+        found = await core.db(catalogue.station, principal, station_id,
+                              await offer(core, principal))
         if found is None:
             raise not_found(f"No charge point with id {station_id}.")
         return found
@@ -132,9 +136,11 @@ def routes(core: Any) -> list[Route]:
         principal = await operator(core, request)
         win = paging.window(request)
         include = params.includes(request, INCLUDES)
+        sold = catalogue.coverage(await offer(core, principal))
         return await cursor_listing(core, request, win,
                                     lambda: station_query(principal,
-                                                          params.filters(request, FILTERS)),
+                                                          params.filters(request, FILTERS),
+                                                          sold),
                                     catalogue.stations,
                                     lambda row: render.charge_point(row, include))
 
@@ -154,7 +160,9 @@ def routes(core: Any) -> list[Route]:
         win = paging.window(request, refuse=None)
         include = params.includes(request, EVSE_INCLUDES, refuse=None)
         station = await station_or_404(request, principal)
-        query = ConnectorQuery(catalogue.operator_id(principal), station_id=station["id"])
+        # the station is sold (station_or_404), so are its connectors
+        query = ConnectorQuery(catalogue.operator_id(principal), station_id=station["id"],
+                               coverage=catalogue.coverage(await offer(core, principal)))
         return await cursor_listing(
             core, request, win, lambda: query, catalogue.connectors,
             lambda row: render.evse(row, include, with_station=False))

@@ -10,10 +10,11 @@ from starlette.routing import Route
 
 from services.core.api.ampeco import paging, params, respond
 from services.core.api.ampeco import render_network as render
-from services.core.api.ampeco.access import operator, parse_id
+from services.core.api.ampeco.access import offer, operator, parse_id
 from services.core.api.ampeco.errors import not_found
 from services.core.api.ampeco.listing import cursor_listing, operator_matches
 from services.core.api.ampeco.params import NoMatch
+from services.core.domain.offers import Coverage
 from services.core.domain.partners import Principal
 from services.core.services import operator_catalogue as catalogue
 from services.core.services.operator_catalogue import ConnectorQuery, Keyset
@@ -39,7 +40,8 @@ FILTERS: dict[str, params.Parser] = {
 }
 
 
-def connector_query(principal: Principal, found: dict[str, Any]) -> ConnectorQuery:
+def connector_query(principal: Principal, found: dict[str, Any], coverage: Coverage | None
+                    ) -> ConnectorQuery:  # fmt: skip
     operator_matches(principal, found.get("operatorId"))
     roaming = found.get("roaming")
     # roaming tariff ids exist only for roaming EVSEs (their operator's own tariffs)
@@ -54,7 +56,7 @@ def connector_query(principal: Principal, found: dict[str, Any]) -> ConnectorQue
                           current_type=current.upper() if current else None, roaming=roaming,
                           changed_after=found.get("lastUpdatedAfter"),
                           changed_before=found.get("lastUpdatedBefore"),
-                          tariff=found.get("hasTariffGroup"))
+                          tariff=found.get("hasTariffGroup"), coverage=coverage)
 
 
 def _agree(first: bool | None, second: bool) -> bool:
@@ -68,9 +70,10 @@ def routes(core: Any) -> list[Route]:
         principal = await operator(core, request)
         win = paging.window(request)
         include = params.includes(request, INCLUDES)
+        sold = catalogue.coverage(await offer(core, principal))
         return await cursor_listing(
             core, request, win,
-            lambda: connector_query(principal, params.filters(request, FILTERS)),
+            lambda: connector_query(principal, params.filters(request, FILTERS), sold),
             catalogue.connectors,
             lambda row: render.evse(row, include, with_station=True))
 
@@ -79,7 +82,8 @@ def routes(core: Any) -> list[Route]:
         # evseRead documents no 422: an unknown include is left out
         include = params.includes(request, READ_INCLUDES, refuse=None)
         evse_id = parse_id(request.path_params["evse"], "evse")
-        query = ConnectorQuery(catalogue.operator_id(principal), connector_ids=[evse_id])
+        query = ConnectorQuery(catalogue.operator_id(principal), connector_ids=[evse_id],
+                               coverage=catalogue.coverage(await offer(core, principal)))
         rows = await core.db(catalogue.connectors, query, Keyset(limit=1))
         if not rows:
             raise not_found(f"No EVSE with id {evse_id}.")

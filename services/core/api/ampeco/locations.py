@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from services.core.api.ampeco import paging, params, respond
 from services.core.api.ampeco import render_network as render
-from services.core.api.ampeco.access import operator, parse_id
+from services.core.api.ampeco.access import offer, operator, parse_id
 from services.core.api.ampeco.errors import not_found
 from services.core.api.ampeco.listing import cursor_listing, operator_matches, origin
 from services.core.api.ampeco.params import NoMatch
@@ -45,6 +45,7 @@ def routes(core: Any) -> list[Route]:
         win = paging.window(request, refuse=None)
         include = params.includes(request, INCLUDES, refuse=None)
         base = origin(request)
+        sold = catalogue.coverage(await offer(core, principal))
 
         def build() -> SiteQuery:
             found = params.filters(request, FILTERS, refuse=None)
@@ -56,7 +57,7 @@ def routes(core: Any) -> list[Route]:
             return SiteQuery(catalogue.operator_id(principal), country=alpha3,
                              city=found.get("city"), roaming=found.get("roaming"),
                              changed_after=found.get("lastUpdatedAfter"),
-                             changed_before=found.get("lastUpdatedBefore"))
+                             changed_before=found.get("lastUpdatedBefore"), coverage=sold)
 
         return await cursor_listing(core, request, win, build, catalogue.sites,
                                     lambda row: render.location(row, base, include))
@@ -64,7 +65,8 @@ def routes(core: Any) -> list[Route]:
     async def read(request: Request) -> Response:
         principal = await operator(core, request)
         site_id = parse_id(request.path_params["location"], "location")
-        query = SiteQuery(catalogue.operator_id(principal), site_ids=[site_id])
+        query = SiteQuery(catalogue.operator_id(principal), site_ids=[site_id],
+                          coverage=catalogue.coverage(await offer(core, principal)))
         rows = await core.db(catalogue.sites, query, Keyset(limit=1))
         if not rows:
             raise not_found(f"No location with id {site_id}.")

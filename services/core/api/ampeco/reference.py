@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from services.core.api.ampeco import paging, respond
 from services.core.api.ampeco import render_tariffs as render
-from services.core.api.ampeco.access import operator, parse_id
+from services.core.api.ampeco.access import offer, operator, parse_id
 from services.core.api.ampeco.errors import not_found
 from services.core.services import operator_catalogue as catalogue
 
@@ -25,13 +25,15 @@ def routes(core: Any) -> list[Route]:
         # neither listing documents 422: the lenient reading of paging
         win = paging.window(request, page_form=True, refuse=None)
         items = [render.currency(c) for c in await core.db(catalogue.currencies_in_use,
-                                                            principal)]
+                                                            principal,
+                                                            await offer(core, principal))]
         return respond.json(paging.listing(request, win, items))
 
     async def currency(request: Request) -> Response:
         principal = await operator(core, request)
         wanted = parse_id(request.path_params["currency"], "currency")
-        for c in await core.db(catalogue.currencies_in_use, principal):
+        for c in await core.db(catalogue.currencies_in_use, principal,
+                               await offer(core, principal)):
             if c.numeric == wanted:
                 # this read's schema is the currency itself, without the "data" wrapper
                 return respond.json(render.currency(c))
@@ -40,13 +42,15 @@ def routes(core: Any) -> list[Route]:
     async def taxes(request: Request) -> Response:
         principal = await operator(core, request)
         win = paging.window(request, page_form=True, refuse=None)
-        items = [render.tax(r) for r in await core.db(catalogue.tax_rates, principal)]
+        rates = await core.db(catalogue.tax_rates, principal, await offer(core, principal))
+        items = [render.tax(r) for r in rates]
         return respond.json(paging.listing(request, win, items))
 
     async def tax(request: Request) -> Response:
         principal = await operator(core, request)
         wanted = parse_id(request.path_params["tax"], "tax")
-        for rate in await core.db(catalogue.tax_rates, principal):
+        for rate in await core.db(catalogue.tax_rates, principal,
+                                  await offer(core, principal)):
             if render.tax_id(rate) == wanted:
                 return respond.data(render.tax(rate))
         raise not_found(f"No tax with id {wanted}.")

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from services.core.api.ampeco.access import operator, parse_id
+from services.core.api.ampeco.access import offer, operator, parse_id
 from services.core.api.ampeco.bodies import optional_body
 from services.core.api.ampeco.errors import invalid
 from services.core.api.ampeco.refusals import refusal
@@ -43,6 +43,12 @@ _FIELDS = {"user": "userId", "tag": "idTag", "card": "idTag", "tag_id": "idTag",
            "connector": "connectorId"}  # fmt: skip
 _LIMIT_NAMES = {"max_energy_kwh": "maxEnergyKwh", "max_duration_minutes": "maxDurationMinutes",
                 "max_soc_percent": "maxSocPercent", "max_amount": "maxAmount"}  # fmt: skip
+# CONNECTOR_RESERVED reads as ACCESS_RESTRICTED ("You do not have access to this charge
+# point"): the document's start codes name no reservation or booking, and the document says
+# a reserved EVSE "is reserved for a particular EV driver and is unavailable for other
+# drivers", which is this driver lacking access to it for now. SESSION_EXISTS would tell
+# the caller a session runs there, and CHARGING_NOT_ALLOWED blames the tariff: both would
+# send an integration after the wrong cause.
 _ACCESS = (Failure.CARD_BLOCKED, Failure.CARD_EXPIRED, Failure.CARD_UNKNOWN,
            Failure.CONNECTOR_RESERVED)
 
@@ -112,11 +118,13 @@ def routes(core: Any) -> list[BaseRoute]:
         principal = await operator(core, request)
         body = await optional_body(request, StartBody)
         options = _options(body)
+        sold = await offer(core, principal)
         if station_id is not None and number is None:
             connector_id = body.connectorId  # a charge point start may name its connector
         try:
             found = await core.db(member_charging.connector, principal, station_id=station_id,
-                                  number=number, connector_id=connector_id, field="evse")
+                                  number=number, connector_id=connector_id, field="evse",
+                                  offer=sold)
         except DomainError as exc:
             raise refusal(exc) from None
         if body.connectorId is not None and body.connectorId != found["id"]:
@@ -138,7 +146,8 @@ def routes(core: Any) -> list[BaseRoute]:
             return _refused("USER_IS_DISABLED", "The user's account is disabled.",
                             with_session=with_session)
         request_ = StartRequest(user_id=target.user_id, connector_id=target.connector_id,
-                                card_id=target.card_id, tag_id=target.tag, **options)
+                                card_id=target.card_id, tag_id=target.tag, offer=sold,
+                                **options)
         try:
             plan = await charging_service.start(core, request_, wait_s=ANSWER_WAIT_S)
             attempt = await member_charging.settled(core, plan, SETTLE_WAIT_S)

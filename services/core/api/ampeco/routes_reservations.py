@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from services.core.api.ampeco import params
-from services.core.api.ampeco.access import operator, parse_id
+from services.core.api.ampeco.access import offer, operator, parse_id
 from services.core.api.ampeco.bodies import optional_body
 from services.core.api.ampeco.errors import invalid
 from services.core.api.ampeco.paging import listing, window
@@ -70,7 +70,8 @@ def routes(core: Any) -> list[BaseRoute]:
         body = await optional_body(request, ReserveBody)
         try:
             found = await core.db(member_charging.connector, principal, station_id=station,
-                                  number=number, field="evse")  # fmt: skip
+                                  number=number, field="evse",
+                                  offer=await offer(core, principal))
         except DomainError as exc:
             raise refusal(exc) from None
         if not await core.db(partners.can_see_user, principal, body.userId):
@@ -126,7 +127,8 @@ def routes(core: Any) -> list[BaseRoute]:
         number = parse_id(request.path_params["evse"], "evse")
         try:
             found = await core.db(member_charging.connector, principal, station_id=station,
-                                  number=number, field="evse")  # fmt: skip
+                                  number=number, field="evse",
+                                  offer=await offer(core, principal))
             result = await charging_service.unlock(core, found["station_uuid"],
                                                    int(found["sort_order"]))  # fmt: skip
         except DomainError as exc:

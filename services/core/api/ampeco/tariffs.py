@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from services.core.api.ampeco import paging, params, respond
 from services.core.api.ampeco import render_tariffs as render
-from services.core.api.ampeco.access import operator, parse_id
+from services.core.api.ampeco.access import offer, operator, parse_id
 from services.core.api.ampeco.errors import not_found
 from services.core.api.ampeco.listing import operator_matches
 from services.core.api.ampeco.params import NoMatch
@@ -52,7 +52,7 @@ GROUP_FILTERS: dict[str, params.Parser] = {
 
 def routes(core: Any) -> list[Route]:
     async def rendered_tariffs(principal: Principal) -> list[dict[str, Any]]:
-        rows = await core.db(catalogue.tariffs, principal)
+        rows = await core.db(catalogue.tariffs, principal, await offer(core, principal))
         op = catalogue.operator_id(principal)
         return [render.tariff(r, op) for r in rows]
 
@@ -78,7 +78,7 @@ def routes(core: Any) -> list[Route]:
     async def read_tariff(request: Request) -> Response:
         principal = await operator(core, request)
         wanted = parse_id(request.path_params["tariff"], "tariff")
-        found = await core.db(catalogue.tariff, principal, wanted)
+        found = await core.db(catalogue.tariff, principal, wanted, await offer(core, principal))
         if found is None:
             raise not_found(f"No tariff with id {wanted}.")
         return respond.data(render.tariff(found, catalogue.operator_id(principal)))
@@ -90,7 +90,7 @@ def routes(core: Any) -> list[Route]:
         try:
             found = params.filters(request, GROUP_FILTERS)
             operator_matches(principal, found.get("operatorId"))
-            rows = await core.db(catalogue.tariffs, principal)
+            rows = await core.db(catalogue.tariffs, principal, await offer(core, principal))
             op = catalogue.operator_id(principal)
             items = [render.tariff_group(r, op) for r in rows]
         except NoMatch:
@@ -100,7 +100,7 @@ def routes(core: Any) -> list[Route]:
     async def read_group(request: Request) -> Response:
         principal = await operator(core, request)
         wanted = parse_id(request.path_params["tariffGroup"], "tariff group")
-        found = await core.db(catalogue.tariff, principal, wanted)
+        found = await core.db(catalogue.tariff, principal, wanted, await offer(core, principal))
         if found is None:
             raise not_found(f"No tariff group with id {wanted}.")
         return respond.data(render.tariff_group(found, catalogue.operator_id(principal)))
