@@ -746,7 +746,14 @@ class MapScreen(Screen):
         page = self.host.page
 
         async def submit(text: str) -> None:
-            found = await self.vm.find_evse(text)
+            await go(await self.vm.find_evse(text))
+
+        async def scan() -> None:
+            photo = await self.pick_photo()
+            if photo is not None:
+                await go(await self.vm.find_evse_in_photo(photo))
+
+        async def go(found: tuple[Station, Connector] | None) -> None:
             page.pop_dialog()
             if found is None:
                 return
@@ -764,10 +771,27 @@ class MapScreen(Screen):
                 self.t,
                 lambda text: self.host.run(submit(text)),
                 page.pop_dialog,
+                # A kiosk has no camera for the driver; its screen takes the typed ID only.
+                on_scan=None if self.ctx.config.kiosk else lambda: self.host.run(scan()),
                 big=self.ctx.config.kiosk,
             )
         )
         safe_update(page)
+
+    async def pick_photo(self) -> bytes | None:
+        """A photo from the device: on a phone the picker offers the camera."""
+        try:
+            files = await ft.FilePicker().pick_files(
+                dialog_title=self.t("evse.scan_hint"),
+                file_type=ft.FilePickerFileType.IMAGE,
+                with_data=True,
+            )
+        except Exception as exc:  # a platform without a picker: say so, keep the dialog
+            log.warning("photo picker unavailable: %s", exc)
+            self.host.snack(self.t("qr.no_picker"))
+            return None
+        # The view model bounds and checks what came: size, format, a code in it.
+        return (files[0].bytes or b"") if files else None
 
     def start(self, station: Station, connector: Connector) -> None:
         self.host.run(self.host.charging_vm.prepare(station, connector))
