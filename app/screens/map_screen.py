@@ -28,6 +28,7 @@ from app.theme import STATUS_COLOURS
 from app.viewmodels import offers
 from app.viewmodels.clusters import MarkerItem, cluster_status
 from app.viewmodels.map_vm import cheapest_kwh, max_power
+from app.viewmodels.qr_code import MAX_IMAGE_BYTES
 from services.models import Connector, ConnectorStatus, PlugType, Station
 from services.provider import Capability
 from services.settings import get_settings
@@ -790,8 +791,15 @@ class MapScreen(Screen):
             log.warning("photo picker unavailable: %s", exc)
             self.host.snack(self.t("qr.no_picker"))
             return None
+        if not files:
+            return None
+        photo = files[0]
+        if photo.bytes is None and photo.path:
+            # A native picker may hand over a path only; one byte over the bound is enough
+            # for the view model to refuse it.
+            return await asyncio.to_thread(_read_bounded, photo.path, MAX_IMAGE_BYTES + 1)
         # The view model bounds and checks what came: size, format, a code in it.
-        return (files[0].bytes or b"") if files else None
+        return photo.bytes or b""
 
     def start(self, station: Station, connector: Connector) -> None:
         self.host.run(self.host.charging_vm.prepare(station, connector))
@@ -832,3 +840,11 @@ class MapScreen(Screen):
         )
         page.show_dialog(sheet)
         safe_update(page)
+
+
+def _read_bounded(path: str, limit: int) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(limit)
+    except OSError:
+        return b""  # the view model says the file is no photo it can read
