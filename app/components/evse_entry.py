@@ -14,8 +14,10 @@ def evse_dialog(
     on_submit: Callable[[str], Awaitable[None] | None],
     on_cancel: Callable[[], None],
     *,
+    on_scan: Callable[[], None] | None = None,
     big: bool = False,
 ) -> ft.AlertDialog:
+    """`on_scan`, where given, offers a photo of the charger's QR code instead of typing."""
     field = ft.TextField(
         label=t("evse.field"),
         hint_text=t("evse.hint"),
@@ -24,11 +26,19 @@ def evse_dialog(
         text_size=20 if big else None,
         on_submit=lambda e: on_submit(e.control.value or ""),
     )
+    rows: list[ft.Control] = [ft.Text(t("evse.text")), field]
+    if on_scan is not None:
+        rows.append(
+            ft.OutlinedButton(
+                t("evse.scan"),
+                icon=ft.Icons.QR_CODE_SCANNER,
+                on_click=lambda e: on_scan(),
+                tooltip=t("evse.scan_hint"),
+            )
+        )
     return ft.AlertDialog(
         title=ft.Text(t("evse.title")),
-        content=ft.Container(
-            ft.Column([ft.Text(t("evse.text")), field], tight=True, spacing=12), width=420
-        ),
+        content=ft.Container(ft.Column(rows, tight=True, spacing=12), width=420),
         actions=[
             ft.TextButton(
                 t("common.cancel"), on_click=lambda e: on_cancel(), tooltip=t("common.cancel")

@@ -28,6 +28,7 @@ from app.theme import STATUS_COLOURS
 from app.viewmodels import offers
 from app.viewmodels.clusters import MarkerItem, cluster_status
 from app.viewmodels.map_vm import cheapest_kwh, max_power
+from app.viewmodels.qr_code import MAX_IMAGE_BYTES
 from services.models import Connector, ConnectorStatus, PlugType, Station
 from services.provider import Capability
 from services.settings import get_settings
@@ -746,7 +747,14 @@ class MapScreen(Screen):
         page = self.host.page
 
         async def submit(text: str) -> None:
-            found = await self.vm.find_evse(text)
+            await go(await self.vm.find_evse(text))
+
+        async def scan() -> None:
+            photo = await self.pick_photo()
+            if photo is not None:
+                await go(await self.vm.find_evse_in_photo(photo))
+
+        async def go(found: tuple[Station, Connector] | None) -> None:
             page.pop_dialog()
             if found is None:
                 return
@@ -764,10 +772,34 @@ class MapScreen(Screen):
                 self.t,
                 lambda text: self.host.run(submit(text)),
                 page.pop_dialog,
+                # A kiosk has no camera for the driver; its screen takes the typed ID only.
+                on_scan=None if self.ctx.config.kiosk else lambda: self.host.run(scan()),
                 big=self.ctx.config.kiosk,
             )
         )
         safe_update(page)
+
+    async def pick_photo(self) -> bytes | None:
+        """A photo from the device: on a phone the picker offers the camera."""
+        try:
+            files = await ft.FilePicker().pick_files(
+                dialog_title=self.t("evse.scan_hint"),
+                file_type=ft.FilePickerFileType.IMAGE,
+                with_data=True,
+            )
+        except Exception as exc:  # a platform without a picker: say so, keep the dialog
+            log.warning("photo picker unavailable: %s", exc)
+            self.host.snack(self.t("qr.no_picker"))
+            return None
+        if not files:
+            return None
+        photo = files[0]
+        if photo.bytes is None and photo.path:
+            # A native picker may hand over a path only; one byte over the bound is enough
+            # for the view model to refuse it.
+            return await asyncio.to_thread(_read_bounded, photo.path, MAX_IMAGE_BYTES + 1)
+        # The view model bounds and checks what came: size, format, a code in it.
+        return photo.bytes or b""
 
     def start(self, station: Station, connector: Connector) -> None:
         self.host.run(self.host.charging_vm.prepare(station, connector))
@@ -808,3 +840,11 @@ class MapScreen(Screen):
         )
         page.show_dialog(sheet)
         safe_update(page)
+
+
+def _read_bounded(path: str, limit: int) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(limit)
+    except OSError:
+        return b""  # the view model says the file is no photo it can read

@@ -10,6 +10,7 @@ from app.context import AppContext
 from app.viewmodels import offers
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.clusters import MarkerItem, cluster, radius_for_view
+from app.viewmodels.qr_code import QrProblem, evse_from_image
 from services import geo, sites
 from services.models import (
     Connector,
@@ -297,6 +298,17 @@ class MapViewModel(ViewModel):
             return None
         self.error = None
         return station, connector
+
+    async def find_evse_in_photo(self, data: bytes) -> tuple[Station, Connector] | None:
+        """The connector whose QR code is in a photo of the charger."""
+        try:
+            # Decoding a phone photo takes a noticeable moment: off the UI's event loop.
+            evse = await asyncio.to_thread(evse_from_image, data)
+        except QrProblem as exc:
+            self.error = self.ctx.t(exc.key)
+            self.notify()
+            return None
+        return await self.find_evse(evse)
 
     # ------------------------------------------------------------------ preview
     def select(self, station: Station) -> None:

@@ -1,14 +1,17 @@
 """What drivers expect from a charging app, in a real browser: the marker preview with
-price and power, zoom buttons, filters with the vehicle profile, the EVSE ID entry, the
-free-connector alert and pay as you go for a driver without a card."""
+price and power, zoom buttons, filters with the vehicle profile, the EVSE ID entry (typed or
+a photo of the charger's QR code), the free-connector alert and pay as you go for a driver
+without a card."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 import uuid
 
 import pytest
+import segno
 from core_calls import fault, free_evse, register_driver, simulated_free_station, wait_status
 from playwright.sync_api import expect
 
@@ -101,6 +104,32 @@ def test_evse_id_entry_goes_straight_to_the_connector(app_server, ui_factory):
     # the lookup ran as a background task; where it went shows in the address bar too
     expect(ui.page).to_have_url(re.compile(r"/(charging|station/[^/]+)$"))
     ui.shot("evse-found-light-wide", full=False)
+
+
+def test_scanning_the_chargers_qr_code_goes_straight_to_the_connector(app_server, ui_factory):
+    """The photo the phone's picker would hand over: a link carrying the EVSE ID."""
+    evse = free_evse(app_server.core_url)
+    sticker = io.BytesIO()
+    segno.make(f"https://voltra.example/evse/{evse}", error="m").save(sticker, kind="png", scale=8)
+    ui = ui_factory(app_server.url)
+    expect(ui.test_id("station-item").first).to_be_visible(timeout=60_000)
+    open_evse_entry(ui)
+    ui.shot("evse-scan-light-wide", full=False)
+    with ui.page.expect_file_chooser(timeout=30_000) as chooser:
+        ui.click(ui.button("Scan QR code"))
+    chooser.value.set_files(
+        files=[{"name": "not-a-photo.png", "mimeType": "image/png", "buffer": b"nothing"}]
+    )
+    ui.wait_text_in(ui.page.locator("body"), "not a photo this app can read", timeout_s=30)
+    open_evse_entry(ui)
+    with ui.page.expect_file_chooser(timeout=30_000) as chooser:
+        ui.click(ui.button("Scan QR code"))
+    chooser.value.set_files(
+        files=[{"name": "charger.png", "mimeType": "image/png", "buffer": sticker.getvalue()}]
+    )
+    expect(ui.labelled("EVSE ID")).to_have_count(0, timeout=30_000)
+    ui.wait_text_in(ui.page.locator("body"), evse, timeout_s=30)
+    expect(ui.page).to_have_url(re.compile(r"/(charging|station/[^/]+)$"))
 
 
 @pytest.mark.parametrize("kind", ["favourite", "occupied"])
