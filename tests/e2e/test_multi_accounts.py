@@ -5,6 +5,7 @@ session is in the merged History with its account's badge."""
 from __future__ import annotations
 
 import re
+import secrets
 import time
 
 import pytest
@@ -13,6 +14,7 @@ from test_e2e_journey import can_start_here, wait_energy_grows
 from ui_driver import UI
 
 from app.i18n import Translator
+from services.multi.demo import DEMO_LOGINS
 
 pytestmark = pytest.mark.e2e
 
@@ -193,3 +195,39 @@ def test_accounts_screens(app_server, ui_factory, theme, size, language):
     time.sleep(1)
     ui.shot(f"history-accounts-{suffix}")
     assert Translator(language)("backend.all") in ui.all_text(ui.page.locator("body"))
+
+
+def test_a_card_is_added_to_the_account_picked(app_server, ui_factory):
+    ui = ui_factory(app_server.url)
+    t = ui.t
+    expect(ui.test_id("station-item").first).to_be_visible(timeout=60_000)
+    sign_in_demo_accounts(ui)
+    ui.back()
+    ui.tab("Cards")
+    ui.click(ui.button(t("cards.add")))
+
+    # the accounts whose back end adds cards, each saying what it takes
+    ampeco = DEMO_LOGINS["ampeco"].name
+    takes_uid = ui.page.get_by_role("radio", name=re.compile(
+        re.escape(f"{ampeco} · {t('cards.account_takes_uid')}")))
+    expect(takes_uid).to_be_visible(timeout=30_000)
+    issues = ui.page.get_by_role("radio", name=re.compile(
+        re.escape(f"{DEMO_LOGINS['beenergised'].name} · {t('cards.account_issues')}")))
+    expect(issues).to_be_visible()
+    expect(ui.page.get_by_role("radio", name=re.compile(
+        re.escape(DEMO_LOGINS["gpjoule"].name)))).to_have_count(0)
+
+    ui.click(takes_uid)
+    expect(ui.labelled(t("cards.uid"))).to_be_visible()
+    ui.shot("cards-add-accounts-light-wide", full=False)
+    uid = secrets.token_hex(4).upper()
+    ui.type_into(t("cards.uid"), uid)
+    ui.type_into(t("cards.label"), "Spare")
+    ui.click(ui.button(t("cards.add_confirm")))
+
+    # the new card, with its account's badge, among that account's cards (the list builds
+    # only the rows near the window)
+    ui.click(ui.page.get_by_role("checkbox", name=ampeco, exact=True))
+    card = ui.test_id(f"card-{uid}")
+    expect(card).to_be_attached(timeout=30_000)
+    ui.wait_text_in(card, ampeco, timeout_s=30)
