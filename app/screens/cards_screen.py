@@ -228,7 +228,7 @@ class CardsScreen(Screen):
     def add_dialog(self) -> None:
         t = self.t
         page = self.host.page
-        asks_uid = self.vm.asks_for_uid
+        targets = self.vm.add_accounts()
         uid = ft.TextField(
             label=t("cards.uid"),
             capitalization=ft.TextCapitalization.CHARACTERS,
@@ -236,10 +236,11 @@ class CardsScreen(Screen):
             autofocus=True,
         )
         label = ft.TextField(
-            label=t("cards.label"), prefix_icon=ft.Icons.LABEL_OUTLINE, autofocus=not asks_uid
+            label=t("cards.label"), prefix_icon=ft.Icons.LABEL_OUTLINE,
+            autofocus=not self.vm.asks_for_uid,
         )
         error = ft.Text("", color=ft.Colors.ERROR, visible=False)
-        self.uid_field = uid if asks_uid else None
+        body = ft.Column(tight=True, spacing=12)
 
         def check(_=None):
             uid.error = self.vm.validate_uid(uid.value or "") if uid.value else None
@@ -248,6 +249,7 @@ class CardsScreen(Screen):
         uid.on_blur = check
 
         async def save(_=None):
+            asks_uid = self.vm.asks_for_uid
             if asks_uid and (problem := self.vm.validate_uid(uid.value or "")):
                 uid.error = problem
                 safe_update(uid)
@@ -261,17 +263,40 @@ class CardsScreen(Screen):
 
         uid.on_submit = lambda e: self.host.run(save())
         label.on_submit = lambda e: self.host.run(save())
-        fields: list[ft.Control] = (
-            [ft.Text(t("cards.uid_rules"), size=12), uid, label]
-            if asks_uid
-            else [ft.Text(t("cards.issued_rules"), size=12), label]
-        )
+        what = {True: t("cards.account_takes_uid"), False: t("cards.account_issues")}
+
+        def pick(e) -> None:
+            self.vm.choose_account(e.control.value)
+            fill()
+            safe_update(body)
+
+        def fill() -> None:
+            # the account picked decides what is asked: a UID, or nothing (a card issued)
+            asks_uid = self.vm.asks_for_uid
+            self.uid_field = uid if asks_uid else None
+            fields: list[ft.Control] = (
+                [ft.Text(t("cards.uid_rules"), size=12), uid, label]
+                if asks_uid
+                else [ft.Text(t("cards.issued_rules"), size=12), label]
+            )
+            if len(targets) > 1:
+                chosen = self.vm.target()
+                fields.insert(0, ft.RadioGroup(
+                    value=chosen.account_id if chosen else None,
+                    on_change=pick,
+                    content=ft.Column([
+                        ft.Text(t("cards.add_to"), weight=ft.FontWeight.W_600),
+                        *(ft.Radio(value=c.account_id, label=f"{c.name} · {what[c.takes_uid]}",
+                                   tooltip=t("cards.add_to_account", name=c.name))
+                          for c in targets),
+                    ], spacing=2, tight=True),
+                ))
+            body.controls = [*fields, error]
+
+        fill()
         dlg = ft.AlertDialog(
             title=ft.Text(t("cards.add")),
-            content=ft.Container(
-                ft.Column([*fields, error], tight=True, spacing=12),
-                width=400,
-            ),
+            content=ft.Container(body, width=400),
             actions=dialog_actions(
                 t,
                 lambda e: close_dialog(dlg),

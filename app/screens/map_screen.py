@@ -61,6 +61,8 @@ class MapScreen(Screen):
         self.vm.subscribe_status(self.on_status)
         self._marker_index: list = []
         self._tiles: dict = {}
+        self._rows: dict[str, ft.Semantics] = {}  # station id -> its row in the list
+        self._listed: dict[str, Station] = {}  # station id -> as its row shows it
         self.marker_layer: fm.MarkerLayer | None = None
         self.position_layer: fm.MarkerLayer | None = None
         self.list_column: ft.ListView | None = None
@@ -421,7 +423,11 @@ class MapScreen(Screen):
                 )
             ]
         self._tiles = {}
-        return [*self.recent_list(), *(self.station_tile(s) for s in self.vm.list_items())]
+        rows = [self.station_tile(s) for s in self.vm.list_items()]
+        shown = {s.id for s in self.vm.list_items()}
+        self._rows = {k: v for k, v in self._rows.items() if k in shown}
+        self._listed = {k: v for k, v in self._listed.items() if k in shown}
+        return [*self.recent_list(), *rows]
 
     def recent_list(self) -> list[ft.Control]:
         """The stations the driver used last, above the search results."""
@@ -508,69 +514,78 @@ class MapScreen(Screen):
             alignment=ft.Alignment.CENTER,
         )
         self._tiles[s.id] = (power_box, chip_box)
-        tile = ft.Container(
-            content=ft.Row(
-                [
-                    power_box,
-                    ft.Column(
-                        [
-                            ft.Text(
-                                s.name,
-                                weight=ft.FontWeight.W_600,
-                                max_lines=1,
-                                overflow=ft.TextOverflow.ELLIPSIS,
+        row = ft.Row(
+            [
+                power_box,
+                ft.Column(
+                    [
+                        ft.Text(
+                            s.name,
+                            weight=ft.FontWeight.W_600,
+                            max_lines=1,
+                            overflow=ft.TextOverflow.ELLIPSIS,
+                        ),
+                        ft.Text(
+                            " · ".join(
+                                x
+                                for x in (
+                                    fmt.distance(s.distance_km, units, lang),
+                                    s.address.one_line(),
+                                )
+                                if x
                             ),
-                            ft.Text(
-                                " · ".join(
-                                    x
-                                    for x in (
-                                        fmt.distance(s.distance_km, units, lang),
-                                        s.address.one_line(),
-                                    )
-                                    if x
+                            size=12,
+                            color=ft.Colors.ON_SURFACE_VARIANT,
+                            max_lines=1,
+                            overflow=ft.TextOverflow.ELLIPSIS,
+                        ),
+                        ft.Text(
+                            self.best_offer_text(s)
+                            or price_text(t, s, self.vm.vehicle_plugs, lang),
+                            size=12,
+                            weight=ft.FontWeight.W_600,
+                            color=ft.Colors.PRIMARY,
+                        ),
+                        ft.Row(
+                            [
+                                chip_box,
+                                ft.Text(
+                                    " ".join(t(f"plug.{p.value}") for p in plugs),
+                                    size=11,
+                                    color=ft.Colors.ON_SURFACE_VARIANT,
                                 ),
-                                size=12,
-                                color=ft.Colors.ON_SURFACE_VARIANT,
-                                max_lines=1,
-                                overflow=ft.TextOverflow.ELLIPSIS,
-                            ),
-                            ft.Text(
-                                self.best_offer_text(s)
-                                or price_text(t, s, self.vm.vehicle_plugs, lang),
-                                size=12,
-                                weight=ft.FontWeight.W_600,
-                                color=ft.Colors.PRIMARY,
-                            ),
-                            ft.Row(
-                                [
-                                    chip_box,
-                                    ft.Text(
-                                        " ".join(t(f"plug.{p.value}") for p in plugs),
-                                        size=11,
-                                        color=ft.Colors.ON_SURFACE_VARIANT,
-                                    ),
-                                ],
-                                spacing=6,
-                                wrap=True,
-                            ),
-                        ],
-                        spacing=3,
-                        expand=True,
-                        tight=True,
-                    ),
-                    ft.Icon(ft.Icons.STAR, color=ft.Colors.AMBER, size=18, visible=s.favourite),
-                ],
-                spacing=12,
-            ),
-            padding=10,
-            border_radius=16,
-            bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
-            on_click=lambda e, st=s: self.open_station(st),
-            ink=True,
+                            ],
+                            spacing=6,
+                            wrap=True,
+                        ),
+                    ],
+                    spacing=3,
+                    expand=True,
+                    tight=True,
+                ),
+                ft.Icon(ft.Icons.STAR, color=ft.Colors.AMBER, size=18, visible=s.favourite),
+            ],
+            spacing=12,
         )
-        return ft.Semantics(
-            identifier="station-item", label=s.name, button=True, content=tile, container=True
-        )
+        # A station keeps its row (the control a tap is addressed to) through every redraw
+        # while the accounts' answers arrive; only what the row shows is replaced. A new row
+        # per redraw lost the tap that reached the app after the list was drawn again.
+        self._listed[s.id] = s
+        shell = self._rows.get(s.id)
+        if shell is None:
+            tile = ft.Container(
+                padding=10,
+                border_radius=16,
+                bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
+                on_click=lambda e, sid=s.id: self.open_listed(sid),
+                ink=True,
+            )
+            shell = ft.Semantics(identifier="station-item", button=True, content=tile,
+                                 container=True)
+            self._rows[s.id] = shell
+        shell.label = s.name
+        shell.content.content = row
+        return shell
 
     def account_progress(self) -> ft.Control:
         """Per account: still loading, answered, or failed (never waited for)."""
@@ -650,6 +665,11 @@ class MapScreen(Screen):
             safe_update(*changed)
 
     # ------------------------------------------------------------------ actions
+    def open_listed(self, station_id: str) -> None:
+        station = self._listed.get(station_id)
+        if station is not None:
+            self.open_station(station)
+
     def open_station(self, s: Station) -> None:
         self.host.station_seed = s
         self.host.go(station_route(s.id))

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.by_account import AccountFilter
 from app.viewmodels.charging_vm import UID_RE
 from services.models import Card, CardStatus
 from services.provider import Capability, ProviderError
+
+
+@dataclass(frozen=True)
+class CardTarget:
+    """An account the driver may add a card to."""
+
+    account_id: str
+    name: str
+    takes_uid: bool  # the driver's card by its UID; False: the back end issues a card
 
 
 def normalise_uid(text: str) -> str:
@@ -33,6 +44,7 @@ class CardsViewModel(ViewModel):
         self.cards: list[Card] = []
         self.message: str | None = None  # last success, for a snack bar
         self.by_account = AccountFilter(ctx)  # over several accounts: one account's cards
+        self.add_to: str | None = None  # the account a new card goes to, when several
 
     async def load(self) -> None:
         if not self.ctx.logged_in:
@@ -53,7 +65,28 @@ class CardsViewModel(ViewModel):
     def asks_for_uid(self) -> bool:
         """Whether the back end registers a card the driver already has (its UID), or
         issues a new one itself (then the driver is never asked for a UID)."""
+        target = self.target()
+        if target is not None:
+            return target.takes_uid
         return self.ctx.can(Capability.CHOOSE_CARD_UID)
+
+    def add_accounts(self) -> list[CardTarget]:
+        """Over several accounts: those a card can be added to, in the driver's order."""
+        listed = getattr(self.ctx.provider, "card_accounts", None)
+        if not self.ctx.merged or listed is None:
+            return []
+        return [CardTarget(c.account_id, self.ctx.account_name(c.account_id) or c.account_id,
+                           c.takes_uid) for c in listed()]
+
+    def target(self) -> CardTarget | None:
+        """The account a new card goes to: the one picked, else the first that can."""
+        targets = self.add_accounts()
+        return next((c for c in targets if c.account_id == self.add_to),
+                    targets[0] if targets else None)
+
+    def choose_account(self, account_id: str) -> None:
+        self.add_to = account_id
+        self.notify()
 
     def validate_uid(self, text: str) -> str | None:
         problem = uid_problem(normalise_uid(text))
@@ -61,9 +94,11 @@ class CardsViewModel(ViewModel):
 
     async def add(self, uid_text: str | None, label: str | None) -> bool:
         label = (label or "").strip() or None
+        target = self.target()
+        routed = {"account_id": target.account_id} if target is not None else {}
         if not self.asks_for_uid:
             return await self._do(
-                self.ctx.provider.add_card("", label), "cards.issued", append=True
+                self.ctx.provider.add_card("", label, **routed), "cards.issued", append=True
             )
         uid = normalise_uid(uid_text or "")
         problem = uid_problem(uid)
@@ -72,7 +107,8 @@ class CardsViewModel(ViewModel):
             self.notify()
             return False
         assert UID_RE.match(uid)
-        return await self._do(self.ctx.provider.add_card(uid, label), "cards.added", append=True)
+        return await self._do(self.ctx.provider.add_card(uid, label, **routed), "cards.added",
+                              append=True)
 
     async def rename(self, card_id: str, label: str) -> bool:
         label = label.strip()

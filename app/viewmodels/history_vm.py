@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
@@ -12,7 +13,6 @@ from app.context import AppContext
 from app.viewmodels.base import ViewModel, error_message
 from app.viewmodels.by_account import AccountFilter
 from services.models import ChargingSession, Statistics
-from services.multi.merged import total_statistics
 from services.provider import Capability, ProviderError
 
 log = logging.getLogger(__name__)
@@ -110,9 +110,11 @@ class HistoryViewModel(ViewModel):
                 if per_account is None:
                     self.statistics, self.per_account = await self.ctx.provider.statistics(), {}
                 else:
-                    # each account's, and their sum as the total (one round of calls)
-                    self.per_account = dict(await per_account())
-                    self.statistics = total_statistics(self.per_account.values())
+                    # each account's as it reports them; the total from the provider, which
+                    # counts a session two accounts both show once (never their sum)
+                    per, self.statistics = await asyncio.gather(
+                        per_account(), self.ctx.provider.statistics())
+                    self.per_account = dict(per)
         except ProviderError as exc:
             self.error = error_message(self.ctx.t, exc)
         finally:

@@ -42,6 +42,10 @@ RECENT_LIMIT = 5  # recent stations above the list: the few a driver goes back t
 STATUS_COALESCE_S = 0.5
 
 
+def _loading(state) -> bool:
+    return getattr(state.state, "value", state.state) == "loading"
+
+
 def summarise(station: Station) -> StatusSummary:
     """The station's at-a-glance status from its connectors."""
     statuses = [c.status for c in station.connectors]
@@ -139,7 +143,11 @@ class MapViewModel(ViewModel):
                 # Several accounts answer at their own pace: show what has arrived
                 async for found, states in progressive(query):
                     self.account_states = dict(states)
-                    self._show(list(getattr(found, "items", found)), False, centre, radius)
+                    items = list(getattr(found, "items", found))
+                    # until an account has answered, the list on show stays: emptied, the
+                    # row a driver is tapping would vanish under the finger
+                    if items or not any(_loading(st) for st in states.values()):
+                        self._show(items, False, centre, radius)
                     self.notify()
         except ProviderError as exc:
             self.error = error_message(self.ctx.t, exc)

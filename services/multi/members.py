@@ -39,10 +39,11 @@ log = logging.getLogger("voltra.multi")
 DEADLINE_S = 15.0  # one account's part of a search, detail or list at most
 CARDS_FRESH_S = 60.0  # an account's cards are read again after this long
 
-# What a merged provider routes to its accounts; the rest needs an account chosen first
-# (adding a card, paying, a fleet) and is done on that account's own provider.
+# What a merged provider routes to its accounts (adding a card to the account the driver
+# picks); the rest (paying, a fleet) is done on one account's own provider.
 ROUTED = frozenset(
     {
+        Capability.ADD_CARD,
         Capability.SEARCH,
         Capability.STATION_DETAIL,
         Capability.LIVE_STATUS,

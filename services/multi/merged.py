@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from services.models import (
@@ -27,6 +28,7 @@ from services.provider import (
     Capability,
     CardRejected,
     ChargingProvider,
+    InvalidInput,
     NotFound,
     NotSupported,
     ProgressCallback,
@@ -39,6 +41,14 @@ from .paging import MergedPages
 from .station_search import StationSearch
 
 STATISTICS_FROM_SESSIONS = 5000  # merged sessions summed at most for the total
+
+
+@dataclass(frozen=True)
+class CardAccount:
+    """An account a card can be added to."""
+
+    account_id: str
+    takes_uid: bool  # registers a card the driver has; False: the back end issues one
 
 
 class MergedProvider(StationSearch):
@@ -67,6 +77,25 @@ class MergedProvider(StationSearch):
                 self._cards[acc] = (self._clock(), tuple(got[acc]))
                 out.extend(self._card_out(acc, c) for c in got[acc])
         return out
+
+    def card_accounts(self) -> list[CardAccount]:
+        """The signed-in accounts a card can be added to, in the driver's order, each
+        saying whether it registers a card the driver has (its UID) or issues one."""
+        return [CardAccount(a, Capability.CHOOSE_CARD_UID in self.providers[a].capabilities)
+                for a in self._with(Capability.ADD_CARD)]
+
+    async def add_card(self, uid: str, label: str | None = None, *,
+                       account_id: str | None = None) -> Card:
+        """Added by ``account_id``'s back end (one of :meth:`card_accounts`); the card
+        comes back under its merged id, with its account."""
+        if account_id is None:
+            raise InvalidInput("Choose the account to add the card to.", field="account_id")
+        if account_id not in {c.account_id for c in self.card_accounts()}:
+            raise InvalidInput("This account cannot add cards from the app.",
+                               field="account_id", detail=account_id)
+        card = await self.providers[account_id].add_card(uid, label)
+        self._cards.pop(account_id, None)
+        return self._card_out(account_id, card)
 
     async def _card_call(self, card_id: str, call) -> Card:
         acc, p, native = self.provider_of(card_id, "card_id")

@@ -5,6 +5,7 @@ session is in the merged History with its account's badge."""
 from __future__ import annotations
 
 import re
+import secrets
 import time
 
 import pytest
@@ -13,6 +14,7 @@ from test_e2e_journey import can_start_here, wait_energy_grows
 from ui_driver import UI
 
 from app.i18n import Translator
+from services.multi.demo import DEMO_LOGINS
 
 pytestmark = pytest.mark.e2e
 
@@ -40,6 +42,15 @@ def sign_in_demo_accounts(ui: UI) -> list[str]:
     labels = [rows.nth(i).get_attribute("aria-label") or "" for i in range(rows.count())]
     assert all(label.endswith(ready) for label in labels), labels
     return labels
+
+
+def shot_services(ui: UI, name: str) -> None:
+    """Charging services at its full height: the pointer off the button it pressed (its
+    tooltip) and the "Signed in" snack bar gone, which covered the last account."""
+    ui.page.mouse.move(1, 1)
+    snack = ui.text(ui.t("services.demo_signed_in", n=len(implemented())))
+    expect(snack).to_have_count(0, timeout=30_000)
+    ui.shot(name)
 
 
 def wait_search_done(ui: UI) -> None:
@@ -101,17 +112,18 @@ def open_station_with_offers(ui: UI, startable: bool) -> str:
     pytest.fail("no station near Berlin with several accounts' prices")
 
 
-def price(label: str) -> float:
+def price(label: str) -> float | None:
+    """The typical session's price a card's option shows; None for an account with no
+    price here (it is listed after those with one)."""
     found = PRICE_RE.findall(label)
-    assert found, label
-    return float(found[-1].replace(",", "."))
+    return float(found[-1].replace(",", ".")) if found else None
 
 
 def test_demo_accounts_start_on_the_cheapest_and_show_in_history(app_server, ui_factory):
     ui = ui_factory(app_server.url)
     t = ui.t
     sign_in_demo_accounts(ui)
-    ui.shot("services-light-wide")
+    shot_services(ui, "services-light-wide")
     ui.back()
 
     # The map: every account's search state, stations merged from all of them
@@ -129,7 +141,8 @@ def test_demo_accounts_start_on_the_cheapest_and_show_in_history(app_server, ui_
     expect(radios.first).to_be_visible(timeout=60_000)
     options = [(radios.nth(i).get_attribute("aria-label") or radios.nth(i).inner_text(),
                 radios.nth(i).is_checked()) for i in range(radios.count())]
-    priced = [(price(label), checked, label) for label, checked in options]
+    priced = [(price(label), checked, label) for label, checked in options
+              if price(label) is not None]
     chosen = [p for p in priced if p[1]]
     assert chosen, options
     assert chosen[0][0] == min(p[0] for p in priced), priced
@@ -169,7 +182,7 @@ def test_accounts_screens(app_server, ui_factory, theme, size, language):
     if language != "en":
         ui.set_language(language)
     sign_in_demo_accounts(ui)
-    ui.shot(f"services-{suffix}")
+    shot_services(ui, f"services-{suffix}")
     ui.back()
     ui.tab("Map")
     if size == "narrow":
@@ -180,7 +193,55 @@ def test_accounts_screens(app_server, ui_factory, theme, size, language):
     ui.shot(f"station-offers-{suffix}")
     ui.back()
     ui.tab("History")
-    expect(ui.test_id("history-first")).to_be_attached(timeout=60_000)
+    if size == "narrow":
+        # on a phone the statistics per account fill the window: the sessions are below
+        first = ui.test_id("history-first")
+        deadline = time.monotonic() + 60
+        while not first.count() and time.monotonic() < deadline:
+            ui.page.mouse.move(width / 2, height / 2)
+            ui.page.mouse.wheel(0, 600)
+            time.sleep(0.5)
+        expect(first).to_be_attached(timeout=60_000)
+        ui.page.mouse.wheel(0, -20_000)  # back to the top: the filter and the statistics
+        time.sleep(0.5)
+    else:
+        expect(ui.test_id("history-first")).to_be_attached(timeout=60_000)
     time.sleep(1)
     ui.shot(f"history-accounts-{suffix}")
     assert Translator(language)("backend.all") in ui.all_text(ui.page.locator("body"))
+
+
+def test_a_card_is_added_to_the_account_picked(app_server, ui_factory):
+    ui = ui_factory(app_server.url)
+    t = ui.t
+    expect(ui.test_id("station-item").first).to_be_visible(timeout=60_000)
+    sign_in_demo_accounts(ui)
+    ui.back()
+    ui.tab("Cards")
+    ui.click(ui.button(t("cards.add")))
+
+    # the accounts whose back end adds cards, each saying what it takes
+    ampeco = DEMO_LOGINS["ampeco"].name
+    takes_uid = ui.page.get_by_role("radio", name=re.compile(
+        re.escape(f"{ampeco} · {t('cards.account_takes_uid')}")))
+    expect(takes_uid).to_be_visible(timeout=30_000)
+    issues = ui.page.get_by_role("radio", name=re.compile(
+        re.escape(f"{DEMO_LOGINS['beenergised'].name} · {t('cards.account_issues')}")))
+    expect(issues).to_be_visible()
+    expect(ui.page.get_by_role("radio", name=re.compile(
+        re.escape(DEMO_LOGINS["gpjoule"].name)))).to_have_count(0)
+
+    ui.click(takes_uid)
+    expect(ui.labelled(t("cards.uid"))).to_be_visible()
+    ui.shot("cards-add-accounts-light-wide", full=False)
+    uid = secrets.token_hex(4).upper()
+    ui.type_into(t("cards.uid"), uid)
+    ui.type_into(t("cards.label"), "Spare")
+    ui.click(ui.button(t("cards.add_confirm")))
+
+    # the new card, with its account's badge, among that account's cards (the list builds
+    # only the rows near the window)
+    ui.click(ui.page.get_by_role("checkbox", name=ampeco, exact=True))
+    card = ui.test_id(f"card-{uid}")
+    expect(card).to_be_attached(timeout=30_000)
+    ui.wait_text_in(card, ampeco, timeout_s=30)
