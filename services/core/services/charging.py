@@ -12,6 +12,8 @@ the session at the first it reaches and records it (``stop_conditions.of_session
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -21,6 +23,7 @@ from services.core.domain import charging, history
 from services.core.domain.charging import StartPlan, StartRequest
 from services.core.domain.errors import BadInput, NotFound
 from services.core.domain.offers import Offer
+from services.core.events import session_topic
 from services.core.services import offers
 from services.core.services.gateway import ChargerGateway
 from services.core.store import cards as card_store
@@ -120,6 +123,28 @@ async def attempt_of_user(core: Core, user_id: int, attempt_uuid: str) -> dict[s
     if found is None or found["user_id"] != user_id:
         raise NotFound(f"id: no remote start attempt '{attempt_uuid}'", field="id")
     return found
+
+
+async def settled_attempt(core: Core, plan: StartPlan, wait_s: float) -> dict[str, Any]:
+    """The start attempt once it started or failed, or as it stands after ``wait_s``."""
+    a = await attempt(core, plan.attempt_uuid)
+    if plan.session_id is None or a["status"] not in charging.OPEN_ATTEMPT_STATUSES:
+        return a
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    sub = core.bus.subscribe([session_topic(plan.session_id)])
+    try:
+        while True:
+            a = await attempt(core, plan.attempt_uuid)
+            remaining = deadline - loop.time()
+            if a["status"] not in charging.OPEN_ATTEMPT_STATUSES or remaining <= 0:
+                return a
+            # Session events wake us at once; the timeout re-reads changes published
+            # elsewhere (an attempt failed by its deadline).
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(sub.get(), min(remaining, 1.0))
+    finally:
+        sub.close()
 
 
 # ------------------------------------------------------------------ stop

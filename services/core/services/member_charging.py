@@ -9,8 +9,6 @@ start names that is not the partner's is ``BadInput`` naming the request's field
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,14 +18,12 @@ from services.core.domain import charging
 from services.core.domain.errors import BadInput, NotFound
 from services.core.domain.offers import Offer
 from services.core.domain.partners import Principal
-from services.core.events import session_topic
-from services.core.services import charging as charging_service
 from services.core.store import connectors as connector_store
 from services.core.store import member_records
 from services.core.store import partners as partner_store
 
 if TYPE_CHECKING:
-    from services.core.state import Core
+    pass
 
 
 @dataclass(frozen=True)
@@ -93,23 +89,3 @@ def stop_target(conn: sqlite3.Connection, principal: Principal, station_id: int,
         raise NotFound(f"{field}: no session {session_id} at this charge point", field=field)
     return int(found["user_id"]), found["uuid"], connector_store.station_connected(
         conn, station_id)
-
-
-async def settled(core: Core, plan: charging.StartPlan, wait_s: float) -> dict[str, Any]:
-    """The start attempt once it started or failed, or as it stands after ``wait_s``."""
-    a = await charging_service.attempt(core, plan.attempt_uuid)
-    if plan.session_id is None or a["status"] not in charging.OPEN_ATTEMPT_STATUSES:
-        return a
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait_s
-    sub = core.bus.subscribe([session_topic(plan.session_id)])
-    try:
-        while True:
-            a = await charging_service.attempt(core, plan.attempt_uuid)
-            remaining = deadline - loop.time()
-            if a["status"] not in charging.OPEN_ATTEMPT_STATUSES or remaining <= 0:
-                return a
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(sub.get(), min(remaining, 1.0))
-    finally:
-        sub.close()

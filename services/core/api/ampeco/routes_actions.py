@@ -150,7 +150,7 @@ def routes(core: Any) -> list[BaseRoute]:
                                 **options)
         try:
             plan = await charging_service.start(core, request_, wait_s=ANSWER_WAIT_S)
-            attempt = await member_charging.settled(core, plan, SETTLE_WAIT_S)
+            attempt = await charging_service.settled_attempt(core, plan, SETTLE_WAIT_S)
         except charging_service.ChargingUnavailable as exc:
             return _refused("INTERNAL_ISSUE", str(exc), with_session=with_session)
         except charging.ChargingError as exc:

@@ -11,8 +11,6 @@ cards and sessions, and cards of other partners, are GraphQL errors (NOT_FOUND).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import Any
 
 from ariadne import MutationType
@@ -23,10 +21,8 @@ from services.core.api.gpjoule.context import core, offer, principal
 from services.core.api.graphql import errors
 from services.core.domain import charging
 from services.core.domain.charging import StartRequest
-from services.core.events import session_topic
 from services.core.services import charging as charging_service
 from services.core.services import partner_data
-from services.core.state import Core
 
 CHARGING_UNAVAILABLE = "CHARGING_UNAVAILABLE"
 ANSWER_WAIT_S = 10.0
@@ -48,28 +44,6 @@ def _charging_error(exc: charging.ChargingError) -> GraphQLError:
     return errors.error(exc.code, exc.reason)
 
 
-async def _settled(c: Core, plan: charging.StartPlan) -> dict[str, Any]:
-    """The attempt once it started or failed, or as it stands after ``SETTLE_WAIT_S``."""
-    a = await charging_service.attempt(c, plan.attempt_uuid)
-    if plan.session_id is None or a["status"] not in charging.OPEN_ATTEMPT_STATUSES:
-        return a
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + SETTLE_WAIT_S
-    sub = c.bus.subscribe([session_topic(plan.session_id)])
-    try:
-        while True:
-            a = await charging_service.attempt(c, plan.attempt_uuid)
-            remaining = deadline - loop.time()
-            if a["status"] not in charging.OPEN_ATTEMPT_STATUSES or remaining <= 0:
-                return a
-            # Session events wake us at once; the timeout re-reads changes published
-            # elsewhere (an attempt failed by its deadline).
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(sub.get(), min(remaining, 1.0))
-    finally:
-        sub.close()
-
-
 @mutation.field("remoteStart")
 async def resolve_remote_start(_obj: Any, info: GraphQLResolveInfo, connectorId: str,
                                tagId: str) -> dict[str, Any]:  # fmt: skip
@@ -89,7 +63,7 @@ async def resolve_remote_start(_obj: Any, info: GraphQLResolveInfo, connectorId:
         raise _unavailable(exc) from None
     except charging.ChargingError as exc:
         raise _charging_error(exc) from None
-    return renderers.remote_start(await _settled(c, plan))
+    return renderers.remote_start(await charging_service.settled_attempt(c, plan, SETTLE_WAIT_S))
 
 
 @mutation.field("remoteStop")
