@@ -8,12 +8,7 @@ webhook and happening, and sending them with retries.
   session or point exactly as ``GET`` answers it.
 - Signature: ``X-Wirelane-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>"
   under the webhook's secret>``; ``X-Wirelane-Event``, ``X-Wirelane-Delivery`` (its id).
-- Retries: any answer but 2xx (or no answer within 10 s) is retried after
-  ``VOLTRA_WEBHOOK_RETRY_S`` (default 5) seconds, doubling each time, at most
-  ``VOLTRA_WEBHOOK_ATTEMPTS`` (default 8) attempts. Redirects are not followed.
-- Addresses: the host is resolved at each attempt and every address checked
-  (``domain.webhook_targets``); the connection goes to the checked address, so a name that
-  changes its answer between check and connect cannot reach an internal one.
+- Sending, retries and the address checks: ``api.rest.webhook_delivery.Deliveries``.
 """
 
 from __future__ import annotations
@@ -23,33 +18,23 @@ import contextlib
 import hashlib
 import hmac
 import logging
-import os
-import socket
 import time
 from collections import OrderedDict
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 import orjson
 
+from services.core.api.rest.webhook_delivery import Deliveries
 from services.core.api.wirelane import vocabulary as words
 from services.core.api.wirelane.render_points import point as render_point
 from services.core.api.wirelane.render_sessions import session as render_session
-from services.core.domain.errors import BadInput
-from services.core.domain.webhook_targets import check_addresses
 from services.core.events import family_topic
 from services.core.services import organisations, webhooks
-from services.core.store.db import from_iso, utcnow
+from services.core.store.db import utcnow
 from services.core.store.organisation_sessions import SessionQuery
 
 log = logging.getLogger(__name__)
 
-RETRY_ENV = "VOLTRA_WEBHOOK_RETRY_S"
-ATTEMPTS_ENV = "VOLTRA_WEBHOOK_ATTEMPTS"
-SEND_TIMEOUT_S = 10.0
-BATCH = 20
 COALESCE_S = 0.2  # meter values arrive in bursts; one look per burst is enough
 SEEN_SIZE = 20_000
 STARTED = ("charging", "stopping")
@@ -64,34 +49,24 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 class Dispatch:
     def __init__(self, core: Any) -> None:
         self.core = core
-        self.base_s = float(os.environ.get(RETRY_ENV) or 5.0)
-        self.max_attempts = int(os.environ.get(ATTEMPTS_ENV) or 8)
-        self._wakeup: asyncio.Event | None = None
+        self.deliveries = Deliveries(core, "wirelane", self._headers)
         self._tasks: list[asyncio.Task] = []
-        self._http: httpx.AsyncClient | None = None
-        self._demo = False
         self._queued: OrderedDict[tuple[int, str], None] = OrderedDict()
 
     def wake(self) -> None:
-        if self._wakeup is not None:
-            self._wakeup.set()
+        self.deliveries.wake()
 
     async def start(self, core: Any) -> None:
-        self._wakeup = asyncio.Event()
-        self._demo = await core.db(webhooks.is_demo_database)
-        self._http = httpx.AsyncClient(timeout=SEND_TIMEOUT_S, follow_redirects=False,
-                                       trust_env=False)  # fmt: skip
-        self._tasks = [asyncio.create_task(self._follow(), name="webhooks-follow"),
-                       asyncio.create_task(self._deliver(), name="webhooks-deliver")]
+        await self.deliveries.start(core)
+        self._tasks = [asyncio.create_task(self._follow(), name="webhooks-follow")]
 
-    async def stop(self, _core: Any) -> None:
+    async def stop(self, core: Any) -> None:
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        if self._http is not None:
-            await self._http.aclose()
+        await self.deliveries.stop(core)
 
     # -------------------------------------------------------------- queueing
 
@@ -169,53 +144,9 @@ class Dispatch:
 
     # -------------------------------------------------------------- sending
 
-    async def _deliver(self) -> None:
-        assert self._wakeup is not None
-        while True:
-            self._wakeup.clear()
-            try:
-                due = await self.core.db(webhooks.due, BATCH, "wirelane")
-                if due:
-                    await asyncio.gather(*(self._send(d) for d in due))
-                    continue
-                nxt = await self.core.db(webhooks.next_due, "wirelane")
-            except Exception:
-                log.exception("webhooks: delivery round failed")
-                nxt = None
-            wait = 30.0 if nxt is None else (from_iso(nxt) - datetime.now(UTC)).total_seconds()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), min(30.0, max(0.02, wait)))
-
-    async def _send(self, delivery: dict[str, Any]) -> None:
-        assert self._http is not None
-        body = delivery["payload"].encode()
+    @staticmethod
+    def _headers(delivery: dict[str, Any], body: bytes) -> dict[str, str]:
         stamp = str(int(time.time()))
-        headers = {"Content-Type": "application/json", "User-Agent": "voltra-core-webhooks",
-                   "X-Wirelane-Event": delivery["event"], "X-Wirelane-Delivery": delivery["uuid"],
-                   "X-Wirelane-Signature": f"t={stamp},v1="
-                   + signature(delivery["secret"] or "", stamp, body)}
-        ok, error = False, None
-        try:
-            parts = urlsplit(delivery["url"])
-            host = parts.hostname or ""
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            infos = await asyncio.get_running_loop().getaddrinfo(host, port,
-                                                                 type=socket.SOCK_STREAM)
-            address = check_addresses(host, [str(i[4][0]) for i in infos], demo=self._demo)
-            netloc = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
-            target = urlunsplit(parts._replace(netloc=netloc))
-            headers["Host"] = parts.netloc.rsplit("@", 1)[-1]
-            extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
-            answer = await self._http.post(target, content=body, headers=headers,
-                                           extensions=extensions)
-            ok = 200 <= answer.status_code < 300
-            error = None if ok else f"HTTP {answer.status_code}"
-        except BadInput as exc:
-            error = exc.reason
-        except (httpx.HTTPError, OSError) as exc:
-            error = f"{type(exc).__name__}: {exc}"[:200]
-        await self.core.db(webhooks.record, delivery, ok, error, base_seconds=self.base_s,
-                           max_attempts=self.max_attempts)
-        if not ok:
-            log.info("webhooks: delivery %s failed (attempt %d): %s", delivery["uuid"],
-                     int(delivery["attempts"]) + 1, error)
+        return {"X-Wirelane-Event": delivery["event"], "X-Wirelane-Delivery": delivery["uuid"],
+                "X-Wirelane-Signature": f"t={stamp},v1="
+                + signature(delivery["secret"] or "", stamp, body)}
