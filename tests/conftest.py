@@ -4,6 +4,7 @@ in-memory store connection (``conn``)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from tests.core_launcher import core_process
 
 CORE_STATIONS = 3000
 CORE_SEED = 42
+BROWSER_TEST_TIMEOUT_S = 240
 
 
 @pytest.fixture(scope="session")
@@ -51,9 +53,26 @@ def conn() -> Iterator[sqlite3.Connection]:
     c.close()
 
 
-@pytest.hookimpl(trylast=True)
+def _in_browser_folder(item: pytest.Item) -> bool:
+    return item.path.parts[-2:-1] == ("e2e",)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # Playwright's sync API keeps an event loop running on the main thread for as long as the
-    # session-scoped browser lives; any asyncio test after it would fail with "cannot be
-    # called from a running event loop". So the browser tests run last (stable sort).
-    items.sort(key=lambda item: item.path.parts[-2:-1] == ("e2e",))
+    """Under pytest-xdist (``-n 2 --dist loadgroup``) the browser tests are one group: one
+    worker runs them all on its own app and browser while the other takes the rest. They are
+    tagged before xdist names the groups (hence tryfirst), and put first, since the scheduler
+    hands out work in collection order and the longest group must start at once for both
+    workers to end together. Alone, they run last so a plain run reports the quick tests
+    first (stable sort)."""
+    parallel = "PYTEST_XDIST_WORKER" in os.environ
+    for item in items:
+        if _in_browser_folder(item):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            # Now and then headless Chromium stops answering for one page (a Flutter web
+            # renderer wedged on a busy machine); no wait inside the test can end that. A
+            # browser test gets a bound of its own, well above its slowest run under load,
+            # and one more try on a fresh page (a rerun shows as R in the summary).
+            item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT_S))
+            item.add_marker(pytest.mark.flaky(reruns=1))
+    items.sort(key=lambda item: _in_browser_folder(item) != parallel)

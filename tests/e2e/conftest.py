@@ -32,9 +32,11 @@ else:
 
 CHROMIUM = os.environ.get("VOLTRA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
+    # No --disable-gpu: Flutter's skwasm renderer can wedge the page's main thread with it
+    # (flutter/flutter#177008, fixed there by dropping the flag); headless Chromium draws
+    # WebGL with SwiftShader either way.
     "--headless",
     "--no-sandbox",
-    "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
@@ -232,7 +234,10 @@ def kiosk_site_server(app_server):
     app.close()
 
 
-@pytest.fixture(scope="session")
+# A module's browser, not the session's: Playwright's sync API keeps an event loop on the main
+# thread while it lives, so an asyncio test run by the same process after the browser tests
+# (an xdist worker takes other tests once the browser group is done) needs it gone.
+@pytest.fixture(scope="module")
 def browser():
     if problem := _browser_problem():
         pytest.fail(f"CI=true but the browser tests cannot run: {problem}")

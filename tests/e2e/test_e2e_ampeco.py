@@ -42,10 +42,11 @@ def open_station_to_reserve(ui, size: str) -> str:
 def reserve_first_free(ui) -> str:
     """Reserve the first free connector; the countdown's text."""
     t = ui.t
-    ui.click(ui.button(t("reserve.button")).first)
+    confirm = ui.button(t("reserve.confirm"))
+    ui.tap_until(ui.button(t("reserve.button")), confirm)
     expect(ui.text(t("reserve.operator_minutes"))).to_be_visible()
-    ui.click(ui.button(t("reserve.confirm")))
-    expect(ui.test_id("reservation-countdown")).to_be_attached(timeout=60_000)
+    # the dialog animates in too: a tap on Reserve that lands meanwhile is dropped
+    ui.tap_until(confirm, ui.test_id("reservation-countdown"), each_s=30, attached=True)
     label = ui.semantics_label("reservation-countdown")
     assert re.search(r"\d+:\d\d", label), label
     return label

@@ -49,8 +49,9 @@ def test_gpjoule_golden_journey(app_server, ui_factory):
         ui.back()
     else:
         pytest.fail("no GP JOULE station near Berlin with a free connector")
-    ui.click(start.first)
-    ui.click(ui.button("Confirm and start"))
+    confirm = ui.button("Confirm and start")
+    ui.tap_until(start, confirm)
+    ui.click(confirm)
 
     wait_energy_grows(ui, within_s=90)
     ui.shot("charging-gpjoule-light-wide")

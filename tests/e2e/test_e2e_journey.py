@@ -69,9 +69,8 @@ def test_golden_journey(app_server, ui_factory):
     else:
         pytest.fail("no station near Berlin with a free connector")
     ui.shot("station-light-wide")
-    ui.click(start.first)
-
     # Not logged in yet: the Charging tab asks for the demo login
+    ui.tap_until(start, ui.labelled(ui.t("account.email")))
     ui.login()
     confirm = ui.button("Confirm and start")
     ui.click(confirm)

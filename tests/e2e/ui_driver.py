@@ -78,6 +78,33 @@ class UI:
         locator.wait_for(state="visible")
         locator.click()
 
+    def tap_until(
+        self, locator: Locator, shows: Locator, tries: int = 3, each_s: float = 15,
+        attached: bool = False,
+    ) -> None:
+        """Tap ``locator`` until ``shows`` is visible (or only ``attached``, for what may sit
+        below the fold): a tap that lands while its screen or dialog still animates in is
+        dropped by Flutter, and nothing else would retry it. No second tap once ``locator``
+        is gone, so an action is never sent twice."""
+
+        def arrived(timeout_ms: float) -> bool:
+            check = expect(shows.first)
+            try:
+                if attached:
+                    check.to_be_attached(timeout=timeout_ms)
+                else:
+                    check.to_be_visible(timeout=timeout_ms)
+            except AssertionError:
+                return False
+            return True
+
+        for _ in range(tries):
+            if locator.count():
+                locator.first.click()
+            if arrived(each_s * 1000):
+                return
+        assert arrived(TIMEOUT_MS), f"{shows} did not show after {tries} taps on {locator}"
+
     def type_into(self, label: str, text: str) -> None:
         field = self.page.get_by_label(label, exact=True).first
         for _ in range(4):
