@@ -57,7 +57,8 @@ def _cost(row: dict[str, Any]) -> dict[str, Any]:
     return row["live"].get("cost") or {}
 
 
-def receipt(row: dict[str, Any], operator_id: int) -> dict[str, Any]:
+def receipt(row: dict[str, Any], operator_id: int, download_url: str | None = None
+            ) -> dict[str, Any]:  # fmt: skip
     cost = _cost(row)
     out = {
         "id": int(row["id"]),
@@ -74,6 +75,8 @@ def receipt(row: dict[str, Any], operator_id: int) -> dict[str, Any]:
     }
     if cost.get("tax_rate") is not None:
         out["tax"] = {"taxPercentage": cost["tax_rate"]}
+    if download_url is not None:
+        out["downloadUrl"] = download_url
     return out
 
 
