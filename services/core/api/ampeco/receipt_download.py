@@ -45,6 +45,8 @@ _REFUSED = {
 async def download_urls(core: Any, request: Request, principal: Principal,
                         session_ids: list[int]) -> dict[int, str]:  # fmt: skip
     """Each receipt's ``downloadUrl`` for the token's operator."""
+    if not session_ids:
+        return {}
     queries = await core.db(receipt_links.signed_queries, principal.partner_id, session_ids)
     base = origin(request) + DOWNLOAD
     return {sid: f"{base.format(receipt=sid)}?{query}" for sid, query in queries.items()}

@@ -2,12 +2,13 @@
 shows them.
 
 Readings: an invoice's ``number`` is the one its PDF prints (``downloadUrl``, a signed link
-to the core's hosted document); its ``totalEnergy`` is in kWh like a receipt's
-``totalKwh``; ``service`` is the charging it bills, one ``quantity`` per session. A
-finished session's receipt, payment transaction and CDR carry the session's number as
-their id; payments are settled when the session is billed (``paid``, ``finalized``). CDRs
-are issued by this core as the CPO (``isLocal``, ``protocolType: OCPI``, ``platformId`` 0:
-no roaming platform), costs excluding VAT as OCPI says.
+to the core's hosted document), as a receipt's ``receiptNo`` is (``receipt_download``); an
+invoice's ``totalEnergy`` is in kWh like a receipt's ``totalKwh``; ``service`` is the
+charging it bills, one ``quantity`` per session. A finished session's receipt, payment
+transaction and CDR carry the session's number as their id; payments are settled when the
+session is billed (``paid``, ``finalized``). CDRs are issued by this core as the CPO
+(``isLocal``, ``protocolType: OCPI``, ``platformId`` 0: no roaming platform), costs
+excluding VAT as OCPI says.
 """
 
 from __future__ import annotations
