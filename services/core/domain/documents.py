@@ -122,19 +122,38 @@ def _period(doc: sqlite3.Row) -> tuple[str, str]:
     return to_iso(start), to_iso(end)
 
 
+_BILLED_SESSIONS = (
+    "SELECT s.*, st.label AS station_label, st.address AS station_address,"
+    " st.city AS station_city, k.evse_id FROM sessions s"
+    " JOIN stations st ON st.id = s.station_id JOIN connectors k ON k.id = s.connector_id"
+    " WHERE s.state = 'finished' AND {where} ORDER BY s.date_start, s.id")
+
+
 def invoice_data(conn: sqlite3.Connection, doc: sqlite3.Row) -> dict[str, Any]:
     """Everything an invoice PDF shows: recipient, sessions with cost items, totals and
     the tax split per rate. Amounts are the stored (already rounded) session amounts."""
-    user = conn.execute("SELECT * FROM users WHERE id = ?", (doc["user_id"],)).fetchone()
     start, end = _period(doc)
     sessions = conn.execute(
-        "SELECT s.*, st.label AS station_label, st.address AS station_address,"
-        " st.city AS station_city, k.evse_id FROM sessions s"
-        " JOIN stations st ON st.id = s.station_id JOIN connectors k ON k.id = s.connector_id"
-        " WHERE s.user_id = ? AND s.state = 'finished' AND s.invoiced = 1"
-        " AND s.date_start >= ? AND s.date_start < ? ORDER BY s.date_start, s.id",
+        _BILLED_SESSIONS.format(where="s.user_id = ? AND s.invoiced = 1"
+                                " AND s.date_start >= ? AND s.date_start < ?"),
         (doc["user_id"], start, end),
     ).fetchall()
+    return {"document": doc, "period": (start, end),
+            **_billed(conn, doc["user_id"], sessions)}
+
+
+def receipt_data(conn: sqlite3.Connection, session_id: int) -> dict[str, Any] | None:
+    """What a receipt PDF shows: the one finished session it bills, in the shape of
+    ``invoice_data`` (without document and period); None for no finished session."""
+    sessions = conn.execute(_BILLED_SESSIONS.format(where="s.id = ?"), (session_id,)).fetchall()
+    if not sessions:
+        return None
+    return _billed(conn, sessions[0]["user_id"], sessions)
+
+
+def _billed(conn: sqlite3.Connection, user_id: int, sessions: list[sqlite3.Row]
+            ) -> dict[str, Any]:
+    user = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
     lines = []
     tax_split: dict[float, dict[str, float]] = {}
     currency = None
@@ -154,9 +173,7 @@ def invoice_data(conn: sqlite3.Connection, doc: sqlite3.Row) -> dict[str, Any]:
     net = round(sum((s["cost_net"] or 0.0) for s in sessions), 2)
     tax = round(sum((s["cost_tax"] or 0.0) for s in sessions), 2)
     return {
-        "document": doc,
         "user": user,
-        "period": (start, end),
         "lines": lines,
         "energy_kwh": round(sum((s["energy_kwh"] or 0.0) for s in sessions), 3),
         "currency": currency or "EUR",

@@ -150,7 +150,11 @@ async def test_start_with_an_energy_limit_live_session_ends_at_the_limit_in_hist
     kinds = {d.type for d in docs.items}
     assert "receipt" in kinds and kinds <= {"receipt", "invoice", "pro_forma", "credit_note"}
     assert docs.items[0].date.date() == done.ended_at.date()  # the newest is this session's
-    assert all(d.download_url for d in docs.items if d.type != "receipt")
+    assert all(d.download_url for d in docs.items)
+    receipt = next(d for d in docs.items if d.id == f"receipt-{session.id}")
+    async with httpx.AsyncClient(timeout=60) as browser:  # as a browser opens it: no token
+        pdf = await browser.get(receipt.download_url)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     dates = [d.date for d in docs.items if d.date]
     assert dates == sorted(dates, reverse=True)
 

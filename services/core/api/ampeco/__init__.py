@@ -33,6 +33,7 @@ ROUTE_MODULES: list[str] = [
     "routes_reservations",
     "routes_notifications",
     "routes_billing",
+    "receipt_download",
 ]
 
 __all__ = ["PREFIX", "ROUTE_MODULES", "error_response", "routes"]

@@ -2,12 +2,13 @@
 shows them.
 
 Readings: an invoice's ``number`` is the one its PDF prints (``downloadUrl``, a signed link
-to the core's hosted document); its ``totalEnergy`` is in kWh like a receipt's
-``totalKwh``; ``service`` is the charging it bills, one ``quantity`` per session. A
-finished session's receipt, payment transaction and CDR carry the session's number as
-their id; payments are settled when the session is billed (``paid``, ``finalized``). CDRs
-are issued by this core as the CPO (``isLocal``, ``protocolType: OCPI``, ``platformId`` 0:
-no roaming platform), costs excluding VAT as OCPI says.
+to the core's hosted document), as a receipt's ``receiptNo`` is (``receipt_download``); an
+invoice's ``totalEnergy`` is in kWh like a receipt's ``totalKwh``; ``service`` is the
+charging it bills, one ``quantity`` per session. A finished session's receipt, payment
+transaction and CDR carry the session's number as their id; payments are settled when the
+session is billed (``paid``, ``finalized``). CDRs are issued by this core as the CPO
+(``isLocal``, ``protocolType: OCPI``, ``platformId`` 0: no roaming platform), costs
+excluding VAT as OCPI says.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ def _cost(row: dict[str, Any]) -> dict[str, Any]:
     return row["live"].get("cost") or {}
 
 
-def receipt(row: dict[str, Any], operator_id: int) -> dict[str, Any]:
+def receipt(row: dict[str, Any], operator_id: int, download_url: str | None = None
+            ) -> dict[str, Any]:  # fmt: skip
     cost = _cost(row)
     out = {
         "id": int(row["id"]),
@@ -74,6 +76,8 @@ def receipt(row: dict[str, Any], operator_id: int) -> dict[str, Any]:
     }
     if cost.get("tax_rate") is not None:
         out["tax"] = {"taxPercentage": cost["tax_rate"]}
+    if download_url is not None:
+        out["downloadUrl"] = download_url
     return out
 
 

@@ -1,5 +1,6 @@
 """Receipts (v2.0), invoices (v1.0), transactions (v1.0) and CDRs (v2.0) of the operator's
-users: what their finished sessions were billed, with signed links to the invoices' PDFs.
+users: what their finished sessions were billed, with signed links to the invoices' and
+receipts' PDFs.
 Filters on what the core does not keep (payment methods, vouchers, terminals, roaming
 platforms) match nothing; other operators' records answer 404.
 """
@@ -15,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from services.core.api.ampeco import params, slices
 from services.core.api.ampeco.access import operator, parse_id
 from services.core.api.ampeco.paging import window
+from services.core.api.ampeco.receipt_download import download_urls
 from services.core.api.ampeco.refusals import refusal
 from services.core.api.ampeco.render_billing import cdr, invoice, receipt, transaction
 from services.core.api.ampeco.respond import data, json
@@ -82,7 +84,9 @@ def routes(core: Any) -> list[BaseRoute]:
             member_billing.billed_page, principal, slices.slice_of(win),
             user_id=found.get("userId"), started_after=found.get("periodStart"),
             ended_before=min(ends) if ends else None, ended_after=found.get("issuedFrom"))
-        return json(slices.body(request, win, rows, total, lambda r: receipt(r, operator_id)))
+        urls = await download_urls(core, request, principal, [int(r["id"]) for r in rows])
+        return json(slices.body(request, win, rows, total,
+                                lambda r: receipt(r, operator_id, urls.get(int(r["id"])))))
 
     async def read_receipt(request: Request) -> Response:
         principal = await operator(core, request)
@@ -91,7 +95,8 @@ def routes(core: Any) -> list[BaseRoute]:
             row = await core.db(member_billing.billed, principal, session_id, "receipt")
         except DomainError as exc:
             raise refusal(exc) from None
-        return data(receipt(row, principal.operator_id or 0))
+        urls = await download_urls(core, request, principal, [session_id])
+        return data(receipt(row, principal.operator_id or 0, urls[session_id]))
 
     async def list_invoices(request: Request) -> Response:
         principal = await operator(core, request)
