@@ -13,6 +13,7 @@ from app.components.services_tile import services_tile, typical_session_fields
 from app.host import Host
 from app.i18n import LANGUAGES
 from app.screens.base import Screen
+from services.models import Document
 from services.provider import Capability
 
 
@@ -46,7 +47,8 @@ class AccountScreen(Screen):
             self.host.run(payment.check_method())
 
     def on_show(self) -> None:
-        if self.ctx.logged_in and not self.vm.documents:
+        # every time: a session that ended since adds its invoice or receipt
+        if self.ctx.logged_in:
             self.host.run(self.vm.load_documents())
         self.check_payment()
 
@@ -248,9 +250,7 @@ class AccountScreen(Screen):
                             ft.Icons.DOWNLOAD,
                             t("account.download", title=title),
                             disabled=not d.download_url,
-                            on_click=lambda e, url=d.download_url: self.host.run(
-                                ft.UrlLauncher().launch_url(url)
-                            ),
+                            on_click=lambda e, doc=d: self.host.run(self.open_document(doc)),
                         ),
                     ],
                     spacing=12,
@@ -259,6 +259,13 @@ class AccountScreen(Screen):
         if not rows:
             rows.append(ft.Text(t("account.no_documents"), color=ft.Colors.ON_SURFACE_VARIANT))
         return section(t("account.documents"), *rows)
+
+    async def open_document(self, document: Document) -> None:
+        url = await self.vm.download_url(document)
+        if url:
+            await ft.UrlLauncher().launch_url(url)
+        else:
+            self.host.snack(self.t("account.document_gone"))
 
     def terms(self) -> ft.Control:
         t = self.t

@@ -196,6 +196,15 @@ class AccountViewModel(ViewModel):
             self.error = error_message(self.ctx.t, exc)
         self.notify()
 
+    async def download_url(self, document: Document) -> str | None:
+        """The document's link as the back end gives it now: links are signed and expire
+        (minutes, not hours), and the list may have been loaded long before the tap."""
+        await self.load_documents()
+        for d in self.documents:
+            if d.id == document.id and d.account_id == document.account_id:
+                return d.download_url
+        return None
+
     async def apply_backend(self, provider: str, url: str) -> bool:
         url = url.strip()
         if not url.startswith(("http://", "https://")):
