@@ -103,6 +103,17 @@ class Offer:
         return replace(t, name=self.name, **values)
 
 
+def with_own_operator(offer: Offer, operator_id: int | None) -> Offer:
+    """``offer`` as a partner linked to ``operator_id`` sees it: a partner always covers its
+    own infrastructure, whatever its offer lists."""
+    if operator_id is None or offer.coverage.is_everything:
+        return offer
+    cov = offer.coverage
+    return replace(offer, coverage=replace(
+        cov, operator_ids=cov.operator_ids | {operator_id},
+        excluded_operator_ids=cov.excluded_operator_ids - {operator_id}))
+
+
 # The columns a connector row carries its tariff's prices in (store/connectors.py).
 _ROW_COLUMNS = {"name": "tariff_name", "currency": "tariff_currency", "start_fee": "start_fee",
                 "per_kwh": "per_kwh", "per_minute": "per_minute",

@@ -6,7 +6,8 @@ Routes:
 - ``GET /payments/methods/new?session=..``: the paymentMethods.hostedSession page;
   ``POST`` stores a payment method.
 After a direct-charging payment the core asks the OCPP central system
-(through the core's charging service) to start charging and shows the outcome.
+(through the core's charging service) to start charging, billed at the offer of the API
+that opened the page, and shows the outcome.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from services.core.domain import payments
+from services.core.domain import offer_audiences, payments
 from services.core.domain.charging import StartRequest
 from services.core.domain.errors import DomainError
 from services.core.services import charging as charging_service
@@ -88,9 +89,11 @@ async def _start_charging(core: Core, tx: dict[str, Any]) -> None:
         package = None
         if tx.get("rate_package_id"):
             package = await lookups.rate_package_uuid(core, tx["rate_package_id"])
+        # Billed as the API that opened this page sells the connector.
+        offer = await core.db(offer_audiences.audience_offer, tx["api"], tx["partner_id"])
         request = StartRequest(
             user_id=tx["user_id"], connector_id=tx["connector_id"], card_id=tx["card_id"],
-            rate_package=package, invoiced=True)
+            rate_package=package, invoiced=True, offer=offer)
         plan = await charging_service.start(core, request, wait_s=5.0)
     except charging_service.ChargingUnavailable as exc:
         await core.db(payments.record_start, tx["id"], None, str(exc))

@@ -1,0 +1,3 @@
+from tests.core.offers.issuers import issuer_world
+
+__all__ = ["issuer_world"]
