@@ -36,6 +36,15 @@ def set_offer(conn: sqlite3.Connection, offer: Offer) -> int:
     return offer_store.save(conn, offer)
 
 
+def clear_offer(conn: sqlite3.Connection, api: str, partner_id: int | None = None) -> bool:
+    """Remove the audience's own offer; False when it had none."""
+    return offer_store.delete(conn, api, partner_id)
+
+
+def all_offers(conn: sqlite3.Connection) -> list[Offer]:
+    return offer_store.all_offers(conn)
+
+
 async def of_caller(core: Core, api: str, principal: Principal | None = None) -> Offer | None:
     return await core.db(offer_for, api, principal)
 
