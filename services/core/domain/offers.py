@@ -4,7 +4,8 @@ The core serves several APIs over one network. Each API's audience sees its own 
 which stations it covers and what a connector costs there, derived from the station's own
 tariff (the operator's base price). A driver comparing accounts on different back ends
 thus sees real differences in coverage and price, and a session started through an API is
-billed with that API's price.
+billed with that API's price; so is one started by tapping a card the API issued, or on a
+hosted payment page the API opened (``offer_audiences``).
 
 Coverage: a station is covered when the offer covers everything, or names the station's
 operator, a region (box) it lies in, or the station itself; and its operator is not
