@@ -37,7 +37,7 @@ import uuid as uuidlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.core.domain import cards, offer_audiences
+from services.core.domain import cards, offer_audiences, tariffs
 from services.core.domain.documents import signing_key
 from services.core.domain.errors import BadInput, NotFound
 from services.core.store.db import from_iso, to_iso, transaction, utcnow
@@ -307,6 +307,17 @@ def register_hosted(conn: sqlite3.Connection, user_id: int, form: dict[str, str]
     with transaction(conn):
         tx = dict(_insert_tx(conn, user_id, "REGISTER"))
         return pay(conn, tx, form)
+
+
+def billed_tariff(conn: sqlite3.Connection, tx: dict[str, Any]) -> tariffs.Tariff | None:
+    """The prices a direct payment's session is billed at: the connector's tariff as the API
+    that opened the page sells it (None: the connector has no tariff)."""
+    row = conn.execute("SELECT t.* FROM connectors k JOIN tariffs t ON t.id = k.tariff_id"
+                       " WHERE k.id = ?", (tx["connector_id"],)).fetchone()  # fmt: skip
+    if row is None:
+        return None
+    offer = offer_audiences.audience_offer(conn, tx["api"], tx["partner_id"])
+    return offer.price(row) if offer is not None else tariffs.tariff_from(row)
 
 
 def record_start(conn: sqlite3.Connection, tx_id: int, session_id: int | None,

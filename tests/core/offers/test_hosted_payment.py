@@ -1,5 +1,5 @@
-"""Pay as you go on the core's hosted payment page: the session it starts is billed at the
-offer of the API that opened the page (be.ENERGISED's initDirectPaymentCharging), and a
+"""Pay as you go on the core's hosted payment page: the page shows, and the session it starts
+is billed at, the offer of the API that opened it (be.ENERGISED's initDirectPaymentCharging); a
 connector that API does not sell cannot be paid for at all."""
 
 from __future__ import annotations
@@ -28,7 +28,12 @@ async def test_a_paid_page_starts_a_session_at_the_opening_apis_price(
     try:
         tx = (await api.data(INIT_DIRECT, {"connectorId": str(connector),
                                            "rateId": world.rate}))["initDirectPaymentCharging"]
+        start_fee, per_kwh, _per_minute = PRICES["beenergised"]
         async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_S) as http:
+            shown = await http.get(tx["absoluteLink"])
+            assert shown.status_code == 200, shown.text
+            assert (f"{OFFERS['beenergised'].name} ({per_kwh:.2f} EUR/kWh + {start_fee:.2f}"
+                    " EUR start)") in shown.text, shown.text
             page = await http.post(tx["absoluteLink"], data=CARD_FORM)
         assert page.status_code == 200 and "STARTED" in page.text, page.text
         status = (await api.data(DIRECT_STATUS, {"evseId": f"DE*VOL*ET{SOLD}*2",
