@@ -165,7 +165,7 @@ def authorize_tag(conn: sqlite3.Connection, tag: str, now: datetime | None = Non
     deactivated account is Blocked; a deleted one (no row, or status DELETED) is Invalid.
     At ``station_id``, a card whose issuing API does not sell that station is Invalid there,
     as a start through that API would find no such connector; unless a remote start of the
-    card (through an API that does sell it) waits there."""
+    card through an API that does sell it waits or runs there."""
     now = _now(now)
     card = conn.execute(
         "SELECT c.status, c.expiry_date, c.api, c.partner_id, u.active FROM cards c"
@@ -193,8 +193,9 @@ def authorize_tag(conn: sqlite3.Connection, tag: str, now: datetime | None = Non
 def _sold_to_card(conn: sqlite3.Connection, card: sqlite3.Row, tag: str, station_id: int
                   ) -> bool:  # fmt: skip
     waiting = conn.execute(
-        "SELECT 1 FROM sessions WHERE station_id = ? AND auth_id = ? AND state IN (?, ?)",
-        (station_id, tag, SessionState.REQUESTED, SessionState.ACCEPTED)).fetchone()
+        "SELECT 1 FROM sessions WHERE station_id = ? AND auth_id = ? AND state IN (?, ?, ?)",
+        (station_id, tag, SessionState.REQUESTED, SessionState.ACCEPTED,
+         SessionState.CHARGING)).fetchone()
     return waiting is not None or offer_audiences.covers_station(
         offer_audiences.card_offer(conn, card), conn, station_id)
 

@@ -1,7 +1,7 @@
 """A small world where three APIs that issue cards sell different parts of it at different
 prices: be.ENERGISED (driver logins), an AMPECO operator token and an OIOI OEM key. All three
-sell station 1, none sells station 2; both are simulated chargers. Served by a real core
-process (``issuer_world``)."""
+sell station 1, none sells station 2, only be.ENERGISED sells station 3; these are simulated
+chargers (station 4 is not). Served by a real core process (``issuer_world``)."""
 
 from __future__ import annotations
 
@@ -24,14 +24,14 @@ from tests.core_launcher import core_process
 from tests.waits import WITHIN_S
 
 SPEED = 600
-SOLD, UNSOLD = 1, 2  # station ids
+SOLD, UNSOLD, DIRECT_ONLY = 1, 2, 3  # station ids
 AMPECO_PARTNER, OIOI_PARTNER = "Test Operator", "Test App"
 DRIVER = "a@example.com"
 
 # What each API bills at station 1 (whose own tariff is START_FEE + PER_KWH per kWh).
 OFFERS = {
     "beenergised": Offer("beenergised", "Direct plus", coverage=Coverage(
-        station_ids=frozenset({SOLD})), pricing=Pricing(markup_percent=10.0)),
+        station_ids=frozenset({SOLD, DIRECT_ONLY})), pricing=Pricing(markup_percent=10.0)),
     "ampeco": Offer("ampeco", "Operator app", coverage=Coverage(
         station_ids=frozenset({SOLD})), pricing=Pricing(start_fee=0.0, per_kwh=0.45,
                                                         per_minute=0.03)),
@@ -69,7 +69,7 @@ class IssuerWorld:
 
 
 def _prepare(db: Path) -> tuple[Seeded, str, str, str]:
-    seeded = seed(db, stations=3)
+    seeded = seed(db, stations=4)
     conn = connect(db)
     try:
         rate = str(uuidlib.uuid4())
@@ -98,7 +98,7 @@ async def issuer_world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
     seeded, ampeco, oioi, rate = _prepare(db)
     with core_process(db, stations=0, seed=None,
                       env={"VOLTRA_REMOTE_START_TIMEOUT": "20"}) as url:  # fmt: skip
-        sim = Simulator(url, specs=seeded.specs(seeded.stations[:2]), speed=SPEED, occupancy=0.0,
+        sim = Simulator(url, specs=seeded.specs(seeded.stations[:3]), speed=SPEED, occupancy=0.0,
                         seed=7)
         await sim.start()
         try:

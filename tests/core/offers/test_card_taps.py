@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from ocpp.v16 import call
 
 from services.core.store.db import from_iso
 from services.hardware.ev import Vehicle
@@ -18,6 +19,7 @@ from tests.clients.plugsurfing import AsyncOioi
 from tests.contract.beenergised.accounts import CREATE_AUTH_MEDIA
 from tests.core.charging.world import PASSWORD
 from tests.core.offers.issuers import (
+    DIRECT_ONLY,
     DRIVER,
     OFFERS,
     PRICES,
@@ -146,3 +148,36 @@ async def test_a_station_the_issuing_api_does_not_sell_refuses_the_tap(
     finally:
         connector.unplug()
     assert _tapped_session(world, uid, UNSOLD) is None
+
+
+async def test_a_remote_start_through_an_api_that_sells_the_station_still_goes_ahead(
+        issuer_world: IssuerWorld) -> None:  # fmt: skip
+    """An AMPECO-issued card at a station only be.ENERGISED sells: tapped there it is refused,
+    started remotely through be.ENERGISED it charges at be.ENERGISED's price, and a charger
+    that authorizes the card during that session hears Accepted."""
+    world = issuer_world
+    uid = await _card_through("ampeco", world)
+    station = world.sim.station(world.station(DIRECT_ONLY))
+    client = station.client
+    assert client is not None
+    refused = await client.call(call.Authorize(id_tag=uid))
+    assert refused.id_tag_info["status"] == "Invalid"
+    api = await Api(world.url).login(DRIVER, PASSWORD)
+    try:
+        started = await api.remote_start(world.seeded.connectors[world.station(DIRECT_ONLY)][0],
+                                         uid)  # fmt: skip
+        assert started["session"], started
+
+        async def charging() -> dict[str, Any] | None:
+            s = _tapped_session(world, uid, DIRECT_ONLY)
+            return s if s and s["state"] == "charging" else None
+
+        session = await eventually(charging)
+        assert session["rate_name"] == OFFERS["beenergised"].name
+        price = json.loads(session["tariff_snapshot"])
+        assert (price["start_fee"], price["per_kwh"]) == PRICES["beenergised"][:2]
+        during = await client.call(call.Authorize(id_tag=uid))
+        assert during.id_tag_info["status"] == "Accepted"
+        await api.remote_stop(started["transaction"])
+    finally:
+        await api.close()
