@@ -1,18 +1,15 @@
 """A small world where three APIs that issue cards sell different parts of it at different
 prices: be.ENERGISED (driver logins), an AMPECO operator token and an OIOI OEM key. All three
 sell station 1, none sells station 2, only be.ENERGISED sells station 3; these are simulated
-chargers (station 4 is not). Served by a real core process (``issuer_world``)."""
+chargers (station 4 is not). Served by a real core process (the ``issuer_world`` fixture)."""
 
 from __future__ import annotations
 
 import sqlite3
 import uuid as uuidlib
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from services.core.domain.offers import Coverage, Offer, Pricing
 from services.core.services import partner_members, partners
@@ -20,8 +17,6 @@ from services.core.services.offers import set_offer
 from services.core.store.db import connect
 from services.hardware.simulator import Simulator
 from tests.core.charging.world import PER_KWH, START_FEE, Seeded, seed
-from tests.core_launcher import core_process
-from tests.waits import WITHIN_S
 
 SPEED = 600
 SOLD, UNSOLD, DIRECT_ONLY = 1, 2, 3  # station ids
@@ -68,7 +63,7 @@ class IssuerWorld:
         return self.seeded.stations[station_id - 1]
 
 
-def _prepare(db: Path) -> tuple[Seeded, str, str, str]:
+def prepare(db: Path) -> tuple[Seeded, str, str, str]:
     seeded = seed(db, stations=4)
     conn = connect(db)
     try:
@@ -90,19 +85,3 @@ def _prepare(db: Path) -> tuple[Seeded, str, str, str]:
     finally:
         conn.close()
     return seeded, ampeco, oioi, rate
-
-
-@pytest.fixture(scope="module")
-async def issuer_world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[IssuerWorld]:
-    db = tmp_path_factory.mktemp("issuers") / "core.sqlite3"
-    seeded, ampeco, oioi, rate = _prepare(db)
-    with core_process(db, stations=0, seed=None,
-                      env={"VOLTRA_REMOTE_START_TIMEOUT": "20"}) as url:  # fmt: skip
-        sim = Simulator(url, specs=seeded.specs(seeded.stations[:3]), speed=SPEED, occupancy=0.0,
-                        seed=7)
-        await sim.start()
-        try:
-            await sim.wait_online(within_s=WITHIN_S)
-            yield IssuerWorld(url, db, seeded, sim, ampeco, oioi, rate)
-        finally:
-            await sim.stop()
