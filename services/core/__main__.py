@@ -38,6 +38,7 @@ READY_PREFIX = "Voltra core listening on "
 COMMAND_GROUPS: dict[str, str] = {
     "api-key": "services.core.commands.api_keys",
     "member": "services.core.commands.members",
+    "offer": "services.core.commands.offers",
 }
 
 # Also the partner APIs' header forms: ``x-api-key: K`` and OIOI's ``Authorization: key=K``.

@@ -58,11 +58,13 @@ def _user(conn: sqlite3.Connection, email: str, password: str, active: bool,
     return int(cur.lastrowid)
 
 
-def _key(conn: sqlite3.Connection, user_id: int, tag: str, status: str, created: str) -> None:
+def _key(conn: sqlite3.Connection, user_id: int, tag: str, status: str, created: str,
+         partner_id: int) -> None:  # fmt: skip
     conn.execute(
-        "INSERT INTO cards(uuid, user_id, tag_id, number, label, card_type, status, created_at)"
-        " VALUES (?, ?, ?, ?, 'Charging key', ?, ?, ?)",
-        (_uuid(tag), user_id, tag, f"VOL-{tag[-6:]}", KEY_CARD_TYPE, status, created),
+        "INSERT INTO cards(uuid, user_id, tag_id, number, label, card_type, status, created_at,"
+        " api, partner_id) VALUES (?, ?, ?, ?, 'Charging key', ?, ?, ?, 'plugsurfing', ?)",
+        (_uuid(tag), user_id, tag, f"VOL-{tag[-6:]}", KEY_CARD_TYPE, status, created,
+         partner_id),
     )
 
 
@@ -76,7 +78,7 @@ def seed_test_accounts(conn: sqlite3.Connection, anchor: datetime) -> None:
         user_id = _user(conn, account.email, account.password, True, created)
         partner_store.add_member(conn, partner.id, user_id, False, created)
         if account.key_uid:
-            _key(conn, user_id, account.key_uid, "ACTIVE", created)
+            _key(conn, user_id, account.key_uid, "ACTIVE", created, partner.id)
         if account.payment_method:
             conn.execute(
                 "INSERT INTO payment_methods(uuid, user_id, network, display_label, holder,"
@@ -86,7 +88,7 @@ def seed_test_accounts(conn: sqlite3.Connection, anchor: datetime) -> None:
             )
     # The stock account cannot sign in: its password is random and it is inactive.
     stock = _user(conn, STOCK_EMAIL, uuid.uuid4().hex + "-x1", False, created)
-    _key(conn, stock, STOCK_UID, "INACTIVE", created)
+    _key(conn, stock, STOCK_UID, "INACTIVE", created, partner.id)
 
 
 def live_test_logins(conn: sqlite3.Connection) -> list[str]:

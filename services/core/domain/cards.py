@@ -162,8 +162,10 @@ def find_rate_option(conn: sqlite3.Connection, rate_id: str, field: str = "rate_
 
 def create_card(conn: sqlite3.Connection, user_id: int, rate_id: str,
                 customer_reference: str | None, *, card_type: str = "virtual",
-                prefix: str = "new_card") -> sqlite3.Row:
-    """A new virtual card on the given rate (createAuthenticationMedia)."""
+                prefix: str = "new_card", api: str = "beenergised",
+                partner_id: int | None = None) -> sqlite3.Row:
+    """A new virtual card on the given rate (createAuthenticationMedia), issued through
+    ``api`` (and its partner ``partner_id``): taps are billed at that audience's offer."""
     reference = check_text(customer_reference, f"{prefix}.customer_reference", required=True,
                            max_len=100)
     with transaction(conn):
@@ -174,10 +176,10 @@ def create_card(conn: sqlite3.Connection, user_id: int, rate_id: str,
         card_uuid = str(uuidlib.uuid4())
         conn.execute(
             "INSERT INTO cards(uuid, user_id, tag_id, number, label, card_type, status,"
-            " expiry_date, rate_option_id, customer_reference, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'ACTIVE', NULL, ?, ?, ?)",
+            " expiry_date, rate_option_id, customer_reference, created_at, api, partner_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'ACTIVE', NULL, ?, ?, ?, ?, ?)",
             (card_uuid, user_id, tag, number, reference, card_type, rate["id"], reference,
-             utcnow()),
+             utcnow(), api, partner_id),
         )
         return get_card(conn, user_id, card_uuid)
 

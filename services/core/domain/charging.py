@@ -21,7 +21,9 @@ every move checked against ``sessions.TRANSITIONS``)::
 - ``failed``: the start never happened (occupied, offline, rejected, no vehicle, ...).
 
 Sessions started at the charger itself (RFID card held against the reader) skip
-``requested``/``accepted`` and are created directly in ``charging``.
+``requested``/``accepted`` and are created directly in ``charging``, billed at the offer of
+the API that issued the card (``offer_audiences``); where that API does not sell the
+station, the card is Invalid there and no session is created.
 
 Remote start attempts (``remote_start_attempts``) carry what the be.ENERGISED
 ``AttemptRemoteStartResponse`` shows: ``status`` moves PENDING -> SENT -> ACCEPTED -> STARTED,
@@ -40,7 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.core.domain import reservations, tariffs
+from services.core.domain import offer_audiences, reservations, tariffs
 from services.core.domain.errors import BadInput, NotFound
 from services.core.domain.offers import Offer
 from services.core.domain.sessions import TRANSITIONS, SessionState, check, sources, sql_list
@@ -155,15 +157,19 @@ def card_problem_by_id(conn: sqlite3.Connection, card_id: int,
     return card_problem(row, _now(now))
 
 
-def authorize_tag(conn: sqlite3.Connection, tag: str, now: datetime | None = None) -> str:
+def authorize_tag(conn: sqlite3.Connection, tag: str, now: datetime | None = None,
+                  station_id: int | None = None) -> str:
     """OCPP idTagInfo.status for a tag: Accepted, Blocked, Expired or Invalid.
 
     A card in any status but ACTIVE (INACTIVE, BLOCKED, SUSPENDED, DISABLED, ...) or of a
-    deactivated account is Blocked; a deleted one (no row, or status DELETED) is Invalid."""
+    deactivated account is Blocked; a deleted one (no row, or status DELETED) is Invalid.
+    At ``station_id``, a card whose issuing API does not sell that station is Invalid there,
+    as a start through that API would find no such connector; unless a remote start of the
+    card through an API that does sell it waits or runs there."""
     now = _now(now)
     card = conn.execute(
-        "SELECT c.status, c.expiry_date, u.active FROM cards c JOIN users u ON u.id = c.user_id"
-        " WHERE c.tag_id = ?",
+        "SELECT c.status, c.expiry_date, c.api, c.partner_id, u.active FROM cards c"
+        " JOIN users u ON u.id = c.user_id WHERE c.tag_id = ?",
         (tag.upper(),),
     ).fetchone()
     if card is not None and str(card["status"]).upper() == "DELETED":
@@ -179,7 +185,19 @@ def authorize_tag(conn: sqlite3.Connection, tag: str, now: datetime | None = Non
         return "Blocked"
     if problem == Failure.CARD_EXPIRED:
         return "Expired"
+    if station_id is not None and not _sold_to_card(conn, card, tag.upper(), station_id):
+        return "Invalid"
     return "Accepted"
+
+
+def _sold_to_card(conn: sqlite3.Connection, card: sqlite3.Row, tag: str, station_id: int
+                  ) -> bool:  # fmt: skip
+    waiting = conn.execute(
+        "SELECT 1 FROM sessions WHERE station_id = ? AND auth_id = ? AND state IN (?, ?, ?)",
+        (station_id, tag, SessionState.REQUESTED, SessionState.ACCEPTED,
+         SessionState.CHARGING)).fetchone()
+    return waiting is not None or offer_audiences.covers_station(
+        offer_audiences.card_offer(conn, card), conn, station_id)
 
 
 # ------------------------------------------------------------------ remote start
@@ -606,13 +624,15 @@ def start_transaction(
                 (STARTED, ts, recent["id"]),
             )
             return int(recent["id"]), "Accepted"
-        status = authorize_tag(conn, tag, now)
+        status = authorize_tag(conn, tag, now, station_id)
         if status != "Accepted":
             return 0, status
         card = conn.execute(
-            "SELECT id, user_id, card_type FROM cards WHERE tag_id = ?", (tag,)
+            "SELECT id, user_id, card_type, api, partner_id FROM cards WHERE tag_id = ?", (tag,)
         ).fetchone()
-        snap, rate_name = _tariff_snapshot(conn, con["tariff_id"])
+        # A tapped card is billed as the API that issued it sells this connector.
+        offer = offer_audiences.card_offer(conn, card) if card is not None else None
+        snap, rate_name = _tariff_snapshot(conn, con["tariff_id"], offer)
         cur = conn.execute(
             "INSERT INTO sessions(uuid, user_id, card_id, connector_id, station_id, state,"
             " auth_id, auth_type, date_start, meter_start, tariff_snapshot, rate_name,"

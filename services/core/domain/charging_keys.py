@@ -17,6 +17,7 @@ from services.core.store.db import transaction, utcnow
 
 STOCK_EMAIL = "card-stock@voltra.invalid"
 KEY_CARD_TYPE = "emsp"
+ISSUER_API = "plugsurfing"  # the API through which drivers add their keys
 
 
 def _card(conn: sqlite3.Connection, tag: str) -> sqlite3.Row | None:
@@ -25,7 +26,10 @@ def _card(conn: sqlite3.Connection, tag: str) -> sqlite3.Row | None:
         " WHERE c.tag_id = ?", (tag,)).fetchone()  # fmt: skip
 
 
-def add_key(conn: sqlite3.Connection, user_id: int, tag: str) -> sqlite3.Row:
+def add_key(conn: sqlite3.Connection, user_id: int, tag: str, partner_id: int | None = None
+            ) -> sqlite3.Row:  # fmt: skip
+    """Add ``tag`` as the user's key, issued through OIOI by the OEM ``partner_id`` (whose
+    offer then bills its taps)."""
     with transaction(conn):
         card = _card(conn, tag)
         if card is not None and card["user_id"] == user_id:
@@ -33,15 +37,16 @@ def add_key(conn: sqlite3.Connection, user_id: int, tag: str) -> sqlite3.Row:
         if card is not None and card["owner_email"] != STOCK_EMAIL:
             raise Conflict(f"rfid: '{tag}' is registered to another account", field="rfid")
         if card is not None:
-            conn.execute("UPDATE cards SET user_id = ?, status = 'ACTIVE' WHERE id = ?",
-                         (user_id, card["id"]))  # fmt: skip
+            conn.execute("UPDATE cards SET user_id = ?, status = 'ACTIVE', api = ?,"
+                         " partner_id = ? WHERE id = ?",
+                         (user_id, ISSUER_API, partner_id, card["id"]))  # fmt: skip
         else:
             count = conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
             conn.execute(
                 "INSERT INTO cards(uuid, user_id, tag_id, number, label, card_type, status,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, 'ACTIVE', ?)",
+                " created_at, api, partner_id) VALUES (?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?)",
                 (str(uuidlib.uuid4()), user_id, tag, f"VOL-{count + 1:06d}-{tag[-4:]}",
-                 "Charging key", KEY_CARD_TYPE, utcnow()),
+                 "Charging key", KEY_CARD_TYPE, utcnow(), ISSUER_API, partner_id),
             )  # fmt: skip
         return _card(conn, tag)  # type: ignore[return-value]
 

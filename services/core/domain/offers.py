@@ -4,7 +4,8 @@ The core serves several APIs over one network. Each API's audience sees its own 
 which stations it covers and what a connector costs there, derived from the station's own
 tariff (the operator's base price). A driver comparing accounts on different back ends
 thus sees real differences in coverage and price, and a session started through an API is
-billed with that API's price.
+billed with that API's price; so is one started by tapping a card the API issued, or on a
+hosted payment page the API opened (``offer_audiences``).
 
 Coverage: a station is covered when the offer covers everything, or names the station's
 operator, a region (box) it lies in, or the station itself; and its operator is not
@@ -101,6 +102,17 @@ class Offer:
             else:
                 values[name] = float(_cents(_dec(getattr(t, name)) * factor))
         return replace(t, name=self.name, **values)
+
+
+def with_own_operator(offer: Offer, operator_id: int | None) -> Offer:
+    """``offer`` as a partner linked to ``operator_id`` sees it: a partner always covers its
+    own infrastructure, whatever its offer lists."""
+    if operator_id is None or offer.coverage.is_everything:
+        return offer
+    cov = offer.coverage
+    return replace(offer, coverage=replace(
+        cov, operator_ids=cov.operator_ids | {operator_id},
+        excluded_operator_ids=cov.excluded_operator_ids - {operator_id}))
 
 
 # The columns a connector row carries its tariff's prices in (store/connectors.py).

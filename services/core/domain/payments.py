@@ -37,7 +37,7 @@ import uuid as uuidlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.core.domain import cards
+from services.core.domain import cards, offer_audiences, tariffs
 from services.core.domain.documents import signing_key
 from services.core.domain.errors import BadInput, NotFound
 from services.core.store.db import from_iso, to_iso, transaction, utcnow
@@ -182,7 +182,10 @@ def create_register(conn: sqlite3.Connection, user_id: int, rate_id: str,
 
 
 def create_direct(conn: sqlite3.Connection, user_id: int, connector_id: str, rate_id: str,
-                  package_id: str | None, card_id: str | None) -> sqlite3.Row:
+                  package_id: str | None, card_id: str | None, *, api: str = "beenergised",
+                  partner_id: int | None = None) -> sqlite3.Row:
+    """A DIRECT_CHARGING transaction opened through ``api`` (and its partner): once paid,
+    the session is billed at that audience's offer, which must sell the connector."""
     try:
         cid = int(str(connector_id).strip())
         if not 0 < cid < 2**63:  # SQLite INTEGER range
@@ -191,9 +194,11 @@ def create_direct(conn: sqlite3.Connection, user_id: int, connector_id: str, rat
         raise BadInput("connector_id", f"'{connector_id}' is not a connector id") from None
     with transaction(conn):
         connector = conn.execute(
-            "SELECT k.id, t.currency FROM connectors k LEFT JOIN tariffs t ON t.id = k.tariff_id"
-            " WHERE k.id = ?", (cid,)).fetchone()
-        if connector is None:
+            "SELECT k.id, k.station_id, t.currency FROM connectors k"
+            " LEFT JOIN tariffs t ON t.id = k.tariff_id WHERE k.id = ?", (cid,)).fetchone()
+        if connector is None or not offer_audiences.covers_station(
+                offer_audiences.audience_offer(conn, api, partner_id), conn,
+                connector["station_id"]):
             raise NotFound(f"connector_id: no connector '{connector_id}'", field="connector_id")
         rate = cards.find_rate_option(conn, rate_id, "rate_id")
         amount, package_row = PREAUTH_AMOUNT, None
@@ -215,7 +220,7 @@ def create_direct(conn: sqlite3.Connection, user_id: int, connector_id: str, rat
             conn, user_id, "DIRECT_CHARGING", rate_option_id=rate["id"],
             rate_package_id=package_row["id"] if package_row else None, connector_id=cid,
             card_id=card_row["id"] if card_row else None, amount=amount,
-            currency=connector["currency"] or "EUR")
+            currency=connector["currency"] or "EUR", api=api, partner_id=partner_id)
 
 
 def _insert_tx(conn: sqlite3.Connection, user_id: int, kind: str, **cols: Any) -> sqlite3.Row:
@@ -278,15 +283,16 @@ def pay(conn: sqlite3.Connection, tx: dict[str, Any], form: dict[str, str]) -> d
                                         (tx["rate_option_id"],)).fetchone()
                     new = cards.create_card(conn, tx["user_id"], rate["uuid"],
                                             tx["customer_reference"] or rate["name"],
-                                            prefix="register_payment_method")
+                                            prefix="register_payment_method",
+                                            api=tx["api"], partner_id=tx["partner_id"])
                     card_id = new["id"]
                     message += f"; card {new['number']} issued"
             elif card_id is None:
                 rate = conn.execute("SELECT uuid FROM rate_options WHERE id = ?",
                                     (tx["rate_option_id"],)).fetchone()
                 card_id = cards.create_card(conn, tx["user_id"], rate["uuid"],
-                                            "Direct payment", prefix="init_direct_payment_charging"
-                                            )["id"]
+                                            "Direct payment", prefix="init_direct_payment_charging",
+                                            api=tx["api"], partner_id=tx["partner_id"])["id"]
             conn.execute(
                 "UPDATE payment_transactions SET status = ?, message = ?, payment_method_id = ?,"
                 " card_id = ?, updated_at = ? WHERE id = ?",
@@ -301,6 +307,17 @@ def register_hosted(conn: sqlite3.Connection, user_id: int, form: dict[str, str]
     with transaction(conn):
         tx = dict(_insert_tx(conn, user_id, "REGISTER"))
         return pay(conn, tx, form)
+
+
+def billed_tariff(conn: sqlite3.Connection, tx: dict[str, Any]) -> tariffs.Tariff | None:
+    """The prices a direct payment's session is billed at: the connector's tariff as the API
+    that opened the page sells it (None: the connector has no tariff)."""
+    row = conn.execute("SELECT t.* FROM connectors k JOIN tariffs t ON t.id = k.tariff_id"
+                       " WHERE k.id = ?", (tx["connector_id"],)).fetchone()  # fmt: skip
+    if row is None:
+        return None
+    offer = offer_audiences.audience_offer(conn, tx["api"], tx["partner_id"])
+    return offer.price(row) if offer is not None else tariffs.tariff_from(row)
 
 
 def record_start(conn: sqlite3.Connection, tx_id: int, session_id: int | None,

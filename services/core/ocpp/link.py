@@ -238,7 +238,7 @@ class StationLink(ChargePoint):
         """idTagInfo for a tag; a card's parentIdTag (its driver) lets the charger admit
         any card of the driver who holds a reservation there."""
         if status is None:
-            status = await self.core.db(charging.authorize_tag, tag)
+            status = await self.core.db(charging.authorize_tag, tag, None, self.station_id)
         info: dict[str, Any] = {"status": status}
         parent = await self.core.db(reservations.parent_of_tag, tag)
         if parent is not None:

@@ -83,9 +83,11 @@ def create(conn: sqlite3.Connection, principal: Principal, *, user_id: int, tag:
         count = conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
         cur = conn.execute(
             "INSERT INTO cards(uuid, user_id, tag_id, number, label, card_type, status,"
-            " expiry_date, customer_reference, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " expiry_date, customer_reference, created_at, api, partner_id)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (str(uuidlib.uuid4()), user_id, uid, f"VOL-{count + 1:06d}-{uid[-4:]}", label,
-             "default", state, _expiry(expires), reference, utcnow()))
+             "default", state, _expiry(expires), reference, utcnow(), principal.api,
+             principal.partner_id))
         new_id = int(cur.lastrowid)
     return card(conn, principal, new_id, "id")
 

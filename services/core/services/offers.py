@@ -9,10 +9,9 @@ Wirelane organisation's own points), whatever its offer lists.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from services.core.domain.offers import Offer, check, priced_connector
+from services.core.domain.offers import Offer, check, priced_connector, with_own_operator
 from services.core.domain.partners import Principal
 from services.core.store import offers as offer_store
 
@@ -25,13 +24,9 @@ def offer_for(conn: sqlite3.Connection, api: str, principal: Principal | None = 
     """The offer ``api`` makes to ``principal`` (None: the API's own audience, e.g. the
     drivers of be.ENERGISED). None: no offer stored, every station at its base price."""
     offer = offer_store.offer_for(conn, api, principal.partner_id if principal else None)
-    if offer is None or principal is None or principal.operator_id is None \
-            or offer.coverage.is_everything:
+    if offer is None or principal is None:
         return offer
-    cov = offer.coverage
-    return replace(offer, coverage=replace(
-        cov, operator_ids=cov.operator_ids | {principal.operator_id},
-        excluded_operator_ids=cov.excluded_operator_ids - {principal.operator_id}))
+    return with_own_operator(offer, principal.operator_id)
 
 
 def set_offer(conn: sqlite3.Connection, offer: Offer) -> int:
@@ -39,6 +34,15 @@ def set_offer(conn: sqlite3.Connection, offer: Offer) -> int:
     cannot mean anything); returns its id."""
     check(offer)
     return offer_store.save(conn, offer)
+
+
+def clear_offer(conn: sqlite3.Connection, api: str, partner_id: int | None = None) -> bool:
+    """Remove the audience's own offer; False when it had none."""
+    return offer_store.delete(conn, api, partner_id)
+
+
+def all_offers(conn: sqlite3.Connection) -> list[Offer]:
+    return offer_store.all_offers(conn)
 
 
 async def of_caller(core: Core, api: str, principal: Principal | None = None) -> Offer | None:

@@ -24,9 +24,12 @@ def register_method(conn: sqlite3.Connection, user_id: int, rate_id: str,
 
 
 def direct_charging(conn: sqlite3.Connection, user_id: int, connector_id: str, rate_id: str,
-                    package_id: str | None, card_id: str | None) -> tuple[str, str]:
-    """(transaction uuid, page path) to pay for one charge; charging starts once paid."""
-    tx = payments.create_direct(conn, user_id, connector_id, rate_id, package_id, card_id)
+                    package_id: str | None, card_id: str | None, *, api: str,
+                    partner_id: int | None = None) -> tuple[str, str]:
+    """(transaction uuid, page path) to pay for one charge through ``api`` (and its partner,
+    if any); charging starts once paid, billed at that audience's offer."""
+    tx = payments.create_direct(conn, user_id, connector_id, rate_id, package_id, card_id,
+                                api=api, partner_id=partner_id)
     return tx["uuid"], payment_path(conn, tx)
 
 

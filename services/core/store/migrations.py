@@ -897,4 +897,23 @@ CREATE INDEX offer_stations_station ON offer_stations(station_id);
 CREATE INDEX stations_operator ON stations(operator_id, id);
 """,
     ),
+    (
+        17,
+        "cards and hosted payments know the API (and partner) they were made through",
+        """
+-- A card is billed, when tapped at a charger, at the offer of the API that issued it; a
+-- paid hosted page at the offer of the API that opened it. Cards from before were issued
+-- by the driver API, except OIOI charging keys (those of the user's OIOI OEM partner);
+-- hosted direct payments were only ever opened by the driver API.
+ALTER TABLE cards ADD COLUMN api TEXT NOT NULL DEFAULT 'beenergised';
+ALTER TABLE cards ADD COLUMN partner_id INTEGER REFERENCES partners(id) ON DELETE SET NULL;
+UPDATE cards SET api = 'plugsurfing', partner_id = (
+    SELECT MIN(m.partner_id) FROM partner_members m JOIN partners p ON p.id = m.partner_id
+    WHERE m.user_id = cards.user_id AND p.api = 'plugsurfing' AND p.role = 'oem')
+    WHERE card_type = 'emsp' AND label = 'Charging key';
+ALTER TABLE payment_transactions ADD COLUMN api TEXT NOT NULL DEFAULT 'beenergised';
+ALTER TABLE payment_transactions ADD COLUMN partner_id INTEGER
+    REFERENCES partners(id) ON DELETE SET NULL;
+""",
+    ),
 ]

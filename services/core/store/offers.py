@@ -22,6 +22,29 @@ def offer_for(conn: sqlite3.Connection, api: str, partner_id: int | None) -> Off
     return None if row is None else _offer(conn, row)
 
 
+def all_offers(conn: sqlite3.Connection) -> list[Offer]:
+    """Every stored offer, by API and then the API's own before its partners'."""
+    rows = conn.execute("SELECT * FROM offers ORDER BY api, partner_id IS NOT NULL,"
+                        " partner_id").fetchall()  # fmt: skip
+    return [_offer(conn, r) for r in rows]
+
+
+def delete(conn: sqlite3.Connection, api: str, partner_id: int | None) -> bool:
+    """Remove the audience's own offer (it falls back to the API's, or to base prices);
+    False when it had none."""
+    with transaction(conn):
+        cur = conn.execute("DELETE FROM offers WHERE api = ? AND IFNULL(partner_id, 0) = ?",
+                           (api, partner_id or 0))  # fmt: skip
+    return cur.rowcount > 0
+
+
+def count_covered(conn: sqlite3.Connection, coverage: Coverage) -> int:
+    """How many stations ``coverage`` covers."""
+    where = coverage_sql(coverage, id_col="id", operator_col="operator_id",
+                         lat_col="latitude", lon_col="longitude")  # fmt: skip
+    return int(conn.execute(f"SELECT COUNT(*) FROM stations WHERE {where}").fetchone()[0])
+
+
 def _offer(conn: sqlite3.Connection, row: sqlite3.Row) -> Offer:
     oid = row["id"]
     ops = conn.execute("SELECT operator_id, excluded FROM offer_operators WHERE offer_id = ?",

@@ -14,7 +14,7 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
-from services.core.api.beenergised.context import core
+from services.core.api.beenergised.context import API, core
 from services.core.api.beenergised.userdata import as_user
 from services.core.domain import payments
 from services.core.services import payments as payment_service
@@ -104,7 +104,7 @@ async def resolve_init_direct(_obj: Any, info: GraphQLResolveInfo, connectorId: 
                               rateId: str, ratePackageId: str | None = None,
                               cardId: str | None = None) -> dict[str, Any]:
     tx = await as_user(info, payment_service.direct_charging, connectorId, rateId,
-                       ratePackageId, cardId)
+                       ratePackageId, cardId, api=API)
     return _optile(tx, _base(info))
 
 

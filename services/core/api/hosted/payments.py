@@ -6,7 +6,8 @@ Routes:
 - ``GET /payments/methods/new?session=..``: the paymentMethods.hostedSession page;
   ``POST`` stores a payment method.
 After a direct-charging payment the core asks the OCPP central system
-(through the core's charging service) to start charging and shows the outcome.
+(through the core's charging service) to start charging, billed at the offer of the API
+that opened the page, and shows the outcome.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from services.core.domain import payments
+from services.core.domain import offer_audiences, payments
 from services.core.domain.charging import StartRequest
 from services.core.domain.errors import DomainError
+from services.core.domain.tariffs import Tariff, price_summary
 from services.core.services import charging as charging_service
 from services.core.services import lookups
 from services.core.state import Core
@@ -62,19 +64,27 @@ def _form(action: str, error: str | None = None) -> str:
 <button type="submit">Pay / save card</button></form>"""  # noqa: E501
 
 
-def _summary(tx: dict[str, Any]) -> str:
+def _summary(tx: dict[str, Any], billed: Tariff | None = None) -> str:
     if tx["kind"] == "REGISTER":
         what = "Register a credit card"
         if tx.get("rate_name"):
             what += f" for the rate {tx['rate_name']}"
         return f"<p>{html.escape(what)}. Nothing is charged now.</p>"
     amount = f"{tx['amount']:.2f} {tx['currency']}"
+    rate = (f"{billed.name} ({price_summary(billed)})" if billed is not None
+            else tx.get("rate_name") or "")
     what = (f"Rate package {tx['package_name']}: {amount}" if tx.get("package_name")
             else f"Pre-authorisation of {amount}; the session is billed at the rate"
-                 f" {tx.get('rate_name') or ''} when it ends")
+                 f" {rate} when it ends")
     where = f"{tx.get('station_label') or ''} ({tx.get('evse_id') or ''})"
     return (f"<p>Charging at {html.escape(where)}.</p><p>{html.escape(what)}.</p>"
             f"<p>Valid until {html.escape(payments.expires_at(tx))}.</p>")
+
+
+async def _billed(core: Core, tx: dict[str, Any]) -> Tariff | None:
+    if tx["kind"] != "DIRECT_CHARGING":
+        return None
+    return await core.db(payments.billed_tariff, tx)
 
 
 async def _form_data(request: Request) -> dict[str, str]:
@@ -88,9 +98,11 @@ async def _start_charging(core: Core, tx: dict[str, Any]) -> None:
         package = None
         if tx.get("rate_package_id"):
             package = await lookups.rate_package_uuid(core, tx["rate_package_id"])
+        # Billed as the API that opened this page sells the connector.
+        offer = await core.db(offer_audiences.audience_offer, tx["api"], tx["partner_id"])
         request = StartRequest(
             user_id=tx["user_id"], connector_id=tx["connector_id"], card_id=tx["card_id"],
-            rate_package=package, invoiced=True)
+            rate_package=package, invoiced=True, offer=offer)
         plan = await charging_service.start(core, request, wait_s=5.0)
     except charging_service.ChargingUnavailable as exc:
         await core.db(payments.record_start, tx["id"], None, str(exc))
@@ -115,12 +127,14 @@ def routes(core: Core) -> list[BaseRoute]:
             if tx["status"] != "OPEN":
                 return _page("Payment", f"<p>This payment is {html.escape(tx['status'])}.</p>"
                              f"<p>{html.escape(tx.get('message') or '')}</p>", 409)
-            return _page("Payment", _summary(tx) + _form(action))
+            billed = await _billed(core, tx)
+            return _page("Payment", _summary(tx, billed) + _form(action))
         try:
             done = await core.db(payments.pay, tx, await _form_data(request))
         except DomainError as exc:
             status = 409 if exc.field == "transaction" else 400
-            return _page("Payment", _summary(tx) + _form(action, exc.message), status)
+            billed = await _billed(core, tx)
+            return _page("Payment", _summary(tx, billed) + _form(action, exc.message), status)
         if done["status"] == "PAID" and done["kind"] == "DIRECT_CHARGING":
             await _start_charging(core, done)
             done = await core.db(payments.tx_for_page, tx_uuid, sig)

@@ -37,7 +37,7 @@ async def user_add_rfid(call: Call, fields: Any) -> dict[str, Any]:
     tag = uid(req.rfid, "rfid")
     who = await user_id(call, req.user)
     try:
-        await call.core.db(charging_keys.add_key, who, tag)
+        await call.core.db(charging_keys.add_key, who, tag, call.principal.partner_id)
     except Conflict as exc:
         raise r.OioiError(r.EVCO_ERROR, exc.message) from None
     return {}
