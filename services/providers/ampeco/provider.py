@@ -37,6 +37,7 @@ from services.providers.common.charging import (
     start_and_wait,
     stop_until_confirmed,
 )
+from services.providers.common.operator_key import key_and_email, under_key
 from services.providers.common.statistics import summed_statistics
 
 from . import adapter
@@ -107,19 +108,11 @@ class AmpecoProvider(BaseProvider):
         self.create_users = create_users
         self._user: w.User | None = None
         self._cards: dict[str, m.Card] = {}
-        self._own_cache: OfflineCache | None = None
-        cache: OfflineCache | None = None
-        if isinstance(catalogue_cache, OfflineCache):
-            cache = catalogue_cache
-        elif catalogue_cache is True or isinstance(catalogue_cache, str | Path):
-            cache = self._own_cache = OfflineCache(
-                None if catalogue_cache is True else catalogue_cache
-            )
         self.catalogue = Catalogue(
             self._all_locations,
             adapter.station,
             adapter.position,
-            cache=cache,
+            cache=catalogue_cache,
             key=f"{self.name}:{self.base_url}",
             refresh_after_s=refresh_after_s,
         )
@@ -144,34 +137,26 @@ class AmpecoProvider(BaseProvider):
     async def close(self) -> None:
         await self.catalogue.aclose()
         await self.api.aclose()
-        if self._own_cache is not None:
-            self._own_cache.close()
 
     # ---------------------------------------------------------------- account
 
     async def login(self, credentials: m.Credentials) -> m.Profile:
         """``api_key`` (the operator's token) with ``username`` (the driver's e-mail); a
         saved login brings the token back as ``refresh_token``."""
-        token = credentials.api_key or credentials.refresh_token or self._configured_token
-        email = (credentials.username or "").strip()
-        if not token:
-            raise InvalidInput("Enter the API token your operator gave you.", field="api_key")
-        if not email or "@" not in email:
-            raise InvalidInput("Enter your e-mail address.", field="username")
-        previous = self.api.token
-        self.api.set_token(token)
-        try:
+        token, email = key_and_email(
+            credentials, self._configured_token, key_name="API token", email_needs_at=True
+        )
+
+        async def find() -> w.User:
             user = await self._user_by_email(email)
-            if user is None:
-                user = await self._create_user(email, credentials.password)
+            return user or await self._create_user(email, credentials.password)
+
+        try:
+            user = await under_key(token, self.api.token, self.api.set_token, find)
         except NotAuthenticated as exc:
-            self.api.set_token(previous)
             raise InvalidCredentials(
                 "The operator's API token was not accepted.", detail=exc.detail
             ) from exc
-        except BaseException:
-            self.api.set_token(previous)
-            raise
         self._user = user
         self._cards.clear()
         self._tell_login_token(token)
@@ -242,10 +227,7 @@ class AmpecoProvider(BaseProvider):
             self._tariffs(),
         )
         evse_lists = await asyncio.gather(
-            *(
-                self.api.all(P.charge_point_evses(cp["id"]), P.EVSE_INCLUDE)
-                for cp in charge_points
-            )
+            *(self.api.all(P.charge_point_evses(cp["id"]), P.EVSE_INCLUDE) for cp in charge_points)
         )
         evses = [
             {**e, "chargePointId": cp["id"]}
@@ -421,9 +403,7 @@ class AmpecoProvider(BaseProvider):
             stats = [w.ConsumptionStat.model_validate(r) for r in rows or ()]
         return self._neutral(s, stats)
 
-    async def stop_charging(
-        self, session_id: str, *, timeout_s: float = 60.0
-    ) -> m.ChargingSession:
+    async def stop_charging(self, session_id: str, *, timeout_s: float = 60.0) -> m.ChargingSession:
         s = await self._session(session_id)
         session = await self.get_session(session_id)
 
@@ -484,9 +464,7 @@ class AmpecoProvider(BaseProvider):
         is read whole and sorted here."""
         if limit < 1 or offset < 0:
             raise InvalidInput("offset must be >= 0 and limit >= 1", field="limit")
-        rows = await self._sessions(
-            startedAfter=P.instant(since), startedBefore=P.instant(until)
-        )
+        rows = await self._sessions(startedAfter=P.instant(since), startedBefore=P.instant(until))
         rows.sort(key=lambda s: s.started_at or datetime.min.replace(tzinfo=UTC), reverse=True)
         return m.Page(
             items=rows[offset : offset + limit],

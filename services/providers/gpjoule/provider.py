@@ -32,6 +32,7 @@ from services.providers.common.charging import (
     start_and_wait,
     stop_until_confirmed,
 )
+from services.providers.common.operator_key import key_and_email, under_key
 from services.providers.common.statistics import summed_statistics
 
 from . import adapter
@@ -98,19 +99,11 @@ class GpJouleProvider(BaseProvider):
         self.catalogue_page_size = catalogue_page_size
         self._contact: w.Contact | None = None
         self._cards: dict[str, m.Card] = {}
-        cache: OfflineCache | None = None
-        self._own_cache: OfflineCache | None = None
-        if isinstance(catalogue_cache, OfflineCache):
-            cache = catalogue_cache
-        elif catalogue_cache is True or isinstance(catalogue_cache, (str, Path)):
-            cache = self._own_cache = OfflineCache(
-                None if catalogue_cache is True else catalogue_cache
-            )
         self.catalogue = Catalogue(
             self._all_chargepoints,
             adapter.station,
             adapter.position,
-            cache=cache,
+            cache=catalogue_cache,
             key=f"{self.name}:{self.base_url}",
             refresh_after_s=refresh_after_s,
         )
@@ -132,27 +125,16 @@ class GpJouleProvider(BaseProvider):
     async def close(self) -> None:
         await self.catalogue.aclose()
         await self.gql.aclose()
-        if self._own_cache is not None:
-            self._own_cache.close()
 
     # ---------------------------------------------------------------- account
 
     async def login(self, credentials: m.Credentials) -> m.Profile:
         """``api_key`` with ``username`` (the driver's e-mail); a saved login brings the key
         back as ``refresh_token``."""
-        key = credentials.api_key or credentials.refresh_token or self._configured_key
-        email = (credentials.username or "").strip()
-        if not key:
-            raise InvalidInput("Enter the API key your operator gave you.", field="api_key")
-        if not email:
-            raise InvalidInput("Enter your e-mail address.", field="username")
-        previous = self.gql.key
-        self.gql.set_key(key)
-        try:
-            contact = await self._contact_by_email(email)
-        except BaseException:
-            self.gql.set_key(previous)
-            raise
+        key, email = key_and_email(credentials, self._configured_key, key_name="API key")
+        contact = await under_key(
+            key, self.gql.key, self.gql.set_key, lambda: self._contact_by_email(email)
+        )
         self._contact = contact
         self._cards.clear()
         self._tell_login_token(key)
