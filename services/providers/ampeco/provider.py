@@ -14,13 +14,10 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from services import models as m
-from services.cache import OfflineCache
 from services.http import RedactingFilter
 from services.provider import (
-    BaseProvider,
     Capability,
     ChargerRejected,
     ConnectorUnavailable,
@@ -31,13 +28,13 @@ from services.provider import (
     ProgressCallback,
     ProviderError,
 )
-from services.providers.common.catalogue import Catalogue
+from services.providers.common.catalogue import CacheChoice
 from services.providers.common.charging import (
     StartAttempt,
     start_and_wait,
     stop_until_confirmed,
 )
-from services.providers.common.operator_key import key_and_email, under_key
+from services.providers.common.operator_key import OperatorKeyProvider
 from services.providers.common.statistics import summed_statistics
 
 from . import adapter
@@ -53,7 +50,7 @@ WAITING = frozenset({"unknown", "pending"})
 MAX_HISTORY = 5_000  # sessions read for one history or statistics answer at most
 
 
-class AmpecoProvider(BaseProvider):
+class AmpecoProvider(OperatorKeyProvider):
     name = "ampeco"
     capabilities = frozenset(
         {
@@ -83,13 +80,17 @@ class AmpecoProvider(BaseProvider):
         }
     )
 
+    key_name = "API token"
+    email_needs_at = True
+    _driver: w.User | None
+
     def __init__(
         self,
         base_url: str,
         *,
         api_key: str | None = None,
         on_login_token: Callable[[str | None], None] | None = None,
-        catalogue_cache: OfflineCache | Path | str | bool | None = None,
+        catalogue_cache: CacheChoice = None,
         refresh_after_s: float = 300.0,
         poll_interval_s: float = 0.5,
         create_users: bool = True,
@@ -98,44 +99,39 @@ class AmpecoProvider(BaseProvider):
         """``api_key``: an operator token configured on the device (a kiosk), so stations
         can be searched before a driver signs in; it outlives a logout. ``create_users``:
         a driver e-mail the operator does not know yet becomes a new user at sign-in."""
-        self.base_url = base_url.rstrip("/")
-        self.api = AmpecoClient(self.base_url, **client_kw)
-        self._configured_token = api_key
-        if api_key:
-            self.api.set_token(api_key)
-        self._on_login_token = on_login_token
-        self.poll_interval_s = poll_interval_s
+        base_url = base_url.rstrip("/")
+        self.api = AmpecoClient(base_url, **client_kw)
         self.create_users = create_users
-        self._user: w.User | None = None
-        self._cards: dict[str, m.Card] = {}
-        self.catalogue = Catalogue(
-            self._all_locations,
-            adapter.station,
-            adapter.position,
-            cache=catalogue_cache,
-            key=f"{self.name}:{self.base_url}",
+        super().__init__(
+            base_url,
+            api_key=api_key,
+            on_login_token=on_login_token,
+            poll_interval_s=poll_interval_s,
+            stations=(self._all_locations, adapter.station, adapter.position),
+            catalogue_cache=catalogue_cache,
             refresh_after_s=refresh_after_s,
         )
 
     def __repr__(self) -> str:
         return f"AmpecoProvider({self.base_url!r})"
 
-    @property
-    def is_logged_in(self) -> bool:
-        return self._user is not None
+    def _key_in_use(self) -> str | None:
+        return self.api.token
 
-    @property
-    def username(self) -> str | None:
-        return self._user.email if self._user else None
+    def _use_key(self, key: str | None) -> None:
+        self.api.set_token(key)
+
+    def _profile_of(self, driver: w.User) -> m.Profile:
+        return adapter.profile(driver)
 
     @property
     def user_id(self) -> int:
-        if self._user is None:
+        if self._driver is None:
             raise NotAuthenticated()
-        return int(self._user.id)
+        return int(self._driver.id)
 
     async def close(self) -> None:
-        await self.catalogue.aclose()
+        await super().close()
         await self.api.aclose()
 
     # ---------------------------------------------------------------- account
@@ -143,24 +139,16 @@ class AmpecoProvider(BaseProvider):
     async def login(self, credentials: m.Credentials) -> m.Profile:
         """``api_key`` (the operator's token) with ``username`` (the driver's e-mail); a
         saved login brings the token back as ``refresh_token``."""
-        token, email = key_and_email(
-            credentials, self._configured_token, key_name="API token", email_needs_at=True
-        )
-
-        async def find() -> w.User:
-            user = await self._user_by_email(email)
-            return user or await self._create_user(email, credentials.password)
-
         try:
-            user = await under_key(token, self.api.token, self.api.set_token, find)
+            return await super().login(credentials)
         except NotAuthenticated as exc:
             raise InvalidCredentials(
                 "The operator's API token was not accepted.", detail=exc.detail
             ) from exc
-        self._user = user
-        self._cards.clear()
-        self._tell_login_token(token)
-        return adapter.profile(user)
+
+    async def _driver_by_email(self, email: str, credentials: m.Credentials) -> w.User:
+        user = await self._user_by_email(email)
+        return user or await self._create_user(email, credentials.password)
 
     async def _user_by_email(self, email: str) -> w.User | None:
         wanted = email.casefold()
@@ -184,16 +172,10 @@ class AmpecoProvider(BaseProvider):
         log.info("created the driver's user at the operator")
         return w.User.model_validate((data or {}).get("data") or {})
 
-    async def logout(self) -> None:
-        self._user = None
-        self._cards.clear()
-        self.api.set_token(self._configured_token)
-        self._tell_login_token(None)
-
     async def profile(self) -> m.Profile:
         data = await self.api.data(f"{P.USERS}/{self.user_id}")
-        self._user = w.User.model_validate(data)
-        return adapter.profile(self._user)
+        self._driver = w.User.model_validate(data)
+        return adapter.profile(self._driver)
 
     # ---------------------------------------------------------------- stations
 
@@ -390,7 +372,7 @@ class AmpecoProvider(BaseProvider):
         s = w.Session.model_validate(
             await self.api.data(P.session(session_id), [("withPriceBreakdown", "true")])
         )
-        if self._user is not None and s.user_id is not None and s.user_id != self.user_id:
+        if self._driver is not None and s.user_id is not None and s.user_id != self.user_id:
             raise NotFound("This session is not yours.", detail=session_id)
         return s
 
