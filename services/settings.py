@@ -81,6 +81,16 @@ class VoltraSettings(BaseSettings):
     outbox_dir: Path | None = Field(
         None, description="where outgoing mail is written (default: outbox/ beside the db)"
     )
+    webhook_hosts: str = Field(
+        "", description="hosts webhooks may be registered for, comma separated (*.example.com "
+        "for a domain's hosts)"
+    )
+    webhook_retry_s: PositiveFloat = Field(
+        5.0, description="seconds before a failed webhook delivery is tried again (doubling)"
+    )
+    webhook_attempts: PositiveInt = Field(
+        8, description="attempts at a webhook delivery before it is given up"
+    )
 
     # -- simulated hardware
     core_url: str | None = Field(None, description="the core the simulator connects to")

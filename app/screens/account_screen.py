@@ -87,23 +87,7 @@ class AccountScreen(Screen):
                     on_click=lambda e: self.host.run(self.vm.logout()),
                 )
             )
-        return ft.Column(
-            [
-                self.header(t("account.title")),
-                ft.ListView(
-                    controls=[
-                        ft.Container(
-                            ft.Column(items, spacing=14),
-                            padding=ft.Padding.only(left=16, right=16, bottom=24),
-                            width=760,
-                        )
-                    ],
-                    expand=True,
-                ),
-            ],
-            expand=True,
-            spacing=0,
-        )
+        return self.titled_list(self.header(t("account.title")), items)
 
     def profile(self) -> ft.Control:
         t = self.t

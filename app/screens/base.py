@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.components.common import safe_update
+from app.components.common import empty_state, safe_update
 from app.host import Host
 
 
@@ -49,4 +49,43 @@ class Screen:
                 vertical_alignment=ft.CrossAxisAlignment.CENTER,
             ),
             padding=ft.Padding.only(left=20, right=12, top=16, bottom=8),
+        )
+
+    def sign_in_first(self, icon: ft.IconData, title: str, text: str) -> ft.Control:
+        """The screen's title over a note that it needs a login, with the way to log in."""
+        t = self.t
+        login = ft.FilledButton(
+            t("account.login"),
+            on_click=lambda e: self.host.go("/account"),
+            tooltip=t("account.go_login"),
+        )
+        return ft.Column([self.header(title), empty_state(icon, title, text, login)], expand=True)
+
+    def titled_list(
+        self,
+        header: ft.Control,
+        items: list[ft.Control],
+        *,
+        spacing: int = 14,
+        width: int = 760,
+        padding: ft.Padding | None = None,
+    ) -> ft.Control:
+        """The screen's header above its items, which scroll beneath it in a column no wider
+        than ``width`` (readable on a wide window)."""
+        return ft.Column(
+            [
+                header,
+                ft.ListView(
+                    controls=[
+                        ft.Container(
+                            ft.Column(items, spacing=spacing),
+                            padding=padding or ft.Padding.only(left=16, right=16, bottom=24),
+                            width=width,
+                        )
+                    ],
+                    expand=True,
+                ),
+            ],
+            expand=True,
+            spacing=0,
         )

@@ -53,17 +53,9 @@ class CardsScreen(Screen):
             visible=self.ctx.logged_in and self.ctx.can(Capability.ADD_CARD),
         )
         if not self.ctx.logged_in:
-            body: ft.Control = empty_state(
-                ft.Icons.CREDIT_CARD,
-                t("cards.title"),
-                t("cards.login_text"),
-                ft.FilledButton(
-                    t("account.login"),
-                    on_click=lambda e: self.host.go("/account"),
-                    tooltip=t("account.go_login"),
-                ),
+            return self.sign_in_first(
+                ft.Icons.CREDIT_CARD, t("cards.title"), t("cards.login_text")
             )
-            return ft.Column([self.header(t("cards.title")), body], expand=True)
         items: list[ft.Control] = []
         if self.vm.error:
             items.append(error_banner(self.vm.error))
@@ -87,22 +79,11 @@ class CardsScreen(Screen):
                 )
             )
         items += [self.card_tile(c) for c in self.vm.by_account.apply(self.vm.cards)]
-        return ft.Column(
-            [
-                self.header(t("cards.title"), add),
-                ft.ListView(
-                    controls=[
-                        ft.Container(
-                            ft.Column(items, spacing=12),
-                            padding=ft.Padding.symmetric(horizontal=16),
-                            width=760,
-                        )
-                    ],
-                    expand=True,
-                ),
-            ],
-            expand=True,
-            spacing=0,
+        return self.titled_list(
+            self.header(t("cards.title"), add),
+            items,
+            spacing=12,
+            padding=ft.Padding.symmetric(horizontal=16),
         )
 
     def card_tile(self, card: Card) -> ft.Control:

@@ -8,7 +8,7 @@ from datetime import datetime
 import flet as ft
 
 from app import format as fmt
-from app.components.common import empty_state, error_banner, icon_button, section
+from app.components.common import error_banner, icon_button, section
 from app.host import Host
 from app.screens.base import Screen
 from app.viewmodels.fleet_vm import FleetViewModel
@@ -36,22 +36,7 @@ class FleetScreen(Screen):
     def content(self) -> ft.Control:
         t = self.t
         if not self.vm.available:
-            return ft.Column(
-                [
-                    self.header(t("fleet.title")),
-                    empty_state(
-                        ft.Icons.GROUPS,
-                        t("fleet.title"),
-                        t("fleet.login_text"),
-                        ft.FilledButton(
-                            t("account.login"),
-                            on_click=lambda e: self.host.go("/account"),
-                            tooltip=t("account.go_login"),
-                        ),
-                    ),
-                ],
-                expand=True,
-            )
+            return self.sign_in_first(ft.Icons.GROUPS, t("fleet.title"), t("fleet.login_text"))
         export = icon_button(
             ft.Icons.TABLE_VIEW,
             t("fleet.export_csv"),

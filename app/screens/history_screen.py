@@ -44,21 +44,8 @@ class HistoryScreen(Screen):
     def content(self) -> ft.Control:
         t = self.t
         if not self.ctx.logged_in:
-            return ft.Column(
-                [
-                    self.header(t("history.title")),
-                    empty_state(
-                        ft.Icons.HISTORY,
-                        t("history.title"),
-                        t("history.login_text"),
-                        ft.FilledButton(
-                            t("account.login"),
-                            on_click=lambda e: self.host.go("/account"),
-                            tooltip=t("account.go_login"),
-                        ),
-                    ),
-                ],
-                expand=True,
+            return self.sign_in_first(
+                ft.Icons.HISTORY, t("history.title"), t("history.login_text")
             )
         exports = [
             icon_button(
@@ -122,22 +109,8 @@ class HistoryScreen(Screen):
                     on_click=lambda e: self.host.run(self.vm.load_more()),
                 )
             )
-        return ft.Column(
-            [
-                self.header(t("history.title"), *exports),
-                ft.ListView(
-                    controls=[
-                        ft.Container(
-                            ft.Column(items, spacing=10),
-                            padding=ft.Padding.only(left=16, right=16, bottom=24),
-                            width=820,
-                        )
-                    ],
-                    expand=True,
-                ),
-            ],
-            expand=True,
-            spacing=0,
+        return self.titled_list(
+            self.header(t("history.title"), *exports), items, spacing=10, width=820
         )
 
     def stats(self) -> ft.Control:

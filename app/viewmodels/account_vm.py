@@ -223,14 +223,5 @@ class AccountViewModel(ViewModel):
         return ok
 
     async def _run(self, coro) -> bool:
-        self.busy, self.error, self.message = True, None, None
-        self.notify()
-        try:
-            await coro
-            return True
-        except ProviderError as exc:
-            self.error = error_message(self.ctx.t, exc)
-            return False
-        finally:
-            self.busy = False
-            self.notify()
+        self.message = None
+        return await self.attempt(self.ctx.t, coro)

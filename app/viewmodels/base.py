@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from app.i18n import Translator
 from services.provider import ConnectorUnavailable, ProviderError
@@ -29,6 +29,22 @@ class ViewModel:
                 listener()
             except Exception:  # a dead screen must not break the others
                 log.exception("view listener failed")
+
+    async def attempt(self, t: Translator, work: Awaitable[object]) -> bool:
+        """Awaits ``work`` while busy (listeners hear when it starts and ends); a
+        ProviderError it raises becomes ``error``, the driver-readable message. True when
+        it succeeded."""
+        self.busy, self.error = True, None
+        self.notify()
+        try:
+            await work
+        except ProviderError as exc:
+            self.error = error_message(t, exc)
+            return False
+        finally:
+            self.busy = False
+            self.notify()
+        return True
 
 
 def error_message(t: Translator, exc: Exception) -> str:

@@ -4,9 +4,9 @@ of one member, and the period's sessions as CSV, for back ends with Capability.F
 from __future__ import annotations
 
 from app.context import AppContext
-from app.viewmodels.base import ViewModel, error_message
+from app.viewmodels.base import ViewModel
 from services.models import ChargingSession, FleetMember, FleetMemberStatus
-from services.provider import Capability, ProviderError
+from services.provider import Capability
 
 MEMBER_SESSIONS = 20  # the newest sessions shown for a member; the CSV has them all
 
@@ -43,31 +43,24 @@ class FleetViewModel(ViewModel):
             self.reset()
             self.notify()
             return
-        self.busy, self.error = True, None
-        self.notify()
-        try:
+
+        async def load() -> None:
             self.members = await self.ctx.provider.fleet_members(details=True)
             self.loaded = True
-        except ProviderError as exc:
-            self.error = error_message(self.ctx.t, exc)
-        finally:
-            self.busy = False
-            self.notify()
+
+        await self.attempt(self.ctx.t, load())
 
     async def open_member(self, member_id: str) -> None:
         member = next((m for m in self.members if m.id == member_id), None)
         if member is None:
             return
-        self.selected, self.sessions, self.busy, self.error = member, [], True, None
-        self.notify()
-        try:
+        self.selected, self.sessions = member, []
+
+        async def read() -> None:
             page = await self.ctx.provider.member_sessions(member_id, limit=MEMBER_SESSIONS)
             self.sessions = list(page.items)
-        except ProviderError as exc:
-            self.error = error_message(self.ctx.t, exc)
-        finally:
-            self.busy = False
-            self.notify()
+
+        await self.attempt(self.ctx.t, read())
 
     def close_member(self) -> None:
         self.selected, self.sessions = None, []

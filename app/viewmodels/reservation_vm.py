@@ -77,32 +77,22 @@ class StationReservation(ViewModel):
     async def reserve(self, connector: Connector) -> bool:
         if not self.can_reserve(connector):
             return False
-        self.busy, self.error = True, None
-        self.notify()
-        try:
+
+        async def reserve() -> None:
             minutes = self.minutes if self.choose_minutes else None
             self.current = await self.ctx.provider.reserve(connector.id, minutes=minutes)
-            return True
-        except ProviderError as exc:
-            self.error = error_message(self.ctx.t, exc)
-            return False
-        finally:
-            self.busy = False
-            self.notify()
+
+        return await self.attempt(self.ctx.t, reserve())
 
     async def cancel(self) -> None:
         if self.current is None:
             return
-        self.busy, self.error = True, None
-        self.notify()
-        try:
-            await self.ctx.provider.cancel_reservation(self.current.id)
+
+        async def cancel(reservation_id: str) -> None:
+            await self.ctx.provider.cancel_reservation(reservation_id)
             self.current = None
-        except ProviderError as exc:
-            self.error = error_message(self.ctx.t, exc)
-        finally:
-            self.busy = False
-            self.notify()
+
+        await self.attempt(self.ctx.t, cancel(self.current.id))
 
     def expire_if_due(self) -> bool:
         """Forget a reservation whose time is up (the charger frees the connector)."""

@@ -8,19 +8,19 @@ and reserved addresses never are, whatever the name resolves to at delivery time
 from __future__ import annotations
 
 import ipaddress
-import os
 from collections.abc import Iterable
 from urllib.parse import SplitResult, urlsplit
 
 from services.core.domain.errors import BadInput
+from services.settings import get_settings
 
-ENV_HOSTS = "VOLTRA_WEBHOOK_HOSTS"
+ENV_HOSTS = "VOLTRA_WEBHOOK_HOSTS"  # named in refusals: where the operator allows a host
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 MAX_URL = 2000
 
 
 def allowed_hosts() -> tuple[str, ...]:
-    raw = os.environ.get(ENV_HOSTS, "")
+    raw = get_settings().webhook_hosts
     return tuple(h.strip().lower().rstrip(".") for h in raw.split(",") if h.strip())
 
 

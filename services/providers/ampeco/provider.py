@@ -14,13 +14,10 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from services import models as m
-from services.cache import OfflineCache
 from services.http import RedactingFilter
 from services.provider import (
-    BaseProvider,
     Capability,
     ChargerRejected,
     ConnectorUnavailable,
@@ -31,12 +28,13 @@ from services.provider import (
     ProgressCallback,
     ProviderError,
 )
-from services.providers.common.catalogue import Catalogue
+from services.providers.common.catalogue import CacheChoice
 from services.providers.common.charging import (
     StartAttempt,
     start_and_wait,
     stop_until_confirmed,
 )
+from services.providers.common.operator_key import OperatorKeyProvider
 from services.providers.common.statistics import summed_statistics
 
 from . import adapter
@@ -52,7 +50,7 @@ WAITING = frozenset({"unknown", "pending"})
 MAX_HISTORY = 5_000  # sessions read for one history or statistics answer at most
 
 
-class AmpecoProvider(BaseProvider):
+class AmpecoProvider(OperatorKeyProvider):
     name = "ampeco"
     capabilities = frozenset(
         {
@@ -82,13 +80,17 @@ class AmpecoProvider(BaseProvider):
         }
     )
 
+    key_name = "API token"
+    email_needs_at = True
+    _driver: w.User | None
+
     def __init__(
         self,
         base_url: str,
         *,
         api_key: str | None = None,
         on_login_token: Callable[[str | None], None] | None = None,
-        catalogue_cache: OfflineCache | Path | str | bool | None = None,
+        catalogue_cache: CacheChoice = None,
         refresh_after_s: float = 300.0,
         poll_interval_s: float = 0.5,
         create_users: bool = True,
@@ -97,85 +99,56 @@ class AmpecoProvider(BaseProvider):
         """``api_key``: an operator token configured on the device (a kiosk), so stations
         can be searched before a driver signs in; it outlives a logout. ``create_users``:
         a driver e-mail the operator does not know yet becomes a new user at sign-in."""
-        self.base_url = base_url.rstrip("/")
-        self.api = AmpecoClient(self.base_url, **client_kw)
-        self._configured_token = api_key
-        if api_key:
-            self.api.set_token(api_key)
-        self._on_login_token = on_login_token
-        self.poll_interval_s = poll_interval_s
+        base_url = base_url.rstrip("/")
+        self.api = AmpecoClient(base_url, **client_kw)
         self.create_users = create_users
-        self._user: w.User | None = None
-        self._cards: dict[str, m.Card] = {}
-        self._own_cache: OfflineCache | None = None
-        cache: OfflineCache | None = None
-        if isinstance(catalogue_cache, OfflineCache):
-            cache = catalogue_cache
-        elif catalogue_cache is True or isinstance(catalogue_cache, str | Path):
-            cache = self._own_cache = OfflineCache(
-                None if catalogue_cache is True else catalogue_cache
-            )
-        self.catalogue = Catalogue(
-            self._all_locations,
-            adapter.station,
-            adapter.position,
-            cache=cache,
-            key=f"{self.name}:{self.base_url}",
+        super().__init__(
+            base_url,
+            api_key=api_key,
+            on_login_token=on_login_token,
+            poll_interval_s=poll_interval_s,
+            stations=(self._all_locations, adapter.station, adapter.position),
+            catalogue_cache=catalogue_cache,
             refresh_after_s=refresh_after_s,
         )
 
     def __repr__(self) -> str:
         return f"AmpecoProvider({self.base_url!r})"
 
-    @property
-    def is_logged_in(self) -> bool:
-        return self._user is not None
+    def _key_in_use(self) -> str | None:
+        return self.api.token
 
-    @property
-    def username(self) -> str | None:
-        return self._user.email if self._user else None
+    def _use_key(self, key: str | None) -> None:
+        self.api.set_token(key)
+
+    def _profile_of(self, driver: w.User) -> m.Profile:
+        return adapter.profile(driver)
 
     @property
     def user_id(self) -> int:
-        if self._user is None:
+        if self._driver is None:
             raise NotAuthenticated()
-        return int(self._user.id)
+        return int(self._driver.id)
 
     async def close(self) -> None:
-        await self.catalogue.aclose()
+        await super().close()
         await self.api.aclose()
-        if self._own_cache is not None:
-            self._own_cache.close()
 
     # ---------------------------------------------------------------- account
 
     async def login(self, credentials: m.Credentials) -> m.Profile:
         """``api_key`` (the operator's token) with ``username`` (the driver's e-mail); a
         saved login brings the token back as ``refresh_token``."""
-        token = credentials.api_key or credentials.refresh_token or self._configured_token
-        email = (credentials.username or "").strip()
-        if not token:
-            raise InvalidInput("Enter the API token your operator gave you.", field="api_key")
-        if not email or "@" not in email:
-            raise InvalidInput("Enter your e-mail address.", field="username")
-        previous = self.api.token
-        self.api.set_token(token)
         try:
-            user = await self._user_by_email(email)
-            if user is None:
-                user = await self._create_user(email, credentials.password)
+            return await super().login(credentials)
         except NotAuthenticated as exc:
-            self.api.set_token(previous)
             raise InvalidCredentials(
                 "The operator's API token was not accepted.", detail=exc.detail
             ) from exc
-        except BaseException:
-            self.api.set_token(previous)
-            raise
-        self._user = user
-        self._cards.clear()
-        self._tell_login_token(token)
-        return adapter.profile(user)
+
+    async def _driver_by_email(self, email: str, credentials: m.Credentials) -> w.User:
+        user = await self._user_by_email(email)
+        return user or await self._create_user(email, credentials.password)
 
     async def _user_by_email(self, email: str) -> w.User | None:
         wanted = email.casefold()
@@ -199,16 +172,10 @@ class AmpecoProvider(BaseProvider):
         log.info("created the driver's user at the operator")
         return w.User.model_validate((data or {}).get("data") or {})
 
-    async def logout(self) -> None:
-        self._user = None
-        self._cards.clear()
-        self.api.set_token(self._configured_token)
-        self._tell_login_token(None)
-
     async def profile(self) -> m.Profile:
         data = await self.api.data(f"{P.USERS}/{self.user_id}")
-        self._user = w.User.model_validate(data)
-        return adapter.profile(self._user)
+        self._driver = w.User.model_validate(data)
+        return adapter.profile(self._driver)
 
     # ---------------------------------------------------------------- stations
 
@@ -242,10 +209,7 @@ class AmpecoProvider(BaseProvider):
             self._tariffs(),
         )
         evse_lists = await asyncio.gather(
-            *(
-                self.api.all(P.charge_point_evses(cp["id"]), P.EVSE_INCLUDE)
-                for cp in charge_points
-            )
+            *(self.api.all(P.charge_point_evses(cp["id"]), P.EVSE_INCLUDE) for cp in charge_points)
         )
         evses = [
             {**e, "chargePointId": cp["id"]}
@@ -408,7 +372,7 @@ class AmpecoProvider(BaseProvider):
         s = w.Session.model_validate(
             await self.api.data(P.session(session_id), [("withPriceBreakdown", "true")])
         )
-        if self._user is not None and s.user_id is not None and s.user_id != self.user_id:
+        if self._driver is not None and s.user_id is not None and s.user_id != self.user_id:
             raise NotFound("This session is not yours.", detail=session_id)
         return s
 
@@ -421,9 +385,7 @@ class AmpecoProvider(BaseProvider):
             stats = [w.ConsumptionStat.model_validate(r) for r in rows or ()]
         return self._neutral(s, stats)
 
-    async def stop_charging(
-        self, session_id: str, *, timeout_s: float = 60.0
-    ) -> m.ChargingSession:
+    async def stop_charging(self, session_id: str, *, timeout_s: float = 60.0) -> m.ChargingSession:
         s = await self._session(session_id)
         session = await self.get_session(session_id)
 
@@ -484,9 +446,7 @@ class AmpecoProvider(BaseProvider):
         is read whole and sorted here."""
         if limit < 1 or offset < 0:
             raise InvalidInput("offset must be >= 0 and limit >= 1", field="limit")
-        rows = await self._sessions(
-            startedAfter=P.instant(since), startedBefore=P.instant(until)
-        )
+        rows = await self._sessions(startedAfter=P.instant(since), startedBefore=P.instant(until))
         rows.sort(key=lambda s: s.started_at or datetime.min.replace(tzinfo=UTC), reverse=True)
         return m.Page(
             items=rows[offset : offset + limit],

@@ -17,6 +17,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import orjson
 
@@ -34,6 +35,9 @@ KEPT_FORMAT = b"voltra-station-index-1\n"
 Fetch = Callable[[], Awaitable[list[dict]]]  # every item as the back end sends it
 ToStation = Callable[[dict], m.Station]  # for items Place found a position for
 Place = Callable[[dict], tuple[float, float] | None]  # None: not a usable station
+# where the list is kept between runs: a shared cache, a path or True (the default path) for
+# a cache of the catalogue's own, None to keep it in memory only
+CacheChoice = OfflineCache | Path | str | bool | None
 
 
 @contextlib.contextmanager
@@ -184,7 +188,7 @@ class Catalogue:
         to_station: ToStation,
         place: Place,
         *,
-        cache: OfflineCache | None = None,
+        cache: CacheChoice = None,
         key: str,
         refresh_after_s: float = 300.0,
         clock: Callable[[], float] = time.time,
@@ -192,7 +196,10 @@ class Catalogue:
         self._fetch = fetch
         self._to_station = to_station
         self._place = place
-        self._cache = cache
+        self._own_cache: OfflineCache | None = None
+        if cache is True or isinstance(cache, str | Path):
+            self._own_cache = OfflineCache(None if cache is True else cache)
+        self._cache = self._own_cache or (cache if isinstance(cache, OfflineCache) else None)
         self._key = key
         self.refresh_after_s = refresh_after_s
         self._clock = clock
@@ -317,6 +324,8 @@ class Catalogue:
         saving, self._saving = self._saving, None
         if saving is not None:
             await saving  # a list being written is finished, not left half-kept
+        if self._own_cache is not None:
+            self._own_cache.close()
 
     # ---------------------------------------------------------------- reading
 

@@ -11,13 +11,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from services import models as m
-from services.cache import OfflineCache
 from services.http import RedactingFilter
 from services.provider import (
-    BaseProvider,
     Capability,
     InvalidCredentials,
     InvalidInput,
@@ -26,12 +23,13 @@ from services.provider import (
     ProgressCallback,
     ProviderError,
 )
-from services.providers.common.catalogue import Catalogue
+from services.providers.common.catalogue import CacheChoice
 from services.providers.common.charging import (
     StartAttempt,
     start_and_wait,
     stop_until_confirmed,
 )
+from services.providers.common.operator_key import OperatorKeyProvider
 from services.providers.common.statistics import summed_statistics
 
 from . import adapter
@@ -53,7 +51,7 @@ FETCH_CONCURRENCY = 4
 _START_PENDING = {"pending", "requested", "sent", "accepted", "queued", "ok", "success", "started"}
 
 
-class GpJouleProvider(BaseProvider):
+class GpJouleProvider(OperatorKeyProvider):
     name = "gpjoule"
     capabilities = frozenset(
         {
@@ -71,6 +69,8 @@ class GpJouleProvider(BaseProvider):
         }
     )
 
+    _driver: w.Contact | None
+
     def __init__(
         self,
         base_url: str,
@@ -78,7 +78,7 @@ class GpJouleProvider(BaseProvider):
         api_key: str | None = None,
         client: GraphQLClient | None = None,
         on_login_token: Callable[[str | None], None] | None = None,
-        catalogue_cache: OfflineCache | Path | str | bool | None = None,
+        catalogue_cache: CacheChoice = None,
         refresh_after_s: float = 300.0,
         poll_interval_s: float = 0.5,
         catalogue_page_size: int = CATALOGUE_PAGE_SIZE,
@@ -88,77 +88,41 @@ class GpJouleProvider(BaseProvider):
         before a driver signs in; it outlives a logout. ``catalogue_cache``: where the list
         of all charge points is kept between runs (an OfflineCache, a path, True for the
         default path); None keeps it in memory only."""
-        self.base_url = base_url.rstrip("/")
-        self.gql = client or GraphQLClient(self.base_url, **client_kw)
-        self._configured_key = api_key
-        if api_key:
-            self.gql.set_key(api_key)
-        self._on_login_token = on_login_token
-        self.poll_interval_s = poll_interval_s
+        base_url = base_url.rstrip("/")
+        self.gql = client or GraphQLClient(base_url, **client_kw)
         self.catalogue_page_size = catalogue_page_size
-        self._contact: w.Contact | None = None
-        self._cards: dict[str, m.Card] = {}
-        cache: OfflineCache | None = None
-        self._own_cache: OfflineCache | None = None
-        if isinstance(catalogue_cache, OfflineCache):
-            cache = catalogue_cache
-        elif catalogue_cache is True or isinstance(catalogue_cache, (str, Path)):
-            cache = self._own_cache = OfflineCache(
-                None if catalogue_cache is True else catalogue_cache
-            )
-        self.catalogue = Catalogue(
-            self._all_chargepoints,
-            adapter.station,
-            adapter.position,
-            cache=cache,
-            key=f"{self.name}:{self.base_url}",
+        super().__init__(
+            base_url,
+            api_key=api_key,
+            on_login_token=on_login_token,
+            poll_interval_s=poll_interval_s,
+            stations=(self._all_chargepoints, adapter.station, adapter.position),
+            catalogue_cache=catalogue_cache,
             refresh_after_s=refresh_after_s,
         )
 
-    @property
-    def is_logged_in(self) -> bool:
-        return self._contact is not None
+    def _key_in_use(self) -> str | None:
+        return self.gql.key
 
-    @property
-    def username(self) -> str | None:
-        return self._contact.email if self._contact else None
+    def _use_key(self, key: str | None) -> None:
+        self.gql.set_key(key)
+
+    def _profile_of(self, driver: w.Contact) -> m.Profile:
+        return adapter.profile(driver)
 
     @property
     def contact_id(self) -> str:
-        if self._contact is None:
+        if self._driver is None:
             raise NotAuthenticated()
-        return self._contact.id
+        return self._driver.id
 
     async def close(self) -> None:
-        await self.catalogue.aclose()
+        await super().close()
         await self.gql.aclose()
-        if self._own_cache is not None:
-            self._own_cache.close()
 
     # ---------------------------------------------------------------- account
 
-    async def login(self, credentials: m.Credentials) -> m.Profile:
-        """``api_key`` with ``username`` (the driver's e-mail); a saved login brings the key
-        back as ``refresh_token``."""
-        key = credentials.api_key or credentials.refresh_token or self._configured_key
-        email = (credentials.username or "").strip()
-        if not key:
-            raise InvalidInput("Enter the API key your operator gave you.", field="api_key")
-        if not email:
-            raise InvalidInput("Enter your e-mail address.", field="username")
-        previous = self.gql.key
-        self.gql.set_key(key)
-        try:
-            contact = await self._contact_by_email(email)
-        except BaseException:
-            self.gql.set_key(previous)
-            raise
-        self._contact = contact
-        self._cards.clear()
-        self._tell_login_token(key)
-        return adapter.profile(contact)
-
-    async def _contact_by_email(self, email: str) -> w.Contact:
+    async def _driver_by_email(self, email: str, credentials: m.Credentials) -> w.Contact:
         """The API finds contacts by id only, so the partner's contacts are paged through
         for the address (compared case-insensitively, as mail systems do)."""
         wanted = email.casefold()
@@ -176,18 +140,12 @@ class GpJouleProvider(BaseProvider):
                 )
             offset += len(batch)
 
-    async def logout(self) -> None:
-        self._contact = None
-        self._cards.clear()
-        self.gql.set_key(self._configured_key)
-        self._tell_login_token(None)
-
     async def profile(self) -> m.Profile:
         data = await self.gql.execute(Q.GET_CONTACT, {"id": self.contact_id})
         if data.get("getContact") is None:
             raise NotFound("Your driver account was not found.", detail=self.contact_id)
-        self._contact = w.Contact.model_validate(data["getContact"])
-        return adapter.profile(self._contact)
+        self._driver = w.Contact.model_validate(data["getContact"])
+        return adapter.profile(self._driver)
 
     # ---------------------------------------------------------------- stations
 

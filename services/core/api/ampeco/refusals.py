@@ -4,6 +4,9 @@ client wrote it."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from services.core.api.ampeco.errors import invalid
 from services.core.api.rest.errors import ApiError
 from services.core.domain.errors import DomainError, NotFound
@@ -17,3 +20,12 @@ def refusal(exc: DomainError, names: dict[str, str] | None = None) -> ApiError:
     field = (names or {}).get(exc.field or "", exc.field or "body")
     reason = getattr(exc, "reason", None) or exc.message.split(": ", 1)[-1]
     return invalid(field, reason.rstrip(".") + ".")
+
+
+@contextlib.contextmanager
+def refusing(names: dict[str, str] | None = None) -> Iterator[None]:
+    """The block's DomainError raised as the document's refusal (see :func:`refusal`)."""
+    try:
+        yield
+    except DomainError as exc:
+        raise refusal(exc, names) from None

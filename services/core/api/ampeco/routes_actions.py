@@ -26,7 +26,7 @@ from starlette.routing import BaseRoute, Route
 from services.core.api.ampeco.access import offer, operator, parse_id
 from services.core.api.ampeco.bodies import optional_body
 from services.core.api.ampeco.errors import invalid
-from services.core.api.ampeco.refusals import refusal
+from services.core.api.ampeco.refusals import refusal, refusing
 from services.core.api.ampeco.respond import json
 from services.core.domain import charging
 from services.core.domain.charging import Failure, StartRequest
@@ -121,19 +121,15 @@ def routes(core: Any) -> list[BaseRoute]:
         sold = await offer(core, principal)
         if station_id is not None and number is None:
             connector_id = body.connectorId  # a charge point start may name its connector
-        try:
+        with refusing():
             found = await core.db(member_charging.connector, principal, station_id=station_id,
                                   number=number, connector_id=connector_id, field="evse",
                                   offer=sold)
-        except DomainError as exc:
-            raise refusal(exc) from None
         if body.connectorId is not None and body.connectorId != found["id"]:
             raise invalid("connectorId", "is not a connector of this EVSE.")
-        try:
+        with refusing(_FIELDS):
             target = await core.db(member_charging.start_target, principal, int(found["id"]),
                                    body.userId, body.idTag, _FIELDS)  # fmt: skip
-        except DomainError as exc:
-            raise refusal(exc, _FIELDS) from None
         if body.paymentMethodId is not None:
             try:
                 await core.db(member_users.payment_method, principal, target.user_id,

@@ -20,10 +20,12 @@ from starlette.routing import BaseRoute, Route
 from services.core.api.ampeco import params, slices
 from services.core.api.ampeco.access import operator, parse_id
 from services.core.api.ampeco.errors import invalid
+from services.core.api.ampeco.listing import operator_matches
 from services.core.api.ampeco.paging import window
-from services.core.api.ampeco.refusals import refusal
+from services.core.api.ampeco.params import NoMatch
+from services.core.api.ampeco.refusals import refusal, refusing
 from services.core.api.ampeco.render_id_tags import STATE_OF_STATUS, id_tag
-from services.core.api.ampeco.respond import data, json
+from services.core.api.ampeco.respond import data
 from services.core.api.rest.body import parse_body
 from services.core.domain.errors import DomainError
 from services.core.services import member_cards
@@ -70,23 +72,23 @@ def routes(core: Any) -> list[BaseRoute]:
     async def listing(request: Request) -> Response:
         principal = await operator(core, request)
         win = window(request, page_form=True)
-        try:
+
+        async def read() -> tuple[list[dict[str, Any]], int]:
             found = params.filters(request, FILTERS)
-        except params.NoMatch:
-            found = {"userId": -1}
+            operator_matches(principal, found.get("operatorId"))
+            if found.get("type", "rfid") != "rfid" or "partnerId" in found:
+                raise NoMatch
+            return await core.db(
+                member_cards.cards_page, principal, slices.slice_of(win),
+                user_id=found.get("userId"), tag=found.get("idTagUid"),
+                label=found.get("idLabel"), expires=found.get("expireAt"),
+                status=STATE_OF_STATUS.get(found.get("status", "")),
+                # a tag's lastUpdatedAt is when it was created (the core keeps no other)
+                created_after=found.get("lastUpdatedAfter"),
+                created_before=found.get("lastUpdatedBefore"))
+
         operator_id = principal.operator_id or 0
-        if ("operatorId" in found and operator_id not in found["operatorId"]) or \
-                found.get("type", "rfid") != "rfid" or "partnerId" in found:
-            return json(slices.body(request, win, [], 0, lambda r: r))
-        filters = {"user_id": found.get("userId"), "tag": found.get("idTagUid"),
-                   "label": found.get("idLabel"), "expires": found.get("expireAt"),
-                   "status": STATE_OF_STATUS.get(found.get("status", "")),
-                   # a tag's lastUpdatedAt is when it was created (the core keeps no other)
-                   "created_after": found.get("lastUpdatedAfter"),
-                   "created_before": found.get("lastUpdatedBefore")}
-        rows, total = await core.db(member_cards.cards_page, principal, slices.slice_of(win),
-                                    **filters)  # fmt: skip
-        return json(slices.body(request, win, rows, total, lambda r: id_tag(r, operator_id)))
+        return await slices.page(request, win, read, lambda r: id_tag(r, operator_id))
 
     async def create(request: Request) -> Response:
         principal = await operator(core, request)
@@ -111,10 +113,8 @@ def routes(core: Any) -> list[BaseRoute]:
     async def read(request: Request) -> Response:
         principal = await operator(core, request)
         card_id = parse_id(request.path_params["idTag"], "id tag")
-        try:
+        with refusing():
             row = await core.db(member_cards.card, principal, card_id, FIELDS["id"])
-        except DomainError as exc:
-            raise refusal(exc) from None
         return data(id_tag(row, principal.operator_id or 0))
 
     async def update(request: Request) -> Response:
@@ -131,21 +131,17 @@ def routes(core: Any) -> list[BaseRoute]:
             if body.status is None:
                 raise invalid("status", "must be enabled, disabled or suspended.")
             changes["state"] = STATE_OF_STATUS[body.status]
-        try:
+        with refusing():
             current = await core.db(member_cards.card, principal, card_id, FIELDS["id"])
             _unchangeable(body, current)
             row = await core.db(member_cards.update, principal, card_id, changes, FIELDS)
-        except DomainError as exc:
-            raise refusal(exc) from None
         return data(id_tag(row, principal.operator_id or 0))
 
     async def delete(request: Request) -> Response:
         principal = await operator(core, request)
         card_id = parse_id(request.path_params["idTag"], "id tag")
-        try:
+        with refusing():
             await core.db(member_cards.delete, principal, card_id, FIELDS["id"])
-        except DomainError as exc:
-            raise refusal(exc) from None
         return Response(status_code=204)
 
     return [Route(PATH, listing, methods=["GET"]), Route(PATH, create, methods=["POST"]),

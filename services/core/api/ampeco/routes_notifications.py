@@ -20,7 +20,7 @@ from services.core.api.ampeco.access import operator, parse_id
 from services.core.api.ampeco.errors import invalid
 from services.core.api.ampeco.notification_dispatch import Dispatch
 from services.core.api.ampeco.paging import listing, window
-from services.core.api.ampeco.refusals import refusal
+from services.core.api.ampeco.refusals import refusal, refusing
 from services.core.api.ampeco.respond import data, json
 from services.core.api.rest.body import parse_body
 from services.core.domain.errors import BadInput, DomainError
@@ -109,10 +109,8 @@ def routes(core: Any) -> list[BaseRoute]:
     async def read(request: Request) -> Response:
         principal = await operator(core, request)
         hook_id = parse_id(request.path_params["notification"], "notification")
-        try:
+        with refusing():
             row = await core.db(webhooks.webhook_by_id, principal, hook_id, "notification")
-        except DomainError as exc:
-            raise refusal(exc) from None
         return data(render(row))
 
     async def update(request: Request) -> Response:
@@ -130,10 +128,8 @@ def routes(core: Any) -> list[BaseRoute]:
     async def unsubscribe(request: Request) -> Response:
         principal = await operator(core, request)
         hook_id = parse_id(request.path_params["notification"], "notification")
-        try:
+        with refusing():
             await core.db(webhooks.delete_by_id, principal, hook_id, "notification")
-        except DomainError as exc:
-            raise refusal(exc) from None
         return Response(status_code=204)
 
     return [Route(PATH, subscribe, methods=["POST"]), Route(PATH, list_all, methods=["GET"]),

@@ -25,7 +25,7 @@ from services.core.api.ampeco.access import offer, operator, parse_id
 from services.core.api.ampeco.bodies import optional_body
 from services.core.api.ampeco.errors import invalid
 from services.core.api.ampeco.paging import listing, window
-from services.core.api.ampeco.refusals import refusal
+from services.core.api.ampeco.refusals import refusal, refusing
 from services.core.api.ampeco.render_reservations import render, status_of
 from services.core.api.ampeco.respond import data, json, timestamp
 from services.core.domain.errors import BadInput, DomainError
@@ -68,12 +68,10 @@ def routes(core: Any) -> list[BaseRoute]:
         station = parse_id(request.path_params["chargePoint"], "charge point")
         number = parse_id(request.path_params["evse"], "evse")
         body = await optional_body(request, ReserveBody)
-        try:
+        with refusing():
             found = await core.db(member_charging.connector, principal, station_id=station,
                                   number=number, field="evse",
                                   offer=await offer(core, principal))
-        except DomainError as exc:
-            raise refusal(exc) from None
         if not await core.db(partners.can_see_user, principal, body.userId):
             raise invalid("userId", "is not one of the operator's users.")
         try:
@@ -93,10 +91,8 @@ def routes(core: Any) -> list[BaseRoute]:
         principal = await operator(core, request)
         reservation_id = parse_id(request.path_params["reservation"], "reservation")
         await optional_body(request, CancelBody)
-        try:
+        with refusing():
             await member_reservations.cancel(core, principal, reservation_id, "reservation")
-        except DomainError as exc:
-            raise refusal(exc) from None
         return Response(status_code=202)
 
     async def list_reservations(request: Request) -> Response:
@@ -114,11 +110,9 @@ def routes(core: Any) -> list[BaseRoute]:
     async def read(request: Request) -> Response:
         principal = await operator(core, request)
         reservation_id = parse_id(request.path_params["reservation"], "reservation")
-        try:
+        with refusing():
             found = await member_reservations.get(core, principal, reservation_id,
                                                   "reservation")  # fmt: skip
-        except DomainError as exc:
-            raise refusal(exc) from None
         return data(render(found, principal.operator_id or 0))
 
     async def unlock(request: Request) -> Response:

@@ -19,11 +19,12 @@ from starlette.routing import BaseRoute, Route
 from services.core.api.ampeco import params, slices
 from services.core.api.ampeco.access import operator, parse_id
 from services.core.api.ampeco.errors import invalid
+from services.core.api.ampeco.listing import operator_matches
 from services.core.api.ampeco.paging import window
-from services.core.api.ampeco.refusals import refusal
+from services.core.api.ampeco.params import NoMatch
+from services.core.api.ampeco.refusals import refusing
 from services.core.api.ampeco.render_sessions import authorization, consumption_point, session
-from services.core.api.ampeco.respond import data, json
-from services.core.domain.errors import DomainError
+from services.core.api.ampeco.respond import data
 from services.core.services import charging, member_sessions
 
 SESSIONS = "/public-api/resources/sessions/v1.0"
@@ -86,20 +87,24 @@ def routes(core: Any) -> list[BaseRoute]:
         params.includes(request, ("externalAppData",))
         found = params.filters(request, SESSION_FILTERS)
         operator_id = principal.operator_id or 0
-        if _nothing(found, operator_id):
-            return json(slices.body(request, win, [], 0, lambda r: r))
-        await charging.flush(core)
-        rows, total = await core.db(
-            member_sessions.sessions_page, principal, slices.slice_of(win),
-            states=_STATES[found["status"]] if "status" in found else None,
-            user_id=found.get("userId"), station_id=found.get("chargePointId"),
-            connector_id=found.get("evseId"), tag=found.get("idTag"),
-            started_after=found.get("startedAfter"), started_before=found.get("startedBefore"),
-            ended_after=found.get("endedAfter"), ended_before=found.get("endedBefore"),
-            site_id=found.get("locationId"), updated_after=found.get("lastUpdatedAfter"),
-            updated_before=found.get("lastUpdatedBefore"))
-        return json(slices.body(request, win, rows, total, lambda r: session(
-            r, operator_id, with_authorization=flags["withAuthorization"])))
+
+        async def read() -> tuple[list[dict[str, Any]], int]:
+            if _nothing(found, operator_id):
+                raise NoMatch
+            await charging.flush(core)
+            return await core.db(
+                member_sessions.sessions_page, principal, slices.slice_of(win),
+                states=_STATES[found["status"]] if "status" in found else None,
+                user_id=found.get("userId"), station_id=found.get("chargePointId"),
+                connector_id=found.get("evseId"), tag=found.get("idTag"),
+                started_after=found.get("startedAfter"),
+                started_before=found.get("startedBefore"),
+                ended_after=found.get("endedAfter"), ended_before=found.get("endedBefore"),
+                site_id=found.get("locationId"), updated_after=found.get("lastUpdatedAfter"),
+                updated_before=found.get("lastUpdatedBefore"))
+
+        return await slices.page(request, win, read, lambda r: session(
+            r, operator_id, with_authorization=flags["withAuthorization"]))
 
     async def read(request: Request) -> Response:
         principal = await operator(core, request)
@@ -107,10 +112,8 @@ def routes(core: Any) -> list[BaseRoute]:
         flags = _flags(request)
         params.includes(request, ("externalAppData",))
         await charging.flush(core)
-        try:
+        with refusing():
             row = await core.db(member_sessions.session, principal, session_id, "session")
-        except DomainError as exc:
-            raise refusal(exc) from None
         return data(session(row, principal.operator_id or 0,
                             with_authorization=flags["withAuthorization"]))
 
@@ -118,47 +121,42 @@ def routes(core: Any) -> list[BaseRoute]:
         principal = await operator(core, request)
         session_id = parse_id(request.path_params["session"], "session")
         await charging.flush(core)
-        try:
+        with refusing():
             points = await core.db(member_sessions.consumption, principal, session_id,
                                    "session")  # fmt: skip
-        except DomainError as exc:
-            raise refusal(exc) from None
         return data([consumption_point(p) for p in points])
 
     async def authorizations(request: Request) -> Response:
         principal = await operator(core, request)
         win = window(request, page_form=True, refuse=None)
-        operator_id = principal.operator_id or 0
-        try:
+
+        async def read() -> tuple[list[dict[str, Any]], int]:
             found = params.filters(request, AUTHORIZATION_FILTERS, refuse=None)
-        except params.NoMatch:
-            return json(slices.body(request, win, [], 0, lambda r: r))
-        if ("operatorId" in found and operator_id not in found["operatorId"]) or \
-                "partnerId" in found:
-            return json(slices.body(request, win, [], 0, lambda r: r))
-        states = None
-        if "status" in found:
-            states = {"accepted": ("requested", "accepted", "charging", "stopping",
-                                   "finished"), "rejected": ("failed",)}.get(found["status"], ())
-        method = found.get("method")
-        if method not in (None, "user_device", "id_tag"):
-            return json(slices.body(request, win, [], 0, lambda r: r))
-        rows, total = await core.db(
-            member_sessions.sessions_page, principal, slices.slice_of(win), states=states,
-            remote=None if method is None else method == "user_device",
-            started_after=found.get("createdAfter"), started_before=found.get("createdBefore"),
-            updated_after=found.get("lastUpdatedAfter"),
-            updated_before=found.get("lastUpdatedBefore"))
-        return json(slices.body(request, win, rows, total,
-                                lambda r: authorization(r, operator_id)))
+            operator_matches(principal, found.get("operatorId"))
+            method = found.get("method")
+            if "partnerId" in found or method not in (None, "user_device", "id_tag"):
+                raise NoMatch
+            states = None
+            if "status" in found:
+                states = {"accepted": ("requested", "accepted", "charging", "stopping",
+                                       "finished"),
+                          "rejected": ("failed",)}.get(found["status"], ())  # fmt: skip
+            return await core.db(
+                member_sessions.sessions_page, principal, slices.slice_of(win), states=states,
+                remote=None if method is None else method == "user_device",
+                started_after=found.get("createdAfter"),
+                started_before=found.get("createdBefore"),
+                updated_after=found.get("lastUpdatedAfter"),
+                updated_before=found.get("lastUpdatedBefore"))
+
+        operator_id = principal.operator_id or 0
+        return await slices.page(request, win, read, lambda r: authorization(r, operator_id))
 
     async def read_authorization(request: Request) -> Response:
         principal = await operator(core, request)
         auth_id = parse_id(request.path_params["authorization"], "authorization")
-        try:
+        with refusing():
             row = await core.db(member_sessions.session, principal, auth_id, "authorization")
-        except DomainError as exc:
-            raise refusal(exc) from None
         return data(authorization(row, principal.operator_id or 0))
 
     return [Route(SESSIONS, listing, methods=["GET"]),

@@ -18,8 +18,10 @@ from starlette.routing import BaseRoute, Route
 from services.core.api.ampeco import params, slices
 from services.core.api.ampeco.access import operator, parse_id
 from services.core.api.ampeco.errors import invalid
+from services.core.api.ampeco.listing import operator_matches
 from services.core.api.ampeco.paging import page_body, window
-from services.core.api.ampeco.refusals import refusal
+from services.core.api.ampeco.params import NoMatch
+from services.core.api.ampeco.refusals import refusing
 from services.core.api.ampeco.render_users import (
     invoice_details,
     payment_method,
@@ -29,7 +31,7 @@ from services.core.api.ampeco.render_users import (
 from services.core.api.ampeco.respond import data, json
 from services.core.api.rest.body import parse_body
 from services.core.domain.accounts import language_code
-from services.core.domain.errors import BadInput, DomainError
+from services.core.domain.errors import BadInput
 from services.core.domain.passwords import hash_password
 from services.core.domain.validation import check_email
 from services.core.services import member_users
@@ -124,46 +126,43 @@ def routes(core: Any) -> list[BaseRoute]:
         principal = await operator(core, request)
         win = window(request, page_form=True, refuse=None)
         chosen = params.includes(request, INCLUDES, refuse=None)
-        operator_id = principal.operator_id or 0
-        try:
+
+        async def read() -> tuple[list[dict[str, Any]], int]:
             found = params.filters(request, FILTERS, refuse=None)
-        except params.NoMatch:
-            return json(slices.body(request, win, [], 0, lambda r: r))
-        if ("operatorId" in found and operator_id not in found["operatorId"]) or any(
-                k in found for k in ("userGroupId", "partnerId", "externalAppData",
-                                     "lastActivityBefore")):
-            return json(slices.body(request, win, [], 0, lambda r: r))
-        rows, total = await core.db(
-            member_users.users_page, principal, slices.slice_of(win), email=found.get("email"),
-            created_after=found.get("createdAfter"), created_before=found.get("createdBefore"),
-            updated_after=found.get("lastUpdatedAfter"),
-            updated_before=found.get("lastUpdatedBefore"), external_id=found.get("externalId"),
-            details_after=found.get("invoiceDetailsLastUpdatedAfter"),
-            details_before=found.get("invoiceDetailsLastUpdatedBefore"))
-        return json(slices.body(request, win, rows, total,
-                                lambda r: user(r, operator_id, chosen)))
+            operator_matches(principal, found.get("operatorId"))
+            if any(k in found for k in ("userGroupId", "partnerId", "externalAppData",
+                                        "lastActivityBefore")):
+                raise NoMatch
+            return await core.db(
+                member_users.users_page, principal, slices.slice_of(win),
+                email=found.get("email"), created_after=found.get("createdAfter"),
+                created_before=found.get("createdBefore"),
+                updated_after=found.get("lastUpdatedAfter"),
+                updated_before=found.get("lastUpdatedBefore"),
+                external_id=found.get("externalId"),
+                details_after=found.get("invoiceDetailsLastUpdatedAfter"),
+                details_before=found.get("invoiceDetailsLastUpdatedBefore"))
+
+        operator_id = principal.operator_id or 0
+        return await slices.page(request, win, read, lambda r: user(r, operator_id, chosen))
 
     async def create(request: Request) -> Response:
         principal = await operator(core, request)
         body = await parse_body(request, NewUser)
         email = _email(body.email)
-        try:
+        with refusing():
             row = await core.db(member_users.create, principal, email=email,
                                 password_hash=await hashed(body.password),
                                 columns=_columns(body), active=True, extra=_extra(body),
                                 email_field="email")  # fmt: skip
-        except DomainError as exc:
-            raise refusal(exc) from None
         return data(user(row, principal.operator_id or 0), 201)
 
     async def read(request: Request) -> Response:
         principal = await operator(core, request)
         user_id = parse_id(request.path_params["user"], "user")
         chosen = params.includes(request, INCLUDES, refuse=None)
-        try:
+        with refusing():
             row = await core.db(member_users.user, principal, user_id, "user")
-        except DomainError as exc:
-            raise refusal(exc) from None
         return data(user(row, principal.operator_id or 0, chosen))
 
     async def update(request: Request) -> Response:
@@ -172,24 +171,20 @@ def routes(core: Any) -> list[BaseRoute]:
         chosen = params.includes(request, INCLUDES)
         body = await parse_body(request, UserChanges)
         email = _email(body.email) if body.email is not None else None
-        try:
+        with refusing():
             await core.db(member_users.user, principal, user_id, "user")
             row = await core.db(
                 member_users.update, principal, user_id, columns=_columns(body), email=email,
                 password_hash=await hashed(body.password) if body.password else None,
                 extra=_extra(body), fields={"id": "user", "email": "email"})
-        except DomainError as exc:
-            raise refusal(exc) from None
         return data(user(row, principal.operator_id or 0, chosen))
 
     async def methods(request: Request) -> Response:
         principal = await operator(core, request)
         user_id = parse_id(request.path_params["user"], "user")
         win = window(request, page_form=True, refuse=None)
-        try:
+        with refusing():
             rows = await core.db(member_users.payment_methods, principal, user_id, "user")
-        except DomainError as exc:
-            raise refusal(exc) from None
         ranked = list(enumerate(rows))
         page = ranked[win.offset:win.offset + win.per_page]
         return json(page_body(request, win, page, len(ranked),
@@ -198,33 +193,27 @@ def routes(core: Any) -> list[BaseRoute]:
     async def method(request: Request) -> Response:
         principal = await operator(core, request)
         user_id = parse_id(request.path_params["user"], "user")
-        try:
+        with refusing():
             row, default = await core.db(
                 member_users.payment_method, principal, user_id,
                 request.path_params["paymentMethodId"],
                 {"user": "user", "method": "paymentMethodId"})
-        except DomainError as exc:
-            raise refusal(exc) from None
         return data(payment_method(row, default))
 
     async def read_details(request: Request) -> Response:
         principal = await operator(core, request)
         user_id = parse_id(request.path_params["user"], "user")
-        try:
+        with refusing():
             stored = await core.db(member_users.invoice_details, principal, user_id, "user")
-        except DomainError as exc:
-            raise refusal(exc) from None
         return json(invoice_details(stored))
 
     async def write_details(request: Request) -> Response:
         principal = await operator(core, request)
         user_id = parse_id(request.path_params["user"], "user")
         body = await parse_body(request, InvoiceDetails)
-        try:
+        with refusing():
             stored = await core.db(member_users.set_invoice_details, principal, user_id,
                                    stored_details(body.model_dump()), "user")  # fmt: skip
-        except DomainError as exc:
-            raise refusal(exc) from None
         return json(invoice_details(stored))
 
     return [Route(USERS, listing, methods=["GET"]), Route(USERS, create, methods=["POST"]),

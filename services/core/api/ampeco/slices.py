@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from services.core.api.ampeco.paging import Window, cursor_body, page_body
+from services.core.api.ampeco.params import NoMatch
+from services.core.api.ampeco.respond import json
 from services.core.store.member_records import Slice
 
 T = TypeVar("T")
@@ -26,3 +29,15 @@ def body(request: Request, win: Window, rows: Sequence[T], total: int | None,
     if win.cursor:
         return cursor_body(request, win, rows, key, render)
     return page_body(request, win, rows, total or 0, render)
+
+
+async def page(request: Request, win: Window,
+               read: Callable[[], Awaitable[tuple[Sequence[T], int | None]]],
+               render: Callable[[T], Any]) -> Response:  # fmt: skip
+    """The page of rows ``read()`` finds with their total. Filters no record can match
+    (``read()`` raising NoMatch) answer an empty page, never an error."""
+    try:
+        rows, total = await read()
+    except NoMatch:
+        rows, total = [], 0
+    return json(body(request, win, rows, total, render))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import socket
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -29,11 +28,10 @@ from services.core.domain.errors import BadInput
 from services.core.domain.webhook_targets import check_addresses
 from services.core.services import webhooks
 from services.core.store.db import from_iso
+from services.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-RETRY_ENV = "VOLTRA_WEBHOOK_RETRY_S"
-ATTEMPTS_ENV = "VOLTRA_WEBHOOK_ATTEMPTS"
 SEND_TIMEOUT_S = 10.0
 BATCH = 20
 Signer = Callable[[dict[str, Any], bytes], Mapping[str, str]]
@@ -46,8 +44,9 @@ class Deliveries:
         self.core = core
         self.api = api
         self.sign = sign
-        self.base_s = float(os.environ.get(RETRY_ENV) or 5.0)
-        self.max_attempts = int(os.environ.get(ATTEMPTS_ENV) or 8)
+        settings = get_settings()
+        self.base_s = settings.webhook_retry_s
+        self.max_attempts = settings.webhook_attempts
         self._wakeup: asyncio.Event | None = None
         self._task: asyncio.Task | None = None
         self._http: httpx.AsyncClient | None = None
