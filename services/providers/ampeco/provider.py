@@ -141,6 +141,8 @@ class AmpecoProvider(OperatorKeyProvider):
         saved login brings the token back as ``refresh_token``."""
         try:
             return await super().login(credentials)
+        except InvalidCredentials:
+            raise  # already says what was refused (e.g. no driver with that e-mail)
         except NotAuthenticated as exc:
             raise InvalidCredentials(
                 "The operator's API token was not accepted.", detail=exc.detail

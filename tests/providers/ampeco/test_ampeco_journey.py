@@ -51,6 +51,20 @@ async def test_token_and_email_sign_in_and_a_new_driver_becomes_a_user(provider)
     assert await provider.list_cards() == []
 
 
+async def test_an_operator_that_creates_no_users_names_the_unknown_driver(core_url):
+    closed = await open_provider("ampeco", core_url, create_users=False)
+    try:
+        with pytest.raises(InvalidCredentials) as refused:
+            await closed.login(
+                Credentials(username=f"new-{uuid.uuid4().hex[:8]}@example.com",
+                            api_key=DEMO_TOKEN))
+        assert "No driver with this e-mail" in refused.value.message
+        assert not closed.is_logged_in
+        assert (await closed.login(DRIVER)).email == "driver@example.com"
+    finally:
+        await closed.close()
+
+
 async def test_search_near_berlin_from_the_catalogue_and_station_detail(provider):
     await provider.login(DRIVER)
     page = await provider.search_stations(SearchQuery(centre=BERLIN, radius_km=5, limit=20))
