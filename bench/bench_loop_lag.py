@@ -4,8 +4,8 @@ and what holds it.
     python bench/bench_loop_lag.py                    # 60 chargers, 30 s of traffic
     python bench/bench_loop_lag.py --chargers 10 --seconds 5 --stations 300   # quick
 
-A core subprocess (demo data, ``--loop-stats``: a 50 ms tick measured inside the core, and
-a watchdog thread sampling the loop thread's stack whenever a tick is 100 ms overdue) and,
+A core subprocess (demo data, ``--loop-stats``: a 20 ms tick measured inside the core, and
+a watchdog thread sampling the loop thread's stack every 10 ms while a tick is 50 ms overdue) and,
 in this process, ``--chargers`` simulated chargers around Berlin at ``--speed`` with
 their drivers (StartTransaction, MeterValues every simulated minute or sooner,
 StopTransaction, status changes) plus API clients through the be.ENERGISED provider:
@@ -13,7 +13,7 @@ StopTransaction, status changes) plus API clients through the be.ENERGISED provi
 starting a session, reading it and stopping it again, and ``--cataloguers`` clients paging
 through every charge point 1,000 at a time (the GP JOULE API, as its client's first search
 does). Prints the core's loop lag
-p50/p95/p99/max, how many stalls over 150 ms, the code seen on the loop during stalls
+p50/p95/p99/max, how many stalls over 70 ms, the code seen on the loop during stalls
 (sampled stacks, most frequent first), the same lag figures for this process (chargers and
 clients), and the API traffic done; last a ``RESULT {json}`` line.
 

@@ -49,8 +49,8 @@ def _stack_key(frame: FrameType) -> str:
 
 
 class LoopWatch:
-    def __init__(self, interval: float = 0.05, stall: float = 0.1,
-                 sample_every: float = 0.02) -> None:
+    def __init__(self, interval: float = 0.02, stall: float = 0.05,
+                 sample_every: float = 0.01) -> None:
         self.interval = interval
         self.stall = stall
         self.sample_every = sample_every
