@@ -12,6 +12,7 @@ import contextlib
 import gc
 import importlib
 import ipaddress
+import json
 import logging
 import re
 import signal
@@ -26,6 +27,7 @@ from pathlib import Path
 import uvicorn
 
 from services.core import logs
+from services.core.loop_watch import LoopWatch
 from services.core.state import Core, CoreConfig
 from services.core.store.db import connect, default_db_path, migrate
 
@@ -96,6 +98,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--tls-cert", type=Path, default=None,
                    help="PEM certificate chain: serve https/wss (OCPP security profile 2)")
     p.add_argument("--tls-key", type=Path, default=None, help="PEM private key of --tls-cert")
+    p.add_argument("--loop-stats", type=Path, default=None, metavar="FILE",
+                   help="measure event-loop lag and what blocks the loop; JSON to FILE at exit")
     p.add_argument("--log-level", default="warning",
                    choices=["debug", "info", "warning", "error"], help="default warning")
     args = p.parse_args(argv)
@@ -186,6 +190,8 @@ class _Server(uvicorn.Server):
     """
 
     ready_line: str | None = None
+    # Started once the server listens: start-up work is not what clients wait on.
+    loop_watch: LoopWatch | None = None
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
@@ -194,6 +200,8 @@ class _Server(uvicorn.Server):
         if self.started and self.ready_line:
             # The sockets are listening now: connecting clients will be served.
             print(self.ready_line, flush=True)
+        if self.started and self.loop_watch is not None:
+            self.loop_watch.start()
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -241,7 +249,7 @@ def base_url(host: str, sock: socket.socket, scheme: str = "http") -> str:
 
 
 async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warning",
-                tls: tuple[Path, Path] | None = None) -> None:
+                tls: tuple[Path, Path] | None = None, loop_stats: Path | None = None) -> None:
     from services.core.server import create_app
 
     core = Core(config)
@@ -255,7 +263,15 @@ async def serve(config: CoreConfig, sock: socket.socket, log_level: str = "warni
     _redact_log_handlers()
     logs.install()
     server.ready_line = READY_PREFIX + config.base_url
-    await server.serve(sockets=[sock])
+    if loop_stats is None:
+        await server.serve(sockets=[sock])
+        return
+    server.loop_watch = watch = LoopWatch()
+    try:
+        await server.serve(sockets=[sock])
+    finally:
+        await watch.stop()
+        await asyncio.to_thread(loop_stats.write_text, json.dumps(watch.report(), indent=1))
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -299,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
     try:
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-            runner.run(serve(config, sock, args.log_level, tls))
+            runner.run(serve(config, sock, args.log_level, tls, args.loop_stats))
     except KeyboardInterrupt:
         pass
     finally:

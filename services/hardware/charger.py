@@ -60,6 +60,7 @@ from ocpp.v16.enums import (
     TriggerMessageStatus,
     UnlockStatus,
 )
+from websockets.exceptions import ConnectionClosed
 
 from services.hardware.credentials import demo_password
 from services.hardware.ev import Vehicle, random_vehicle
@@ -89,6 +90,8 @@ SAMPLE_INTERVAL_S = 60.0  # simulated seconds between MeterValues until configur
 CONNECTION_TIMEOUT_S = 120.0  # simulated seconds to plug in after a remote start
 REMOTE_PLUG_IN_S = 2.0  # simulated seconds from a remote start to the plug (cable in hand)
 UNPLUG_DELAY_S = 30.0  # simulated seconds from Finishing to unplugged
+# How long a closed connection may take to reach the reader as well (real seconds).
+CLOSE_SEEN_S = 5.0
 
 
 def now_iso() -> str:
@@ -379,6 +382,10 @@ class Connector:
                 meter_value=[{"timestamp": ts, "sampledValue": sampled}],
             )
         )
+
+
+def _returned(task: asyncio.Task) -> bool:
+    return task.done() and not task.cancelled() and task.exception() is None
 
 
 class _Client(ChargePoint):
@@ -706,6 +713,7 @@ class SimStation:
             self._ws = ws
             client = _Client(self, ws)
             reader = asyncio.create_task(client.start())
+            announce: asyncio.Task | None = None
             try:
                 boot = await client.call(
                     call.BootNotification(
@@ -728,22 +736,39 @@ class SimStation:
                     announce.cancel()
                     return
                 announce.result()
-                sender = asyncio.create_task(self._drain(client))
-                beat = asyncio.create_task(self._heartbeat(client))
-                done, _ = await asyncio.wait(
-                    {reader, sender, beat}, return_when=asyncio.FIRST_COMPLETED
-                )
-                for t in (sender, beat):
-                    t.cancel()
-                for t in done:
-                    if not t.cancelled() and t.exception() is not None:
-                        raise t.exception()  # type: ignore[misc]
+                await self._serve(reader, client)
             finally:
                 self.online.clear()
                 self.client = None
-                reader.cancel()
+                # Also when this session is cancelled (the station stops) mid-announce: a
+                # call left running would fail at its timeout with nobody to hear it.
+                ending = [t for t in (reader, announce) if t is not None]
+                for t in ending:
+                    t.cancel()
                 with contextlib.suppress(BaseException):
-                    await reader
+                    await asyncio.gather(*ending, return_exceptions=True)
+
+    async def _serve(self, reader: asyncio.Task, client: _Client) -> None:
+        """Run the connection's background work until one part ends; then end the others and
+        collect every outcome, so no task is left holding an exception nobody retrieves (a
+        closing connection often fails the reader and a pending call at the same time)."""
+        sender = asyncio.create_task(self._drain(client))
+        beat = asyncio.create_task(self._heartbeat(client))
+        try:
+            await asyncio.wait({reader, sender, beat}, return_when=asyncio.FIRST_COMPLETED)
+            if not reader.done() and any(_returned(t) for t in (sender, beat)):
+                # They return early only when the connection closed; the reader meets the
+                # close too, and its outcome says how the connection ended.
+                await asyncio.wait({reader}, timeout=CLOSE_SEEN_S)
+        finally:
+            for t in (sender, beat):
+                t.cancel()
+            outcomes = await asyncio.gather(sender, beat, return_exceptions=True)
+        if reader.done() and not reader.cancelled() and reader.exception() is not None:
+            raise reader.exception()  # type: ignore[misc]
+        for outcome in outcomes:
+            if isinstance(outcome, Exception):
+                raise outcome
 
     async def _announce(self, client: _Client) -> None:
         for c in self.connectors.values():
@@ -763,7 +788,10 @@ class SimStation:
     async def _heartbeat(self, client: _Client) -> None:
         while True:
             await asyncio.sleep(self.heartbeat_interval)
-            await client.call(call.Heartbeat(), skip_schema_validation=True)
+            try:
+                await client.call(call.Heartbeat(), skip_schema_validation=True)
+            except ConnectionClosed:
+                return  # the reader sees the close too; the next connection beats anew
 
     async def _drain(self, client: _Client) -> None:
         """Deliver queued transaction messages in order; an item leaves the queue only once
@@ -778,7 +806,10 @@ class SimStation:
                 # Belongs to a transaction the central system refused (id 0).
                 self.outbox.popleft()
                 continue
-            res = await client.call(payload, skip_schema_validation=True)
+            try:
+                res = await client.call(payload, skip_schema_validation=True)
+            except ConnectionClosed:
+                return  # the item stays queued and goes out on the next connection
             if res is None and client is not self.client:
                 continue  # connection gone mid-call: retry after reconnect
             self.outbox.popleft()

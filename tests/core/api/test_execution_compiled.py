@@ -125,11 +125,15 @@ async def _run(cls: type, bad: bool, skip: bool, query: str = Q) -> Any:
     return await result if isawaitable(result) else result
 
 
+@pytest.mark.parametrize("list_slice", [execution.LIST_SLICE, 1], ids=["whole", "sliced"])
 @pytest.mark.parametrize("query", [Q, Q_STATIC], ids=["variable-plans", "cached-plans"])
 @pytest.mark.parametrize(("bad", "skip"), [(False, False), (False, True), (True, False)])
-def test_compiled_matches_graphql_core(bad: bool, skip: bool, query: str) -> None:
+def test_compiled_matches_graphql_core(bad: bool, skip: bool, query: str, list_slice: int,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     if query is Q_STATIC and skip:
         pytest.skip("no directive to skip with")
+    # A slice of 1 sends every list of the page through the sliced completion.
+    monkeypatch.setattr(execution, "LIST_SLICE", list_slice)
     slow = asyncio.run(_run(ExecutionContext, bad, skip, query))
     for _ in range(2):  # the second run uses the cached plans
         fast = asyncio.run(_run(FastExecutionContext, bad, skip, query))
@@ -174,3 +178,34 @@ def test_plain_sub_trees_skip_the_per_field_path() -> None:
     assert not {"Plug.id", "Plug.status", "Status.code", "Station.plugs", "Station.first"
                 } & set(seen), seen
     assert "Query.page" in seen and "Page.stations" in seen
+
+
+def test_a_long_list_lets_the_event_loop_run_between_slices() -> None:
+    rows = [{"id": i, "name": f"s{i}", "plugs": [_plug(1)], "tags": ["a"]}
+            for i in range(10 * execution.LIST_SLICE)]
+    big = QueryType()
+    big.set_field("page", lambda *_: {"total": len(rows), "stations": rows})
+    big_schema = make_executable_schema(SDL, big)
+    document = parse("{ page { total stations { id name tags plugs { id power } } } }")
+
+    async def run() -> tuple[Any, int]:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        await asyncio.sleep(0)
+        before = ticks
+        result = execute(big_schema, document, execution_context_class=FastExecutionContext)
+        result = await result if isawaitable(result) else result
+        ticker.cancel()
+        return result, ticks - before
+
+    result, ticks = asyncio.run(run())
+    assert not result.errors
+    assert [s["id"] for s in result.data["page"]["stations"]] == [str(r["id"]) for r in rows]
+    assert ticks >= 9, "other tasks ran between the slices"

@@ -20,9 +20,16 @@ query = QueryType()
 async def resolve_chargepoints(_obj: Any, info: GraphQLResolveInfo, offset: int | None = None,
                                limit: int | None = None) -> dict[str, Any]:  # fmt: skip
     off, lim = parsers.page(offset, limit)
-    stations, total = await core(info).db(lookups.stations_with_connectors, offset=off,
-                                          limit=lim, offer=await offer(info))  # fmt: skip
-    return {"chargepoints": [renderers.chargepoint(s) for s in stations], "count": total}
+    chargepoints, total = await core(info).db(_rendered_page, off, lim, await offer(info))
+    return {"chargepoints": chargepoints, "count": total}
+
+
+def _rendered_page(conn: Any, offset: int, limit: int, sold: Any
+                   ) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+    # Rendered on the database thread: a page of 1,000 is too much work for the event loop.
+    stations, total = lookups.stations_with_connectors(conn, offset=offset, limit=limit,
+                                                       offer=sold)  # fmt: skip
+    return [renderers.chargepoint(s) for s in stations], total
 
 
 @query.field("getChargepoint")

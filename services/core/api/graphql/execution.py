@@ -47,6 +47,9 @@ from graphql.type.scalars import (
 )
 
 MAX_CACHED = 512
+# Lists longer than this are completed in slices of this many items, the event loop free
+# to run other work between slices (a slice of 100 charge points takes a few ms).
+LIST_SLICE = 100
 MAX_QUERY_CHARS = 50_000  # longer documents are parsed every time, not cached
 
 # Parse limits. graphql-core's parser recurses once per nesting level ({ [ (), so a few KB
@@ -268,6 +271,13 @@ class FastExecutionContext(ExecutionContext):
         for step in steps:
             key = step[0]
             if step[2] is not None:
+                if step[2] == _GET_KEY and step[4][0] == _LIST:
+                    value = self._list_value(step, source_value)
+                    if value is not None:
+                        results[key] = self._complete_in_slices(parent_type, source_value,
+                                                                path, step, value)
+                        awaitable_fields.append(key)
+                        continue
                 try:
                     results[key] = run(step, source_value)
                     continue
@@ -288,6 +298,41 @@ class FastExecutionContext(ExecutionContext):
             return results
 
         return get_results()
+
+    def _list_value(self, step: tuple, source: dict) -> list | None:
+        """The list a plain dict key holds, when it is long enough to be completed in
+        slices; None otherwise (the ordinary fast path or the normal path completes it)."""
+        value = source.get(step[3])
+        if value.__class__ is list and len(value) > LIST_SLICE:
+            return value
+        return None
+
+    async def _complete_in_slices(self, parent_type: GraphQLObjectType, source: dict,
+                                  path: Path | None, step: tuple, value: list) -> Any:
+        """A long list (a catalogue page of 1,000 charge points) completed a slice at a
+        time, letting the event loop serve others in between: in one go it held the loop
+        for 100-700 ms on a loaded machine. Anything the fast path cannot complete sends
+        the whole field to the normal path, as in ``execute_fields``."""
+        shape = step[4]
+        item = shape[2]
+        complete = self._complete
+        fn = item[3] if item[0] == _OBJECT else None
+        info = self._info()
+        out: list = []
+        try:
+            for start in range(0, len(value), LIST_SLICE):
+                if start:
+                    await asyncio.sleep(0)
+                out.extend(fn(v, info, complete) if fn is not None and v.__class__ is dict
+                           else complete(item, v) for v in value[start:start + LIST_SLICE])
+            return out
+        except Exception:  # noqa: S110 - _Slow, or a resolver raised: the normal path below
+            pass           # runs the field again and reports it
+        result = self.execute_field(parent_type, source, step[1],
+                                    Path(path, step[0], parent_type.name))
+        if self.is_awaitable(result):
+            return await result
+        return None if result is Undefined else result
 
     def _object_steps(self, parent_type: GraphQLObjectType,
                       fields: dict[str, list[FieldNode]]) -> list[tuple]:
