@@ -18,6 +18,8 @@ from tests.core_launcher import core_process
 CORE_STATIONS = 3000
 CORE_SEED = 42
 BROWSER_TEST_TIMEOUT_S = 240
+# VOLTRA_E2E_RERUNS=0 shows every browser failure as it is, for hunting the flaky ones
+BROWSER_TEST_RERUNS = int(os.environ.get("VOLTRA_E2E_RERUNS", "1"))
 
 
 @pytest.fixture(scope="session")
@@ -74,5 +76,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             # browser test gets a bound of its own, well above its slowest run under load,
             # and one more try on a fresh page (a rerun shows as R in the summary).
             item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT_S))
-            item.add_marker(pytest.mark.flaky(reruns=1))
+            item.add_marker(pytest.mark.flaky(reruns=BROWSER_TEST_RERUNS))
     items.sort(key=lambda item: _in_browser_folder(item) != parallel)

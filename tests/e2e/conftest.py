@@ -51,6 +51,7 @@ SHOTS = (
     if os.environ.get("VOLTRA_REFRESH_SCREENSHOTS") == "1"
     else ROOT / "test-output" / "screenshots"
 )
+FAILURES = ROOT / "test-output" / "failures"
 # Long enough to log in and look around under load, short enough to watch the reset: the
 # "Still there?" warning comes in the last third
 KIOSK_IDLE_S = 12
@@ -251,7 +252,7 @@ def browser():
 
 
 @pytest.fixture
-def ui_factory(browser):
+def ui_factory(browser, request):
     from ui_driver import UI
 
     contexts = []
@@ -272,5 +273,26 @@ def ui_factory(browser):
         return ui
 
     yield make
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        # what the page showed when the test gave up: for a failure seen only on CI
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        for n, c in enumerate(contexts):
+            for m, page in enumerate(c.pages):
+                with contextlib.suppress(Exception):
+                    page.screenshot(path=FAILURES / f"{_file_name(request.node.name)}-{n}{m}.png",
+                                    timeout=10_000)
     for c in contexts:
         c.close()
+
+
+def _file_name(test_name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", test_name).strip("-")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report

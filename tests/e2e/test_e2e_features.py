@@ -41,14 +41,14 @@ def test_marker_preview_zoom_and_filters(app_server, ui_factory, theme, size, la
     marker = markers.first.get_attribute("aria-label") or markers.first.inner_text()
     assert "kW" in marker and "€" in marker, marker
     expect(ui.button(t("map.zoom_in"))).to_be_visible()
-    ui.click(ui.button(t("map.zoom_out")))
-    ui.click(ui.button(t("map.zoom_in")))
+    ui.tap_covered(ui.button(t("map.zoom_out")))
+    ui.tap_covered(ui.button(t("map.zoom_in")))
 
     # The zoom moves the map and redraws its markers: a tap during that can miss
     preview = ui.test_id("station-preview")
     for _ in range(5):
         ui.settle()
-        ui.click(ui.page.get_by_role("button", name=PREVIEW).first)
+        ui.tap_covered(ui.page.get_by_role("button", name=PREVIEW).first)
         deadline = time.monotonic() + 6
         while time.monotonic() < deadline and not preview.count():
             time.sleep(0.2)

@@ -12,8 +12,8 @@ def test_switch_language_and_theme(app_server, ui_factory):
     ui = ui_factory(app_server.url)
     expect(ui.test_id("station-item").first).to_be_visible(timeout=60_000)
     ui.tab("Account")
-    ui.click(ui.button("Deutsch Deutsch").or_(ui.button("Deutsch")).first)
-    expect(ui.page.get_by_role("button", name="Karte Tab 1 of 5")).to_be_visible()
+    ui.tap_until(ui.button("Deutsch Deutsch").or_(ui.button("Deutsch")),
+                 ui.page.get_by_role("button", name="Karte Tab 1 of 5"))
     expect(ui.button("Anmelden")).to_be_visible()
     ui.click(ui.button("Dunkel Dunkel").or_(ui.button("Dunkel")).first)
     ui.shot("account-de-dark-wide")

@@ -195,7 +195,7 @@ async def test_a_cancel_the_charger_missed_reaches_it_when_it_is_back(world) -> 
 
 
 async def test_a_driver_cancels_only_their_own(world) -> None:
-    core, _url, seeded, sim, _db = world
+    core, url, seeded, sim, _db = world
     st = seeded.stations[1]
     c = sim.station(st).connectors[2]
     r = await reservations.reserve(core, user_id=A, connector_ref="DE*VOL*ET2*2", minutes=600)
@@ -215,7 +215,13 @@ async def test_a_driver_cancels_only_their_own(world) -> None:
     assert c.reservation is None
     again = await reservations.cancel(core, r.id, user_id=A)  # harmless
     assert again.status == "cancelled"
-    # the connector can be reserved again at once
+
+    # the connector can be reserved again as soon as the core has heard it is free (it
+    # refuses one its charger last reported Reserved)
+    async def free_in_the_core() -> bool:
+        return await _listed_status(url, st, 2) == "Available"
+
+    await eventually(free_in_the_core)
     other = await reservations.reserve(core, user_id=B, station_uuid=st, connector_no=2,
                                        minutes=600)
     assert other.status == "accepted"
