@@ -13,8 +13,11 @@ def sign_in_with_demo(ui: UI, provider: str, url_path: str) -> None:
     prefilled, fill the documented demo login from the hint and sign in."""
     t = ui.t
     ui.tab("Account")
-    ui.click(ui.button(t("signin.service")))
-    ui.click(ui.button(t(f"provider.{provider}")))
+    # the button sits at the top of a list the settings may have scrolled: a tap that
+    # lands while Flutter scrolls it back is dropped, so tap until the choice shows
+    choice = ui.button(t(f"provider.{provider}"))
+    ui.tap_until(ui.button(t("signin.service")), choice)
+    ui.click(choice)
     # Flutter fills an input's DOM value once it has focus
     url = ui.labelled(t("settings.url"))
     ui.click(url)

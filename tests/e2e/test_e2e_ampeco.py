@@ -70,8 +70,11 @@ def test_ampeco_reserve_then_charge_on_the_reserved_connector(
     t = ui.t
     # The operator's token (a secret) and the driver's e-mail; no password
     ui.tab("Account")
-    ui.click(ui.button(t("signin.service")))
-    ui.click(ui.button(t("provider.ampeco")))
+    # the button sits at the top of a list the settings may have scrolled: a tap that
+    # lands while Flutter scrolls it back is dropped, so tap until the choice shows
+    choice = ui.button(t("provider.ampeco"))
+    ui.tap_until(ui.button(t("signin.service")), choice)
+    ui.click(choice)
     expect(ui.labelled(t("signin.operator_token"))).to_be_visible()
     expect(ui.labelled(t("account.password"))).to_have_count(0)
     sign_in_with_demo(ui, "ampeco", "")

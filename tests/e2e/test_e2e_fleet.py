@@ -31,8 +31,11 @@ def test_fleet_sign_in_members_and_sessions(app_server, ui_factory, theme, size,
         ui.set_language(language)
     t = ui.t
     ui.tab("Account")
-    ui.click(ui.button(t("signin.service")))
-    ui.click(ui.button(t("provider.wirelane")))
+    # the button sits at the top of a list the settings may have scrolled: a tap that
+    # lands while Flutter scrolls it back is dropped, so tap until the choice shows
+    choice = ui.button(t("provider.wirelane"))
+    ui.tap_until(ui.button(t("signin.service")), choice)
+    ui.click(choice)
     for label in ("signin.client_id", "signin.client_secret", "account.email", "account.password"):
         expect(ui.labelled(t(label))).to_be_visible()
     assert ui.labelled(t("signin.client_secret")).get_attribute("type") == "password"

@@ -20,8 +20,11 @@ SIZES = {"wide": (1280, 800), "narrow": (390, 844)}
 def sign_in_to_oioi(ui) -> None:
     t = ui.t
     ui.tab("Account")
-    ui.click(ui.button(t("signin.service")))
-    ui.click(ui.button(t("provider.plugsurfing")))
+    # the button sits at the top of a list the settings may have scrolled: a tap that
+    # lands while Flutter scrolls it back is dropped, so tap until the choice shows
+    choice = ui.button(t("provider.plugsurfing"))
+    ui.tap_until(ui.button(t("signin.service")), choice)
+    ui.click(choice)
     # What this API needs: the OEM key (a password field), the driver's e-mail and password
     for label in ("signin.api_key", "account.email", "account.password"):
         expect(ui.labelled(t(label))).to_be_visible()
