@@ -4,9 +4,7 @@ unsigned, altered, expired or another operator's link answers the document's err
 
 from __future__ import annotations
 
-import re
 import time
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -18,21 +16,11 @@ from services.core.services import partners, receipt_links
 from services.core.store.db import connect
 from tests.contract.ampeco.client import Ampeco
 from tests.contract.ampeco.openapi_check import check_response
+from tests.pdf_text import pdf_text
 
 RECEIPTS = "/public-api/resources/receipts/v2.0"
 RECEIPT = "/public-api/resources/receipts/v2.0/{receipt}"
 SESSION = "/public-api/resources/sessions/v1.0/{session}"
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text of a PDF's content streams (fpdf2 writes them zlib compressed)."""
-    out = []
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            out.append(zlib.decompress(m.group(1)).decode("latin-1"))
-        except zlib.error:
-            out.append(m.group(1).decode("latin-1"))
-    return "".join(out)
 
 
 @pytest.fixture(scope="module")

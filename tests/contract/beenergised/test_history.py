@@ -6,7 +6,6 @@ running core's store with costs computed by the real tariff code."""
 from __future__ import annotations
 
 import re
-import zlib
 from datetime import UTC, datetime, timedelta
 
 from services.core.store.db import to_iso, transaction, utcnow
@@ -22,6 +21,7 @@ from tests.contract.beenergised.accounts import (
     new_user,
     user_id,
 )
+from tests.pdf_text import pdf_text
 
 STATISTICS = """query chargingStatistics($timeframe: TimeFrameFilter) {
   chargingStatistics(timeframe: $timeframe) {
@@ -178,16 +178,6 @@ def test_meter_values_summary_is_live(gql, core_db):
     assert log["energyConsumption"] == 2.1 and log["meterEnd"] == 7100
 
 
-def _pdf_text(pdf: bytes) -> str:
-    out = []
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            out.append(zlib.decompress(m.group(1)).decode("latin-1"))
-        except zlib.error:
-            out.append(m.group(1).decode("latin-1"))
-    return "".join(out)
-
-
 def test_invoice_documents_and_pdf(gql, core_db, core_url):
     token, contact, _, finished, _, _ = _history(gql, core_db, "invoice")
     conn = db(core_db)
@@ -215,7 +205,7 @@ def test_invoice_documents_and_pdf(gql, core_db, core_url):
     pdf = http.get(doc["downloadLink"])
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
-    text = _pdf_text(pdf.content)
+    text = pdf_text(pdf.content)
     assert "Invoice March 2026" in text
     assert f"{totals[0]:,.2f} EUR" in text  # total amount due = the three March sessions
     assert f"{totals[1]:,.2f} EUR" in text  # their tax

@@ -4,14 +4,12 @@ link is that receipt's PDF."""
 
 from __future__ import annotations
 
-import re
-import zlib
-
 import httpx
 import pytest
 
 from services.models import Credentials
 from services.registry import open_provider
+from tests.pdf_text import pdf_text
 
 DRIVER = Credentials(username="driver@example.com", api_key="ampeco-demo-token")  # demo only
 
@@ -21,16 +19,6 @@ async def provider(core_url):
     p = await open_provider("ampeco", core_url, poll_interval_s=0.2)
     yield p
     await p.close()
-
-
-def pdf_text(pdf: bytes) -> str:
-    out = []
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            out.append(zlib.decompress(m.group(1)).decode("latin-1"))
-        except zlib.error:
-            out.append(m.group(1).decode("latin-1"))
-    return "".join(out)
 
 
 async def test_a_receipt_opens_as_its_pdf_without_the_token(provider, core_url):
