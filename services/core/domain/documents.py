@@ -52,15 +52,22 @@ def signing_key(conn: sqlite3.Connection) -> bytes:
     return bytes.fromhex(row["value"])
 
 
-def _signature(key: bytes, doc_uuid: str, owner_uuid: str, expires: int) -> str:
-    msg = f"document:{doc_uuid}:{owner_uuid}:{expires}".encode()
+def link_signature(key: bytes, kind: str, *subject: object) -> str:
+    """HMAC-SHA256 of a signed link's ``kind:subject...`` (the expiry last) with the link
+    key; the kind keeps a link to one sort of thing from opening another."""
+    msg = ":".join([kind, *map(str, subject)]).encode()
     return hmac.new(key, msg, hashlib.sha256).hexdigest()
+
+
+def link_expiry(now: float | None = None) -> int:
+    """Unix seconds at which a link signed now stops opening."""
+    return int((now if now is not None else time.time()) + LINK_TTL_SECONDS)
 
 
 def signed_query(conn: sqlite3.Connection, doc_uuid: str, owner_uuid: str,
                  now: float | None = None) -> str:
-    expires = int((now if now is not None else time.time()) + LINK_TTL_SECONDS)
-    sig = _signature(signing_key(conn), doc_uuid, owner_uuid, expires)
+    expires = link_expiry(now)
+    sig = link_signature(signing_key(conn), "document", doc_uuid, owner_uuid, expires)
     return f"expires={expires}&sig={sig}"
 
 
@@ -78,7 +85,8 @@ def check_signature(conn: sqlite3.Connection, doc_uuid: str, expires: str | None
     ).fetchone()
     if row is None:
         return None
-    expected = _signature(signing_key(conn), doc_uuid, row["owner_uuid"], int(expires))
+    expected = link_signature(signing_key(conn), "document", doc_uuid, row["owner_uuid"],
+                              int(expires))
     return row if hmac.compare_digest(expected, sig) else None
 
 

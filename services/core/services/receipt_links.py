@@ -10,7 +10,6 @@ must still be one of the partner's members' finished sessions when the link is u
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import sqlite3
@@ -34,18 +33,14 @@ class Link(Enum):
     EXPIRED = "expired"  # signed by this core, but too old
 
 
-def _signature(key: bytes, session_id: int, partner_id: int, expires: int) -> str:
-    msg = f"receipt:{session_id}:{partner_id}:{expires}".encode()
-    return hmac.new(key, msg, hashlib.sha256).hexdigest()
-
-
 def signed_queries(conn: sqlite3.Connection, partner_id: int, session_ids: list[int],
                    now: float | None = None) -> dict[int, str]:  # fmt: skip
     """The query string of each receipt's download link, valid for ``LINK_TTL_SECONDS``."""
     key = documents.signing_key(conn)
-    expires = int((now if now is not None else time.time()) + LINK_TTL_SECONDS)
+    expires = documents.link_expiry(now)
     return {sid: urlencode({"partner": partner_id, "expires": expires,
-                            "sig": _signature(key, sid, partner_id, expires)})
+                            "sig": documents.link_signature(key, "receipt", sid, partner_id,
+                                                            expires)})
             for sid in session_ids}  # fmt: skip
 
 
@@ -58,7 +53,8 @@ def check(conn: sqlite3.Connection, session_id: int, partner: str | None,
             and _HEX.match(sig or "")):
         return Link.INVALID
     assert partner is not None and expires is not None and sig is not None
-    expected = _signature(documents.signing_key(conn), session_id, int(partner), int(expires))
+    expected = documents.link_signature(documents.signing_key(conn), "receipt", session_id,
+                                        int(partner), int(expires))
     if not hmac.compare_digest(expected, sig):
         return Link.INVALID
     if int(expires) < (now if now is not None else time.time()):
